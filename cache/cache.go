@@ -1,0 +1,201 @@
+package cache
+
+import (
+	"math/bits"
+
+	"github.com/vmemu/vmemu/sim"
+)
+
+// invalidTag marks an empty way. Tags are whole line addresses (the byte
+// address shifted by the line size), which never reach all ones.
+const invalidTag = ^uint64(0)
+
+// Cache is one set-associative level. Its functional state (tags,
+// replacement, dirty bits) changes in the order accesses are presented, at
+// once, as in a sequential reference simulator; its timing says when each
+// access has its data. A line whose fill is still on its way is already in
+// the tag array, with the cycle its data arrives (ready), so a later hit to
+// it waits for the fill: that is how misses to a line in flight merge.
+type Cache struct {
+	cfg       Config
+	depth     int8
+	ways      int
+	lineShift uint
+	setMask   uint64
+
+	tags  []uint64    // per way: the line address held, or invalidTag
+	ready []sim.Cycle // per way: when its data is there (Never while unknown)
+	dirty []bool      // per way
+	repl  replacer
+
+	next           sim.Port
+	lowerExclusive bool     // next is a cache that keeps what this level evicts
+	uppers         []*Cache // levels whose misses come here, for back-invalidation
+
+	mshrs  []*mshr // entries never move: the level below holds pointers into them
+	queued []*mshr // misses waiting for an MSHR, oldest first
+	posted sim.Request
+
+	n Counts
+}
+
+// Counts are a level's statistics. Demand kinds are counted once per access,
+// whatever number of lines the access covers.
+type Counts struct {
+	Hits, Misses [sim.NumKinds]uint64
+	Evictions    uint64 // valid lines replaced
+	Writebacks   uint64 // dirty lines sent down
+	Merged       uint64 // hits to a line whose fill was still in flight
+	BackInvals   uint64 // lines invalidated above to keep inclusion
+	MSHRWaits    uint64 // misses that found every MSHR busy
+}
+
+// New builds an empty level at the given depth (0 for the first level).
+// Connect it to the level below before use.
+func New(cfg Config, depth int) (*Cache, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	sets := cfg.Sets()
+	n := sets * cfg.Ways
+	c := &Cache{
+		cfg:       cfg,
+		depth:     int8(depth),
+		ways:      cfg.Ways,
+		lineShift: uint(bits.TrailingZeros(uint(cfg.LineSize))),
+		setMask:   uint64(sets - 1),
+		tags:      make([]uint64, n),
+		ready:     make([]sim.Cycle, n),
+		dirty:     make([]bool, n),
+		repl:      newReplacer(cfg, sets),
+	}
+	for i := range c.tags {
+		c.tags[i] = invalidTag
+	}
+	return c, nil
+}
+
+// Config returns the level's configuration.
+func (c *Cache) Config() Config { return c.cfg }
+
+// Counts returns the level's statistics so far.
+func (c *Cache) Counts() Counts { return c.n }
+
+// Register adds the level's counters to s under its name.
+func (c *Cache) Register(s *sim.Stats) {
+	p := c.cfg.Name + "."
+	for k := sim.Kind(0); k < sim.NumKinds; k++ {
+		s.Register(p+k.String()+".hits", &c.n.Hits[k])
+		s.Register(p+k.String()+".misses", &c.n.Misses[k])
+	}
+	s.Register(p+"evictions", &c.n.Evictions)
+	s.Register(p+"writebacks", &c.n.Writebacks)
+	s.Register(p+"merged", &c.n.Merged)
+	s.Register(p+"back_invalidations", &c.n.BackInvals)
+	s.Register(p+"mshr_waits", &c.n.MSHRWaits)
+}
+
+// ResetCounts zeroes the statistics and keeps the contents (after a warm-up).
+func (c *Cache) ResetCounts() { c.n = Counts{} }
+
+// Access presents a request to this level; see sim.Port.
+func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
+	if req.Kind == sim.Writeback || req.Kind == sim.Victim {
+		return c.acceptEviction(now, req), true
+	}
+	write := (req.Kind == sim.Store || req.Kind == sim.PTEWrite) && c.cfg.Write != WriteAsRead
+	first, last := c.lineRange(req)
+	req.Ready = now + c.cfg.Latency
+	req.Waits = 0
+	req.Depth = c.depth
+	req.Dirty = false
+	missed := false
+	var missFirst, missLast uint64
+	for ln := first; ln <= last; ln++ {
+		if c.lookup(now, ln, req, write) {
+			continue
+		}
+		if !missed {
+			missFirst = ln
+		}
+		missed, missLast = true, ln
+		if c.cfg.Straddle != StraddleWhole {
+			c.miss(now, ln, ln, req, write)
+		}
+	}
+	if missed {
+		c.n.Misses[req.Kind]++
+		if c.cfg.Straddle == StraddleWhole {
+			c.miss(now, missFirst, missLast, req, write)
+		}
+	} else {
+		c.n.Hits[req.Kind]++
+	}
+	if req.Waits > 0 && req.Done != nil {
+		return 0, false
+	}
+	return req.Ready, true
+}
+
+func (c *Cache) lineRange(req *sim.Request) (first, last uint64) {
+	first = req.Addr >> c.lineShift
+	if c.cfg.Straddle == StraddleFirst || req.Size <= 1 {
+		return first, first
+	}
+	return first, (req.Addr + uint64(req.Size) - 1) >> c.lineShift
+}
+
+// find returns the index of the way holding line ln, or -1.
+func (c *Cache) find(ln uint64) int {
+	base := int(ln&c.setMask) * c.ways
+	for i, t := range c.tags[base : base+c.ways] {
+		if t == ln {
+			return base + i
+		}
+	}
+	return -1
+}
+
+// lookup handles one line of a demand access. It reports a hit.
+func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) bool {
+	i := c.find(ln)
+	if i < 0 {
+		return false
+	}
+	set := int(ln & c.setMask)
+	c.repl.touch(set, i-set*c.ways)
+	if r := c.ready[i]; r > now {
+		c.n.Merged++
+		if m := c.inflight(now, ln); m != nil {
+			c.wait(m, req)
+		} else if r != sim.Never {
+			req.Ready = sim.Max(req.Ready, r)
+		}
+	}
+	if write {
+		c.write(now, i, req)
+	}
+	if c.cfg.Inclusion == Exclusive && req.Fills {
+		// The line moves up: the level above now holds it, dirty or not.
+		req.Dirty = req.Dirty || c.dirty[i]
+		c.tags[i], c.dirty[i] = invalidTag, false
+	}
+	return true
+}
+
+// write applies a write to the line in way i.
+func (c *Cache) write(now sim.Cycle, i int, req *sim.Request) {
+	switch c.cfg.Write {
+	case WriteBack:
+		c.dirty[i] = true
+	case WriteThrough:
+		c.post(now, sim.Store, req.Addr, req.Size, true)
+	}
+}
+
+// post sends a write down that nobody waits for. It leaves after this
+// level's own lookup.
+func (c *Cache) post(now sim.Cycle, kind sim.Kind, addr uint64, size uint32, dirty bool) {
+	c.posted = sim.Request{Addr: addr, Size: size, Kind: kind, Dirty: dirty, Issued: now}
+	c.next.Access(now+c.cfg.Latency, &c.posted)
+}

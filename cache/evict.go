@@ -1,0 +1,108 @@
+package cache
+
+import "github.com/vmemu/vmemu/sim"
+
+// allocate makes room for line ln in its set and returns the way's index.
+// An invalid way is used first; otherwise the policy picks a victim.
+func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
+	set := int(ln & c.setMask)
+	base := set * c.ways
+	way := -1
+	for w, t := range c.tags[base : base+c.ways] {
+		if t == invalidTag {
+			way = w
+			break
+		}
+	}
+	if way < 0 {
+		way = c.repl.victim(set)
+		c.evict(now, base+way)
+	}
+	i := base + way
+	c.tags[i], c.dirty[i], c.ready[i] = ln, false, now
+	c.repl.insert(set, way)
+	return i
+}
+
+// evict removes the line in way i, writing it down if it must.
+func (c *Cache) evict(now sim.Cycle, i int) {
+	ln, dirty := c.tags[i], c.dirty[i]
+	c.n.Evictions++
+	c.tags[i], c.dirty[i] = invalidTag, false
+	if c.cfg.Inclusion == Inclusive {
+		dirty = c.backInvalidate(ln<<c.lineShift, uint64(c.cfg.LineSize)) || dirty
+	}
+	switch {
+	case dirty:
+		c.n.Writebacks++
+		c.post(now, sim.Writeback, ln<<c.lineShift, uint32(c.cfg.LineSize), true)
+	case c.lowerExclusive:
+		c.post(now, sim.Victim, ln<<c.lineShift, uint32(c.cfg.LineSize), false)
+	}
+}
+
+// backInvalidate removes the bytes [addr, addr+size) from every level above,
+// and above those, reporting whether any copy was dirty.
+func (c *Cache) backInvalidate(addr, size uint64) bool {
+	dirty := false
+	for _, u := range c.uppers {
+		for a := addr; a < addr+size; a += uint64(u.cfg.LineSize) {
+			if i := u.find(a >> u.lineShift); i >= 0 {
+				dirty = dirty || u.dirty[i]
+				u.tags[i], u.dirty[i] = invalidTag, false
+				c.n.BackInvals++
+			}
+		}
+		dirty = u.backInvalidate(addr, size) || dirty
+	}
+	return dirty
+}
+
+// acceptEviction takes a line evicted from the level above: a dirty
+// writeback, or a clean victim for an exclusive level.
+func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
+	ln := req.Addr >> c.lineShift
+	done := now + c.cfg.Latency
+	if i := c.find(ln); i >= 0 {
+		c.n.Hits[req.Kind]++
+		c.repl.touch(int(ln&c.setMask), i-int(ln&c.setMask)*c.ways)
+		if req.Dirty {
+			c.write(now, i, req)
+		}
+		return done
+	}
+	c.n.Misses[req.Kind]++
+	switch {
+	case req.Kind == sim.Victim || (c.cfg.Write == WriteBack && c.cfg.WriteAllocate):
+		// A whole line arrives: nothing to fetch.
+		i := c.allocate(now, ln)
+		c.dirty[i] = req.Dirty && c.cfg.Write == WriteBack
+		if req.Dirty && c.cfg.Write == WriteThrough {
+			c.post(now, sim.Writeback, req.Addr, req.Size, true)
+		}
+	case req.Dirty:
+		c.post(now, sim.Writeback, req.Addr, req.Size, true)
+	}
+	return done
+}
+
+// Connect makes lower the level below upper. A cache below learns of the
+// one above, for back-invalidation and exclusion.
+func Connect(upper *Cache, lower sim.Port) error {
+	upper.next = lower
+	lc, ok := lower.(*Cache)
+	if !ok {
+		return nil
+	}
+	switch {
+	case lc.cfg.Inclusion == Exclusive && lc.cfg.LineSize != upper.cfg.LineSize:
+		return errorf("%s: an exclusive level needs the line size of %s above (%d B, not %d B)",
+			lc.cfg.Name, upper.cfg.Name, upper.cfg.LineSize, lc.cfg.LineSize)
+	case lc.cfg.LineSize < upper.cfg.LineSize:
+		return errorf("%s: line size %d B is smaller than %s's %d B above it",
+			lc.cfg.Name, lc.cfg.LineSize, upper.cfg.Name, upper.cfg.LineSize)
+	}
+	upper.lowerExclusive = lc.cfg.Inclusion == Exclusive
+	lc.uppers = append(lc.uppers, upper)
+	return nil
+}

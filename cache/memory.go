@@ -1,0 +1,35 @@
+package cache
+
+import (
+	"fmt"
+
+	"github.com/vmemu/vmemu/sim"
+)
+
+func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
+
+// Memory is a flat memory with one fixed latency and no limit on requests in
+// flight, to stand below the last level when no DRAM model is wanted.
+type Memory struct {
+	Latency       sim.Cycle
+	Depth         int8 // reported as the depth that served a read
+	Reads, Writes uint64
+}
+
+// Access answers every request after Latency cycles.
+func (m *Memory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
+	if req.Kind.IsWrite() && !req.Fills { // a fill for a store is a read
+		m.Writes++
+	} else {
+		m.Reads++
+	}
+	req.Depth = m.Depth
+	req.Dirty = false
+	return now + m.Latency, true
+}
+
+// Register adds the memory's counters to s under name.
+func (m *Memory) Register(s *sim.Stats, name string) {
+	s.Register(name+".reads", &m.Reads)
+	s.Register(name+".writes", &m.Writes)
+}

@@ -1,0 +1,194 @@
+package cache
+
+import "github.com/vmemu/vmemu/sim"
+
+// An mshr tracks one miss from the moment it is known until its data is
+// back: the lines it covers, the request it sent down, and the requests
+// waiting for it whose completion the level below could not tell at once.
+type mshr struct {
+	c           *Cache
+	first, last uint64    // lines covered
+	issued      bool      // the request below has left (it may be done)
+	start       sim.Cycle // when it left
+	freeAt      sim.Cycle // when the fill arrives; Never while unknown
+	lower       sim.Request
+	waiters     []*sim.Request
+}
+
+// busyAt reports whether the entry holds an MSHR at cycle t.
+func (m *mshr) busyAt(t sim.Cycle) bool { return m.issued && m.start <= t && t < m.freeAt }
+
+// pendingAt reports whether the entry's data is still to come at cycle t.
+func (m *mshr) pendingAt(t sim.Cycle) bool { return !m.issued || t < m.freeAt }
+
+// miss handles the lines [first, last] of req that were not found.
+func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write bool) {
+	if write && !c.cfg.WriteAllocate {
+		c.post(now, sim.Store, req.Addr, req.Size, true)
+		return
+	}
+	keep := !(c.cfg.Inclusion == Exclusive && req.Fills)
+	if keep {
+		for ln := first; ln <= last; ln++ {
+			if c.find(ln) < 0 { // the whole-access case passes lines that hit too
+				i := c.allocate(now, ln)
+				c.ready[i] = sim.Never
+				if write {
+					c.write(now, i, req)
+				}
+			}
+		}
+	}
+	m := c.inflight(now, first)
+	if m == nil || m.last < last {
+		m = c.startMiss(now, first, last, req)
+	} else {
+		c.n.Merged++
+	}
+	if keep {
+		c.setReady(m)
+	}
+	c.wait(m, req)
+}
+
+// setReady gives the lines m brings that are still waiting their arrival time.
+func (c *Cache) setReady(m *mshr) {
+	if m.freeAt == sim.Never {
+		return
+	}
+	for ln := m.first; ln <= m.last; ln++ {
+		if i := c.find(ln); i >= 0 && c.ready[i] == sim.Never {
+			c.ready[i] = m.freeAt
+			c.dirty[i] = c.dirty[i] || m.lower.Dirty
+		}
+	}
+}
+
+// inflight returns the entry whose data for line ln is still to come, or nil.
+func (c *Cache) inflight(now sim.Cycle, ln uint64) *mshr {
+	for _, m := range c.mshrs {
+		if m.first <= ln && ln <= m.last && m.pendingAt(now) {
+			return m
+		}
+	}
+	return nil
+}
+
+// wait makes req wait for m's data: at once if its arrival is known,
+// else as a waiter (posted writes never wait).
+func (c *Cache) wait(m *mshr, req *sim.Request) {
+	if m.issued && m.freeAt != sim.Never {
+		req.Ready = sim.Max(req.Ready, m.freeAt)
+		req.Depth = max(req.Depth, m.lower.Depth)
+		return
+	}
+	if req.Done == nil {
+		return
+	}
+	req.Waits++
+	m.waiters = append(m.waiters, req)
+}
+
+// startMiss takes an MSHR entry for lines [first, last] and sends the
+// request down when an MSHR is free, at once or later.
+func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *mshr {
+	m := c.entry(now)
+	m.first, m.last = first, last
+	m.issued, m.freeAt = false, sim.Never
+	m.lower = sim.Request{
+		Addr: first << c.lineShift, Size: uint32(c.cfg.LineSize),
+		Kind: req.Kind, Fills: true, Done: m,
+	}
+	if c.cfg.Straddle == StraddleWhole {
+		m.lower.Addr, m.lower.Size = req.Addr, req.Size
+	}
+	start := sim.Never
+	if len(c.queued) == 0 {
+		start = c.slot(now + c.cfg.Latency)
+	}
+	if start != now+c.cfg.Latency {
+		c.n.MSHRWaits++
+	}
+	if start == sim.Never {
+		c.queued = append(c.queued, m)
+	} else {
+		c.issue(start, m)
+	}
+	return m
+}
+
+// entry returns an unused entry, or a new one.
+func (c *Cache) entry(now sim.Cycle) *mshr {
+	for _, m := range c.mshrs {
+		if !m.pendingAt(now) && len(m.waiters) == 0 {
+			return m
+		}
+	}
+	m := &mshr{c: c}
+	c.mshrs = append(c.mshrs, m)
+	return m
+}
+
+// slot returns the first cycle from t on when fewer than MSHRs entries are
+// busy, or Never if that depends on fills not yet known.
+func (c *Cache) slot(t sim.Cycle) sim.Cycle {
+	if c.busyCount(t) < c.cfg.MSHRs {
+		return t
+	}
+	best := sim.Never
+	for _, m := range c.mshrs {
+		if f := m.freeAt; m.issued && f > t && f < best && c.busyCount(f) < c.cfg.MSHRs {
+			best = f
+		}
+	}
+	return best
+}
+
+func (c *Cache) busyCount(t sim.Cycle) int {
+	n := 0
+	for _, m := range c.mshrs {
+		if m.busyAt(t) {
+			n++
+		}
+	}
+	return n
+}
+
+// issue sends m's request down at cycle t.
+func (c *Cache) issue(t sim.Cycle, m *mshr) {
+	m.issued, m.start = true, t
+	if done, ok := c.next.Access(t, &m.lower); ok {
+		m.Complete(&m.lower, done)
+	}
+}
+
+// Complete is called by the level below when a fill it could not time at
+// once has arrived.
+func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
+	c := m.c
+	m.freeAt = at
+	c.setReady(m)
+	for _, w := range m.waiters {
+		w.Ready = sim.Max(w.Ready, at)
+		w.Depth = max(w.Depth, m.lower.Depth)
+		w.Waits--
+		if w.Waits == 0 {
+			w.Done.Complete(w, w.Ready)
+		}
+	}
+	m.waiters = m.waiters[:0]
+	c.drainQueue(at)
+}
+
+// drainQueue sends queued misses down, oldest first, while MSHRs are free.
+func (c *Cache) drainQueue(now sim.Cycle) {
+	for len(c.queued) > 0 {
+		start := c.slot(now)
+		if start == sim.Never {
+			return
+		}
+		m := c.queued[0]
+		c.queued = c.queued[1:]
+		c.issue(start, m)
+	}
+}

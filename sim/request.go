@@ -1,0 +1,86 @@
+package sim
+
+import "fmt"
+
+// Kind says what an access is for. It travels down the hierarchy with the
+// request, so a lower level can count its traffic by what caused it.
+type Kind uint8
+
+const (
+	Fetch     Kind = iota // instruction fetch
+	Load                  // data read
+	Store                 // data write
+	PTERead               // page-table entry read by the page walker
+	PTEWrite              // page-table entry write (Accessed and Dirty bits)
+	Writeback             // a dirty line evicted from the level above
+	Victim                // a clean line evicted into an exclusive level below
+	Prefetch              // a read started by a prefetcher
+	NumKinds
+)
+
+var kindNames = [NumKinds]string{"fetch", "load", "store", "pte_read", "pte_write", "writeback", "victim", "prefetch"}
+
+func (k Kind) String() string {
+	if k < NumKinds {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// IsWrite reports whether the access carries data down rather than asking
+// for it.
+func (k Kind) IsWrite() bool {
+	switch k {
+	case Store, PTEWrite, Writeback, Victim:
+		return true
+	}
+	return false
+}
+
+// Request is one access travelling between levels. The requester owns it: it
+// may reuse the request once it has been completed, or, for a posted write
+// (Done == nil), as soon as Access returns.
+type Request struct {
+	Addr uint64 // physical byte address
+	Size uint32 // bytes; an access may cover more than one line
+	Kind Kind
+	// Dirty marks a Victim or Writeback that carries modified data, and a
+	// reply from an exclusive level that hands over a modified line.
+	Dirty bool
+	// Fills says the requester will keep the line (a cache above filling
+	// itself), so an exclusive level hands the line over instead of keeping it.
+	Fills bool
+	// Depth is set by the level that supplied the data: 0 for the first
+	// level, 1 for the next, and so on; the memory sets its own depth.
+	Depth int8
+	// Done is told when the data is ready, if the level could not say so at
+	// once. Nil for posted writes, which nobody waits for.
+	Done Requester
+	// ID is the requester's own tag (an index into its tables, say).
+	ID uint64
+	// Issued is the cycle the request was first presented.
+	Issued Cycle
+
+	// Ready and Waits are scratch for the level that holds the request while
+	// it waits on more than one miss (an access that straddles two lines).
+	Ready Cycle
+	Waits int32
+}
+
+// Requester is told when a request it is waiting for has its data.
+// at is never earlier than the engine's present.
+type Requester interface {
+	Complete(req *Request, at Cycle)
+}
+
+// Port is what a memory level offers to the levels above it.
+//
+// Access presents req at cycle now (never earlier than the engine's
+// present). If the level can tell at once when the access is done (a hit, or
+// a miss whose whole path is known), it returns that cycle and true.
+// Otherwise it returns false, and calls req.Done.Complete when the data is
+// ready. A posted write (req.Done == nil) always returns true: the cycle is
+// when the level accepted it.
+type Port interface {
+	Access(now Cycle, req *Request) (done Cycle, ok bool)
+}
