@@ -1,0 +1,141 @@
+package main
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRunGolden(t *testing.T) {
+	dir := filepath.Dir(refdata(t, "lackey/matmul.lackey.gz"))
+	for _, preset := range []string{"default", "cachegrind", "cachelab"} {
+		t.Run(preset, func(t *testing.T) {
+			code, out, stderr := emu(t, dir, "run", "-c", preset, "matmul.lackey.gz")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			golden(t, "run-"+preset+".txt", out)
+		})
+	}
+}
+
+// cachegrind's own counts for the run that made matmul.lackey.gz
+// (../shared/refdata/README.md), under cachegrind's names in --json.
+func TestRunCachegrindJSON(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.json")
+	code, _, stderr := emu(t, "", "run", "-c", "cachegrind", "--json", out, refdata(t, "lackey/matmul.lackey.gz"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Schema     string            `json:"schema"`
+		Cachegrind map[string]uint64 `json:"cachegrind"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]uint64{
+		"Ir": 2119128, "I1mr": 1427, "ILmr": 1398,
+		"Dr": 555619, "D1mr": 46639, "DLmr": 995,
+		"Dw": 23797, "D1mw": 5028, "DLmw": 1887,
+	}
+	if diff := cmp.Diff(want, rep.Cachegrind); diff != "" {
+		t.Errorf("(-cachegrind +emu):\n%s", diff)
+	}
+	if rep.Schema != "vmemu.run/1" {
+		t.Errorf("schema = %q", rep.Schema)
+	}
+}
+
+func TestRunIsDeterministic(t *testing.T) {
+	trace := refdata(t, "lackey/matmul.lackey.gz")
+	var outs []string
+	for i := 0; i < 2; i++ {
+		code, out, stderr := emu(t, "", "run", "--json", "-", "--set", "llc.replacement=random", trace)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		outs = append(outs, out)
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("two runs differ:\n%s", cmp.Diff(outs[0], outs[1]))
+	}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunBadInput(t *testing.T) {
+	dir := t.TempDir()
+	good := writeFile(t, dir, "good.trace", " L 10,4\n S 20,4\n")
+	bad := writeFile(t, dir, "bad.trace", " L 10,4\n L 1x0,4\n")
+	cfgFile := writeFile(t, dir, "m.yaml", "base: default\nl1d:\n  sise: 32KiB\n")
+	badGeom := writeFile(t, dir, "g.yaml", "l2:\n  size: 1000KiB\n  ways: 16\n")
+
+	// A gzip file cut in half.
+	var gz strings.Builder
+	w := gzip.NewWriter(&gz)
+	for i := 0; i < 20000; i++ {
+		w.Write([]byte(" L 7ff0005b8,8\n S 7ff0005c0,8\n"))
+	}
+	w.Close()
+	cut := writeFile(t, dir, "cut.trace.gz", gz.String()[:gz.Len()/2])
+
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"malformed line", []string{"run", bad}, "bad.trace:2: address"},
+		{"unknown key", []string{"run", "--set", "l1d.sise=32KiB", good}, "l1d.sise: unknown key; did you mean l1d.size?"},
+		{"unknown key in file", []string{"run", "-c", cfgFile, good}, "m.yaml:3: l1d.sise: unknown key; did you mean l1d.size?"},
+		{"out of range", []string{"run", "--set", "l1d.ways=0", good}, "l1d.ways: 0 is out of range 1..1024"},
+		{"not a size", []string{"run", "--set", "l2.size=big", good}, `"big" is not a size`},
+		{"bad choice", []string{"run", "--set", "l2.replacement=lfu", good}, `"lfu" is not one of lru, plru, fifo, random, srrip`},
+		{"impossible geometry", []string{"run", "-c", badGeom, good}, "not a power of two"},
+		{"plru ways", []string{"run", "--set", "l1d.replacement=plru", good}, "tree-PLRU needs a power-of-two number of ways"},
+		{"not multiple", []string{"run", "--set", "l1d.size=40000", good}, "is not a multiple of ways x line"},
+		{"truncated gzip", []string{"run", cut}, "truncated gzip"},
+		{"missing trace", []string{"run", filepath.Join(dir, "none.trace")}, "none.trace"},
+		{"unknown preset", []string{"run", "-c", "nosuch", good}, "neither a preset"},
+		{"json over trace", []string{"run", "--json", good, good}, "would overwrite the trace"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := emu(t, "", tc.args...)
+			if code != 2 || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tc.stderr)
+			}
+		})
+	}
+	if data, _ := os.ReadFile(good); string(data) != " L 10,4\n S 20,4\n" {
+		t.Error("the trace was changed")
+	}
+}
+
+func TestConfigGolden(t *testing.T) {
+	for _, args := range [][]string{{"config", "list"}, {"config", "show", "cachegrind"}, {"config", "show", "default"}} {
+		t.Run(strings.Join(args, "-"), func(t *testing.T) {
+			code, out, stderr := emu(t, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			golden(t, strings.Join(args, "-")+".txt", out)
+		})
+	}
+}

@@ -1,0 +1,185 @@
+package machine
+
+import (
+	"io"
+	"sync"
+	"testing"
+
+	"github.com/vmemu/vmemu/traces"
+)
+
+// sliceReader replays records already in memory, so a benchmark can time
+// the simulation alone.
+type sliceReader struct {
+	recs []traces.Record
+	off  int
+}
+
+func (s *sliceReader) Read(buf []traces.Record) (int, error) {
+	if s.off == len(s.recs) {
+		return 0, io.EOF
+	}
+	n := copy(buf, s.recs[s.off:])
+	s.off += n
+	return n, nil
+}
+func (s *sliceReader) Format() string { return "memory" }
+func (s *sliceReader) Close() error   { return nil }
+
+var (
+	loadOnce sync.Map // path -> []traces.Record
+)
+
+func loadRecords(b *testing.B, path string) []traces.Record {
+	if v, ok := loadOnce.Load(path); ok {
+		return v.([]traces.Record)
+	}
+	recs := readAll(b, path)
+	loadOnce.Store(path, recs)
+	return recs
+}
+
+func readAll(b *testing.B, path string) []traces.Record {
+	r, err := traces.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	var out []traces.Record
+	buf := make([]traces.Record, 4096)
+	for {
+		n, err := r.Read(buf)
+		out = append(out, buf[:n]...)
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func countAll(b *testing.B, path string) int {
+	r, err := traces.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	total := 0
+	buf := make([]traces.Record, 4096)
+	for {
+		n, err := r.Read(buf)
+		total += n
+		if err == io.EOF {
+			return total
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func reportRate(b *testing.B, refs int) {
+	b.ReportMetric(float64(refs)*float64(b.N)/b.Elapsed().Seconds(), "refs/s")
+}
+
+func build(b *testing.B, preset string, sets ...string) *Machine {
+	cfg, err := Load(preset)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, s := range sets {
+		if err := cfg.SetArg(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	m, err := Build(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+// BenchmarkReadMatmul decompresses and parses the lackey trace, nothing
+// else: the baseline the replay benchmarks are compared with.
+func BenchmarkReadMatmul(b *testing.B) {
+	path := refdata(b, "lackey/matmul.lackey.gz")
+	n := 0
+	for i := 0; i < b.N; i++ {
+		n = countAll(b, path)
+	}
+	reportRate(b, n)
+}
+
+// BenchmarkRunMatmul is `emu run` on the default machine: read, decompress
+// and parse on one core, simulate on another.
+func BenchmarkRunMatmul(b *testing.B) {
+	path := refdata(b, "lackey/matmul.lackey.gz")
+	n := 0
+	for i := 0; i < b.N; i++ {
+		m := build(b, "default")
+		r, err := traces.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p := traces.Pipelined(r, 0)
+		rep, err := m.Run(p, RunOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.Close()
+		n = int(rep.Trace.Records)
+	}
+	reportRate(b, n)
+}
+
+// BenchmarkSimMatmul times the simulation alone (records in memory) on the
+// default machine (L1I+L1D, L2, LLC) and on L1+L2 only.
+func BenchmarkSimMatmul(b *testing.B) {
+	recs := loadRecords(b, refdata(b, "lackey/matmul.lackey.gz"))
+	for _, tc := range []struct {
+		name string
+		sets []string
+	}{
+		{"default", nil},
+		{"l1+l2", []string{"levels=l1i+l1d,l2"}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				m := build(b, "default", tc.sets...)
+				if _, err := m.Run(&sliceReader{recs: recs}, RunOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportRate(b, len(recs))
+		})
+	}
+}
+
+// BenchmarkReadLong and BenchmarkCSimLong compare `emu csim` on the Cache
+// Lab's long.trace with reading the trace alone.
+func BenchmarkReadLong(b *testing.B) {
+	path := refdata(b, "cachelab/traces/long.trace")
+	n := 0
+	for i := 0; i < b.N; i++ {
+		n = countAll(b, path)
+	}
+	reportRate(b, n)
+}
+
+func BenchmarkCSimLong(b *testing.B) {
+	path := refdata(b, "cachelab/traces/long.trace")
+	n := countAll(b, path)
+	for i := 0; i < b.N; i++ {
+		tr, err := traces.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := traces.Pipelined(tr, 0)
+		if _, err := CSim(r, 5, 1, 5, nil); err != nil {
+			b.Fatal(err)
+		}
+		r.Close()
+	}
+	reportRate(b, n)
+}

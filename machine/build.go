@@ -1,0 +1,131 @@
+package machine
+
+import (
+	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/sim"
+)
+
+// Machine is a core's memory system assembled from a configuration.
+type Machine struct {
+	Config *Config
+	Engine *sim.Engine
+	Stats  sim.Stats
+	Caches []*cache.Cache // top first; a split first level gives two
+	Fetch  *cache.Cache   // where instruction fetches go
+	Data   *cache.Cache   // where loads and stores go
+	Memory *cache.Memory
+
+	freqHz      uint64
+	modifyStore bool // a modify is a load then a store
+}
+
+// Build assembles the machine a configuration describes.
+func Build(c *Config) (*Machine, error) {
+	m := &Machine{Config: c, Engine: &sim.Engine{}}
+	g := &getter{c: c}
+	m.freqHz = g.hertz("core.freq")
+	m.modifyStore = g.str("access.modify") == "load-store"
+	straddle := cache.Straddle(cache.Lookup(cache.StraddleNames, g.str("access.straddle")))
+	seed := g.count("seed")
+
+	var above []*cache.Cache
+	for depth, l := range c.Levels() {
+		var here []*cache.Cache
+		for _, name := range []string{l.Name, l.Split} {
+			if name == "" {
+				continue
+			}
+			cfg := levelConfig(g, name, straddle, seed)
+			lc, err := cache.New(cfg, depth)
+			if err != nil {
+				return nil, &Error{Where: c.Origin(name + ".size"), Key: name, Msg: trimName(err, name)}
+			}
+			lc.Register(&m.Stats)
+			here = append(here, lc)
+		}
+		for _, u := range above {
+			if err := cache.Connect(u, here[0]); err != nil {
+				return nil, &Error{Where: c.Name, Key: here[0].Config().Name, Msg: trimName(err, here[0].Config().Name)}
+			}
+		}
+		m.Caches = append(m.Caches, here...)
+		above = here
+	}
+	m.Memory = &cache.Memory{Latency: sim.Cycle(g.count("memory.latency")), Depth: int8(len(c.Levels()))}
+	m.Memory.Register(&m.Stats, "memory")
+	for _, u := range above {
+		cache.Connect(u, m.Memory)
+	}
+	m.Fetch, m.Data = m.Caches[0], m.Caches[0]
+	if c.Levels()[0].Split != "" {
+		m.Data = m.Caches[1]
+	}
+	return m, g.err
+}
+
+func levelConfig(g *getter, name string, straddle cache.Straddle, seed uint64) cache.Config {
+	p := name + "."
+	return cache.Config{
+		Name:          name,
+		Size:          g.bytes(p + "size"),
+		Ways:          int(g.count(p + "ways")),
+		LineSize:      int(g.bytes(p + "line")),
+		Latency:       sim.Cycle(g.count(p + "latency")),
+		MSHRs:         int(g.count(p + "mshrs")),
+		Replacement:   cache.Policy(cache.Lookup(cache.PolicyNames, g.str(p+"replacement"))),
+		Write:         cache.WritePolicy(cache.Lookup(cache.WriteNames, g.str(p+"write_policy"))),
+		WriteAllocate: g.bool(p + "write_allocate"),
+		Inclusion:     cache.Inclusion(cache.Lookup(cache.InclusionNames, g.str(p+"inclusion"))),
+		Straddle:      straddle,
+		Seed:          seed,
+	}
+}
+
+// trimName drops the "name: " a cache error starts with, since the config
+// error names the key already.
+func trimName(err error, name string) string {
+	s := err.Error()
+	if len(s) > len(name)+2 && s[:len(name)+2] == name+": " {
+		return s[len(name)+2:]
+	}
+	return s
+}
+
+// getter reads checked values; the first failure is kept in err (values were
+// validated when set, so one is a bug rather than bad input).
+type getter struct {
+	c   *Config
+	err error
+}
+
+func (g *getter) note(key string, err error) {
+	if err != nil && g.err == nil {
+		g.err = &Error{Where: g.c.Origin(key), Key: key, Msg: err.Error()}
+	}
+}
+
+func (g *getter) str(key string) string { return g.c.Get(key) }
+
+func (g *getter) bytes(key string) uint64 {
+	n, err := parseBytes(g.c.Get(key))
+	g.note(key, err)
+	return n
+}
+
+func (g *getter) count(key string) uint64 {
+	n, err := parseCount(g.c.Get(key))
+	g.note(key, err)
+	return n
+}
+
+func (g *getter) hertz(key string) uint64 {
+	n, err := parseHertz(g.c.Get(key))
+	g.note(key, err)
+	return n
+}
+
+func (g *getter) bool(key string) bool {
+	b, err := parseBool(g.c.Get(key))
+	g.note(key, err)
+	return b
+}

@@ -1,0 +1,169 @@
+package machine
+
+import (
+	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/sim"
+)
+
+// ReportSchema names the version of the JSON report. It changes when a
+// field changes meaning or goes away; new fields may appear within a version.
+const ReportSchema = "vmemu.run/1"
+
+// Report is what a replay measured. Its JSON form is the --json output.
+type Report struct {
+	Schema   string        `json:"schema"`
+	Config   string        `json:"config"`
+	Trace    TraceInfo     `json:"trace"`
+	Cycles   uint64        `json:"cycles"`
+	Accesses uint64        `json:"accesses"`
+	AMAT     float64       `json:"amat"` // mean cycles from issue to data
+	Kinds    []KindReport  `json:"kinds"`
+	Levels   []LevelReport `json:"levels"`
+	Memory   MemoryReport  `json:"memory"`
+	ServedBy []ServedBy    `json:"served_by"`
+	// Cachegrind holds the same counts under cachegrind's names when the
+	// first level is split (instruction and data); LL is the last level.
+	Cachegrind *CachegrindCounts `json:"cachegrind,omitempty"`
+}
+
+// TraceInfo says what was replayed.
+type TraceInfo struct {
+	Path    string `json:"path"`
+	Format  string `json:"format"`
+	Records uint64 `json:"records"`
+}
+
+// KindReport is the core's view of one kind of access.
+type KindReport struct {
+	Kind     string  `json:"kind"`
+	Accesses uint64  `json:"accesses"`
+	Cycles   uint64  `json:"cycles"`
+	AMAT     float64 `json:"amat"`
+}
+
+// LevelReport is one cache level's counts. Accesses, hits and misses are
+// demand accesses (fetches, loads, stores, page-table reads and writes,
+// prefetches); write-backs and victims arriving from above are in ByKind.
+type LevelReport struct {
+	Name       string                `json:"name"`
+	Accesses   uint64                `json:"accesses"`
+	Hits       uint64                `json:"hits"`
+	Misses     uint64                `json:"misses"`
+	MissRate   float64               `json:"miss_rate"`
+	Evictions  uint64                `json:"evictions"`
+	Writebacks uint64                `json:"writebacks"`
+	Merged     uint64                `json:"merged"`
+	MSHRWaits  uint64                `json:"mshr_waits"`
+	BackInvals uint64                `json:"back_invalidations"`
+	ByKind     map[string]KindCounts `json:"by_kind"`
+}
+
+// KindCounts are one level's hits and misses of one kind.
+type KindCounts struct {
+	Hits   uint64 `json:"hits"`
+	Misses uint64 `json:"misses"`
+}
+
+// MemoryReport counts what reached main memory.
+type MemoryReport struct {
+	Reads  uint64 `json:"reads"`
+	Writes uint64 `json:"writes"`
+}
+
+// ServedBy is the share of the core's cycles spent on accesses answered by
+// one level (or by memory).
+type ServedBy struct {
+	Level    string  `json:"level"`
+	Cycles   uint64  `json:"cycles"`
+	Fraction float64 `json:"fraction"`
+}
+
+// CachegrindCounts carry cachegrind's event names.
+type CachegrindCounts struct {
+	Ir   uint64 `json:"Ir"`
+	I1mr uint64 `json:"I1mr"`
+	ILmr uint64 `json:"ILmr"`
+	Dr   uint64 `json:"Dr"`
+	D1mr uint64 `json:"D1mr"`
+	DLmr uint64 `json:"DLmr"`
+	Dw   uint64 `json:"Dw"`
+	D1mw uint64 `json:"D1mw"`
+	DLmw uint64 `json:"DLmw"`
+}
+
+func ratio(a, b uint64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func (m *Machine) report(c *core, format string) *Report {
+	r := &Report{Schema: ReportSchema, Config: m.Config.Name, Trace: TraceInfo{Format: format, Records: c.records}}
+	for k := sim.Kind(0); k < sim.NumKinds; k++ {
+		if c.accesses[k] == 0 {
+			continue
+		}
+		r.Accesses += c.accesses[k]
+		r.Kinds = append(r.Kinds, KindReport{k.String(), c.accesses[k], c.cycles[k], ratio(c.cycles[k], c.accesses[k])})
+	}
+	r.Cycles = uint64(c.now)
+	r.AMAT = ratio(sumCycles(c), r.Accesses)
+	for _, lc := range m.Caches {
+		r.Levels = append(r.Levels, levelReport(lc.Config().Name, lc.Counts()))
+	}
+	r.Memory = MemoryReport{m.Memory.Reads, m.Memory.Writes}
+	names := make([]string, 0, len(c.byDepth))
+	for _, l := range m.Config.Levels() {
+		n := l.Name
+		if l.Split != "" {
+			n += "+" + l.Split
+		}
+		names = append(names, n)
+	}
+	names = append(names, "memory")
+	for d, cy := range c.byDepth {
+		r.ServedBy = append(r.ServedBy, ServedBy{names[d], cy, ratio(cy, sumCycles(c))})
+	}
+	if m.Fetch != m.Data {
+		r.Cachegrind = cachegrindCounts(m)
+	}
+	return r
+}
+
+func sumCycles(c *core) uint64 {
+	var s uint64
+	for _, v := range c.cycles {
+		s += v
+	}
+	return s
+}
+
+func levelReport(name string, n cache.Counts) LevelReport {
+	l := LevelReport{Name: name, Evictions: n.Evictions, Writebacks: n.Writebacks,
+		Merged: n.Merged, MSHRWaits: n.MSHRWaits, BackInvals: n.BackInvals, ByKind: map[string]KindCounts{}}
+	for k := sim.Kind(0); k < sim.NumKinds; k++ {
+		if n.Hits[k]+n.Misses[k] == 0 {
+			continue
+		}
+		l.ByKind[k.String()] = KindCounts{n.Hits[k], n.Misses[k]}
+		if isDemand(k) {
+			l.Hits += n.Hits[k]
+			l.Misses += n.Misses[k]
+		}
+	}
+	l.Accesses = l.Hits + l.Misses
+	l.MissRate = ratio(l.Misses, l.Accesses)
+	return l
+}
+
+func isDemand(k sim.Kind) bool { return k != sim.Writeback && k != sim.Victim }
+
+func cachegrindCounts(m *Machine) *CachegrindCounts {
+	i1, d1, ll := m.Fetch.Counts(), m.Data.Counts(), m.Caches[len(m.Caches)-1].Counts()
+	return &CachegrindCounts{
+		Ir: i1.Hits[sim.Fetch] + i1.Misses[sim.Fetch], I1mr: i1.Misses[sim.Fetch], ILmr: ll.Misses[sim.Fetch],
+		Dr: d1.Hits[sim.Load] + d1.Misses[sim.Load], D1mr: d1.Misses[sim.Load], DLmr: ll.Misses[sim.Load],
+		Dw: d1.Hits[sim.Store] + d1.Misses[sim.Store], D1mw: d1.Misses[sim.Store], DLmw: ll.Misses[sim.Store],
+	}
+}

@@ -1,0 +1,108 @@
+package machine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/sim"
+	"github.com/vmemu/vmemu/traces"
+)
+
+// core is the in-order, blocking core of the coursework model: each access
+// is presented when the one before it has its data, so the run's cycles are
+// the sum of the access latencies.
+type core struct {
+	m       *Machine
+	now     sim.Cycle
+	req     sim.Request
+	waiting bool
+	doneAt  sim.Cycle
+
+	records  uint64
+	accesses [sim.NumKinds]uint64
+	cycles   [sim.NumKinds]uint64
+	byDepth  []uint64 // cycles of accesses by the depth that served them
+}
+
+// Complete is called when an access the hierarchy could not time at once
+// has its data.
+func (c *core) Complete(_ *sim.Request, at sim.Cycle) {
+	c.waiting, c.doneAt = false, at
+}
+
+var errStuck = errors.New("internal error: an access never completed (no event left)")
+
+func (c *core) access(port *cache.Cache, kind sim.Kind, addr uint64, size uint32) error {
+	e := c.m.Engine
+	if e.Next() <= c.now {
+		e.RunUntil(c.now)
+	}
+	c.req = sim.Request{Addr: addr, Size: size, Kind: kind, Done: c, Issued: c.now}
+	done, ok := port.Access(c.now, &c.req)
+	if !ok {
+		c.waiting = true
+		for c.waiting && e.Step() {
+		}
+		if c.waiting {
+			return errStuck
+		}
+		done = c.doneAt
+	}
+	lat := uint64(done - c.now)
+	c.accesses[kind]++
+	c.cycles[kind] += lat
+	c.byDepth[c.req.Depth] += lat
+	c.now = done
+	return nil
+}
+
+func (c *core) record(r *traces.Record) error {
+	m := c.m
+	switch r.Op {
+	case traces.Fetch:
+		return c.access(m.Fetch, sim.Fetch, r.Addr, r.Size)
+	case traces.Load:
+		return c.access(m.Data, sim.Load, r.Addr, r.Size)
+	case traces.Store:
+		return c.access(m.Data, sim.Store, r.Addr, r.Size)
+	case traces.Modify:
+		if err := c.access(m.Data, sim.Load, r.Addr, r.Size); err != nil || !m.modifyStore {
+			return err
+		}
+		return c.access(m.Data, sim.Store, r.Addr, r.Size)
+	}
+	return fmt.Errorf("record with unknown op %d", r.Op)
+}
+
+// RunOptions change how a trace is replayed.
+type RunOptions struct {
+	Max uint64 // stop after this many records; 0 means all
+}
+
+// Run replays a trace on the machine and returns its report.
+func (m *Machine) Run(r traces.Reader, opt RunOptions) (*Report, error) {
+	c := &core{m: m, byDepth: make([]uint64, len(m.Config.Levels())+1)}
+	buf := make([]traces.Record, 4096)
+	for opt.Max == 0 || c.records < opt.Max {
+		n, err := r.Read(buf)
+		if opt.Max > 0 && uint64(n) > opt.Max-c.records {
+			n = int(opt.Max - c.records)
+		}
+		for i := 0; i < n; i++ {
+			if err := c.record(&buf[i]); err != nil {
+				return nil, err
+			}
+		}
+		c.records += uint64(n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	m.Engine.Run() // posted writes still in flight
+	return m.report(c, r.Format()), nil
+}

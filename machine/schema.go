@@ -1,0 +1,196 @@
+package machine
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+
+	"github.com/vmemu/vmemu/cache"
+)
+
+// Key describes one configuration key: its unit, the range or choices it
+// accepts, and what it means.
+type Key struct {
+	Name    string
+	Unit    Unit
+	Min     uint64 // numbers: inclusive range
+	Max     uint64
+	Pow2    bool     // numbers that must be a power of two
+	Choices []string // for Choice
+	Doc     string
+}
+
+// Range says in words what the key accepts.
+func (k Key) Range() string {
+	switch k.Unit {
+	case Bool:
+		return "true|false"
+	case Choice:
+		return strings.Join(k.Choices, "|")
+	case Levels:
+		return "names, top first; a+b splits a level into instruction and data sides"
+	case Bytes:
+		s := formatBytes(k.Min) + ".." + formatBytes(k.Max)
+		if k.Pow2 {
+			s += ", power of two"
+		}
+		return s
+	case Hertz:
+		return formatHertz(k.Min) + ".." + formatHertz(k.Max)
+	}
+	s := fmt.Sprintf("%d..%d", k.Min, k.Max)
+	if k.Pow2 {
+		s += ", power of two"
+	}
+	return s
+}
+
+// check parses a value for this key and reports what is wrong with it.
+func (k Key) check(v string) error {
+	var n uint64
+	var err error
+	switch k.Unit {
+	case Bool:
+		_, err = parseBool(v)
+		return err
+	case Choice:
+		for _, c := range k.Choices {
+			if v == c {
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", v, strings.Join(k.Choices, ", "))
+	case Levels:
+		_, err = parseLevels(v)
+		return err
+	case Bytes:
+		n, err = parseBytes(v)
+	case Hertz:
+		n, err = parseHertz(v)
+	default:
+		n, err = parseCount(v)
+	}
+	if err != nil {
+		return err
+	}
+	if n < k.Min || n > k.Max {
+		return fmt.Errorf("%s is out of range %s", v, k.Range())
+	}
+	if k.Pow2 && bits.OnesCount64(n) != 1 {
+		return fmt.Errorf("%s is not a power of two", v)
+	}
+	return nil
+}
+
+// globalKeys are the keys every machine has.
+var globalKeys = []Key{
+	{Name: "levels", Unit: Levels, Doc: "the cache levels from the core down; the first may be split (l1i+l1d) into instruction and data sides; misses from the last go to memory"},
+	{Name: "core.freq", Unit: Hertz, Min: 1e6, Max: 100e9, Doc: "core clock; cycles are reported in this clock"},
+	{Name: "memory.latency", Unit: Cycles, Min: 1, Max: 1_000_000, Doc: "fixed latency of main memory, from request to data"},
+	{Name: "access.modify", Unit: Choice, Choices: []string{"load-store", "load"}, Doc: "a modify (M) record is a load then a store (Cache Lab), or one load (cachegrind)"},
+	{Name: "access.straddle", Unit: Choice, Choices: cache.StraddleNames, Doc: "an access over two lines: first = size ignored, only the first line (Cache Lab); lines = every line looked up, missing lines fetched, counted once; whole = as lines, but a miss sends the whole access down (cachegrind)"},
+	{Name: "seed", Unit: Count, Min: 0, Max: 1<<63 - 1, Doc: "seed of every random choice (random replacement)"},
+}
+
+// levelKeys are the keys of each cache level, after "<level>.".
+var levelKeys = []Key{
+	{Name: "size", Unit: Bytes, Min: 1, Max: 1 << 40, Doc: "capacity"},
+	{Name: "ways", Unit: Count, Min: 1, Max: 1024, Doc: "associativity (lines per set)"},
+	{Name: "line", Unit: Bytes, Min: 1, Max: 1 << 16, Pow2: true, Doc: "line (block) size"},
+	{Name: "latency", Unit: Cycles, Min: 0, Max: 10_000, Doc: "cycles from request to data on a hit; a miss is known this late too"},
+	{Name: "mshrs", Unit: Count, Min: 1, Max: 4096, Doc: "misses that can be in flight at once; more wait for one to finish"},
+	{Name: "replacement", Unit: Choice, Choices: cache.PolicyNames, Doc: "victim choice: true LRU, tree pseudo-LRU, FIFO, seeded random, SRRIP"},
+	{Name: "write_policy", Unit: Choice, Choices: cache.WriteNames, Doc: "write-back marks lines dirty; write-through sends every write down; as-read treats a write as a read (cachegrind)"},
+	{Name: "write_allocate", Unit: Bool, Doc: "a write miss fetches the line (else the write goes down and the line is not filled)"},
+	{Name: "inclusion", Unit: Choice, Choices: cache.InclusionNames, Doc: "relation to the levels above: independent, inclusive (evictions invalidate above), or exclusive (holds what the levels above evict)"},
+}
+
+// levelDefaults fill the keys of a level that neither the preset nor the
+// user set.
+var levelDefaults = map[string]string{
+	"size": "32KiB", "ways": "8", "line": "64B", "latency": "4", "mshrs": "16",
+	"replacement": "lru", "write_policy": "write-back", "write_allocate": "true",
+	"inclusion": "non-inclusive",
+}
+
+// Level is one cache level named in the levels key.
+type Level struct {
+	Name  string
+	Split string // for a split level, the data side's name (Name is the instruction side)
+}
+
+// parseLevels reads "l1i+l1d,l2,llc".
+func parseLevels(v string) ([]Level, error) {
+	var out []Level
+	seen := map[string]bool{}
+	for i, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		names := strings.Split(part, "+")
+		if len(names) > 2 || (len(names) == 2 && i > 0) {
+			return nil, fmt.Errorf("%q: only the first level can be split, in two (like l1i+l1d)", part)
+		}
+		for _, n := range names {
+			if !validName(n) {
+				return nil, fmt.Errorf("%q is not a level name (letters and digits, starting with a letter)", n)
+			}
+			if seen[n] || isGlobalPrefix(n) {
+				return nil, fmt.Errorf("level name %q is used twice or is reserved", n)
+			}
+			seen[n] = true
+		}
+		l := Level{Name: names[0]}
+		if len(names) == 2 {
+			l.Split = names[1]
+		}
+		out = append(out, l)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no levels")
+	}
+	return out, nil
+}
+
+func validName(n string) bool {
+	if n == "" || n[0] < 'a' || n[0] > 'z' {
+		return false
+	}
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func isGlobalPrefix(n string) bool {
+	for _, k := range globalKeys {
+		if k.Name == n || strings.HasPrefix(k.Name, n+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// levelNames lists every cache's name, top first, the split sides in order.
+func levelNames(ls []Level) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.Name)
+		if l.Split != "" {
+			out = append(out, l.Split)
+		}
+	}
+	return out
+}
+
+// schema returns every key valid for these levels.
+func schema(ls []Level) []Key {
+	keys := append([]Key(nil), globalKeys...)
+	for _, n := range levelNames(ls) {
+		for _, k := range levelKeys {
+			k.Name = n + "." + k.Name
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
