@@ -1,5 +1,3 @@
-// Command emu is vmemu's command line: replay traces through a model of a
-// machine's memory system and report where the cycles went.
 package main
 
 import (

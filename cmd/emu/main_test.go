@@ -115,11 +115,11 @@ func TestCSimVerboseHandoutExample(t *testing.T) {
 func TestCSimArguments(t *testing.T) {
 	trace := refdata(t, "cachelab/traces/yi.trace")
 	tests := []struct {
-		name     string
-		args     []string
-		code     int
-		stdout   string // prefix
-		stderr   string // substring
+		name   string
+		args   []string
+		code   int
+		stdout string // prefix
+		stderr string // substring
 	}{
 		{"help", []string{"-h"}, 0, "Usage: emu csim [-hv]", ""},
 		{"missing", []string{"-s", "4", "-E", "1", "-t", trace}, 2, "", "Missing required command line argument"},

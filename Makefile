@@ -1,0 +1,35 @@
+# vmemu: the two commands are `make run` and `make test`.
+GO      ?= go
+BIN     := bin/emu
+TRACE   ?= examples/matmul.lackey.gz
+
+.PHONY: all build run test bench fuzz vet clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/emu
+
+# Replays the bundled trace (a 64x64 matrix multiply, traced with valgrind
+# lackey) on the default machine.
+run: build
+	./$(BIN) run $(TRACE)
+
+# Every test, with vet first. The reference data is read from ../shared/refdata
+# (or $$VMEMU_REFDATA).
+test:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+# References per second, each as a ratio against reading the trace alone in
+# the same run.
+bench:
+	mkdir -p bin
+	$(GO) test -run '^$$' -bench . -benchtime 10x ./machine/ | tee bin/bench.txt | scripts/bench-report
+
+# Longer fuzzing of the trace parser than `make test` does.
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzLackey -fuzztime 60s ./traces/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,36 @@
+// Package cache models one set-associative cache level, and a hierarchy of
+// them wired port to port (Connect).
+//
+// What it models: size, ways and line size (sets a power of two); a hit
+// latency; true LRU, tree pseudo-LRU, FIFO, seeded random and SRRIP-HP
+// replacement (invalid ways are filled first); write-back, write-through or
+// cachegrind's writes-as-reads; write-allocate or not; MSHRs that bound the
+// misses in flight, where a miss to a line already on its way merges with it
+// and a miss that finds them all busy waits for the first to free; and the
+// inclusion of a level with respect to the levels above it: non-inclusive
+// (independent), inclusive (an eviction invalidates the line above,
+// back-invalidation, and writes it back if it was dirty there) or exclusive
+// (misses fill only the level above; its evictions, clean or dirty, come
+// down here; a hit here moves the line up). An access that covers two lines
+// counts once at each level, as a miss if either line missed (StraddleLines),
+// or, for Cache Lab, only its first line counts (StraddleFirst).
+//
+// Functional state changes in the order accesses are presented, at once, as
+// in a sequential reference simulator: that is what makes the counts exact
+// against Cache Lab's csim-ref and cachegrind. Timing rides on top: a line
+// being filled is in the tag array with the cycle its data arrives, so a hit
+// to it before then waits (a merge); fills that the level below can time at
+// once (a fixed-latency memory, a hit below) cost no event, and fills it
+// cannot (DRAM) complete through sim.Requester.
+//
+// What it leaves out: coherence (one core); bank and port conflicts (a
+// level accepts any number of lookups a cycle, only MSHRs limit misses);
+// data (memory holds the bytes, caches hold tags and state); prefetchers
+// (their own issue); partial-line dirty state (a dirty line is written back
+// whole).
+//
+// References: the Cache Lab reference simulator (8 graded cases, exact) and
+// cachegrind's cg_sim.c (matmul trace, all nine counts exact); see
+// machine's tests. The replacement and write-policy unit tests follow
+// hand-worked sequences written in the tests.
+package cache
