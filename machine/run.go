@@ -39,8 +39,11 @@ func (c *core) access(port *cache.Cache, kind sim.Kind, addr uint64, size uint32
 	if e.Next() <= c.now {
 		e.RunUntil(c.now)
 	}
-	c.req = sim.Request{Addr: addr, Size: size, Kind: kind, Done: c, Issued: c.now}
-	done, ok := port.Access(c.now, &c.req)
+	// Set the fields one by one: copying a whole Request costs more than
+	// the cache lookup that follows.
+	r := &c.req
+	r.Addr, r.Size, r.Kind, r.Issued = addr, size, kind, c.now
+	done, ok := port.Access(c.now, r)
 	if !ok {
 		c.waiting = true
 		for c.waiting && e.Step() {
@@ -84,6 +87,7 @@ type RunOptions struct {
 // Run replays a trace on the machine and returns its report.
 func (m *Machine) Run(r traces.Reader, opt RunOptions) (*Report, error) {
 	c := &core{m: m, byDepth: make([]uint64, len(m.Config.Levels())+1)}
+	c.req.Done = c
 	buf := make([]traces.Record, 4096)
 	for opt.Max == 0 || c.records < opt.Max {
 		n, err := r.Read(buf)
