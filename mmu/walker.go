@@ -1,0 +1,190 @@
+package mmu
+
+import "github.com/vmemu/vmemu/sim"
+
+// Query is one translation asked of the walker, and, once done, its answer.
+type Query struct {
+	VA   uint64
+	Kind sim.Kind // Fetch, Load or Store
+	User bool
+	PCID uint16
+	Root uint64 // physical address of the root table (CR3)
+	// Done is told when a walk that could not finish at once is over.
+	Done WalkDone
+	// Steps, when not nil, receives every entry the walk read.
+	Steps *[]Step
+
+	// The answer.
+	PA      uint64
+	Leaf    PTE
+	Shift   uint  // log2 of the size of the page mapped
+	Faulted bool  // the access was abandoned: the OS did not mend Fault
+	Fault   Fault // the last fault taken, if any
+	Faults  int   // faults taken (and mended) on the way
+}
+
+// Step is one entry read by a walk, for explanations.
+type Step struct {
+	Level     int
+	Index     uint64
+	EntryAddr uint64
+	Entry     PTE
+	Depth     int8 // the cache level that supplied it (sim.Request.Depth)
+}
+
+// WalkDone is told when a pending walk ends.
+type WalkDone interface {
+	WalkDone(q *Query, at sim.Cycle)
+}
+
+// WalkerConfig is the walker's geometry and resources.
+type WalkerConfig struct {
+	Geometry Geometry
+	// Walks is the number of walks that may be in flight at once; more wait.
+	Walks int
+	// PWCEntries gives the size of the page-walk cache of each upper level
+	// (index = level; 0 or missing = none). x86-64: [2] PDE, [3] PDPTE, [4]
+	// PML4E.
+	PWCEntries []int
+}
+
+// Walker walks radix page tables that live in memory. Every entry it reads
+// is a PTERead access through the cache hierarchy (port), and the value read
+// comes from mem; it sets the Accessed bit, and the Dirty bit on a write, in
+// memory, as the hardware does (SDM Vol. 3A §4.8).
+type Walker struct {
+	geo   Geometry
+	mem   Memory
+	port  sim.Port
+	os    FaultHandler
+	pwc   []*PageWalkCache // by level; nil where there is none
+	max   int
+	pool  []*walk
+	queue []*walk
+	busy  int
+	post  sim.Request
+
+	N WalkerCounts
+}
+
+// WalkerCounts are the walker's statistics.
+type WalkerCounts struct {
+	Walks    uint64    // walks started
+	Merged   uint64    // queries that joined a walk in flight to the same page
+	Reads    uint64    // entries read
+	ReadsAt  [8]uint64 // entries read, by the depth of the cache level that supplied them
+	ADWrites uint64    // entries written to set Accessed or Dirty
+	Cycles   uint64    // sum of walk latencies
+	FaultsBy [OutOfRange + 1]uint64
+	Waited   uint64 // walks that waited for a free walker
+}
+
+// NewWalker builds a walker reading entries from mem and timing the reads
+// through port. os may be nil (every fault abandons the access).
+func NewWalker(cfg WalkerConfig, mem Memory, port sim.Port, os FaultHandler) (*Walker, error) {
+	if err := cfg.Geometry.Validate(); err != nil {
+		return nil, err
+	}
+	w := &Walker{geo: cfg.Geometry, mem: mem, port: port, os: os, max: max(cfg.Walks, 1)}
+	w.pwc = make([]*PageWalkCache, cfg.Geometry.Levels+1)
+	for l, n := range cfg.PWCEntries {
+		if n > 0 && l >= 2 && l <= cfg.Geometry.Levels {
+			w.pwc[l] = NewPageWalkCache(l, n)
+		}
+	}
+	return w, nil
+}
+
+// PWC returns the page-walk cache of a level, or nil.
+func (w *Walker) PWC(level int) *PageWalkCache {
+	if level < len(w.pwc) {
+		return w.pwc[level]
+	}
+	return nil
+}
+
+// InvalidatePWC drops the page-walk-cache entries of a PCID (INVLPG, INVPCID
+// single-context) or, with all, every entry.
+func (w *Walker) InvalidatePWC(pcid uint16, all bool) {
+	for _, c := range w.pwc {
+		if c == nil {
+			continue
+		}
+		if all {
+			c.InvalidateAll()
+		} else {
+			c.InvalidatePCID(pcid)
+		}
+	}
+}
+
+// Walk translates q.VA at cycle now. If the walk ends without waiting (for
+// a fill the level below could not time, or for a free walker), it returns
+// the cycle it ends and true; otherwise false, and q.Done is told later.
+func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
+	page := q.VA >> w.geo.PageShift
+	if q.Done != nil {
+		for _, wk := range w.pool {
+			if wk.active && wk.page == page && wk.q.PCID == q.PCID && wk.q.Kind == q.Kind && wk.q.User == q.User {
+				w.N.Merged++
+				wk.waiters = append(wk.waiters, q)
+				return 0, false
+			}
+		}
+	}
+	wk := w.take()
+	wk.q, wk.page, wk.faults, wk.suspended = q, page, 0, false
+	wk.start = now
+	q.Faulted, q.Faults = false, 0
+	w.N.Walks++
+	if w.busy >= w.max {
+		w.N.Waited++
+		wk.suspended = true
+		w.queue = append(w.queue, wk)
+		return 0, false
+	}
+	w.busy++
+	wk.begin(now)
+	if wk.active {
+		return 0, false
+	}
+	return wk.t, true
+}
+
+func (w *Walker) take() *walk {
+	for _, wk := range w.pool {
+		if !wk.active {
+			wk.active = true
+			wk.gen++
+			return wk
+		}
+	}
+	wk := &walk{w: w, active: true}
+	wk.req.Done = wk
+	w.pool = append(w.pool, wk)
+	return wk
+}
+
+// finished is called when a walk ends at cycle at.
+func (w *Walker) finished(wk *walk, at sim.Cycle) {
+	w.busy--
+	w.N.Cycles += uint64(at - wk.start)
+	wk.active = false
+	q := wk.q
+	if wk.suspended && q.Done != nil {
+		q.Done.WalkDone(q, at)
+	}
+	for _, o := range wk.waiters {
+		off := uint64(1)<<q.Shift - 1
+		o.PA = q.PA&^off | o.VA&off
+		o.Leaf, o.Shift, o.Faulted, o.Fault, o.Faults = q.Leaf, q.Shift, q.Faulted, q.Fault, 0
+		o.Done.WalkDone(o, at)
+	}
+	wk.waiters = wk.waiters[:0]
+	if len(w.queue) > 0 {
+		next := w.queue[0]
+		w.queue = w.queue[1:]
+		w.busy++
+		next.begin(at)
+	}
+}
