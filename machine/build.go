@@ -2,6 +2,9 @@ package machine
 
 import (
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/dram"
+	"github.com/vmemu/vmemu/mmu"
+	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -14,6 +17,14 @@ type Machine struct {
 	Fetch  *cache.Cache   // where instruction fetches go
 	Data   *cache.Cache   // where loads and stores go
 	Memory *cache.Memory
+
+	// Translation, when mmu.enabled: physical memory's contents, the
+	// kernel, the one process a trace runs as, and the MMU.
+	Geometry mmu.Geometry
+	Phys     *dram.PhysMem
+	Kernel   *kernel.Kernel
+	Process  *kernel.Process
+	MMU      *mmu.MMU
 
 	freqHz      uint64
 	modifyStore bool // a modify is a load then a store
@@ -59,6 +70,15 @@ func Build(c *Config) (*Machine, error) {
 	m.Fetch, m.Data = m.Caches[0], m.Caches[0]
 	if c.Levels()[0].Split != "" {
 		m.Data = m.Caches[1]
+	}
+	if g.err != nil {
+		return nil, g.err
+	}
+	if err := m.buildTranslation(g); err != nil {
+		return nil, err
+	}
+	if err := m.loadState(g.str("state")); err != nil {
+		return nil, err
 	}
 	return m, g.err
 }

@@ -20,7 +20,11 @@ type Report struct {
 	Kinds    []KindReport  `json:"kinds"`
 	Levels   []LevelReport `json:"levels"`
 	Memory   MemoryReport  `json:"memory"`
-	ServedBy []ServedBy    `json:"served_by"`
+	// Breakdown says where the core's cycles went: translation (TLBs and
+	// walks), the kernel's fault handling, and accesses by the level that
+	// answered them. It adds up to Cycles.
+	Breakdown   []ServedBy         `json:"breakdown"`
+	Translation *TranslationReport `json:"translation,omitempty"`
 	// Cachegrind holds the same counts under cachegrind's names when the
 	// first level is split (instruction and data); LL is the last level.
 	Cachegrind *CachegrindCounts `json:"cachegrind,omitempty"`
@@ -70,8 +74,8 @@ type MemoryReport struct {
 	Writes uint64 `json:"writes"`
 }
 
-// ServedBy is the share of the core's cycles spent on accesses answered by
-// one level (or by memory).
+// ServedBy is the share of the core's cycles spent in one place: a level
+// answering accesses, memory, translation or faults.
 type ServedBy struct {
 	Level    string  `json:"level"`
 	Cycles   uint64  `json:"cycles"`
@@ -122,8 +126,14 @@ func (m *Machine) report(c *core, format string) *Report {
 		names = append(names, n)
 	}
 	names = append(names, "memory")
+	total := uint64(c.now)
+	if m.MMU != nil {
+		r.Breakdown = append(r.Breakdown, ServedBy{"translation", c.translation, ratio(c.translation, total)},
+			ServedBy{"faults", c.faults, ratio(c.faults, total)})
+		r.Translation = m.translationReport(c, names)
+	}
 	for d, cy := range c.byDepth {
-		r.ServedBy = append(r.ServedBy, ServedBy{names[d], cy, ratio(cy, sumCycles(c))})
+		r.Breakdown = append(r.Breakdown, ServedBy{names[d], cy, ratio(cy, total)})
 	}
 	if m.Fetch != m.Data {
 		r.Cachegrind = cachegrindCounts(m)

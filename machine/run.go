@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/mmu"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -17,8 +18,13 @@ type core struct {
 	m       *Machine
 	now     sim.Cycle
 	req     sim.Request
+	tr      mmu.Translation
 	waiting bool
 	doneAt  sim.Cycle
+
+	translation uint64 // cycles from issue to physical address, faults aside
+	faults      uint64 // cycles in the kernel's fault handler
+	segv        uint64 // accesses abandoned after a fault
 
 	records  uint64
 	accesses [sim.NumKinds]uint64
@@ -32,6 +38,46 @@ func (c *core) Complete(_ *sim.Request, at sim.Cycle) {
 	c.waiting, c.doneAt = false, at
 }
 
+// TranslationDone is called when a translation that had to wait ends.
+func (c *core) TranslationDone(_ *mmu.Translation, at sim.Cycle) {
+	c.waiting, c.doneAt = false, at
+}
+
+// wait runs events until the core's outstanding operation is done.
+func (c *core) wait() (sim.Cycle, error) {
+	c.waiting = true
+	for c.waiting && c.m.Engine.Step() {
+	}
+	if c.waiting {
+		return 0, errStuck
+	}
+	return c.doneAt, nil
+}
+
+// translate turns addr into a physical address, charging the time to
+// translation and to the kernel. ok is false when the access was abandoned.
+func (c *core) translate(kind sim.Kind, addr uint64) (pa uint64, ok bool, err error) {
+	m := c.m
+	t := &c.tr
+	t.VA, t.Kind, t.User = addr, kind, true
+	faultsBefore := m.Kernel.N.FaultCycles
+	at, done := m.MMU.Translate(c.now, t)
+	if !done {
+		if at, err = c.wait(); err != nil {
+			return 0, false, err
+		}
+	}
+	inKernel := m.Kernel.N.FaultCycles - faultsBefore
+	c.faults += inKernel
+	c.translation += uint64(at-c.now) - inKernel
+	c.now = at
+	if t.Faulted {
+		c.segv++
+		return 0, false, m.Kernel.Err()
+	}
+	return t.PA, true, nil
+}
+
 var errStuck = errors.New("internal error: an access never completed (no event left)")
 
 func (c *core) access(port *cache.Cache, kind sim.Kind, addr uint64, size uint32) error {
@@ -39,19 +85,32 @@ func (c *core) access(port *cache.Cache, kind sim.Kind, addr uint64, size uint32
 	if e.Next() <= c.now {
 		e.RunUntil(c.now)
 	}
+	if c.m.MMU != nil {
+		// An access over a page boundary is two accesses, one per page.
+		g := c.m.Geometry
+		if end := addr + uint64(size) - 1; size > 1 && end>>g.PageShift != addr>>g.PageShift {
+			first := uint32((addr | (1<<g.PageShift - 1)) + 1 - addr)
+			if err := c.access(port, kind, addr, first); err != nil {
+				return err
+			}
+			return c.access(port, kind, addr+uint64(first), size-first)
+		}
+		pa, ok, err := c.translate(kind, addr)
+		if !ok {
+			return err
+		}
+		addr = pa
+	}
 	// Set the fields one by one: copying a whole Request costs more than
 	// the cache lookup that follows.
 	r := &c.req
 	r.Addr, r.Size, r.Kind, r.Issued = addr, size, kind, c.now
 	done, ok := port.Access(c.now, r)
 	if !ok {
-		c.waiting = true
-		for c.waiting && e.Step() {
+		var err error
+		if done, err = c.wait(); err != nil {
+			return err
 		}
-		if c.waiting {
-			return errStuck
-		}
-		done = c.doneAt
 	}
 	lat := uint64(done - c.now)
 	c.accesses[kind]++
@@ -88,6 +147,7 @@ type RunOptions struct {
 func (m *Machine) Run(r traces.Reader, opt RunOptions) (*Report, error) {
 	c := &core{m: m, byDepth: make([]uint64, len(m.Config.Levels())+1)}
 	c.req.Done = c
+	c.tr.Done = c
 	buf := make([]traces.Record, 4096)
 	for opt.Max == 0 || c.records < opt.Max {
 		n, err := r.Read(buf)

@@ -29,7 +29,9 @@ func (k Key) Range() string {
 		return strings.Join(k.Choices, "|")
 	case Levels:
 		return "names, top first; a+b splits a level into instruction and data sides"
-	case Bytes:
+	case Word:
+		return "a name"
+	case Sizes, Bytes:
 		s := formatBytes(k.Min) + ".." + formatBytes(k.Max)
 		if k.Pow2 {
 			s += ", power of two"
@@ -63,6 +65,16 @@ func (k Key) check(v string) error {
 	case Levels:
 		_, err = parseLevels(v)
 		return err
+	case Word:
+		return nil
+	case Sizes:
+		ns, err := parseSizes(v)
+		for _, n := range ns {
+			if err == nil && (n < k.Min || n > k.Max || bits.OnesCount64(n) != 1) {
+				err = fmt.Errorf("%s is not a power of two in %s", formatBytes(n), k.Range())
+			}
+		}
+		return err
 	case Bytes:
 		n, err = parseBytes(v)
 	case Hertz:
@@ -89,7 +101,42 @@ var globalKeys = []Key{
 	{Name: "memory.latency", Unit: Cycles, Min: 1, Max: 1_000_000, Doc: "fixed latency of main memory, from request to data"},
 	{Name: "access.modify", Unit: Choice, Choices: []string{"load-store", "load"}, Doc: "a modify (M) record is a load then a store (Cache Lab), or one load (cachegrind)"},
 	{Name: "access.straddle", Unit: Choice, Choices: cache.StraddleNames, Doc: "an access over two lines: first = size ignored, only the first line (Cache Lab); lines = every line looked up, missing lines fetched, counted once; whole = as lines, but a miss sends the whole access down (cachegrind)"},
-	{Name: "seed", Unit: Count, Min: 0, Max: 1<<63 - 1, Doc: "seed of every random choice (random replacement)"},
+	{Name: "seed", Unit: Count, Min: 0, Max: 1<<63 - 1, Doc: "seed of every random choice (random replacement, random frames)"},
+	{Name: "state", Unit: Word, Doc: "a machine state file (JSON) preset into TLBs, page tables, caches and memory; none for an empty machine"},
+
+	{Name: "mmu.enabled", Unit: Bool, Doc: "translate virtual addresses (TLBs, page walks, faults); off, addresses are physical"},
+	{Name: "mmu.paging", Unit: Choice, Choices: []string{"x86-64", "x86-64-5level", "csapp-small"}, Doc: "page-table geometry: x86-64 4-level (48-bit VA), 5-level (57-bit), or the CS:APP small memory system (14-bit VA, 64-byte pages, one level)"},
+	{Name: "mmu.walkers", Unit: Count, Min: 1, Max: 64, Doc: "page walks in flight at once"},
+	{Name: "mmu.walk_from", Unit: Word, Doc: "the cache level page-table reads enter (a level name), or memory"},
+	{Name: "mmu.pml4e_cache", Unit: Count, Min: 0, Max: 4096, Doc: "entries of the page-walk cache of PML4 entries (level 4)"},
+	{Name: "mmu.pdpte_cache", Unit: Count, Min: 0, Max: 4096, Doc: "entries of the page-walk cache of PDPT entries (level 3)"},
+	{Name: "mmu.pde_cache", Unit: Count, Min: 0, Max: 4096, Doc: "entries of the page-walk cache of page-directory entries (level 2)"},
+
+	{Name: "os.memory", Unit: Bytes, Min: 64, Max: 1 << 50, Doc: "physical memory the kernel hands out in frames"},
+	{Name: "os.frames", Unit: Choice, Choices: []string{"in-order", "random"}, Doc: "order in which free frames are handed out"},
+	{Name: "os.fault_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "a page fault's entry, handler and exit"},
+	{Name: "os.zero_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "zeroing a demand-zero page"},
+}
+
+// tlbNames are the translation buffers; each has the keys in tlbKeys.
+var tlbNames = []string{"itlb", "dtlb", "stlb"}
+
+var tlbKeys = []Key{
+	{Name: "entries", Unit: Count, Min: 0, Max: 1 << 16, Doc: "entries; 0 leaves the TLB out"},
+	{Name: "ways", Unit: Count, Min: 1, Max: 1 << 16, Doc: "associativity"},
+	{Name: "latency", Unit: Cycles, Min: 0, Max: 1000, Doc: "cycles a lookup adds (0: hidden behind the L1 cache access)"},
+	{Name: "pages", Unit: Sizes, Min: 16, Max: 1 << 30, Doc: "page sizes it holds"},
+	{Name: "replacement", Unit: Choice, Choices: []string{"lru", "plru", "fifo", "random"}, Doc: "victim choice"},
+}
+
+func init() {
+	for _, t := range tlbNames {
+		for _, k := range tlbKeys {
+			k.Name = t + "." + k.Name
+			k.Doc = t + " " + k.Doc
+			globalKeys = append(globalKeys, k)
+		}
+	}
 }
 
 // levelKeys are the keys of each cache level, after "<level>.".

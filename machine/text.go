@@ -3,6 +3,7 @@ package machine
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -21,8 +22,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			100*l.MissRate, group(l.Evictions), group(l.Writebacks))
 	}
 	p.f("%-8s %14s reads %s writes\n", "memory", group(r.Memory.Reads), group(r.Memory.Writes))
-	p.f("\ncycles by the level that answered\n")
-	for _, s := range r.ServedBy {
+	if tr := r.Translation; tr != nil {
+		tr.writeText(p)
+	}
+	p.f("\nwhere the cycles went\n")
+	for _, s := range r.Breakdown {
 		p.f("  %-12s %15s %6.1f%%\n", s.Level, group(s.Cycles), 100*s.Fraction)
 	}
 	if c := r.Cachegrind; c != nil {
@@ -56,4 +60,13 @@ func group(n uint64) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+func sortedKeys(m map[string]uint64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

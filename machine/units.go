@@ -18,9 +18,11 @@ const (
 	Bool               // true or false
 	Choice             // one of a fixed set of words
 	Levels             // the cache levels, top first: l1i+l1d,l2,llc
+	Sizes              // a list of sizes: 4KiB,2MiB
+	Word               // a name checked when the machine is built (a level, a file)
 )
 
-var unitNames = [...]string{"bytes", "cycles", "count", "Hz", "bool", "choice", "levels"}
+var unitNames = [...]string{"bytes", "cycles", "count", "Hz", "bool", "choice", "levels", "sizes", "word"}
 
 func (u Unit) String() string { return unitNames[u] }
 
@@ -112,4 +114,17 @@ func parseCount(s string) (uint64, error) {
 		return 0, fmt.Errorf("%q is not a whole number", s)
 	}
 	return n, nil
+}
+
+// parseSizes reads a list of sizes such as "4KiB, 2MiB".
+func parseSizes(s string) ([]uint64, error) {
+	var out []uint64
+	for _, part := range strings.Split(s, ",") {
+		n, err := parseBytes(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

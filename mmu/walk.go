@@ -125,6 +125,7 @@ func (wk *walk) read() {
 	shift := g.ShiftAt(wk.level)
 	base := (e.Frame(g.PABits, g.PageShift) << g.PageShift) &^ (1<<shift - 1)
 	q.PA, q.Leaf, q.Shift = base|q.VA&(1<<shift-1), e, shift
+	q.Write, q.UserOK, q.Exec = wk.perms.write, wk.perms.user, wk.perms.exec
 	w.finished(wk, wk.t)
 }
 
@@ -171,6 +172,7 @@ func (wk *walk) fault(c Cause, level int, addr uint64) {
 	resume, retry := wk.t, false
 	if w.os != nil && wk.faults < maxFaults {
 		resume, retry = w.os.PageFault(wk.t, f)
+		q.FaultCycles += max(resume, wk.t) - wk.t
 	}
 	if !retry {
 		q.Faulted = true

@@ -15,12 +15,16 @@ type Query struct {
 	Steps *[]Step
 
 	// The answer.
-	PA      uint64
-	Leaf    PTE
-	Shift   uint  // log2 of the size of the page mapped
-	Faulted bool  // the access was abandoned: the OS did not mend Fault
-	Fault   Fault // the last fault taken, if any
-	Faults  int   // faults taken (and mended) on the way
+	PA    uint64
+	Leaf  PTE
+	Shift uint // log2 of the size of the page mapped
+	// Write, UserOK and Exec are the rights every level of the path grants.
+	Write, UserOK, Exec bool
+	Faulted             bool  // the access was abandoned: the OS did not mend Fault
+	Fault               Fault // the last fault taken, if any
+	Faults              int   // faults taken (and mended) on the way
+	// FaultCycles is the time the walk spent in the fault handler.
+	FaultCycles sim.Cycle
 }
 
 // Step is one entry read by a walk, for explanations.
@@ -135,7 +139,7 @@ func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	wk := w.take()
 	wk.q, wk.page, wk.faults, wk.suspended = q, page, 0, false
 	wk.start = now
-	q.Faulted, q.Faults = false, 0
+	q.Faulted, q.Faults, q.FaultCycles = false, 0, 0
 	w.N.Walks++
 	if w.busy >= w.max {
 		w.N.Waited++
@@ -178,6 +182,7 @@ func (w *Walker) finished(wk *walk, at sim.Cycle) {
 		off := uint64(1)<<q.Shift - 1
 		o.PA = q.PA&^off | o.VA&off
 		o.Leaf, o.Shift, o.Faulted, o.Fault, o.Faults = q.Leaf, q.Shift, q.Faulted, q.Fault, 0
+		o.Write, o.UserOK, o.Exec = q.Write, q.UserOK, q.Exec
 		o.Done.WalkDone(o, at)
 	}
 	wk.waiters = wk.waiters[:0]

@@ -1,0 +1,105 @@
+package dram
+
+import "encoding/binary"
+
+// chunkShift sets the granule in which PhysMem stores bytes (4 KiB).
+const chunkShift = 12
+
+// PhysMem holds the contents of physical memory: the bytes that loads
+// return and stores change, the page tables, the data of files and swapped
+// pages on their way in and out. It is sparse: a 4 KiB chunk exists once a
+// byte in it is written; bytes never written read as zero. The timing model
+// (Controller) and the contents are separate, as caches track tags only.
+type PhysMem struct {
+	chunks map[uint64]*[1 << chunkShift]byte
+}
+
+// NewPhysMem returns an empty (all-zero) memory.
+func NewPhysMem() *PhysMem {
+	return &PhysMem{chunks: map[uint64]*[1 << chunkShift]byte{}}
+}
+
+func (m *PhysMem) chunk(pa uint64, create bool) *[1 << chunkShift]byte {
+	c := m.chunks[pa>>chunkShift]
+	if c == nil && create {
+		c = new([1 << chunkShift]byte)
+		m.chunks[pa>>chunkShift] = c
+	}
+	return c
+}
+
+// Read fills buf with the bytes at pa.
+func (m *PhysMem) Read(pa uint64, buf []byte) {
+	for len(buf) > 0 {
+		off := pa & (1<<chunkShift - 1)
+		n := min(uint64(len(buf)), 1<<chunkShift-off)
+		if c := m.chunk(pa, false); c != nil {
+			copy(buf[:n], c[off:off+n])
+		} else {
+			clear(buf[:n])
+		}
+		buf, pa = buf[n:], pa+n
+	}
+}
+
+// Write stores data at pa.
+func (m *PhysMem) Write(pa uint64, data []byte) {
+	for len(data) > 0 {
+		off := pa & (1<<chunkShift - 1)
+		n := min(uint64(len(data)), 1<<chunkShift-off)
+		copy(m.chunk(pa, true)[off:off+n], data[:n])
+		data, pa = data[n:], pa+n
+	}
+}
+
+// Uint64 reads the little-endian 8 bytes at pa (x86 byte order).
+func (m *PhysMem) Uint64(pa uint64) uint64 {
+	if pa&(1<<chunkShift-1) <= 1<<chunkShift-8 {
+		c := m.chunk(pa, false)
+		if c == nil {
+			return 0
+		}
+		off := pa & (1<<chunkShift - 1)
+		return binary.LittleEndian.Uint64(c[off : off+8])
+	}
+	var b [8]byte
+	m.Read(pa, b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+// SetUint64 writes v little-endian at pa.
+func (m *PhysMem) SetUint64(pa, v uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], v)
+	m.Write(pa, b[:])
+}
+
+// Zero clears n bytes from pa; whole chunks are dropped, so zeroing costs
+// no memory.
+func (m *PhysMem) Zero(pa, n uint64) {
+	for n > 0 {
+		off := pa & (1<<chunkShift - 1)
+		k := min(n, 1<<chunkShift-off)
+		if off == 0 && k == 1<<chunkShift {
+			delete(m.chunks, pa>>chunkShift)
+		} else if c := m.chunk(pa, false); c != nil {
+			clear(c[off : off+k])
+		}
+		pa, n = pa+k, n-k
+	}
+}
+
+// Copy copies n bytes from src to dst (the regions must not overlap).
+func (m *PhysMem) Copy(dst, src, n uint64) {
+	var buf [1 << chunkShift]byte
+	for n > 0 {
+		k := min(n, uint64(len(buf)))
+		m.Read(src, buf[:k])
+		m.Write(dst, buf[:k])
+		dst, src, n = dst+k, src+k, n-k
+	}
+}
+
+// Chunks is the number of 4 KiB chunks holding data (the memory the
+// emulator itself uses for contents).
+func (m *PhysMem) Chunks() int { return len(m.chunks) }

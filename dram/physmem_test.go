@@ -1,0 +1,45 @@
+package dram
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestPhysMem(t *testing.T) {
+	m := NewPhysMem()
+	if got := m.Uint64(0x1234); got != 0 {
+		t.Fatalf("fresh memory reads %#x, want 0", got)
+	}
+	// A write across a chunk boundary, read back whole and in parts.
+	data := []byte("0123456789abcdef")
+	m.Write(0xff8, data)
+	got := make([]byte, len(data))
+	m.Read(0xff8, got)
+	if !bytes.Equal(got, data) {
+		t.Errorf("read %q, want %q", got, data)
+	}
+	m.SetUint64(0x2ffc, 0x1122334455667788) // straddles chunks
+	if v := m.Uint64(0x2ffc); v != 0x1122334455667788 {
+		t.Errorf("Uint64 across chunks = %#x", v)
+	}
+	b := make([]byte, 1)
+	m.Read(0x2ffc, b)
+	if b[0] != 0x88 {
+		t.Errorf("byte order: first byte %#x, want 0x88 (little-endian)", b[0])
+	}
+	m.Copy(0x10000, 0xff8, 16)
+	m.Read(0x10000, got)
+	if !bytes.Equal(got, data) {
+		t.Errorf("copy gave %q", got)
+	}
+	n := m.Chunks()
+	m.Zero(0x10000, 1<<chunkShift)
+	if m.Chunks() != n-1 || m.Uint64(0x10000) != 0 {
+		t.Errorf("zeroing a whole chunk: %d chunks (want %d), value %#x", m.Chunks(), n-1, m.Uint64(0x10000))
+	}
+	m.Zero(0xffc, 8)
+	m.Read(0xff8, got)
+	if want := []byte("0123\x00\x00\x00\x00\x00\x00\x00\x00cdef"); !bytes.Equal(got, want) {
+		t.Errorf("after a partial zero: %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,116 @@
+package machine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/vmemu/vmemu/mmu"
+	"github.com/vmemu/vmemu/sim"
+)
+
+// Explanation is the coursework breakdown of one load: how its virtual
+// address splits, what the TLB and page walk did, and how the physical
+// address meets the first data cache. Pointers are null after a page fault.
+type Explanation struct {
+	VA        uint64     `json:"va"`
+	VPN       uint64     `json:"vpn"`
+	VPO       uint64     `json:"vpo"`
+	TLBI      uint64     `json:"tlbi"`
+	TLBT      uint64     `json:"tlbt"`
+	TLBHit    bool       `json:"tlb_hit"`
+	PageFault bool       `json:"page_fault"`
+	Fault     string     `json:"fault,omitempty"`
+	PPN       *uint64    `json:"ppn"`
+	PA        *uint64    `json:"pa"`
+	CO        *uint64    `json:"co"`
+	CI        *uint64    `json:"ci"`
+	CT        *uint64    `json:"ct"`
+	CacheHit  *bool      `json:"cache_hit"`
+	Byte      *uint64    `json:"byte"`
+	Walk      []WalkStep `json:"walk"`
+}
+
+// WalkStep is one page-table entry a walk read.
+type WalkStep struct {
+	Level     int    `json:"level"`
+	Index     uint64 `json:"index"`
+	EntryAddr uint64 `json:"pte_addr"`
+	Entry     uint64 `json:"pte"`
+	Present   bool   `json:"present"`
+	ServedBy  string `json:"served_by"`
+}
+
+// ParseAddress reads a virtual address written in hex (0x...) or decimal
+// and checks it fits the machine's virtual address width.
+func (m *Machine) ParseAddress(s string) (uint64, error) {
+	va, err := strconv.ParseUint(strings.TrimSpace(s), 0, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not an address (write it like 0x03d4)", s)
+	}
+	if m.MMU != nil && !m.Geometry.InRange(va) {
+		return 0, fmt.Errorf("address %#x is wider than the %d-bit virtual address", va, m.Geometry.VABits)
+	}
+	return va, nil
+}
+
+// Explain performs a one-byte load of va, as the machine would, and says
+// what happened at each step. Faults are not mended: a page that is not
+// mapped is reported as a page fault.
+func (m *Machine) Explain(va uint64) (*Explanation, error) {
+	if m.MMU == nil {
+		return nil, fmt.Errorf("the machine does not translate (mmu.enabled: false)")
+	}
+	g := m.Geometry
+	x := &Explanation{VA: va, VPN: va >> g.PageShift, VPO: va & (1<<g.PageShift - 1)}
+	if t := m.MMU.DTLB(); t != nil {
+		set, tag := t.Index(va, g.PageShift)
+		x.TLBI, x.TLBT = uint64(set), tag
+	}
+	m.Kernel.DemandZero = false
+	defer func() { m.Kernel.DemandZero = true }()
+	var steps []mmu.Step
+	t := &mmu.Translation{VA: va, Kind: sim.Load, User: true, Steps: &steps}
+	now := m.Engine.Now()
+	at, ok := m.MMU.Translate(now, t)
+	if !ok {
+		m.Engine.Run()
+		at = m.Engine.Now()
+	}
+	x.TLBHit = !t.Walked
+	for _, s := range steps {
+		x.Walk = append(x.Walk, WalkStep{s.Level, s.Index, s.EntryAddr, uint64(s.Entry), s.Entry&mmu.Present != 0, m.depthName(s.Depth)})
+	}
+	if t.Faulted {
+		x.PageFault, x.Fault = true, t.Fault.Cause.String()
+		return x, nil
+	}
+	pa := t.PA
+	ppn := pa >> g.PageShift
+	tag, set, off := m.Data.Split(pa)
+	ci := uint64(set)
+	x.PPN, x.PA, x.CO, x.CI, x.CT = &ppn, &pa, &off, &ci, &tag
+	before := m.Data.Counts().Hits[sim.Load]
+	req := sim.Request{Addr: pa, Size: 1, Kind: sim.Load}
+	if _, ok := m.Data.Access(at, &req); !ok {
+		m.Engine.Run()
+	}
+	hit := m.Data.Counts().Hits[sim.Load] > before
+	b := make([]byte, 1)
+	m.Phys.Read(pa, b)
+	v := uint64(b[0])
+	x.CacheHit, x.Byte = &hit, &v
+	return x, nil
+}
+
+// depthName names the level at a depth: the data side of a split level.
+func (m *Machine) depthName(d int8) string {
+	ls := m.Config.Levels()
+	switch {
+	case int(d) >= len(ls):
+		return "memory"
+	case d == 0 && ls[0].Split != "":
+		return ls[0].Split
+	}
+	return ls[d].Name
+}

@@ -1,0 +1,232 @@
+package mmu
+
+import (
+	"github.com/vmemu/vmemu/sim"
+	"github.com/vmemu/vmemu/tlb"
+)
+
+// Config is the translation hardware: first-level instruction and data
+// TLBs, a second-level TLB behind both, and the walker. A TLB with no
+// entries is left out.
+type Config struct {
+	ITLB, DTLB, STLB tlb.Config
+	Walker           WalkerConfig
+}
+
+// MMU translates virtual addresses: the first-level TLB of the access's
+// side, then the second-level TLB, then a page walk.
+type MMU struct {
+	itlb, dtlb, stlb *tlb.TLB
+	Walker           *Walker
+	PCID             uint16
+	Root             uint64 // physical address of the root table (CR3)
+
+	N Counts
+}
+
+// Counts are the MMU's own statistics (each TLB and the walker keep theirs).
+type Counts struct {
+	Translations uint64
+	L1Hits       uint64 // answered by the first-level TLB
+	L2Hits       uint64 // answered by the second-level TLB
+	Walks        uint64 // needed a walk
+	Rechecks     uint64 // TLB hits that lacked a right (or the Dirty bit) and walked again
+	Faults       uint64 // accesses abandoned after a fault
+	WalkCycles   uint64 // cycles from the end of the TLB lookups to the end of walks, fault handling aside
+}
+
+// Translation is one address to translate and, once done, its answer.
+type Translation struct {
+	VA   uint64
+	Kind sim.Kind
+	User bool
+	Done TranslationDone // told when a translation that had to wait ends
+
+	PA      uint64
+	Faulted bool  // abandoned: Fault says why
+	Fault   Fault // the last fault taken
+	Walked  bool  // a page walk was needed
+	Steps   *[]Step
+
+	m     *MMU
+	start sim.Cycle // when the walk began
+	q     Query
+}
+
+// TranslationDone is told when a pending translation ends.
+type TranslationDone interface {
+	TranslationDone(t *Translation, at sim.Cycle)
+}
+
+// New builds the TLBs; the walker is given, since it needs memory, a port
+// and the fault handler.
+func New(cfg Config, w *Walker) (*MMU, error) {
+	m := &MMU{Walker: w}
+	for _, p := range []struct {
+		cfg tlb.Config
+		dst **tlb.TLB
+	}{{cfg.ITLB, &m.itlb}, {cfg.DTLB, &m.dtlb}, {cfg.STLB, &m.stlb}} {
+		if p.cfg.Entries == 0 {
+			continue
+		}
+		t, err := tlb.New(p.cfg)
+		if err != nil {
+			return nil, err
+		}
+		*p.dst = t
+	}
+	return m, nil
+}
+
+// TLBs returns the TLBs that exist: first-level instruction, data, then
+// the second level.
+func (m *MMU) TLBs() []*tlb.TLB {
+	var out []*tlb.TLB
+	for _, t := range []*tlb.TLB{m.itlb, m.dtlb, m.stlb} {
+		if t != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// DTLB is the first-level data TLB (nil if none).
+func (m *MMU) DTLB() *tlb.TLB { return m.dtlb }
+
+// Register adds the MMU's, the TLBs' and the walker's counters to s.
+func (m *MMU) Register(s *sim.Stats) {
+	for _, t := range m.TLBs() {
+		t.Register(s)
+	}
+	s.Register("mmu.translations", &m.N.Translations)
+	s.Register("mmu.l1_tlb_hits", &m.N.L1Hits)
+	s.Register("mmu.l2_tlb_hits", &m.N.L2Hits)
+	s.Register("mmu.walks", &m.N.Walks)
+	s.Register("mmu.rechecks", &m.N.Rechecks)
+	s.Register("mmu.faults", &m.N.Faults)
+	s.Register("mmu.walk_cycles", &m.N.WalkCycles)
+	s.Register("walker.reads", &m.Walker.N.Reads)
+	s.Register("walker.merged", &m.Walker.N.Merged)
+	s.Register("walker.ad_writes", &m.Walker.N.ADWrites)
+}
+
+// allows reports whether a cached translation suffices for the access: a
+// store needs a writable page whose Dirty bit is already set (else the
+// walker must set it), a user access a user page, a fetch an executable one.
+func allows(e tlb.Entry, t *Translation) bool {
+	switch {
+	case t.Kind == sim.Store && !(e.Writable && e.Dirty):
+		return false
+	case t.User && !e.User:
+		return false
+	case t.Kind == sim.Fetch && e.NX:
+		return false
+	}
+	return true
+}
+
+// Translate translates t.VA at cycle now. It returns the cycle the physical
+// address is known and true, or false when a walk must wait (t.Done is told).
+func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
+	m.N.Translations++
+	t.m, t.Faulted, t.Walked = m, false, false
+	first := m.dtlb
+	if t.Kind == sim.Fetch {
+		first = m.itlb
+	}
+	at := now
+	for i, tl := range []*tlb.TLB{first, m.stlb} {
+		if tl == nil {
+			continue
+		}
+		at += tl.Config().Latency
+		e, ok := tl.Lookup(t.VA, m.PCID)
+		if !ok {
+			continue
+		}
+		if !allows(e, t) {
+			m.N.Rechecks++
+			break
+		}
+		if i == 0 {
+			m.N.L1Hits++
+		} else {
+			m.N.L2Hits++
+			if first != nil && first.Holds(uint(e.PageShift)) {
+				first.Insert(e)
+			}
+		}
+		t.PA = e.Translate(t.VA)
+		return at, true
+	}
+	m.N.Walks++
+	t.Walked, t.start = true, at
+	t.q = Query{VA: t.VA, Kind: t.Kind, User: t.User, PCID: m.PCID, Root: m.Root, Done: t, Steps: t.Steps}
+	done, ok := m.Walker.Walk(at, &t.q)
+	if !ok {
+		return 0, false
+	}
+	m.walked(t, done)
+	return done, true
+}
+
+// WalkDone is called when a walk that had to wait ends.
+func (t *Translation) WalkDone(_ *Query, at sim.Cycle) {
+	t.m.walked(t, at)
+	if t.Done != nil {
+		t.Done.TranslationDone(t, at)
+	}
+}
+
+// walked fills the TLBs from a finished walk.
+func (m *MMU) walked(t *Translation, at sim.Cycle) {
+	q := &t.q
+	m.N.WalkCycles += uint64(at - t.start - q.FaultCycles)
+	if q.Faulted {
+		t.Faulted, t.Fault = true, q.Fault
+		m.N.Faults++
+		return
+	}
+	t.PA = q.PA
+	e := tlb.Entry{
+		VPN: t.VA >> q.Shift, PFN: q.PA >> q.Shift, PageShift: uint8(q.Shift), PCID: m.PCID,
+		Global: q.Leaf&Global != 0, Writable: q.Write, User: q.UserOK, NX: !q.Exec, Dirty: q.Leaf&Dirty != 0,
+	}
+	first := m.dtlb
+	if t.Kind == sim.Fetch {
+		first = m.itlb
+	}
+	for _, tl := range []*tlb.TLB{first, m.stlb} {
+		if tl != nil && tl.Holds(q.Shift) {
+			tl.Insert(e)
+		}
+	}
+}
+
+// InvalidatePage is INVLPG: the page of va under the current PCID, its
+// global entries, and every page-walk-cache entry of the current PCID
+// (Intel SDM Vol. 3A §4.10.4.1).
+func (m *MMU) InvalidatePage(va uint64) {
+	for _, t := range m.TLBs() {
+		t.InvalidatePage(va, m.PCID)
+	}
+	m.Walker.InvalidatePWC(m.PCID, false)
+}
+
+// InvalidatePCID drops a PCID's non-global translations and its page-walk
+// cache entries (INVPCID single-context).
+func (m *MMU) InvalidatePCID(pcid uint16) {
+	for _, t := range m.TLBs() {
+		t.InvalidatePCID(pcid)
+	}
+	m.Walker.InvalidatePWC(pcid, false)
+}
+
+// InvalidateAll drops every translation (keeping global ones if asked) and
+// the page-walk caches (INVPCID all-context).
+func (m *MMU) InvalidateAll(keepGlobal bool) {
+	for _, t := range m.TLBs() {
+		t.InvalidateAll(keepGlobal)
+	}
+	m.Walker.InvalidatePWC(0, true)
+}

@@ -1,0 +1,294 @@
+package tlb
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+
+	"github.com/vmemu/vmemu/sim"
+)
+
+// Entry is one cached translation: the page VPN of size 1<<PageShift maps to
+// the frame PFN, with the permissions and state the walker found. VPN and PFN
+// are page numbers at the entry's own size: va >> PageShift and pa >> PageShift.
+type Entry struct {
+	VPN       uint64
+	PFN       uint64
+	PageShift uint8
+	PCID      uint16 // the process-context identifier the entry was filled under
+	Global    bool   // hits under every PCID; survives PCID invalidations
+	Writable  bool
+	User      bool
+	NX        bool
+	Dirty     bool
+}
+
+// Translate returns the physical address of va through e: the frame number
+// followed by va's offset within the page. It assumes e maps va's page.
+func (e Entry) Translate(va uint64) uint64 {
+	return e.PFN<<e.PageShift | va&(1<<e.PageShift-1)
+}
+
+// Covers reports whether e's page contains va (ignoring validity and PCID).
+func (e Entry) Covers(va uint64) bool { return va>>e.PageShift == e.VPN }
+
+// samePage reports whether two entries are for the same page and size and
+// would both answer the same lookups: the same PCID, or both global.
+func samePage(a, b *Entry) bool {
+	return a.VPN == b.VPN && a.PageShift == b.PageShift &&
+		(a.PCID == b.PCID || a.Global && b.Global)
+}
+
+// Slot is an entry with its place in the TLB.
+type Slot struct {
+	Set, Way int
+	Entry    Entry
+}
+
+// Counts are a TLB's counters.
+type Counts struct {
+	Hits, Misses  uint64 // lookups
+	Fills         uint64 // inserts, including ones that replace the same page in place
+	Evictions     uint64 // valid entries a fill pushed out
+	Invalidations uint64 // valid entries removed by an Invalidate call
+}
+
+// The array is kept as three parallel slices indexed set*ways+way, so that a
+// lookup scans a compact row of VPNs and reads the rest only on a match.
+// meta packs what a match needs besides the VPN.
+const (
+	metaPCID   = 0xffff  // bits 0-15: PCID
+	metaShift  = 16      // bits 16-23: page shift
+	metaValid  = 1 << 24 // the entry is valid
+	metaGlobal = 1 << 25 // the entry is global
+	metaKey    = metaValid | 0xff<<metaShift
+)
+
+func metaOf(e *Entry, valid bool) uint32 {
+	m := uint32(e.PCID) | uint32(e.PageShift)<<metaShift
+	if valid {
+		m |= metaValid
+	}
+	if e.Global {
+		m |= metaGlobal
+	}
+	return m
+}
+
+// matches reports whether an entry with meta m, whose VPN is the one looked
+// up, answers a lookup of a page of size shift under pcid.
+func matches(m uint32, shift uint8, pcid uint16) bool {
+	x := m ^ (metaValid | uint32(shift)<<metaShift | uint32(pcid))
+	return x&metaKey == 0 && (x&metaPCID == 0 || m&metaGlobal != 0)
+}
+
+// TLB is one set-associative TLB. Invalid slots keep their last contents (as
+// a hardware array does, and as CS:APP's figures print them); At shows them.
+type TLB struct {
+	cfg     Config
+	ways    int
+	setBits uint
+	setMask uint64
+	shifts  []uint8  // ascending: smallest page probed first
+	vpns    []uint64 // per slot, set-major: [set*ways+way]
+	meta    []uint32 // per slot: metaOf its entry
+	ents    []Entry  // per slot
+
+	// replacement state; which fields are used depends on the policy
+	stamps []uint64 // LRU: last use, FIFO: fill time, per slot
+	clock  uint64
+	plru   []uint64    // tree bits per set
+	plruOn [][2]uint64 // per way: the bits a use sets and clears
+	rng    *sim.RNG
+
+	last memo // the last hit, while it stands
+
+	n Counts
+}
+
+// memo is the slot of the last hit, for the page va>>shifts[0] under pcid.
+// Anything that changes a slot (put, an invalidation) forgets it.
+type memo struct {
+	key      uint64
+	pcid     uint16
+	ok       bool
+	set, way int32
+}
+
+// New builds an empty TLB (every entry invalid).
+func New(cfg Config) (*TLB, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.PageShifts = slices.Clone(cfg.PageShifts)
+	sets := cfg.Sets()
+	t := &TLB{
+		cfg:     cfg,
+		ways:    cfg.Ways,
+		setBits: uint(bits.TrailingZeros(uint(sets))),
+		setMask: uint64(sets - 1),
+		vpns:    make([]uint64, cfg.Entries),
+		meta:    make([]uint32, cfg.Entries),
+		ents:    make([]Entry, cfg.Entries),
+	}
+	for _, s := range cfg.PageShifts {
+		t.shifts = append(t.shifts, uint8(s))
+	}
+	slices.Sort(t.shifts)
+	switch cfg.Replacement {
+	case LRU, FIFO:
+		t.stamps = make([]uint64, cfg.Entries)
+	case PLRU:
+		t.plru = make([]uint64, sets)
+		t.plruOn = plruMasks(cfg.Ways)
+	case Random:
+		t.rng = sim.NewRNG(cfg.Seed).Derive(cfg.Name)
+	}
+	return t, nil
+}
+
+// Config returns the configuration the TLB was built with.
+func (t *TLB) Config() Config { return t.cfg }
+
+// Sets is the number of sets.
+func (t *TLB) Sets() int { return len(t.vpns) / t.ways }
+
+// Holds reports whether the TLB holds pages of size 1<<shift.
+func (t *TLB) Holds(shift uint) bool {
+	return shift < 256 && slices.Contains(t.shifts, uint8(shift))
+}
+
+// Index splits va, for pages of size 1<<shift, into the set index (TLBI, the
+// low bits of the VPN) and the tag (TLBT, the VPN's remaining high bits).
+func (t *TLB) Index(va uint64, shift uint) (set int, tag uint64) {
+	vpn := va >> shift
+	return int(vpn & t.setMask), vpn >> t.setBits
+}
+
+// VPN is the inverse of Index: the page number that set index set and tag
+// tag name (for loading a table of set, tag pairs).
+func (t *TLB) VPN(set int, tag uint64) uint64 {
+	return tag<<t.setBits | uint64(set)&t.setMask
+}
+
+// find returns the set and way of the entry that maps va under pcid, or a
+// way of -1.
+func (t *TLB) find(va uint64, pcid uint16) (set, way int) {
+	for _, s := range t.shifts {
+		vpn := va >> s
+		set := int(vpn & t.setMask)
+		base := set * t.ways
+		row := t.vpns[base : base+t.ways]
+		meta := t.meta[base : base+t.ways]
+		for w, v := range row {
+			if v == vpn && matches(meta[w], s, pcid) {
+				return set, w
+			}
+		}
+	}
+	return 0, -1
+}
+
+// Lookup translates va for the process-context pcid (0 when PCIDs are off).
+// It hits on a valid entry that maps va's page at its own page size and that
+// belongs to pcid or is global; a hit updates the replacement state. Lookup
+// counts a hit or a miss and does not allocate.
+func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
+	// The last hit answers again while nothing in the array has changed,
+	// for the same smallest-size page and PCID: the search below would find
+	// the same entry. Traces touch the same page many times in a row.
+	if l := &t.last; l.ok && va>>t.shifts[0] == l.key && pcid == l.pcid {
+		t.n.Hits++
+		t.touch(int(l.set), int(l.way))
+		return t.ents[int(l.set)*t.ways+int(l.way)], true
+	}
+	// find, written out: the call costs a tenth of a lookup.
+	for _, s := range t.shifts {
+		vpn := va >> s
+		set := int(vpn & t.setMask)
+		base := set * t.ways
+		row := t.vpns[base : base+t.ways]
+		for w, v := range row {
+			if v == vpn && matches(t.meta[base+w], s, pcid) {
+				t.last = memo{key: va >> t.shifts[0], pcid: pcid, set: int32(set), way: int32(w), ok: true}
+				t.n.Hits++
+				t.touch(set, w)
+				return t.ents[base+w], true
+			}
+		}
+	}
+	t.n.Misses++
+	return Entry{}, false
+}
+
+// Probe is Lookup without side effects: no counters, no replacement update.
+// It also says where the entry is.
+func (t *TLB) Probe(va uint64, pcid uint16) (Slot, bool) {
+	set, way := t.find(va, pcid)
+	if way < 0 {
+		return Slot{}, false
+	}
+	return Slot{Set: set, Way: way, Entry: t.ents[set*t.ways+way]}, true
+}
+
+// Insert fills e into its set: over a valid entry for the same page, size
+// and PCID (or a global entry for the same page, if e is global) if there is
+// one, else into the first invalid way, else over the replacement policy's
+// victim, which it returns. The TLB must hold e's page size (see Holds):
+// inserting another size is a programming error and panics.
+func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
+	if !slices.Contains(t.shifts, e.PageShift) {
+		panic(fmt.Sprintf("tlb %q: Insert of an entry with page shift %d; this TLB holds shifts %v (check Holds)",
+			t.cfg.Name, e.PageShift, t.shifts))
+	}
+	set := int(e.VPN & t.setMask)
+	base := set * t.ways
+	t.n.Fills++
+	way := -1
+	for w := range t.ways {
+		if t.valid(base+w) && samePage(&t.ents[base+w], &e) {
+			way = w
+			break
+		}
+	}
+	if way < 0 {
+		for w := range t.ways {
+			if !t.valid(base + w) {
+				way = w
+				break
+			}
+		}
+	}
+	if way < 0 {
+		way = t.victim(set)
+		victim, evicted = t.ents[base+way], true
+		t.n.Evictions++
+	}
+	t.put(base+way, e, true)
+	t.fill(set, way)
+	return victim, evicted
+}
+
+func (t *TLB) valid(i int) bool { return t.meta[i]&metaValid != 0 }
+
+func (t *TLB) put(i int, e Entry, valid bool) {
+	t.last.ok = false
+	t.vpns[i], t.meta[i], t.ents[i] = e.VPN, metaOf(&e, valid), e
+}
+
+// Counts returns the counters.
+func (t *TLB) Counts() Counts { return t.n }
+
+// ResetCounts zeroes the counters (the end of a warm-up) and keeps the entries.
+func (t *TLB) ResetCounts() { t.n = Counts{} }
+
+// Register adds the counters to s under the TLB's name: NAME.hits,
+// NAME.misses, NAME.fills, NAME.evictions, NAME.invalidations.
+func (t *TLB) Register(s *sim.Stats) {
+	p := t.cfg.Name + "."
+	s.Register(p+"hits", &t.n.Hits)
+	s.Register(p+"misses", &t.n.Misses)
+	s.Register(p+"fills", &t.n.Fills)
+	s.Register(p+"evictions", &t.n.Evictions)
+	s.Register(p+"invalidations", &t.n.Invalidations)
+}

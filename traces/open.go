@@ -1,0 +1,154 @@
+package traces
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// Open opens a trace file. Compression (gzip, zstd, xz) is recognised from the
+// first bytes and the format from the text, never from the file name, so a
+// renamed or extension-less file reads the same.
+func Open(path string) (Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err // *os.PathError already names the file
+	}
+	head, err := readHead(path, f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	// Rewinding lets an xz child process read the file descriptor itself;
+	// pipes and FIFOs cannot rewind, so they get the head stitched back on.
+	var src io.Reader = f
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		src = io.MultiReader(bytes.NewReader(head), f)
+	}
+	r, err := open(path, head, src, f.Close)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// NewReader reads a trace from a stream, such as standard input; name stands
+// for the file in error messages. Close does not close r.
+func NewReader(name string, r io.Reader) (Reader, error) {
+	head, err := readHead(name, r)
+	if err != nil {
+		return nil, err
+	}
+	return open(name, head, io.MultiReader(bytes.NewReader(head), r), nil)
+}
+
+const headLen = 8
+
+func readHead(name string, r io.Reader) ([]byte, error) {
+	head := make([]byte, headLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, &Error{File: name, Msg: "read: " + err.Error(), Err: err}
+	}
+	return head[:n], nil
+}
+
+// magics lists the containers we read and, so that the user gets a useful
+// message instead of "binary data", a few we do not.
+var magics = []struct {
+	magic, kind string
+	supported   bool
+}{
+	{"\x1f\x8b", "gzip", true},
+	{"\x28\xb5\x2f\xfd", "zstd", true},
+	{"\xfd7zXZ\x00", "xz", true},
+	{"BZh", "bzip2", false},
+	{"\x04\x22\x4d\x18", "lz4", false},
+	{"\x1f\x9d", "compress (.Z)", false},
+	{"PK\x03\x04", "zip", false},
+	{"7z\xbc\xaf\x27\x1c", "7-zip", false},
+}
+
+func open(name string, head []byte, src io.Reader, closeFile func() error) (Reader, error) {
+	kind := ""
+	for _, m := range magics {
+		if bytes.HasPrefix(head, []byte(m.magic)) {
+			if !m.supported {
+				return nil, &Error{File: name, Msg: m.kind + " compression is not supported; " +
+					"decompress it, or recompress with gzip, zstd or xz"}
+			}
+			kind = m.kind
+			break
+		}
+	}
+	dec, closeDec, err := decompressor(kind, src)
+	if err != nil {
+		t := textReader{name: name, zkind: kind}
+		return nil, t.streamError(err)
+	}
+	closeAll := func() error {
+		var err error
+		if closeDec != nil {
+			err = closeDec()
+		}
+		if closeFile != nil {
+			err = errors.Join(err, closeFile())
+		}
+		return err
+	}
+	t, err := newText(name, kind, dec, closeAll)
+	if err != nil {
+		closeDec()
+		return nil, err
+	}
+	return t, nil
+}
+
+// useXZProgram lets tests force the pure-Go xz decoder.
+var useXZProgram = true
+
+func decompressor(kind string, src io.Reader) (io.Reader, func() error, error) {
+	nop := func() error { return nil }
+	switch kind {
+	case "gzip":
+		z, err := gzip.NewReader(src)
+		if err != nil {
+			return nil, nil, headerError(err)
+		}
+		return z, z.Close, nil
+	case "zstd":
+		// One decoder goroutine: Pipelined already overlaps decoding with
+		// the simulation, and more would only fight it for cores.
+		z, err := zstd.NewReader(src, zstd.WithDecoderConcurrency(1))
+		if err != nil {
+			return nil, nil, err
+		}
+		return z, func() error { z.Close(); return nil }, nil
+	case "xz":
+		if useXZProgram {
+			if x, err := startXZ(src); err == nil {
+				return x, x.Close, nil
+			}
+		}
+		z, err := newGoXZ(src)
+		if err != nil {
+			return nil, nil, headerError(err)
+		}
+		return z, nop, nil
+	}
+	return src, nop, nil
+}
+
+// headerError makes a header cut short count as truncation, like a body cut
+// short.
+func headerError(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}

@@ -1,0 +1,245 @@
+package traces
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// readAll reads r to the end with an awkward batch size, returning the
+// records and the error that ended them (nil for io.EOF).
+func readAll(r Reader, batch int) ([]Record, error) {
+	var out []Record
+	buf := make([]Record, batch)
+	for {
+		n, err := r.Read(buf)
+		out = append(out, buf[:n]...)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			if n != 0 {
+				return out, errors.New("Read returned records with an error")
+			}
+			return out, err
+		}
+		if n == 0 {
+			return out, errors.New("Read returned 0, nil")
+		}
+	}
+}
+
+func parseString(t *testing.T, text string) ([]Record, string, error) {
+	t.Helper()
+	r, err := NewReader("t.trace", strings.NewReader(text))
+	if err != nil {
+		return nil, "", err
+	}
+	defer r.Close()
+	recs, err := readAll(r, 3)
+	return recs, r.Format(), err
+}
+
+func TestParseValid(t *testing.T) {
+	tests := []struct {
+		name, text string
+		format     string
+		want       []Record
+	}{
+		{"lackey", "I  0401ab70,3\n S 1fff000d38,8\n L 04033e06,1\n M 04033e06,1\n", "lackey",
+			[]Record{{0x401ab70, 3, Fetch}, {0x1fff000d38, 8, Store}, {0x4033e06, 1, Load}, {0x4033e06, 1, Modify}}},
+		{"cachelab", " L 10,1\n M 20,1\n S 18,1\nI 0400d7d4,8\n", "cachelab",
+			[]Record{{0x10, 1, Load}, {0x20, 1, Modify}, {0x18, 1, Store}, {0x400d7d4, 8, Fetch}}},
+		{"valgrind messages", "==1234== Lackey, an example Valgrind tool\n==1234== \nI  0401ab70,3\n==1234== exit\n", "lackey",
+			[]Record{{0x401ab70, 3, Fetch}}},
+		{"blank lines", "\n L 10,1\n\n   \n\t\n L 11,2\n\n", "cachelab", []Record{{0x10, 1, Load}, {0x11, 2, Load}}},
+		{"no final newline", " L 10,4", "cachelab", []Record{{0x10, 4, Load}}},
+		{"trailing blanks (dave.trace)", " L 10,4 \n S 18,4\t\n", "cachelab", []Record{{0x10, 4, Load}, {0x18, 4, Store}}},
+		{"CRLF", " L 10,4\r\n S 18,4\r\n\r\n", "cachelab", []Record{{0x10, 4, Load}, {0x18, 4, Store}}},
+		{"tabs and spaces", "\tL\t10 , 4\n  S   0x1F,\t16\n", "cachelab", []Record{{0x10, 4, Load}, {0x1f, 16, Store}}},
+		{"0x and upper case", " L 0XABCDEF,1\n L 0xabcdef,1\n L ABCDEF,1\n", "cachelab",
+			[]Record{{0xabcdef, 1, Load}, {0xabcdef, 1, Load}, {0xabcdef, 1, Load}}},
+		{"64-bit address", " L ffffffffffffffff,1\n L 000000000000000000000001,1\n", "cachelab",
+			[]Record{{1<<64 - 1, 1, Load}, {1, 1, Load}}},
+		{"32-bit size", " L 0,4294967295\n L 0,0000000000008\n L 0,999999999\n", "cachelab",
+			[]Record{{0, 1<<32 - 1, Load}, {0, 8, Load}, {0, 999999999, Load}}},
+		{"empty", "", "cachelab", nil},
+		{"only messages", "==1== hello\n", "lackey", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, format, err := parseString(t, tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+			if format != tt.format {
+				t.Errorf("Format() = %q, want %q", format, tt.format)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, text string
+		before     int // records delivered before the error
+		want       string
+	}{
+		{"bad hex", " L 10,1\n L 12g4,1\n", 1, `t.trace:2: address: "12g4" is not hexadecimal`},
+		{"unknown op", " L 10,1\n X 10,1\n", 1, `t.trace:2: op: "X" is not one of I, L, S, M`},
+		{"lower-case op", " L 10,1\n l 10,1\n", 1, `t.trace:2: op: "l" is not one of I, L, S, M`},
+		{"op glued to address", " L 10,1\nL10,1\n", 1, `t.trace:2: op: missing blank between "L" and the address`},
+		{"long op", " L 10,1\n LS 10,1\n", 1, `t.trace:2: op: "LS" is not one of I, L, S, M`},
+		{"missing address", " L 10,1\n L ,1\n", 1, `t.trace:2: address: missing`},
+		{"only op", " L 10,1\n L\n", 1, `t.trace:2: address: missing`},
+		{"0x alone", " L 0x,1\n", 0, `t.trace:1: address: "0x" is not hexadecimal`},
+		{"address overflow", " L 1ffffffffffffffff,1\n", 0, `t.trace:1: address: "1ffffffffffffffff" does not fit in 64 bits`},
+		{"missing comma", " L 10 1\n", 0, `t.trace:1: size: missing "," between address and size`},
+		{"missing size", " L 10\n", 0, `t.trace:1: size: missing (expected ",SIZE" after the address)`},
+		{"empty size", " L 10,\n", 0, `t.trace:1: size: missing`},
+		{"bad size", " L 10,x8\n", 0, `t.trace:1: size: "x8" is not a decimal number`},
+		{"size with letters", " L 10,8k\n", 0, `t.trace:1: size: "8k" is not a decimal number`},
+		{"negative size", " L 10,-8\n", 0, `t.trace:1: size: "-8" is not a decimal number`},
+		{"size 0", " L 10,1\n S 10,0\n", 1, `t.trace:2: size: must not be 0`},
+		{"size overflow", " L 10,4294967296\n", 0, `t.trace:1: size: "4294967296" does not fit in 32 bits`},
+		{"trailing garbage", " L 10,1\n L 10,1 x\n", 1, `t.trace:2: line: unexpected "x" after the size`},
+		{"two records on a line", " L 10,1 L 20,1\n", 0, `t.trace:1: line: unexpected "L 20,1" after the size`},
+		{"single =", " L 10,1\n=1234= x\n", 1, `t.trace:2: op: "=1234=" is not one of I, L, S, M`},
+		{"program output", " L 10,1\nhello\n", 1, `t.trace:2: op: "hello" is not one of I, L, S, M`},
+		{"stray CR", " L 10,1\n\r L 10,1\n", 1, `t.trace:2: op: "\r" is not one of I, L, S, M`},
+		{"CR inside", " L 10\r,1\n", 0, `t.trace:1: size: missing "," between address and size`},
+		{"NUL late in file", strings.Repeat(" L 10,1\n", 100) + " L 10,1\x00\n", 100, `t.trace:101: size: "1\x00" is not a decimal number`},
+		{"line numbers count skipped lines", "==1== x\n\n L 10,1\n\n L 1O,1\n", 1, `t.trace:5: address: "1O" is not hexadecimal`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, err := parseString(t, tt.text)
+			if err == nil {
+				t.Fatalf("no error; records %v", got)
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is a %T, want *Error", err, err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error\n got %s\nwant %s", err, tt.want)
+			}
+			if len(got) != tt.before {
+				t.Errorf("got %d records before the error, want %d", len(got), tt.before)
+			}
+		})
+	}
+}
+
+// The error is sticky, and Read never returns records with it.
+func TestErrorIsSticky(t *testing.T) {
+	r, err := NewReader("t", strings.NewReader(" L 10,1\n L 1x,1\n L 10,1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]Record, 10)
+	if n, err := r.Read(buf); n != 1 || err != nil {
+		t.Fatalf("first Read = %d, %v; want 1, nil", n, err)
+	}
+	_, err1 := r.Read(buf)
+	n, err2 := r.Read(buf)
+	if err1 == nil || err1 != err2 || n != 0 {
+		t.Fatalf("second and third Read: %v, %d %v", err1, n, err2)
+	}
+	r.Close()
+	if _, err := r.Read(buf); err == nil {
+		t.Error("Read after Close succeeded")
+	}
+}
+
+func TestNotATrace(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"binary", "\x7fELF\x02\x01\x01\x00\x00\x00", `t.trace: not a lackey or cachelab trace (binary data)`},
+		{"text", "hello, world\n L 10,1\n", `t.trace:1: not a lackey or cachelab trace: it begins "hello, world"`},
+		{"after messages", "==1== x\n\n# comment\n", `t.trace:3: not a lackey or cachelab trace: it begins "# comment"`},
+		{"csv", "addr,size\n10,1\n", `t.trace:1: not a lackey or cachelab trace: it begins "addr,size"`},
+		{"one long line", strings.Repeat("L", 300<<10), `t.trace:1: line: longer than 256 KiB (not a trace?)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewReader("t.trace", strings.NewReader(tt.text))
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error\n got %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// Lines of every shape, across many buffer refills and read in chunks of
+// every size, give what the slow reference parser gives.
+func TestLongTraceMatchesReference(t *testing.T) {
+	text := synthetic(200000)
+	want, wantErr := refParse(text)
+	if wantErr != nil {
+		t.Fatal(wantErr)
+	}
+	for _, src := range []struct {
+		name string
+		r    io.Reader
+	}{
+		{"whole", bytes.NewReader(text)},
+		{"one byte at a time", iotest.OneByteReader(bytes.NewReader(text))},
+		{"half reads", iotest.HalfReader(bytes.NewReader(text))},
+	} {
+		t.Run(src.name, func(t *testing.T) {
+			r, err := NewReader("syn", src.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(r, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// synthetic makes a trace of n lines mixing every accepted shape, so the
+// fast and the slow paths of the parser both run, and lines straddle buffer
+// boundaries at every offset.
+func synthetic(n int) []byte {
+	shapes := []string{
+		"I  %08x,%d\n", " L %x,%d\n", " S %010x,%d\n", " M %x,%d\n", "I %x,%d\n",
+		"\tL\t0x%X , %d \r\n", "  S  %x,%d\n", " L %016x,%d\n", " L %x,%d\n",
+	}
+	var b bytes.Buffer
+	x := uint64(12345)
+	for i := range n {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		switch i % 97 {
+		case 3:
+			b.WriteString("==4242== a message\n")
+		case 50:
+			b.WriteString("\n")
+		}
+		addr := x >> (x % 64)
+		size := 1 + x%20
+		if i%89 == 0 {
+			size = x % (1 << 32)
+			if size == 0 {
+				size = 1
+			}
+		}
+		b.WriteString(fmt.Sprintf(shapes[int(x>>3)%len(shapes)], addr, size))
+	}
+	return b.Bytes()
+}

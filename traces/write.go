@@ -1,0 +1,70 @@
+package traces
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// Writer writes records as lackey text, exactly as valgrind prints them:
+// "I  0401ab70,3" for a fetch, " L 1fff000d38,8" for data, addresses in at
+// least 8 hex digits. It buffers; call Flush at the end.
+type Writer struct {
+	w   io.Writer
+	buf []byte
+	err error
+}
+
+func NewWriter(w io.Writer) *Writer {
+	return &Writer{w: w, buf: make([]byte, 0, 64<<10)}
+}
+
+// Write appends recs. A record this package could not read back (size 0,
+// unknown op) is an error, and so is any error of the underlying writer;
+// after one, Write and Flush keep returning it.
+func (w *Writer) Write(recs []Record) error {
+	for _, r := range recs {
+		if w.err != nil {
+			return w.err
+		}
+		if r.Size == 0 || r.Op > Modify {
+			w.err = fmt.Errorf("traces: cannot write record %+v", r)
+			return w.err
+		}
+		if len(w.buf) > cap(w.buf)-64 {
+			w.Flush()
+		}
+		b := w.buf
+		if r.Op == Fetch {
+			b = append(b, "I  "...)
+		} else {
+			b = append(b, ' ', "ILSM"[r.Op], ' ')
+		}
+		for shift := 28; shift >= 4 && r.Addr>>shift == 0; shift -= 4 {
+			b = append(b, '0')
+		}
+		b = strconv.AppendUint(b, r.Addr, 16)
+		b = append(b, ',')
+		b = strconv.AppendUint(b, uint64(r.Size), 10)
+		w.buf = append(b, '\n')
+	}
+	return w.err
+}
+
+// Flush writes out what is buffered.
+func (w *Writer) Flush() error {
+	if w.err == nil && len(w.buf) > 0 {
+		_, w.err = w.w.Write(w.buf)
+		w.buf = w.buf[:0]
+	}
+	return w.err
+}
+
+// WriteLackey writes recs to w as lackey text.
+func WriteLackey(w io.Writer, recs []Record) error {
+	tw := NewWriter(w)
+	if err := tw.Write(recs); err != nil {
+		return err
+	}
+	return tw.Flush()
+}
