@@ -73,7 +73,11 @@ func (c *core) translate(kind sim.Kind, addr uint64) (pa uint64, ok bool, err er
 	c.now = at
 	if t.Faulted {
 		c.segv++
-		return 0, false, m.Kernel.Err()
+		if err := m.Kernel.Err(); err != nil {
+			return 0, false, fmt.Errorf("at %#x: %v (os.memory is %s; frames are not yet reclaimed, so raise it)",
+				addr, err, m.Config.Get("os.memory"))
+		}
+		return 0, false, nil
 	}
 	return t.PA, true, nil
 }
