@@ -134,7 +134,8 @@ func BenchmarkRunMatmul(b *testing.B) {
 }
 
 // BenchmarkSimMatmul times the simulation alone (records in memory) on the
-// default machine (L1I+L1D, L2, LLC) and on L1+L2 only.
+// default machine (L1I+L1D, L2, LLC, translation on), with translation off,
+// and on L1+L2 only.
 func BenchmarkSimMatmul(b *testing.B) {
 	recs := loadRecords(b, refdata(b, "lackey/matmul.lackey.gz"))
 	for _, tc := range []struct {
@@ -142,7 +143,8 @@ func BenchmarkSimMatmul(b *testing.B) {
 		sets []string
 	}{
 		{"default", nil},
-		{"l1+l2", []string{"levels=l1i+l1d,l2"}},
+		{"translation-off", []string{"mmu.enabled=false"}},
+		{"l1+l2", []string{"levels=l1i+l1d,l2", "mmu.enabled=false"}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

@@ -17,6 +17,7 @@ type Config struct {
 // side, then the second-level TLB, then a page walk.
 type MMU struct {
 	itlb, dtlb, stlb *tlb.TLB
+	iLat, dLat, sLat sim.Cycle // their lookup latencies
 	Walker           *Walker
 	PCID             uint16
 	Root             uint64 // physical address of the root table (CR3)
@@ -75,6 +76,7 @@ func New(cfg Config, w *Walker) (*MMU, error) {
 		}
 		*p.dst = t
 	}
+	m.iLat, m.dLat, m.sLat = cfg.ITLB.Latency, cfg.DTLB.Latency, cfg.STLB.Latency
 	return m, nil
 }
 
@@ -129,38 +131,42 @@ func allows(e tlb.Entry, t *Translation) bool {
 // address is known and true, or false when a walk must wait (t.Done is told).
 func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	m.N.Translations++
-	t.m, t.Faulted, t.Walked = m, false, false
-	first := m.dtlb
+	first, lat := m.dtlb, m.dLat
 	if t.Kind == sim.Fetch {
-		first = m.itlb
+		first, lat = m.itlb, m.iLat
 	}
-	at := now
-	for i, tl := range []*tlb.TLB{first, m.stlb} {
-		if tl == nil {
-			continue
-		}
-		at += tl.Config().Latency
-		e, ok := tl.Lookup(t.VA, m.PCID)
-		if !ok {
-			continue
-		}
-		if !allows(e, t) {
-			m.N.Rechecks++
-			break
-		}
-		if i == 0 {
+	// The common case, a first-level hit, touches nothing else.
+	if first != nil {
+		if e, ok := first.Lookup(t.VA, m.PCID); ok && allows(e, t) {
 			m.N.L1Hits++
-		} else {
+			t.PA, t.Faulted, t.Walked = e.Translate(t.VA), false, false
+			return now + lat, true
+		} else if ok {
+			m.N.Rechecks++
+			return m.walk(now+lat, t)
+		}
+	}
+	at := now + lat
+	if m.stlb != nil {
+		at += m.sLat
+		if e, ok := m.stlb.Lookup(t.VA, m.PCID); ok && allows(e, t) {
 			m.N.L2Hits++
 			if first != nil && first.Holds(uint(e.PageShift)) {
 				first.Insert(e)
 			}
+			t.PA, t.Faulted, t.Walked = e.Translate(t.VA), false, false
+			return at, true
+		} else if ok {
+			m.N.Rechecks++
 		}
-		t.PA = e.Translate(t.VA)
-		return at, true
 	}
+	return m.walk(at, t)
+}
+
+// walk starts a page walk at cycle at, after the TLB lookups.
+func (m *MMU) walk(at sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	m.N.Walks++
-	t.Walked, t.start = true, at
+	t.m, t.Faulted, t.Walked, t.start = m, false, true, at
 	t.q = Query{VA: t.VA, Kind: t.Kind, User: t.User, PCID: m.PCID, Root: m.Root, Done: t, Steps: t.Steps}
 	done, ok := m.Walker.Walk(at, &t.q)
 	if !ok {
