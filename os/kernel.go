@@ -64,7 +64,7 @@ func New(cfg Config, mem *dram.PhysMem) (*Kernel, error) {
 	}
 	return &Kernel{
 		cfg: cfg, mem: mem,
-		frames:  newFrameAllocator(frames, cfg.RandomFrames, cfg.Seed),
+		frames:     newFrameAllocator(frames, cfg.RandomFrames, cfg.Seed),
 		nextTab:    cfg.MemoryBytes,
 		DemandZero: true,
 	}, nil

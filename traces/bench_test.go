@@ -5,30 +5,28 @@ import (
 	stdgzip "compress/gzip"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 )
 
+// The reference traces; tests and benchmarks that need them skip without.
 const (
 	matmulGz  = "/work/shared/refdata/lackey/matmul.lackey.gz"
 	refDir    = "/work/shared/refdata/cachelab/traces/"
 	longTrace = refDir + "long.trace"
 )
 
-// drain reads r to the end the way the simulator does, in batches.
-func drain(b *testing.B, r Reader, buf []Record) int {
-	n := 0
-	for {
-		m, err := r.Read(buf)
-		n += m
-		if err == io.EOF {
-			return n
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
+func need(b *testing.B, path string) {
+	if _, err := os.Stat(path); err != nil {
+		b.Skip(err)
 	}
 }
 
+// benchOpen reads whole traces the way the simulator does, in batches, and
+// reports records per second.
 func benchOpen(b *testing.B, open func() (Reader, error)) {
 	buf := make([]Record, 4096)
 	total := 0
@@ -38,37 +36,44 @@ func benchOpen(b *testing.B, open func() (Reader, error)) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		total += drain(b, r, buf)
+		for {
+			n, err := r.Read(buf)
+			total += n
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
 		r.Close()
 	}
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(total), "ns/record")
 }
 
-func need(b *testing.B, path string) {
-	if _, err := os.Stat(path); err != nil {
-		b.Skip(err)
+func openPath(path string, pipelined bool) func() (Reader, error) {
+	return func() (Reader, error) {
+		r, err := Open(path)
+		if err != nil || !pipelined {
+			return r, err
+		}
+		return Pipelined(r, 0), nil
 	}
 }
 
 func BenchmarkReadLackeyGz(b *testing.B) {
 	need(b, matmulGz)
-	benchOpen(b, func() (Reader, error) { return Open(matmulGz) })
+	benchOpen(b, openPath(matmulGz, false))
 }
 
 func BenchmarkReadLackeyGzPipelined(b *testing.B) {
 	need(b, matmulGz)
-	benchOpen(b, func() (Reader, error) {
-		r, err := Open(matmulGz)
-		if err != nil {
-			return nil, err
-		}
-		return Pipelined(r, 0), nil
-	})
+	benchOpen(b, openPath(matmulGz, true))
 }
 
 // BenchmarkReadLackeyGzStdlib is the same file through compress/gzip, to
-// keep an eye on what klauspost/compress buys.
+// see what klauspost/compress buys.
 func BenchmarkReadLackeyGzStdlib(b *testing.B) {
 	need(b, matmulGz)
 	benchOpen(b, func() (Reader, error) {
@@ -84,8 +89,35 @@ func BenchmarkReadLackeyGzStdlib(b *testing.B) {
 	})
 }
 
-// BenchmarkParseLackey measures the parser alone: the decompressed text is
-// in memory.
+func BenchmarkReadLackeyZstd(b *testing.B) {
+	need(b, matmulGz)
+	var z bytes.Buffer
+	w, _ := zstd.NewWriter(&z)
+	w.Write(gunzipFile(b, matmulGz))
+	w.Close()
+	path := filepath.Join(b.TempDir(), "matmul.zst")
+	os.WriteFile(path, z.Bytes(), 0o644)
+	benchOpen(b, openPath(path, false))
+}
+
+func BenchmarkReadLackeyXz(b *testing.B) {
+	need(b, matmulGz)
+	path := filepath.Join(b.TempDir(), "matmul")
+	os.WriteFile(path, gunzipFile(b, matmulGz), 0o644)
+	if err := exec.Command("xz", "-T1", path).Run(); err != nil {
+		b.Skip("no xz program to make the file: ", err)
+	}
+	for _, program := range []bool{true, false} {
+		name := map[bool]string{true: "program", false: "go"}[program]
+		b.Run(name, func(b *testing.B) {
+			defer func(old bool) { useXZProgram = old }(useXZProgram)
+			useXZProgram = program
+			benchOpen(b, openPath(path+".xz", false))
+		})
+	}
+}
+
+// BenchmarkParseLackey measures the parser alone, on text in memory.
 func BenchmarkParseLackey(b *testing.B) {
 	need(b, matmulGz)
 	text := gunzipFile(b, matmulGz)
@@ -95,18 +127,12 @@ func BenchmarkParseLackey(b *testing.B) {
 
 func BenchmarkReadPlain(b *testing.B) {
 	need(b, longTrace)
-	benchOpen(b, func() (Reader, error) { return Open(longTrace) })
+	benchOpen(b, openPath(longTrace, false))
 }
 
 func BenchmarkReadPlainPipelined(b *testing.B) {
 	need(b, longTrace)
-	benchOpen(b, func() (Reader, error) {
-		r, err := Open(longTrace)
-		if err != nil {
-			return nil, err
-		}
-		return Pipelined(r, 0), nil
-	})
+	benchOpen(b, openPath(longTrace, true))
 }
 
 func gunzipFile(tb testing.TB, path string) []byte {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -77,6 +78,9 @@ var magics = []struct {
 func open(name string, head []byte, src io.Reader, closeFile func() error) (Reader, error) {
 	kind := ""
 	for _, m := range magics {
+		if len(head) >= 2 && len(head) < len(m.magic) && m.supported && strings.HasPrefix(m.magic, string(head)) {
+			return nil, &Error{File: name, Msg: "truncated " + m.kind + " stream", Err: io.ErrUnexpectedEOF}
+		}
 		if bytes.HasPrefix(head, []byte(m.magic)) {
 			if !m.supported {
 				return nil, &Error{File: name, Msg: m.kind + " compression is not supported; " +

@@ -26,9 +26,12 @@ func startXZ(src io.Reader) (*xzCmd, error) {
 		return nil, err
 	}
 	cmd := exec.Command(path, "-dc")
-	cmd.Stdin = src // an *os.File is handed to the child as is, without a copy
-	cmd.Env = append(os.Environ(), "LC_ALL=C") // messages we can recognise
-	cmd.WaitDelay = time.Second                 // a stalled stdin must not hang Close
+	// An *os.File is handed to the child as is, without a copy.
+	cmd.Stdin = src
+	// Messages in English, so that we recognise them.
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	// A stalled stdin must not hang Close.
+	cmd.WaitDelay = time.Second
 	x := &xzCmd{cmd: cmd, stderr: &headWriter{}}
 	cmd.Stderr = x.stderr
 	if x.out, err = cmd.StdoutPipe(); err != nil {
