@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/vmemu/vmemu/mmu"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -175,7 +178,43 @@ func (c *Config) set(s setting) error {
 		return &Error{Where: s.where, Key: s.key, Msg: err.Error()}
 	}
 	c.values[s.key], c.origin[s.key] = s.value, s.where
+	c.expand(s)
 	return nil
+}
+
+// expand keeps mmu.paging and the geometry keys it names in step: naming a
+// geometry sets its keys, and changing one of them makes it custom.
+func (c *Config) expand(s setting) {
+	if s.key == "mmu.paging" {
+		g, ok := mmu.Geometries[s.value]
+		if !ok {
+			return
+		}
+		for k, v := range geometryValues(g) {
+			c.values[k], c.origin[k] = v, s.where+" (mmu.paging)"
+		}
+		return
+	}
+	if _, ok := geometryValues(mmu.Geometry{})[s.key]; ok {
+		c.values["mmu.paging"], c.origin["mmu.paging"] = "custom", s.where
+	}
+}
+
+// geometryValues writes a geometry as the keys that hold it.
+func geometryValues(g mmu.Geometry) map[string]string {
+	large := "none"
+	if len(g.LargeLevels) > 0 {
+		var parts []string
+		for _, l := range g.LargeLevels {
+			parts = append(parts, strconv.Itoa(l))
+		}
+		large = strings.Join(parts, ",")
+	}
+	return map[string]string{
+		"mmu.levels": strconv.Itoa(g.Levels), "mmu.level_bits": strconv.Itoa(g.BitsPerLevel),
+		"mmu.page": formatBytes(1 << g.PageShift), "mmu.va_bits": strconv.Itoa(int(g.VABits)),
+		"mmu.pa_bits": strconv.Itoa(int(g.PABits)), "mmu.large_pages": large,
+	}
 }
 
 // Set changes one key, as --set key=value does.

@@ -2,6 +2,7 @@ package machine
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/vmemu/vmemu/dram"
@@ -18,7 +19,10 @@ func (m *Machine) buildTranslation(g *getter) error {
 	if !g.bool("mmu.enabled") {
 		return nil
 	}
-	geo := mmu.Geometries[g.str("mmu.paging")]
+	geo, err := geometry(g)
+	if err != nil {
+		return err
+	}
 	m.Geometry = geo
 	m.Phys = dram.NewPhysMem()
 	k, err := kernel.New(kernel.Config{
@@ -45,7 +49,7 @@ func (m *Machine) buildTranslation(g *getter) error {
 	w, err := mmu.NewWalker(mmu.WalkerConfig{Geometry: geo, Walks: int(g.count("mmu.walkers")), PWCEntries: pwc},
 		k, port, kernel.Faults{K: k, P: p})
 	if err != nil {
-		return &Error{Where: c.Origin("mmu.paging"), Key: "mmu.paging", Msg: err.Error()}
+		return &Error{Where: c.Origin("mmu.levels"), Key: "mmu", Msg: err.Error()}
 	}
 	cfg := mmu.Config{Walker: mmu.WalkerConfig{Geometry: geo}}
 	for _, t := range []struct {
@@ -99,4 +103,41 @@ func (m *Machine) walkPort(name string) (sim.Port, error) {
 		names = append(names, c.Config().Name)
 	}
 	return nil, fmt.Errorf("no cache level called %q (levels: %s, or memory)", name, strings.Join(names, ", "))
+}
+
+// geometry reads the page-table geometry keys and checks that they add up.
+func geometry(g *getter) (mmu.Geometry, error) {
+	page := g.bytes("mmu.page")
+	geo := mmu.Geometry{
+		Name:         g.str("mmu.paging"),
+		Levels:       int(g.count("mmu.levels")),
+		BitsPerLevel: int(g.count("mmu.level_bits")),
+		VABits:       uint(g.count("mmu.va_bits")),
+		PABits:       uint(g.count("mmu.pa_bits")),
+		EntryBytes:   8,
+	}
+	for 1<<geo.PageShift < page {
+		geo.PageShift++
+	}
+	if v := g.str("mmu.large_pages"); v != "none" && v != "" {
+		for _, part := range strings.Split(v, ",") {
+			l, err := strconv.Atoi(strings.TrimSpace(part))
+			if err != nil {
+				return geo, &Error{Where: g.c.Origin("mmu.large_pages"), Key: "mmu.large_pages", Msg: fmt.Sprintf("%q is not a list of levels (like 2,3) or none", v)}
+			}
+			geo.LargeLevels = append(geo.LargeLevels, l)
+		}
+	}
+	if g.err != nil {
+		return geo, g.err
+	}
+	if sum := uint(geo.Levels*geo.BitsPerLevel) + geo.PageShift; sum != geo.VABits {
+		return geo, &Error{Where: g.c.Name, Key: "mmu", Msg: fmt.Sprintf(
+			"the page table does not add up: mmu.levels (%d) x mmu.level_bits (%d) + log2 mmu.page (%d) = %d, not mmu.va_bits (%d)",
+			geo.Levels, geo.BitsPerLevel, geo.PageShift, sum, geo.VABits)}
+	}
+	if err := geo.Validate(); err != nil {
+		return geo, &Error{Where: g.c.Origin("mmu.va_bits"), Key: "mmu", Msg: err.Error()}
+	}
+	return geo, nil
 }

@@ -114,6 +114,12 @@ func TestRunBadInput(t *testing.T) {
 		{"missing trace", []string{"run", filepath.Join(dir, "none.trace")}, "none.trace"},
 		{"unknown preset", []string{"run", "-c", "nosuch", good}, "neither a preset"},
 		{"json over trace", []string{"run", "--json", good, good}, "would overwrite the trace"},
+		{"geometry does not add up", []string{"run", "--set", "mmu.levels=3", good}, "mmu.levels (3) x mmu.level_bits (9) + log2 mmu.page (12) = 39, not mmu.va_bits (48)"},
+		{"walk from nowhere", []string{"run", "--set", "mmu.walk_from=l9", good}, `no cache level called "l9"`},
+		{"tlb geometry", []string{"run", "--set", "dtlb.entries=100", good}, "dtlb"},
+		{"explain too wide", []string{"explain", "-c", "csapp-small", "0x4000"}, "wider than the 14-bit virtual address"},
+		{"explain not a number", []string{"explain", "-c", "csapp-small", "zz"}, `"zz" is not an address`},
+		{"explain bad state", []string{"explain", "-c", "csapp-small", "--state", good, "0x1"}, "good.trace"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
