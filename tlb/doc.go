@@ -23,7 +23,9 @@
 // size, whose PCID is the current one or that is global (Intel SDM Vol. 3A
 // §4.10.2.4 and §4.10.1: with CR4.PCIDE = 0 every entry has PCID 0). Fills
 // use an invalid way first, then the replacement policy's victim: true LRU,
-// tree pseudo-LRU, FIFO (hits do not refresh) or seeded random.
+// tree pseudo-LRU, FIFO (hits do not refresh) or seeded random. Lookup does
+// not allocate; it scans one set per page size, and it remembers its last
+// hit, so a run of lookups to one page skips the search.
 //
 // Invalidation follows Intel SDM Vol. 3A §4.10.4.1 ("Operations that
 // Invalidate TLBs and Paging-Structure Caches"):
@@ -41,11 +43,11 @@
 //
 // INVLPG removes the entries for the page of va under the current PCID and
 // the global entries for that page under any PCID, at every page size the
-// TLB holds that could contain va (§4.10.4.1: "If the paging structures map
-// the linear address using a page larger than 4 KBytes and there are
-// multiple TLB entries for that page, the instruction invalidates all of
-// them"). The paging-structure caches that INVLPG also flushes for the
-// current PCID belong to mmu/, not here.
+// TLB holds that could contain va: the 4 KiB page of va, the 2 MiB page
+// around it, and so on (a footnote of §4.10.4.1 adds that when a large page
+// has several TLB entries, INVLPG invalidates all of them). The
+// paging-structure caches that INVLPG also flushes for the current PCID
+// belong to mmu/, not here.
 //
 // Every operation is exact where the SDM allows more: the SDM lets a
 // processor invalidate more than it must (and cache less than it may); this
@@ -66,9 +68,12 @@
 //     are evicted or invalidated (never spontaneously, as the SDM permits).
 //   - The CR4.PGE switch: an entry's Global bit is honoured as given; the
 //     MMU inserts Global only when CR4.PGE = 1.
-//   - Several entries for the same page under different page sizes after
-//     the page tables change without an invalidation are allowed (the SDM
-//     says the processor may use either); lookups take the smallest size.
+//   - Permission checks: Lookup returns the entry and the MMU compares
+//     Writable, User and NX with the access (and, on a store through a
+//     clean entry, walks to set D and inserts the entry again).
+//   - Entries for overlapping pages of different sizes (left behind when
+//     the page tables change without an invalidation) may coexist; a
+//     lookup takes the smallest page size that hits.
 //
 // # References
 //

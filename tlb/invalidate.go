@@ -55,7 +55,7 @@ func (t *TLB) invalidateAddr(va uint64, match func(*Entry) bool) int {
 		}
 	}
 	t.n.Invalidations += uint64(n)
-	t.last.ok = false
+	t.lastOK = false
 	return n
 }
 
@@ -68,6 +68,6 @@ func (t *TLB) invalidateAll(match func(*Entry) bool) int {
 		}
 	}
 	t.n.Invalidations += uint64(n)
-	t.last.ok = false
+	t.lastOK = false
 	return n
 }

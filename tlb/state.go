@@ -10,9 +10,9 @@ import (
 // TLB figures of CS:APP print tags of invalid entries). The entry must belong
 // there: its page size one the TLB holds, its VPN within a 64-bit address and
 // indexing to set, and, if valid, no other valid entry of the set for the
-// same page and PCID. The zero Entry with valid false clears the slot. A
-// valid entry counts as a fill for the replacement policy (in call order) but
-// not in the counters.
+// same page and size under the same PCID (or, if e is global, a global one).
+// The zero Entry with valid false clears the slot. A valid entry counts as a
+// fill for the replacement policy (in call order) but not in the counters.
 func (t *TLB) Set(set, way int, e Entry, valid bool) error {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("tlb %q: set %d way %d: "+format, append([]any{t.cfg.Name, set, way}, a...)...)
@@ -40,7 +40,7 @@ func (t *TLB) Set(set, way int, e Entry, valid bool) error {
 		for w := range t.ways {
 			o := set*t.ways + w
 			if w != way && t.valid(o) && samePage(&t.ents[o], &e) {
-				return bad("VPN %#x PCID %d is already valid in way %d", e.VPN, e.PCID, w)
+				return bad("VPN %#x PCID %d is already valid in way %d (same page and PCID, or both global)", e.VPN, e.PCID, w)
 			}
 		}
 	}

@@ -32,8 +32,12 @@ func (e Entry) Translate(va uint64) uint64 {
 // Covers reports whether e's page contains va (ignoring validity and PCID).
 func (e Entry) Covers(va uint64) bool { return va>>e.PageShift == e.VPN }
 
-// samePage reports whether two entries are for the same page and size and
-// would both answer the same lookups: the same PCID, or both global.
+// samePage reports whether b would refresh a: the same page and size, and
+// the same PCID or both global. Insert and Set keep the valid entries of a
+// set pairwise not samePage. A global entry and another PCID's entry for the
+// same page may coexist, as in hardware (a fill follows a miss under the
+// current PCID only); both answer a lookup under that PCID, and the lower
+// way wins.
 func samePage(a, b *Entry) bool {
 	return a.VPN == b.VPN && a.PageShift == b.PageShift &&
 		(a.PCID == b.PCID || a.Global && b.Global)
@@ -101,18 +105,16 @@ type TLB struct {
 	plruOn [][2]uint64 // per way: the bits a use sets and clears
 	rng    *sim.RNG
 
-	last memo // the last hit, while it stands
+	// The last hit, while it stands: the slot that answered a lookup of
+	// the page va>>minShift under lastPCID. Anything that changes a slot
+	// (put, an invalidation) clears lastOK.
+	minShift         uint8
+	lastOK           bool
+	lastPCID         uint16
+	lastSet, lastWay int32
+	lastKey          uint64
 
 	n Counts
-}
-
-// memo is the slot of the last hit, for the page va>>shifts[0] under pcid.
-// Anything that changes a slot (put, an invalidation) forgets it.
-type memo struct {
-	key      uint64
-	pcid     uint16
-	ok       bool
-	set, way int32
 }
 
 // New builds an empty TLB (every entry invalid).
@@ -135,6 +137,7 @@ func New(cfg Config) (*TLB, error) {
 		t.shifts = append(t.shifts, uint8(s))
 	}
 	slices.Sort(t.shifts)
+	t.minShift = t.shifts[0]
 	switch cfg.Replacement {
 	case LRU, FIFO:
 		t.stamps = make([]uint64, cfg.Entries)
@@ -191,18 +194,20 @@ func (t *TLB) find(va uint64, pcid uint16) (set, way int) {
 
 // Lookup translates va for the process-context pcid (0 when PCIDs are off).
 // It hits on a valid entry that maps va's page at its own page size and that
-// belongs to pcid or is global; a hit updates the replacement state. Lookup
+// belongs to pcid or is global (if a global entry and one of pcid's both
+// match, the lower way wins); a hit updates the replacement state. Lookup
 // counts a hit or a miss and does not allocate.
 func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
-	// The last hit answers again while nothing in the array has changed,
-	// for the same smallest-size page and PCID: the search below would find
-	// the same entry. Traces touch the same page many times in a row.
-	if l := &t.last; l.ok && va>>t.shifts[0] == l.key && pcid == l.pcid {
+	// The last hit answers again while no slot has changed, for the same
+	// smallest-size page and PCID: the search below would find the same
+	// entry. Traces touch one page many times in a row.
+	if t.lastOK && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
 		t.n.Hits++
-		t.touch(int(l.set), int(l.way))
-		return t.ents[int(l.set)*t.ways+int(l.way)], true
+		set, way := int(t.lastSet), int(t.lastWay)
+		t.touch(set, way)
+		return t.ents[set*t.ways+way], true
 	}
-	// find, written out: the call costs a tenth of a lookup.
+	// find, written out here to save a call on the hot path.
 	for _, s := range t.shifts {
 		vpn := va >> s
 		set := int(vpn & t.setMask)
@@ -210,7 +215,8 @@ func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
 		row := t.vpns[base : base+t.ways]
 		for w, v := range row {
 			if v == vpn && matches(t.meta[base+w], s, pcid) {
-				t.last = memo{key: va >> t.shifts[0], pcid: pcid, set: int32(set), way: int32(w), ok: true}
+				t.lastOK, t.lastKey, t.lastPCID = true, va>>t.minShift, pcid
+				t.lastSet, t.lastWay = int32(set), int32(w)
 				t.n.Hits++
 				t.touch(set, w)
 				return t.ents[base+w], true
@@ -232,10 +238,12 @@ func (t *TLB) Probe(va uint64, pcid uint16) (Slot, bool) {
 }
 
 // Insert fills e into its set: over a valid entry for the same page, size
-// and PCID (or a global entry for the same page, if e is global) if there is
-// one, else into the first invalid way, else over the replacement policy's
-// victim, which it returns. The TLB must hold e's page size (see Holds):
-// inserting another size is a programming error and panics.
+// and PCID, or a global entry for that page if e is global (see samePage),
+// if there is one, and a second such entry (one of each kind, when e is
+// global) is dropped; else into the first invalid way; else over the
+// replacement policy's victim, which it returns. The TLB must hold e's page
+// size (see Holds): inserting another size is a programming error and
+// panics.
 func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
 	if !slices.Contains(t.shifts, e.PageShift) {
 		panic(fmt.Sprintf("tlb %q: Insert of an entry with page shift %d; this TLB holds shifts %v (check Holds)",
@@ -247,8 +255,12 @@ func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
 	way := -1
 	for w := range t.ways {
 		if t.valid(base+w) && samePage(&t.ents[base+w], &e) {
-			way = w
-			break
+			if way < 0 {
+				way = w
+			} else { // e is global: its PCID's entry and a global one
+				t.meta[base+w] &^= metaValid
+				t.lastOK = false
+			}
 		}
 	}
 	if way < 0 {
@@ -272,7 +284,7 @@ func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
 func (t *TLB) valid(i int) bool { return t.meta[i]&metaValid != 0 }
 
 func (t *TLB) put(i int, e Entry, valid bool) {
-	t.last.ok = false
+	t.lastOK = false
 	t.vpns[i], t.meta[i], t.ents[i] = e.VPN, metaOf(&e, valid), e
 }
 

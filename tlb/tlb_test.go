@@ -174,6 +174,28 @@ func TestInsertSamePageReplacesInPlace(t *testing.T) {
 	}
 }
 
+// A global entry for a page replaces both the global entry for it (under
+// any PCID) and the same PCID's entry for it, keeping one of them.
+func TestInsertGlobalReplacesBoth(t *testing.T) {
+	tl := mustNew(t, Config{Name: "t", Entries: 4, Ways: 4, PageShifts: []uint{12}})
+	tl.Insert(Entry{VPN: 5, PFN: 1, PageShift: 12, PCID: 1, Global: true})
+	tl.Insert(Entry{VPN: 5, PFN: 2, PageShift: 12, PCID: 0})
+	tl.Insert(Entry{VPN: 6, PFN: 3, PageShift: 12, PCID: 0})
+	tl.Insert(Entry{VPN: 5, PFN: 4, PageShift: 12, PCID: 0, Global: true})
+	want := []Slot{
+		{0, 0, Entry{VPN: 5, PFN: 4, PageShift: 12, PCID: 0, Global: true}},
+		{0, 2, Entry{VPN: 6, PFN: 3, PageShift: 12, PCID: 0}},
+	}
+	if diff := cmp.Diff(want, tl.Entries()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	for _, pcid := range []uint16{0, 1, 2} {
+		if e, ok := tl.Lookup(5<<12, pcid); !ok || e.PFN != 4 {
+			t.Errorf("PCID %d: %+v, %v; want PFN 4", pcid, e, ok)
+		}
+	}
+}
+
 func TestInsertUnheldSizePanics(t *testing.T) {
 	tl := mustNew(t, Config{Name: "dtlb", Entries: 4, Ways: 4, PageShifts: []uint{12}})
 	defer func() {
@@ -355,6 +377,14 @@ func TestMixedPageSizes(t *testing.T) {
 					t.Errorf("%#x, outside the 2 MiB page, hit", va)
 				}
 			}
+			for _, s := range []uint{12, 21, 30} {
+				if tl.Holds(s) != slices.Contains(shifts, s) {
+					t.Errorf("Holds(%d) = %v", s, tl.Holds(s))
+				}
+			}
+			if diff := cmp.Diff(shifts, tl.Config().PageShifts); diff != "" {
+				t.Errorf("Config().PageShifts (-want +got):\n%s", diff)
+			}
 			if !slices.Contains(shifts, 12) {
 				return
 			}
@@ -480,8 +510,10 @@ func TestSetErrors(t *testing.T) {
 		{"wrong set, invalid", 1, 0, Entry{VPN: 0x0F, PageShift: 6}, false, "belongs in set 3"},
 		{"page size not held", 3, 0, Entry{VPN: 0x0F, PageShift: 12}, true, "page shift 12 is not a size this TLB holds"},
 		{"VPN too wide", 3, 0, Entry{VPN: 1<<58 | 3, PageShift: 6}, true, "does not fit a 64-bit address"},
-		{"duplicate", 3, 0, Entry{VPN: 0x0F, PageShift: 6}, true, "already valid in way 1"},
+		{"duplicate", 3, 0, Entry{VPN: 0x0F, PageShift: 6}, true, "is already valid in way 1"},
 		{"duplicate under another PCID is fine", 3, 0, Entry{VPN: 0x0F, PageShift: 6, PCID: 1}, true, ""},
+		{"global under another PCID is fine", 3, 2, Entry{VPN: 0x0F, PageShift: 6, PCID: 2, Global: true}, true, ""},
+		{"second global", 3, 3, Entry{VPN: 0x0F, PageShift: 6, PCID: 3, Global: true}, true, "is already valid in way 2"},
 		{"same place is fine", 3, 1, Entry{VPN: 0x0F, PFN: 9, PageShift: 6}, true, ""},
 		{"clear", 2, 2, Entry{}, false, ""},
 	}
