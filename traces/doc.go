@@ -43,7 +43,9 @@
 // and field when there are some: "t.trace:7: address: "12g4" is not
 // hexadecimal", "t.trace.gz: truncated gzip stream". A file whose first line
 // does not begin like a record, or holds binary data, is refused by Open
-// as not a trace. Lines are limited to 256 KiB.
+// as not a trace. Lines are limited to 256 KiB. A corrupt compressed file
+// may show up as a bad line: the checksum that proves it corrupt comes at
+// the end of the stream, after the garbage.
 //
 // # Left out
 //

@@ -284,9 +284,7 @@ func TestRefTraces(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.path), func(t *testing.T) {
-			if _, err := os.Stat(tt.path); err != nil {
-				t.Skip(err)
-			}
+			need(t, tt.path)
 			r, err := Open(tt.path)
 			if err != nil {
 				t.Fatal(err)

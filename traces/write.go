@@ -15,6 +15,7 @@ type Writer struct {
 	err error
 }
 
+// NewWriter returns a Writer with a 64 KiB buffer in front of w.
 func NewWriter(w io.Writer) *Writer {
 	return &Writer{w: w, buf: make([]byte, 0, 64<<10)}
 }
