@@ -18,10 +18,10 @@ type Memory struct {
 
 // Access answers every request after Latency cycles.
 func (m *Memory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
-	if req.Kind.IsWrite() && !req.Fills { // a fill for a store is a read
-		m.Writes++
-	} else {
+	if req.IsRead() {
 		m.Reads++
+	} else {
+		m.Writes++
 	}
 	req.Depth = m.Depth
 	req.Dirty = false

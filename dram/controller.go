@@ -94,8 +94,9 @@ func (c *Controller) Config() Config { return c.cfg }
 // Mapping returns the address mapping in use.
 func (c *Controller) Mapping() *Mapping { return c.mapping }
 
-// Access presents req at core cycle now (sim.Port). A write (or a dirty
-// victim) is posted: it returns now, true, and the controller keeps its own
+// Access presents req at core cycle now (sim.Port). A write (a posted
+// store, a write-back, a dirty victim; not the fill of a line a store
+// missed on, which is a read) is posted: it returns now, true, and the controller keeps its own
 // copy of what it needs. A read returns false; req.Done.Complete is called
 // at the core cycle its last line's data is in. A clean victim needs no
 // DRAM traffic. An address beyond the capacity wraps around (and is
@@ -104,7 +105,7 @@ func (c *Controller) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	if req.Kind == sim.Victim && !req.Dirty {
 		return now, true
 	}
-	write := req.Kind.IsWrite()
+	write := !req.IsRead()
 	t := c.tickAt(now)
 	first := req.Addr &^ (c.line - 1)
 	n := uint64(1)

@@ -16,7 +16,10 @@ type Machine struct {
 	Caches []*cache.Cache // top first; a split first level gives two
 	Fetch  *cache.Cache   // where instruction fetches go
 	Data   *cache.Cache   // where loads and stores go
+	// Main memory: Memory (fixed latency) or DRAM; Main is whichever.
 	Memory *cache.Memory
+	DRAM   *dram.Controller
+	Main   sim.Port
 
 	// Translation, when mmu.enabled: physical memory's contents, the
 	// kernel, the one process a trace runs as, and the MMU.
@@ -62,10 +65,11 @@ func Build(c *Config) (*Machine, error) {
 		m.Caches = append(m.Caches, here...)
 		above = here
 	}
-	m.Memory = &cache.Memory{Latency: sim.Cycle(g.count("memory.latency")), Depth: int8(len(c.Levels()))}
-	m.Memory.Register(&m.Stats, "memory")
+	if err := m.buildMemory(g); err != nil {
+		return nil, err
+	}
 	for _, u := range above {
-		cache.Connect(u, m.Memory)
+		cache.Connect(u, m.Main)
 	}
 	m.Fetch, m.Data = m.Caches[0], m.Caches[0]
 	if c.Levels()[0].Split != "" {
@@ -148,4 +152,26 @@ func (g *getter) bool(key string) bool {
 	b, err := parseBool(g.c.Get(key))
 	g.note(key, err)
 	return b
+}
+
+// buildMemory makes main memory: a fixed latency or the DRAM controller.
+func (m *Machine) buildMemory(g *getter) error {
+	depth := int8(len(m.Config.Levels()))
+	if g.str("memory.model") == "fixed" {
+		m.Memory = &cache.Memory{Latency: sim.Cycle(g.count("memory.latency")), Depth: depth}
+		m.Memory.Register(&m.Stats, "memory")
+		m.Main = m.Memory
+		return nil
+	}
+	cfg, err := dramConfig(g)
+	if err != nil {
+		return err
+	}
+	d, err := dram.New(m.Engine, cfg, m.freqHz, &m.Stats, "dram")
+	if err != nil {
+		return dramError(m.Config, err)
+	}
+	d.Depth = depth
+	m.DRAM, m.Main = d, d
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/mmu"
 
 	"go.yaml.in/yaml/v3"
@@ -197,6 +198,17 @@ func (c *Config) expand(s setting) {
 	}
 	if _, ok := geometryValues(mmu.Geometry{})[s.key]; ok {
 		c.values["mmu.paging"], c.origin["mmu.paging"] = "custom", s.where
+	}
+	if s.key == "dram.preset" {
+		if d, err := dram.Preset(s.value); err == nil {
+			for k, v := range dramValues(d) {
+				c.values[k], c.origin[k] = v, s.where+" (dram.preset)"
+			}
+		}
+		return
+	}
+	if strings.HasPrefix(s.key, "dram.") && s.key != "dram.per_bank_stats" {
+		c.values["dram.preset"], c.origin["dram.preset"] = "custom", s.where
 	}
 }
 

@@ -2,6 +2,7 @@ package machine
 
 import (
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -20,6 +21,9 @@ type Report struct {
 	Kinds    []KindReport  `json:"kinds"`
 	Levels   []LevelReport `json:"levels"`
 	Memory   MemoryReport  `json:"memory"`
+	// DRAM is the controller's summary when main memory is the DRAM model.
+	DRAM     *dram.Summary `json:"dram,omitempty"`
+	DRAMName string        `json:"dram_part,omitempty"`
 	// Breakdown says where the core's cycles went: translation (TLBs and
 	// walks), the kernel's fault handling, and accesses by the level that
 	// answered them. It adds up to Cycles.
@@ -116,7 +120,14 @@ func (m *Machine) report(c *core, format string) *Report {
 	for _, lc := range m.Caches {
 		r.Levels = append(r.Levels, levelReport(lc.Config().Name, lc.Counts()))
 	}
-	r.Memory = MemoryReport{m.Memory.Reads, m.Memory.Writes}
+	if m.Memory != nil {
+		r.Memory = MemoryReport{Reads: m.Memory.Reads, Writes: m.Memory.Writes}
+	} else {
+		m.DRAM.Settle(m.Engine.Now())
+		s := m.DRAM.Summary()
+		r.Memory = MemoryReport{Reads: s.Reads, Writes: s.Writes}
+		r.DRAM, r.DRAMName = &s, m.DRAM.Config().Name
+	}
 	names := make([]string, 0, len(c.byDepth))
 	for _, l := range m.Config.Levels() {
 		n := l.Name

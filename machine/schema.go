@@ -136,6 +136,9 @@ var tlbKeys = []Key{
 }
 
 func init() {
+	globalKeys = append(globalKeys, Key{Name: "memory.model", Unit: Choice, Choices: []string{"fixed", "dram"},
+		Doc: "main memory: a fixed latency (memory.latency), or the cycle-level DRAM model (dram.*)"})
+	globalKeys = append(globalKeys, dramKeys()...)
 	for _, t := range tlbNames {
 		for _, k := range tlbKeys {
 			k.Name = t + "." + k.Name

@@ -22,6 +22,13 @@ func (r *Report) WriteText(w io.Writer) error {
 			100*l.MissRate, group(l.Evictions), group(l.Writebacks))
 	}
 	p.f("%-8s %14s reads %s writes\n", "memory", group(r.Memory.Reads), group(r.Memory.Writes))
+	if d := r.DRAM; d != nil {
+		p.f("dram     %s: row hits %.1f%% (%s hits, %s misses, %s conflicts), read latency %.1f DRAM cycles mean, p50 %d p95 %d p99 %d\n",
+			r.DRAMName, 100*d.RowHitRate, group(d.RowHits), group(d.RowMisses), group(d.RowConflicts),
+			d.ReadLatencyMean, d.ReadLatencyP50, d.ReadLatencyP95, d.ReadLatencyP99)
+		p.f("         ACT %s  PRE %s  RD %s  WR %s  REF %s, %.2f GB/s\n",
+			group(d.ACT), group(d.PRE), group(d.RD), group(d.WR), group(d.REF), d.BandwidthGBps)
+	}
 	if tr := r.Translation; tr != nil {
 		tr.writeText(p)
 	}

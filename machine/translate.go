@@ -93,7 +93,7 @@ func tlbConfig(g *getter, name string) tlb.Config {
 // walkPort returns the level page-table reads enter.
 func (m *Machine) walkPort(name string) (sim.Port, error) {
 	if name == "memory" {
-		return m.Memory, nil
+		return m.Main, nil
 	}
 	var names []string
 	for _, c := range m.Caches {

@@ -67,6 +67,11 @@ type Request struct {
 	Waits int32
 }
 
+// IsRead reports whether the request asks for data: a read of any kind, or
+// the fill of a line a store missed on (Fills). Posted writes, write-backs
+// and victims carry data down instead.
+func (r *Request) IsRead() bool { return r.Fills || !r.Kind.IsWrite() }
+
 // Requester is told when a request it is waiting for has its data.
 // at is never earlier than the engine's present.
 type Requester interface {
