@@ -89,7 +89,19 @@ func (c *core) access(port *cache.Cache, kind sim.Kind, addr uint64, size uint32
 	if e.Next() <= c.now {
 		e.RunUntil(c.now)
 	}
-	if c.m.MMU != nil {
+	if u := c.m.MMU; u != nil {
+		side := 0
+		if kind == sim.Fetch {
+			side = 1
+		}
+		if (addr+uint64(size)-1)^addr < 1<<c.m.Geometry.PageShift {
+			if pa, lat, ok := u.Fast(addr, side, kind == sim.Store); ok {
+				// Another access to the page of the last hit.
+				c.translation += uint64(lat)
+				c.now += lat
+				return c.cacheAccess(port, kind, pa, size)
+			}
+		}
 		// An access over a page boundary is two accesses, one per page.
 		g := c.m.Geometry
 		if end := addr + uint64(size) - 1; size > 1 && end>>g.PageShift != addr>>g.PageShift {
@@ -104,6 +116,14 @@ func (c *core) access(port *cache.Cache, kind sim.Kind, addr uint64, size uint32
 			return err
 		}
 		addr = pa
+	}
+	return c.cacheAccess(port, kind, addr, size)
+}
+
+// cacheAccess presents a physical access to the first level.
+func (c *core) cacheAccess(port *cache.Cache, kind sim.Kind, addr uint64, size uint32) error {
+	if e := c.m.Engine; e.Next() <= c.now {
+		e.RunUntil(c.now) // translation may have moved time on
 	}
 	// Set the fields one by one: copying a whole Request costs more than
 	// the cache lookup that follows.

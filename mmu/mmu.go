@@ -19,8 +19,11 @@ type MMU struct {
 	itlb, dtlb, stlb *tlb.TLB
 	iLat, dLat, sLat sim.Cycle // their lookup latencies
 	Walker           *Walker
-	PCID             uint16
-	Root             uint64 // physical address of the root table (CR3)
+	// memo remembers the last first-level hit of each side (data,
+	// fetch) while its TLB's Gen stands still; see tlb.TLB.Gen.
+	memo [2]hitMemo
+	PCID uint16
+	Root uint64 // physical address of the root table (CR3)
 
 	N Counts
 }
@@ -112,6 +115,45 @@ func (m *MMU) Register(s *sim.Stats) {
 	s.Register("walker.ad_writes", &m.Walker.N.ADWrites)
 }
 
+// hitMemo is a first-level TLB hit remembered for the next access to its
+// page: valid while its TLB's Gen stands still and the PCID is the same.
+type hitMemo struct {
+	t       *tlb.TLB
+	gen     uint64
+	page    uint64 // va >> shift
+	shift   uint8
+	pcid    uint16
+	valid   bool
+	storeOK bool      // a store needs no walk (writable, already dirty)
+	base    uint64    // physical address of the page
+	lat     sim.Cycle // the TLB's latency
+}
+
+// remember notes a first-level hit of a user page the access was allowed
+// on. A supervisor page is not remembered: Fast would have to check U/S.
+func (h *hitMemo) remember(t *tlb.TLB, va uint64, pcid uint16, e tlb.Entry, lat sim.Cycle) {
+	if !e.User {
+		h.valid = false
+		return
+	}
+	*h = hitMemo{t: t, gen: t.Gen(), page: va >> e.PageShift, shift: e.PageShift, pcid: pcid, valid: true,
+		storeOK: e.Writable && e.Dirty, base: e.PFN << e.PageShift, lat: lat}
+}
+
+// Fast translates an access to the page of the last first-level hit of its
+// side (0 data, 1 fetch) in a few compares, counting it as the hit it is.
+// It reports false when the access needs Translate.
+func (m *MMU) Fast(va uint64, side int, store bool) (pa uint64, lat sim.Cycle, ok bool) {
+	h := &m.memo[side]
+	if !h.valid || va>>h.shift != h.page || h.pcid != m.PCID || h.t.Gen() != h.gen || (store && !h.storeOK) {
+		return 0, 0, false
+	}
+	h.t.CountHit()
+	m.N.Translations++
+	m.N.L1Hits++
+	return h.base | va&(1<<h.shift-1), h.lat, true
+}
+
 // allows reports whether a cached translation suffices for the access: a
 // store needs a writable page whose Dirty bit is already set (else the
 // walker must set it), a user access a user page, a fetch an executable one.
@@ -131,13 +173,17 @@ func allows(e tlb.Entry, t *Translation) bool {
 // address is known and true, or false when a walk must wait (t.Done is told).
 func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	m.N.Translations++
-	first, lat := m.dtlb, m.dLat
+	first, lat, side := m.dtlb, m.dLat, 0
 	if t.Kind == sim.Fetch {
-		first, lat = m.itlb, m.iLat
+		first, lat, side = m.itlb, m.iLat, 1
 	}
-	// The common case, a first-level hit, touches nothing else.
+	// A first-level hit touches nothing else (and the next access to its
+	// page may take Fast).
 	if first != nil {
 		if e, ok := first.Lookup(t.VA, m.PCID); ok && allows(e, t) {
+			if side == 0 || !e.NX {
+				m.memo[side].remember(first, t.VA, m.PCID, e, lat)
+			}
 			m.N.L1Hits++
 			t.PA, t.Faulted, t.Walked = e.Translate(t.VA), false, false
 			return now + lat, true

@@ -12,6 +12,7 @@ func newMMU(t *testing.T, tb *tables, port sim.Port) *MMU {
 	t.Helper()
 	w := walker(t, tb, port, nil)
 	m, err := New(Config{
+		ITLB: tlb.Config{Name: "itlb", Entries: 16, Ways: 4, Latency: 1, PageShifts: []uint{12}},
 		DTLB: tlb.Config{Name: "dtlb", Entries: 16, Ways: 4, Latency: 1, PageShifts: []uint{12}},
 		STLB: tlb.Config{Name: "stlb", Entries: 64, Ways: 4, Latency: 7, PageShifts: []uint{12, 21}},
 	}, w)
@@ -95,5 +96,58 @@ func TestMMULatencyAndDirtyRecheck(t *testing.T) {
 	}
 	if m.N.Rechecks != 1 {
 		t.Errorf("rechecks = %d, want 1", m.N.Rechecks)
+	}
+}
+
+// Fast must answer only what Translate would, and leave every count as
+// Translate would: two MMUs, one trying Fast first, see the same stream.
+func TestFastMatchesTranslate(t *testing.T) {
+	build := func() (*MMU, *tables) {
+		tb := newTables(x86())
+		for i := uint64(0); i < 64; i++ {
+			flags := Present | Writable | User
+			if i%7 == 0 {
+				flags &^= Writable
+			}
+			tb.mapPage(0x400000+i<<12, 0x100+i, 1, flags)
+		}
+		return newMMU(t, tb, &fixedPort{latency: 3}), tb
+	}
+	a, _ := build()
+	b, _ := build()
+	rng := sim.NewRNG(5)
+	kinds := []sim.Kind{sim.Load, sim.Store, sim.Fetch}
+	for i := 0; i < 20000; i++ {
+		va := 0x400000 + uint64(rng.IntN(64))<<12 + uint64(rng.IntN(4096))
+		if rng.IntN(3) > 0 { // runs on one page, as traces have
+			va = 0x400000 + uint64(i/50%64)<<12 + uint64(rng.IntN(4096))
+		}
+		kind := kinds[rng.IntN(3)]
+		side := 0
+		if kind == sim.Fetch {
+			side = 1
+		}
+		var paA uint64
+		faultA := false
+		if pa, _, ok := a.Fast(va, side, kind == sim.Store); ok {
+			paA = pa
+		} else {
+			tr := &Translation{VA: va, Kind: kind, User: true}
+			a.Translate(0, tr)
+			paA, faultA = tr.PA, tr.Faulted
+		}
+		tr := &Translation{VA: va, Kind: kind, User: true}
+		b.Translate(0, tr)
+		if paA != tr.PA || faultA != tr.Faulted {
+			t.Fatalf("step %d: %#x %v gave %#x/%v with Fast, %#x/%v without", i, va, kind, paA, faultA, tr.PA, tr.Faulted)
+		}
+	}
+	if a.N != b.N {
+		t.Errorf("MMU counts differ:\n%+v\n%+v", a.N, b.N)
+	}
+	for i, ta := range a.TLBs() {
+		if ta.Counts() != b.TLBs()[i].Counts() || !cmp.Equal(ta.Entries(), b.TLBs()[i].Entries()) {
+			t.Errorf("%s differs: %+v vs %+v", ta.Config().Name, ta.Counts(), b.TLBs()[i].Counts())
+		}
 	}
 }

@@ -56,6 +56,7 @@ func (t *TLB) invalidateAddr(va uint64, match func(*Entry) bool) int {
 	}
 	t.n.Invalidations += uint64(n)
 	t.lastOK = false
+	t.gen++
 	return n
 }
 
@@ -69,5 +70,6 @@ func (t *TLB) invalidateAll(match func(*Entry) bool) int {
 	}
 	t.n.Invalidations += uint64(n)
 	t.lastOK = false
+	t.gen++
 	return n
 }

@@ -110,6 +110,7 @@ type TLB struct {
 	// (put, an invalidation) clears lastOK.
 	minShift         uint8
 	lastOK           bool
+	gen              uint64 // changes whenever the memo moves or is forgotten
 	lastPCID         uint16
 	lastSet, lastWay int32
 	lastKey          uint64
@@ -216,6 +217,7 @@ func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
 		for w, v := range row {
 			if v == vpn && matches(t.meta[base+w], s, pcid) {
 				t.lastOK, t.lastKey, t.lastPCID = true, va>>t.minShift, pcid
+				t.gen++
 				t.lastSet, t.lastWay = int32(set), int32(w)
 				t.n.Hits++
 				t.touch(set, w)
@@ -226,6 +228,30 @@ func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
 	t.n.Misses++
 	return Entry{}, false
 }
+
+// Again is Lookup for the common case of a lookup of the page the last hit
+// was for, under the same PCID, with no slot changed since: it counts the
+// hit and returns the entry in place, or reports false and does nothing
+// (then call Lookup). It skips the replacement update because the entry is
+// already the most recently used one: every other hit would have moved the
+// memo, and every fill or invalidation forgets it.
+func (t *TLB) Again(va uint64, pcid uint16) (*Entry, bool) {
+	if t.lastOK && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
+		t.n.Hits++
+		return &t.ents[int(t.lastSet)*t.ways+int(t.lastWay)], true
+	}
+	return nil, false
+}
+
+// Gen changes whenever the memo of the last hit moves to another entry or is
+// forgotten (a fill, an invalidation). While it stands still, a lookup of
+// the page of the last hit would hit the same entry, already the most
+// recently used: a caller that remembers that hit may answer from it and
+// call CountHit instead of Lookup.
+func (t *TLB) Gen() uint64 { return t.gen }
+
+// CountHit counts a hit answered from a remembered hit (see Gen).
+func (t *TLB) CountHit() { t.n.Hits++ }
 
 // Probe is Lookup without side effects: no counters, no replacement update.
 // It also says where the entry is.
@@ -260,6 +286,8 @@ func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
 			} else { // e is global: its PCID's entry and a global one
 				t.meta[base+w] &^= metaValid
 				t.lastOK = false
+				t.gen++
+				t.gen++
 			}
 		}
 	}
@@ -285,6 +313,7 @@ func (t *TLB) valid(i int) bool { return t.meta[i]&metaValid != 0 }
 
 func (t *TLB) put(i int, e Entry, valid bool) {
 	t.lastOK = false
+	t.gen++
 	t.vpns[i], t.meta[i], t.ents[i] = e.VPN, metaOf(&e, valid), e
 }
 

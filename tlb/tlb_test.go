@@ -700,3 +700,45 @@ func BenchmarkLookupStream(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lookups/s")
 }
+
+// Again must agree with Lookup wherever it answers, and leave the TLB as
+// Lookup would: a run of lookups through Again-then-Lookup and one through
+// Lookup alone end with the same hits, misses and contents.
+func TestAgainMatchesLookup(t *testing.T) {
+	for _, pol := range []Policy{LRU, PLRU, FIFO, Random} {
+		cfg := Config{Name: "t", Entries: 16, Ways: 4, Replacement: pol, PageShifts: []uint{12, 21}, Seed: 3}
+		a, _ := New(cfg)
+		b, _ := New(cfg)
+		rng := sim.NewRNG(9)
+		for i := 0; i < 20000; i++ {
+			va := uint64(rng.IntN(40)) << 12
+			if rng.IntN(4) == 0 {
+				va = uint64(rng.IntN(8)) << 21
+			}
+			pcid := uint16(rng.IntN(2))
+			ea, oka := a.Again(va, pcid)
+			var gotA Entry
+			if oka {
+				gotA = *ea
+			} else {
+				gotA, oka = a.Lookup(va, pcid)
+			}
+			gotB, okb := b.Lookup(va, pcid)
+			if oka != okb || gotA != gotB {
+				t.Fatalf("%v step %d: Again/Lookup gave %v %v, Lookup %v %v", pol, i, gotA, oka, gotB, okb)
+			}
+			if !oka {
+				shift := uint8(12)
+				if va&(1<<21-1) == 0 && rng.IntN(2) == 0 {
+					shift = 21
+				}
+				e := Entry{VPN: va >> shift, PFN: uint64(i), PageShift: shift, PCID: pcid}
+				a.Insert(e)
+				b.Insert(e)
+			}
+		}
+		if a.Counts() != b.Counts() || !cmp.Equal(a.Entries(), b.Entries()) {
+			t.Errorf("%v: counts %+v vs %+v, or contents differ", pol, a.Counts(), b.Counts())
+		}
+	}
+}
