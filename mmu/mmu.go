@@ -258,11 +258,16 @@ func (m *MMU) walked(t *Translation, at sim.Cycle) {
 // InvalidatePage is INVLPG: the page of va under the current PCID, its
 // global entries, and every page-walk-cache entry of the current PCID
 // (Intel SDM Vol. 3A §4.10.4.1).
-func (m *MMU) InvalidatePage(va uint64) {
+func (m *MMU) InvalidatePage(va uint64) { m.InvalidatePageFor(va, m.PCID) }
+
+// InvalidatePageFor is INVLPG as the kernel does it for another address
+// space: the page under pcid, its global entries, and pcid's page-walk-cache
+// entries.
+func (m *MMU) InvalidatePageFor(va uint64, pcid uint16) {
 	for _, t := range m.TLBs() {
-		t.InvalidatePage(va, m.PCID)
+		t.InvalidatePage(va, pcid)
 	}
-	m.Walker.InvalidatePWC(m.PCID, false)
+	m.Walker.InvalidatePWC(pcid, false)
 }
 
 // InvalidatePCID drops a PCID's non-global translations and its page-walk

@@ -1,7 +1,7 @@
 package os
 
 import (
-	"fmt"
+	"errors"
 
 	"github.com/vmemu/vmemu/sim"
 )
@@ -14,7 +14,7 @@ type frameAllocator struct {
 	next   uint64
 	random *sim.RNG
 	used   map[uint64]bool
-	free   []uint64 // frames given back
+	free   []uint64 // frames given back, reused first (last in, first out)
 }
 
 func newFrameAllocator(n uint64, random bool, seed uint64) *frameAllocator {
@@ -25,8 +25,9 @@ func newFrameAllocator(n uint64, random bool, seed uint64) *frameAllocator {
 	return a
 }
 
-// errOutOfMemory is returned when every frame is in use.
-var errOutOfMemory = fmt.Errorf("out of physical memory")
+// errOutOfMemory is returned when every frame is in use and none can be
+// reclaimed.
+var errOutOfMemory = errors.New("out of physical memory")
 
 func (a *frameAllocator) alloc() (uint64, error) {
 	if len(a.used) >= int(a.n-1) {
@@ -61,4 +62,93 @@ func (a *frameAllocator) reserve(f uint64) {
 	}
 }
 
+func (a *frameAllocator) release(f uint64) {
+	if a.used[f] {
+		delete(a.used, f)
+		a.free = append(a.free, f)
+	}
+}
+
 func (a *frameAllocator) inUse() int { return len(a.used) }
+
+// frameKind says what a frame holds.
+type frameKind uint8
+
+const (
+	otherFrame frameKind = iota // a table, or preset by a state file
+	anonFrame                   // a private page of one or more processes
+	fileFrame                   // a page of a file, in the page cache
+)
+
+// pteRef names one leaf entry that maps a frame: the reverse map.
+type pteRef struct {
+	p  *Process
+	va uint64
+}
+
+// frameInfo is what the kernel knows of a frame that holds a page.
+type frameInfo struct {
+	kind  frameKind
+	rmap  []pteRef
+	file  *File
+	index uint64 // page index in file
+	dirty bool   // a page-cache page changed and not yet written back
+	ring  int    // position on the clock's circle, or -1
+}
+
+// frameTable is the allocator plus the frames' information and the clock.
+type frameTable struct {
+	*frameAllocator
+	infos map[uint64]*frameInfo
+	ring  []uint64 // frames holding pages: what the clock sweeps
+	hand  int
+}
+
+func newFrameTable(a *frameAllocator) *frameTable {
+	return &frameTable{frameAllocator: a, infos: map[uint64]*frameInfo{}}
+}
+
+// info returns the information of a frame, making it if need be.
+func (t *frameTable) info(f uint64) *frameInfo {
+	fi := t.infos[f]
+	if fi == nil {
+		fi = &frameInfo{ring: -1}
+		t.infos[f] = fi
+	}
+	return fi
+}
+
+// enterRing puts a page frame under the clock.
+func (t *frameTable) enterRing(f uint64) {
+	fi := t.info(f)
+	if fi.ring < 0 {
+		fi.ring = len(t.ring)
+		t.ring = append(t.ring, f)
+	}
+}
+
+// leaveRing takes a frame off the clock's circle.
+func (t *frameTable) leaveRing(f uint64) {
+	fi := t.infos[f]
+	if fi == nil || fi.ring < 0 {
+		return
+	}
+	i, last := fi.ring, len(t.ring)-1
+	t.ring[i] = t.ring[last]
+	t.infos[t.ring[i]].ring = i
+	t.ring = t.ring[:last]
+	fi.ring = -1
+	if t.hand > last {
+		t.hand = 0
+	}
+}
+
+func (fi *frameInfo) removeRef(p *Process, va uint64) {
+	for i, r := range fi.rmap {
+		if r.p == p && r.va == va {
+			fi.rmap[i] = fi.rmap[len(fi.rmap)-1]
+			fi.rmap = fi.rmap[:len(fi.rmap)-1]
+			return
+		}
+	}
+}

@@ -3,10 +3,26 @@ package os
 import (
 	"fmt"
 
+	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/mmu"
 	"github.com/vmemu/vmemu/sim"
 )
+
+// Costs are the cycles each kernel path charges on top of the disk time and
+// memory traffic it causes.
+type Costs struct {
+	Fault     sim.Cycle // a page fault's entry, handler and exit
+	Zero      sim.Cycle // zeroing a page
+	Copy      sim.Cycle // copying a page (copy-on-write, swap-in)
+	Syscall   sim.Cycle // a system call's entry and exit
+	Switch    sim.Cycle // a context switch (CR3 write included)
+	ForkBase  sim.Cycle // fork's fixed work (task struct, mm)
+	ForkEntry sim.Cycle // copying one page-table entry in fork
+	Invlpg    sim.Cycle // invalidating one page (INVLPG)
+	Flush     sim.Cycle // flushing the TLB of an address space
+	PerByte   sim.Cycle // read/write system calls, per 64 bytes copied
+}
 
 // Config is the kernel's part of a machine.
 type Config struct {
@@ -14,18 +30,41 @@ type Config struct {
 	MemoryBytes  uint64 // physical memory; frames of Geometry's page size
 	RandomFrames bool   // hand out frames at seeded random, not in order
 	Seed         uint64
-	FaultCycles  sim.Cycle // a page fault's entry, handler and exit
-	ZeroCycles   sim.Cycle // zeroing a page
+	Costs        Costs
+	// PCID gives each process its own PCID, so a context switch keeps the
+	// TLB entries of the others; without it a switch flushes the TLB.
+	PCID bool
+	// ShootdownLimit is the most pages one kernel path invalidates one by
+	// one (INVLPG); beyond it the TLB of the address space is flushed.
+	ShootdownLimit int
+	// StopOnSegv ends the run at the first SIGSEGV instead of counting it.
+	StopOnSegv bool
 }
 
 // Kernel is the operating system of one machine.
 type Kernel struct {
-	cfg     Config
-	mem     *dram.PhysMem
-	frames  *frameAllocator
-	procs   []*Process
+	cfg    Config
+	mem    *dram.PhysMem
+	frames *frameTable
+	mmu    *mmu.MMU
+	fs     *disk.FS
+	swap   *disk.Swap
+	files  map[string]*File
+
+	procs   map[int]*Process
+	cur     *Process
+	nextPID int
 	nextTab uint64 // where the next table too big for a frame goes
 	err     error
+
+	swapRefs  map[int]int    // swap slot -> entries that name it
+	swapCache map[int]uint64 // swap slot -> frame it was read into
+
+	t       sim.Cycle       // the clock of the kernel path running
+	pending []pteRef        // pages whose translations must be invalidated
+	pinned  map[uint64]bool // frames the running path works on: not reclaimable
+	traffic sim.Port   // where zeroing and copying go as memory traffic, or nil
+	posted  sim.Request
 
 	// DemandZero maps a zeroed page on a not-present fault (first touch).
 	// Off, such a fault abandons the access as a page fault, which is what
@@ -35,22 +74,25 @@ type Kernel struct {
 	N Counts
 }
 
-// Counts are the kernel's statistics.
+// Counts are the kernel's statistics, over every process.
 type Counts struct {
-	MinorFaults uint64 // demand-zero pages mapped
-	Segv        uint64 // accesses abandoned with SIGSEGV
-	TableFrames uint64 // frames holding page tables
-	FaultCycles uint64 // cycles spent in the fault handler
-	SegvBy      [mmu.OutOfRange + 1]uint64
-}
-
-// Process is one address space.
-type Process struct {
-	PID  int
-	PCID uint16
-	Root uint64 // physical address of its root table (CR3)
-	// LastSegv is the last fault that killed an access.
-	LastSegv *mmu.Fault
+	MinorFaults    uint64 // faults mended without the disk
+	MajorFaults    uint64 // faults that read the disk
+	COWFaults      uint64 // copy-on-write faults (copies and reuses)
+	COWCopies      uint64 // pages copied
+	Segv           uint64 // accesses abandoned with SIGSEGV
+	SwapOuts       uint64 // pages written to swap
+	SwapIns        uint64 // pages read from swap
+	Writebacks     uint64 // file pages written back
+	PageCacheReads uint64 // file pages read into the page cache
+	Evictions      uint64 // frames reclaimed
+	Invlpgs        uint64 // pages invalidated one by one
+	Flushes        uint64 // whole address spaces flushed
+	Switches       uint64 // context switches
+	Syscalls       uint64
+	TableFrames    uint64 // frames holding page tables now
+	FaultCycles    uint64 // cycles spent in the fault handler
+	SegvBy         [mmu.OutOfRange + 1]uint64
 }
 
 // New returns a kernel for physical memory mem.
@@ -62,35 +104,66 @@ func New(cfg Config, mem *dram.PhysMem) (*Kernel, error) {
 	if frames < 2 {
 		return nil, fmt.Errorf("physical memory of %d B holds fewer than two %d-byte frames", cfg.MemoryBytes, 1<<cfg.Geometry.PageShift)
 	}
+	if cfg.ShootdownLimit <= 0 {
+		cfg.ShootdownLimit = 32
+	}
 	return &Kernel{
 		cfg: cfg, mem: mem,
-		frames:     newFrameAllocator(frames, cfg.RandomFrames, cfg.Seed),
+		frames:     newFrameTable(newFrameAllocator(frames, cfg.RandomFrames, cfg.Seed)),
+		files:      map[string]*File{},
+		procs:      map[int]*Process{},
+		nextPID:    1,
 		nextTab:    cfg.MemoryBytes,
+		swapRefs:   map[int]int{},
+		swapCache:  map[int]uint64{},
 		DemandZero: true,
 	}, nil
 }
+
+// SetMMU gives the kernel the MMU whose TLBs it must keep right.
+func (k *Kernel) SetMMU(m *mmu.MMU) { k.mmu = m }
+
+// SetDisk gives the kernel a file system and a swap area (either may be nil).
+func (k *Kernel) SetDisk(fs *disk.FS, swap *disk.Swap) { k.fs, k.swap = fs, swap }
+
+// SetTraffic sends zeroing and copying through port as memory traffic.
+func (k *Kernel) SetTraffic(port sim.Port) { k.traffic = port }
 
 // Err is the first error that stopped the kernel from mending a fault (out
 // of memory), or nil.
 func (k *Kernel) Err() error { return k.err }
 
+// Current is the running process.
+func (k *Kernel) Current() *Process { return k.cur }
+
+// Process returns the process with a PID, or nil.
+func (k *Kernel) Process(pid int) *Process { return k.procs[pid] }
+
 // Register adds the kernel's counters to s.
 func (k *Kernel) Register(s *sim.Stats) {
-	s.Register("os.minor_faults", &k.N.MinorFaults)
-	s.Register("os.segv", &k.N.Segv)
-	s.Register("os.table_frames", &k.N.TableFrames)
-	s.Register("os.fault_cycles", &k.N.FaultCycles)
+	for _, c := range []struct {
+		name string
+		p    *uint64
+	}{
+		{"minor_faults", &k.N.MinorFaults}, {"major_faults", &k.N.MajorFaults}, {"cow_faults", &k.N.COWFaults},
+		{"cow_copies", &k.N.COWCopies}, {"segv", &k.N.Segv}, {"swap_outs", &k.N.SwapOuts}, {"swap_ins", &k.N.SwapIns},
+		{"writebacks", &k.N.Writebacks}, {"page_cache_reads", &k.N.PageCacheReads}, {"evictions", &k.N.Evictions},
+		{"invlpgs", &k.N.Invlpgs}, {"flushes", &k.N.Flushes}, {"switches", &k.N.Switches}, {"syscalls", &k.N.Syscalls},
+		{"table_frames", &k.N.TableFrames}, {"fault_cycles", &k.N.FaultCycles},
+	} {
+		s.Register("os."+c.name, c.p)
+	}
 }
 
-// NewProcess makes an empty address space with its root table.
-func (k *Kernel) NewProcess() (*Process, error) {
-	root, err := k.newTable()
-	if err != nil {
-		return nil, err
-	}
-	p := &Process{PID: len(k.procs) + 1, PCID: uint16(len(k.procs) + 1), Root: root}
-	k.procs = append(k.procs, p)
-	return p, nil
+// enter starts a kernel path at cycle now.
+func (k *Kernel) enter(now sim.Cycle, cost sim.Cycle) { k.t = now + cost }
+
+// leave ends a kernel path: pending invalidations are carried out, and the
+// cycle it ends is returned.
+func (k *Kernel) leave() sim.Cycle {
+	k.shootdown()
+	clear(k.pinned)
+	return k.t
 }
 
 // newTable returns the physical address of a zeroed table. A table larger
@@ -104,7 +177,7 @@ func (k *Kernel) newTable() (uint64, error) {
 		k.nextTab += g.TableBytes()
 		return pa, nil
 	}
-	f, err := k.frames.alloc()
+	f, err := k.allocFrame()
 	if err != nil {
 		return 0, err
 	}
@@ -114,50 +187,26 @@ func (k *Kernel) newTable() (uint64, error) {
 	return pa, nil
 }
 
+// allocFrame returns a free frame, reclaiming one if memory is full.
+func (k *Kernel) allocFrame() (uint64, error) {
+	f, err := k.frames.alloc()
+	if err == nil {
+		return f, nil
+	}
+	if err := k.reclaim(); err != nil {
+		return 0, err
+	}
+	return k.frames.alloc()
+}
+
+// freeFrame gives a frame back.
+func (k *Kernel) freeFrame(f uint64) {
+	k.frames.leaveRing(f)
+	delete(k.frames.infos, f)
+	k.frames.release(f)
+}
+
 // ReadPTE and WritePTE give the walker the entries in physical memory
 // (8 bytes, little-endian).
 func (k *Kernel) ReadPTE(pa uint64) mmu.PTE     { return mmu.PTE(k.mem.Uint64(pa)) }
 func (k *Kernel) WritePTE(pa uint64, v mmu.PTE) { k.mem.SetUint64(pa, uint64(v)) }
-
-// Map makes va's page (of the smallest size) point at frame with flags in
-// p's tables, creating the tables on the way.
-func (k *Kernel) Map(p *Process, va, frame uint64, flags mmu.PTE) error {
-	g := k.cfg.Geometry
-	table := p.Root
-	for l := g.Levels; l > 1; l-- {
-		addr := table + g.Index(va, l)*uint64(g.EntryBytes)
-		e := k.ReadPTE(addr)
-		if e&mmu.Present == 0 {
-			next, err := k.newTable()
-			if err != nil {
-				return err
-			}
-			e = mmu.MakePTE(next>>g.PageShift, mmu.Present|mmu.Writable|mmu.User)
-			k.WritePTE(addr, e)
-		}
-		table = e.Frame(g.PABits, g.PageShift) << g.PageShift
-	}
-	k.WritePTE(table+g.Index(va, 1)*uint64(g.EntryBytes), mmu.MakePTE(frame, flags))
-	if flags&mmu.Present != 0 {
-		k.frames.reserve(frame)
-	}
-	return nil
-}
-
-// SetPTE writes a leaf entry as given (a state file's page table), creating
-// the tables on the way.
-func (k *Kernel) SetPTE(p *Process, va uint64, e mmu.PTE) error {
-	g := k.cfg.Geometry
-	if err := k.Map(p, va, 0, 0); err != nil {
-		return err
-	}
-	table := p.Root
-	for l := g.Levels; l > 1; l-- {
-		table = k.ReadPTE(table+g.Index(va, l)*uint64(g.EntryBytes)).Frame(g.PABits, g.PageShift) << g.PageShift
-	}
-	k.WritePTE(table+g.Index(va, 1)*uint64(g.EntryBytes), e)
-	if e&mmu.Present != 0 {
-		k.frames.reserve(e.Frame(g.PABits, g.PageShift))
-	}
-	return nil
-}

@@ -1,0 +1,145 @@
+package os
+
+import (
+	"github.com/vmemu/vmemu/mmu"
+	"github.com/vmemu/vmemu/sim"
+)
+
+// mapPage points va's leaf entry in p's tables at frame with flags, and
+// records the mapping in the frame's reverse map.
+func (k *Kernel) mapPage(p *Process, va, frame uint64, flags mmu.PTE, kind frameKind) error {
+	k.pin(frame)
+	addr, err := k.leafAddr(p, va, true)
+	if err != nil {
+		return err
+	}
+	k.WritePTE(addr, mmu.MakePTE(frame, flags))
+	fi := k.frames.info(frame)
+	if kind != otherFrame {
+		fi.kind = kind
+	}
+	fi.rmap = append(fi.rmap, pteRef{p, va})
+	k.frames.reserve(frame)
+	k.frames.enterRing(frame)
+	return nil
+}
+
+// unmapLeaf clears the leaf entry e at addr (va's in p) and lets go of what
+// it held: a frame (freed when it was the last private mapping) or a swap
+// slot.
+func (k *Kernel) unmapLeaf(p *Process, va, addr uint64, e mmu.PTE) {
+	k.WritePTE(addr, 0)
+	switch {
+	case e&swapped != 0:
+		k.dropSwapRef(int(k.frameOf(e)))
+	case e&(mmu.Present|protNone) != 0:
+		f := k.frameOf(e)
+		fi := k.frames.infos[f]
+		if fi == nil {
+			break
+		}
+		if e&mmu.Dirty != 0 && fi.kind == fileFrame {
+			fi.dirty = true // a shared file page keeps what was written
+		}
+		fi.removeRef(p, va)
+		if fi.kind == anonFrame && len(fi.rmap) == 0 {
+			k.freeFrame(f)
+		}
+		if e&mmu.Present != 0 {
+			k.invalidate(p, va)
+		}
+	}
+}
+
+func (k *Kernel) dropSwapRef(slot int) {
+	k.swapRefs[slot]--
+	if k.swapRefs[slot] <= 0 {
+		delete(k.swapRefs, slot)
+		delete(k.swapCache, slot)
+		if k.swap != nil {
+			k.swap.Free(slot)
+		}
+	}
+}
+
+// invalidate queues va of p for a TLB shootdown when the path ends.
+func (k *Kernel) invalidate(p *Process, va uint64) {
+	if !k.cfg.PCID && p != k.cur {
+		return // its translations left the TLB when it was switched out
+	}
+	k.pending = append(k.pending, pteRef{p, va})
+}
+
+// shootdown carries out the queued invalidations: INVLPG for each page up
+// to the limit, else a flush of each address space concerned.
+func (k *Kernel) shootdown() {
+	if len(k.pending) == 0 || k.mmu == nil {
+		k.pending = k.pending[:0]
+		return
+	}
+	if len(k.pending) <= k.cfg.ShootdownLimit {
+		for _, r := range k.pending {
+			k.mmu.InvalidatePageFor(r.va, k.pcidOf(r.p))
+			k.N.Invlpgs++
+			k.t += k.cfg.Costs.Invlpg
+		}
+	} else {
+		seen := map[uint16]bool{}
+		for _, r := range k.pending {
+			pcid := k.pcidOf(r.p)
+			if seen[pcid] {
+				continue
+			}
+			seen[pcid] = true
+			k.mmu.InvalidatePCID(pcid)
+			k.N.Flushes++
+			k.t += k.cfg.Costs.Flush
+		}
+	}
+	k.pending = k.pending[:0]
+}
+
+// pin keeps a frame from being reclaimed until the kernel path ends.
+func (k *Kernel) pin(f uint64) {
+	if k.pinned == nil {
+		k.pinned = map[uint64]bool{}
+	}
+	k.pinned[f] = true
+}
+
+// zeroFrame clears a frame, as the kernel does for a demand-zero page.
+func (k *Kernel) zeroFrame(f uint64) {
+	pa := f << k.pageShift()
+	k.mem.Zero(pa, k.pageSize())
+	k.t += k.cfg.Costs.Zero
+	k.traffic2(pa, 0, false)
+}
+
+// copyFrame copies src to dst (copy-on-write, fork of a private page).
+func (k *Kernel) copyFrame(dst, src uint64) {
+	k.mem.Copy(dst<<k.pageShift(), src<<k.pageShift(), k.pageSize())
+	k.t += k.cfg.Costs.Copy
+	k.traffic2(dst<<k.pageShift(), src<<k.pageShift(), true)
+}
+
+// traffic2 sends the lines of a page through the caches (a cache level:
+// the reads have no requester): reads of the source when copying, and the
+// writes of the destination, one line a cycle from the start of the work.
+func (k *Kernel) traffic2(dst, src uint64, copying bool) {
+	if k.traffic == nil {
+		return
+	}
+	const line = 64
+	t := k.t
+	for off := uint64(0); off < k.pageSize(); off += line {
+		if copying {
+			// Nobody waits for these reads (Done is nil): the kernel's
+			// time is its Copy cost; the reads move lines into the caches.
+			k.posted = sim.Request{Addr: src + off, Size: line, Kind: sim.Load}
+			k.traffic.Access(t, &k.posted)
+		}
+		k.posted = sim.Request{Addr: dst + off, Size: line, Kind: sim.Store}
+		k.traffic.Access(t, &k.posted)
+		t++
+	}
+}

@@ -1,0 +1,122 @@
+package os
+
+import "github.com/vmemu/vmemu/mmu"
+
+// Software bits of a leaf entry that is not present (the hardware ignores
+// every bit but P then; SDM Vol. 3A §4.5).
+const (
+	// swapped: the page is in swap; the frame field holds the slot.
+	swapped mmu.PTE = 1 << 9
+	// protNone: the page is resident but its area allows no access
+	// (PROT_NONE); the frame field still holds the frame.
+	protNone mmu.PTE = 1 << 10
+)
+
+func (k *Kernel) pageShift() uint { return k.cfg.Geometry.PageShift }
+func (k *Kernel) pageSize() uint64 { return 1 << k.cfg.Geometry.PageShift }
+
+func (k *Kernel) frameOf(e mmu.PTE) uint64 {
+	g := k.cfg.Geometry
+	return e.Frame(g.PABits, g.PageShift)
+}
+
+// leafAddr returns the physical address of va's leaf entry in p's tables,
+// creating the tables on the way when create is set; 0 if a table is
+// missing and not created.
+func (k *Kernel) leafAddr(p *Process, va uint64, create bool) (uint64, error) {
+	g := k.cfg.Geometry
+	table := p.Root
+	for l := g.Levels; l > 1; l-- {
+		addr := table + g.Index(va, l)*uint64(g.EntryBytes)
+		e := k.ReadPTE(addr)
+		if e&mmu.Present == 0 {
+			if !create {
+				return 0, nil
+			}
+			next, err := k.newTable()
+			if err != nil {
+				return 0, err
+			}
+			e = mmu.MakePTE(next>>g.PageShift, mmu.Present|mmu.Writable|mmu.User)
+			k.WritePTE(addr, e)
+		}
+		table = k.frameOf(e) << g.PageShift
+	}
+	return table + g.Index(va, 1)*uint64(g.EntryBytes), nil
+}
+
+// leaf returns va's leaf entry in p's tables (0 if none) and its address.
+func (k *Kernel) leaf(p *Process, va uint64) (mmu.PTE, uint64) {
+	addr, _ := k.leafAddr(p, va, false)
+	if addr == 0 {
+		return 0, 0
+	}
+	return k.ReadPTE(addr), addr
+}
+
+// leafFlags are the hardware rights an area gives a page: writable only when
+// the page may be written in place (shared, or a private page this process
+// alone holds).
+func leafFlags(v *VMA, writable bool) mmu.PTE {
+	f := mmu.Present | mmu.User
+	if writable && v.Prot&ProtWrite != 0 {
+		f |= mmu.Writable
+	}
+	if v.Prot&ProtExec == 0 {
+		f |= mmu.NoExec
+	}
+	return f
+}
+
+// forEachLeaf calls fn for every leaf entry that is not zero in [start,
+// end) of p's tables, with its address. It skips missing tables whole.
+func (k *Kernel) forEachLeaf(p *Process, start, end uint64, fn func(va, addr uint64, e mmu.PTE)) {
+	k.walkRange(p.Root, k.cfg.Geometry.Levels, 0, start, end, fn)
+}
+
+func (k *Kernel) walkRange(table uint64, level int, base, start, end uint64, fn func(va, addr uint64, e mmu.PTE)) {
+	g := k.cfg.Geometry
+	span := uint64(1) << g.ShiftAt(level)
+	n := uint64(1) << g.BitsPerLevel
+	for i := uint64(0); i < n; i++ {
+		lo := base + i*span
+		if lo >= end || lo+span <= start {
+			continue
+		}
+		addr := table + i*uint64(g.EntryBytes)
+		e := k.ReadPTE(addr)
+		if e == 0 {
+			continue
+		}
+		if level == 1 {
+			fn(lo, addr, e)
+			continue
+		}
+		if e&mmu.Present != 0 {
+			k.walkRange(k.frameOf(e)<<g.PageShift, level-1, lo, start, end, fn)
+		}
+	}
+}
+
+// freeTables gives back every table of p below the root (exit, execve).
+func (k *Kernel) freeTables(p *Process) {
+	k.freeLevel(p.Root, k.cfg.Geometry.Levels)
+	k.mem.Zero(p.Root, k.cfg.Geometry.TableBytes())
+}
+
+func (k *Kernel) freeLevel(table uint64, level int) {
+	if level == 1 {
+		return
+	}
+	g := k.cfg.Geometry
+	for i := uint64(0); i < 1<<g.BitsPerLevel; i++ {
+		e := k.ReadPTE(table + i*uint64(g.EntryBytes))
+		if e&mmu.Present == 0 {
+			continue
+		}
+		next := k.frameOf(e) << g.PageShift
+		k.freeLevel(next, level-1)
+		k.freeFrame(k.frameOf(e))
+		k.N.TableFrames--
+	}
+}

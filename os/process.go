@@ -1,0 +1,127 @@
+package os
+
+import (
+	"bytes"
+
+	"github.com/vmemu/vmemu/mmu"
+	"github.com/vmemu/vmemu/sim"
+)
+
+// Process is one process: its address space, open files and what it
+// wrote to its standard output.
+type Process struct {
+	PID    int
+	PCID   uint16
+	Root   uint64 // physical address of its root table (CR3)
+	MM     MM
+	Parent *Process
+	Exited bool
+	Status int
+
+	fds    map[int]*openFile
+	nextFD int
+	Stdout bytes.Buffer
+
+	// LastSegv is the last fault that killed an access; Signals lists them,
+	// and SignalReasons says why each was not mended.
+	LastSegv      *mmu.Fault
+	Signals       []mmu.Fault
+	SignalReasons []string
+
+	N ProcessCounts
+}
+
+// ProcessCounts are one process's faults.
+type ProcessCounts struct {
+	Minor, Major, COW, Segv, SwapIns uint64
+}
+
+// openFile is an entry of a process's file table.
+type openFile struct {
+	f      *File // nil for standard output
+	off    uint64
+	flags  int
+	stdout bool
+}
+
+// NewProcess makes a process with an empty address space and its root table.
+func (k *Kernel) NewProcess() (*Process, error) {
+	k.enter(0, 0)
+	p, err := k.newProcess()
+	k.leave()
+	return p, err
+}
+
+func (k *Kernel) newProcess() (*Process, error) {
+	root, err := k.newTable()
+	if err != nil {
+		return nil, err
+	}
+	p := &Process{PID: k.nextPID, Root: root, fds: map[int]*openFile{1: {stdout: true}, 2: {stdout: true}}, nextFD: 3}
+	p.PCID = uint16(p.PID)
+	k.nextPID++
+	k.procs[p.PID] = p
+	if k.cur == nil {
+		k.cur = p
+		k.loadMMU(p)
+	}
+	return p, nil
+}
+
+// MapEverything gives p one anonymous, writable and executable area over
+// the whole virtual address space but the first page: the mode of traces,
+// which touch memory no one mapped (lackey, Cache Lab).
+func (k *Kernel) MapEverything(p *Process) {
+	top := uint64(1) << k.cfg.Geometry.VABits
+	if k.cfg.Geometry.VABits == 64 {
+		top = ^uint64(0) &^ (k.pageSize() - 1)
+	}
+	p.MM.VMAs = []*VMA{{Start: k.pageSize(), End: top, Prot: ProtRead | ProtWrite | ProtExec, Name: "[anon]"}}
+}
+
+// pcidOf is the PCID p's translations are tagged with: its own with PCIDs
+// on, else 0 for all (a switch flushes).
+func (k *Kernel) pcidOf(p *Process) uint16 {
+	if k.cfg.PCID {
+		return p.PCID
+	}
+	return 0
+}
+
+func (k *Kernel) loadMMU(p *Process) {
+	if k.mmu != nil {
+		k.mmu.Root, k.mmu.PCID = p.Root, k.pcidOf(p)
+	}
+}
+
+// Switch makes p the running process at cycle now (a CR3 write) and
+// returns when it runs. Without PCIDs the TLBs are flushed (global entries
+// stay).
+func (k *Kernel) Switch(now sim.Cycle, p *Process) sim.Cycle {
+	if p == k.cur {
+		return now
+	}
+	k.N.Switches++
+	k.cur = p
+	k.loadMMU(p)
+	if k.mmu != nil && !k.cfg.PCID {
+		k.mmu.InvalidateAll(true)
+	}
+	return now + k.cfg.Costs.Switch
+}
+
+// SetPTE writes a leaf entry as given into p's tables (a state file's page
+// table), creating the tables on the way.
+func (k *Kernel) SetPTE(p *Process, va uint64, e mmu.PTE) error {
+	k.enter(0, 0)
+	defer k.leave()
+	addr, err := k.leafAddr(p, va, true)
+	if err != nil {
+		return err
+	}
+	k.WritePTE(addr, e)
+	if e&mmu.Present != 0 {
+		k.frames.reserve(k.frameOf(e))
+	}
+	return nil
+}
