@@ -63,7 +63,7 @@ type Kernel struct {
 	t       sim.Cycle       // the clock of the kernel path running
 	pending []pteRef        // pages whose translations must be invalidated
 	pinned  map[uint64]bool // frames the running path works on: not reclaimable
-	traffic sim.Port   // where zeroing and copying go as memory traffic, or nil
+	traffic sim.Port        // where zeroing and copying go as memory traffic, or nil
 	posted  sim.Request
 
 	// DemandZero maps a zeroed page on a not-present fault (first touch).

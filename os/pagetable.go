@@ -12,7 +12,7 @@ const (
 	protNone mmu.PTE = 1 << 10
 )
 
-func (k *Kernel) pageShift() uint { return k.cfg.Geometry.PageShift }
+func (k *Kernel) pageShift() uint  { return k.cfg.Geometry.PageShift }
 func (k *Kernel) pageSize() uint64 { return 1 << k.cfg.Geometry.PageShift }
 
 func (k *Kernel) frameOf(e mmu.PTE) uint64 {

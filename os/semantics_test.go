@@ -164,9 +164,9 @@ func TestSegvAndErrno(t *testing.T) {
 	w := newWorld(t, 16<<20, 0)
 	p := w.proc()
 	ro := w.call(w.k.Mmap(w.now, p, 0, 4096, ProtRead, anonPriv, -1, 0))
-	w.store(p, 0x123000, 1)        // no area
-	w.store(p, ro, 1)              // read-only area
-	w.load(p, ro)                  // fine
+	w.store(p, 0x123000, 1) // no area
+	w.store(p, ro, 1)       // read-only area
+	w.load(p, ro)           // fine
 	w.call(w.k.Mprotect(w.now, p, ro, 4096, ProtNone))
 	w.load(p, ro) // PROT_NONE
 	want := []string{"no area mapped there", "write to a read-only area", "access to a PROT_NONE area"}
@@ -175,10 +175,19 @@ func TestSegvAndErrno(t *testing.T) {
 	}
 	errs := []Errno{}
 	for _, call := range []func() (uint64, Errno, uint64){
-		func() (uint64, Errno, uint64) { r, e, d := w.k.Mmap(w.now, p, 0, 0, ProtRead, anonPriv, -1, 0); return r, e, uint64(d) },
-		func() (uint64, Errno, uint64) { r, e, d := w.k.Mmap(w.now, p, 0, 4096, ProtRead, MapShared, 42, 0); return r, e, uint64(d) },
+		func() (uint64, Errno, uint64) {
+			r, e, d := w.k.Mmap(w.now, p, 0, 0, ProtRead, anonPriv, -1, 0)
+			return r, e, uint64(d)
+		},
+		func() (uint64, Errno, uint64) {
+			r, e, d := w.k.Mmap(w.now, p, 0, 4096, ProtRead, MapShared, 42, 0)
+			return r, e, uint64(d)
+		},
 		func() (uint64, Errno, uint64) { r, e, d := w.k.Munmap(w.now, p, 0x1001, 4096); return r, e, uint64(d) },
-		func() (uint64, Errno, uint64) { r, e, d := w.k.Open(w.now, p, "nofile", OpenRead); return r, e, uint64(d) },
+		func() (uint64, Errno, uint64) {
+			r, e, d := w.k.Open(w.now, p, "nofile", OpenRead)
+			return r, e, uint64(d)
+		},
 		func() (uint64, Errno, uint64) { r, e, d := w.k.Read(w.now, p, 9, 0, 1); return r, e, uint64(d) },
 		func() (uint64, Errno, uint64) { r, e, d := w.k.Wait(w.now, p, -1); return r, e, uint64(d) },
 	} {
