@@ -1,0 +1,98 @@
+package cpu
+
+import "github.com/vmemu/vmemu/sim"
+
+// tally holds a run's counters: the CPI stack, instructions and accesses.
+// Warmup ends with a reset.
+type tally struct {
+	stack        []uint64 // cycles by component (comp*)
+	levels       int      // cache levels; depth levels is memory
+	instructions uint64
+	start        sim.Cycle
+	access       [3]AccessStats
+}
+
+func newTally(levels int, start sim.Cycle) *tally {
+	t := &tally{stack: make([]uint64, compLevels+levels+1), levels: levels}
+	for k := range t.access {
+		t.access[k].ByDepth = make([]uint64, levels+1)
+	}
+	t.reset(start)
+	return t
+}
+
+// reset discards everything counted so far; counting starts again at start.
+func (t *tally) reset(start sim.Cycle) {
+	clear(t.stack)
+	for k := range t.access {
+		d := t.access[k].ByDepth
+		clear(d)
+		t.access[k] = AccessStats{ByDepth: d}
+	}
+	t.instructions, t.start = 0, start
+}
+
+// charge adds the cycles of [from, to) to comp.
+func (t *tally) charge(from, to sim.Cycle, comp int) {
+	if to > from {
+		t.stack[comp] += uint64(to - from)
+	}
+}
+
+// depthComp is the component of the level at depth; anything past the last
+// cache level is memory.
+func (t *tally) depthComp(depth int) int {
+	return compLevels + t.clampDepth(depth)
+}
+
+func (t *tally) clampDepth(depth int) int {
+	return min(max(depth, 0), t.levels)
+}
+
+// span is the life of one access: presented at issued, translating for tr
+// cycles, in the kernel for fault cycles, then waiting for the level at depth
+// until done. The memory side reports tr and fault as totals; laying them
+// out first, in that order, is what a translate-then-access path does.
+type span struct {
+	issued, done sim.Cycle
+	tr, fault    sim.Cycle
+	depth        int
+}
+
+func spanOf(a *Access, issued, done sim.Cycle) span {
+	return span{issued: issued, done: max(done, issued), tr: a.Translation, fault: a.FaultCycles, depth: a.Depth}
+}
+
+// chargeSpan charges the cycles of [from, to) by where access s was at each
+// of them; cycles outside the access's life go to outside.
+func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int) {
+	life := s.done - s.issued
+	tr := min(s.tr, life)
+	fault := min(s.fault, life-tr)
+	bounds := [...]sim.Cycle{s.issued, s.issued + tr, s.issued + tr + fault, s.done, sim.Never}
+	comps := [...]int{outside, compTranslation, compFaults, t.depthComp(s.depth), outside}
+	lo := from
+	for i, b := range bounds {
+		hi := min(b, to)
+		if hi > lo {
+			t.stack[comps[i]] += uint64(hi - lo)
+			lo = hi
+		}
+	}
+}
+
+// record counts one finished access.
+func (t *tally) record(kind sim.Kind, a *Access, issued, done sim.Cycle) {
+	if kind > sim.Store {
+		return
+	}
+	s := &t.access[kind]
+	s.Count++
+	s.Cycles += uint64(done - issued)
+	s.Translation += uint64(a.Translation)
+	s.FaultCycles += uint64(a.FaultCycles)
+	if a.Faulted {
+		s.Faulted++
+	}
+	s.ByDepth[t.clampDepth(a.Depth)]++
+}

@@ -1,0 +1,193 @@
+package cpu
+
+import (
+	"math/bits"
+
+	"github.com/vmemu/vmemu/sim"
+	"github.com/vmemu/vmemu/traces"
+)
+
+const (
+	fetchBlock = 64   // bytes the front end fetches at once: one cache line
+	readChunk  = 1024 // instructions read from the trace at once
+	noRec      = ^uint64(0)
+)
+
+// The top two bits of an Access ID or an event argument say what it is for.
+const (
+	tagShift = 62
+	tagMask  = 1<<tagShift - 1
+
+	tagLoad  = 0 // ID: a load queue entry's sequence number
+	tagStore = 1 // ID: a store buffer entry's sequence number
+	tagFetch = 2 // ID: a fetch record's sequence number << 1 | access
+
+	evIssue      = 0 // event: the instruction's sources are ready; present its loads
+	evLoadDone   = 1 // event: a load counted in flight has its data
+	evUnthrottle = 2 // event: room for throttled loads
+)
+
+// ooo is the out-of-order core. One ring holds every instruction between
+// retirement and the trace reader: [retired, dispatched) is the ROB,
+// [dispatched, fetched) the fetch queue, [fetched, filled) read but not yet
+// fetched. The core runs cycle by cycle only while it has work; a stalled
+// core jumps to the next cycle at which anything can change: the head's
+// data, the front end's, the store buffer's, or the engine's next event.
+type ooo struct {
+	cfg   Config
+	width int
+	fq    uint64 // fetch queue entries
+	exec  sim.Cycle
+	limit int // MaxInflightLoads
+	eng   *sim.Engine
+	mem   Memory
+	feed  *feed
+	m     *meter
+	t     *tally
+
+	now sim.Cycle
+	err error
+
+	ins  []traces.Instr
+	st   []slot
+	mask uint64
+
+	retired, dispatched, fetched, filled uint64
+
+	// work done in the current cycle, against Width
+	cycRetired, cycDispatched, cycFetched int
+
+	front
+	loads
+	stores
+
+	regReady [256]sim.Cycle // when each register's latest value is there; Never: not yet known
+	regProd  [256]uint64    // the instruction producing it, while Never
+
+	inCallback bool      // inside Memory's call to AccessDone: do not call Memory
+	stallFrom  sim.Cycle // the first cycle not yet charged to the CPI stack
+	switching  bool      // the turn is over: drain, then switch process
+	feedDone   bool      // no instruction left to read
+}
+
+// slot is an instruction's state while it is in the ring.
+type slot struct {
+	fetchedAt  sim.Cycle
+	dispatchAt sim.Cycle
+	ready      sim.Cycle // latest ready time of its sources known so far
+	done       sim.Cycle // when its result is there; Never until known
+	arrive     sim.Cycle // latest data arrival among its loads so far
+	rec        uint64    // its fetch record, or noRec
+	lq0        uint64    // its first load queue entry
+	crit       uint64    // the load queue entry whose data came last
+	prods      [4]uint64 // producers of its sources still unknown at dispatch
+	waiters    uint64    // 1 + the first instruction waiting for this one; 0: none
+	nextWaiter uint64    // 1 + the next instruction on the same producer's list
+	nprods     uint8
+	waitIdx    uint8 // prods[waitIdx] is the one it waits for
+	nloads     uint8
+	nstores    uint8
+	pending    uint8 // loads presented whose data time is not yet known
+}
+
+func ringSize(n int) uint64 { return 1 << bits.Len(uint(n-1)) }
+
+func newOOO(c *Core, f *feed, m *meter) *ooo {
+	cfg := c.cfg
+	fq := cfg.fetchQueue()
+	n := ringSize(cfg.ROB + fq + readChunk)
+	o := &ooo{cfg: cfg, width: cfg.Width, fq: uint64(fq), exec: cfg.ExecLatency,
+		limit: cfg.MaxInflightLoads, eng: c.eng, mem: c.mem, feed: f, m: m, t: m.t,
+		now: c.eng.Now(), ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}
+	o.stallFrom = o.now
+	o.front.init(fq)
+	o.loads.init(cfg.LQ, cfg.ROB)
+	o.stores.init(cfg.StoreBuffer)
+	return o
+}
+
+func (c *ooo) slot(seq uint64) *slot          { return &c.st[seq&c.mask] }
+func (c *ooo) instr(seq uint64) *traces.Instr { return &c.ins[seq&c.mask] }
+
+// run replays the trace and returns the cycle the run ended.
+func (c *ooo) run() (sim.Cycle, error) {
+	for {
+		c.eng.RunUntil(c.now)
+		c.step(c.now)
+		if c.err != nil {
+			return c.now, c.err
+		}
+		if c.over() {
+			return c.finish(), nil
+		}
+		next := min(c.nextTime(), c.eng.Next())
+		if next == sim.Never {
+			return c.now, errStuck(c.now)
+		}
+		if next > c.now {
+			c.now = next
+			c.cycRetired, c.cycDispatched, c.cycFetched = 0, 0, 0
+		}
+	}
+}
+
+// step does the work of cycle t: retire, dispatch, fetch. A cycle may be
+// stepped again when an engine event falls in it; the per-cycle counts carry over.
+func (c *ooo) step(t sim.Cycle) {
+	c.sbFree(t)
+	c.retire(t)
+	c.dispatch(t)
+	c.fetch(t)
+	if c.switching && c.drained() {
+		c.switchProcess(t)
+	}
+}
+
+// drained reports an empty ROB, fetch queue and store buffer.
+func (c *ooo) drained() bool {
+	return c.retired == c.fetched && c.fetched == c.filled && c.sbHead == c.sbTail
+}
+
+func (c *ooo) over() bool { return c.feedDone && c.drained() }
+
+// nextTime is the next cycle at which the core itself can do anything,
+// Never if only an engine event can tell.
+func (c *ooo) nextTime() sim.Cycle {
+	soon := c.now + 1
+	next := sim.Never
+	if c.retired < c.dispatched {
+		next = c.retireTime()
+	}
+	if c.dispatched < c.fetched && c.room(c.slot(c.dispatched)) {
+		if c.cycDispatched >= c.width {
+			next = min(next, soon)
+		} else {
+			next = min(next, max(c.avail(c.slot(c.dispatched)), soon))
+		}
+	}
+	if c.canFetch() {
+		next = min(next, max(soon, c.fetchResume))
+	}
+	if c.retired == c.fetched && c.sbHead != c.sbTail && (c.switching || c.feedDone) {
+		next = min(next, max(c.sbOldest(), soon))
+	}
+	return next
+}
+
+// retireTime is when the ROB head can retire next, as far as is known.
+func (c *ooo) retireTime() sim.Cycle {
+	if c.cycRetired >= c.width {
+		return c.now + 1
+	}
+	s := c.slot(c.retired)
+	if s.done == sim.Never {
+		return sim.Never
+	}
+	if rr := max(s.done, s.dispatchAt+1); rr > c.now {
+		return rr
+	}
+	if s.nstores > 0 && !c.sbRoom(s.nstores) {
+		return max(c.sbOldest(), c.now+1) // it waits for room in the store buffer
+	}
+	return c.now + 1
+}
