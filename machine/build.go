@@ -2,6 +2,7 @@ package machine
 
 import (
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/mmu"
 	kernel "github.com/vmemu/vmemu/os"
@@ -28,6 +29,7 @@ type Machine struct {
 	Kernel   *kernel.Kernel
 	Process  *kernel.Process
 	MMU      *mmu.MMU
+	Disk     disk.Device // nil with disk.model: none
 
 	freqHz      uint64
 	modifyStore bool // a modify is a load then a store

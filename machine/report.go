@@ -32,6 +32,8 @@ type Report struct {
 	// Cachegrind holds the same counts under cachegrind's names when the
 	// first level is split (instruction and data); LL is the last level.
 	Cachegrind *CachegrindCounts `json:"cachegrind,omitempty"`
+	// Scenario is what a scenario's processes did, for scenario runs.
+	Scenario *ScenarioReport `json:"scenario,omitempty"`
 }
 
 // TraceInfo says what was replayed.
@@ -141,6 +143,9 @@ func (m *Machine) report(c *core, format string) *Report {
 	if m.MMU != nil {
 		r.Breakdown = append(r.Breakdown, ServedBy{"translation", c.translation, ratio(c.translation, total)},
 			ServedBy{"faults", c.faults, ratio(c.faults, total)})
+		if c.kernel > 0 {
+			r.Breakdown = append(r.Breakdown, ServedBy{"kernel", c.kernel, ratio(c.kernel, total)})
+		}
 		r.Translation = m.translationReport(c, names)
 	}
 	for d, cy := range c.byDepth {

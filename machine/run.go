@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ type core struct {
 
 	translation uint64 // cycles from issue to physical address, faults aside
 	faults      uint64 // cycles in the kernel's fault handler
+	kernel      uint64 // cycles in system calls and context switches
 	segv        uint64 // accesses abandoned after a fault
 
 	records  uint64
@@ -68,6 +70,7 @@ func (c *core) translate(kind sim.Kind, addr uint64) (pa uint64, ok bool, err er
 		}
 	}
 	inKernel := m.Kernel.N.FaultCycles - faultsBefore
+
 	c.faults += inKernel
 	c.translation += uint64(at-c.now) - inKernel
 	c.now = at
@@ -162,6 +165,51 @@ func (c *core) record(r *traces.Record) error {
 	return fmt.Errorf("record with unknown op %d", r.Op)
 }
 
+func (m *Machine) newCore() *core {
+	c := &core{m: m, byDepth: make([]uint64, len(m.Config.Levels())+1)}
+	c.req.Done = c
+	c.tr.Done = c
+	return c
+}
+
+// dataAccess is one access with its data (scenarios): translated page by
+// page, timed through the caches, and carried out on physical memory. A
+// store writes value's low size bytes (little-endian); a load returns them.
+// ok is false after a SIGSEGV.
+func (c *core) dataAccess(port *cache.Cache, kind sim.Kind, va uint64, size uint32, value uint64) (uint64, bool, error) {
+	var buf [8]byte
+	binary.LittleEndian.PutUint64(buf[:], value)
+	page := uint64(1) << c.m.Geometry.PageShift
+	for off := uint32(0); off < size; {
+		a := va + uint64(off)
+		n := min(size-off, uint32(page-a&(page-1)))
+		if e := c.m.Engine; e.Next() <= c.now {
+			e.RunUntil(c.now)
+		}
+		pa, ok, err := c.translate(kind, a)
+		if err != nil || !ok {
+			return 0, false, err
+		}
+		if err := c.cacheAccess(port, kind, pa, n); err != nil {
+			return 0, false, err
+		}
+		if kind == sim.Store {
+			c.m.Phys.Write(pa, buf[off:off+n])
+		} else {
+			c.m.Phys.Read(pa, buf[off:off+n])
+		}
+		off += n
+	}
+	if kind == sim.Store {
+		return value, true, nil
+	}
+	v := binary.LittleEndian.Uint64(buf[:])
+	if size < 8 {
+		v &= 1<<(8*size) - 1
+	}
+	return v, true, nil
+}
+
 // RunOptions change how a trace is replayed.
 type RunOptions struct {
 	Max uint64 // stop after this many records; 0 means all
@@ -169,9 +217,7 @@ type RunOptions struct {
 
 // Run replays a trace on the machine and returns its report.
 func (m *Machine) Run(r traces.Reader, opt RunOptions) (*Report, error) {
-	c := &core{m: m, byDepth: make([]uint64, len(m.Config.Levels())+1)}
-	c.req.Done = c
-	c.tr.Done = c
+	c := m.newCore()
 	buf := make([]traces.Record, 4096)
 	for opt.Max == 0 || c.records < opt.Max {
 		n, err := r.Read(buf)

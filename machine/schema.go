@@ -122,6 +122,20 @@ var globalKeys = []Key{
 	{Name: "os.frames", Unit: Choice, Choices: []string{"in-order", "random"}, Doc: "order in which free frames are handed out"},
 	{Name: "os.fault_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "a page fault's entry, handler and exit"},
 	{Name: "os.zero_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "zeroing a demand-zero page"},
+	{Name: "os.copy_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "copying a page (copy-on-write)"},
+	{Name: "os.syscall_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "a system call's entry and exit"},
+	{Name: "os.switch_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "a context switch, CR3 write included"},
+	{Name: "os.fork_cycles", Unit: Cycles, Min: 0, Max: 1 << 40, Doc: "fork's fixed work"},
+	{Name: "os.fork_entry_cycles", Unit: Cycles, Min: 0, Max: 100_000, Doc: "fork's work per page-table entry copied"},
+	{Name: "os.invlpg_cycles", Unit: Cycles, Min: 0, Max: 100_000, Doc: "a TLB shootdown of one page (INVLPG)"},
+	{Name: "os.flush_cycles", Unit: Cycles, Min: 0, Max: 1_000_000, Doc: "flushing an address space's TLB entries"},
+	{Name: "os.byte_cycles", Unit: Cycles, Min: 0, Max: 100_000, Doc: "read and write system calls: cycles per 64 bytes copied"},
+	{Name: "os.pcid", Unit: Bool, Doc: "give each process a PCID, so a context switch keeps the others' TLB entries"},
+	{Name: "os.shootdown_limit", Unit: Count, Min: 1, Max: 1 << 20, Doc: "pages one kernel path invalidates one by one; beyond, it flushes"},
+	{Name: "os.traffic", Unit: Word, Doc: "the cache level that zeroing and copying pages go through as memory traffic, or none"},
+	{Name: "os.on_segv", Unit: Choice, Choices: []string{"continue", "stop"}, Doc: "after a SIGSEGV the run goes on (the access is skipped) or stops"},
+	{Name: "disk.model", Unit: Choice, Choices: []string{"none", "hdd-7200", "ssd-sata", "ssd-nvme"}, Doc: "the disk holding files and swap (1 GiB)"},
+	{Name: "disk.swap", Unit: Bytes, Min: 0, Max: 1 << 30, Doc: "the swap area at the end of the disk; the file system has the rest"},
 }
 
 // tlbNames are the translation buffers; each has the keys in tlbKeys.

@@ -32,6 +32,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	if tr := r.Translation; tr != nil {
 		tr.writeText(p)
 	}
+	if s := r.Scenario; s != nil {
+		s.writeText(p)
+	}
 	p.f("\nwhere the cycles went\n")
 	for _, s := range r.Breakdown {
 		p.f("  %-12s %15s %6.1f%%\n", s.Level, group(s.Cycles), 100*s.Fraction)

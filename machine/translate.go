@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/mmu"
 	kernel "github.com/vmemu/vmemu/os"
@@ -30,8 +32,21 @@ func (m *Machine) buildTranslation(g *getter) error {
 		MemoryBytes:  g.bytes("os.memory"),
 		RandomFrames: g.str("os.frames") == "random",
 		Seed:         g.count("seed"),
-		FaultCycles:  sim.Cycle(g.count("os.fault_cycles")),
-		ZeroCycles:   sim.Cycle(g.count("os.zero_cycles")),
+		Costs: kernel.Costs{
+			Fault:     sim.Cycle(g.count("os.fault_cycles")),
+			Zero:      sim.Cycle(g.count("os.zero_cycles")),
+			Copy:      sim.Cycle(g.count("os.copy_cycles")),
+			Syscall:   sim.Cycle(g.count("os.syscall_cycles")),
+			Switch:    sim.Cycle(g.count("os.switch_cycles")),
+			ForkBase:  sim.Cycle(g.count("os.fork_cycles")),
+			ForkEntry: sim.Cycle(g.count("os.fork_entry_cycles")),
+			Invlpg:    sim.Cycle(g.count("os.invlpg_cycles")),
+			Flush:     sim.Cycle(g.count("os.flush_cycles")),
+			PerByte:   sim.Cycle(g.count("os.byte_cycles")),
+		},
+		PCID:           g.bool("os.pcid"),
+		ShootdownLimit: int(g.count("os.shootdown_limit")),
+		StopOnSegv:     g.str("os.on_segv") == "stop",
 	}, m.Phys)
 	if err != nil {
 		return &Error{Where: c.Origin("os.memory"), Key: "os.memory", Msg: err.Error()}
@@ -47,7 +62,7 @@ func (m *Machine) buildTranslation(g *getter) error {
 	pwc := make([]int, 5)
 	pwc[2], pwc[3], pwc[4] = int(g.count("mmu.pde_cache")), int(g.count("mmu.pdpte_cache")), int(g.count("mmu.pml4e_cache"))
 	w, err := mmu.NewWalker(mmu.WalkerConfig{Geometry: geo, Walks: int(g.count("mmu.walkers")), PWCEntries: pwc},
-		k, port, kernel.Faults{K: k, P: p})
+		k, port, k)
 	if err != nil {
 		return &Error{Where: c.Origin("mmu.levels"), Key: "mmu", Msg: err.Error()}
 	}
@@ -62,7 +77,22 @@ func (m *Machine) buildTranslation(g *getter) error {
 	if err != nil {
 		return &Error{Where: c.Name, Msg: err.Error()}
 	}
+	k.SetMMU(u)
+	k.MapEverything(p)
+	if err := m.buildDisk(g, k); err != nil {
+		return err
+	}
+	if lvl := g.str("os.traffic"); lvl != "none" {
+		port, err := m.walkPort(lvl)
+		if _, isCache := port.(*cache.Cache); err != nil || !isCache {
+			return &Error{Where: c.Origin("os.traffic"), Key: "os.traffic", Msg: fmt.Sprintf("%q is not a cache level (or none)", lvl)}
+		}
+		k.SetTraffic(port)
+	}
 	u.Root, u.PCID = p.Root, p.PCID
+	if !g.bool("os.pcid") {
+		u.PCID = 0
+	}
 	m.Kernel, m.Process, m.MMU = k, p, u
 	k.Register(&m.Stats)
 	u.Register(&m.Stats)
@@ -140,4 +170,36 @@ func geometry(g *getter) (mmu.Geometry, error) {
 		return geo, &Error{Where: g.c.Origin("mmu.va_bits"), Key: "mmu", Msg: err.Error()}
 	}
 	return geo, nil
+}
+
+// buildDisk gives the kernel a disk with a file system and a swap area.
+func (m *Machine) buildDisk(g *getter, k *kernel.Kernel) error {
+	model := g.str("disk.model")
+	if model == "none" {
+		return nil
+	}
+	dev, err := disk.NewPreset(model, m.freqHz)
+	if err != nil {
+		return &Error{Where: g.c.Origin("disk.model"), Key: "disk.model", Msg: err.Error()}
+	}
+	bs := uint64(dev.BlockSize())
+	swapBlocks := (g.bytes("disk.swap") + bs - 1) / bs
+	if swapBlocks >= dev.Blocks() {
+		return &Error{Where: g.c.Origin("disk.swap"), Key: "disk.swap", Msg: "leaves no room for files"}
+	}
+	fs, err := disk.NewFS(dev, 0, dev.Blocks()-swapBlocks)
+	if err != nil {
+		return &Error{Where: g.c.Origin("disk.swap"), Key: "disk.swap", Msg: err.Error()}
+	}
+	var swap *disk.Swap
+	if swapBlocks > 0 {
+		if swap, err = disk.NewSwap(dev, dev.Blocks()-swapBlocks, swapBlocks, int(uint64(1)<<m.Geometry.PageShift)); err != nil {
+			return &Error{Where: g.c.Origin("disk.swap"), Key: "disk.swap", Msg: err.Error()}
+		}
+		swap.RegisterStats(&m.Stats, "swap")
+	}
+	dev.RegisterStats(&m.Stats, "disk")
+	k.SetDisk(fs, swap)
+	m.Disk = dev
+	return nil
 }

@@ -176,7 +176,8 @@ func (wk *walk) fault(c Cause, level int, addr uint64) {
 	}
 	if !retry {
 		q.Faulted = true
-		w.finished(wk, max(resume, wk.t))
+		wk.t = max(resume, wk.t) // the access ends when the kernel is done
+		w.finished(wk, wk.t)
 		return
 	}
 	wk.faults++

@@ -258,3 +258,15 @@ func TestPWCInvalidationByPCID(t *testing.T) {
 		t.Errorf("reads after invalidating PCID 1's walk caches = %v, want [4 1]", got)
 	}
 }
+
+// An access abandoned after a fault ends when the kernel is done with it.
+func TestAbandonedWalkEndsAfterTheKernel(t *testing.T) {
+	tb := newTables(x86())
+	os := FaultHandlerFunc(func(now sim.Cycle, f Fault) (sim.Cycle, bool) { return now + 500, false })
+	w := walker(t, tb, &fixedPort{latency: 1}, os)
+	q := &Query{VA: 0x1000, Kind: sim.Load, Root: tb.root()}
+	done, ok := w.Walk(100, q)
+	if !ok || !q.Faulted || done != 100+1+500 || q.FaultCycles != 500 {
+		t.Errorf("done %d ok %v faulted %v fault cycles %d; want 601 true true 500", done, ok, q.Faulted, q.FaultCycles)
+	}
+}

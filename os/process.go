@@ -125,3 +125,24 @@ func (k *Kernel) SetPTE(p *Process, va uint64, e mmu.PTE) error {
 	}
 	return nil
 }
+
+// ClearAreas empties p's address space (a scenario's first process starts
+// with nothing mapped).
+func (k *Kernel) ClearAreas(p *Process) {
+	k.enter(0, 0)
+	for _, v := range append([]*VMA(nil), p.MM.VMAs...) {
+		k.unmapRange(p, v.Start, v.End)
+	}
+	p.MM = MM{}
+	k.leave()
+}
+
+// Resolve translates va in p's tables as they are, taking no fault: the
+// physical address, or false if the page is not present.
+func (k *Kernel) Resolve(p *Process, va uint64) (uint64, bool) {
+	e, _ := k.leaf(p, va)
+	if e&mmu.Present == 0 {
+		return 0, false
+	}
+	return k.frameOf(e)<<k.pageShift() | va&(k.pageSize()-1), true
+}

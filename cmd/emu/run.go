@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/machine"
@@ -36,7 +37,7 @@ func (f *configFlags) load() (*machine.Config, error) {
 
 func newRunCmd() *cobra.Command {
 	var cf configFlags
-	var jsonPath string
+	var jsonPath, stdoutPath string
 	var max uint64
 	cmd := &cobra.Command{
 		Use:   "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] TRACE",
@@ -47,12 +48,25 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			var scenario *traces.Scenario
+			if strings.HasSuffix(args[0], ".emu") {
+				if scenario, err = traces.ReadScenario(args[0]); err != nil {
+					return err
+				}
+				// The scenario's set lines come first; --set overrides them.
+				if err := applySets(cfg, scenario.Settings(), cf.sets); err != nil {
+					return err
+				}
+			}
 			m, err := machine.Build(cfg)
 			if err != nil {
 				return err
 			}
 			if jsonPath != "" && jsonPath != "-" && sameFile(jsonPath, args[0]) {
 				return fmt.Errorf("--json %s would overwrite the trace", jsonPath)
+			}
+			if scenario != nil {
+				return runScenario(cmd, m, scenario, jsonPath, stdoutPath)
 			}
 			tr, err := traces.Open(args[0])
 			if err != nil {
@@ -80,6 +94,7 @@ func newRunCmd() *cobra.Command {
 	cf.add(cmd)
 	cmd.Flags().StringVar(&jsonPath, "json", "", "also write the report as JSON to FILE (- for standard output, instead of the text)")
 	cmd.Flags().Uint64Var(&max, "max", 0, "stop after this many trace records (0: all)")
+	cmd.Flags().StringVar(&stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE")
 	return cmd
 }
 
@@ -122,4 +137,54 @@ func joinPresets() string {
 		s += p
 	}
 	return s
+}
+
+// runScenario runs a .emu scenario; a stated value that does not match
+// fails the run (exit status 1) after the report.
+func runScenario(cmd *cobra.Command, m *machine.Machine, s *traces.Scenario, jsonPath, stdoutPath string) error {
+	path := s.Name
+	rep, err := m.RunScenario(s)
+	if err != nil {
+		return err
+	}
+	rep.Trace.Path = path
+	if jsonPath == "-" {
+		err = writeJSON(cmd.OutOrStdout(), rep)
+	} else {
+		err = rep.WriteText(cmd.OutOrStdout())
+		if err == nil && jsonPath != "" {
+			err = writeJSONFile(jsonPath, rep)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if stdoutPath != "" {
+		var out []byte
+		for _, p := range rep.Scenario.Processes {
+			out = append(out, p.Stdout...)
+		}
+		if sameFile(stdoutPath, path) {
+			return fmt.Errorf("--stdout %s would overwrite the scenario", stdoutPath)
+		}
+		if err := os.WriteFile(stdoutPath, out, 0o644); err != nil {
+			return err
+		}
+	}
+	if n := len(rep.Scenario.Mismatches); n > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%s: %d stated values did not match", path, n)}
+	}
+	return nil
+}
+
+// applySets applies a scenario's settings, then the command line's again.
+func applySets(cfg *machine.Config, scenario, cmdline []string) error {
+	for _, list := range [][]string{scenario, cmdline} {
+		for _, s := range list {
+			if err := cfg.SetArg(s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,332 @@
+package traces
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// A scenario (.emu) is a text file of operations, one a line, each run by a
+// process: memory accesses with values, system calls, and files placed on
+// the emulated disk. The grammar, one line:
+//
+//	line     = [ name "=" ] proc op { arg } [ "==" expect ] [ "#" comment ]
+//	         | "file" path source                      (a file on the disk)
+//	         | "set" key "=" value                     (a machine key, before the run)
+//	proc     = "p1" | name                             (a name bound by fork)
+//	op       = load | store | modify | fetch | fork | execve | mmap | munmap
+//	         | mprotect | brk | open | close | read | write | msync | exit | wait
+//	arg      = number | name | name "+" number | name "-" number | word
+//	expect   = number | errno (EINVAL, EBADF, ENOMEM, ...) | "SIGSEGV"
+//	source   = "text=" quoted | "bytes=" number [ "seed=" number ]
+//	         | "words=" number | "host=" path
+//
+// Numbers are decimal or 0x hex. "buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE
+// MAP_PRIVATE|MAP_ANONYMOUS -1 0" binds buf to the address returned; "c = p1
+// fork" binds c to the child, which then runs lines as "c store buf 8 1".
+// "== v" after a load states the value it must return (a mismatch fails
+// the run); after a system call, its result or errno; "== SIGSEGV" says an
+// access must be refused. A file of "words=N" bytes holds, in each 8-byte
+// word, its own offset (little-endian), so scenarios can state what a load
+// of any word must return.
+
+// ScenarioOp is one line of a scenario.
+type ScenarioOp struct {
+	Line   int
+	Bind   string // the name the result is bound to, or ""
+	Proc   string // "p1" or a name bound by fork
+	Op     string
+	Args   []Token
+	Expect *Token
+	// For "file" lines: the file's name and source.
+	File *FileSpec
+}
+
+// Token is one word of a line, with its column (1-based) for errors.
+type Token struct {
+	Text string
+	Col  int
+}
+
+// FileSpec says what a "file" line puts on the disk.
+type FileSpec struct {
+	Path  string
+	Text  string // text=...
+	Bytes uint64 // bytes=N: N bytes of a seeded pattern
+	Seed  uint64
+	Host  string // host=PATH: a file of the host
+	Words uint64 // words=N: N bytes, each 8-byte word holding its offset
+}
+
+// scenarioArity gives each operation's argument count range.
+var scenarioArity = map[string][2]int{
+	"load": {2, 2}, "store": {3, 3}, "modify": {3, 3}, "fetch": {2, 2},
+	"fork": {0, 0}, "execve": {1, 5}, "mmap": {4, 6}, "munmap": {2, 2},
+	"mprotect": {3, 3}, "brk": {1, 1}, "open": {1, 2}, "close": {1, 1},
+	"read": {3, 3}, "write": {3, 3}, "msync": {2, 2}, "exit": {0, 1}, "wait": {0, 1},
+}
+
+// Scenario is a parsed scenario file.
+type Scenario struct {
+	Name string
+	Ops  []ScenarioOp
+}
+
+// Settings returns the scenario's "set key=value" lines, which configure
+// the machine it runs on.
+func (s *Scenario) Settings() []string {
+	var out []string
+	for _, op := range s.Ops {
+		if op.Op == "set" {
+			out = append(out, op.Args[0].Text)
+		}
+	}
+	return out
+}
+
+// ReadScenario parses a scenario file.
+func ReadScenario(path string) (*Scenario, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ParseScenario(path, f)
+}
+
+// ParseScenario parses a scenario from r; name stands for the file.
+func ParseScenario(name string, r io.Reader) (*Scenario, error) {
+	s := &Scenario{Name: name}
+	procs := map[string]bool{"p1": true}
+	values := map[string]bool{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		op, err := parseScenarioLine(sc.Text(), line)
+		if err != nil {
+			return nil, s.errorAt(err)
+		}
+		if op == nil {
+			continue
+		}
+		if err := checkScenarioNames(op, procs, values); err != nil {
+			return nil, s.errorAt(err)
+		}
+		s.Ops = append(s.Ops, *op)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &Error{File: name, Msg: err.Error(), Err: err}
+	}
+	return s, nil
+}
+
+// scenarioError is an error at a column of a line.
+type scenarioError struct {
+	line, col int
+	field     string
+	msg       string
+}
+
+func (e *scenarioError) Error() string { return e.msg }
+
+func (s *Scenario) errorAt(err error) error {
+	le := err.(*scenarioError)
+	return &Error{File: fmt.Sprintf("%s", s.Name), Line: le.line, Field: fmt.Sprintf("column %d: %s", le.col, le.field), Msg: le.msg}
+}
+
+// scenarioTokens splits a line into words with their columns; a quoted string is
+// one word (quotes kept), a # starts a comment.
+func scenarioTokens(text string) []Token {
+	var out []Token
+	for i := 0; i < len(text); {
+		switch c := text[i]; {
+		case c == ' ' || c == '\t' || c == '\r':
+			i++
+		case c == '#':
+			return out
+		default:
+			j := i
+			inQuote := false
+			for j < len(text) && (inQuote || (text[j] != ' ' && text[j] != '\t' && text[j] != '#')) {
+				if text[j] == '"' {
+					inQuote = !inQuote
+				}
+				j++
+			}
+			out = append(out, Token{text[i:j], i + 1})
+			i = j
+		}
+	}
+	return out
+}
+
+func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
+	toks := scenarioTokens(text)
+	if len(toks) == 0 {
+		return nil, nil
+	}
+	bad := func(t Token, field, format string, a ...any) error {
+		return &scenarioError{line, t.Col, field, fmt.Sprintf(format, a...)}
+	}
+	op := &ScenarioOp{Line: line}
+	switch toks[0].Text {
+	case "file":
+		return parseFileLine(op, toks, bad)
+	case "set":
+		if len(toks) != 2 || !strings.Contains(toks[1].Text, "=") {
+			return nil, bad(toks[0], "set", "a set line is: set key=value")
+		}
+		op.Op, op.Args = "set", toks[1:]
+		return op, nil
+	}
+	if len(toks) >= 2 && toks[1].Text == "=" {
+		if !isScenarioName(toks[0].Text) {
+			return nil, bad(toks[0], "name", "%q is not a name (letters, digits, _; starting with a letter)", toks[0].Text)
+		}
+		op.Bind, toks = toks[0].Text, toks[2:]
+	}
+	if len(toks) < 2 {
+		at := Token{Col: len(text) + 1}
+		if len(toks) == 1 {
+			at = toks[0]
+		}
+		return nil, bad(at, "operation", "expected a process and an operation (like: p1 load buf 8)")
+	}
+	op.Proc, op.Op = toks[0].Text, toks[1].Text
+	if !isScenarioName(op.Proc) {
+		return nil, bad(toks[0], "process", "%q is not a process (p1, or a name bound by fork)", op.Proc)
+	}
+	n, ok := scenarioArity[op.Op]
+	if !ok {
+		return nil, bad(toks[1], "operation", "unknown operation %q (load, store, modify, fetch, fork, execve, mmap, munmap, mprotect, brk, open, close, read, write, msync, exit, wait)", op.Op)
+	}
+	args := toks[2:]
+	for i, t := range args {
+		if t.Text == "==" {
+			if i+2 != len(args) {
+				return nil, bad(t, "expectation", "== takes one value, at the end of the line")
+			}
+			e := args[i+1]
+			op.Expect = &e
+			args = args[:i]
+			break
+		}
+	}
+	if len(args) < n[0] || len(args) > n[1] {
+		at := Token{Col: len(text) + 1}
+		if len(args) > n[1] {
+			at = args[n[1]]
+		}
+		return nil, bad(at, "arguments", "%s takes %s, not %d", op.Op, scenarioArgCount(n), len(args))
+	}
+	op.Args = args
+	return op, nil
+}
+
+func scenarioArgCount(n [2]int) string {
+	if n[0] == n[1] {
+		return fmt.Sprintf("%d arguments", n[0])
+	}
+	return fmt.Sprintf("%d to %d arguments", n[0], n[1])
+}
+
+func parseFileLine(op *ScenarioOp, toks []Token, bad func(Token, string, string, ...any) error) (*ScenarioOp, error) {
+	if len(toks) < 3 {
+		return nil, bad(toks[0], "file", `a file line is: file PATH text="..." | bytes=N [seed=S] | host=PATH`)
+	}
+	spec := &FileSpec{Path: toks[1].Text}
+	for _, t := range toks[2:] {
+		k, v, ok := strings.Cut(t.Text, "=")
+		if !ok {
+			return nil, bad(t, "file", "%q: expected key=value", t.Text)
+		}
+		var err error
+		switch k {
+		case "text":
+			if spec.Text, err = strconv.Unquote(v); err != nil {
+				return nil, bad(t, "text", "%s is not a quoted string", v)
+			}
+		case "bytes", "seed", "words":
+			n, err := strconv.ParseUint(v, 0, 64)
+			if err != nil {
+				return nil, bad(t, k, "%q is not a number", v)
+			}
+			switch k {
+			case "bytes":
+				spec.Bytes = n
+			case "words":
+				spec.Words = n
+			default:
+				spec.Seed = n
+			}
+		case "host":
+			spec.Host = v
+		default:
+			return nil, bad(t, "file", "unknown key %q (text, bytes, seed, words, host)", k)
+		}
+	}
+	op.Op, op.File = "file", spec
+	return op, nil
+}
+
+// checkNames makes sure every name is defined before use, and defines the
+// names a line binds.
+func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
+	bad := func(t Token, msg string) error { return &scenarioError{op.Line, t.Col, "name", msg} }
+	if op.Op == "file" || op.Op == "set" {
+		return nil
+	}
+	if !procs[op.Proc] {
+		return bad(Token{Col: 1}, fmt.Sprintf("process %q is not defined (p1, or a name bound by fork)", op.Proc))
+	}
+	for i, a := range op.Args {
+		if i == 0 && (op.Op == "open" || op.Op == "execve") {
+			continue // a path
+		}
+		if base := scenarioName(a.Text); base != "" && !values[base] && !procs[base] && !isSymbol(a.Text) {
+			return bad(a, fmt.Sprintf("name %q is not defined", base))
+		}
+	}
+	if op.Bind != "" {
+		if op.Op == "fork" {
+			procs[op.Bind] = true
+		}
+		values[op.Bind] = true
+	}
+	return nil
+}
+
+// nameIn returns the name an argument starts with ("buf" of "buf+0x10").
+func scenarioName(s string) string {
+	end := strings.IndexAny(s, "+-")
+	if end < 0 {
+		end = len(s)
+	}
+	if isScenarioName(s[:end]) {
+		return s[:end]
+	}
+	return ""
+}
+
+// isWord reports arguments that are symbols, not names: PROT_*, MAP_*,
+// O_*, and quoted paths.
+func isSymbol(s string) bool {
+	return strings.HasPrefix(s, "PROT_") || strings.HasPrefix(s, "MAP_") || strings.HasPrefix(s, "O_") ||
+		strings.HasPrefix(s, `"`) || strings.Contains(s, "=") || strings.Contains(s, "|") || strings.Contains(s, "/") ||
+		strings.Contains(s, ".")
+}
+
+func isScenarioName(s string) bool {
+	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z' || s[0] == '_') {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
