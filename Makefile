@@ -27,8 +27,10 @@ bench:
 	mkdir -p bin
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./machine/ | tee bin/bench.txt | scripts/bench-report
 
-# Longer fuzzing of the trace parser than `make test` does.
+# Longer checks than `make test` does: the differential test of the kernel
+# at 100,000 operations, and a minute of fuzzing the trace parser.
 fuzz:
+	$(GO) test -run Differential ./machine/ -args -diff-ops=100000
 	$(GO) test -run '^$$' -fuzz FuzzLackey -fuzztime 60s ./traces/
 
 clean:

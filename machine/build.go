@@ -32,6 +32,7 @@ type Machine struct {
 	Disk     disk.Device // nil with disk.model: none
 
 	freqHz      uint64
+	checkKernel bool // tests: check the kernel's books after every scenario line
 	modifyStore bool // a modify is a load then a store
 }
 

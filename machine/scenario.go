@@ -48,6 +48,11 @@ func (m *Machine) RunScenario(s *traces.Scenario) (*Report, error) {
 		if err := r.step(&s.Ops[i]); err != nil {
 			return nil, err
 		}
+		if m.checkKernel {
+			if err := m.Kernel.CheckInvariants(); err != nil {
+				return nil, fmt.Errorf("%s:%d: kernel invariant broken: %v", s.Name, s.Ops[i].Line, err)
+			}
+		}
 		c.records++
 	}
 	m.Engine.Run()

@@ -147,9 +147,10 @@ func (k *Kernel) writeFault(p *Process, v *VMA, va uint64) error {
 	e, addr := k.leaf(p, va)
 	frame := k.frameOf(e)
 	fi := k.frames.info(frame)
-	if v.Shared || (fi.kind == anonFrame && len(fi.rmap) == 1) {
+	if v.Shared || (fi.kind == anonFrame && len(fi.rmap) == 1 && fi.swapped < 0) {
 		// Nothing to copy: the page is shared, or this process alone
-		// holds it (its other holders wrote their own copies or exited).
+		// holds it (its other holders wrote their own copies or exited,
+		// and none still waits for it in swap).
 		k.countFault(p, false)
 		if v.Shared {
 			fi.dirty = true
@@ -179,7 +180,7 @@ func (k *Kernel) refresh(p *Process, v *VMA, va uint64) error {
 	e, addr := k.leaf(p, va)
 	frame := k.frameOf(e)
 	fi := k.frames.info(frame)
-	writable := v.Shared || (fi.kind == anonFrame && len(fi.rmap) == 1)
+	writable := v.Shared || (fi.kind == anonFrame && len(fi.rmap) == 1 && fi.swapped < 0)
 	k.WritePTE(addr, mmu.MakePTE(frame, leafFlags(v, writable)|e&(mmu.Accessed|mmu.Dirty)))
 	k.invalidate(p, va)
 	return nil
@@ -204,6 +205,7 @@ func (k *Kernel) swapIn(p *Process, v *VMA, va uint64, e mmu.PTE) error {
 		k.t = done
 		k.mem.Write(frame<<k.pageShift(), buf)
 		k.swapCache[slot] = frame
+		k.frames.info(frame).swapped = slot
 		k.N.SwapIns++
 		p.N.SwapIns++
 	}

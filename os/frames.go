@@ -94,6 +94,10 @@ type frameInfo struct {
 	index uint64 // page index in file
 	dirty bool   // a page-cache page changed and not yet written back
 	ring  int    // position on the clock's circle, or -1
+	// swapped is the swap slot this anonymous page was read from while
+	// entries still name that slot (the swap cache), or -1: the page must
+	// not change in place then, and can go back to that slot unwritten.
+	swapped int
 }
 
 // frameTable is the allocator plus the frames' information and the clock.
@@ -112,7 +116,7 @@ func newFrameTable(a *frameAllocator) *frameTable {
 func (t *frameTable) info(f uint64) *frameInfo {
 	fi := t.infos[f]
 	if fi == nil {
-		fi = &frameInfo{ring: -1}
+		fi = &frameInfo{ring: -1, swapped: -1}
 		t.infos[f] = fi
 	}
 	return fi

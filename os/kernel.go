@@ -199,8 +199,12 @@ func (k *Kernel) allocFrame() (uint64, error) {
 	return k.frames.alloc()
 }
 
-// freeFrame gives a frame back.
+// freeFrame gives a frame back. A page still cached for a swap slot leaves
+// the swap cache: the slot keeps the data, unchanged.
 func (k *Kernel) freeFrame(f uint64) {
+	if fi := k.frames.infos[f]; fi != nil && fi.swapped >= 0 {
+		delete(k.swapCache, fi.swapped)
+	}
 	k.frames.leaveRing(f)
 	delete(k.frames.infos, f)
 	k.frames.release(f)

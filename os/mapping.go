@@ -55,7 +55,10 @@ func (k *Kernel) dropSwapRef(slot int) {
 	k.swapRefs[slot]--
 	if k.swapRefs[slot] <= 0 {
 		delete(k.swapRefs, slot)
-		delete(k.swapCache, slot)
+		if f, ok := k.swapCache[slot]; ok {
+			k.frames.info(f).swapped = -1
+			delete(k.swapCache, slot)
+		}
 		if k.swap != nil {
 			k.swap.Free(slot)
 		}

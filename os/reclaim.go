@@ -55,18 +55,25 @@ func (k *Kernel) young(fi *frameInfo) bool {
 func (k *Kernel) evict(f uint64, fi *frameInfo) error {
 	switch fi.kind {
 	case anonFrame:
-		slot, err := k.swap.Alloc()
-		if err != nil {
-			return fmt.Errorf("%w: swap is full (%d slots)", errOutOfMemory, k.swap.Slots())
+		slot := fi.swapped
+		if slot >= 0 {
+			// Still in its slot, unchanged (holders map it read-only
+			// while others wait for it there): nothing to write.
+			delete(k.swapCache, slot)
+		} else {
+			var err error
+			if slot, err = k.swap.Alloc(); err != nil {
+				return fmt.Errorf("%w: swap is full (%d slots)", errOutOfMemory, k.swap.Slots())
+			}
+			buf := make([]byte, k.pageSize())
+			k.mem.Read(f<<k.pageShift(), buf)
+			done, err := k.swap.WritePage(k.t, slot, buf)
+			if err != nil {
+				return err
+			}
+			k.t = done
+			k.N.SwapOuts++
 		}
-		buf := make([]byte, k.pageSize())
-		k.mem.Read(f<<k.pageShift(), buf)
-		done, err := k.swap.WritePage(k.t, slot, buf)
-		if err != nil {
-			return err
-		}
-		k.t = done
-		k.N.SwapOuts++
 		for _, r := range fi.rmap {
 			_, addr := k.leaf(r.p, r.va)
 			k.WritePTE(addr, mmu.MakePTE(uint64(slot), swapped))
