@@ -25,7 +25,7 @@ type refArea struct {
 	file         string
 	fileOff      uint64 // bytes
 	writable     bool
-	words        map[uint64]uint64         // anon: offset in area -> value
+	words        map[uint64]uint64            // anon: offset in area -> value
 	copies       map[uint64]map[uint64]uint64 // private: page -> its words, once copied
 }
 
@@ -45,7 +45,9 @@ type refModel struct {
 
 const diffFileBytes = 16 * 4096
 
-func (m *refModel) emit(format string, a ...any) { m.lines = append(m.lines, fmt.Sprintf(format, a...)) }
+func (m *refModel) emit(format string, a ...any) {
+	m.lines = append(m.lines, fmt.Sprintf(format, a...))
+}
 
 func (m *refModel) fileWord(f string, off uint64) uint64 {
 	if v, ok := m.files[f][off]; ok {

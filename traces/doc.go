@@ -1,14 +1,40 @@
 // Package traces reads and writes memory-reference traces: the stream of
-// instruction fetches, loads and stores that drives the emulated CPU.
+// instruction fetches, loads and stores that drives the emulated CPU: in
+// valgrind lackey's and the CS:APP Cache Lab's text, ChampSim's binary
+// records, and a compact native format; and synthetic workloads.
 //
 // # Opening a trace
 //
 // Open takes a path, NewReader a stream. Both recognise compression by its
 // magic bytes (gzip, zstd, xz; xz goes through the xz program when it is
-// installed, which is about twice as fast as the Go decoder) and the format
-// by the text itself, never by the file name. bzip2, lz4, .Z, zip and 7-zip
-// files are recognised only to say so. Read hands out records in batches;
-// Pipelined moves decompression and parsing to another goroutine.
+// installed, which is about twice as fast as the Go decoder), then the
+// format from the decompressed start of the stream:
+//
+//   - native: it begins with the native magic (below);
+//   - ChampSim: its first 512 bytes hold a NUL byte (it is not text) and
+//     either the file's name ends in .champsim or .champsimtrace (before
+//     any .gz, .xz or .zst), or every whole 64-byte record among its first
+//     4 KiB, and there is at least one, looks like ChampSim's: is_branch
+//     and branch_taken 0 or 1, taken only on a branch, ip and memory
+//     addresses canonical (bits 56-63 all zeros or all ones). An empty
+//     file named like a ChampSim trace is one, with no records;
+//   - otherwise text: lackey or Cache Lab, as below. A binary file that is
+//     neither native nor ChampSim is refused as not a trace.
+//
+// bzip2, lz4, .Z, zip and 7-zip files are recognised only to say so. Read
+// hands out records in batches; Pipelined moves decompression and parsing
+// to another goroutine.
+//
+// # Three views of a trace
+//
+// A Reader gives Records: a fetch, load, store or modify of Size bytes at
+// Addr, by process PID. Readers of formats that say more (ChampSim,
+// native, the generators) are also RefReaders: a Ref adds, on a fetch, the
+// instruction's registers and branch outcome, and on any reference the
+// value it loads or stores (native only). Instructions groups a trace into
+// Instrs for a core, with registers where the trace has them (it asks the
+// reader, or Pipelined's reader, first; call it before reading). Use one
+// view per reader. CarriesOf says what a reader's records may hold.
 //
 // # Formats
 //
@@ -47,9 +73,140 @@
 // may show up as a bad line: the checksum that proves it corrupt comes at
 // the end of the stream, after the garbage.
 //
+// # ChampSim traces
+//
+// ChampSim's traces are arrays of input_instr (ChampSim's
+// inc/trace_instruction.h; the Pin tracer's trace_instr_format_t in
+// tracer/pin/champsim_tracer.cpp): 64 bytes, little-endian, no padding.
+//
+//	offset size
+//	0      8    ip
+//	8      1    is_branch
+//	9      1    branch_taken
+//	10     2    destination_registers[2]  (uint8 each)
+//	12     4    source_registers[4]       (uint8 each)
+//	16     16   destination_memory[2]     (uint64 each)
+//	32     32   source_memory[4]          (uint64 each)
+//
+// Zero means "none" in the register and memory arrays. They are read raw,
+// gzip'ed or xz'ed (ChampSim's own traces are .champsimtrace.xz). Each
+// record is an instruction: a fetch of its ip, then a load per nonzero
+// source_memory and a store per nonzero destination_memory, in array
+// order. ChampSim records no sizes: a fetch is 4 bytes and a data
+// reference 8, cut short at the end of the 64-byte line so that, as in
+// ChampSim, each operand touches exactly one line. Instructions gives the
+// registers as they are (HasRegs) and the branch fields (nonzero is true).
+// A file whose size is not a multiple of 64 is refused at Open, naming the
+// offset of the partial record ("t.champsim: offset 128: partial record:
+// 10 of 64 bytes ..."); in a compressed stream the error comes after the
+// whole records.
+//
+// ChampSimWriter writes instructions (WriteInstrs) or refs (WriteRefs:
+// a fetch starts an instruction, a modify is a load and a store, loads
+// beyond 4 or stores beyond 2 spill into another record at the same ip,
+// data without a fetch is an instruction at ip 0). Address 0 cannot be
+// written: it means "none". The Pin tracer fills the operand arrays from
+// the front without duplicates; so does the writer, so a trace from the
+// tracer reads and writes back byte for byte.
+//
+// # The native format
+//
+// A compact binary format for speed and size: the matmul reference trace
+// (2.7 million records) is 1.2 MB as gzip'ed lackey text and about 70 KB
+// native, and reads about five times as fast. It holds exactly the record
+// stream (a modify stays a modify), and what ChampSim and the generators
+// add (registers, branches), process ids and values. Integers are
+// little-endian; varints are unsigned LEB128 (encoding/binary's Uvarint);
+// CRC-32C is Castagnoli's.
+//
+//	file   = header frame* end
+//	header = magic (8) version (2) flags (2) crc (4)
+//	frame  = count (4) size (4) stored (4) crc (4) hcrc (4) data (stored)
+//	end    = a frame header with count, size, stored and crc zero
+//
+// The header: magic 89 56 4d 54 0d 0a 1a 0a ("\x89VMT\r\n\x1a\n": not
+// text, and mangled by a text-mode transfer); version 1; flags say what
+// the records may carry: bit 0 registers and branches, bit 1 values, bit 2
+// processes other than 0 (the Carries bits; others must be 0); crc is the
+// CRC-32C of the 12 bytes before it. A reader refuses another version or
+// unknown flags.
+//
+// A frame holds count records (at most 2^22; DefaultFrameRecords when
+// written): its payload is size bytes (at most 64 MiB), stored as one zstd
+// frame (RFC 8878) of stored bytes; crc is the CRC-32C of the payload and
+// hcrc that of the frame header's first 16 bytes. Frames are independent:
+// each starts with fresh decoder state, so a reader may skip or decode
+// them in parallel. After the end marker the file ends.
+//
+// The payload is five varints, the lengths of the sizes, addresses,
+// values, info and misc columns, then the kinds column (count bytes, one
+// per record) and the five columns. Each record starts with its kind byte:
+//
+//	0x00-0x7f  a reference: bits 0-1 op (0 fetch, 1 load, 2 store,
+//	           3 modify), bits 2-6 its size 1-31, or 0: the size is the
+//	           next varint of the sizes column
+//	0x80-0xbf  a reference carrying more: bits 0-1 op; bit 2, a value
+//	           follows (a varint in the values column); bit 3, registers
+//	           and branch follow (7 bytes in the info column: flags, bit 0
+//	           branch, bit 1 taken; 2 destination registers; 4 source
+//	           registers; fetches only); bits 4-5 zero; the size is the
+//	           next varint of the sizes column
+//	0xc0       process switch: the records after it belong to the process
+//	           whose id (below 65536) is the next varint of the misc
+//	           column; a frame starts in process 0
+//	0xc1-0xff  reserved for the OS records of the scenario format (fork,
+//	           execve, mmap, munmap, mprotect, brk, exit, ...), whose
+//	           operands will go in the misc column
+//
+// A reference's address is the next varint of the addresses column, a
+// zigzag-encoded difference (v>>1 ^ -(v&1)) from a prediction, in 64-bit
+// wrapping arithmetic. A fetch is predicted at the end of the previous
+// fetch (its address plus its size; 0 at the start of the frame). A data
+// reference is predicted from a table of 4096 entries (last address,
+// stride), zero at the start of the frame, indexed by
+//
+//	((ip<<3 | slot) * 0x9e3779b97f4a7c15) >> 52
+//
+// where ip is the address of the last fetch (0 before any) and slot the
+// number of data references since it, at most 7: the prediction is last +
+// stride; then stride becomes address - last, and last the address. So a
+// loop's loads and stores, each with its stride, cost a zero byte each,
+// and zstd makes the repetition nearly free.
+//
+// A reader checks everything: the magic, the header's checksum, version
+// and flags, each frame header's checksum and limits, the payload's
+// checksum, that the columns add up to the payload and are each used up
+// exactly by the records, and each record's kind. A problem is an *Error
+// naming the byte offset in the (decompressed) stream where the bad frame
+// starts, and the frame's number: "t.vmt: offset 4242: frame 3: corrupt
+// frame (checksum 1c0ffee0, want 3b9aca00)". An unknown kind byte (a newer
+// writer's record) is such an error too: records are never skipped, as a
+// skipped mmap would silently change what a run means. A file that ends
+// before the end marker is truncated, and says so.
+//
+// # Synthetic workloads
+//
+// Generate makes a trace from a kind and GenParams: stream, stride,
+// random, chase (a random cyclic permutation of the 64-byte lines of the
+// working set: each load's address is what the previous load returned,
+// and its registers say so), matmul (naive ijk over three N x N matrices
+// of doubles) and transpose. The same kind and parameters (with Seed) give
+// the same trace. Each instruction is a 4-byte fetch with registers, so a
+// core knows what depends on what; filler instructions (GenParams.ALU) go
+// between memory instructions.
+//
+// # Statistics
+//
+// Stat counts the records by kind, the footprint in distinct pages and
+// lines (fetch, data, all), and the reuse distances of the data references
+// (optionally all) in powers of two, in O(log n) an access with memory in
+// the distinct lines (a Fenwick tree over the times of last use).
+//
 // # Left out
 //
-// Lackey's other modes (--basic-counts, superblock counts) and cachegrind or
-// DynamoRIO traces are not read. The values stored by a store are not in
-// lackey traces, so records carry addresses, sizes and kinds only.
+// Lackey's other modes (--basic-counts, superblock counts), cachegrind,
+// DynamoRIO and ChampSim's cloudsuite (SPARC, 4 destinations and an ASID)
+// traces are not read. Lackey and ChampSim traces have no values; only
+// native traces carry them. ChampSim traces keep no access sizes, so
+// converting lackey to ChampSim and back loses them, and modifies.
 package traces

@@ -16,15 +16,23 @@ type Error struct {
 	Field string // "op", "address", "size", "line"; empty if not about a field
 	Msg   string // what is wrong
 	Err   error  // underlying cause (a decompressor's or the OS's error), if any
+	// Binary formats (ChampSim, native) have no lines: they name the byte
+	// offset, in the decompressed stream, where the bad part starts.
+	Offset    int64
+	HasOffset bool
 }
 
-// Error formats as FILE:LINE: field: msg, leaving out the parts that are zero.
+// Error formats as FILE:LINE: field: msg, or FILE: offset N: field: msg for
+// a binary format, leaving out the parts that are zero.
 func (e *Error) Error() string {
 	s := e.File
 	if e.Line > 0 {
 		s += ":" + strconv.Itoa(e.Line)
 	}
 	s += ": "
+	if e.HasOffset {
+		s += "offset " + strconv.FormatInt(e.Offset, 10) + ": "
+	}
 	if e.Field != "" {
 		s += e.Field + ": "
 	}
@@ -46,4 +54,9 @@ func quote(b []byte) string {
 		return fmt.Sprintf("%q...", b[:max])
 	}
 	return fmt.Sprintf("%q", b)
+}
+
+// offsetError is an *Error about the bytes at off of a binary trace.
+func offsetError(file string, off int64, format string, args ...any) *Error {
+	return &Error{File: file, Offset: off, HasOffset: true, Msg: fmt.Sprintf(format, args...)}
 }

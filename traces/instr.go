@@ -45,7 +45,15 @@ type InstrReader interface {
 // before it (Cache Lab) is an instruction of its own. A modify is a load and
 // a store of the same bytes; with modifyAsLoad it is a load only
 // (cachegrind's count).
+//
+// Readers that know more than their records (ChampSim, native traces with
+// registers, the generators, and Pipelined over any of them) make the
+// instructions themselves, with registers and branch outcomes
+// (Instr.HasRegs); call Instructions before the first Read.
 func Instructions(r Reader, modifyAsLoad bool) InstrReader {
+	if s, ok := r.(instructioner); ok {
+		return s.instructions(modifyAsLoad)
+	}
 	return &grouper{r: r, buf: make([]Record, 4096), modifyAsLoad: modifyAsLoad}
 }
 

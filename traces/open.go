@@ -12,8 +12,9 @@ import (
 )
 
 // Open opens a trace file. Compression (gzip, zstd, xz) is recognised from the
-// first bytes and the format from the text, never from the file name, so a
-// renamed or extension-less file reads the same.
+// first bytes, and the format from the content: a native trace by its magic
+// bytes, a ChampSim trace by its records (or its name, see doc.go), text
+// formats by their lines.
 func Open(path string) (Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -30,7 +31,11 @@ func Open(path string) (Reader, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		src = io.MultiReader(bytes.NewReader(head), f)
 	}
-	r, err := open(path, head, src, f.Close)
+	size := int64(-1)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	r, err := open(path, head, src, f.Close, size)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -45,7 +50,7 @@ func NewReader(name string, r io.Reader) (Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return open(name, head, io.MultiReader(bytes.NewReader(head), r), nil)
+	return open(name, head, io.MultiReader(bytes.NewReader(head), r), nil, -1)
 }
 
 const headLen = 8
@@ -75,7 +80,11 @@ var magics = []struct {
 	{"7z\xbc\xaf\x27\x1c", "7-zip", false},
 }
 
-func open(name string, head []byte, src io.Reader, closeFile func() error) (Reader, error) {
+// open recognises the compression from head, then the format from the
+// decompressed start: native by its magic, ChampSim by its name or its
+// records (see looksLikeChampSim), else text. size is the file's size, or
+// -1 for a stream.
+func open(name string, head []byte, src io.Reader, closeFile func() error, size int64) (Reader, error) {
 	kind := ""
 	for _, m := range magics {
 		if len(head) >= 2 && len(head) < len(m.magic) && m.supported && strings.HasPrefix(m.magic, string(head)) {
@@ -105,12 +114,73 @@ func open(name string, head []byte, src io.Reader, closeFile func() error) (Read
 		}
 		return err
 	}
-	t, err := newText(name, kind, dec, closeAll)
+	peek, perr := peekStream(dec, sniffLen)
+	body := &prefixReader{head: peek, r: dec, err: perr}
+	binary := bytes.IndexByte(peek[:min(len(peek), 512)], 0) >= 0
+	switch {
+	case len(peek) >= 4 && (bytes.HasPrefix(peek, []byte(NativeMagic)) || bytes.HasPrefix([]byte(NativeMagic), peek)):
+		r, err := newNative(name, kind, body, closeAll)
+		if err != nil {
+			closeDec()
+			return nil, err
+		}
+		return r, nil
+	case champsimHint(name) && (binary || len(peek) == 0) || binary && looksLikeChampSim(peek):
+		if kind == "" && size >= 0 && size%ChampSimRecordSize != 0 {
+			closeDec()
+			return nil, partialRecordError(name, size-size%ChampSimRecordSize, int(size%ChampSimRecordSize))
+		}
+		return newChampSim(name, kind, body, closeAll), nil
+	}
+	t, err := newText(name, kind, body, closeAll)
 	if err != nil {
 		closeDec()
 		return nil, err
 	}
 	return t, nil
+}
+
+// sniffLen is how much of the decompressed stream open looks at.
+const sniffLen = 4096
+
+// peekStream reads up to n bytes, stopping early only at the end of the
+// stream (io.EOF) or an error, which it returns.
+func peekStream(r io.Reader, n int) ([]byte, error) {
+	buf := make([]byte, n)
+	k, zero := 0, 0
+	for k < n {
+		m, err := r.Read(buf[k:])
+		k += m
+		if err != nil {
+			return buf[:k], err
+		}
+		if m == 0 {
+			if zero++; zero > 100 {
+				return buf[:k], io.ErrNoProgress
+			}
+		}
+	}
+	return buf[:k], nil
+}
+
+// prefixReader gives head, then what r gives; err, if not nil, is how r
+// ended (io.EOF, or an error) while head was read: r is not read again.
+type prefixReader struct {
+	head []byte
+	r    io.Reader
+	err  error
+}
+
+func (p *prefixReader) Read(b []byte) (int, error) {
+	if len(p.head) > 0 {
+		n := copy(b, p.head)
+		p.head = p.head[n:]
+		return n, nil
+	}
+	if p.err != nil {
+		return 0, p.err
+	}
+	return p.r.Read(b)
 }
 
 // useXZProgram lets tests force the pure-Go xz decoder.

@@ -168,9 +168,9 @@ func TestOpenRefused(t *testing.T) {
 	tests := []struct{ name, data, want string }{
 		{"bz2", "BZh91AY&SY\x00\x00", "bzip2 compression is not supported; decompress it, or recompress with gzip, zstd or xz"},
 		{"zip", "PK\x03\x04\x14\x00", "zip compression is not supported; decompress it, or recompress with gzip, zstd or xz"},
-		{"elf", "\x7fELF\x02\x01\x01\x00\x00\x00\x00", "not a lackey or cachelab trace (binary data)"},
+		{"elf", "\x7fELF\x02\x01\x01\x00\x00\x00\x00", "not a trace: binary data, and not ChampSim or native"},
 		{"gz-of-binary", string(compress(t, "gzip", []byte("\x00\x01\x02"))),
-			"not a lackey or cachelab trace (binary data, after gzip decompression)"},
+			"not a trace: binary data, and not ChampSim or native, after gzip decompression"},
 		{"gz-header-only", "\x1f\x8b\x08", "truncated gzip stream"},
 		{"zstd-magic-cut", "\x28\xb5\x2f", "truncated zstd stream"},
 	}
@@ -275,12 +275,12 @@ func TestRefTraces(t *testing.T) {
 		counts [4]int // I, L, S, M
 		first  Record
 	}{
-		{matmulGz, "lackey", [4]int{2119128, 554135, 23797, 1484}, Record{0x401ab70, 3, Fetch}},
-		{longTrace, "cachelab", [4]int{0, 230025, 18987, 18976}, Record{0x602264, 1, Store}},
-		{refDir + "trans.trace", "lackey", [4]int{378, 156, 42, 20}, Record{0x600aa0, 1, Store}},
-		{refDir + "dave.trace", "cachelab", [4]int{0, 2, 3, 0}, Record{0x10, 4, Load}},
-		{refDir + "yi.trace", "cachelab", [4]int{0, 4, 1, 2}, Record{0x10, 1, Load}},
-		{refDir + "yi2.trace", "cachelab", [4]int{0, 9, 6, 1}, Record{0x0, 1, Load}},
+		{matmulGz, "lackey", [4]int{2119128, 554135, 23797, 1484}, Record{Addr: 0x401ab70, Size: 3, Op: Fetch}},
+		{longTrace, "cachelab", [4]int{0, 230025, 18987, 18976}, Record{Addr: 0x602264, Size: 1, Op: Store}},
+		{refDir + "trans.trace", "lackey", [4]int{378, 156, 42, 20}, Record{Addr: 0x600aa0, Size: 1, Op: Store}},
+		{refDir + "dave.trace", "cachelab", [4]int{0, 2, 3, 0}, Record{Addr: 0x10, Size: 4, Op: Load}},
+		{refDir + "yi.trace", "cachelab", [4]int{0, 4, 1, 2}, Record{Addr: 0x10, Size: 1, Op: Load}},
+		{refDir + "yi2.trace", "cachelab", [4]int{0, 9, 6, 1}, Record{Addr: 0x0, Size: 1, Op: Load}},
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.path), func(t *testing.T) {

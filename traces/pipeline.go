@@ -1,6 +1,9 @@
 package traces
 
-import "io"
+import (
+	"errors"
+	"io"
+)
 
 // DefaultBatch is the batch size Pipelined uses when given batch <= 0:
 // 8192 records are 128 KiB, big enough that the channel hand-over costs
@@ -10,23 +13,40 @@ const DefaultBatch = 8192
 // pipeDepth is how many batches may wait decoded ahead of the consumer.
 const pipeDepth = 4
 
-type chunk struct {
-	recs []Record
-	err  error // after recs: io.EOF or the reader's error
+type chunk[T any] struct {
+	items []T
+	err   error // after items: io.EOF or the reader's error
 }
 
-type pipe struct {
-	r      Reader
-	format string
-	full   chan chunk    // decoded batches, in trace order
-	free   chan []Record // emptied batches going back to the decoder
-	stop   chan struct{} // closed by Close
-	done   chan struct{} // closed when the decoder goroutine has returned
+// pipe runs read in a goroutine of its own, batch items at a time.
+type pipe[T any] struct {
+	read  func([]T) (int, error)
+	close func() error
+	full  chan chunk[T] // decoded batches, in trace order
+	free  chan []T      // emptied batches going back to the decoder
+	stop  chan struct{} // closed by Close
+	done  chan struct{} // closed when the decoder goroutine has returned
 
-	cur    []Record // batch being handed out
+	cur    []T // batch being handed out
 	off    int
 	err    error
 	closed bool
+}
+
+func newPipe[T any](read func([]T) (int, error), close func() error, batch int) *pipe[T] {
+	p := &pipe[T]{
+		read:  read,
+		close: close,
+		full:  make(chan chunk[T], pipeDepth),
+		free:  make(chan []T, pipeDepth),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	for range pipeDepth {
+		p.free <- make([]T, batch)
+	}
+	go p.decode()
+	return p
 }
 
 // Pipelined reads r in a goroutine of its own, batch records at a time, so
@@ -36,39 +56,122 @@ type pipe struct {
 // the start. Read fills recs completely unless the trace ends, so the
 // sequence of Read results is the same on every run.
 //
+// The goroutine starts at the first Read; if ReadRefs or Instructions comes
+// first instead, it makes Refs or instructions (with their registers, for a
+// reader that has them) out of r. Use one view.
+//
 // Close stops the goroutine (waiting for any r.Read in progress to return)
 // and closes r. The returned Reader, like r, is for one goroutine at a time.
 func Pipelined(r Reader, batch int) Reader {
 	if batch <= 0 {
 		batch = DefaultBatch
 	}
-	p := &pipe{
-		r:      r,
-		format: r.Format(),
-		full:   make(chan chunk, pipeDepth),
-		free:   make(chan []Record, pipeDepth),
-		stop:   make(chan struct{}),
-		done:   make(chan struct{}),
-	}
-	for range pipeDepth {
-		p.free <- make([]Record, batch)
-	}
-	go p.decode()
-	return p
+	return &lazyPipe{r: r, batch: batch, format: r.Format()}
 }
 
-func (p *pipe) decode() {
+// lazyPipe starts the pipe of the view used first.
+type lazyPipe struct {
+	r      Reader
+	batch  int
+	format string
+	recs   *pipe[Record]
+	refs   *pipe[Ref]
+	ins    *pipe[Instr]
+	closed bool
+}
+
+var errMixedViews = errors.New("traces: Pipelined reader used through two views (records, refs, instructions)")
+
+func (l *lazyPipe) started() bool { return l.recs != nil || l.refs != nil || l.ins != nil }
+
+func (l *lazyPipe) Read(recs []Record) (int, error) {
+	if l.recs == nil {
+		if l.closed {
+			return 0, errClosed
+		}
+		if l.started() {
+			return 0, errMixedViews
+		}
+		l.recs = newPipe(l.r.Read, l.r.Close, l.batch)
+	}
+	return l.recs.Read(recs)
+}
+
+func (l *lazyPipe) ReadRefs(refs []Ref) (int, error) {
+	if l.refs == nil {
+		if l.closed {
+			return 0, errClosed
+		}
+		if l.started() {
+			return 0, errMixedViews
+		}
+		rr := Refs(l.r)
+		l.refs = newPipe(rr.ReadRefs, rr.Close, l.batch)
+	}
+	return l.refs.Read(refs)
+}
+
+func (l *lazyPipe) instructions(modifyAsLoad bool) InstrReader {
+	if l.closed || l.started() {
+		return Instructions(errReader{l.format, errMixedViews}, false)
+	}
+	ir := Instructions(l.r, modifyAsLoad)
+	// An instruction is about 130 bytes: batches of a few hundred do.
+	l.ins = newPipe(ir.ReadInstrs, ir.Close, max(l.batch/16, 64))
+	return &pipedInstrs{p: l.ins, format: l.format}
+}
+
+func (l *lazyPipe) Format() string { return l.format }
+
+func (l *lazyPipe) Carries() Carries { return CarriesOf(l.r) }
+
+func (l *lazyPipe) Close() error {
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	switch {
+	case l.recs != nil:
+		return l.recs.Close()
+	case l.refs != nil:
+		return l.refs.Close()
+	case l.ins != nil:
+		return l.ins.Close()
+	}
+	return l.r.Close()
+}
+
+type pipedInstrs struct {
+	p      *pipe[Instr]
+	format string
+}
+
+func (p *pipedInstrs) ReadInstrs(ins []Instr) (int, error) { return p.p.Read(ins) }
+func (p *pipedInstrs) Format() string                      { return p.format }
+func (p *pipedInstrs) Close() error                        { return p.p.Close() }
+
+// errReader is a Reader that fails.
+type errReader struct {
+	format string
+	err    error
+}
+
+func (e errReader) Read([]Record) (int, error) { return 0, e.err }
+func (e errReader) Format() string             { return e.format }
+func (e errReader) Close() error               { return nil }
+
+func (p *pipe[T]) decode() {
 	defer close(p.done)
 	for {
-		var buf []Record
+		var buf []T
 		select {
 		case buf = <-p.free:
 		case <-p.stop:
 			return
 		}
-		n, err := readBatch(p.r, buf[:cap(buf)])
+		n, err := readBatch(p.read, buf[:cap(buf)])
 		select {
-		case p.full <- chunk{buf[:n], err}:
+		case p.full <- chunk[T]{buf[:n], err}:
 		case <-p.stop:
 			return
 		}
@@ -80,10 +183,10 @@ func (p *pipe) decode() {
 
 // readBatch fills buf, so that batch boundaries never depend on how r
 // chunks its output.
-func readBatch(r Reader, buf []Record) (int, error) {
+func readBatch[T any](read func([]T) (int, error), buf []T) (int, error) {
 	n, idle := 0, 0
 	for n < len(buf) {
-		m, err := r.Read(buf[n:])
+		m, err := read(buf[n:])
 		n += m
 		if err != nil {
 			return n, err
@@ -97,11 +200,11 @@ func readBatch(r Reader, buf []Record) (int, error) {
 	return n, nil
 }
 
-func (p *pipe) Read(recs []Record) (int, error) {
+func (p *pipe[T]) Read(items []T) (int, error) {
 	n := 0
-	for n < len(recs) {
+	for n < len(items) {
 		if p.off < len(p.cur) {
-			k := copy(recs[n:], p.cur[p.off:])
+			k := copy(items[n:], p.cur[p.off:])
 			n += k
 			p.off += k
 			continue
@@ -113,7 +216,7 @@ func (p *pipe) Read(recs []Record) (int, error) {
 			p.free <- p.cur // never blocks: free holds every batch there is
 		}
 		c := <-p.full
-		p.cur, p.off, p.err = c.recs, 0, c.err
+		p.cur, p.off, p.err = c.items, 0, c.err
 	}
 	if n > 0 {
 		return n, nil
@@ -121,9 +224,7 @@ func (p *pipe) Read(recs []Record) (int, error) {
 	return 0, p.err
 }
 
-func (p *pipe) Format() string { return p.format }
-
-func (p *pipe) Close() error {
+func (p *pipe[T]) Close() error {
 	if p.closed {
 		return nil
 	}
@@ -131,5 +232,5 @@ func (p *pipe) Close() error {
 	close(p.stop)
 	<-p.done
 	p.cur, p.err = nil, errClosed
-	return p.r.Close()
+	return p.close()
 }

@@ -21,11 +21,18 @@ func (o Op) String() string {
 	return fmt.Sprintf("op(%d)", uint8(o))
 }
 
-// Record is one memory reference of a trace.
+// Record is one memory reference of a trace. It is 16 bytes: the simulator
+// reads tens of millions a second, so what only some traces carry (a
+// store's value, an instruction's registers) is in Ref instead.
 type Record struct {
 	Addr uint64 // virtual byte address
 	Size uint32 // bytes
 	Op   Op
+	// PID is the process the reference belongs to: 0 in a trace of one
+	// process (lackey, Cache Lab, ChampSim); native traces may switch
+	// between processes. It sits in what was padding, so Record stays 16
+	// bytes.
+	PID uint16
 }
 
 // Reader streams the records of a trace. Read fills recs from the start and

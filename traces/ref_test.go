@@ -43,7 +43,7 @@ func refParse(text []byte) ([]Record, *refError) {
 		if err1 != nil || err2 != nil || size == 0 {
 			return recs, &refError{i + 1, string(line)}
 		}
-		recs = append(recs, Record{addr, uint32(size), Op(bytes.IndexByte([]byte("ILSM"), m[1][0]))})
+		recs = append(recs, Record{Addr: addr, Size: uint32(size), Op: Op(bytes.IndexByte([]byte("ILSM"), m[1][0]))})
 	}
 	return recs, nil
 }

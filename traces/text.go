@@ -135,18 +135,22 @@ func (t *textReader) fill() error {
 	return nil
 }
 
-func (t *textReader) streamError(err error) error {
+func (t *textReader) streamError(err error) error { return streamError(t.name, t.zkind, err) }
+
+// streamError turns what the file or decompressor returned into an *Error
+// naming the file: truncated or corrupt compressed data, a failed read.
+func streamError(name, zkind string, err error) error {
 	var e *Error
 	switch {
 	case errors.As(err, &e):
 		return err
-	case t.zkind == "":
-		return &Error{File: t.name, Msg: "read: " + err.Error(), Err: err}
+	case zkind == "":
+		return &Error{File: name, Msg: "read: " + err.Error(), Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &Error{File: t.name, Msg: "truncated " + t.zkind + " stream", Err: err}
+		return &Error{File: name, Msg: "truncated " + zkind + " stream", Err: err}
 	}
-	msg := strings.TrimPrefix(err.Error(), t.zkind+": ")
-	return &Error{File: t.name, Msg: "corrupt " + t.zkind + " stream: " + msg, Err: err}
+	msg := strings.TrimPrefix(err.Error(), zkind+": ")
+	return &Error{File: name, Msg: "corrupt " + zkind + " stream: " + msg, Err: err}
 }
 
 // lineError builds the error for the line that begins rest.

@@ -64,22 +64,22 @@ func TestParseValid(t *testing.T) {
 		want       []Record
 	}{
 		{"lackey", "I  0401ab70,3\n S 1fff000d38,8\n L 04033e06,1\n M 04033e06,1\n", "lackey",
-			[]Record{{0x401ab70, 3, Fetch}, {0x1fff000d38, 8, Store}, {0x4033e06, 1, Load}, {0x4033e06, 1, Modify}}},
+			[]Record{{Addr: 0x401ab70, Size: 3, Op: Fetch}, {Addr: 0x1fff000d38, Size: 8, Op: Store}, {Addr: 0x4033e06, Size: 1, Op: Load}, {Addr: 0x4033e06, Size: 1, Op: Modify}}},
 		{"cachelab", " L 10,1\n M 20,1\n S 18,1\nI 0400d7d4,8\n", "cachelab",
-			[]Record{{0x10, 1, Load}, {0x20, 1, Modify}, {0x18, 1, Store}, {0x400d7d4, 8, Fetch}}},
+			[]Record{{Addr: 0x10, Size: 1, Op: Load}, {Addr: 0x20, Size: 1, Op: Modify}, {Addr: 0x18, Size: 1, Op: Store}, {Addr: 0x400d7d4, Size: 8, Op: Fetch}}},
 		{"valgrind messages", "==1234== Lackey, an example Valgrind tool\n==1234== \nI  0401ab70,3\n==1234== exit\n", "lackey",
-			[]Record{{0x401ab70, 3, Fetch}}},
-		{"blank lines", "\n L 10,1\n\n   \n\t\n L 11,2\n\n", "cachelab", []Record{{0x10, 1, Load}, {0x11, 2, Load}}},
-		{"no final newline", " L 10,4", "cachelab", []Record{{0x10, 4, Load}}},
-		{"trailing blanks (dave.trace)", " L 10,4 \n S 18,4\t\n", "cachelab", []Record{{0x10, 4, Load}, {0x18, 4, Store}}},
-		{"CRLF", " L 10,4\r\n S 18,4\r\n\r\n", "cachelab", []Record{{0x10, 4, Load}, {0x18, 4, Store}}},
-		{"tabs and spaces", "\tL\t10 , 4\n  S   0x1F,\t16\n", "cachelab", []Record{{0x10, 4, Load}, {0x1f, 16, Store}}},
+			[]Record{{Addr: 0x401ab70, Size: 3, Op: Fetch}}},
+		{"blank lines", "\n L 10,1\n\n   \n\t\n L 11,2\n\n", "cachelab", []Record{{Addr: 0x10, Size: 1, Op: Load}, {Addr: 0x11, Size: 2, Op: Load}}},
+		{"no final newline", " L 10,4", "cachelab", []Record{{Addr: 0x10, Size: 4, Op: Load}}},
+		{"trailing blanks (dave.trace)", " L 10,4 \n S 18,4\t\n", "cachelab", []Record{{Addr: 0x10, Size: 4, Op: Load}, {Addr: 0x18, Size: 4, Op: Store}}},
+		{"CRLF", " L 10,4\r\n S 18,4\r\n\r\n", "cachelab", []Record{{Addr: 0x10, Size: 4, Op: Load}, {Addr: 0x18, Size: 4, Op: Store}}},
+		{"tabs and spaces", "\tL\t10 , 4\n  S   0x1F,\t16\n", "cachelab", []Record{{Addr: 0x10, Size: 4, Op: Load}, {Addr: 0x1f, Size: 16, Op: Store}}},
 		{"0x and upper case", " L 0XABCDEF,1\n L 0xabcdef,1\n L ABCDEF,1\n", "cachelab",
-			[]Record{{0xabcdef, 1, Load}, {0xabcdef, 1, Load}, {0xabcdef, 1, Load}}},
+			[]Record{{Addr: 0xabcdef, Size: 1, Op: Load}, {Addr: 0xabcdef, Size: 1, Op: Load}, {Addr: 0xabcdef, Size: 1, Op: Load}}},
 		{"64-bit address", " L ffffffffffffffff,1\n L 000000000000000000000001,1\n", "cachelab",
-			[]Record{{1<<64 - 1, 1, Load}, {1, 1, Load}}},
+			[]Record{{Addr: 1<<64 - 1, Size: 1, Op: Load}, {Addr: 1, Size: 1, Op: Load}}},
 		{"32-bit size", " L 0,4294967295\n L 0,0000000000008\n L 0,999999999\n", "cachelab",
-			[]Record{{0, 1<<32 - 1, Load}, {0, 8, Load}, {0, 999999999, Load}}},
+			[]Record{{Addr: 0, Size: 1<<32 - 1, Op: Load}, {Addr: 0, Size: 8, Op: Load}, {Addr: 0, Size: 999999999, Op: Load}}},
 		{"empty", "", "cachelab", nil},
 		{"only messages", "==1== hello\n", "lackey", nil},
 	}
@@ -174,7 +174,7 @@ func TestErrorIsSticky(t *testing.T) {
 
 func TestNotATrace(t *testing.T) {
 	tests := []struct{ name, text, want string }{
-		{"binary", "\x7fELF\x02\x01\x01\x00\x00\x00", `t.trace: not a lackey or cachelab trace (binary data)`},
+		{"binary", "\x7fELF\x02\x01\x01\x00\x00\x00", `t.trace: not a trace: binary data, and not ChampSim or native`},
 		{"text", "hello, world\n L 10,1\n", `t.trace:1: not a lackey or cachelab trace: it begins "hello, world"`},
 		{"after messages", "==1== x\n\n# comment\n", `t.trace:3: not a lackey or cachelab trace: it begins "# comment"`},
 		{"csv", "addr,size\n10,1\n", `t.trace:1: not a lackey or cachelab trace: it begins "addr,size"`},

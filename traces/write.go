@@ -69,3 +69,63 @@ func WriteLackey(w io.Writer, recs []Record) error {
 	}
 	return tw.Flush()
 }
+
+// WriteRefs appends refs as lackey text, which holds only what a Record
+// does (and not its process).
+func (w *Writer) WriteRefs(refs []Ref) error {
+	for i := range refs {
+		if err := w.Write([]Record{refs[i].Record}); err != nil {
+			return err
+		}
+	}
+	return w.err
+}
+
+// Close is Flush, so that a Writer is a TraceWriter.
+func (w *Writer) Close() error { return w.Flush() }
+
+// TraceWriter writes refs in one format. Close writes out what is
+// buffered and any trailer; it does not close the underlying writer.
+type TraceWriter interface {
+	WriteRefs(refs []Ref) error
+	Close() error
+}
+
+// WriteFormats lists the formats NewTraceWriter writes.
+var WriteFormats = []string{"native", "champsim", "lackey"}
+
+// NewTraceWriter returns a writer of format ("native", "champsim" or
+// "lackey") to w. Only native uses opt.
+func NewTraceWriter(w io.Writer, format string, opt WriteOptions) (TraceWriter, error) {
+	switch format {
+	case "native":
+		return NewNativeWriter(w, opt)
+	case "champsim":
+		return NewChampSimWriter(w), nil
+	case "lackey":
+		return NewWriter(w), nil
+	}
+	return nil, fmt.Errorf("traces: cannot write format %q; one of native, champsim, lackey", format)
+}
+
+// Copy writes all of src to dst, and returns how many refs it copied. It
+// does not close either.
+func Copy(dst TraceWriter, src RefReader) (int64, error) {
+	buf := make([]Ref, 4096)
+	var total int64
+	for {
+		n, err := src.ReadRefs(buf)
+		if n > 0 {
+			if werr := dst.WriteRefs(buf[:n]); werr != nil {
+				return total, werr
+			}
+			total += int64(n)
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}

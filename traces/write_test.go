@@ -8,11 +8,11 @@ import (
 
 func TestWriteLackey(t *testing.T) {
 	recs := []Record{
-		{0x401ab70, 3, Fetch},
-		{0x1fff000d38, 8, Store},
-		{0x10, 1, Load},
-		{0, 16, Modify},
-		{1<<64 - 1, 1<<32 - 1, Load},
+		{Addr: 0x401ab70, Size: 3, Op: Fetch},
+		{Addr: 0x1fff000d38, Size: 8, Op: Store},
+		{Addr: 0x10, Size: 1, Op: Load},
+		{Addr: 0, Size: 16, Op: Modify},
+		{Addr: 1<<64 - 1, Size: 1<<32 - 1, Op: Load},
 	}
 	want := "I  0401ab70,3\n S 1fff000d38,8\n L 00000010,1\n M 00000000,16\n L ffffffffffffffff,4294967295\n"
 	var b bytes.Buffer
@@ -60,18 +60,18 @@ func TestWriteReadRoundTrip(t *testing.T) {
 }
 
 func TestWriteErrors(t *testing.T) {
-	for _, rec := range []Record{{0x10, 0, Load}, {0x10, 1, Op(9)}} {
+	for _, rec := range []Record{{Addr: 0x10, Size: 0, Op: Load}, {Addr: 0x10, Size: 1, Op: Op(9)}} {
 		if err := WriteLackey(new(bytes.Buffer), []Record{rec}); err == nil {
 			t.Errorf("%+v written without error", rec)
 		}
 	}
 	failing := errors.New("disk full")
 	w := NewWriter(errWriter{failing})
-	w.Write([]Record{{1, 1, Load}})
+	w.Write([]Record{{Addr: 1, Size: 1, Op: Load}})
 	if err := w.Flush(); err != failing {
 		t.Errorf("Flush: %v", err)
 	}
-	if err := w.Write([]Record{{1, 1, Load}}); err != failing {
+	if err := w.Write([]Record{{Addr: 1, Size: 1, Op: Load}}); err != failing {
 		t.Errorf("Write after a failure: %v", err)
 	}
 }
