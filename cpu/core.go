@@ -92,8 +92,11 @@ type meter struct {
 }
 
 // retire counts one instruction, retired by cycle end (the first cycle
-// after it).
-func (m *meter) retire(end sim.Cycle) {
+// after it); a continuation (traces.Instr.Cont) is part of the one before.
+func (m *meter) retire(end sim.Cycle, cont bool) {
+	if cont {
+		return
+	}
 	m.seen++
 	if m.seen <= m.opt.Warmup {
 		if m.seen == m.opt.Warmup {

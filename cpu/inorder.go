@@ -94,7 +94,7 @@ func (c *inOrder) instr(in *traces.Instr) error {
 		c.t.charge(c.now, c.now+c.exec, compBase)
 		c.now += c.exec
 	}
-	c.m.retire(c.now)
+	c.m.retire(c.now, in.Cont)
 	return nil
 }
 

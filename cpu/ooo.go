@@ -88,6 +88,7 @@ type slot struct {
 	nloads     uint8
 	nstores    uint8
 	pending    uint8 // loads presented whose data time is not yet known
+	cont       bool  // a continuation: not counted as an instruction
 }
 
 func ringSize(n int) uint64 { return 1 << bits.Len(uint(n-1)) }

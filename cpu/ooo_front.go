@@ -98,7 +98,7 @@ func (c *ooo) fetch(t sim.Cycle) {
 		}
 		s := c.slot(seq)
 		s.fetchedAt = t
-		s.nloads, s.nstores = 0, 0
+		s.nloads, s.nstores, s.cont = 0, 0, in.Cont
 		for _, ref := range in.Refs() {
 			if ref.Store {
 				s.nstores++

@@ -66,7 +66,7 @@ func (c *ooo) retire(t sim.Cycle) {
 		c.sqUsed -= int(s.nstores)
 		c.retired++
 		c.cycRetired++
-		c.m.retire(t + 1)
+		c.m.retire(t+1, s.cont)
 	}
 }
 

@@ -2,6 +2,7 @@ package machine
 
 import (
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/mmu"
@@ -32,6 +33,7 @@ type Machine struct {
 	Disk     disk.Device // nil with disk.model: none
 
 	freqHz      uint64
+	coreCfg     cpu.Config
 	checkKernel bool // tests: check the kernel's books after every scenario line
 	modifyStore bool // a modify is a load then a store
 }
@@ -42,6 +44,7 @@ func Build(c *Config) (*Machine, error) {
 	g := &getter{c: c}
 	m.freqHz = g.hertz("core.freq")
 	m.modifyStore = g.str("access.modify") == "load-store"
+	m.coreCfg = coreConfig(g)
 	straddle := cache.Straddle(cache.Lookup(cache.StraddleNames, g.str("access.straddle")))
 	seed := g.count("seed")
 
@@ -80,6 +83,9 @@ func Build(c *Config) (*Machine, error) {
 	}
 	if g.err != nil {
 		return nil, g.err
+	}
+	if err := m.coreCfg.Validate(); err != nil {
+		return nil, &Error{Where: c.Origin("core.model"), Key: "core", Msg: err.Error()}
 	}
 	if err := m.buildTranslation(g); err != nil {
 		return nil, err
@@ -177,4 +183,18 @@ func (m *Machine) buildMemory(g *getter) error {
 	d.Depth = depth
 	m.DRAM, m.Main = d, d
 	return nil
+}
+
+func coreConfig(g *getter) cpu.Config {
+	model, _ := cpu.ParseModel(g.str("core.model"))
+	return cpu.Config{
+		Model:       model,
+		Width:       int(g.count("core.width")),
+		ROB:         int(g.count("core.rob")),
+		LQ:          int(g.count("core.lq")),
+		SQ:          int(g.count("core.sq")),
+		StoreBuffer: int(g.count("core.store_buffer")),
+		FetchQueue:  int(g.count("core.fetch_queue")),
+		ExecLatency: sim.Cycle(g.count("core.exec_latency")),
+	}
 }

@@ -51,4 +51,7 @@ func TestCachegrindMatmul(t *testing.T) {
 	if diff := cmp.Diff(cachegrindMatmul, *rep.Cachegrind); diff != "" {
 		t.Errorf("counts differ from cachegrind's (-cachegrind +vmemu):\n%s", diff)
 	}
+	if rep.Instructions != cachegrindMatmul.Ir {
+		t.Errorf("instructions = %d, want %d (every I record, however many data accesses it has)", rep.Instructions, cachegrindMatmul.Ir)
+	}
 }

@@ -2,6 +2,7 @@ package machine
 
 import (
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/sim"
 )
@@ -15,7 +16,10 @@ type Report struct {
 	Schema   string        `json:"schema"`
 	Config   string        `json:"config"`
 	Trace    TraceInfo     `json:"trace"`
-	Cycles   uint64        `json:"cycles"`
+	// Instructions, Cycles and IPC are the core's: warmup excluded.
+	Instructions uint64  `json:"instructions"`
+	Cycles       uint64  `json:"cycles"`
+	IPC          float64 `json:"ipc"`
 	Accesses uint64        `json:"accesses"`
 	AMAT     float64       `json:"amat"` // mean cycles from issue to data
 	Kinds    []KindReport  `json:"kinds"`
@@ -24,10 +28,10 @@ type Report struct {
 	// DRAM is the controller's summary when main memory is the DRAM model.
 	DRAM     *dram.Summary `json:"dram,omitempty"`
 	DRAMName string        `json:"dram_part,omitempty"`
-	// Breakdown says where the core's cycles went: translation (TLBs and
-	// walks), the kernel's fault handling, and accesses by the level that
-	// answered them. It adds up to Cycles.
-	Breakdown   []ServedBy         `json:"breakdown"`
+	// Breakdown says where the core's cycles went (the CPI stack): base,
+	// the front end, each level and memory, translation (TLBs and walks),
+	// the kernel's fault handling, and so on. It adds up to Cycles.
+	Breakdown   []ServedBy         `json:"cpi_stack"`
 	Translation *TranslationReport `json:"translation,omitempty"`
 	// Cachegrind holds the same counts under cachegrind's names when the
 	// first level is split (instruction and data); LL is the last level.
@@ -38,9 +42,8 @@ type Report struct {
 
 // TraceInfo says what was replayed.
 type TraceInfo struct {
-	Path    string `json:"path"`
-	Format  string `json:"format"`
-	Records uint64 `json:"records"`
+	Path   string `json:"path"`
+	Format string `json:"format"`
 }
 
 // KindReport is the core's view of one kind of access.
@@ -108,8 +111,23 @@ func ratio(a, b uint64) float64 {
 	return float64(a) / float64(b)
 }
 
+// depthNames names the depths that answer accesses: each level (a split
+// one as "l1i+l1d"), then memory.
+func (m *Machine) depthNames() []string {
+	var names []string
+	for _, l := range m.Config.Levels() {
+		n := l.Name
+		if l.Split != "" {
+			n += "+" + l.Split
+		}
+		names = append(names, n)
+	}
+	return append(names, "memory")
+}
+
+// report is a scenario run's report, from the in-order scenario core.
 func (m *Machine) report(c *core, format string) *Report {
-	r := &Report{Schema: ReportSchema, Config: m.Config.Name, Trace: TraceInfo{Format: format, Records: c.records}}
+	r := &Report{Schema: ReportSchema, Config: m.Config.Name, Trace: TraceInfo{Format: format}}
 	for k := sim.Kind(0); k < sim.NumKinds; k++ {
 		if c.accesses[k] == 0 {
 			continue
@@ -118,7 +136,49 @@ func (m *Machine) report(c *core, format string) *Report {
 		r.Kinds = append(r.Kinds, KindReport{k.String(), c.accesses[k], c.cycles[k], ratio(c.cycles[k], c.accesses[k])})
 	}
 	r.Cycles = uint64(c.now)
+	r.Instructions = c.records
+	r.IPC = ratio(r.Instructions, r.Cycles)
 	r.AMAT = ratio(sumCycles(c), r.Accesses)
+	names := m.depthNames()
+	total := uint64(c.now)
+	if m.MMU != nil {
+		r.Breakdown = append(r.Breakdown, ServedBy{"translation", c.translation, ratio(c.translation, total)},
+			ServedBy{"faults", c.faults, ratio(c.faults, total)})
+		if c.kernel > 0 {
+			r.Breakdown = append(r.Breakdown, ServedBy{"kernel", c.kernel, ratio(c.kernel, total)})
+		}
+	}
+	for d, cy := range c.byDepth {
+		r.Breakdown = append(r.Breakdown, ServedBy{names[d], cy, ratio(cy, total)})
+	}
+	m.fillReport(r)
+	return r
+}
+
+// reportCPU is a trace run's report, from the core's result.
+func (m *Machine) reportCPU(res cpu.Result, format string) *Report {
+	r := &Report{Schema: ReportSchema, Config: m.Config.Name, Trace: TraceInfo{Format: format},
+		Instructions: res.Instructions, Cycles: res.Cycles, IPC: res.IPC}
+	var cycles uint64
+	for k := range res.Access {
+		a := &res.Access[k]
+		if a.Count == 0 {
+			continue
+		}
+		r.Accesses += a.Count
+		cycles += a.Cycles
+		r.Kinds = append(r.Kinds, KindReport{sim.Kind(k).String(), a.Count, a.Cycles, a.AMAT()})
+	}
+	r.AMAT = ratio(cycles, r.Accesses)
+	for _, e := range res.Stack {
+		r.Breakdown = append(r.Breakdown, ServedBy{e.Name, e.Cycles, ratio(e.Cycles, res.Cycles)})
+	}
+	m.fillReport(r)
+	return r
+}
+
+// fillReport adds what the caches, memory, MMU and kernel counted.
+func (m *Machine) fillReport(r *Report) {
 	for _, lc := range m.Caches {
 		r.Levels = append(r.Levels, levelReport(lc.Config().Name, lc.Counts()))
 	}
@@ -130,31 +190,12 @@ func (m *Machine) report(c *core, format string) *Report {
 		r.Memory = MemoryReport{Reads: s.Reads, Writes: s.Writes}
 		r.DRAM, r.DRAMName = &s, m.DRAM.Config().Name
 	}
-	names := make([]string, 0, len(c.byDepth))
-	for _, l := range m.Config.Levels() {
-		n := l.Name
-		if l.Split != "" {
-			n += "+" + l.Split
-		}
-		names = append(names, n)
-	}
-	names = append(names, "memory")
-	total := uint64(c.now)
 	if m.MMU != nil {
-		r.Breakdown = append(r.Breakdown, ServedBy{"translation", c.translation, ratio(c.translation, total)},
-			ServedBy{"faults", c.faults, ratio(c.faults, total)})
-		if c.kernel > 0 {
-			r.Breakdown = append(r.Breakdown, ServedBy{"kernel", c.kernel, ratio(c.kernel, total)})
-		}
-		r.Translation = m.translationReport(c, names)
-	}
-	for d, cy := range c.byDepth {
-		r.Breakdown = append(r.Breakdown, ServedBy{names[d], cy, ratio(cy, total)})
+		r.Translation = m.translationReport(m.depthNames())
 	}
 	if m.Fetch != m.Data {
 		r.Cachegrind = cachegrindCounts(m)
 	}
-	return r
 }
 
 func sumCycles(c *core) uint64 {

@@ -4,9 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/mmu"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
@@ -87,42 +87,6 @@ func (c *core) translate(kind sim.Kind, addr uint64) (pa uint64, ok bool, err er
 
 var errStuck = errors.New("internal error: an access never completed (no event left)")
 
-func (c *core) access(port *cache.Cache, kind sim.Kind, addr uint64, size uint32) error {
-	e := c.m.Engine
-	if e.Next() <= c.now {
-		e.RunUntil(c.now)
-	}
-	if u := c.m.MMU; u != nil {
-		side := 0
-		if kind == sim.Fetch {
-			side = 1
-		}
-		if (addr+uint64(size)-1)^addr < 1<<c.m.Geometry.PageShift {
-			if pa, lat, ok := u.Fast(addr, side, kind == sim.Store); ok {
-				// Another access to the page of the last hit.
-				c.translation += uint64(lat)
-				c.now += lat
-				return c.cacheAccess(port, kind, pa, size)
-			}
-		}
-		// An access over a page boundary is two accesses, one per page.
-		g := c.m.Geometry
-		if end := addr + uint64(size) - 1; size > 1 && end>>g.PageShift != addr>>g.PageShift {
-			first := uint32((addr | (1<<g.PageShift - 1)) + 1 - addr)
-			if err := c.access(port, kind, addr, first); err != nil {
-				return err
-			}
-			return c.access(port, kind, addr+uint64(first), size-first)
-		}
-		pa, ok, err := c.translate(kind, addr)
-		if !ok {
-			return err
-		}
-		addr = pa
-	}
-	return c.cacheAccess(port, kind, addr, size)
-}
-
 // cacheAccess presents a physical access to the first level.
 func (c *core) cacheAccess(port *cache.Cache, kind sim.Kind, addr uint64, size uint32) error {
 	if e := c.m.Engine; e.Next() <= c.now {
@@ -147,23 +111,6 @@ func (c *core) cacheAccess(port *cache.Cache, kind sim.Kind, addr uint64, size u
 	return nil
 }
 
-func (c *core) record(r *traces.Record) error {
-	m := c.m
-	switch r.Op {
-	case traces.Fetch:
-		return c.access(m.Fetch, sim.Fetch, r.Addr, r.Size)
-	case traces.Load:
-		return c.access(m.Data, sim.Load, r.Addr, r.Size)
-	case traces.Store:
-		return c.access(m.Data, sim.Store, r.Addr, r.Size)
-	case traces.Modify:
-		if err := c.access(m.Data, sim.Load, r.Addr, r.Size); err != nil || !m.modifyStore {
-			return err
-		}
-		return c.access(m.Data, sim.Store, r.Addr, r.Size)
-	}
-	return fmt.Errorf("record with unknown op %d", r.Op)
-}
 
 func (m *Machine) newCore() *core {
 	c := &core{m: m, byDepth: make([]uint64, len(m.Config.Levels())+1)}
@@ -212,31 +159,67 @@ func (c *core) dataAccess(port *cache.Cache, kind sim.Kind, va uint64, size uint
 
 // RunOptions change how a trace is replayed.
 type RunOptions struct {
-	Max uint64 // stop after this many records; 0 means all
+	// Warmup is instructions whose statistics are discarded, with the
+	// caches, TLBs and page tables left warm.
+	Warmup uint64
+	// Max stops the run after this many instructions, warmup included (0:
+	// all of them).
+	Max uint64
+	// Interval calls OnInterval every Interval instructions after warmup
+	// with the statistics so far (for plots over time).
+	Interval   uint64
+	OnInterval func(instructions, cycles uint64, stats []sim.Stat)
+	// Quantum is how many instructions of one trace run before the next
+	// one's turn, when several run at once (0: each to its end).
+	Quantum uint64
 }
 
-// Run replays a trace on the machine and returns its report.
+// Run replays a trace on the machine's core and returns its report.
 func (m *Machine) Run(r traces.Reader, opt RunOptions) (*Report, error) {
-	c := m.newCore()
-	buf := make([]traces.Record, 4096)
-	for opt.Max == 0 || c.records < opt.Max {
-		n, err := r.Read(buf)
-		if opt.Max > 0 && uint64(n) > opt.Max-c.records {
-			n = int(opt.Max - c.records)
-		}
-		for i := 0; i < n; i++ {
-			if err := c.record(&buf[i]); err != nil {
+	return m.RunMany([]traces.Reader{r}, opt)
+}
+
+// RunMany replays several traces on one core, one process each, taking
+// turns by opt.Quantum instructions.
+func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*Report, error) {
+	side := newMemSide(m)
+	if m.Kernel != nil {
+		side.procs = append(side.procs, m.Process)
+		for range rs[1:] {
+			p, err := m.Kernel.NewProcess()
+			if err != nil {
 				return nil, err
 			}
-		}
-		c.records += uint64(n)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
+			m.Kernel.MapEverything(p)
+			side.procs = append(side.procs, p)
 		}
 	}
-	m.Engine.Run() // posted writes still in flight
-	return m.report(c, r.Format()), nil
+	core, err := cpu.New(m.coreCfg, m.Engine, side)
+	if err != nil {
+		return nil, err
+	}
+	irs := make([]traces.InstrReader, len(rs))
+	for i, r := range rs {
+		irs[i] = traces.Instructions(r, !m.modifyStore)
+	}
+	copt := cpu.Options{Warmup: opt.Warmup, OnWarmupEnd: m.ResetCounts, Max: opt.Max, Interval: opt.Interval}
+	if opt.OnInterval != nil {
+		copt.OnInterval = func(n, cycles uint64) { opt.OnInterval(n, cycles, m.Stats.All()) }
+	}
+	res, err := core.RunMany(irs, opt.Quantum, copt)
+	if err != nil {
+		return nil, err
+	}
+	m.Engine.Run() // write-backs still in flight
+	format := rs[0].Format()
+	return m.reportCPU(res, format), nil
+}
+
+// ResetCounts zeroes every statistic and keeps every state (the end of a
+// warmup).
+func (m *Machine) ResetCounts() {
+	m.Stats.Reset()
+	if m.MMU != nil {
+		m.MMU.Walker.ResetCounts()
+	}
 }

@@ -10,8 +10,9 @@ import (
 // WriteText prints the report as tables for a terminal.
 func (r *Report) WriteText(w io.Writer) error {
 	p := &printer{w: w}
-	p.f("vmemu run: %s (%s, %s records) on %s\n\n", r.Trace.Path, r.Trace.Format, group(r.Trace.Records), r.Config)
-	p.f("cycles    %15s\n", group(r.Cycles))
+	p.f("vmemu run: %s (%s) on %s\n\n", r.Trace.Path, r.Trace.Format, r.Config)
+	p.f("instructions %12s\n", group(r.Instructions))
+	p.f("cycles       %12s   IPC %.3f\n", group(r.Cycles), r.IPC)
 	p.f("accesses  %15s   AMAT %.2f cycles\n", group(r.Accesses), r.AMAT)
 	for _, k := range r.Kinds {
 		p.f("  %-8s%15s   AMAT %.2f cycles\n", k.Kind, group(k.Accesses), k.AMAT)
@@ -35,7 +36,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	if s := r.Scenario; s != nil {
 		s.writeText(p)
 	}
-	p.f("\nwhere the cycles went\n")
+	p.f("\nwhere the cycles went (CPI stack)\n")
 	for _, s := range r.Breakdown {
 		p.f("  %-12s %15s %6.1f%%\n", s.Level, group(s.Cycles), 100*s.Fraction)
 	}

@@ -37,7 +37,7 @@ type TLBReport struct {
 
 var pwcNames = map[int]string{2: "pde", 3: "pdpte", 4: "pml4e", 5: "pml5e"}
 
-func (m *Machine) translationReport(c *core, depthNames []string) *TranslationReport {
+func (m *Machine) translationReport(depthNames []string) *TranslationReport {
 	u, w, k := m.MMU, m.MMU.Walker, m.Kernel
 	r := &TranslationReport{
 		Translations: u.N.Translations, L1TLBHits: u.N.L1Hits, L2TLBHits: u.N.L2Hits,

@@ -50,6 +50,9 @@ type Translation struct {
 	Faulted bool  // abandoned: Fault says why
 	Fault   Fault // the last fault taken
 	Walked  bool  // a page walk was needed
+	// FaultCycles is the part of the translation spent in the kernel's
+	// fault handler.
+	FaultCycles sim.Cycle
 	Steps   *[]Step
 
 	m     *MMU
@@ -173,6 +176,7 @@ func allows(e tlb.Entry, t *Translation) bool {
 // address is known and true, or false when a walk must wait (t.Done is told).
 func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	m.N.Translations++
+	t.FaultCycles = 0
 	first, lat, side := m.dtlb, m.dLat, 0
 	if t.Kind == sim.Fetch {
 		first, lat, side = m.itlb, m.iLat, 1
@@ -233,6 +237,7 @@ func (t *Translation) WalkDone(_ *Query, at sim.Cycle) {
 // walked fills the TLBs from a finished walk.
 func (m *MMU) walked(t *Translation, at sim.Cycle) {
 	q := &t.q
+	t.FaultCycles = q.FaultCycles
 	m.N.WalkCycles += uint64(at - t.start - q.FaultCycles)
 	if q.Faulted {
 		t.Faulted, t.Fault = true, q.Fault

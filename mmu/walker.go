@@ -99,6 +99,16 @@ func NewWalker(cfg WalkerConfig, mem Memory, port sim.Port, os FaultHandler) (*W
 	return w, nil
 }
 
+// ResetCounts zeroes the walker's and its page-walk caches' statistics.
+func (w *Walker) ResetCounts() {
+	w.N = WalkerCounts{}
+	for _, c := range w.pwc {
+		if c != nil {
+			c.Hits, c.Misses = 0, 0
+		}
+	}
+}
+
 // PWC returns the page-walk cache of a level, or nil.
 func (w *Walker) PWC(level int) *PageWalkCache {
 	if level < len(w.pwc) {

@@ -26,6 +26,11 @@ type Instr struct {
 	Branch  bool
 	Taken   bool
 	HasRegs bool // the trace records registers (dependencies are known)
+	// Cont marks the continuation of the instruction before: the data
+	// accesses beyond MaxMem of one instruction (a string or XSAVE
+	// instruction), carried on as many entries as it takes. A core times
+	// it as an instruction but does not count it as one.
+	Cont bool
 }
 
 // Loads and stores, in the order the trace gave them.
@@ -42,9 +47,10 @@ type InstrReader interface {
 // Instructions groups a reference trace into instructions: a fetch record
 // starts one, and the data records after it belong to it (lackey writes an
 // instruction's I line before its data lines). A data record with no fetch
-// before it (Cache Lab) is an instruction of its own. A modify is a load and
-// a store of the same bytes; with modifyAsLoad it is a load only
-// (cachegrind's count).
+// before it (Cache Lab), or that does not fit its instruction (MaxMem data
+// references), is an instruction of its own, with no fetch (Size 0), at the
+// address of the last fetch. A modify is a load and a store of the same
+// bytes; with modifyAsLoad it is a load only (cachegrind's count).
 //
 // Readers that know more than their records (ChampSim, native traces with
 // registers, the generators, and Pipelined over any of them) make the
@@ -65,6 +71,8 @@ type grouper struct {
 	modifyAsLoad bool
 	cur          Instr
 	have         bool
+	ip           uint64 // of the last fetch
+	overflow     bool   // the next instruction continues the one before
 }
 
 func (g *grouper) Format() string { return g.r.Format() }
@@ -72,15 +80,14 @@ func (g *grouper) Close() error   { return g.r.Close() }
 
 // next returns the next record, reading a batch when needed.
 func (g *grouper) next() (*Record, bool) {
-	if g.off == g.n {
+	for g.off == g.n {
 		if g.err != nil {
 			return nil, false
 		}
+		// A reader may hand over nothing without an error (a batch
+		// boundary); only an error ends the records.
 		g.n, g.err = g.r.Read(g.buf)
 		g.off = 0
-		if g.n == 0 {
-			return nil, false
-		}
 	}
 	g.off++
 	return &g.buf[g.off-1], true
@@ -98,21 +105,35 @@ func (g *grouper) ReadInstrs(ins []Instr) (int, error) {
 				ins[k] = g.cur
 				k++
 			}
+			g.ip = rec.Addr
 			g.cur = Instr{IP: rec.Addr, Size: rec.Size}
 			g.have = true
 			continue
 		}
-		if !g.have || g.cur.NMem+2 > MaxMem {
-			// A data record with no instruction to join starts its own.
+		need := uint8(1)
+		if rec.Op == Modify && !g.modifyAsLoad {
+			need = 2
+		}
+		if !g.have || g.cur.NMem+need > MaxMem {
+			// A data record with no instruction to join is one of its
+			// own, at the address of the last fetch; one that does not
+			// fit its instruction continues it (Cont).
 			if g.have {
+				g.overflow = true
 				ins[k] = g.cur
 				k++
+				g.have = false
+				if k == len(ins) {
+					g.off-- // no room left: the record waits for the next call
+					break
+				}
 			}
-			g.cur = Instr{}
+			g.cur = Instr{IP: g.ip, Cont: g.overflow}
+			g.overflow = false
 			g.have = true
 		}
 		g.add(rec)
-		if g.cur.Size == 0 { // no fetch: one record, one instruction
+		if g.cur.Size == 0 && !g.cur.Cont { // no fetch: one record, one instruction
 			ins[k] = g.cur
 			k++
 			g.have = false
