@@ -77,8 +77,8 @@ func (c *core) translate(kind sim.Kind, addr uint64) (pa uint64, ok bool, err er
 	if t.Faulted {
 		c.segv++
 		if err := m.Kernel.Err(); err != nil {
-			return 0, false, fmt.Errorf("at %#x: %v (os.memory is %s; frames are not yet reclaimed, so raise it)",
-				addr, err, m.Config.Get("os.memory"))
+			return 0, false, fmt.Errorf("at %#x: %v (os.memory is %s, disk.swap %s)",
+				addr, err, m.Config.Get("os.memory"), m.Config.Get("disk.swap"))
 		}
 		return 0, false, nil
 	}

@@ -46,10 +46,22 @@ func (k *Kernel) Fork(now sim.Cycle, p *Process) (uint64, Errno, sim.Cycle) {
 
 // forkEntry copies one leaf entry of parent p into child c.
 func (k *Kernel) forkEntry(p, c *Process, v *VMA, va, addr uint64, e mmu.PTE) error {
-	switch {
-	case e&swapped != 0:
-		k.swapRefs[int(k.frameOf(e))]++
-	case e&(mmu.Present|protNone) != 0:
+	if e&(swapped|mmu.Present|protNone) == 0 {
+		return nil
+	}
+	resident := e&(mmu.Present|protNone) != 0
+	if resident {
+		// Making the child's tables may reclaim a frame: not this one.
+		f := k.frameOf(e)
+		k.pin(f)
+		defer delete(k.pinned, f)
+	}
+	child, err := k.leafAddr(c, va, true)
+	if err != nil {
+		return err
+	}
+	e = k.ReadPTE(addr) // reclaim may have cleared its Accessed bit
+	if resident {
 		if !v.Shared && e&mmu.Writable != 0 {
 			e &^= mmu.Writable
 			k.WritePTE(addr, e)
@@ -57,12 +69,8 @@ func (k *Kernel) forkEntry(p, c *Process, v *VMA, va, addr uint64, e mmu.PTE) er
 		}
 		fi := k.frames.info(k.frameOf(e))
 		fi.rmap = append(fi.rmap, pteRef{c, va})
-	default:
-		return nil
-	}
-	child, err := k.leafAddr(c, va, true)
-	if err != nil {
-		return err
+	} else {
+		k.swapRefs[int(k.frameOf(e))]++
 	}
 	k.WritePTE(child, e)
 	return nil
@@ -76,6 +84,11 @@ func (k *Kernel) Exit(now sim.Cycle, p *Process, status int) (uint64, Errno, sim
 			k.unmapRange(p, v.Start, v.End)
 		}
 		k.freeTables(p)
+		if p.Root < k.cfg.MemoryBytes {
+			// A zombie keeps no address space, not even its root table.
+			k.freeFrame(p.Root >> k.pageShift())
+			k.N.TableFrames--
+		}
 		if k.mmu != nil && (k.cfg.PCID || p == k.cur) {
 			k.pending = k.pending[:0]
 			k.mmu.InvalidatePCID(k.pcidOf(p))
@@ -107,10 +120,6 @@ func (k *Kernel) Wait(now sim.Cycle, p *Process, pid int) (uint64, Errno, sim.Cy
 		for _, id := range kids {
 			if c := k.procs[id]; c.Exited {
 				delete(k.procs, id)
-				if c.Root < k.cfg.MemoryBytes {
-					k.freeFrame(c.Root >> k.pageShift())
-					k.N.TableFrames--
-				}
 				return uint64(id), OK
 			}
 		}

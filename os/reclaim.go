@@ -42,7 +42,7 @@ func (k *Kernel) young(fi *frameInfo) bool {
 	used := false
 	for _, r := range fi.rmap {
 		e, addr := k.leaf(r.p, r.va)
-		if e&mmu.Accessed != 0 {
+		if addr != 0 && e&mmu.Accessed != 0 {
 			used = true
 			k.WritePTE(addr, e&^mmu.Accessed)
 		}
