@@ -13,18 +13,18 @@ const ReportSchema = "vmemu.run/1"
 
 // Report is what a replay measured. Its JSON form is the --json output.
 type Report struct {
-	Schema   string        `json:"schema"`
-	Config   string        `json:"config"`
-	Trace    TraceInfo     `json:"trace"`
+	Schema string    `json:"schema"`
+	Config string    `json:"config"`
+	Trace  TraceInfo `json:"trace"`
 	// Instructions, Cycles and IPC are the core's: warmup excluded.
-	Instructions uint64  `json:"instructions"`
-	Cycles       uint64  `json:"cycles"`
-	IPC          float64 `json:"ipc"`
-	Accesses uint64        `json:"accesses"`
-	AMAT     float64       `json:"amat"` // mean cycles from issue to data
-	Kinds    []KindReport  `json:"kinds"`
-	Levels   []LevelReport `json:"levels"`
-	Memory   MemoryReport  `json:"memory"`
+	Instructions uint64        `json:"instructions"`
+	Cycles       uint64        `json:"cycles"`
+	IPC          float64       `json:"ipc"`
+	Accesses     uint64        `json:"accesses"`
+	AMAT         float64       `json:"amat"` // mean cycles from issue to data
+	Kinds        []KindReport  `json:"kinds"`
+	Levels       []LevelReport `json:"levels"`
+	Memory       MemoryReport  `json:"memory"`
 	// DRAM is the controller's summary when main memory is the DRAM model.
 	DRAM     *dram.Summary `json:"dram,omitempty"`
 	DRAMName string        `json:"dram_part,omitempty"`

@@ -111,7 +111,6 @@ func (c *core) cacheAccess(port *cache.Cache, kind sim.Kind, addr uint64, size u
 	return nil
 }
 
-
 func (m *Machine) newCore() *core {
 	c := &core{m: m, byDepth: make([]uint64, len(m.Config.Levels())+1)}
 	c.req.Done = c
