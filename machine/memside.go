@@ -51,12 +51,12 @@ func newMemSide(m *Machine) *memSide {
 // LevelNames names the cache levels by depth.
 func (s *memSide) LevelNames() []string { return s.names }
 
-// Switch makes the process of trace p current.
+// Switch makes the process of trace p current and returns what it cost.
 func (s *memSide) Switch(now sim.Cycle, p int) sim.Cycle {
 	if s.m.Kernel == nil || p >= len(s.procs) {
-		return now
+		return 0
 	}
-	return s.m.Kernel.Switch(now, s.procs[p])
+	return s.m.Kernel.Switch(now, s.procs[p]) - now
 }
 
 // Access translates and performs one access of the core.

@@ -35,14 +35,19 @@ func (f *configFlags) load() (*machine.Config, error) {
 	return cfg, nil
 }
 
+// runFlags are emu run's options besides the configuration.
+type runFlags struct {
+	jsonPath, stdoutPath, intervalPath string
+	warmup, max, interval, quantum   uint64
+}
+
 func newRunCmd() *cobra.Command {
 	var cf configFlags
-	var jsonPath, stdoutPath string
-	var max uint64
+	var rf runFlags
 	cmd := &cobra.Command{
-		Use:   "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] TRACE",
-		Short: "replay a trace and report cycles, hits and misses per level",
-		Args:  cobra.ExactArgs(1),
+		Use:   "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N] [--interval N --interval-csv FILE] TRACE [TRACE ...]",
+		Short: "replay traces (or run a .emu scenario) and report cycles, IPC, hits and misses, and where the cycles went",
+		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := cf.load()
 			if err != nil {
@@ -50,6 +55,9 @@ func newRunCmd() *cobra.Command {
 			}
 			var scenario *traces.Scenario
 			if strings.HasSuffix(args[0], ".emu") {
+				if len(args) > 1 {
+					return fmt.Errorf("a scenario runs alone (its processes are in it)")
+				}
 				if scenario, err = traces.ReadScenario(args[0]); err != nil {
 					return err
 				}
@@ -62,40 +70,76 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if jsonPath != "" && jsonPath != "-" && sameFile(jsonPath, args[0]) {
-				return fmt.Errorf("--json %s would overwrite the trace", jsonPath)
+			for _, out := range []string{rf.jsonPath, rf.intervalPath, rf.stdoutPath} {
+				for _, in := range args {
+					if out != "" && out != "-" && sameFile(out, in) {
+						return fmt.Errorf("%s would overwrite the input %s", out, in)
+					}
+				}
 			}
 			if scenario != nil {
-				return runScenario(cmd, m, scenario, jsonPath, stdoutPath)
+				return runScenario(cmd, m, scenario, rf.jsonPath, rf.stdoutPath)
 			}
-			tr, err := traces.Open(args[0])
-			if err != nil {
-				return err
-			}
-			r := traces.Pipelined(tr, 0) // decompress and parse on another core
-			defer r.Close()
-			rep, err := m.Run(r, machine.RunOptions{Max: max})
-			if err != nil {
-				return err
-			}
-			rep.Trace.Path = args[0]
-			if jsonPath == "-" {
-				return writeJSON(cmd.OutOrStdout(), rep)
-			}
-			if err := rep.WriteText(cmd.OutOrStdout()); err != nil {
-				return err
-			}
-			if jsonPath != "" {
-				return writeJSONFile(jsonPath, rep)
-			}
-			return nil
+			return runTraces(cmd, m, args, rf)
 		},
 	}
 	cf.add(cmd)
-	cmd.Flags().StringVar(&jsonPath, "json", "", "also write the report as JSON to FILE (- for standard output, instead of the text)")
-	cmd.Flags().Uint64Var(&max, "max", 0, "stop after this many trace records (0: all)")
-	cmd.Flags().StringVar(&stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE")
+	f := cmd.Flags()
+	f.StringVar(&rf.jsonPath, "json", "", "also write the report as JSON to FILE (- for standard output, instead of the text)")
+	f.Uint64Var(&rf.warmup, "warmup", 0, "instructions whose statistics are discarded (caches, TLBs and page tables stay warm)")
+	f.Uint64Var(&rf.max, "max", 0, "stop after this many instructions, warmup included (0: all)")
+	f.Uint64Var(&rf.interval, "interval", 0, "write statistics every N instructions (after warmup) to --interval-csv")
+	f.StringVar(&rf.intervalPath, "interval-csv", "", "the CSV file for --interval (default: TRACE.interval.csv)")
+	f.Uint64Var(&rf.quantum, "quantum", 100000, "several traces: instructions of one before the next one's turn")
+	f.StringVar(&rf.stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE")
 	return cmd
+}
+
+// runTraces replays one or more traces (one process each) on the machine.
+func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf runFlags) error {
+	var rs []traces.Reader
+	for _, p := range paths {
+		tr, err := traces.Open(p)
+		if err != nil {
+			return err
+		}
+		r := traces.Pipelined(tr, 0) // decompress and parse on another core
+		defer r.Close()
+		rs = append(rs, r)
+	}
+	opt := machine.RunOptions{Warmup: rf.warmup, Max: rf.max, Interval: rf.interval, Quantum: rf.quantum}
+	var iw *intervalWriter
+	if rf.interval > 0 {
+		path := rf.intervalPath
+		if path == "" {
+			path = paths[0] + ".interval.csv"
+		}
+		var err error
+		if iw, err = newIntervalWriter(path); err != nil {
+			return err
+		}
+		opt.OnInterval = iw.row
+	}
+	rep, err := m.RunMany(rs, opt)
+	if err != nil {
+		return err
+	}
+	if iw != nil {
+		if err := iw.close(); err != nil {
+			return err
+		}
+	}
+	rep.Trace.Path = strings.Join(paths, " ")
+	if rf.jsonPath == "-" {
+		return writeJSON(cmd.OutOrStdout(), rep)
+	}
+	if err := rep.WriteText(cmd.OutOrStdout()); err != nil {
+		return err
+	}
+	if rf.jsonPath != "" {
+		return writeJSONFile(rf.jsonPath, rep)
+	}
+	return nil
 }
 
 func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {

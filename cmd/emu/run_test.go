@@ -145,3 +145,62 @@ func TestConfigGolden(t *testing.T) {
 		})
 	}
 }
+
+func runJSON(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	code, out, stderr := emu(t, "", append([]string{"run", "--json", "-"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func TestRunOptions(t *testing.T) {
+	trace := refdata(t, "lackey/matmul.lackey.gz")
+	const all = 2119128 // instructions (I records) of the trace
+	tests := []struct {
+		name string
+		args []string
+		want float64
+	}{
+		{"max", []string{"--max", "1000", trace}, 1000},
+		{"warmup", []string{"--warmup", "100000", trace}, all - 100000},
+		{"warmup and max", []string{"--warmup", "100", "--max", "1100", trace}, 1000},
+		{"two traces", []string{"-c", "cachegrind", trace, trace}, 2 * all},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := runJSON(t, tc.args...)
+			if got := rep["instructions"].(float64); got != tc.want {
+				t.Errorf("instructions = %.0f, want %.0f", got, tc.want)
+			}
+			var sum float64
+			for _, e := range rep["cpi_stack"].([]any) {
+				sum += e.(map[string]any)["cycles"].(float64)
+			}
+			if sum != rep["cycles"].(float64) {
+				t.Errorf("the CPI stack sums to %.0f, cycles are %.0f", sum, rep["cycles"].(float64))
+			}
+		})
+	}
+}
+
+func TestRunInterval(t *testing.T) {
+	csv := filepath.Join(t.TempDir(), "iv.csv")
+	code, _, stderr := emu(t, "", "run", "--interval", "500000", "--interval-csv", csv, refdata(t, "lackey/matmul.lackey.gz"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(csv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "instructions,cycles,ipc,") || !strings.HasPrefix(lines[1], "500000,") {
+		t.Errorf("interval CSV:\n%s", strings.Join(lines, "\n")[:min(400, len(data))])
+	}
+}
