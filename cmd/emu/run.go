@@ -38,7 +38,7 @@ func (f *configFlags) load() (*machine.Config, error) {
 // runFlags are emu run's options besides the configuration.
 type runFlags struct {
 	jsonPath, stdoutPath, intervalPath string
-	warmup, max, interval, quantum   uint64
+	warmup, max, interval, quantum     uint64
 }
 
 func newRunCmd() *cobra.Command {

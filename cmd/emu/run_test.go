@@ -113,7 +113,7 @@ func TestRunBadInput(t *testing.T) {
 		{"truncated gzip", []string{"run", cut}, "truncated gzip"},
 		{"missing trace", []string{"run", filepath.Join(dir, "none.trace")}, "none.trace"},
 		{"unknown preset", []string{"run", "-c", "nosuch", good}, "neither a preset"},
-		{"json over trace", []string{"run", "--json", good, good}, "would overwrite the trace"},
+		{"json over trace", []string{"run", "--json", good, good}, "would overwrite the input"},
 		{"geometry does not add up", []string{"run", "--set", "mmu.levels=3", good}, "mmu.levels (3) x mmu.level_bits (9) + log2 mmu.page (12) = 39, not mmu.va_bits (48)"},
 		{"walk from nowhere", []string{"run", "--set", "mmu.walk_from=l9", good}, `no cache level called "l9"`},
 		{"tlb geometry", []string{"run", "--set", "dtlb.entries=100", good}, "dtlb"},
