@@ -14,6 +14,7 @@ import (
 // access then continues from the completion, and the core is told at the end.
 type memSide struct {
 	m     *Machine
+	tl    *Timeline // nil unless a timeline is recorded
 	free  []*inflight
 	names []string
 	procs []*kernel.Process // one per trace, for multi-trace runs
@@ -31,7 +32,9 @@ type inflight struct {
 	translate bool // the current piece still needs translating
 	start     sim.Cycle
 	trStart   sim.Cycle // when the current translation began
-	suspended bool
+	trEnd     sim.Cycle // when the first page's translation ended
+	firstPA   uint64
+	walked    bool
 	tr        mmu.Translation
 	req       sim.Request
 }
@@ -62,7 +65,7 @@ func (s *memSide) Switch(now sim.Cycle, p int) sim.Cycle {
 // Access translates and performs one access of the core.
 func (s *memSide) Access(now sim.Cycle, a *cpu.Access) (sim.Cycle, bool) {
 	f := s.get()
-	f.a, f.va, f.left, f.start, f.suspended = a, a.VA, max(a.Size, 1), now, false
+	f.a, f.va, f.left, f.start, f.trEnd, f.walked = a, a.VA, max(a.Size, 1), now, now, false
 	f.port = s.m.Data
 	if a.Kind == sim.Fetch {
 		f.port = s.m.Fetch
@@ -71,6 +74,7 @@ func (s *memSide) Access(now sim.Cycle, a *cpu.Access) (sim.Cycle, bool) {
 	f.next()
 	done, ok := f.run(now)
 	if ok {
+		s.observe(f, done)
 		s.put(f)
 	}
 	return done, ok
@@ -102,6 +106,7 @@ func (f *inflight) next() {
 		f.translate = true
 	} else {
 		f.pa = f.va
+		f.firstPA = f.va
 	}
 }
 
@@ -112,7 +117,6 @@ func (f *inflight) run(now sim.Cycle) (sim.Cycle, bool) {
 		if f.translate {
 			at, ok := f.translateAt(now)
 			if !ok {
-				f.suspended = true
 				return 0, false
 			}
 			now = f.translated(at)
@@ -124,7 +128,6 @@ func (f *inflight) run(now sim.Cycle) (sim.Cycle, bool) {
 		r.Addr, r.Size, r.Kind, r.Issued = f.pa, f.piece, f.a.Kind, now
 		at, ok := f.port.Access(now, r)
 		if !ok {
-			f.suspended = true
 			return 0, false
 		}
 		if now = f.cached(at); f.left == 0 {
@@ -142,7 +145,7 @@ func (f *inflight) translateAt(now sim.Cycle) (sim.Cycle, bool) {
 		side = 1
 	}
 	if pa, lat, ok := u.Fast(f.va, side, f.a.Kind == sim.Store); ok {
-		f.tr.PA, f.tr.Faulted, f.tr.FaultCycles = pa, false, 0
+		f.tr.PA, f.tr.Faulted, f.tr.FaultCycles, f.tr.Walked = pa, false, 0, false
 		return now + lat, true
 	}
 	f.tr.VA, f.tr.Kind, f.tr.User = f.va, f.a.Kind, true
@@ -157,6 +160,10 @@ func (f *inflight) translated(at sim.Cycle) sim.Cycle {
 	a := f.a
 	a.FaultCycles += f.tr.FaultCycles
 	a.Translation += at - f.trStart - f.tr.FaultCycles
+	f.walked = f.walked || f.tr.Walked
+	if f.va == a.VA {
+		f.trEnd, f.firstPA = at, f.tr.PA
+	}
 	if f.tr.Faulted {
 		a.Faulted = true
 		return at
@@ -202,6 +209,21 @@ func (f *inflight) Complete(_ *sim.Request, at sim.Cycle) {
 
 func (f *inflight) finish(at sim.Cycle) {
 	a := f.a
+	f.s.observe(f, at)
 	f.s.put(f)
 	a.Done.AccessDone(a, at)
+}
+
+// observe gives a finished access to the timeline, if one is recorded.
+func (s *memSide) observe(f *inflight, end sim.Cycle) {
+	if s.tl == nil {
+		return
+	}
+	a := f.a
+	side := 0
+	if a.Kind == sim.Fetch {
+		side = 1
+	}
+	s.tl.record(accessSpan{kind: a.Kind, va: a.VA, pa: f.firstPA, start: f.start, end: end, trEnd: f.trEnd,
+		walked: f.walked, faultCycles: a.FaultCycles, depth: a.Depth, faulted: a.Faulted}, side)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/cpu"
@@ -171,6 +172,10 @@ type RunOptions struct {
 	// Quantum is how many instructions of one trace run before the next
 	// one's turn, when several run at once (0: each to its end).
 	Quantum uint64
+	// Timeline, when set, receives accesses TimelineFirst to
+	// TimelineFirst+TimelineCount-1 as a Chrome trace-event JSON file.
+	Timeline                     io.Writer
+	TimelineFirst, TimelineCount uint64
 }
 
 // Run replays a trace on the machine's core and returns its report.
@@ -182,6 +187,9 @@ func (m *Machine) Run(r traces.Reader, opt RunOptions) (*Report, error) {
 // turns by opt.Quantum instructions.
 func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*Report, error) {
 	side := newMemSide(m)
+	if opt.Timeline != nil {
+		side.tl = m.newTimeline(opt.TimelineFirst, max(opt.TimelineCount, 1))
+	}
 	if m.Kernel != nil {
 		side.procs = append(side.procs, m.Process)
 		for range rs[1:] {
@@ -210,6 +218,11 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*Report, error) {
 		return nil, err
 	}
 	m.Engine.Run() // write-backs still in flight
+	if side.tl != nil {
+		if err := side.tl.write(opt.Timeline); err != nil {
+			return nil, err
+		}
+	}
 	format := rs[0].Format()
 	return m.reportCPU(res, format), nil
 }

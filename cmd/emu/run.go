@@ -35,15 +35,15 @@ func (f *configFlags) load() (*machine.Config, error) {
 	return cfg, nil
 }
 
-// runFlags are emu run's options besides the configuration.
-type runFlags struct {
+// replayFlags are emu run's options besides the configuration.
+type replayFlags struct {
 	jsonPath, stdoutPath, intervalPath string
 	warmup, max, interval, quantum     uint64
 }
 
 func newRunCmd() *cobra.Command {
 	var cf configFlags
-	var rf runFlags
+	var rf replayFlags
 	cmd := &cobra.Command{
 		Use:   "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N] [--interval N --interval-csv FILE] TRACE [TRACE ...]",
 		Short: "replay traces (or run a .emu scenario) and report cycles, IPC, hits and misses, and where the cycles went",
@@ -70,7 +70,7 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, out := range []string{rf.jsonPath, rf.intervalPath, rf.stdoutPath} {
+			for _, out := range []string{rf.jsonPath, rf.intervalPath, rf.stdoutPath, rf.timelinePath} {
 				for _, in := range args {
 					if out != "" && out != "-" && sameFile(out, in) {
 						return fmt.Errorf("%s would overwrite the input %s", out, in)
@@ -92,11 +92,14 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&rf.intervalPath, "interval-csv", "", "the CSV file for --interval (default: TRACE.interval.csv)")
 	f.Uint64Var(&rf.quantum, "quantum", 100000, "several traces: instructions of one before the next one's turn")
 	f.StringVar(&rf.stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE")
+	f.StringVar(&rf.timelinePath, "timeline", "", "write a window of accesses to FILE.json in Chrome's trace-event format (Perfetto)")
+	f.Uint64Var(&rf.timelineFirst, "timeline-from", 0, "the first access of the timeline's window (0: the first)")
+	f.Uint64Var(&rf.timelineCount, "timeline-count", 10000, "accesses in the timeline's window")
 	return cmd
 }
 
 // runTraces replays one or more traces (one process each) on the machine.
-func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf runFlags) error {
+func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replayFlags) error {
 	var rs []traces.Reader
 	for _, p := range paths {
 		tr, err := traces.Open(p)
@@ -120,9 +123,26 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf runFla
 		}
 		opt.OnInterval = iw.row
 	}
+	var tl *os.File
+	if rf.timelinePath != "" {
+		var err error
+		if tl, err = os.CreateTemp(filepath.Dir(rf.timelinePath), "."+filepath.Base(rf.timelinePath)+".tmp*"); err != nil {
+			return err
+		}
+		defer os.Remove(tl.Name())
+		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
+	}
 	rep, err := m.RunMany(rs, opt)
 	if err != nil {
 		return err
+	}
+	if tl != nil {
+		if err := tl.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(tl.Name(), rf.timelinePath); err != nil {
+			return err
+		}
 	}
 	if iw != nil {
 		if err := iw.close(); err != nil {

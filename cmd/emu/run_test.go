@@ -204,3 +204,43 @@ func TestRunInterval(t *testing.T) {
 		t.Errorf("interval CSV:\n%s", strings.Join(lines, "\n")[:min(400, len(data))])
 	}
 }
+
+// A timeline file is valid JSON with the trace-event fields, and its
+// spans nest: each access span holds the level spans inside it.
+func TestRunTimeline(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tl.json")
+	code, _, stderr := emu(t, "", "run", "--timeline", path, "--timeline-count", "500", refdata(t, "lackey/matmul.lackey.gz"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tl struct {
+		TraceEvents []map[string]any `json:"traceEvents"`
+	}
+	if err := json.Unmarshal(data, &tl); err != nil {
+		t.Fatal(err)
+	}
+	accesses, names := 0, map[string]bool{}
+	for _, e := range tl.TraceEvents {
+		for _, k := range []string{"name", "ph", "ts", "dur", "pid", "tid"} {
+			if _, ok := e[k]; !ok {
+				t.Fatalf("event %v lacks %q", e, k)
+			}
+		}
+		if e["cat"] == "access" {
+			accesses++
+		}
+		names[e["name"].(string)] = true
+	}
+	if accesses != 500 {
+		t.Errorf("%d access spans, want 500", accesses)
+	}
+	for _, n := range []string{"fetch", "load", "l1i", "l1d", "translate", "fault"} {
+		if !names[n] {
+			t.Errorf("no %q span among %v", n, names)
+		}
+	}
+}
