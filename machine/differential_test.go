@@ -193,10 +193,19 @@ func (m *refModel) addr(p *refProc) uint64 {
 	return a.start + uint64(m.rng.IntN(int(a.pages)))*4096 + uint64(m.rng.IntN(8))*8
 }
 
+// mmap maps 1 to 8 pages with MAP_FIXED at one of 64 slots of 64 KiB, over
+// whatever the process had there: the address space stays small, so its
+// page tables do too, and areas are replaced as well as made.
 func (m *refModel) mmap(p *refProc) {
 	pages := uint64(1 + m.rng.IntN(8))
-	a := &refArea{start: m.next, pages: pages, writable: true, words: map[uint64]uint64{}, copies: map[uint64]map[uint64]uint64{}}
-	m.next += (pages + 1) * 4096
+	start := m.next + uint64(m.rng.IntN(64))*0x10000
+	for i := 0; i < len(p.areas); i++ {
+		if p.areas[i].start == start {
+			p.areas = append(p.areas[:i], p.areas[i+1:]...)
+			i--
+		}
+	}
+	a := &refArea{start: start, pages: pages, writable: true, words: map[uint64]uint64{}, copies: map[uint64]map[uint64]uint64{}}
 	switch m.rng.IntN(3) {
 	case 0:
 		a.kind = "anon"
