@@ -14,7 +14,7 @@ import (
 var flagWords = map[string]int{
 	"PROT_NONE": kernel.ProtNone, "PROT_READ": kernel.ProtRead, "PROT_WRITE": kernel.ProtWrite, "PROT_EXEC": kernel.ProtExec,
 	"MAP_SHARED": kernel.MapShared, "MAP_PRIVATE": kernel.MapPrivate, "MAP_FIXED": kernel.MapFixed,
-	"MAP_ANONYMOUS": kernel.MapAnonymous, "MAP_ANON": kernel.MapAnonymous,
+	"MAP_ANONYMOUS": kernel.MapAnonymous, "MAP_ANON": kernel.MapAnonymous, "MAP_POPULATE": kernel.MapPopulate,
 	"O_RDONLY": kernel.OpenRead, "O_WRONLY": kernel.OpenWrite, "O_RDWR": kernel.OpenRDWR,
 	"O_CREAT": kernel.OpenCreate, "O_TRUNC": kernel.OpenTrunc,
 }

@@ -45,6 +45,7 @@ const (
 	MapPrivate   = 0x02
 	MapFixed     = 0x10
 	MapAnonymous = 0x20
+	MapPopulate  = 0x8000 // fault every page in at once
 
 	OpenRead   = 0
 	OpenWrite  = 1

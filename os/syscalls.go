@@ -73,6 +73,13 @@ func (k *Kernel) mmap(p *Process, addr, length uint64, prot, flags, fd int, off 
 		v.Name = file.Name
 	}
 	p.MM.insert(v)
+	if flags&MapPopulate != 0 {
+		for va := v.Start; va < v.End; va += k.pageSize() {
+			if _, ok := k.userPage(p, va, false); !ok {
+				return start, ENOMEM
+			}
+		}
+	}
 	return start, OK
 }
 

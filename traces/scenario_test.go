@@ -1,0 +1,75 @@
+package traces
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseScenario(t *testing.T) {
+	text := `# comment
+set os.memory=1MiB
+file data text="hi\n"
+buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0   # a comment
+p1 store buf+0x10 8 0x1111
+c = p1 fork
+c load buf+0x10 8 == 0x1111
+fd = p1 open data O_RDONLY
+p1 exit 0
+`
+	s, err := ParseScenario("t.emu", strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, op := range s.Ops {
+		line := op.Op
+		if op.Bind != "" {
+			line = op.Bind + "=" + line
+		}
+		if op.Proc != "" {
+			line = op.Proc + ":" + line
+		}
+		for _, a := range op.Args {
+			line += " " + a.Text
+		}
+		if op.Expect != nil {
+			line += " ==" + op.Expect.Text
+		}
+		got = append(got, line)
+	}
+	want := []string{"set os.memory=1MiB", "file", "p1:buf=mmap 0 8192 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0",
+		"p1:store buf+0x10 8 0x1111", "p1:c=fork", "c:load buf+0x10 8 ==0x1111", "p1:fd=open data O_RDONLY", "p1:exit 0"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"os.memory=1MiB"}, s.Settings()); diff != "" {
+		t.Errorf("settings (-want +got):\n%s", diff)
+	}
+	if s.Ops[1].File.Text != "hi\n" {
+		t.Errorf("file text %q", s.Ops[1].File.Text)
+	}
+}
+
+func TestScenarioErrors(t *testing.T) {
+	tests := []struct {
+		text, want string
+	}{
+		{"p1 lod 0x10 8\n", "t.emu:1: column 4: operation: unknown operation \"lod\""},
+		{"p1 load buf 8\n", "t.emu:1: column 9: name: name \"buf\" is not defined"},
+		{"\n\nc store 0x10 8 1\n", "t.emu:3: column 1: name: process \"c\" is not defined"},
+		{"p1 store 0x10 8\n", "t.emu:1: column 16: arguments: store takes 3 arguments, not 2"},
+		{"p1 load 0x10 8 == 1 2\n", "t.emu:1: column 16: expectation: == takes one value, at the end of the line"},
+		{"file f color=red\n", "t.emu:1: column 8: file: unknown key \"color\""},
+		{"file f words=many\n", "t.emu:1: column 8: words: \"many\" is not a number"},
+		{"9x = p1 fork\n", "t.emu:1: column 1: name: \"9x\" is not a name"},
+		{"set nothing\n", "t.emu:1: column 1: set: a set line is: set key=value"},
+	}
+	for _, tc := range tests {
+		_, err := ParseScenario("t.emu", strings.NewReader(tc.text))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want it to start with %q", tc.text, err, tc.want)
+		}
+	}
+}
