@@ -67,6 +67,40 @@ func (m *PhysMem) Uint64(pa uint64) uint64 {
 	return binary.LittleEndian.Uint64(b[:])
 }
 
+// Load reads the n (at most 8) bytes at pa as a little-endian number.
+func (m *PhysMem) Load(pa uint64, n uint32) uint64 {
+	off := pa & (1<<chunkShift - 1)
+	if off+uint64(n) <= 1<<chunkShift {
+		c := m.chunk(pa, false)
+		if c == nil {
+			return 0
+		}
+		var v uint64
+		for i := int(n) - 1; i >= 0; i-- {
+			v = v<<8 | uint64(c[off+uint64(i)])
+		}
+		return v
+	}
+	var b [8]byte
+	m.Read(pa, b[:n])
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+// Store writes the low n (at most 8) bytes of v at pa, little-endian.
+func (m *PhysMem) Store(pa uint64, n uint32, v uint64) {
+	off := pa & (1<<chunkShift - 1)
+	if off+uint64(n) <= 1<<chunkShift {
+		c := m.chunk(pa, true)
+		for i := uint64(0); i < uint64(n); i++ {
+			c[off+i] = byte(v >> (8 * i))
+		}
+		return
+	}
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], v)
+	m.Write(pa, b[:n])
+}
+
 // SetUint64 writes v little-endian at pa.
 func (m *PhysMem) SetUint64(pa, v uint64) {
 	var b [8]byte

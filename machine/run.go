@@ -1,7 +1,6 @@
 package machine
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -61,6 +60,15 @@ func (c *core) wait() (sim.Cycle, error) {
 // translation and to the kernel. ok is false when the access was abandoned.
 func (c *core) translate(kind sim.Kind, addr uint64) (pa uint64, ok bool, err error) {
 	m := c.m
+	side := 0
+	if kind == sim.Fetch {
+		side = 1
+	}
+	if pa, lat, ok := m.MMU.Fast(addr, side, kind == sim.Store); ok {
+		c.translation += uint64(lat)
+		c.now += lat
+		return pa, true, nil
+	}
 	t := &c.tr
 	t.VA, t.Kind, t.User = addr, kind, true
 	faultsBefore := m.Kernel.N.FaultCycles
@@ -71,7 +79,6 @@ func (c *core) translate(kind sim.Kind, addr uint64) (pa uint64, ok bool, err er
 		}
 	}
 	inKernel := m.Kernel.N.FaultCycles - faultsBefore
-
 	c.faults += inKernel
 	c.translation += uint64(at-c.now) - inKernel
 	c.now = at
@@ -124,9 +131,8 @@ func (m *Machine) newCore() *core {
 // store writes value's low size bytes (little-endian); a load returns them.
 // ok is false after a SIGSEGV.
 func (c *core) dataAccess(port *cache.Cache, kind sim.Kind, va uint64, size uint32, value uint64) (uint64, bool, error) {
-	var buf [8]byte
-	binary.LittleEndian.PutUint64(buf[:], value)
 	page := uint64(1) << c.m.Geometry.PageShift
+	var got uint64
 	for off := uint32(0); off < size; {
 		a := va + uint64(off)
 		n := min(size-off, uint32(page-a&(page-1)))
@@ -141,20 +147,16 @@ func (c *core) dataAccess(port *cache.Cache, kind sim.Kind, va uint64, size uint
 			return 0, false, err
 		}
 		if kind == sim.Store {
-			c.m.Phys.Write(pa, buf[off:off+n])
+			c.m.Phys.Store(pa, n, value>>(8*off))
 		} else {
-			c.m.Phys.Read(pa, buf[off:off+n])
+			got |= c.m.Phys.Load(pa, n) << (8 * off)
 		}
 		off += n
 	}
 	if kind == sim.Store {
 		return value, true, nil
 	}
-	v := binary.LittleEndian.Uint64(buf[:])
-	if size < 8 {
-		v &= 1<<(8*size) - 1
-	}
-	return v, true, nil
+	return got, true, nil
 }
 
 // RunOptions change how a trace is replayed.

@@ -32,6 +32,7 @@ type scenarioRun struct {
 	misses []Mismatch
 	errors []SyscallError
 	wanted uint64 // SIGSEGVs the scenario asked for
+	stop   bool   // os.on_segv: stop
 }
 
 // RunScenario runs a scenario on the machine, which must translate. Process
@@ -43,7 +44,7 @@ func (m *Machine) RunScenario(s *traces.Scenario) (*Report, error) {
 	c := m.newCore()
 	m.Kernel.ClearAreas(m.Process)
 	r := &scenarioRun{m: m, c: c, s: s, k: m.Kernel, values: map[string]uint64{},
-		procs: map[string]*kernel.Process{"p1": m.Process}}
+		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
 	for i := range s.Ops {
 		if err := r.step(&s.Ops[i]); err != nil {
 			return nil, err
@@ -92,6 +93,9 @@ func (r *scenarioRun) step(op *traces.ScenarioOp) error {
 
 // num evaluates a number, a name, or name+number / name-number.
 func (r *scenarioRun) num(op *traces.ScenarioOp, t traces.Token) (uint64, error) {
+	if t.IsNum {
+		return t.Num, nil
+	}
 	s := t.Text
 	if v, err := strconv.ParseInt(s, 0, 64); err == nil {
 		return uint64(v), nil
@@ -227,7 +231,7 @@ func (r *scenarioRun) stopOnSegv(err error) error {
 	if err != nil {
 		return err
 	}
-	if r.m.Config.Get("os.on_segv") == "stop" && r.k.N.Segv > r.wanted {
+	if r.stop && r.k.N.Segv > r.wanted {
 		p := r.k.Current()
 		f := p.LastSegv
 		return fmt.Errorf("%s: SIGSEGV in pid %d at %#x (%s); the run stops (os.on_segv: stop)",

@@ -45,10 +45,13 @@ type ScenarioOp struct {
 	File *FileSpec
 }
 
-// Token is one word of a line, with its column (1-based) for errors.
+// Token is one word of a line, with its column (1-based) for errors. A
+// word that is a number has it in Num (IsNum), read once at parse time.
 type Token struct {
-	Text string
-	Col  int
+	Text  string
+	Col   int
+	Num   uint64
+	IsNum bool
 }
 
 // FileSpec says what a "file" line puts on the disk.
@@ -156,7 +159,13 @@ func scenarioTokens(text string) []Token {
 				}
 				j++
 			}
-			out = append(out, Token{text[i:j], i + 1})
+			t := Token{Text: text[i:j], Col: i + 1}
+			if v, err := strconv.ParseInt(t.Text, 0, 64); err == nil {
+				t.Num, t.IsNum = uint64(v), true
+			} else if v, err := strconv.ParseUint(t.Text, 0, 64); err == nil {
+				t.Num, t.IsNum = v, true
+			}
+			out = append(out, t)
 			i = j
 		}
 	}

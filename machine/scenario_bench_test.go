@@ -1,0 +1,66 @@
+package machine
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/vmemu/vmemu/traces"
+)
+
+// scenarioAccesses is n loads and stores over 64 pages mapped with
+// MAP_POPULATE, so no access faults: as a scenario, and as the same
+// accesses in a lackey trace.
+func scenarioAccesses(n int) (scenario, trace string) {
+	var s, t strings.Builder
+	s.WriteString("buf = p1 mmap 0x10000000 262144 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED|MAP_POPULATE -1 0\n")
+	for i := 0; i < n; i++ {
+		addr := 0x10000000 + uint64(i*7919%32768)*8
+		if i%4 == 0 {
+			fmt.Fprintf(&s, "p1 store %#x 8 %d\n", addr, i)
+			fmt.Fprintf(&t, " S %x,8\n", addr)
+		} else {
+			fmt.Fprintf(&s, "p1 load %#x 8\n", addr)
+			fmt.Fprintf(&t, " L %x,8\n", addr)
+		}
+	}
+	return s.String(), t.String()
+}
+
+// BenchmarkScenarioVsTrace compares a scenario's accesses per second with
+// the same accesses replayed as a plain trace on the in-order core (the
+// scenario's own model).
+func BenchmarkScenarioVsTrace(b *testing.B) {
+	const n = 200000
+	stext, ttext := scenarioAccesses(n)
+	s, err := traces.ParseScenario("bench.emu", strings.NewReader(stext))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("scenario", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer() // building a machine is not replaying
+			m := build(b, "default", "core.model=inorder")
+			b.StartTimer()
+			if _, err := m.RunScenario(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportRate(b, n)
+	})
+	b.Run("trace", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			m := build(b, "default", "core.model=inorder")
+			b.StartTimer()
+			r, err := traces.NewReader("bench.trace", strings.NewReader(ttext))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := m.Run(r, RunOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportRate(b, n)
+	})
+}
