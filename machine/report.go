@@ -174,6 +174,10 @@ func (m *Machine) reportCPU(res cpu.Result, format string) *Report {
 		r.Breakdown = append(r.Breakdown, ServedBy{e.Name, e.Cycles, ratio(e.Cycles, res.Cycles)})
 	}
 	m.fillReport(r)
+	if d := r.DRAM; d != nil && r.Cycles > 0 {
+		// Over the measured run (after any warmup), not the DRAM's life.
+		d.BandwidthGBps = float64((d.Reads+d.Writes)*64) / (float64(r.Cycles) / float64(m.freqHz)) / 1e9
+	}
 	return r
 }
 

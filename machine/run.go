@@ -188,13 +188,23 @@ func (m *Machine) Run(r traces.Reader, opt RunOptions) (*Report, error) {
 // RunMany replays several traces on one core, one process each, taking
 // turns by opt.Quantum instructions.
 func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*Report, error) {
+	irs := make([]traces.InstrReader, len(rs))
+	for i, r := range rs {
+		irs[i] = traces.Instructions(r, !m.modifyStore)
+	}
+	return m.RunInstrs(irs, opt)
+}
+
+// RunInstrs replays instruction streams (with registers, where the trace
+// has them) on one core, one process each.
+func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*Report, error) {
 	side := newMemSide(m)
 	if opt.Timeline != nil {
 		side.tl = m.newTimeline(opt.TimelineFirst, max(opt.TimelineCount, 1))
 	}
 	if m.Kernel != nil {
 		side.procs = append(side.procs, m.Process)
-		for range rs[1:] {
+		for range irs[1:] {
 			p, err := m.Kernel.NewProcess()
 			if err != nil {
 				return nil, err
@@ -206,10 +216,6 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*Report, error) {
 	core, err := cpu.New(m.coreCfg, m.Engine, side)
 	if err != nil {
 		return nil, err
-	}
-	irs := make([]traces.InstrReader, len(rs))
-	for i, r := range rs {
-		irs[i] = traces.Instructions(r, !m.modifyStore)
 	}
 	copt := cpu.Options{Warmup: opt.Warmup, OnWarmupEnd: m.ResetCounts, Max: opt.Max, Interval: opt.Interval}
 	if opt.OnInterval != nil {
@@ -225,7 +231,7 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*Report, error) {
 			return nil, err
 		}
 	}
-	format := rs[0].Format()
+	format := irs[0].Format()
 	return m.reportCPU(res, format), nil
 }
 
