@@ -292,8 +292,8 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 		return bad(Token{Col: 1}, fmt.Sprintf("process %q is not defined (p1, or a name bound by fork)", op.Proc))
 	}
 	for i, a := range op.Args {
-		if i == 0 && (op.Op == "open" || op.Op == "execve") {
-			continue // a path
+		if symbolic(op.Op, i) {
+			continue // a path or flags, not a name
 		}
 		if base := scenarioName(a.Text); base != "" && !values[base] && !procs[base] && !isSymbol(a.Text) {
 			return bad(a, fmt.Sprintf("name %q is not defined", base))
@@ -308,7 +308,22 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 	return nil
 }
 
-// nameIn returns the name an argument starts with ("buf" of "buf+0x10").
+// symbolic reports the arguments that are paths or flags: execve's and
+// open's path and layout, open's flags, mmap's and mprotect's protection
+// and mmap's flags.
+func symbolic(op string, i int) bool {
+	switch op {
+	case "open", "execve":
+		return true
+	case "mmap":
+		return i == 2 || i == 3
+	case "mprotect":
+		return i == 2
+	}
+	return false
+}
+
+// scenarioName returns the name an argument starts with ("buf" of "buf+0x10").
 func scenarioName(s string) string {
 	end := strings.IndexAny(s, "+-")
 	if end < 0 {

@@ -37,8 +37,9 @@ func (f *configFlags) load() (*machine.Config, error) {
 
 // replayFlags are emu run's options besides the configuration.
 type replayFlags struct {
-	jsonPath, stdoutPath, intervalPath string
-	warmup, max, interval, quantum     uint64
+	jsonPath, stdoutPath, intervalPath, timelinePath string
+	warmup, max, interval, quantum                   uint64
+	timelineFirst, timelineCount                     uint64
 }
 
 func newRunCmd() *cobra.Command {
