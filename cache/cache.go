@@ -32,8 +32,14 @@ type Cache struct {
 	lowerExclusive bool     // next is a cache that keeps what this level evicts
 	uppers         []*Cache // levels whose misses come here, for back-invalidation
 
-	mshrs  []*mshr // entries never move: the level below holds pointers into them
-	queued []*mshr // misses waiting for an MSHR, oldest first
+	// MSHR entries: issued ones until their fill is home (active), misses
+	// waiting for an MSHR (queued, oldest first), and entries to reuse.
+	// Entries never move: the level below holds pointers to them.
+	active []*mshr
+	queued []*mshr
+	spare  []*mshr
+	byLine map[uint64]*mshr // lines whose fill an entry brings
+	frees  []sim.Cycle      // scratch for slot
 	posted sim.Request
 
 	n Counts
@@ -68,6 +74,7 @@ func New(cfg Config, depth int) (*Cache, error) {
 		ready:     make([]sim.Cycle, n),
 		dirty:     make([]bool, n),
 		repl:      newReplacer(cfg, sets),
+		byLine:    map[uint64]*mshr{},
 	}
 	for i := range c.tags {
 		c.tags[i] = invalidTag

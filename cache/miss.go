@@ -1,6 +1,10 @@
 package cache
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"slices"
+
+	"github.com/vmemu/vmemu/sim"
+)
 
 // An mshr tracks one miss from the moment it is known until its data is
 // back: the lines it covers, the request it sent down, and the requests
@@ -66,10 +70,8 @@ func (c *Cache) setReady(m *mshr) {
 
 // inflight returns the entry whose data for line ln is still to come, or nil.
 func (c *Cache) inflight(now sim.Cycle, ln uint64) *mshr {
-	for _, m := range c.mshrs {
-		if m.first <= ln && ln <= m.last && m.pendingAt(now) {
-			return m
-		}
+	if m := c.byLine[ln]; m != nil && m.pendingAt(now) {
+		return m
 	}
 	return nil
 }
@@ -95,12 +97,16 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 	m := c.entry(now)
 	m.first, m.last = first, last
 	m.issued, m.freeAt = false, sim.Never
+	m.waiters = m.waiters[:0]
 	m.lower = sim.Request{
 		Addr: first << c.lineShift, Size: uint32(c.cfg.LineSize),
 		Kind: req.Kind, Fills: true, Done: m,
 	}
 	if c.cfg.Straddle == StraddleWhole {
 		m.lower.Addr, m.lower.Size = req.Addr, req.Size
+	}
+	for ln := first; ln <= last; ln++ {
+		c.byLine[ln] = m
 	}
 	start := sim.Never
 	if len(c.queued) == 0 {
@@ -117,46 +123,70 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 	return m
 }
 
-// entry returns an unused entry, or a new one.
+// entry returns an unused entry (recycling those whose fill is home by
+// now, the cycle of a new miss: never a completion's cycle, which may lie
+// ahead of misses still to come), or a new one.
 func (c *Cache) entry(now sim.Cycle) *mshr {
-	for _, m := range c.mshrs {
-		if !m.pendingAt(now) && len(m.waiters) == 0 {
-			return m
-		}
+	c.recycle(now)
+	if n := len(c.spare); n > 0 {
+		m := c.spare[n-1]
+		c.spare = c.spare[:n-1]
+		return m
 	}
-	m := &mshr{c: c}
-	c.mshrs = append(c.mshrs, m)
-	return m
+	return &mshr{c: c}
+}
+
+// recycle moves the issued entries whose fill has arrived by now to the
+// spare list, forgetting their lines.
+func (c *Cache) recycle(now sim.Cycle) {
+	keep := c.active[:0]
+	for _, m := range c.active {
+		if m.freeAt <= now && len(m.waiters) == 0 {
+			for ln := m.first; ln <= m.last; ln++ {
+				if c.byLine[ln] == m {
+					delete(c.byLine, ln)
+				}
+			}
+			c.spare = append(c.spare, m)
+			continue
+		}
+		keep = append(keep, m)
+	}
+	clear(c.active[len(keep):])
+	c.active = keep
 }
 
 // slot returns the first cycle from t on when fewer than MSHRs entries are
 // busy, or Never if that depends on fills not yet known.
 func (c *Cache) slot(t sim.Cycle) sim.Cycle {
-	if c.busyCount(t) < c.cfg.MSHRs {
+	frees := c.frees[:0]
+	busy := 0
+	for _, m := range c.active {
+		if m.busyAt(t) {
+			busy++
+			if m.freeAt != sim.Never {
+				frees = append(frees, m.freeAt)
+			}
+		}
+	}
+	c.frees = frees
+	if busy < c.cfg.MSHRs {
 		return t
 	}
-	best := sim.Never
-	for _, m := range c.mshrs {
-		if f := m.freeAt; m.issued && f > t && f < best && c.busyCount(f) < c.cfg.MSHRs {
-			best = f
-		}
+	// Enough of them must end for one to be free: the (busy-MSHRs+1)th
+	// earliest known fill.
+	need := busy - c.cfg.MSHRs + 1
+	if len(frees) < need {
+		return sim.Never
 	}
-	return best
-}
-
-func (c *Cache) busyCount(t sim.Cycle) int {
-	n := 0
-	for _, m := range c.mshrs {
-		if m.busyAt(t) {
-			n++
-		}
-	}
-	return n
+	slices.Sort(frees)
+	return frees[need-1]
 }
 
 // issue sends m's request down at cycle t.
 func (c *Cache) issue(t sim.Cycle, m *mshr) {
 	m.issued, m.start = true, t
+	c.active = append(c.active, m)
 	if done, ok := c.next.Access(t, &m.lower); ok {
 		m.Complete(&m.lower, done)
 	}

@@ -122,3 +122,23 @@ func TestPointerChaseAndOverlap(t *testing.T) {
 		t.Errorf("the wide machine reaches %.2f GB/s, under 60%% of the DRAM's %.2f", wide.DRAM.BandwidthGBps, sat.BandwidthGBps)
 	}
 }
+
+// BenchmarkOOORandom64MiB is issue 6's speed figure: the out-of-order core
+// on 2 million independent loads at random over 64 MiB (memory-bound: TLB
+// misses, page walks, DRAM), in instructions per second.
+func BenchmarkOOORandom64MiB(b *testing.B) {
+	n := benchInstrs
+	in := loads(n, 64<<20, false)
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		m := build(b, "default")
+		in.off = 0
+		b.StartTimer()
+		if _, err := m.RunInstrs([]traces.InstrReader{in}, RunOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(in.ins))*float64(b.N)/b.Elapsed().Seconds(), "instr/s")
+}
+
+var benchInstrs = 2_000_000
