@@ -66,10 +66,12 @@
 // # Errors
 //
 // Every error about the input is an *Error naming the file, and the line
-// and field when there are some: "t.trace:7: address: "12g4" is not
-// hexadecimal", "t.trace.gz: truncated gzip stream". A file whose first line
-// does not begin like a record, or holds binary data, is refused by Open
-// as not a trace. Lines are limited to 256 KiB. A corrupt compressed file
+// and field when there are some, or for the binary formats (ChampSim,
+// native) the byte offset: "t.trace:7: address: "12g4" is not
+// hexadecimal", "t.trace.gz: truncated gzip stream", "t.vmt: offset 4242:
+// frame 3: corrupt frame ...". A file whose first line does not begin like
+// a record, or binary data that is neither ChampSim nor native, is refused
+// by Open as not a trace. Lines are limited to 256 KiB. A corrupt compressed file
 // may show up as a bad line: the checksum that proves it corrupt comes at
 // the end of the stream, after the garbage.
 //
@@ -112,8 +114,9 @@
 // # The native format
 //
 // A compact binary format for speed and size: the matmul reference trace
-// (2.7 million records) is 1.2 MB as gzip'ed lackey text and about 70 KB
-// native, and reads about five times as fast. It holds exactly the record
+// (2.7 million records) is 1.23 MB as gzip'ed lackey text and 73 KB native
+// (17 times smaller), and reads 5 to 6 times as fast (BenchmarkReadNative:
+// about 2.5 ns a record, against 15 for BenchmarkReadLackeyGz). It holds exactly the record
 // stream (a modify stays a modify), and what ChampSim and the generators
 // add (registers, branches), process ids and values. Integers are
 // little-endian; varints are unsigned LEB128 (encoding/binary's Uvarint);

@@ -1,0 +1,537 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"github.com/spf13/cobra"
+	"github.com/ulikunitz/xz"
+	"github.com/vmemu/vmemu/traces"
+)
+
+func newTraceCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "trace",
+		Short: "convert, describe, show and generate traces",
+		Long: `Traces in every format emu reads (lackey, Cache Lab, ChampSim, native;
+plain, .gz, .zst or .xz): convert between them, count what they hold,
+show their first records, or generate synthetic workloads.`,
+	}
+	cmd.AddCommand(newTraceConvertCmd(), newTraceStatsCmd(), newTraceHeadCmd(), newTraceGenCmd())
+	return cmd
+}
+
+// outputFormat tells the format and compression of a file to write from
+// its name: native (.vmt), ChampSim (.champsim, .champsimtrace), lackey
+// (.lackey, .trace, .txt), each but native optionally followed by .gz,
+// .zst or .xz. format, if not empty, overrides the name.
+func outputFormat(path, format string) (string, string, error) {
+	base := strings.ToLower(filepath.Base(path))
+	zkind := ""
+	for _, z := range []struct{ ext, kind string }{{".gz", "gzip"}, {".zst", "zstd"}, {".xz", "xz"}} {
+		if strings.HasSuffix(base, z.ext) {
+			zkind = z.kind
+			base = strings.TrimSuffix(base, z.ext)
+			break
+		}
+	}
+	if format == "" {
+		switch filepath.Ext(base) {
+		case ".vmt":
+			format = "native"
+		case ".champsim", ".champsimtrace":
+			format = "champsim"
+		case ".lackey", ".trace", ".txt":
+			format = "lackey"
+		default:
+			return "", "", fmt.Errorf("%s: cannot tell the format from the name (.vmt native, .champsim or .champsimtrace ChampSim, .lackey, .trace or .txt lackey); use --format", path)
+		}
+	}
+	switch format {
+	case "native":
+		if zkind != "" {
+			return "", "", fmt.Errorf("%s: native traces are compressed already; leave out the %s suffix", path, filepath.Ext(path))
+		}
+	case "champsim", "lackey":
+	default:
+		return "", "", fmt.Errorf("--format %q: one of %s", format, strings.Join(traces.WriteFormats, ", "))
+	}
+	return format, zkind, nil
+}
+
+// compressor wraps w in the compression zkind names; its Close finishes
+// the stream (and does not close w).
+func compressor(w io.Writer, zkind string) (io.WriteCloser, error) {
+	switch zkind {
+	case "gzip":
+		return gzip.NewWriter(w), nil
+	case "zstd":
+		return zstd.NewWriter(w)
+	case "xz":
+		if path, err := exec.LookPath("xz"); err == nil {
+			return startXZ(path, w)
+		}
+		return xz.NewWriter(w)
+	}
+	return nopCloser{w}, nil
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// xzProgram compresses through the xz program, which is several times
+// faster than the Go encoder.
+type xzProgram struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+}
+
+func startXZ(path string, w io.Writer) (*xzProgram, error) {
+	cmd := exec.Command(path, "-z", "-c", "-T1")
+	cmd.Stdout = w
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return &xzProgram{cmd: cmd, in: in}, nil
+}
+
+func (x *xzProgram) Write(p []byte) (int, error) { return x.in.Write(p) }
+
+func (x *xzProgram) Close() error {
+	err := x.in.Close()
+	if werr := x.cmd.Wait(); werr != nil {
+		return fmt.Errorf("xz: %v", werr)
+	}
+	return err
+}
+
+// writeTrace writes the refs of src to path in format (native, champsim or
+// lackey; "" for what the name says), through a temporary file renamed at
+// the end, so that a failure leaves no half-written trace.
+func writeTrace(path, format string, carries traces.Carries, src traces.RefReader) (int64, error) {
+	format, zkind, err := outputFormat(path, format)
+	if err != nil {
+		return 0, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	mode := os.FileMode(0o644)  // CreateTemp's 0600 is for secrets
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return 0, err
+	}
+	n, err := writeTo(tmp, format, zkind, carries, src)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, err
+	}
+	return n, os.Rename(tmp.Name(), path)
+}
+
+func writeTo(w io.Writer, format, zkind string, carries traces.Carries, src traces.RefReader) (int64, error) {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	z, err := compressor(bw, zkind)
+	if err != nil {
+		return 0, err
+	}
+	tw, err := traces.NewTraceWriter(z, format, traces.WriteOptions{Carries: carries})
+	if err != nil {
+		z.Close()
+		return 0, err
+	}
+	n, err := traces.Copy(tw, src)
+	if cerr := tw.Close(); err == nil {
+		err = cerr
+	}
+	if cerr := z.Close(); err == nil {
+		err = cerr
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	return n, err
+}
+
+// lossNotes say what a conversion drops, from a reader of format from
+// that carries c to format to.
+func lossNotes(from string, c traces.Carries, to string) []string {
+	var notes []string
+	if to != "native" {
+		if c&traces.CarriesValues != 0 {
+			notes = append(notes, to+" traces hold no values: they are dropped")
+		}
+		if c&traces.CarriesPIDs != 0 {
+			notes = append(notes, to+" traces hold no process ids: every record goes to one process")
+		}
+	}
+	if to == "lackey" && c&traces.CarriesRegs != 0 {
+		notes = append(notes, "lackey traces hold no registers or branches: they are dropped")
+	}
+	if to == "champsim" && from != "champsim" && !strings.HasPrefix(from, "gen:") {
+		notes = append(notes, "ChampSim traces hold no access sizes (they read back as 4 bytes for a fetch, 8 for data) "+
+			"and no modifies (each is written as a load and a store)")
+	}
+	return notes
+}
+
+func newTraceConvertCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "convert IN OUT [--format native|champsim|lackey]",
+		Short: "convert a trace to another format (from OUT's name by default)",
+		Long: `Convert IN, in any format emu reads, to OUT. The format comes from OUT's
+name unless --format says: .vmt native; .champsim or .champsimtrace
+ChampSim; .lackey, .trace or .txt lackey text. ChampSim and lackey may
+end in .gz, .zst or .xz to compress. OUT is written to a temporary file
+renamed at the end; IN is never overwritten.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, out := args[0], args[1]
+			if sameFile(in, out) || filepath.Clean(in) == filepath.Clean(out) {
+				return fmt.Errorf("%s: would overwrite the input; choose another output", out)
+			}
+			to, _, err := outputFormat(out, format)
+			if err != nil {
+				return err
+			}
+			r, err := traces.Open(in)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			for _, note := range lossNotes(r.Format(), traces.CarriesOf(r), to) {
+				fmt.Fprintln(cmd.ErrOrStderr(), "emu: note:", note)
+			}
+			n, err := writeTrace(out, to, traces.CarriesOf(r), traces.Refs(r))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d records (%s) -> %s (%s)\n", in, n, r.Format(), out, to)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "", "output format: native, champsim or lackey (default: from OUT's name)")
+	return cmd
+}
+
+func newTraceStatsCmd() *cobra.Command {
+	var asJSON, fetches bool
+	cmd := &cobra.Command{
+		Use:   "stats [--json] [--fetches] TRACE",
+		Short: "count records by kind, the footprint in pages and lines, and reuse distances",
+		Long: `Read TRACE to the end and print: its records by kind; its footprint, the
+distinct 4 KiB pages and 64-byte lines that fetches, data references and
+both touch; and the reuse-distance histogram of its data references (all
+references with --fetches): for each access to a line, the number of
+distinct other lines accessed since the last access to it, in powers of
+two. An access spanning lines counts once per line.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := traces.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			st, err := traces.Stat(r, traces.StatsOptions{ReuseFetches: fetches})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), struct {
+					Trace string `json:"trace"`
+					*traces.Stats
+				}{args[0], st})
+			}
+			return writeStats(cmd.OutOrStdout(), args[0], st)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&fetches, "fetches", false, "count fetches in the reuse distances too")
+	return cmd
+}
+
+func writeStats(w io.Writer, path string, st *traces.Stats) error {
+	b := &strings.Builder{}
+	pct := func(n uint64) string {
+		if st.Records == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%6.2f%%", 100*float64(n)/float64(st.Records))
+	}
+	fmt.Fprintf(b, "trace      %s\nformat     %s (carries %s)\n", path, st.Format, st.Carries)
+	fmt.Fprintf(b, "records    %d\n", st.Records)
+	for _, k := range []struct {
+		name string
+		n    uint64
+	}{{"I fetch", st.Fetches}, {"L load", st.Loads}, {"S store", st.Stores}, {"M modify", st.Modifies}} {
+		fmt.Fprintf(b, "  %-9s%12d  %s\n", k.name, k.n, pct(k.n))
+	}
+	if st.Processes > 1 {
+		fmt.Fprintf(b, "processes  %d\n", st.Processes)
+	}
+	if strings.Contains(st.Carries, "registers") {
+		fmt.Fprintf(b, "branches   %d (%d taken)\n", st.Branches, st.Taken)
+	}
+	if st.Values > 0 {
+		fmt.Fprintf(b, "values     %d\n", st.Values)
+	}
+	fp := st.Footprint
+	fmt.Fprintf(b, "\nfootprint  %12s %12s\n", fmt.Sprintf("%s pages", sizeName(fp.PageSize)), fmt.Sprintf("%dB lines", fp.LineSize))
+	for _, t := range []struct {
+		name string
+		t    traces.Touch
+	}{{"fetch", fp.Fetch}, {"data", fp.Data}, {"all", fp.All}} {
+		fmt.Fprintf(b, "  %-9s%12d %12d  (%s)\n", t.name, t.t.Pages, t.t.Lines, sizeName(t.t.Lines*fp.LineSize))
+	}
+	over := "data references"
+	if st.Reuse.Over == "all" {
+		over = "all references"
+	}
+	total := st.Reuse.Cold
+	for _, n := range st.Reuse.Buckets {
+		total += n
+	}
+	fmt.Fprintf(b, "\nreuse distance (%s; distinct %dB lines in between)\n", over, fp.LineSize)
+	share := func(n uint64) string {
+		if total == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%6.2f%%", 100*float64(n)/float64(total))
+	}
+	for i, n := range st.Reuse.Buckets {
+		lo, hi := traces.BucketRange(i)
+		rng := strconv.FormatUint(lo, 10)
+		if hi != lo {
+			rng += "-" + strconv.FormatUint(hi, 10)
+		}
+		fmt.Fprintf(b, "  %-21s%12d  %s\n", rng, n, share(n))
+	}
+	fmt.Fprintf(b, "  %-21s%12d  %s\n", "cold (first access)", st.Reuse.Cold, share(st.Reuse.Cold))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// sizeName writes a byte count with a binary unit: exact, or to a tenth.
+func sizeName(n uint64) string {
+	for _, u := range []struct {
+		shift uint
+		name  string
+	}{{30, "GiB"}, {20, "MiB"}, {10, "KiB"}} {
+		if n%(1<<u.shift) == 0 && n > 0 {
+			return strconv.FormatUint(n>>u.shift, 10) + " " + u.name
+		}
+		if n >= 1<<u.shift {
+			return strconv.FormatFloat(float64(n)/float64(uint64(1)<<u.shift), 'f', 1, 64) + " " + u.name
+		}
+	}
+	return strconv.FormatUint(n, 10) + " B"
+}
+
+func newTraceHeadCmd() *cobra.Command {
+	var n int
+	cmd := &cobra.Command{
+		Use:   "head [-n N] TRACE",
+		Short: "print the first records of a trace as lackey text, with registers where it has them",
+		Long: `Print the first N records (all for -n 0) as lackey text. Fetches that
+carry registers (ChampSim, native, generated) show them, src= and dst=
+(0 is left out), and their branch outcome; records of a process other
+than 0 show pid=, and records with a value show value=.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if n < 0 {
+				return fmt.Errorf("-n %d: must be 0 (all) or more", n)
+			}
+			r, err := traces.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			w := bufio.NewWriter(cmd.OutOrStdout())
+			rr := traces.Refs(r)
+			buf := make([]traces.Ref, 1024)
+			done := 0
+			for n == 0 || done < n {
+				want := len(buf)
+				if n > 0 {
+					want = min(want, n-done)
+				}
+				k, err := rr.ReadRefs(buf[:want])
+				for i := range buf[:k] {
+					w.Write(headLine(nil, &buf[i]))
+				}
+				done += k
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					w.Flush()
+					return err
+				}
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().IntVarP(&n, "n", "n", 10, "records to print (0: all)")
+	return cmd
+}
+
+// headLine formats one ref as lackey text plus what it carries.
+func headLine(b []byte, ref *traces.Ref) []byte {
+	if ref.Op == traces.Fetch {
+		b = append(b, "I  "...)
+	} else {
+		b = append(b, ' ', ref.Op.String()[0], ' ')
+	}
+	b = fmt.Appendf(b, "%08x,%d", ref.Addr, ref.Size)
+	regs := func(name string, rs []uint8) {
+		b = append(b, ' ')
+		b = append(b, name...)
+		b = append(b, '=')
+		first := true
+		for _, r := range rs {
+			if r != 0 {
+				if !first {
+					b = append(b, ',')
+				}
+				b = strconv.AppendUint(b, uint64(r), 10)
+				first = false
+			}
+		}
+		if first {
+			b = append(b, '-')
+		}
+	}
+	if ref.PID != 0 {
+		b = fmt.Appendf(b, " pid=%d", ref.PID)
+	}
+	if ref.HasRegs {
+		regs("src", ref.SrcRegs[:])
+		regs("dst", ref.DstRegs[:])
+		if ref.Branch {
+			if ref.Taken {
+				b = append(b, " branch=taken"...)
+			} else {
+				b = append(b, " branch=not-taken"...)
+			}
+		}
+	}
+	if ref.HasValue {
+		b = fmt.Appendf(b, " value=%#x", ref.Value)
+	}
+	return append(b, '\n')
+}
+
+func newTraceGenCmd() *cobra.Command {
+	var p traces.GenParams
+	var size, stride, base, out, format string
+	names, docs := traces.GenKinds()
+	long := "Generate a synthetic trace, the same for the same flags:\n\n"
+	for i := range names {
+		long += fmt.Sprintf("  %-10s %s\n", names[i], docs[i])
+	}
+	long += `
+Every instruction is a 4-byte fetch with its registers, so a core sees the
+dependencies: independent loads can overlap, a pointer chase cannot. --alu
+puts that many non-memory instructions after each memory one. Sizes take
+units: 64MiB, 4KiB, 1G. The format comes from -o's name (see emu trace
+convert), or --format; without -o, lackey text goes to standard output.`
+	cmd := &cobra.Command{
+		Use:   "gen KIND [--size BYTES] [--count N] [--stride BYTES] [--n N] [--seed S] [--alu N] [-o FILE] [--format F]",
+		Short: "generate a synthetic workload: " + strings.Join(names, ", "),
+		Long:  long,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			for _, f := range []struct {
+				flag, val string
+				dst       *uint64
+			}{{"size", size, &p.Size}, {"stride", stride, &p.Stride}, {"base", base, &p.Base}} {
+				if f.val == "" {
+					continue
+				}
+				if *f.dst, err = parseBytes(f.val); err != nil {
+					return fmt.Errorf("--%s: %v", f.flag, err)
+				}
+			}
+			r, err := traces.Generate(args[0], p)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			if out == "" {
+				if format == "" {
+					format = "lackey"
+				}
+				if _, _, err := outputFormat("stdout", format); err != nil {
+					return err
+				}
+				_, err := writeTo(cmd.OutOrStdout(), format, "", traces.CarriesOf(r), traces.Refs(r))
+				return err
+			}
+			n, err := writeTrace(out, format, traces.CarriesOf(r), traces.Refs(r))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "emu: %s: %d records\n", out, n)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&size, "size", "", "working set (stream, stride, random, chase; default 64MiB)")
+	f.Uint64Var(&p.Count, "count", 0, "memory references (default 1048576; matmul and transpose: all of it)")
+	f.StringVar(&stride, "stride", "", "bytes between references (stride; default 64)")
+	f.IntVar(&p.N, "n", 0, "matrix dimension (matmul, transpose; default 64)")
+	f.Uint64Var(&p.Seed, "seed", 0, "random seed (random, chase; default 1)")
+	f.IntVar(&p.ALU, "alu", 0, "non-memory instructions after each memory instruction")
+	f.StringVar(&base, "base", "", "address of the working set (default 0x10000000)")
+	f.StringVarP(&out, "output", "o", "", "write to FILE (default: standard output)")
+	f.StringVar(&format, "format", "", "native, champsim or lackey (default: from -o's name; lackey on standard output)")
+	return cmd
+}
+
+// parseBytes reads a byte count: a number (decimal, or hex with 0x) with
+// an optional binary unit K, KiB, M, MiB, G, GiB (any case, B optional).
+func parseBytes(s string) (uint64, error) {
+	t := strings.TrimSpace(s)
+	shift := uint(0)
+	lower := strings.ToLower(t)
+	for _, u := range []struct {
+		suffix string
+		shift  uint
+	}{{"kib", 10}, {"mib", 20}, {"gib", 30}, {"kb", 10}, {"mb", 20}, {"gb", 30}, {"k", 10}, {"m", 20}, {"g", 30}, {"b", 0}} {
+		if strings.HasSuffix(lower, u.suffix) && !strings.HasPrefix(lower, "0x") {
+			t = strings.TrimSpace(t[:len(t)-len(u.suffix)])
+			shift = u.shift
+			break
+		}
+	}
+	v, err := strconv.ParseUint(t, 0, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a size (a number with an optional unit: 4096, 64KiB, 1GiB)", s)
+	}
+	if v > (1<<64-1)>>shift {
+		return 0, fmt.Errorf("%q is too big", s)
+	}
+	return v << shift, nil
+}

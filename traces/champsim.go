@@ -1,0 +1,328 @@
+package traces
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// ChampSim's trace record, input_instr in ChampSim's inc/trace_instruction.h
+// (and trace_instr_format_t in tracer/pin/champsim_tracer.cpp): 64 bytes,
+// little-endian, no padding.
+//
+//	offset size field
+//	0      8    ip
+//	8      1    is_branch
+//	9      1    branch_taken
+//	10     2    destination_registers[2]
+//	12     4    source_registers[4]
+//	16     16   destination_memory[2]  (uint64 each)
+//	32     32   source_memory[4]       (uint64 each)
+//
+// Zero means "no operand" in the register and memory arrays.
+const ChampSimRecordSize = 64
+
+const (
+	csIP       = 0
+	csBranch   = 8
+	csTaken    = 9
+	csDstRegs  = 10
+	csSrcRegs  = 12
+	csDstMem   = 16
+	csSrcMem   = 32
+	csNDstMem  = 2
+	csNSrcMem  = 4
+	csBatch    = 1024 // records read at a time
+	csSniffLen = 4096 // bytes of a stream examined to recognise ChampSim
+)
+
+// ChampSim records no access sizes; the reader gives a fetch 4 bytes and a
+// load or store 8, cut short at the end of the 64-byte line so that, as in
+// ChampSim, each operand touches exactly one line.
+const (
+	ChampSimFetchSize = 4
+	ChampSimDataSize  = 8
+)
+
+func champsimSize(addr uint64, size uint32) uint32 {
+	if room := 64 - addr&63; uint64(size) > room {
+		return uint32(room)
+	}
+	return size
+}
+
+// DecodeChampSim decodes one 64-byte input_instr (b must hold at least 64
+// bytes) into an instruction: its fetch, its source memory operands as
+// loads, then its destination memory operands as stores, skipping zeros.
+func DecodeChampSim(b []byte, in *Instr) {
+	_ = b[63]
+	ip := binary.LittleEndian.Uint64(b[csIP:])
+	*in = Instr{
+		IP:      ip,
+		Size:    champsimSize(ip, ChampSimFetchSize),
+		Branch:  b[csBranch] != 0,
+		Taken:   b[csTaken] != 0,
+		HasRegs: true,
+		DstRegs: [2]uint8{b[csDstRegs], b[csDstRegs+1]},
+		SrcRegs: [4]uint8{b[csSrcRegs], b[csSrcRegs+1], b[csSrcRegs+2], b[csSrcRegs+3]},
+	}
+	for i := range csNSrcMem {
+		if a := binary.LittleEndian.Uint64(b[csSrcMem+8*i:]); a != 0 {
+			in.Mem[in.NMem] = MemRef{Addr: a, Size: champsimSize(a, ChampSimDataSize)}
+			in.NMem++
+		}
+	}
+	for i := range csNDstMem {
+		if a := binary.LittleEndian.Uint64(b[csDstMem+8*i:]); a != 0 {
+			in.Mem[in.NMem] = MemRef{Addr: a, Size: champsimSize(a, ChampSimDataSize), Store: true}
+			in.NMem++
+		}
+	}
+}
+
+// EncodeChampSim encodes an instruction as a 64-byte input_instr into b:
+// loads go to source_memory and stores to destination_memory, in order.
+// Sizes are dropped. It fails if the instruction has more than 4 loads or 2
+// stores, or a data address 0, which ChampSim reads as "no operand".
+func EncodeChampSim(b []byte, in *Instr) error {
+	_ = b[63]
+	clear(b[:ChampSimRecordSize])
+	binary.LittleEndian.PutUint64(b[csIP:], in.IP)
+	if in.Branch {
+		b[csBranch] = 1
+	}
+	if in.Taken {
+		b[csTaken] = 1
+	}
+	copy(b[csDstRegs:], in.DstRegs[:])
+	copy(b[csSrcRegs:], in.SrcRegs[:])
+	loads, stores := 0, 0
+	for _, m := range in.Refs() {
+		if m.Addr == 0 {
+			return fmt.Errorf("address 0 cannot be written to a ChampSim trace (0 means no operand)")
+		}
+		if m.Store {
+			if stores == csNDstMem {
+				return fmt.Errorf("instruction at %#x has more than %d stores, the most a ChampSim record holds", in.IP, csNDstMem)
+			}
+			binary.LittleEndian.PutUint64(b[csDstMem+8*stores:], m.Addr)
+			stores++
+		} else {
+			if loads == csNSrcMem {
+				return fmt.Errorf("instruction at %#x has more than %d loads, the most a ChampSim record holds", in.IP, csNSrcMem)
+			}
+			binary.LittleEndian.PutUint64(b[csSrcMem+8*loads:], m.Addr)
+			loads++
+		}
+	}
+	return nil
+}
+
+// champsimHint says whether a file's name marks it as a ChampSim trace:
+// ".champsim" or ".champsimtrace", before any compression suffix
+// ("600.perlbench_s-210B.champsimtrace.xz").
+func champsimHint(name string) bool {
+	base := strings.ToLower(filepath.Base(name))
+	for _, z := range []string{".gz", ".xz", ".zst"} {
+		base = strings.TrimSuffix(base, z)
+	}
+	return strings.HasSuffix(base, ".champsim") || strings.HasSuffix(base, ".champsimtrace")
+}
+
+// looksLikeChampSim says whether head, the start of a binary stream, is
+// made of plausible ChampSim records: at least one whole record, and in
+// every whole one is_branch and branch_taken 0 or 1, taken only on a branch,
+// and ip and memory addresses canonical (bits 56-63 all 0 or all 1, which
+// allows 5-level paging).
+func looksLikeChampSim(head []byte) bool {
+	n := len(head) / ChampSimRecordSize
+	if n == 0 {
+		return false
+	}
+	canonical := func(a uint64) bool { return a>>56 == 0 || a>>56 == 0xff }
+	for i := range n {
+		b := head[i*ChampSimRecordSize : (i+1)*ChampSimRecordSize]
+		if b[csBranch] > 1 || b[csTaken] > 1 || b[csTaken] > b[csBranch] {
+			return false
+		}
+		for _, off := range []int{csIP, 16, 24, 32, 40, 48, 56} {
+			if !canonical(binary.LittleEndian.Uint64(b[off:])) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// champsimReader reads 64-byte records; it is served by an instrStream.
+type champsimReader struct {
+	name, zkind string
+	src         io.Reader
+	closeFn     func() error
+	raw         []byte
+	off         int64 // bytes decoded so far
+	err         error
+}
+
+func newChampSim(name, zkind string, src io.Reader, closeFn func() error) *instrStream {
+	return newInstrStream(&champsimReader{name: name, zkind: zkind, src: src, closeFn: closeFn,
+		raw: make([]byte, csBatch*ChampSimRecordSize)})
+}
+
+func (c *champsimReader) format() string   { return "champsim" }
+func (c *champsimReader) carries() Carries { return CarriesRegs }
+
+func (c *champsimReader) close() error {
+	if c.closeFn != nil {
+		return c.closeFn()
+	}
+	return nil
+}
+
+func (c *champsimReader) fill(ins []Instr) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	want := min(len(ins), csBatch) * ChampSimRecordSize
+	n, err := readFull(c.src, c.raw[:want])
+	whole := n / ChampSimRecordSize
+	for i := range whole {
+		DecodeChampSim(c.raw[i*ChampSimRecordSize:], &ins[i])
+	}
+	c.off += int64(whole * ChampSimRecordSize)
+	switch {
+	case err == io.EOF && n%ChampSimRecordSize != 0:
+		c.err = partialRecordError(c.name, c.off, n%ChampSimRecordSize)
+	case err == io.EOF:
+		c.err = io.EOF
+	case err != nil:
+		c.err = streamError(c.name, c.zkind, err)
+	}
+	if whole > 0 {
+		return whole, nil
+	}
+	return 0, c.err
+}
+
+func partialRecordError(name string, off int64, n int) error {
+	return offsetError(name, off, "partial record: %d of %d bytes (a ChampSim trace's size is a multiple of %d)",
+		n, ChampSimRecordSize, ChampSimRecordSize)
+}
+
+// ChampSimWriter writes ChampSim traces. It buffers; Close writes out the
+// rest (it does not close the underlying writer).
+type ChampSimWriter struct {
+	w   io.Writer
+	buf []byte
+	err error
+	// WriteRefs gathers refs into an instruction.
+	cur     Instr
+	have    bool
+	fetched bool // cur began with a fetch: data joins it until the next
+	ip      uint64
+}
+
+// NewChampSimWriter returns a writer with a 64 KiB buffer in front of w.
+func NewChampSimWriter(w io.Writer) *ChampSimWriter {
+	return &ChampSimWriter{w: w, buf: make([]byte, 0, 1024*ChampSimRecordSize)}
+}
+
+// WriteInstrs appends one record per instruction (see EncodeChampSim).
+func (w *ChampSimWriter) WriteInstrs(ins []Instr) error {
+	for i := range ins {
+		w.put(&ins[i])
+	}
+	return w.err
+}
+
+func (w *ChampSimWriter) put(in *Instr) {
+	if w.err != nil {
+		return
+	}
+	if len(w.buf)+ChampSimRecordSize > cap(w.buf) {
+		w.flush()
+	}
+	n := len(w.buf)
+	w.buf = w.buf[:n+ChampSimRecordSize]
+	if err := EncodeChampSim(w.buf[n:], in); err != nil {
+		w.buf = w.buf[:n]
+		w.err = fmt.Errorf("traces: %v", err)
+	}
+}
+
+// WriteRefs groups refs into instructions and writes them: a fetch starts
+// one (with its registers and branch outcome), loads and stores join it, a
+// modify is a load and a store. Loads beyond 4 or stores beyond 2 go to
+// another record at the same ip, with no registers; data refs before any
+// fetch (Cache Lab) make instructions at ip 0, one per ref.
+func (w *ChampSimWriter) WriteRefs(refs []Ref) error {
+	for i := range refs {
+		r := &refs[i]
+		if r.Op == Fetch {
+			w.endInstr()
+			w.ip = r.Addr
+			w.cur = Instr{IP: r.Addr, Size: r.Size, SrcRegs: r.SrcRegs, DstRegs: r.DstRegs,
+				Branch: r.Branch, Taken: r.Taken, HasRegs: r.HasRegs}
+			w.have, w.fetched = true, true
+			continue
+		}
+		if r.Op > Modify {
+			w.err = fmt.Errorf("traces: cannot write a %v record to a ChampSim trace", r.Op)
+			return w.err
+		}
+		if r.Op == Load || r.Op == Modify {
+			w.addMem(MemRef{Addr: r.Addr, Size: r.Size})
+		}
+		if r.Op == Store || r.Op == Modify {
+			w.addMem(MemRef{Addr: r.Addr, Size: r.Size, Store: true})
+		}
+		if !w.fetched {
+			w.endInstr() // no fetch: one ref, one instruction
+		}
+	}
+	return w.err
+}
+
+func (w *ChampSimWriter) addMem(m MemRef) {
+	if !w.have {
+		w.cur = Instr{IP: w.ip}
+		w.have = true
+	}
+	loads, stores := 0, 0
+	for _, r := range w.cur.Refs() {
+		if r.Store {
+			stores++
+		} else {
+			loads++
+		}
+	}
+	if m.Store && stores == csNDstMem || !m.Store && loads == csNSrcMem {
+		w.put(&w.cur) // full: the rest goes to another record at the same ip
+		w.cur = Instr{IP: w.ip}
+	}
+	w.cur.Mem[w.cur.NMem] = m
+	w.cur.NMem++
+}
+
+func (w *ChampSimWriter) endInstr() {
+	if w.have {
+		w.put(&w.cur)
+		w.have, w.fetched = false, false
+	}
+}
+
+func (w *ChampSimWriter) flush() {
+	if w.err == nil && len(w.buf) > 0 {
+		_, w.err = w.w.Write(w.buf)
+	}
+	w.buf = w.buf[:0]
+}
+
+// Close writes out the last instruction and the buffer.
+func (w *ChampSimWriter) Close() error {
+	w.endInstr()
+	w.flush()
+	return w.err
+}
