@@ -66,6 +66,13 @@ func spanOf(a *Access, issued, done sim.Cycle) span {
 // chargeSpan charges the cycles of [from, to) by where access s was at each
 // of them; cycles outside the access's life go to outside.
 func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int) {
+	if s.tr == 0 && s.fault == 0 && from >= s.issued && to <= s.done {
+		// The common case: every cycle charged waits for the level.
+		if to > from {
+			t.stack[t.depthComp(s.depth)] += uint64(to - from)
+		}
+		return
+	}
 	life := s.done - s.issued
 	tr := min(s.tr, life)
 	fault := min(s.fault, life-tr)

@@ -143,6 +143,7 @@ func BenchmarkSimMatmul(b *testing.B) {
 		{"default", nil},
 		{"translation-off", []string{"mmu.enabled=false"}},
 		{"l1+l2", []string{"levels=l1i+l1d,l2", "mmu.enabled=false"}},
+		{"l1+l2-inorder", []string{"levels=l1i+l1d,l2", "mmu.enabled=false", "core.model=inorder"}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
