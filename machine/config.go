@@ -35,6 +35,9 @@ type Config struct {
 	values map[string]string
 	origin map[string]string
 	levels []Level
+
+	keys     []Key          // the schema for levels, made when first asked
+	keyIndex map[string]int // key name -> index in keys
 }
 
 // Error is a configuration mistake: where it is (file:line, or --set), the
@@ -154,6 +157,7 @@ func (c *Config) setLevels(s setting) error {
 		}
 	}
 	c.levels = ls
+	c.keys, c.keyIndex = nil, nil // the level keys changed
 	c.values["levels"], c.origin["levels"] = s.value, s.where
 	for _, n := range levelNames(ls) {
 		for _, k := range levelKeys {
@@ -262,15 +266,24 @@ func (c *Config) check() error {
 }
 
 // Keys is the schema for this configuration's levels.
-func (c *Config) Keys() []Key { return schema(c.levels) }
-
-func (c *Config) key(name string) (Key, bool) {
-	for _, k := range c.Keys() {
-		if k.Name == name {
-			return k, true
+func (c *Config) Keys() []Key {
+	if c.keys == nil {
+		c.keys = schema(c.levels)
+		c.keyIndex = make(map[string]int, len(c.keys))
+		for i, k := range c.keys {
+			c.keyIndex[k.Name] = i
 		}
 	}
-	return Key{}, false
+	return c.keys
+}
+
+func (c *Config) key(name string) (Key, bool) {
+	c.Keys()
+	i, ok := c.keyIndex[name]
+	if !ok {
+		return Key{}, false
+	}
+	return c.keys[i], true
 }
 
 // Get returns a key's value as written.
