@@ -127,7 +127,9 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 // now, the cycle of a new miss: never a completion's cycle, which may lie
 // ahead of misses still to come), or a new one.
 func (c *Cache) entry(now sim.Cycle) *mshr {
-	c.recycle(now)
+	if len(c.spare) == 0 {
+		c.recycle(now)
+	}
 	if n := len(c.spare); n > 0 {
 		m := c.spare[n-1]
 		c.spare = c.spare[:n-1]

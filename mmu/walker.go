@@ -137,7 +137,7 @@ func (w *Walker) InvalidatePWC(pcid uint16, all bool) {
 // the cycle it ends and true; otherwise false, and q.Done is told later.
 func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	page := q.VA >> w.geo.PageShift
-	if q.Done != nil {
+	if q.Done != nil && w.busy+len(w.queue) > 0 {
 		for _, wk := range w.pool {
 			if wk.active && wk.page == page && wk.q.PCID == q.PCID && wk.q.Kind == q.Kind && wk.q.User == q.User {
 				w.N.Merged++
