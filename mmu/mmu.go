@@ -53,7 +53,7 @@ type Translation struct {
 	// FaultCycles is the part of the translation spent in the kernel's
 	// fault handler.
 	FaultCycles sim.Cycle
-	Steps   *[]Step
+	Steps       *[]Step
 
 	m     *MMU
 	start sim.Cycle // when the walk began

@@ -50,6 +50,6 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newRunCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(), newTraceCmd())
+	root.AddCommand(newRunCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(), newTraceCmd(), newSweepCmd(), newPlotCmd())
 	return root
 }
