@@ -174,6 +174,9 @@ type RunOptions struct {
 	// Quantum is how many instructions of one trace run before the next
 	// one's turn, when several run at once (0: each to its end).
 	Quantum uint64
+	// Progress, when set, is told the instructions done so far, every
+	// Interval instructions (or every 2^20 without an Interval).
+	Progress func(instructions uint64)
 	// Timeline, when set, receives accesses TimelineFirst to
 	// TimelineFirst+TimelineCount-1 as a Chrome trace-event JSON file.
 	Timeline                     io.Writer
@@ -218,8 +221,18 @@ func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*Report, 
 		return nil, err
 	}
 	copt := cpu.Options{Warmup: opt.Warmup, OnWarmupEnd: m.ResetCounts, Max: opt.Max, Interval: opt.Interval}
-	if opt.OnInterval != nil {
-		copt.OnInterval = func(n, cycles uint64) { opt.OnInterval(n, cycles, m.Stats.All()) }
+	if opt.Progress != nil && copt.Interval == 0 {
+		copt.Interval = 1 << 20
+	}
+	if opt.OnInterval != nil || opt.Progress != nil {
+		copt.OnInterval = func(n, cycles uint64) {
+			if opt.OnInterval != nil && opt.Interval > 0 {
+				opt.OnInterval(n, cycles, m.Stats.All())
+			}
+			if opt.Progress != nil {
+				opt.Progress(n)
+			}
+		}
 	}
 	res, err := core.RunMany(irs, opt.Quantum, copt)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/progress"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -40,6 +41,7 @@ type replayFlags struct {
 	jsonPath, stdoutPath, intervalPath, timelinePath string
 	warmup, max, interval, quantum                   uint64
 	timelineFirst, timelineCount                     uint64
+	quiet                                            bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -93,6 +95,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&rf.intervalPath, "interval-csv", "", "the CSV file for --interval (default: TRACE.interval.csv)")
 	f.Uint64Var(&rf.quantum, "quantum", 100000, "several traces: instructions of one before the next one's turn")
 	f.StringVar(&rf.stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE")
+	f.BoolVarP(&rf.quiet, "quiet", "q", false, "no progress bar (there is one only when standard error is a terminal)")
 	f.StringVar(&rf.timelinePath, "timeline", "", "write a window of accesses to FILE.json in Chrome's trace-event format (Perfetto)")
 	f.Uint64Var(&rf.timelineFirst, "timeline-from", 0, "the first access of the timeline's window (0: the first)")
 	f.Uint64Var(&rf.timelineCount, "timeline-count", 10000, "accesses in the timeline's window")
@@ -133,7 +136,11 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		defer os.Remove(tl.Name())
 		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
 	}
+	bar := progress.NewTo(cmd.ErrOrStderr(), int64(rf.max), "instructions", rf.quiet)
+	done := uint64(0)
+	opt.Progress = func(n uint64) { bar.Add(int64(n - done)); done = n }
 	rep, err := m.RunMany(rs, opt)
+	bar.Done()
 	if err != nil {
 		return err
 	}
