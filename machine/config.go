@@ -351,13 +351,19 @@ func flatten(n *yaml.Node, prefix, where string, out *[]setting) error {
 // nearest returns the key name closest to name, if it is close enough to be
 // a likely misspelling.
 func nearest(name string, keys []Key) string {
-	best, bestD := "", len(name)/2+2
 	names := make([]string, len(keys))
 	for i, k := range keys {
 		names[i] = k.Name
 	}
 	sort.Strings(names)
-	for _, n := range names {
+	return Nearest(name, names)
+}
+
+// Nearest returns the candidate closest to name by edit distance, if it is
+// close enough to be a likely misspelling (the first of equals), or "".
+func Nearest(name string, candidates []string) string {
+	best, bestD := "", len(name)/2+1
+	for _, n := range candidates {
 		if d := editDistance(name, n); d < bestD {
 			best, bestD = n, d
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vmemu/vmemu/machine"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -227,32 +228,4 @@ func relTo(dir, entry, full string) string {
 
 // Nearest returns the candidate closest to name, if close enough to be a
 // likely misspelling.
-func Nearest(name string, candidates []string) string {
-	best, bestD := "", len(name)/2+1
-	for _, c := range candidates {
-		if d := editDistance(name, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func Nearest(name string, candidates []string) string { return machine.Nearest(name, candidates) }
