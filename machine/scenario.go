@@ -33,6 +33,48 @@ type scenarioRun struct {
 	errors []SyscallError
 	wanted uint64 // SIGSEGVs the scenario asked for
 	stop   bool   // os.on_segv: stop
+
+	lastName string // the process of the line before, by name
+	lastProc *kernel.Process
+
+	// mem holds, for each line, a memory access whose numbers are all
+	// literal, decoded once: a scenario of many accesses then reads a
+	// compact array instead of its tokens. at is the line running.
+	mem []memOp
+	at  int
+}
+
+// memOp is a decoded load, store, modify or fetch.
+type memOp struct {
+	va, value uint64
+	size      uint32
+	ok        bool
+}
+
+// decode fills r.mem for the memory accesses with literal operands.
+func (r *scenarioRun) decode() {
+	r.mem = make([]memOp, len(r.s.Ops))
+	for i := range r.s.Ops {
+		op := &r.s.Ops[i]
+		switch op.Op {
+		case "load", "store", "modify", "fetch":
+		default:
+			continue
+		}
+		m := &r.mem[i]
+		m.ok = true
+		for _, t := range op.Args {
+			m.ok = m.ok && t.IsNum
+		}
+		if !m.ok {
+			continue
+		}
+		m.va, m.size = op.Args[0].Num, uint32(op.Args[1].Num)
+		if len(op.Args) == 3 {
+			m.value = op.Args[2].Num
+		}
+		m.ok = m.size == 1 || m.size == 2 || m.size == 4 || m.size == 8
+	}
 }
 
 // RunScenario runs a scenario on the machine, which must translate. Process
@@ -45,7 +87,9 @@ func (m *Machine) RunScenario(s *traces.Scenario) (*Report, error) {
 	m.Kernel.ClearAreas(m.Process)
 	r := &scenarioRun{m: m, c: c, s: s, k: m.Kernel, values: map[string]uint64{},
 		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
+	r.decode()
 	for i := range s.Ops {
+		r.at = i
 		if err := r.step(&s.Ops[i]); err != nil {
 			return nil, err
 		}
@@ -74,7 +118,11 @@ func (r *scenarioRun) step(op *traces.ScenarioOp) error {
 	case "set":
 		return nil // applied to the configuration before the machine was built
 	}
-	p := r.procs[op.Proc]
+	p := r.lastProc
+	if op.Proc != r.lastName { // most lines run the same process as the one before
+		p = r.procs[op.Proc]
+		r.lastName, r.lastProc = op.Proc, p
+	}
 	if p.Exited {
 		return r.errAt(op, traces.Token{Col: 1}, "process", "process %s (pid %d) has exited", op.Proc, p.PID)
 	}
@@ -155,6 +203,9 @@ func (r *scenarioRun) placeFile(op *traces.ScenarioOp) error {
 
 // access runs a load, store, modify or fetch with its data.
 func (r *scenarioRun) access(op *traces.ScenarioOp) error {
+	if d := &r.mem[r.at]; d.ok {
+		return r.accessValues(op, d.va, uint64(d.size), d.value)
+	}
 	va, err := r.num(op, op.Args[0])
 	if err != nil {
 		return err
@@ -172,6 +223,12 @@ func (r *scenarioRun) access(op *traces.ScenarioOp) error {
 			return err
 		}
 	}
+	return r.accessValues(op, va, size, value)
+}
+
+// accessValues runs a memory access of its decoded operands.
+func (r *scenarioRun) accessValues(op *traces.ScenarioOp, va, size, value uint64) error {
+	var err error
 	m := r.m
 	switch op.Op {
 	case "fetch":

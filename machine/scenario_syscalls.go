@@ -64,6 +64,7 @@ func (r *scenarioRun) syscall(op *traces.ScenarioOp, p *kernel.Process) error {
 		r.values[op.Bind] = ret
 		if op.Op == "fork" {
 			r.procs[op.Bind] = r.k.Process(int(ret))
+			r.lastName = "" // the name may have meant another process
 		}
 	}
 	if errno != kernel.OK {
