@@ -127,8 +127,8 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 // now, the cycle of a new miss: never a completion's cycle, which may lie
 // ahead of misses still to come), or a new one.
 func (c *Cache) entry(now sim.Cycle) *mshr {
-	if len(c.spare) == 0 {
-		c.recycle(now)
+	if len(c.spare) == 0 || len(c.active) > 2*c.cfg.MSHRs {
+		c.recycle(now) // keeps the list slot scans short
 	}
 	if n := len(c.spare); n > 0 {
 		m := c.spare[n-1]
@@ -164,7 +164,10 @@ func (c *Cache) slot(t sim.Cycle) sim.Cycle {
 	frees := c.frees[:0]
 	busy := 0
 	for _, m := range c.active {
-		if m.busyAt(t) {
+		// An entry holds an MSHR from its start to its fill; one that
+		// starts after t (a miss that waited) holds it from t on too, as
+		// far as a later miss is concerned.
+		if m.issued && t < m.freeAt {
 			busy++
 			if m.freeAt != sim.Never {
 				frees = append(frees, m.freeAt)

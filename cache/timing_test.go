@@ -88,6 +88,10 @@ func TestMissTiming(t *testing.T) {
 		// Two misses overlap; the third finds both MSHRs busy after its
 		// lookup and leaves when the first fill is back, at 114.
 		{"mshr limit", []access{{0, 1, 8}, {0, 2, 8}, {0, 3, 8}}, []sim.Cycle{114, 114, 114 + 10 + 100}, []int8{2, 2, 2}},
+		// Five misses through two MSHRs go two at a time: a queue drained
+		// at a fill must not start more than the free MSHRs.
+		{"mshr queue", []access{{0, 1, 8}, {0, 2, 8}, {0, 3, 8}, {0, 4, 8}, {0, 5, 8}},
+			[]sim.Cycle{114, 114, 224, 224, 334}, []int8{2, 2, 2, 2, 2}},
 		// An access over two lines waits for both.
 		{"straddle", []access{{0, 1, 8}, {300, 1, 120}}, []sim.Cycle{114, 300 + 114}, []int8{2, 2}},
 	}

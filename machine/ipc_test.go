@@ -101,11 +101,12 @@ func TestPointerChaseAndOverlap(t *testing.T) {
 	if random.IPC < 4*chase.IPC {
 		t.Errorf("independent loads IPC %.5f is not 4x the chase's %.5f", random.IPC, chase.IPC)
 	}
-	// With misses enough in flight (wider queues and MSHRs; 2 MiB pages in
-	// the DTLB), the core asks for reads near the DRAM's own saturated
+	// With misses enough in flight (wider queues and MSHRs, and page walks
+	// that read through L2 rather than queue behind data misses for the
+	// L1D's MSHRs), the core asks for reads near the DRAM's own saturated
 	// random-read rate: the controller alone, fed as fast as it accepts.
 	wide := run(false, "core.rob=512", "core.lq=192", "l1d.mshrs=64", "l2.mshrs=128", "llc.mshrs=256",
-		"dtlb.pages=4KiB,2MiB", "mmu.walkers=4")
+		"mmu.walk_from=l2", "mmu.walkers=16")
 	part, _ := dram.Preset("ddr5-4800")
 	rng := sim.NewRNG(3)
 	var recs []dram.Record
