@@ -6,9 +6,11 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// invalidTag marks an empty way. Tags are whole line addresses (the byte
-// address shifted by the line size), which never reach all ones.
-const invalidTag = ^uint64(0)
+// invalidTag marks an empty way. A tag is the whole line address (the byte
+// address shifted by the line size) plus one, so that a new level, fresh
+// zeroed memory, is all empty without a pass over its arrays: building a
+// 32 MiB level then touches only the pages its accesses reach.
+const invalidTag = 0
 
 // Cache is one set-associative level. Its functional state (tags,
 // replacement, dirty bits) changes in the order accesses are presented, at
@@ -23,7 +25,7 @@ type Cache struct {
 	lineShift uint
 	setMask   uint64
 
-	tags  []uint64    // per way: the line address held, or invalidTag
+	tags  []uint64    // per way: the line address held plus one, or invalidTag
 	ready []sim.Cycle // per way: when its data is there (Never while unknown)
 	dirty []bool      // per way
 	repl  replacer
@@ -75,9 +77,6 @@ func New(cfg Config, depth int) (*Cache, error) {
 		dirty:     make([]bool, n),
 		repl:      newReplacer(cfg, sets),
 		byLine:    map[uint64]*mshr{},
-	}
-	for i := range c.tags {
-		c.tags[i] = invalidTag
 	}
 	return c, nil
 }
@@ -155,8 +154,9 @@ func (c *Cache) lineRange(req *sim.Request) (first, last uint64) {
 // find returns the index of the way holding line ln, or -1.
 func (c *Cache) find(ln uint64) int {
 	base := int(ln&c.setMask) * c.ways
+	key := ln + 1
 	for i, t := range c.tags[base : base+c.ways] {
-		if t == ln {
+		if t == key {
 			return base + i
 		}
 	}

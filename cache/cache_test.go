@@ -86,7 +86,7 @@ func contents(c *Cache) []int64 {
 		if tg == invalidTag {
 			out = append(out, -1)
 		} else {
-			out = append(out, int64(tg))
+			out = append(out, int64(tg-1))
 		}
 	}
 	return out

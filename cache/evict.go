@@ -19,14 +19,14 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
 		c.evict(now, base+way)
 	}
 	i := base + way
-	c.tags[i], c.dirty[i], c.ready[i] = ln, false, now
+	c.tags[i], c.dirty[i], c.ready[i] = ln+1, false, now
 	c.repl.insert(set, way)
 	return i
 }
 
 // evict removes the line in way i, writing it down if it must.
 func (c *Cache) evict(now sim.Cycle, i int) {
-	ln, dirty := c.tags[i], c.dirty[i]
+	ln, dirty := c.tags[i]-1, c.dirty[i]
 	c.n.Evictions++
 	c.tags[i], c.dirty[i] = invalidTag, false
 	if c.cfg.Inclusion == Inclusive {

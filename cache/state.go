@@ -30,13 +30,13 @@ func (c *Cache) Place(set, way int, tag uint64, valid bool) error {
 		return fmt.Errorf("%s: set %d out of range 0..%d", c.cfg.Name, set, c.Sets()-1)
 	case way < 0 || way >= c.ways:
 		return fmt.Errorf("%s: way %d out of range 0..%d", c.cfg.Name, way, c.ways-1)
-	case tag > (invalidTag-1)>>uint(bitsOf(c.setMask)):
+	case tag >= (^uint64(0)-1)>>uint(bitsOf(c.setMask)):
 		return fmt.Errorf("%s: tag %#x too wide", c.cfg.Name, tag)
 	}
 	i := set*c.ways + way
 	c.tags[i], c.dirty[i], c.ready[i] = invalidTag, false, 0
 	if valid {
-		c.tags[i] = tag<<uint(bitsOf(c.setMask)) | uint64(set)
+		c.tags[i] = tag<<uint(bitsOf(c.setMask)) | uint64(set) + 1
 		c.repl.insert(set, way)
 	}
 	return nil
