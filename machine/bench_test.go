@@ -83,7 +83,7 @@ func reportRate(b *testing.B, refs int) {
 	b.ReportMetric(float64(refs)*float64(b.N)/b.Elapsed().Seconds(), "refs/s")
 }
 
-func build(b *testing.B, preset string, sets ...string) *Machine {
+func build(b testing.TB, preset string, sets ...string) *Machine {
 	cfg, err := Load(preset)
 	if err != nil {
 		b.Fatal(err)
