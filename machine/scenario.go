@@ -123,6 +123,9 @@ func (r *scenarioRun) step(op *traces.ScenarioOp) error {
 		p = r.procs[op.Proc]
 		r.lastName, r.lastProc = op.Proc, p
 	}
+	if p == nil {
+		return r.errAt(op, traces.Token{Col: 1}, "process", "process %s does not exist (the fork that was to make it failed)", op.Proc)
+	}
 	if p.Exited {
 		return r.errAt(op, traces.Token{Col: 1}, "process", "process %s (pid %d) has exited", op.Proc, p.PID)
 	}

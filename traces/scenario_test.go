@@ -73,3 +73,16 @@ func TestScenarioErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzScenario: no input makes the parser panic or hang.
+func FuzzScenario(f *testing.F) {
+	for _, s := range []string{
+		"buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 store buf+0x10 8 0x1111\n",
+		"c = p1 fork\nc load 0x10 8 == SIGSEGV\n", "file f text=\"a\\n\"\nset os.memory=1MiB\n", "p1 execve prog text=4096\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		ParseScenario("f.emu", strings.NewReader(text))
+	})
+}
