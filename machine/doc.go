@@ -10,10 +10,18 @@
 // geometry is refused with the reason. The set of level keys follows the
 // "levels" key: every level it names has the same keys.
 //
-// The core in this package is the in-order, blocking one of the coursework
-// model: each access starts when the one before has its data, so the cycles
-// are the sum of the access latencies. The report counts, per level, demand
-// accesses, hits, misses, evictions and write-backs; per kind of access the
-// AMAT; and how many of the core's cycles went to accesses each level
-// answered. CSim is the Cache Lab reference simulator's behaviour, exactly.
+// Build wires the blocks together: the caches, main memory (a fixed latency
+// or the DRAM controller), and with mmu.enabled the kernel, the disk, the
+// page tables and the MMU. Traces run on the cpu package's core through
+// memSide, which translates each access page by page and presents it to the
+// first cache level, either step possibly waiting on the engine. Scenarios
+// (.emu) run on an in-order loop here that also carries their data to and
+// from physical memory, and checks the values they state. Explain breaks
+// one load down as a textbook exercise does; CSim is the Cache Lab
+// reference simulator's behaviour, exactly.
+//
+// The report counts instructions, cycles and IPC, accesses and AMAT by
+// kind, per level demand accesses, hits, misses, evictions and write-backs,
+// the DRAM's commands and latencies, the TLBs, walks and faults, a
+// scenario's processes, and the CPI stack, which adds up to the cycles.
 package machine
