@@ -1,6 +1,9 @@
 package cache
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"github.com/vmemu/vmemu/plru"
+	"github.com/vmemu/vmemu/sim"
+)
 
 // A replacer keeps one policy's state for every set of a level. The level
 // fills invalid ways first on its own; victim is asked only of a full set.
@@ -77,37 +80,9 @@ type treePLRU struct {
 	bits []uint64
 }
 
-func (p *treePLRU) touch(set, way int)  { p.bits[set] = plruTouch(p.bits[set], p.ways, way) }
+func (p *treePLRU) touch(set, way int)  { p.bits[set] = plru.Touch(p.bits[set], p.ways, way) }
 func (p *treePLRU) insert(set, way int) { p.touch(set, way) }
-func (p *treePLRU) victim(set int) int  { return plruVictim(p.bits[set], p.ways) }
-
-func plruTouch(tree uint64, ways, way int) uint64 {
-	node, lo, hi := 0, 0, ways
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if way < mid { // used the left half: point right
-			tree |= 1 << node
-			node, hi = 2*node+1, mid
-		} else {
-			tree &^= 1 << node
-			node, lo = 2*node+2, mid
-		}
-	}
-	return tree
-}
-
-func plruVictim(tree uint64, ways int) int {
-	node, lo, hi := 0, 0, ways
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if tree&(1<<node) == 0 {
-			node, hi = 2*node+1, mid
-		} else {
-			node, lo = 2*node+2, mid
-		}
-	}
-	return lo
-}
+func (p *treePLRU) victim(set int) int  { return plru.Victim(p.bits[set], p.ways) }
 
 // srrip is SRRIP-HP with 2-bit re-reference prediction values: a fill
 // predicts a long re-reference interval (2), a hit a near one (0); the victim

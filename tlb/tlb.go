@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 
+	"github.com/vmemu/vmemu/plru"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -144,7 +145,7 @@ func New(cfg Config) (*TLB, error) {
 		t.stamps = make([]uint64, cfg.Entries)
 	case PLRU:
 		t.plru = make([]uint64, sets)
-		t.plruOn = plruMasks(cfg.Ways)
+		t.plruOn = plru.Masks(cfg.Ways)
 	case Random:
 		t.rng = sim.NewRNG(cfg.Seed).Derive(cfg.Name)
 	}

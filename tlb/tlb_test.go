@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/plru"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -144,13 +145,13 @@ func TestPLRUAnyWays(t *testing.T) {
 			tl.Insert(Entry{VPN: uint64(w), PageShift: 12})
 		}
 		// Used in way order, the victim is way 0.
-		if v := plruVictim(tl.plru[0], ways); v != 0 {
+		if v := plru.Victim(tl.plru[0], ways); v != 0 {
 			t.Errorf("%d ways: victim after using 0..%d is %d, want 0", ways, ways-1, v)
 		}
 		// The victim is never the way just used.
 		for w := range ways {
 			tl.Lookup(uint64(w)<<12, 0)
-			if v := plruVictim(tl.plru[0], ways); ways > 1 && v == w {
+			if v := plru.Victim(tl.plru[0], ways); ways > 1 && v == w {
 				t.Errorf("%d ways: victim %d is the way just used", ways, v)
 			}
 		}
