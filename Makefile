@@ -15,8 +15,8 @@ build:
 run: build
 	./$(BIN) run $(TRACE)
 
-# Every test, with vet first. The reference data is read from ../shared/refdata
-# (or $$VMEMU_REFDATA).
+# Every test, with vet first. The reference data is read from testdata/refdata
+# (a copy of ../shared/refdata; or $$VMEMU_REFDATA).
 test:
 	$(GO) vet ./...
 	$(GO) test ./...

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -61,11 +62,11 @@ func TestPresetCapacities(t *testing.T) {
 
 // The ddr4-2400 preset must be exactly the refdata DRAMsim3 file.
 func TestDDR4_2400MatchesRefdataIni(t *testing.T) {
-	const path = "/work/shared/refdata/dram/DDR4_8Gb_x8_2400_2_1ch1r_RoBaRaCoCh.ini"
-	ini, err := readIni(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("refdata not present")
+	dir := os.Getenv("VMEMU_REFDATA")
+	if dir == "" {
+		dir = filepath.Join("..", "testdata", "refdata")
 	}
+	ini, err := readIni(filepath.Join(dir, "dram", "DDR4_8Gb_x8_2400_2_1ch1r_RoBaRaCoCh.ini"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,9 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// The reference traces, in ../shared/refdata beside the repository (or
-// VMEMU_REFDATA); tests and benchmarks that need them fail without.
+// The reference traces, in testdata/refdata at the top of the repository (a
+// copy of ../shared/refdata), or VMEMU_REFDATA; tests and benchmarks that
+// need them fail without.
 var (
 	matmulGz  = refPath("lackey/matmul.lackey.gz")
 	refDir    = refPath("cachelab/traces") + string(filepath.Separator)
@@ -23,7 +24,7 @@ var (
 func refPath(rel string) string {
 	dir := os.Getenv("VMEMU_REFDATA")
 	if dir == "" {
-		dir = filepath.Join("..", "..", "shared", "refdata")
+		dir = filepath.Join("..", "testdata", "refdata")
 	}
 	return filepath.Join(dir, rel)
 }

@@ -13,13 +13,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ from the current output")
 
-// refdata returns a path under the shared reference data beside the
-// repository, or under VMEMU_REFDATA.
+// refdata returns a path under the reference data in testdata/refdata at the
+// top of the repository (a copy of ../shared/refdata), or under VMEMU_REFDATA.
 func refdata(t *testing.T, rel string) string {
 	t.Helper()
 	dir := os.Getenv("VMEMU_REFDATA")
 	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "refdata")
+		dir = filepath.Join("..", "..", "testdata", "refdata")
 	}
 	p := filepath.Join(dir, rel)
 	if _, err := os.Stat(p); err != nil {
