@@ -6,9 +6,10 @@
 // range of ways [lo, hi) splits at (lo+hi)/2, so any number of ways up to
 // 64 works (the tree is unbalanced when ways is not a power of two). A bit
 // of 0 sends the victim search to the lower half, 1 to the upper; a use
-// points every node on its path away from the way used. This is the
-// policy Hennessy and Patterson describe and ChampSim's "plru" implements
-// for power-of-two associativities.
+// points every node on its path away from the way used. The tests check
+// victim orders worked by hand, including where it departs from true LRU
+// and how a tree over a number of ways that is not a power of two favours
+// the lone way.
 package plru
 
 // Touch returns the tree after a use of way.
