@@ -184,31 +184,36 @@ func (s *instrStream) ReadInstrs(ins []Instr) (int, error) {
 	return s.result(n)
 }
 
+// step moves one reference on within the instruction at buf[off], which
+// more has made sure of: the fetch first (none for a continuation entry),
+// then each data access. It returns the reference made, if any, and
+// whether it is the fetch.
+func (s *instrStream) step(in *Instr) (rec Record, fetch, ok bool) {
+	if s.sub == 0 {
+		s.sub = 1
+		return Record{Addr: in.IP, Size: in.Size, Op: Fetch}, true, in.Size != 0
+	}
+	if j := s.sub - 1; j < int(in.NMem) {
+		s.sub++
+		m := &in.Mem[j]
+		op := Load
+		if m.Store {
+			op = Store
+		}
+		return Record{Addr: m.Addr, Size: m.Size, Op: op}, false, true
+	}
+	s.off++
+	s.sub = 0
+	return Record{}, false, false
+}
+
 func (s *instrStream) Read(recs []Record) (int, error) {
 	n := 0
 	for n < len(recs) && s.more() {
-		in := &s.buf[s.off]
-		if s.sub == 0 {
-			s.sub = 1
-			if in.Size != 0 {
-				recs[n] = Record{Addr: in.IP, Size: in.Size, Op: Fetch}
-				n++
-			}
-			continue
-		}
-		if j := s.sub - 1; j < int(in.NMem) {
-			m := &in.Mem[j]
-			op := Load
-			if m.Store {
-				op = Store
-			}
-			recs[n] = Record{Addr: m.Addr, Size: m.Size, Op: op}
+		if rec, _, ok := s.step(&s.buf[s.off]); ok {
+			recs[n] = rec
 			n++
-			s.sub++
-			continue
 		}
-		s.off++
-		s.sub = 0
 	}
 	return s.result(n)
 }
@@ -217,29 +222,17 @@ func (s *instrStream) ReadRefs(refs []Ref) (int, error) {
 	n := 0
 	for n < len(refs) && s.more() {
 		in := &s.buf[s.off]
-		if s.sub == 0 {
-			s.sub = 1
-			if in.Size != 0 {
-				refs[n] = Ref{Record: Record{Addr: in.IP, Size: in.Size, Op: Fetch},
-					SrcRegs: in.SrcRegs, DstRegs: in.DstRegs, Branch: in.Branch, Taken: in.Taken,
-					HasRegs: in.HasRegs}
-				n++
-			}
+		rec, fetch, ok := s.step(in)
+		if !ok {
 			continue
 		}
-		if j := s.sub - 1; j < int(in.NMem) {
-			m := &in.Mem[j]
-			op := Load
-			if m.Store {
-				op = Store
-			}
-			refs[n] = Ref{Record: Record{Addr: m.Addr, Size: m.Size, Op: op}}
-			n++
-			s.sub++
-			continue
+		r := Ref{Record: rec}
+		if fetch { // registers and the branch outcome ride on the fetch
+			r.SrcRegs, r.DstRegs, r.HasRegs = in.SrcRegs, in.DstRegs, in.HasRegs
+			r.Branch, r.Taken = in.Branch, in.Taken
 		}
-		s.off++
-		s.sub = 0
+		refs[n] = r
+		n++
 	}
 	return s.result(n)
 }
