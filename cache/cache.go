@@ -37,11 +37,12 @@ type Cache struct {
 	// MSHR entries: issued ones until their fill is home (active), misses
 	// waiting for an MSHR (queued, oldest first), and entries to reuse.
 	// Entries never move: the level below holds pointers to them.
-	active []*mshr
-	queued []*mshr
-	spare  []*mshr
-	byLine map[uint64]*mshr // lines whose fill an entry brings
-	frees  []sim.Cycle      // scratch for slot
+	active     []*mshr
+	activeFree []sim.Cycle // active[i].freeAt, side by side so slot scans one flat array
+	queued     mshrQueue
+	spare      []*mshr
+	byLine     lineTable   // lines whose fill an entry brings
+	frees      []sim.Cycle // scratch for slot
 	posted sim.Request
 
 	n Counts
@@ -76,7 +77,7 @@ func New(cfg Config, depth int) (*Cache, error) {
 		ready:     make([]sim.Cycle, n),
 		dirty:     make([]bool, n),
 		repl:      newReplacer(cfg, sets),
-		byLine:    map[uint64]*mshr{},
+		byLine:    newLineTable(),
 	}
 	return c, nil
 }

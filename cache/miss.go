@@ -15,6 +15,7 @@ type mshr struct {
 	issued      bool      // the request below has left (it may be done)
 	start       sim.Cycle // when it left
 	freeAt      sim.Cycle // when the fill arrives; Never while unknown
+	slot        int       // index in c.active once issued
 	lower       sim.Request
 	waiters     []*sim.Request
 }
@@ -70,7 +71,7 @@ func (c *Cache) setReady(m *mshr) {
 
 // inflight returns the entry whose data for line ln is still to come, or nil.
 func (c *Cache) inflight(now sim.Cycle, ln uint64) *mshr {
-	if m := c.byLine[ln]; m != nil && m.pendingAt(now) {
+	if m := c.byLine.get(ln); m != nil && m.pendingAt(now) {
 		return m
 	}
 	return nil
@@ -106,17 +107,17 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 		m.lower.Addr, m.lower.Size = req.Addr, req.Size
 	}
 	for ln := first; ln <= last; ln++ {
-		c.byLine[ln] = m
+		c.byLine.put(ln, m)
 	}
 	start := sim.Never
-	if len(c.queued) == 0 {
+	if c.queued.len() == 0 {
 		start = c.slot(now + c.cfg.Latency)
 	}
 	if start != now+c.cfg.Latency {
 		c.n.MSHRWaits++
 	}
 	if start == sim.Never {
-		c.queued = append(c.queued, m)
+		c.queued.push(m)
 	} else {
 		c.issue(start, m)
 	}
@@ -145,32 +146,36 @@ func (c *Cache) recycle(now sim.Cycle) {
 	for _, m := range c.active {
 		if m.freeAt <= now && len(m.waiters) == 0 {
 			for ln := m.first; ln <= m.last; ln++ {
-				if c.byLine[ln] == m {
-					delete(c.byLine, ln)
-				}
+				c.byLine.deleteIf(ln, m)
 			}
 			c.spare = append(c.spare, m)
 			continue
 		}
+		m.slot = len(keep)
+		c.activeFree[m.slot] = m.freeAt
 		keep = append(keep, m)
 	}
 	clear(c.active[len(keep):])
 	c.active = keep
+	c.activeFree = c.activeFree[:len(keep)]
 }
 
 // slot returns the first cycle from t on when fewer than MSHRs entries are
 // busy, or Never if that depends on fills not yet known.
 func (c *Cache) slot(t sim.Cycle) sim.Cycle {
+	if len(c.activeFree) < c.cfg.MSHRs {
+		return t // fewer entries than MSHRs: one is free, whatever their times
+	}
 	frees := c.frees[:0]
 	busy := 0
-	for _, m := range c.active {
-		// An entry holds an MSHR from its start to its fill; one that
-		// starts after t (a miss that waited) holds it from t on too, as
-		// far as a later miss is concerned.
-		if m.issued && t < m.freeAt {
+	for _, f := range c.activeFree {
+		// Every active entry has been issued. It holds an MSHR from its
+		// start to its fill; one that starts after t (a miss that waited)
+		// holds it from t on too, as far as a later miss is concerned.
+		if t < f {
 			busy++
-			if m.freeAt != sim.Never {
-				frees = append(frees, m.freeAt)
+			if f != sim.Never {
+				frees = append(frees, f)
 			}
 		}
 	}
@@ -191,7 +196,9 @@ func (c *Cache) slot(t sim.Cycle) sim.Cycle {
 // issue sends m's request down at cycle t.
 func (c *Cache) issue(t sim.Cycle, m *mshr) {
 	m.issued, m.start = true, t
+	m.slot = len(c.active)
 	c.active = append(c.active, m)
+	c.activeFree = append(c.activeFree, m.freeAt)
 	if done, ok := c.next.Access(t, &m.lower); ok {
 		m.Complete(&m.lower, done)
 	}
@@ -202,6 +209,7 @@ func (c *Cache) issue(t sim.Cycle, m *mshr) {
 func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 	c := m.c
 	m.freeAt = at
+	c.activeFree[m.slot] = at
 	c.setReady(m)
 	for _, w := range m.waiters {
 		w.Ready = sim.Max(w.Ready, at)
@@ -217,13 +225,11 @@ func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 
 // drainQueue sends queued misses down, oldest first, while MSHRs are free.
 func (c *Cache) drainQueue(now sim.Cycle) {
-	for len(c.queued) > 0 {
+	for c.queued.len() > 0 {
 		start := c.slot(now)
 		if start == sim.Never {
 			return
 		}
-		m := c.queued[0]
-		c.queued = c.queued[1:]
-		c.issue(start, m)
+		c.issue(start, c.queued.pop())
 	}
 }
