@@ -43,7 +43,7 @@ type Cache struct {
 	spare      []*mshr
 	byLine     lineTable   // lines whose fill an entry brings
 	frees      []sim.Cycle // scratch for slot
-	posted sim.Request
+	posted     sim.Request
 
 	n Counts
 }
