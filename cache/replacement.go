@@ -41,10 +41,10 @@ func (s *stamps) stamp(set, way int) {
 
 func (s *stamps) oldest(set int) int {
 	row := s.at[set*s.ways : set*s.ways+s.ways]
-	v := 0
+	v, oldest := 0, row[0]
 	for w, t := range row {
-		if t < row[v] {
-			v = w
+		if t < oldest { // compiled to conditional moves: no branch to mispredict
+			v, oldest = w, t
 		}
 	}
 	return v
