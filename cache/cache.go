@@ -25,10 +25,11 @@ type Cache struct {
 	lineShift uint
 	setMask   uint64
 
-	tags  []uint64    // per way: the line address held plus one, or invalidTag
-	ready []sim.Cycle // per way: when its data is there (Never while unknown)
-	dirty []bool      // per way
-	repl  replacer
+	tags   []uint64    // per way: the line address held plus one, or invalidTag
+	ready  []sim.Cycle // per way: when its data is there (Never while unknown)
+	dirty  []bool      // per way
+	repl   replacer
+	arrays *wayArrays // the above, to hand back on Release
 
 	next           sim.Port
 	lowerExclusive bool     // next is a cache that keeps what this level evicts
@@ -65,18 +66,18 @@ func New(cfg Config, depth int) (*Cache, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	sets := cfg.Sets()
-	n := sets * cfg.Ways
+	a := newWayArrays(cfg)
 	c := &Cache{
 		cfg:       cfg,
 		depth:     int8(depth),
 		ways:      cfg.Ways,
 		lineShift: uint(bits.TrailingZeros(uint(cfg.LineSize))),
-		setMask:   uint64(sets - 1),
-		tags:      make([]uint64, n),
-		ready:     make([]sim.Cycle, n),
-		dirty:     make([]bool, n),
-		repl:      newReplacer(cfg, sets),
+		setMask:   uint64(cfg.Sets() - 1),
+		tags:      a.tags,
+		ready:     a.ready,
+		dirty:     a.dirty,
+		repl:      a.repl,
+		arrays:    a,
 		byLine:    newLineTable(),
 	}
 	return c, nil

@@ -19,6 +19,7 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
 		c.evict(now, base+way)
 	}
 	i := base + way
+	c.arrays.touch(set)
 	c.tags[i], c.dirty[i], c.ready[i] = ln+1, false, now
 	c.repl.insert(set, way)
 	return i

@@ -11,6 +11,8 @@ type replacer interface {
 	touch(set, way int)  // a hit
 	insert(set, way int) // a fill
 	victim(set int) int
+	clearSet(set int) // back to the state of a set never used
+	restart()         // what is not per set back to its start (after clearSet of every used set)
 }
 
 func newReplacer(cfg Config, sets int) replacer {
@@ -50,6 +52,9 @@ func (s *stamps) oldest(set int) int {
 	return v
 }
 
+func (s *stamps) clearSet(set int) { clear(s.at[set*s.ways : (set+1)*s.ways]) }
+func (s *stamps) restart()         { s.clock = 0 }
+
 type lru struct{ stamps }
 
 func (l *lru) touch(set, way int)  { l.stamp(set, way) }
@@ -71,6 +76,8 @@ type random struct {
 func (r *random) touch(set, way int)  {}
 func (r *random) insert(set, way int) {}
 func (r *random) victim(set int) int  { return r.rng.IntN(r.ways) }
+func (r *random) clearSet(int)        {}
+func (r *random) restart()            {} // New makes a fresh generator
 
 // treePLRU keeps ways-1 bits per set in a binary tree, node i's children at
 // 2i+1 and 2i+2. A bit of 0 sends the victim search left, 1 right; a use
@@ -83,6 +90,8 @@ type treePLRU struct {
 func (p *treePLRU) touch(set, way int)  { p.bits[set] = plru.Touch(p.bits[set], p.ways, way) }
 func (p *treePLRU) insert(set, way int) { p.touch(set, way) }
 func (p *treePLRU) victim(set int) int  { return plru.Victim(p.bits[set], p.ways) }
+func (p *treePLRU) clearSet(set int)    { p.bits[set] = 0 }
+func (p *treePLRU) restart()            {}
 
 // srrip is SRRIP-HP with 2-bit re-reference prediction values: a fill
 // predicts a long re-reference interval (2), a hit a near one (0); the victim
@@ -96,6 +105,8 @@ const rrpvMax = 3
 
 func (s *srrip) touch(set, way int)  { s.rrpv[set*s.ways+way] = 0 }
 func (s *srrip) insert(set, way int) { s.rrpv[set*s.ways+way] = rrpvMax - 1 }
+func (s *srrip) clearSet(set int)    { clear(s.rrpv[set*s.ways : (set+1)*s.ways]) }
+func (s *srrip) restart()            {}
 func (s *srrip) victim(set int) int {
 	row := s.rrpv[set*s.ways : set*s.ways+s.ways]
 	for {

@@ -34,6 +34,7 @@ func (c *Cache) Place(set, way int, tag uint64, valid bool) error {
 		return fmt.Errorf("%s: tag %#x too wide", c.cfg.Name, tag)
 	}
 	i := set*c.ways + way
+	c.arrays.touch(set)
 	c.tags[i], c.dirty[i], c.ready[i] = invalidTag, false, 0
 	if valid {
 		c.tags[i] = tag<<uint(bitsOf(c.setMask)) | uint64(set) + 1

@@ -96,6 +96,15 @@ func Build(c *Config) (*Machine, error) {
 	return m, g.err
 }
 
+// Release hands the machine's cache arrays back, for the next machine
+// built with levels of the same shape (a sweep builds one a point). The
+// machine must not be used after; its reports stay valid.
+func (m *Machine) Release() {
+	for _, c := range m.Caches {
+		c.Release()
+	}
+}
+
 func levelConfig(g *getter, name string, straddle cache.Straddle, seed uint64) cache.Config {
 	p := name + "."
 	return cache.Config{

@@ -157,6 +157,7 @@ func (e *env) replay(p Point, pr *prepared) (*machine.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer m.Release() // the worker's next point reuses the cache arrays
 	if pr.scenario != nil {
 		rep, err := m.RunScenario(pr.scenario)
 		if err == nil && rep.Scenario != nil && len(rep.Scenario.Mismatches) > 0 {

@@ -1,0 +1,102 @@
+package cache
+
+import (
+	"math/bits"
+	"sync"
+
+	"github.com/vmemu/vmemu/sim"
+)
+
+// A level's per-way arrays are most of what building a machine allocates
+// (about 10 MB for a 32 MiB last level). A sweep builds one machine per
+// point, so short points spent as much time getting zeroed arrays and
+// collecting the last point's as simulating, and two workers contended for
+// memory bandwidth doing it. Release hands a level's arrays back, clearing
+// only the sets the level ever filled, and New takes them for the next
+// level of the same shape: it starts exactly as empty as fresh memory.
+
+// wayArrays is the state of every way of a level: what New allocates.
+type wayArrays struct {
+	tags    []uint64
+	ready   []sim.Cycle
+	dirty   []bool
+	repl    replacer
+	touched []uint64 // a bit per set that a line was ever placed in
+}
+
+// shape is what makes two levels' arrays interchangeable.
+type shape struct {
+	sets, ways int
+	policy     Policy
+}
+
+// spareArrays holds released arrays by shape. A few per shape are enough
+// for every worker of a sweep to reuse its own; more would only hold memory.
+var spareArrays = struct {
+	sync.Mutex
+	byShape map[shape][]*wayArrays
+}{byShape: map[shape][]*wayArrays{}}
+
+const sparesPerShape = 4
+
+func newWayArrays(cfg Config) *wayArrays {
+	sets := cfg.Sets()
+	k := shape{sets, cfg.Ways, cfg.Replacement}
+	spareArrays.Lock()
+	list := spareArrays.byShape[k]
+	var a *wayArrays
+	if n := len(list); n > 0 {
+		a, list[n-1] = list[n-1], nil
+		spareArrays.byShape[k] = list[:n-1]
+	}
+	spareArrays.Unlock()
+	if a == nil {
+		n := sets * cfg.Ways
+		a = &wayArrays{
+			tags:    make([]uint64, n),
+			ready:   make([]sim.Cycle, n),
+			dirty:   make([]bool, n),
+			touched: make([]uint64, (sets+63)/64),
+		}
+		a.repl = newReplacer(cfg, sets)
+	} else if cfg.Replacement == Random {
+		a.repl = newReplacer(cfg, sets) // a fresh generator from the seed
+	}
+	return a
+}
+
+// Release gives the level's arrays back for a later level of the same
+// shape to reuse. The level must not be used after.
+func (c *Cache) Release() {
+	a := c.arrays
+	if a == nil {
+		return
+	}
+	c.arrays, c.tags, c.ready, c.dirty, c.repl = nil, nil, nil, nil, nil
+	a.clear(c.ways)
+	k := shape{int(c.setMask) + 1, c.ways, c.cfg.Replacement}
+	spareArrays.Lock()
+	defer spareArrays.Unlock()
+	if len(spareArrays.byShape[k]) < sparesPerShape {
+		spareArrays.byShape[k] = append(spareArrays.byShape[k], a)
+	}
+}
+
+// clear empties every set a line was placed in, and the replacement
+// state with it, back to what fresh zeroed memory holds.
+func (a *wayArrays) clear(ways int) {
+	for w, word := range a.touched {
+		for ; word != 0; word &= word - 1 {
+			set := w*64 + bits.TrailingZeros64(word)
+			clear(a.tags[set*ways : (set+1)*ways])
+			clear(a.ready[set*ways : (set+1)*ways])
+			clear(a.dirty[set*ways : (set+1)*ways])
+			a.repl.clearSet(set)
+		}
+		a.touched[w] = 0
+	}
+	a.repl.restart()
+}
+
+// touch records that set holds or held a line.
+func (a *wayArrays) touch(set int) { a.touched[set>>6] |= 1 << (set & 63) }
