@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/vmemu/vmemu/sim"
@@ -63,6 +64,23 @@ func TestMSHRQueueKeepsOrder(t *testing.T) {
 		want = want[1:]
 		if q.len() != len(want) {
 			t.Fatalf("op %d: length %d, want %d", op, q.len(), len(want))
+		}
+	}
+}
+
+func TestNthSmallestMatchesSort(t *testing.T) {
+	rng := sim.NewRNG(5)
+	for trial := 0; trial < 2000; trial++ {
+		n := 1 + rng.IntN(150)
+		s := make([]sim.Cycle, n)
+		for i := range s {
+			s[i] = sim.Cycle(rng.IntN(1 + rng.IntN(40))) // many repeats
+		}
+		sorted := slices.Clone(s)
+		slices.Sort(sorted)
+		k := rng.IntN(n)
+		if got := nthSmallest(s, k); got != sorted[k] {
+			t.Fatalf("trial %d: element %d of %v is %d, want %d", trial, k, sorted, got, sorted[k])
 		}
 	}
 }
