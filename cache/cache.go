@@ -25,9 +25,8 @@ type Cache struct {
 	lineShift uint
 	setMask   uint64
 
-	tags   []uint64    // per way: the line address held plus one, or invalidTag
-	ready  []sim.Cycle // per way: when its data is there (Never while unknown)
-	dirty  []bool      // per way
+	lines  []wayState // per way, set by set
+	dirty  []bool     // per way
 	repl   replacer
 	arrays *wayArrays // the above, to hand back on Release
 
@@ -73,8 +72,7 @@ func New(cfg Config, depth int) (*Cache, error) {
 		ways:      cfg.Ways,
 		lineShift: uint(bits.TrailingZeros(uint(cfg.LineSize))),
 		setMask:   uint64(cfg.Sets() - 1),
-		tags:      a.tags,
-		ready:     a.ready,
+		lines:     a.lines,
 		dirty:     a.dirty,
 		repl:      a.repl,
 		arrays:    a,
@@ -153,12 +151,21 @@ func (c *Cache) lineRange(req *sim.Request) (first, last uint64) {
 	return first, (req.Addr + uint64(req.Size) - 1) >> c.lineShift
 }
 
+// wayState is one way's state. The tag and the arrival time sit together since
+// nearly every access that reads one reads or writes the other: in a last
+// level of megabytes, each array apart cost a trip to the host's memory.
+type wayState struct {
+	tag   uint64    // the line address held plus one, or invalidTag
+	ready sim.Cycle // when its data is there (Never while unknown)
+}
+
 // find returns the index of the way holding line ln, or -1.
 func (c *Cache) find(ln uint64) int {
 	base := int(ln&c.setMask) * c.ways
 	key := ln + 1
-	for i, t := range c.tags[base : base+c.ways] {
-		if t == key {
+	row := c.lines[base : base+c.ways]
+	for i := range row {
+		if row[i].tag == key {
 			return base + i
 		}
 	}
@@ -173,7 +180,7 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 	}
 	set := int(ln & c.setMask)
 	c.repl.touch(set, i-set*c.ways)
-	if r := c.ready[i]; r > now {
+	if r := c.lines[i].ready; r > now {
 		c.n.Merged++
 		if m := c.inflight(now, ln); m != nil {
 			c.wait(m, req)
@@ -187,7 +194,7 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 	if c.cfg.Inclusion == Exclusive && req.Fills {
 		// The line moves up: the level above now holds it, dirty or not.
 		req.Dirty = req.Dirty || c.dirty[i]
-		c.tags[i], c.dirty[i] = invalidTag, false
+		c.lines[i].tag, c.dirty[i] = invalidTag, false
 	}
 	return true
 }

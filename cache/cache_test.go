@@ -82,7 +82,8 @@ func runAll(t *testing.T, top *Cache, seq string, below ...*Cache) []string {
 // contents lists the lines held in set 0, by way.
 func contents(c *Cache) []int64 {
 	var out []int64
-	for _, tg := range c.tags[:c.ways] {
+	for _, w := range c.lines[:c.ways] {
+		tg := w.tag
 		if tg == invalidTag {
 			out = append(out, -1)
 		} else {

@@ -8,8 +8,8 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
 	set := int(ln & c.setMask)
 	base := set * c.ways
 	way := -1
-	for w, t := range c.tags[base : base+c.ways] {
-		if t == invalidTag {
+	for w, l := range c.lines[base : base+c.ways] {
+		if l.tag == invalidTag {
 			way = w
 			break
 		}
@@ -20,16 +20,16 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
 	}
 	i := base + way
 	c.arrays.touch(set)
-	c.tags[i], c.dirty[i], c.ready[i] = ln+1, false, now
+	c.lines[i], c.dirty[i] = wayState{tag: ln + 1, ready: now}, false
 	c.repl.insert(set, way)
 	return i
 }
 
 // evict removes the line in way i, writing it down if it must.
 func (c *Cache) evict(now sim.Cycle, i int) {
-	ln, dirty := c.tags[i]-1, c.dirty[i]
+	ln, dirty := c.lines[i].tag-1, c.dirty[i]
 	c.n.Evictions++
-	c.tags[i], c.dirty[i] = invalidTag, false
+	c.lines[i].tag, c.dirty[i] = invalidTag, false
 	if c.cfg.Inclusion == Inclusive {
 		dirty = c.backInvalidate(ln<<c.lineShift, uint64(c.cfg.LineSize)) || dirty
 	}
@@ -50,7 +50,7 @@ func (c *Cache) backInvalidate(addr, size uint64) bool {
 		for a := addr; a < addr+size; a += uint64(u.cfg.LineSize) {
 			if i := u.find(a >> u.lineShift); i >= 0 {
 				dirty = dirty || u.dirty[i]
-				u.tags[i], u.dirty[i] = invalidTag, false
+				u.lines[i].tag, u.dirty[i] = invalidTag, false
 				c.n.BackInvals++
 			}
 		}

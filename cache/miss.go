@@ -33,7 +33,7 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 		for ln := first; ln <= last; ln++ {
 			if c.find(ln) < 0 { // the whole-access case passes lines that hit too
 				i := c.allocate(now, ln)
-				c.ready[i] = sim.Never
+				c.lines[i].ready = sim.Never
 				if write {
 					c.write(now, i, req)
 				}
@@ -58,8 +58,8 @@ func (c *Cache) setReady(m *mshr) {
 		return
 	}
 	for ln := m.first; ln <= m.last; ln++ {
-		if i := c.find(ln); i >= 0 && c.ready[i] == sim.Never {
-			c.ready[i] = m.freeAt
+		if i := c.find(ln); i >= 0 && c.lines[i].ready == sim.Never {
+			c.lines[i].ready = m.freeAt
 			c.dirty[i] = c.dirty[i] || m.lower.Dirty
 		}
 	}

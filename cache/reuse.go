@@ -3,8 +3,6 @@ package cache
 import (
 	"math/bits"
 	"sync"
-
-	"github.com/vmemu/vmemu/sim"
 )
 
 // A level's per-way arrays are most of what building a machine allocates
@@ -17,8 +15,7 @@ import (
 
 // wayArrays is the state of every way of a level: what New allocates.
 type wayArrays struct {
-	tags    []uint64
-	ready   []sim.Cycle
+	lines   []wayState
 	dirty   []bool
 	repl    replacer
 	touched []uint64 // a bit per set that a line was ever placed in
@@ -53,8 +50,7 @@ func newWayArrays(cfg Config) *wayArrays {
 	if a == nil {
 		n := sets * cfg.Ways
 		a = &wayArrays{
-			tags:    make([]uint64, n),
-			ready:   make([]sim.Cycle, n),
+			lines:   make([]wayState, n),
 			dirty:   make([]bool, n),
 			touched: make([]uint64, (sets+63)/64),
 		}
@@ -72,7 +68,7 @@ func (c *Cache) Release() {
 	if a == nil {
 		return
 	}
-	c.arrays, c.tags, c.ready, c.dirty, c.repl = nil, nil, nil, nil, nil
+	c.arrays, c.lines, c.dirty, c.repl = nil, nil, nil, nil
 	a.clear(c.ways)
 	k := shape{int(c.setMask) + 1, c.ways, c.cfg.Replacement}
 	spareArrays.Lock()
@@ -88,8 +84,7 @@ func (a *wayArrays) clear(ways int) {
 	for w, word := range a.touched {
 		for ; word != 0; word &= word - 1 {
 			set := w*64 + bits.TrailingZeros64(word)
-			clear(a.tags[set*ways : (set+1)*ways])
-			clear(a.ready[set*ways : (set+1)*ways])
+			clear(a.lines[set*ways : (set+1)*ways])
 			clear(a.dirty[set*ways : (set+1)*ways])
 			a.repl.clearSet(set)
 		}

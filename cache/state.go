@@ -35,9 +35,9 @@ func (c *Cache) Place(set, way int, tag uint64, valid bool) error {
 	}
 	i := set*c.ways + way
 	c.arrays.touch(set)
-	c.tags[i], c.dirty[i], c.ready[i] = invalidTag, false, 0
+	c.lines[i], c.dirty[i] = wayState{}, false
 	if valid {
-		c.tags[i] = tag<<uint(bitsOf(c.setMask)) | uint64(set) + 1
+		c.lines[i].tag = tag<<uint(bitsOf(c.setMask)) | uint64(set) + 1
 		c.repl.insert(set, way)
 	}
 	return nil
