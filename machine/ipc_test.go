@@ -130,6 +130,7 @@ func TestPointerChaseAndOverlap(t *testing.T) {
 func BenchmarkOOORandom64MiB(b *testing.B) {
 	n := benchInstrs
 	in := loads(n, 64<<20, false)
+	b.ResetTimer() // making the trace is not simulating it
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		m := build(b, "default")
