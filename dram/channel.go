@@ -56,6 +56,7 @@ type channel struct {
 	// mode the slots were computed for.
 	stale      bitset
 	slotsWrite bool
+	scratch    bitset // computePlan's banks not held by a refresh
 	p          pool
 	// active[w] marks banks with queued reads (w=0) or writes (w=1).
 	active  [2]bitset
@@ -103,6 +104,7 @@ func newChannel(ctl *Controller, id int) *channel {
 	}
 	ch.active = [2]bitset{newBitset(len(ch.bq)), newBitset(len(ch.bq))}
 	ch.stale = newBitset(len(ch.bq))
+	ch.scratch = newBitset(len(ch.bq))
 	ch.staleAll()
 	ch.refresh = newRefresh(cfg)
 	ch.updateNextDue()
@@ -295,11 +297,14 @@ func (ch *channel) insert(a arrival, w int, t uint64) {
 	l := &ch.bq[a.bank].lists[w]
 	if l.head == none || ch.mayChangeCandidate(a) {
 		ch.stale.set(a.bank)
+		ch.version++
 	}
+	// Otherwise the plan stands: the bank's candidate and the set of
+	// banks with work are as they were, and the mode, which the queue
+	// lengths decide, is checked by planFor on every use.
 	ch.p.pushBack(l, i)
 	ch.active[w].set(a.bank)
 	ch.queued[w]++
-	ch.version++
 }
 
 // mayChangeCandidate: a new request joining a bank's non-empty queue is

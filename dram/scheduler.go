@@ -57,30 +57,73 @@ func (ch *channel) computePlan(from uint64) {
 	}
 	ch.refreshSlots(write)
 	lo := max(from, ch.dv.nextCmd)
-	for wi, word := range ch.active[b2i(write)] {
-		for word != 0 {
-			b := int32(wi*64 + bits.TrailingZeros64(word))
-			word &= word - 1
-			if ch.refreshing > 0 && ch.blocked(b) {
-				continue
-			}
-			s := &ch.slots[b]
-			at := max(s.local, *s.group, *s.rank, lo)
-			// Keep the least (at, key), without a branch the CPU would
-			// mispredict: (at, key) < (bestAt, bestKey) as a 128-bit number
-			// borrows.
-			_, borrow := bits.Sub64(s.key, bestKey, 0)
-			_, borrow = bits.Sub64(at, bestAt, borrow)
-			m := -borrow
-			bestAt ^= (bestAt ^ at) & m
-			bestKey ^= (bestKey ^ s.key) & m
-			bestBank ^= (bestBank ^ b) & int32(m)
-		}
+	work := ch.active[b2i(write)]
+	if ch.refreshing > 0 {
+		work = ch.unblocked(work)
 	}
+	bestAt, bestKey, bestBank = earliestSlot(ch.slots, work, lo, bestAt, bestKey, bestBank)
 	if bestBank != none && bestKey != 0 {
 		cand = ch.bq[bestBank].cand
 	}
 	ch.plan = plan{version: ch.version, from: from, at: bestAt, cand: cand, write: write, valid: true}
+}
+
+// earliestSlot returns the least (at, key) among (bestAt, bestKey) and
+// the slots of the banks in set, with the bank it came from, where at is
+// the slot's earliest cycle not before lo. It is the scheduler's inner
+// loop, kept apart so that its few values stay in registers. Keys are
+// unique (a request's age), so the least is too, and the banks can be
+// taken in two interleaved halves, each with its own running least, which
+// halves the chain of dependent steps; the two are merged at the end.
+func earliestSlot(slots []slot, set bitset, lo, bestAt, bestKey uint64, bestBank int32) (uint64, uint64, int32) {
+	at2, key2, bank2 := uint64(never), uint64(never), int32(none)
+	for wi, word := range set {
+		base := int32(wi * 64)
+		for word != 0 {
+			b := base + int32(bits.TrailingZeros64(word))
+			word &= word - 1
+			s := &slots[b]
+			bestAt, bestKey, bestBank = least(max(s.local, *s.group, *s.rank, lo), s.key, b, bestAt, bestKey, bestBank)
+			if word == 0 {
+				break
+			}
+			b = base + int32(bits.TrailingZeros64(word))
+			word &= word - 1
+			s = &slots[b]
+			at2, key2, bank2 = least(max(s.local, *s.group, *s.rank, lo), s.key, b, at2, key2, bank2)
+		}
+	}
+	return least(at2, key2, bank2, bestAt, bestKey, bestBank)
+}
+
+// least is the lesser of (at, key) and (bestAt, bestKey), with its bank,
+// chosen without a branch the CPU would mispredict: (at, key) <
+// (bestAt, bestKey) as a 128-bit number borrows.
+func least(at, key uint64, bank int32, bestAt, bestKey uint64, bestBank int32) (uint64, uint64, int32) {
+	_, borrow := bits.Sub64(key, bestKey, 0)
+	_, borrow = bits.Sub64(at, bestAt, borrow)
+	m := -borrow
+	bestAt ^= (bestAt ^ at) & m
+	bestKey ^= (bestKey ^ key) & m
+	bestBank ^= (bestBank ^ bank) & int32(m)
+	return bestAt, bestKey, bestBank
+}
+
+// unblocked is the banks of set that a pending refresh does not hold, in
+// a scratch bitset (so the scheduler's loop need not test every bank).
+func (ch *channel) unblocked(set bitset) bitset {
+	out := ch.scratch
+	copy(out, set)
+	for wi, word := range set {
+		for word != 0 {
+			b := int32(wi*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			if ch.blocked(b) {
+				out.clear(b)
+			}
+		}
+	}
+	return out
 }
 
 // refreshPlan is the pending refresh command that can issue first.
