@@ -39,6 +39,7 @@ type Cache struct {
 	// Entries never move: the level below holds pointers to them.
 	active     []*mshr
 	activeFree []sim.Cycle // active[i].freeAt, side by side so slot scans one flat array
+	untimed    int         // active entries whose fill time is not known yet
 	queued     mshrQueue
 	spare      []*mshr
 	byLine     lineTable   // lines whose fill an entry brings

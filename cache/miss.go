@@ -164,6 +164,12 @@ func (c *Cache) slot(t sim.Cycle) sim.Cycle {
 	if len(c.activeFree) < c.cfg.MSHRs {
 		return t // fewer entries than MSHRs: one is free, whatever their times
 	}
+	if c.untimed >= c.cfg.MSHRs {
+		// As many MSHRs wait on fills not timed yet: whatever the others
+		// do, the one to free first is among those (the sums below say so
+		// too, at the cost of two scans).
+		return sim.Never
+	}
 	// Every active entry has been issued. It holds an MSHR from its start
 	// to its fill; one that starts after t (a miss that waited) holds it
 	// from t on too, as far as a later miss is concerned. Most calls find
@@ -239,6 +245,7 @@ func (c *Cache) issue(t sim.Cycle, m *mshr) {
 	m.slot = len(c.active)
 	c.active = append(c.active, m)
 	c.activeFree = append(c.activeFree, m.freeAt)
+	c.untimed++ // a fresh entry's fill time is unknown until Complete
 	if done, ok := c.next.Access(t, &m.lower); ok {
 		m.Complete(&m.lower, done)
 	}
@@ -250,6 +257,7 @@ func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 	c := m.c
 	m.freeAt = at
 	c.activeFree[m.slot] = at
+	c.untimed--
 	c.setReady(m)
 	for _, w := range m.waiters {
 		w.Ready = sim.Max(w.Ready, at)
