@@ -7,7 +7,7 @@ type walk struct {
 	w         *Walker
 	q         *Query
 	waiters   []*Query // queries to the same page that joined this walk
-	page      uint64
+	idx       int      // its place in Walker.pool
 	active    bool
 	gen       uint64 // counts the queries this walk object has served
 	suspended bool   // it waited once, so it ends through q.Done
