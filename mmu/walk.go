@@ -82,7 +82,7 @@ func (wk *walk) entryAddr() uint64 {
 
 // read applies the entry just read (its value comes from memory now).
 func (wk *walk) read() {
-	w, q, g := wk.w, wk.q, wk.w.geo
+	w, q, g := wk.w, wk.q, &wk.w.geo
 	addr := wk.entryAddr()
 	e := w.mem.ReadPTE(addr)
 	w.N.Reads++

@@ -68,6 +68,9 @@ type Walker struct {
 	// one, so that merging and taking scan one compact row instead of
 	// following a pointer per walk.
 	pages []uint64
+	// onBucket counts the active walks by page modulo its length, so that
+	// most queries learn without a scan that no walk can merge them.
+	onBucket [pageBuckets]int32
 	// free is a lower bound on the index of the first free walk: every
 	// walk below it is active, so take need not look there.
 	free  int
@@ -170,6 +173,10 @@ func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	return wk.t, true
 }
 
+// pageBuckets is the length of Walker.onBucket: with a few dozen walks in
+// flight, most buckets are empty.
+const pageBuckets = 1024
+
 // noPage marks a free walk in Walker.pages; no page number is this large,
 // since a page shift is at least 1.
 const noPage = ^uint64(0)
@@ -177,6 +184,9 @@ const noPage = ^uint64(0)
 // inFlight returns the first active walk, in pool order, that q may join:
 // one to the same page with the same PCID, kind and privilege.
 func (w *Walker) inFlight(page uint64, q *Query) *walk {
+	if w.onBucket[page%pageBuckets] == 0 {
+		return nil
+	}
 	for i, p := range w.pages {
 		if p != page {
 			continue
@@ -188,23 +198,24 @@ func (w *Walker) inFlight(page uint64, q *Query) *walk {
 	return nil
 }
 
-// take returns the first free walk in pool order, now active on page, or a
-// new one.
+// take returns the first free walk in pool order (a new one if none is),
+// now active on page.
 func (w *Walker) take(page uint64) *walk {
-	for i := w.free; i < len(w.pages); i++ {
-		if w.pages[i] == noPage {
-			wk := w.pool[i]
-			wk.active = true
-			wk.gen++
-			w.pages[i], w.free = page, i+1
-			return wk
-		}
+	i := w.free
+	for i < len(w.pages) && w.pages[i] != noPage {
+		i++
 	}
-	wk := &walk{w: w, active: true, idx: len(w.pool)}
-	wk.req.Done = wk
-	w.pool = append(w.pool, wk)
-	w.pages = append(w.pages, page)
-	w.free = len(w.pool)
+	if i == len(w.pool) {
+		wk := &walk{w: w, idx: i}
+		wk.req.Done = wk
+		w.pool = append(w.pool, wk)
+		w.pages = append(w.pages, noPage)
+	}
+	wk := w.pool[i]
+	wk.active = true
+	wk.gen++
+	w.pages[i], w.free = page, i+1
+	w.onBucket[page%pageBuckets]++
 	return wk
 }
 
@@ -213,6 +224,7 @@ func (w *Walker) finished(wk *walk, at sim.Cycle) {
 	w.busy--
 	w.N.Cycles += uint64(at - wk.start)
 	wk.active = false
+	w.onBucket[w.pages[wk.idx]%pageBuckets]--
 	w.pages[wk.idx] = noPage
 	w.free = min(w.free, wk.idx)
 	q := wk.q
