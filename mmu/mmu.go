@@ -202,7 +202,7 @@ func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 		if e, ok := m.stlb.Lookup(t.VA, m.PCID); ok && allows(e, t) {
 			m.N.L2Hits++
 			if first != nil && first.Holds(uint(e.PageShift)) {
-				first.Insert(e)
+				first.Fill(e)
 			}
 			t.PA, t.Faulted, t.Walked = e.Translate(t.VA), false, false
 			return at, true
@@ -255,7 +255,7 @@ func (m *MMU) walked(t *Translation, at sim.Cycle) {
 	}
 	for _, tl := range []*tlb.TLB{first, m.stlb} {
 		if tl != nil && tl.Holds(q.Shift) {
-			tl.Insert(e)
+			tl.Fill(e)
 		}
 	}
 }

@@ -7,7 +7,7 @@ type walk struct {
 	w         *Walker
 	q         *Query
 	waiters   []*Query // queries to the same page that joined this walk
-	page      uint64
+	idx       int      // its place in Walker.pool
 	active    bool
 	gen       uint64 // counts the queries this walk object has served
 	suspended bool   // it waited once, so it ends through q.Done
@@ -82,7 +82,7 @@ func (wk *walk) entryAddr() uint64 {
 
 // read applies the entry just read (its value comes from memory now).
 func (wk *walk) read() {
-	w, q, g := wk.w, wk.q, wk.w.geo
+	w, q, g := wk.w, wk.q, &wk.w.geo
 	addr := wk.entryAddr()
 	e := w.mem.ReadPTE(addr)
 	w.N.Reads++

@@ -57,14 +57,24 @@ type WalkerConfig struct {
 // comes from mem; it sets the Accessed bit, and the Dirty bit on a write, in
 // memory, as the hardware does (SDM Vol. 3A §4.8).
 type Walker struct {
-	geo   Geometry
-	mem   Memory
-	port  sim.Port
-	os    FaultHandler
-	pwc   []*PageWalkCache // by level; nil where there is none
-	max   int
-	pool  []*walk
-	queue []*walk
+	geo  Geometry
+	mem  Memory
+	port sim.Port
+	os   FaultHandler
+	pwc  []*PageWalkCache // by level; nil where there is none
+	max  int
+	pool []*walk
+	// pages mirrors pool: the page of each active walk, noPage for a free
+	// one, so that merging and taking scan one compact row instead of
+	// following a pointer per walk.
+	pages []uint64
+	// onBucket counts the active walks by page modulo its length, so that
+	// most queries learn without a scan that no walk can merge them.
+	onBucket [pageBuckets]int32
+	// free is a lower bound on the index of the first free walk: every
+	// walk below it is active, so take need not look there.
+	free  int
+	queue walkQueue // walks waiting for a walker, oldest first
 	busy  int
 	post  sim.Request
 
@@ -137,24 +147,22 @@ func (w *Walker) InvalidatePWC(pcid uint16, all bool) {
 // the cycle it ends and true; otherwise false, and q.Done is told later.
 func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	page := q.VA >> w.geo.PageShift
-	if q.Done != nil && w.busy+len(w.queue) > 0 {
-		for _, wk := range w.pool {
-			if wk.active && wk.page == page && wk.q.PCID == q.PCID && wk.q.Kind == q.Kind && wk.q.User == q.User {
-				w.N.Merged++
-				wk.waiters = append(wk.waiters, q)
-				return 0, false
-			}
+	if q.Done != nil && w.busy+w.queue.n > 0 {
+		if wk := w.inFlight(page, q); wk != nil {
+			w.N.Merged++
+			wk.waiters = append(wk.waiters, q)
+			return 0, false
 		}
 	}
-	wk := w.take()
-	wk.q, wk.page, wk.faults, wk.suspended = q, page, 0, false
+	wk := w.take(page)
+	wk.q, wk.faults, wk.suspended = q, 0, false
 	wk.start = now
 	q.Faulted, q.Faults, q.FaultCycles = false, 0, 0
 	w.N.Walks++
 	if w.busy >= w.max {
 		w.N.Waited++
 		wk.suspended = true
-		w.queue = append(w.queue, wk)
+		w.queue.push(wk)
 		return 0, false
 	}
 	w.busy++
@@ -165,17 +173,49 @@ func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	return wk.t, true
 }
 
-func (w *Walker) take() *walk {
-	for _, wk := range w.pool {
-		if !wk.active {
-			wk.active = true
-			wk.gen++
+// pageBuckets is the length of Walker.onBucket: with a few dozen walks in
+// flight, most buckets are empty.
+const pageBuckets = 1024
+
+// noPage marks a free walk in Walker.pages; no page number is this large,
+// since a page shift is at least 1.
+const noPage = ^uint64(0)
+
+// inFlight returns the first active walk, in pool order, that q may join:
+// one to the same page with the same PCID, kind and privilege.
+func (w *Walker) inFlight(page uint64, q *Query) *walk {
+	if w.onBucket[page%pageBuckets] == 0 {
+		return nil
+	}
+	for i, p := range w.pages {
+		if p != page {
+			continue
+		}
+		if wk := w.pool[i]; wk.q.PCID == q.PCID && wk.q.Kind == q.Kind && wk.q.User == q.User {
 			return wk
 		}
 	}
-	wk := &walk{w: w, active: true}
-	wk.req.Done = wk
-	w.pool = append(w.pool, wk)
+	return nil
+}
+
+// take returns the first free walk in pool order (a new one if none is),
+// now active on page.
+func (w *Walker) take(page uint64) *walk {
+	i := w.free
+	for i < len(w.pages) && w.pages[i] != noPage {
+		i++
+	}
+	if i == len(w.pool) {
+		wk := &walk{w: w, idx: i}
+		wk.req.Done = wk
+		w.pool = append(w.pool, wk)
+		w.pages = append(w.pages, noPage)
+	}
+	wk := w.pool[i]
+	wk.active = true
+	wk.gen++
+	w.pages[i], w.free = page, i+1
+	w.onBucket[page%pageBuckets]++
 	return wk
 }
 
@@ -184,6 +224,9 @@ func (w *Walker) finished(wk *walk, at sim.Cycle) {
 	w.busy--
 	w.N.Cycles += uint64(at - wk.start)
 	wk.active = false
+	w.onBucket[w.pages[wk.idx]%pageBuckets]--
+	w.pages[wk.idx] = noPage
+	w.free = min(w.free, wk.idx)
 	q := wk.q
 	if wk.suspended && q.Done != nil {
 		q.Done.WalkDone(q, at)
@@ -196,10 +239,36 @@ func (w *Walker) finished(wk *walk, at sim.Cycle) {
 		o.Done.WalkDone(o, at)
 	}
 	wk.waiters = wk.waiters[:0]
-	if len(w.queue) > 0 {
-		next := w.queue[0]
-		w.queue = w.queue[1:]
+	if w.queue.n > 0 {
+		next := w.queue.pop()
 		w.busy++
 		next.begin(at)
 	}
+}
+
+// walkQueue is a FIFO ring of walks that grows when full, so that waiting
+// for a walker allocates nothing once it has grown to the most ever waiting.
+type walkQueue struct {
+	buf     []*walk // a power of two long
+	head, n int
+}
+
+func (r *walkQueue) push(wk *walk) {
+	if r.n == len(r.buf) {
+		buf := make([]*walk, max(2*len(r.buf), 8))
+		for i := range r.n {
+			buf[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
+		}
+		r.buf, r.head = buf, 0
+	}
+	r.buf[(r.head+r.n)&(len(r.buf)-1)] = wk
+	r.n++
+}
+
+func (r *walkQueue) pop() *walk {
+	wk := r.buf[r.head]
+	r.buf[r.head] = nil
+	r.head = (r.head + 1) & (len(r.buf) - 1)
+	r.n--
+	return wk
 }

@@ -96,3 +96,28 @@ func TestAgainstReference(t *testing.T) {
 		})
 	}
 }
+
+// Fill leaves a TLB exactly as Insert does: the same entries, replacement
+// state (seen through later victims) and counters.
+func TestFillIsInsert(t *testing.T) {
+	for _, p := range []Policy{LRU, PLRU, FIFO, Random} {
+		cfg := Config{Name: "t", Entries: 16, Ways: 4, Replacement: p, Seed: 3, PageShifts: []uint{21, 12}}
+		ins, fil := mustNew(t, cfg), mustNew(t, cfg)
+		rng := sim.NewRNG(7)
+		for i := range 5000 {
+			va := uint64(rng.IntN(64)) << 12
+			pcid := uint16(rng.IntN(2))
+			if rng.IntN(2) == 0 {
+				ins.Lookup(va, pcid)
+				fil.Lookup(va, pcid)
+			} else {
+				e := Entry{VPN: va >> 12, PFN: rng.Uint64() & 0xffff, PageShift: 12, PCID: pcid, Global: rng.IntN(5) == 0}
+				ins.Insert(e)
+				fil.Fill(e)
+			}
+			if diff := cmp.Diff(ins.Entries(), fil.Entries()); diff != "" || ins.Counts() != fil.Counts() {
+				t.Fatalf("%v op %d: Fill differs from Insert (-Insert +Fill):\n%s", p, i, diff)
+			}
+		}
+	}
+}

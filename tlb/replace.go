@@ -39,11 +39,13 @@ func (t *TLB) victim(set int) int {
 		return t.rng.IntN(t.ways)
 	}
 	// LRU and FIFO: the oldest stamp.
+	// The first way with the smallest stamp; the running minimum is kept
+	// in a local so the compare need not reload row[v].
 	row := t.stamps[set*t.ways : set*t.ways+t.ways]
-	v := 0
+	v, oldest := 0, row[0]
 	for w, s := range row {
-		if s < row[v] {
-			v = w
+		if s < oldest {
+			v, oldest = w, s
 		}
 	}
 	return v

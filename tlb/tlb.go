@@ -272,16 +272,46 @@ func (t *TLB) Probe(va uint64, pcid uint16) (Slot, bool) {
 // size (see Holds): inserting another size is a programming error and
 // panics.
 func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
+	set, way, evicted := t.place(e)
+	if evicted {
+		victim = t.ents[set*t.ways+way]
+	}
+	t.put(set*t.ways+way, e, true)
+	t.fill(set, way)
+	return victim, evicted
+}
+
+// Fill is Insert for a caller that does not want the victim: it never reads
+// the entry it replaces, which on a large TLB filled at random is a cache
+// miss the simulator need not wait for.
+func (t *TLB) Fill(e Entry) {
+	set, way, _ := t.place(e)
+	t.put(set*t.ways+way, e, true)
+	t.fill(set, way)
+}
+
+// place counts a fill of e and chooses its way, as Insert describes:
+// dropping a second entry for the same page, and reporting whether the way
+// holds a valid entry to evict.
+func (t *TLB) place(e Entry) (set, way int, evicted bool) {
 	if !slices.Contains(t.shifts, e.PageShift) {
 		panic(fmt.Sprintf("tlb %q: Insert of an entry with page shift %d; this TLB holds shifts %v (check Holds)",
 			t.cfg.Name, e.PageShift, t.shifts))
 	}
-	set := int(e.VPN & t.setMask)
+	set = int(e.VPN & t.setMask)
 	base := set * t.ways
 	t.n.Fills++
-	way := -1
-	for w := range t.ways {
-		if t.valid(base+w) && samePage(&t.ents[base+w], &e) {
+	// One pass finds both the entry to refresh and the first invalid way;
+	// the compact VPN row rules out most ways before an Entry is read.
+	way, free := -1, -1
+	for w, v := range t.vpns[base : base+t.ways] {
+		if !t.valid(base + w) {
+			if free < 0 {
+				free = w
+			}
+			continue
+		}
+		if v == e.VPN && samePage(&t.ents[base+w], &e) {
 			if way < 0 {
 				way = w
 			} else { // e is global: its PCID's entry and a global one
@@ -293,21 +323,13 @@ func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
 		}
 	}
 	if way < 0 {
-		for w := range t.ways {
-			if !t.valid(base + w) {
-				way = w
-				break
-			}
-		}
+		way = free
 	}
 	if way < 0 {
-		way = t.victim(set)
-		victim, evicted = t.ents[base+way], true
+		way, evicted = t.victim(set), true
 		t.n.Evictions++
 	}
-	t.put(base+way, e, true)
-	t.fill(set, way)
-	return victim, evicted
+	return set, way, evicted
 }
 
 func (t *TLB) valid(i int) bool { return t.meta[i]&metaValid != 0 }
