@@ -26,6 +26,7 @@ type Cache struct {
 	setMask   uint64
 
 	lines  []wayState // per way, set by set
+	prints []uint8    // per way: a byte of the line's hash, 0 when the way is empty
 	dirty  []bool     // per way
 	repl   replacer
 	arrays *wayArrays // the above, to hand back on Release
@@ -74,6 +75,7 @@ func New(cfg Config, depth int) (*Cache, error) {
 		lineShift: uint(bits.TrailingZeros(uint(cfg.LineSize))),
 		setMask:   uint64(cfg.Sets() - 1),
 		lines:     a.lines,
+		prints:    a.prints,
 		dirty:     a.dirty,
 		repl:      a.repl,
 		arrays:    a,
@@ -160,17 +162,40 @@ type wayState struct {
 	ready sim.Cycle // when its data is there (Never while unknown)
 }
 
-// find returns the index of the way holding line ln, or -1.
+// find returns the index of the way holding line ln, or -1. It reads the
+// set's fingerprints, a byte a way, and a way's tag only where the byte
+// matches: in a last level of megabytes most lookups miss, and a set's
+// tags span four of the host's cache lines where its prints take part of
+// one.
 func (c *Cache) find(ln uint64) int {
 	base := int(ln&c.setMask) * c.ways
-	key := ln + 1
-	row := c.lines[base : base+c.ways]
-	for i := range row {
-		if row[i].tag == key {
+	key, p := ln+1, fingerprint(ln)
+	for i, q := range c.prints[base : base+c.ways] {
+		if q == p && c.lines[base+i].tag == key {
 			return base + i
 		}
 	}
 	return -1
+}
+
+// fingerprint is a byte of a hash of line ln, never 0 (an empty way).
+func fingerprint(ln uint64) uint8 {
+	p := uint8((ln * 0x9E3779B97F4A7C15) >> 56)
+	if p == 0 {
+		p = 1
+	}
+	return p
+}
+
+// place puts line ln in way i, its data there at ready, clean.
+func (c *Cache) place(i int, ln uint64, ready sim.Cycle) {
+	c.lines[i] = wayState{tag: ln + 1, ready: ready}
+	c.prints[i], c.dirty[i] = fingerprint(ln), false
+}
+
+// invalidate empties way i.
+func (c *Cache) invalidate(i int) {
+	c.lines[i].tag, c.prints[i], c.dirty[i] = invalidTag, 0, false
 }
 
 // lookup handles one line of a demand access. It reports a hit.
@@ -195,7 +220,7 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 	if c.cfg.Inclusion == Exclusive && req.Fills {
 		// The line moves up: the level above now holds it, dirty or not.
 		req.Dirty = req.Dirty || c.dirty[i]
-		c.lines[i].tag, c.dirty[i] = invalidTag, false
+		c.invalidate(i)
 	}
 	return true
 }

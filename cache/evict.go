@@ -8,8 +8,8 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
 	set := int(ln & c.setMask)
 	base := set * c.ways
 	way := -1
-	for w, l := range c.lines[base : base+c.ways] {
-		if l.tag == invalidTag {
+	for w, p := range c.prints[base : base+c.ways] {
+		if p == 0 {
 			way = w
 			break
 		}
@@ -20,16 +20,20 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
 	}
 	i := base + way
 	c.arrays.touch(set)
-	c.lines[i], c.dirty[i] = wayState{tag: ln + 1, ready: now}, false
+	c.place(i, ln, now)
 	c.repl.insert(set, way)
 	return i
 }
 
 // evict removes the line in way i, writing it down if it must.
 func (c *Cache) evict(now sim.Cycle, i int) {
-	ln, dirty := c.lines[i].tag-1, c.dirty[i]
+	dirty := c.dirty[i]
 	c.n.Evictions++
-	c.lines[i].tag, c.dirty[i] = invalidTag, false
+	var ln uint64
+	if dirty || c.cfg.Inclusion == Inclusive || c.lowerExclusive {
+		ln = c.lines[i].tag - 1 // else unread: a clean line leaves no trace
+	}
+	c.invalidate(i)
 	if c.cfg.Inclusion == Inclusive {
 		dirty = c.backInvalidate(ln<<c.lineShift, uint64(c.cfg.LineSize)) || dirty
 	}
@@ -50,7 +54,7 @@ func (c *Cache) backInvalidate(addr, size uint64) bool {
 		for a := addr; a < addr+size; a += uint64(u.cfg.LineSize) {
 			if i := u.find(a >> u.lineShift); i >= 0 {
 				dirty = dirty || u.dirty[i]
-				u.lines[i].tag, u.dirty[i] = invalidTag, false
+				u.invalidate(i)
 				c.n.BackInvals++
 			}
 		}

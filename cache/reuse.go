@@ -16,6 +16,7 @@ import (
 // wayArrays is the state of every way of a level: what New allocates.
 type wayArrays struct {
 	lines   []wayState
+	prints  []uint8
 	dirty   []bool
 	repl    replacer
 	touched []uint64 // a bit per set that a line was ever placed in
@@ -51,6 +52,7 @@ func newWayArrays(cfg Config) *wayArrays {
 		n := sets * cfg.Ways
 		a = &wayArrays{
 			lines:   make([]wayState, n),
+			prints:  make([]uint8, n),
 			dirty:   make([]bool, n),
 			touched: make([]uint64, (sets+63)/64),
 		}
@@ -68,7 +70,7 @@ func (c *Cache) Release() {
 	if a == nil {
 		return
 	}
-	c.arrays, c.lines, c.dirty, c.repl = nil, nil, nil, nil
+	c.arrays, c.lines, c.prints, c.dirty, c.repl = nil, nil, nil, nil, nil
 	a.clear(c.ways)
 	k := shape{int(c.setMask) + 1, c.ways, c.cfg.Replacement}
 	spareArrays.Lock()
@@ -85,6 +87,7 @@ func (a *wayArrays) clear(ways int) {
 		for ; word != 0; word &= word - 1 {
 			set := w*64 + bits.TrailingZeros64(word)
 			clear(a.lines[set*ways : (set+1)*ways])
+			clear(a.prints[set*ways : (set+1)*ways])
 			clear(a.dirty[set*ways : (set+1)*ways])
 			a.repl.clearSet(set)
 		}

@@ -63,10 +63,30 @@ func TestReleasedArraysStartEmpty(t *testing.T) {
 				if diff := cmp.Diff(fresh.dirty, reused.dirty); diff != "" {
 					t.Errorf("dirty bits (-fresh +reused):\n%s", diff)
 				}
+				if diff := cmp.Diff(fresh.prints, reused.prints); diff != "" {
+					t.Errorf("fingerprints (-fresh +reused):\n%s", diff)
+				}
+				checkPrints(t, reused)
+				checkPrints(t, top)
 				if diff := cmp.Diff(fresh.repl, reused.repl, cmp.AllowUnexported(lru{}, fifo{}, stamps{}, treePLRU{}, srrip{}, random{}, sim.RNG{})); diff != "" {
 					t.Errorf("replacement state (-fresh +reused):\n%s", diff)
 				}
 			})
+		}
+	}
+}
+
+// checkPrints checks that every way's fingerprint matches its tag: 0 for
+// an empty way, else the fingerprint of the line it holds.
+func checkPrints(t *testing.T, c *Cache) {
+	t.Helper()
+	for i, w := range c.lines {
+		want := uint8(0)
+		if w.tag != invalidTag {
+			want = fingerprint(w.tag - 1)
+		}
+		if c.prints[i] != want {
+			t.Fatalf("%s way %d: fingerprint %d, want %d for tag %#x", c.cfg.Name, i, c.prints[i], want, w.tag)
 		}
 	}
 }

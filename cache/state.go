@@ -35,9 +35,10 @@ func (c *Cache) Place(set, way int, tag uint64, valid bool) error {
 	}
 	i := set*c.ways + way
 	c.arrays.touch(set)
-	c.lines[i], c.dirty[i] = wayState{}, false
+	c.invalidate(i)
+	c.lines[i].ready = 0
 	if valid {
-		c.lines[i].tag = tag<<uint(bitsOf(c.setMask)) | uint64(set) + 1
+		c.place(i, tag<<uint(bitsOf(c.setMask))|uint64(set), 0)
 		c.repl.insert(set, way)
 	}
 	return nil
