@@ -26,7 +26,7 @@ test:
 bench:
 	mkdir -p bin
 	( $(GO) test -run '^$$' -bench 'Matmul|Long|ScenarioVsTrace' -benchtime 10x ./machine/ ; \
-	  $(GO) test -run '^$$' -bench 'OOORandom64MiB' -benchtime 1x ./machine/ ; \
+	  $(GO) test -run '^$$' -bench 'OOORandom64MiB' -benchtime 1x -count 3 ./machine/ ; \
 	  $(GO) test -run '^$$' -bench 'SaturatingRandomReads' ./dram/ ; \
 	  $(GO) test -run '^$$' -bench 'ReadNative$$|ReadLackeyGz$$' ./traces/ ; \
 	  $(GO) test -run '^$$' -bench 'Jobs' -benchtime 10x ./sweep/ ) | tee bin/bench.txt | scripts/bench-report
