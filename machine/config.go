@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/mmu"
@@ -66,13 +69,39 @@ func Load(spec string) (*Config, error) {
 		spec = "default"
 	}
 	if data, err := presetFiles.ReadFile("presets/" + spec + ".yaml"); err == nil {
-		return fromLayers(spec, data, "preset "+spec)
+		return loadPreset(spec, data)
 	}
 	data, err := os.ReadFile(spec)
 	if err != nil {
 		return nil, &Error{Where: spec, Msg: fmt.Sprintf("neither a preset (%s) nor a readable file: %v", strings.Join(Presets(), ", "), unwrapPath(err))}
 	}
 	return fromLayers(spec, data, spec)
+}
+
+// parsedPresets holds each built-in preset parsed once, with its schema:
+// a sweep loads its base for every point, and parsing it was a twentieth
+// of a short point's time.
+var parsedPresets sync.Map // name -> *Config
+
+func loadPreset(name string, data []byte) (*Config, error) {
+	if c, ok := parsedPresets.Load(name); ok {
+		return c.(*Config).clone(), nil
+	}
+	c, err := fromLayers(name, data, "preset "+name)
+	if err != nil {
+		return nil, err
+	}
+	c.Keys()
+	parsedPresets.Store(name, c)
+	return c.clone(), nil
+}
+
+// clone returns a copy that changes independently. The schema is shared:
+// it is never changed in place, only replaced when the levels change.
+func (c *Config) clone() *Config {
+	d := *c
+	d.values, d.origin, d.levels = maps.Clone(c.values), maps.Clone(c.origin), slices.Clone(c.levels)
+	return &d
 }
 
 func unwrapPath(err error) error {
