@@ -36,45 +36,22 @@ type scenarioRun struct {
 
 	lastName string // the process of the line before, by name
 	lastProc *kernel.Process
-
-	// mem holds, for each line, a memory access whose numbers are all
-	// literal, decoded once: a scenario of many accesses then reads a
-	// compact array instead of its tokens. at is the line running.
-	mem []memOp
-	at  int
 }
 
-// memOp is a decoded load, store, modify or fetch.
-type memOp struct {
-	va, value uint64
-	size      uint32
-	ok        bool
-}
-
-// decode fills r.mem for the memory accesses with literal operands.
-func (r *scenarioRun) decode() {
-	r.mem = make([]memOp, len(r.s.Ops))
-	for i := range r.s.Ops {
-		op := &r.s.Ops[i]
-		switch op.Op {
-		case "load", "store", "modify", "fetch":
-		default:
-			continue
+// literal returns the operands of a load, store, modify or fetch whose
+// numbers are all written out, as most are, so that only the others go
+// through names and checks one by one.
+func literal(op *traces.ScenarioOp) (va, size, value uint64, ok bool) {
+	for _, t := range op.Args {
+		if !t.IsNum {
+			return 0, 0, 0, false
 		}
-		m := &r.mem[i]
-		m.ok = true
-		for _, t := range op.Args {
-			m.ok = m.ok && t.IsNum
-		}
-		if !m.ok {
-			continue
-		}
-		m.va, m.size = op.Args[0].Num, uint32(op.Args[1].Num)
-		if len(op.Args) == 3 {
-			m.value = op.Args[2].Num
-		}
-		m.ok = m.size == 1 || m.size == 2 || m.size == 4 || m.size == 8
 	}
+	va, size = op.Args[0].Num, op.Args[1].Num
+	if len(op.Args) == 3 {
+		value = op.Args[2].Num
+	}
+	return va, size, value, size == 1 || size == 2 || size == 4 || size == 8
 }
 
 // RunScenario runs a scenario on the machine, which must translate. Process
@@ -87,9 +64,7 @@ func (m *Machine) RunScenario(s *traces.Scenario) (*Report, error) {
 	m.Kernel.ClearAreas(m.Process)
 	r := &scenarioRun{m: m, c: c, s: s, k: m.Kernel, values: map[string]uint64{},
 		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
-	r.decode()
 	for i := range s.Ops {
-		r.at = i
 		if err := r.step(&s.Ops[i]); err != nil {
 			return nil, err
 		}
@@ -206,8 +181,8 @@ func (r *scenarioRun) placeFile(op *traces.ScenarioOp) error {
 
 // access runs a load, store, modify or fetch with its data.
 func (r *scenarioRun) access(op *traces.ScenarioOp) error {
-	if d := &r.mem[r.at]; d.ok {
-		return r.accessValues(op, d.va, uint64(d.size), d.value)
+	if va, size, value, ok := literal(op); ok {
+		return r.accessValues(op, va, size, value)
 	}
 	va, err := r.num(op, op.Args[0])
 	if err != nil {
