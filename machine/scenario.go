@@ -38,22 +38,6 @@ type scenarioRun struct {
 	lastProc *kernel.Process
 }
 
-// literal returns the operands of a load, store, modify or fetch whose
-// numbers are all written out, as most are, so that only the others go
-// through names and checks one by one.
-func literal(op *traces.ScenarioOp) (va, size, value uint64, ok bool) {
-	for _, t := range op.Args {
-		if !t.IsNum {
-			return 0, 0, 0, false
-		}
-	}
-	va, size = op.Args[0].Num, op.Args[1].Num
-	if len(op.Args) == 3 {
-		value = op.Args[2].Num
-	}
-	return va, size, value, size == 1 || size == 2 || size == 4 || size == 8
-}
-
 // RunScenario runs a scenario on the machine, which must translate. Process
 // p1 starts with an empty address space.
 func (m *Machine) RunScenario(s *traces.Scenario) (*Report, error) {
@@ -181,8 +165,8 @@ func (r *scenarioRun) placeFile(op *traces.ScenarioOp) error {
 
 // access runs a load, store, modify or fetch with its data.
 func (r *scenarioRun) access(op *traces.ScenarioOp) error {
-	if va, size, value, ok := literal(op); ok {
-		return r.accessValues(op, va, size, value)
+	if s := op.Size; op.Literal && (s == 1 || s == 2 || s == 4 || s == 8) {
+		return r.accessValues(op, op.Addr, s, op.Value)
 	}
 	va, err := r.num(op, op.Args[0])
 	if err != nil {

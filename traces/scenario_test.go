@@ -86,3 +86,40 @@ func FuzzScenario(f *testing.F) {
 		ParseScenario("f.emu", strings.NewReader(text))
 	})
 }
+
+// TestScenarioLiteralAccesses checks the operands read at parse time for
+// loads, stores, modifies and fetches whose operands are all numbers, and
+// that any name among them leaves the line to be evaluated when it runs.
+func TestScenarioLiteralAccesses(t *testing.T) {
+	type lit struct {
+		Literal           bool
+		Addr, Size, Value uint64
+	}
+	text := "buf = p1 mmap 0 4096 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\n" +
+		"p1 load 0x1000 8\n" +
+		"p1 store 0x2000 4 -1\n" +
+		"p1 modify 4096 2 7\n" +
+		"p1 fetch 0x400000 4\n" +
+		"p1 load buf 8\n" +
+		"p1 store 0x10 8 buf\n" +
+		"p1 load buf+8 8\n"
+	s, err := ParseScenario("t.emu", strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []lit
+	for _, op := range s.Ops {
+		got = append(got, lit{op.Literal, op.Addr, op.Size, op.Value})
+	}
+	want := []lit{
+		{}, // mmap: not an access
+		{true, 0x1000, 8, 0},
+		{true, 0x2000, 4, ^uint64(0)},
+		{true, 4096, 2, 7},
+		{true, 0x400000, 4, 0},
+		{}, {}, {}, // a name among the operands
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("literal accesses (-want +got):\n%s", diff)
+	}
+}
