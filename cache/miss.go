@@ -137,25 +137,29 @@ func (c *Cache) entry(now sim.Cycle) *mshr {
 
 // recycle moves the issued entries whose fill has arrived by now to the
 // spare list, forgetting their lines.
+// An entry that leaves takes the last one into its place: the others are
+// not written (shifting them all down, once a miss, was a tenth of a
+// memory-bound run), and the order of the table matters to nothing.
 func (c *Cache) recycle(now sim.Cycle) {
-	keep := c.active[:0]
-	for i, m := range c.active {
-		// The flat fill times first: most entries still busy are skipped
-		// without reading the entry itself.
-		if c.activeFree[i] <= now && len(m.waiters) == 0 {
-			for ln := m.first; ln <= m.last; ln++ {
-				c.byLine.deleteIf(ln, m)
-			}
-			c.spare = append(c.spare, m)
+	for i := 0; i < len(c.active); {
+		// The flat fill times first: most entries are still busy, and
+		// are passed over without reading the entry itself.
+		m := c.active[i]
+		if c.activeFree[i] > now || len(m.waiters) > 0 {
+			i++
 			continue
 		}
-		m.slot = len(keep)
-		c.activeFree[m.slot] = m.freeAt
-		keep = append(keep, m)
+		for ln := m.first; ln <= m.last; ln++ {
+			c.byLine.deleteIf(ln, m)
+		}
+		c.spare = append(c.spare, m)
+		last := len(c.active) - 1
+		moved := c.active[last]
+		c.active[i], c.activeFree[i] = moved, c.activeFree[last]
+		moved.slot = i
+		c.active[last] = nil
+		c.active, c.activeFree = c.active[:last], c.activeFree[:last]
 	}
-	clear(c.active[len(keep):])
-	c.active = keep
-	c.activeFree = c.activeFree[:len(keep)]
 }
 
 // slot returns the first cycle from t on when fewer than MSHRs entries are
