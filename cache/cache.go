@@ -41,7 +41,7 @@ type Cache struct {
 	active     []*mshr
 	activeFree []sim.Cycle // active[i].freeAt, side by side so slot scans one flat array
 	untimed    int         // active entries whose fill time is not known yet
-	queued     mshrQueue
+	queued     sim.Queue[*mshr]
 	spare      []*mshr
 	byLine     lineTable   // lines whose fill an entry brings
 	frees      []sim.Cycle // scratch for slot

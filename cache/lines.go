@@ -85,32 +85,3 @@ func (t *lineTable) grow() {
 		}
 	}
 }
-
-// mshrQueue is the misses waiting for an MSHR, oldest first. It reuses its
-// array: popping from the front of a plain slice would leak its capacity
-// and make every push allocate.
-type mshrQueue struct {
-	s    []*mshr
-	head int
-}
-
-func (q *mshrQueue) len() int { return len(q.s) - q.head }
-
-func (q *mshrQueue) push(m *mshr) {
-	if q.head > 0 && len(q.s) == cap(q.s) {
-		n := copy(q.s, q.s[q.head:])
-		clear(q.s[n:])
-		q.s, q.head = q.s[:n], 0
-	}
-	q.s = append(q.s, m)
-}
-
-func (q *mshrQueue) pop() *mshr {
-	m := q.s[q.head]
-	q.s[q.head] = nil
-	q.head++
-	if q.head == len(q.s) {
-		q.s, q.head = q.s[:0], 0
-	}
-	return m
-}

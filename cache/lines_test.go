@@ -47,27 +47,6 @@ func TestLineTableMatchesMap(t *testing.T) {
 	}
 }
 
-func TestMSHRQueueKeepsOrder(t *testing.T) {
-	var q mshrQueue
-	var want []*mshr
-	rng := sim.NewRNG(3)
-	for op := 0; op < 10000; op++ {
-		if rng.IntN(3) > 0 || len(want) == 0 {
-			m := &mshr{first: uint64(op)}
-			q.push(m)
-			want = append(want, m)
-			continue
-		}
-		if got := q.pop(); got != want[0] {
-			t.Fatalf("op %d: popped entry %d, want %d", op, got.first, want[0].first)
-		}
-		want = want[1:]
-		if q.len() != len(want) {
-			t.Fatalf("op %d: length %d, want %d", op, q.len(), len(want))
-		}
-	}
-}
-
 func TestNthSmallestMatchesSort(t *testing.T) {
 	rng := sim.NewRNG(5)
 	for trial := 0; trial < 2000; trial++ {

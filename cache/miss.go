@@ -106,14 +106,14 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 		c.byLine.put(ln, m)
 	}
 	start := sim.Never
-	if c.queued.len() == 0 {
+	if c.queued.Len() == 0 {
 		start = c.slot(now + c.cfg.Latency)
 	}
 	if start != now+c.cfg.Latency {
 		c.n.MSHRWaits++
 	}
 	if start == sim.Never {
-		c.queued.push(m)
+		c.queued.Push(m)
 	} else {
 		c.issue(start, m)
 	}
@@ -277,12 +277,12 @@ func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 
 // drainQueue sends queued misses down, oldest first, while MSHRs are free.
 func (c *Cache) drainQueue(now sim.Cycle) {
-	for c.queued.len() > 0 {
+	for c.queued.Len() > 0 {
 		start := c.slot(now)
 		if start == sim.Never {
 			return
 		}
-		c.issue(start, c.queued.pop())
+		c.issue(start, c.queued.Pop())
 	}
 }
 

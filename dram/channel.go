@@ -62,10 +62,10 @@ type channel struct {
 	active  [2]bitset
 	queued  [2]int // entries in the read and write queues
 	limit   [2]int // their sizes
-	ingress fifo[arrival]
+	ingress sim.Queue[arrival]
 	// Reads come back in the order their RD issued, forwarded reads one
 	// cycle after they arrive: two queues, each in time order.
-	dataQ, fwdQ fifo[completion]
+	dataQ, fwdQ sim.Queue[completion]
 
 	writeMode bool   // draining writes
 	modeAt    uint64 // 1 + the cycle writeMode was last decided for
@@ -204,11 +204,11 @@ func (ch *channel) enqueue(a arrival, now uint64) {
 	// Keep the ingress in arrival order, equal cycles first-come first-
 	// served; arrivals come almost always in order, so this stops at once.
 	q := &ch.ingress
-	q.push(a)
-	for i := q.len() - 1; i > 0 && q.at(i-1).at > a.at; i-- {
-		*q.at(i), *q.at(i - 1) = *q.at(i - 1), *q.at(i)
+	q.Push(a)
+	for i := q.Len() - 1; i > 0 && q.At(i-1).at > a.at; i-- {
+		*q.At(i), *q.At(i - 1) = *q.At(i - 1), *q.At(i)
 	}
-	if ch.ingress.len() == 1 || ch.ingress.front().at == a.at {
+	if ch.ingress.Len() == 1 || ch.ingress.Front().at == a.at {
 		ch.wakeUp(max(ch.nextAdmission(now), now))
 	}
 }
@@ -216,10 +216,10 @@ func (ch *channel) enqueue(a arrival, now uint64) {
 // nextAdmission is when the ingress head may next try to enter, or never
 // when it waits for room (a command freeing a slot wakes the channel).
 func (ch *channel) nextAdmission(from uint64) uint64 {
-	if ch.ingress.len() == 0 {
+	if ch.ingress.Len() == 0 {
 		return never
 	}
-	h := ch.ingress.front()
+	h := ch.ingress.Front()
 	t := max(h.at, ch.nextAdmit, from)
 	if h.at <= from && !ch.canAccept(h) {
 		return never
@@ -247,14 +247,14 @@ func b2i(b bool) int {
 // admit moves the ingress head into the queues at cycle t if it has
 // arrived, the cycle has no admission yet and there is room.
 func (ch *channel) admit(t uint64) {
-	if ch.ingress.len() == 0 || t < ch.nextAdmit {
+	if ch.ingress.Len() == 0 || t < ch.nextAdmit {
 		return
 	}
-	h := ch.ingress.front()
+	h := ch.ingress.Front()
 	if h.at > t || !ch.canAccept(h) {
 		return
 	}
-	a := ch.ingress.pop()
+	a := ch.ingress.Pop()
 	ch.nextAdmit = t + 1
 	ch.ctl.ctr.ingressWait += t - a.at
 	if a.write {
@@ -332,21 +332,21 @@ func (ch *channel) remove(i int32, w int) {
 // returnRead queues a read's data for its cycle; or, when the controller
 // tells requesters as soon as the cycle is known (the replay's requester
 // only wants the cycle), answers at once with that future cycle.
-func (ch *channel) returnRead(q *fifo[completion], c completion) {
+func (ch *channel) returnRead(q *sim.Queue[completion], c completion) {
 	if ch.ctl.standalone {
 		ch.ctl.finishRead(c)
 		return
 	}
-	q.push(c)
+	q.Push(c)
 }
 
 func (ch *channel) nextCompletion() uint64 {
 	t := uint64(never)
-	if ch.dataQ.len() > 0 {
-		t = ch.dataQ.front().at
+	if ch.dataQ.Len() > 0 {
+		t = ch.dataQ.Front().at
 	}
-	if ch.fwdQ.len() > 0 {
-		t = min(t, ch.fwdQ.front().at)
+	if ch.fwdQ.Len() > 0 {
+		t = min(t, ch.fwdQ.Front().at)
 	}
 	return t
 }
@@ -355,12 +355,12 @@ func (ch *channel) nextCompletion() uint64 {
 func (ch *channel) complete(t uint64) {
 	for {
 		q := &ch.dataQ
-		if ch.fwdQ.len() > 0 && (q.len() == 0 || ch.fwdQ.front().at < q.front().at) {
+		if ch.fwdQ.Len() > 0 && (q.Len() == 0 || ch.fwdQ.Front().at < q.Front().at) {
 			q = &ch.fwdQ
 		}
-		if q.len() == 0 || q.front().at > t {
+		if q.Len() == 0 || q.Front().at > t {
 			return
 		}
-		ch.ctl.finishRead(q.pop())
+		ch.ctl.finishRead(q.Pop())
 	}
 }

@@ -74,7 +74,7 @@ type Walker struct {
 	// free is a lower bound on the index of the first free walk: every
 	// walk below it is active, so take need not look there.
 	free  int
-	queue walkQueue // walks waiting for a walker, oldest first
+	queue sim.Queue[*walk] // walks waiting for a walker, oldest first
 	busy  int
 	post  sim.Request
 
@@ -147,7 +147,7 @@ func (w *Walker) InvalidatePWC(pcid uint16, all bool) {
 // the cycle it ends and true; otherwise false, and q.Done is told later.
 func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	page := q.VA >> w.geo.PageShift
-	if q.Done != nil && w.busy+w.queue.n > 0 {
+	if q.Done != nil && w.busy+w.queue.Len() > 0 {
 		if wk := w.inFlight(page, q); wk != nil {
 			w.N.Merged++
 			wk.waiters = append(wk.waiters, q)
@@ -162,7 +162,7 @@ func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	if w.busy >= w.max {
 		w.N.Waited++
 		wk.suspended = true
-		w.queue.push(wk)
+		w.queue.Push(wk)
 		return 0, false
 	}
 	w.busy++
@@ -239,36 +239,9 @@ func (w *Walker) finished(wk *walk, at sim.Cycle) {
 		o.Done.WalkDone(o, at)
 	}
 	wk.waiters = wk.waiters[:0]
-	if w.queue.n > 0 {
-		next := w.queue.pop()
+	if w.queue.Len() > 0 {
+		next := w.queue.Pop()
 		w.busy++
 		next.begin(at)
 	}
-}
-
-// walkQueue is a FIFO ring of walks that grows when full, so that waiting
-// for a walker allocates nothing once it has grown to the most ever waiting.
-type walkQueue struct {
-	buf     []*walk // a power of two long
-	head, n int
-}
-
-func (r *walkQueue) push(wk *walk) {
-	if r.n == len(r.buf) {
-		buf := make([]*walk, max(2*len(r.buf), 8))
-		for i := range r.n {
-			buf[i] = r.buf[(r.head+i)&(len(r.buf)-1)]
-		}
-		r.buf, r.head = buf, 0
-	}
-	r.buf[(r.head+r.n)&(len(r.buf)-1)] = wk
-	r.n++
-}
-
-func (r *walkQueue) pop() *walk {
-	wk := r.buf[r.head]
-	r.buf[r.head] = nil
-	r.head = (r.head + 1) & (len(r.buf) - 1)
-	r.n--
-	return wk
 }

@@ -270,31 +270,3 @@ func TestAbandonedWalkEndsAfterTheKernel(t *testing.T) {
 		t.Errorf("done %d ok %v faulted %v fault cycles %d; want 601 true true 500", done, ok, q.Faulted, q.FaultCycles)
 	}
 }
-
-// The ring of waiting walks keeps FIFO order across growth and wrap-around.
-func TestWalkQueueOrder(t *testing.T) {
-	var r walkQueue
-	ws := make([]*walk, 40)
-	for i := range ws {
-		ws[i] = &walk{idx: i}
-	}
-	next, out := 0, 0
-	for round := range 20 {
-		for range round % 7 {
-			r.push(ws[next%len(ws)])
-			next++
-		}
-		for range round % 5 {
-			if r.n == 0 {
-				break
-			}
-			if got := r.pop(); got != ws[out%len(ws)] {
-				t.Fatalf("round %d: popped walk %d, want %d", round, got.idx, out%len(ws))
-			}
-			out++
-		}
-	}
-	if r.n != next-out {
-		t.Errorf("%d waiting, want %d", r.n, next-out)
-	}
-}
