@@ -42,8 +42,16 @@ func (k Kind) IsWrite() bool {
 // (Done == nil), as soon as Access returns.
 type Request struct {
 	Addr uint64 // physical byte address
+	// IP is the instruction pointer of the instruction the access serves (a
+	// page walk's reads carry the IP of the access that walked; 0 where no
+	// instruction is behind it: write-backs, the kernel's own traffic).
+	IP   uint64
 	Size uint32 // bytes; an access may cover more than one line
 	Kind Kind
+	// Core is the core that issued the access; Proc the process (its PID
+	// in the kernel, 0 without one) it ran for.
+	Core uint16
+	Proc uint32
 	// Dirty marks a Victim or Writeback that carries modified data, and a
 	// reply from an exclusive level that hands over a modified line.
 	Dirty bool
