@@ -46,7 +46,7 @@
 //	record  = op blank blanks address blanks "," blanks size
 //	op      = "I" | "L" | "S" | "M"         fetch, load, store, modify
 //	address = [ "0x" | "0X" ] hexdigit { hexdigit }     at most 64 bits
-//	size    = digit { digit }                           1 to 2^32-1
+//	size    = digit { digit }                           1 to 16384 (MaxAccessSize)
 //	blank   = " " | "\t"
 //
 // Lackey prints "I  0401ab70,3" for a fetch and " L 1fff000d38,8" for data;

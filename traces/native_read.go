@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"io"
+	"math/bits"
 	"strconv"
 	"sync"
 
@@ -236,9 +237,17 @@ func (r *nativeReader) nextFrame() {
 		lens[i] = v
 		pos += k
 	}
-	total := uint64(pos) + uint64(count)
+	// Five lengths of up to 2^64-1 each can wrap a plain sum around to
+	// the payload's size: the sum is checked.
+	total, carry := uint64(pos)+uint64(count), uint64(0)
 	for _, l := range lens {
-		total += l
+		var c uint64
+		total, c = bits.Add64(total, l, 0)
+		carry += c
+	}
+	if carry != 0 {
+		r.err = r.frameError("corrupt frame: columns of more than 2^64 bytes in a payload of %d", u)
+		return
 	}
 	if total != uint64(u) {
 		r.err = r.frameError("corrupt frame: columns of %d bytes in a payload of %d", total, u)
@@ -376,11 +385,11 @@ func (r *nativeReader) plainRecord(rec *Record) error {
 	k := r.kinds[r.ki]
 	size := uint32(k >> 2)
 	if size == 0 {
-		v, ok := uvarint(r.sizes, &r.si)
-		if !ok || v > 1<<32-1 {
-			return r.recordError(r.ki, "bad size")
+		v, err := r.size()
+		if err != nil {
+			return err
 		}
-		size = uint32(v)
+		size = v
 	}
 	d, ok := uvarint(r.addrs, &r.ai)
 	if !ok {
@@ -400,6 +409,19 @@ func (r *nativeReader) plainRecord(rec *Record) error {
 	*rec = Record{Addr: addr, Size: size, Op: Op(k & 3), PID: r.pid}
 	r.ki++
 	return nil
+}
+
+// size decodes the next varint of the sizes column, for the record at
+// r.ki, and checks it.
+func (r *nativeReader) size() (uint32, error) {
+	v, ok := uvarint(r.sizes, &r.si)
+	if !ok {
+		return 0, r.recordError(r.ki, "bad size")
+	}
+	if msg := checkSize(v); msg != "" {
+		return 0, r.recordError(r.ki, "size: "+msg)
+	}
+	return uint32(v), nil
 }
 
 func (r *nativeReader) recordError(ki int, msg string) error {
@@ -433,11 +455,11 @@ func (r *nativeReader) slowRecord(ref *Ref) (bool, error) {
 	if k < kindRich && k>>2 != 0 {
 		size = uint32(k >> 2)
 	} else {
-		v, ok := uvarint(r.sizes, &r.si)
-		if !ok || v > 1<<32-1 {
-			return false, r.recordError(r.ki, "bad size")
+		v, err := r.size()
+		if err != nil {
+			return false, err
 		}
-		size = uint32(v)
+		size = v
 	}
 	d, ok := uvarint(r.addrs, &r.ai)
 	if !ok {

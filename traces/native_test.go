@@ -208,11 +208,8 @@ func randomRefs(n int, seed uint64) []Ref {
 			}
 		}
 		r.Size = uint32(1 + next()%20)
-		switch next() % 20 {
-		case 0:
-			r.Size = uint32(next())
-		case 1:
-			r.Size = 0
+		if next()%20 == 0 {
+			r.Size = uint32(1 + next()%MaxAccessSize)
 		}
 		if next()%7 == 0 {
 			r.HasValue, r.Value = true, next()>>(next()%64)
@@ -394,6 +391,9 @@ func FuzzNative(f *testing.F) {
 	w.Close()
 	f.Add(b.Bytes()[nativeHeaderLen:])
 	f.Add([]byte{})
+	for _, h := range hostileNatives {
+		f.Add(h.data[nativeHeaderLen:])
+	}
 	header := b.Bytes()[:nativeHeaderLen]
 	f.Fuzz(func(t *testing.T, body []byte) {
 		data := append(bytes.Clone(header), body...)
