@@ -255,3 +255,43 @@ func TestWarmupAndMax(t *testing.T) {
 		t.Errorf("%+v: instructions %s", r.Point, r.Metrics["instructions"])
 	}
 }
+
+// A point whose machine cannot be built (here: a key of a level its
+// levels leave out) is recorded as failed, with the reason, and the
+// sweep goes on with the others.
+func TestUnbuildablePointRecorded(t *testing.T) {
+	path := sweepDir(t, "params:\n  levels: [\"l1i+l1d, l2, llc\", \"l1i+l1d, l2\"]\n  llc.size: [16MiB]\ntraces: [a.trace, b.trace]\n")
+	s := mustLoad(t, path)
+	sum, err := Run(context.Background(), s, Options{Jobs: 2})
+	if err != nil || sum.Ran != 4 || sum.Failed != 2 {
+		t.Fatalf("%+v, %v", sum, err)
+	}
+	tab, _ := Collect(s.Output)
+	for _, r := range tab.Rows {
+		noLLC := strings.Contains(r.Point.Set[0], "l1i+l1d, l2") && !strings.Contains(r.Point.Set[0], "llc")
+		if noLLC != (r.Status == Failed) || (noLLC && !strings.Contains(r.Error, "llc")) {
+			t.Errorf("%v on %s: %s %q", r.Point.Set, r.Point.Trace, r.Status, r.Error)
+		}
+	}
+}
+
+// A panic in a worker outside a point's run (which only fails the point)
+// comes out of Run in the caller's goroutine, where emu reports it as an
+// internal error; in the worker's goroutine it would kill the process.
+func TestWorkerPanicReachesCaller(t *testing.T) {
+	s := mustLoad(t, sweepDir(t, twelve))
+	workerHook = func(p Point) {
+		if p.Index == 5 {
+			panic("worker bug")
+		}
+	}
+	defer func() { workerHook = nil }()
+	defer func() {
+		wp, ok := recover().(*WorkerPanic)
+		if !ok || wp.Value != "worker bug" || !strings.Contains(string(wp.Stack), "sweep.(*runner)") {
+			t.Fatalf("recovered %v", wp)
+		}
+	}()
+	Run(context.Background(), s, Options{Jobs: 2})
+	t.Fatal("Run returned")
+}

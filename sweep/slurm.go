@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/vmemu/vmemu/outfile"
 )
 
 // DefaultMaxArray is the array size assumed when the cluster's
@@ -78,7 +80,7 @@ func (j SlurmJob) ArrayScript() string {
 		retry = " --retry-failed"
 	}
 	fmt.Fprintf(&b, "exec %s sweep run %s -o %s --shard \"$SLURM_ARRAY_TASK_ID/%d\" -j %d --quiet%s\n",
-		shellQuote(j.Emu), shellQuote(j.SweepFile), shellQuote(j.Output), j.Tasks, max(j.CPUs, 1), retry)
+		ShellQuote(j.Emu), ShellQuote(j.SweepFile), ShellQuote(j.Output), j.Tasks, max(j.CPUs, 1), retry)
 	return b.String()
 }
 
@@ -90,7 +92,7 @@ func (j SlurmJob) CollectScript() string {
 	fmt.Fprintf(&b, "#SBATCH --output=%s\n", filepath.Join(j.LogDir(), "collect-%j.out"))
 	j.extraLines(&b)
 	fmt.Fprintf(&b, "set -eu\n")
-	fmt.Fprintf(&b, "exec %s sweep collect %s\n", shellQuote(j.Emu), shellQuote(j.Output))
+	fmt.Fprintf(&b, "exec %s sweep collect %s\n", ShellQuote(j.Emu), ShellQuote(j.Output))
 	return b.String()
 }
 
@@ -100,8 +102,8 @@ func (j SlurmJob) extraLines(b *strings.Builder) {
 	}
 }
 
-// shellQuote quotes s for bash, unless it needs no quotes.
-func shellQuote(s string) string {
+// ShellQuote quotes s for bash, unless it needs no quotes.
+func ShellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+=:,@%") == "" {
 		return s
 	}
@@ -125,10 +127,10 @@ func (j SlurmJob) Submit(run Commander) (Submitted, error) {
 	if err := os.MkdirAll(j.LogDir(), 0o755); err != nil {
 		return s, err
 	}
-	if err := WriteAtomic(s.ArrayScript, []byte(j.ArrayScript())); err != nil {
+	if err := outfile.WriteFile(s.ArrayScript, []byte(j.ArrayScript())); err != nil {
 		return s, err
 	}
-	if err := WriteAtomic(s.CollectScript, []byte(j.CollectScript())); err != nil {
+	if err := outfile.WriteFile(s.CollectScript, []byte(j.CollectScript())); err != nil {
 		return s, err
 	}
 	var err error

@@ -3,18 +3,16 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"os"
-	"path/filepath"
 
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/sim"
 )
 
 // intervalWriter writes --interval statistics as CSV: instructions, cycles,
 // IPC over the interval, then every counter (cumulative since warmup).
 type intervalWriter struct {
-	f          *os.File
+	f          *outfile.File
 	w          *bufio.Writer
-	path, tmp  string
 	lastInstr  uint64
 	lastCycles uint64
 	header     bool
@@ -22,11 +20,11 @@ type intervalWriter struct {
 }
 
 func newIntervalWriter(path string) (*intervalWriter, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	f, err := outfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	return &intervalWriter{f: f, w: bufio.NewWriter(f), path: path, tmp: f.Name()}, nil
+	return &intervalWriter{f: f, w: bufio.NewWriter(f)}, nil
 }
 
 func (iw *intervalWriter) row(instructions, cycles uint64, stats []sim.Stat) {
@@ -53,19 +51,19 @@ func (iw *intervalWriter) row(instructions, cycles uint64, stats []sim.Stat) {
 	_, iw.err = fmt.Fprintln(iw.w)
 }
 
-// close finishes the file and puts it in place (temp then rename: a reader
-// never sees half a file).
+// close finishes the file and puts it in place (a reader never sees half
+// a file).
 func (iw *intervalWriter) close() error {
 	err := iw.err
 	if e := iw.w.Flush(); err == nil {
 		err = e
 	}
-	if e := iw.f.Close(); err == nil {
-		err = e
-	}
 	if err != nil {
-		os.Remove(iw.tmp)
+		iw.f.Abort()
 		return err
 	}
-	return os.Rename(iw.tmp, iw.path)
+	return iw.f.Close()
 }
+
+// abort leaves no file if close was not reached (the run failed).
+func (iw *intervalWriter) abort() { iw.f.Abort() }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/plot"
-	"github.com/vmemu/vmemu/sweep"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -57,7 +57,7 @@ func (f *plotFlags) draw(c plot.Chart, inputs ...string) error {
 	if err := plot.Write(&buf, c, format, vg.Length(f.width)*vg.Centimeter, vg.Length(f.height)*vg.Centimeter); err != nil {
 		return err
 	}
-	return sweep.WriteAtomic(f.out, buf.Bytes())
+	return outfile.WriteFile(f.out, buf.Bytes())
 }
 
 func newPlotMetricCmd() *cobra.Command {

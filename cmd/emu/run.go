@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/progress"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -125,15 +125,16 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		if iw, err = newIntervalWriter(path); err != nil {
 			return err
 		}
+		defer iw.abort() // nothing after close
 		opt.OnInterval = iw.row
 	}
-	var tl *os.File
+	var tl *outfile.File
 	if rf.timelinePath != "" {
 		var err error
-		if tl, err = os.CreateTemp(filepath.Dir(rf.timelinePath), "."+filepath.Base(rf.timelinePath)+".tmp*"); err != nil {
+		if tl, err = outfile.Create(rf.timelinePath); err != nil {
 			return err
 		}
-		defer os.Remove(tl.Name())
+		defer tl.Abort() // nothing after Close
 		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
 	}
 	bar := progress.NewTo(cmd.ErrOrStderr(), int64(rf.max), "instructions", rf.quiet)
@@ -146,9 +147,6 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 	}
 	if tl != nil {
 		if err := tl.Close(); err != nil {
-			return err
-		}
-		if err := os.Rename(tl.Name(), rf.timelinePath); err != nil {
 			return err
 		}
 	}
@@ -176,22 +174,17 @@ func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
 	return enc.Encode(v)
 }
 
-// writeJSONFile writes v to path through a temporary file and a rename, so
-// a reader never sees half a report.
+// writeJSONFile writes v to path, whole or not at all (see outfile).
 func writeJSONFile(path string, v any) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	f, err := outfile.Create(path)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := writeJSON(tmp, v); err != nil {
-		tmp.Close()
+	if err := writeJSON(f, v); err != nil {
+		f.Abort()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return f.Close()
 }
 
 func sameFile(a, b string) bool {
@@ -239,7 +232,7 @@ func runScenario(cmd *cobra.Command, m *machine.Machine, s *traces.Scenario, jso
 		if sameFile(stdoutPath, path) {
 			return fmt.Errorf("--stdout %s would overwrite the scenario", stdoutPath)
 		}
-		if err := os.WriteFile(stdoutPath, out, 0o644); err != nil {
+		if err := outfile.WriteFile(stdoutPath, out); err != nil {
 			return err
 		}
 	}

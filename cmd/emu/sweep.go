@@ -154,6 +154,8 @@ func newSweepRunCmd() *cobra.Command {
 func runSweepPoints(cmd *cobra.Command, s *sweep.Sweep, f *sweepFlags) (sweep.Summary, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	cleanStop.Store(true)
+	defer cleanStop.Store(false)
 	total := len(f.shardV.Of(sweep.Plan(s)))
 	bar := progress.NewTo(cmd.ErrOrStderr(), int64(total), "points", f.quiet)
 	sum, err := sweep.Run(ctx, s, sweep.Options{Jobs: f.jobs, Shard: f.shardV, RetryFailed: f.retry, Version: emuVersion(), Progress: bar})

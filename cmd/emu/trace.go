@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/spf13/cobra"
 	"github.com/ulikunitz/xz"
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -119,34 +119,22 @@ func (x *xzProgram) Close() error {
 }
 
 // writeTrace writes the refs of src to path in format (native, champsim or
-// lackey; "" for what the name says), through a temporary file renamed at
-// the end, so that a failure leaves no half-written trace.
+// lackey; "" for what the name says), whole or not at all (see outfile).
 func writeTrace(path, format string, carries traces.Carries, src traces.RefReader) (int64, error) {
 	format, zkind, err := outputFormat(path, format)
 	if err != nil {
 		return 0, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	f, err := outfile.Create(path)
 	if err != nil {
 		return 0, err
 	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	mode := os.FileMode(0o644)  // CreateTemp's 0600 is for secrets
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	n, err := writeTo(tmp, format, zkind, carries, src)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	n, err := writeTo(f, format, zkind, carries, src)
 	if err != nil {
+		f.Abort()
 		return n, err
 	}
-	return n, os.Rename(tmp.Name(), path)
+	return n, f.Close()
 }
 
 func writeTo(w io.Writer, format, zkind string, carries traces.Carries, src traces.RefReader) (int64, error) {
