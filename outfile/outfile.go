@@ -37,14 +37,9 @@ func Create(path string) (*File, error) {
 		}
 		return &File{f: f}, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(d.path), "."+filepath.Base(d.path)+".tmp*")
+	tmp, err := temps.create(d.path)
 	if err != nil {
 		return nil, err
-	}
-	if !temps.add(tmp.Name()) {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return nil, errStopped
 	}
 	if err := tmp.Chmod(d.mode); err != nil {
 		temps.remove(tmp.Name(), "")
@@ -136,17 +131,23 @@ type tempSet struct {
 	stopped bool
 }
 
-func (t *tempSet) add(name string) bool {
+// create makes a temporary for path, in its folder. The file is made and
+// noted under the lock, so a signal in between cannot miss it.
+func (t *tempSet) create(path string) (*os.File, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopped {
-		return false
+		return nil, errStopped
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return nil, err
 	}
 	if t.names == nil {
 		t.names = map[string]bool{}
 	}
-	t.names[name] = true
-	return true
+	t.names[f.Name()] = true
+	return f, nil
 }
 
 // remove renames name to target, or removes it when target is "".
