@@ -6,10 +6,13 @@ import (
 	"flag"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden images in testdata/ from the current output")
@@ -269,6 +272,35 @@ func TestFormat(t *testing.T) {
 		got, err := Format(in)
 		if got != want || (err != nil) != (want == "") {
 			t.Errorf("%s: %q, %v", in, got, err)
+		}
+	}
+}
+
+// Whatever made a chart, Write refuses values it cannot draw (gonum
+// panics on a NaN range) and sizes out of range, before drawing.
+func TestWriteRefusesWhatItCannotDraw(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tc := range []struct {
+		name string
+		c    Chart
+		w, h vg.Length
+		want string
+	}{
+		{"NaN in a histogram", Histogram{Values: []float64{1, nan, 3}}, DefaultWidth, DefaultHeight, "a value to draw, NaN, is not a finite number"},
+		{"Inf in a line", Lines{Series: []Series{{X: []float64{1, 2}, Y: []float64{inf, 1}}}}, DefaultWidth, DefaultHeight, "+Inf, is not a finite number"},
+		{"-Inf in a stack", Stacks{Bars: []string{"a"}, Parts: []Part{{Name: "p", Values: []float64{math.Inf(-1)}}}}, DefaultWidth, DefaultHeight, "-Inf"},
+		{"huge bar", Bars{Names: []string{"a", "b"}, Values: []float64{-1e301, 1e301}}, DefaultWidth, DefaultHeight, "too large to draw"},
+		{"bins", Histogram{Values: []float64{1, 2}, Bins: MaxBins + 1}, DefaultWidth, DefaultHeight, "--bins 1001"},
+		{"NaN width", Histogram{Values: []float64{1, 2}}, vg.Length(nan), DefaultHeight, "--width NaN"},
+		{"zero height", Histogram{Values: []float64{1, 2}}, DefaultWidth, 0, "--height 0"},
+		{"huge width", Histogram{Values: []float64{1, 2}}, 1e9, DefaultHeight, "give centimetres from 1 to 120"},
+	} {
+		for _, format := range []string{"png", "svg"} {
+			var b bytes.Buffer
+			err := Write(&b, tc.c, format, tc.w, tc.h)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || b.Len() > 0 {
+				t.Errorf("%s, %s: %v (%d bytes), want %q", tc.name, format, err, b.Len(), tc.want)
+			}
 		}
 	}
 }

@@ -45,8 +45,8 @@ func (f *plotFlags) draw(c plot.Chart, inputs ...string) error {
 	if err != nil {
 		return err
 	}
-	if f.width <= 0 || f.height <= 0 || f.width > 500 || f.height > 500 {
-		return fmt.Errorf("--width %g --height %g: give centimetres between 0 and 500", f.width, f.height)
+	if err := plot.CheckSize(f.width, f.height); err != nil {
+		return err
 	}
 	for _, in := range inputs {
 		if sameFile(f.out, in) {
