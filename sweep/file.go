@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -86,15 +87,19 @@ func Parse(path string, data []byte) (*Sweep, error) {
 		return nil, err
 	}
 	defaults(s)
+	if err := r.checkPoints(s); err != nil {
+		return nil, err
+	}
 	return s, r.check(s)
 }
 
 // reader carries the file's name into every error, and the lines of
 // what check tests after the whole file is read.
 type reader struct {
-	file     string
-	baseLine int
-	lines    [][]int // per param, per value
+	file       string
+	baseLine   int
+	paramsLine int
+	lines      [][]int // per param, per value
 }
 
 func (r *reader) err(n *yaml.Node, field, format string, a ...any) error {
@@ -137,6 +142,7 @@ func (r *reader) field(s *Sweep, k, v *yaml.Node) error {
 		r.baseLine = v.Line
 	case "params":
 		s.Params, err = r.params(v)
+		r.paramsLine = v.Line
 	case "traces":
 		s.Traces, err = r.traces(s.Dir, v)
 	case "seeds":
@@ -149,6 +155,9 @@ func (r *reader) field(s *Sweep, k, v *yaml.Node) error {
 		s.Max, err = r.count(v, "max")
 	case "output":
 		s.Output, err = r.scalar(v, "output")
+		if err == nil && strings.IndexFunc(s.Output, unicode.IsControl) >= 0 {
+			err = r.err(v, "output", "%q holds a control character (a newline?); name a folder", s.Output)
+		}
 		if err == nil && !filepath.IsAbs(s.Output) {
 			s.Output = filepath.Join(s.Dir, s.Output)
 		}

@@ -3,6 +3,7 @@ package sweep
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,9 @@ func Prepare(s *Sweep, points []Point) error {
 	if err := WritePlan(&plan, points); err != nil {
 		return err
 	}
+	if err := checkOwner(s, plan.String()); err != nil {
+		return err
+	}
 	if err := outfile.WriteFile(filepath.Join(s.Output, PlanFile), []byte(plan.String())); err != nil {
 		return err
 	}
@@ -57,6 +61,29 @@ func Prepare(s *Sweep, points []Point) error {
 		return err
 	}
 	return outfile.WriteFile(filepath.Join(s.Output, SweepFile), append(data, '\n'))
+}
+
+// checkOwner refuses to lay a sweep over a folder that holds another
+// sweep's plan: that sweep's results would be mixed with these, and its
+// plan lost. The same sweep (by its file, or by an identical plan: the
+// folder may have moved) is resumed.
+func checkOwner(s *Sweep, plan string) error {
+	old, err := os.ReadFile(filepath.Join(s.Output, PlanFile))
+	if errors.Is(err, os.ErrNotExist) {
+		old = nil
+	} else if err != nil {
+		return err
+	}
+	var d Description
+	haveDesc := readJSONFile(filepath.Join(s.Output, SweepFile), &d) == nil && d.Schema == SweepSchema
+	if old == nil && !haveDesc || string(old) == plan || haveDesc && d.File == describe(s).File {
+		return nil
+	}
+	other := "another sweep"
+	if haveDesc {
+		other = "the sweep " + d.File
+	}
+	return fmt.Errorf("%s holds the results of %s, not of %s: give another -o, or remove the folder", s.Output, other, s.Path)
 }
 
 // removeTemps deletes what a killed run of these points left half

@@ -20,6 +20,9 @@ type Options struct {
 	Version     string
 	// Progress, if set, hears of every point done or found done.
 	Progress interface{ Add(int64) }
+	// Note, if set, hears what the user should know (a stale lock taken
+	// over).
+	Note func(string)
 }
 
 // Summary counts what a run did.
@@ -41,6 +44,11 @@ const gcPercent = 400
 // returns ctx's error: running again finishes the rest.
 func Run(ctx context.Context, s *Sweep, opt Options) (Summary, error) {
 	points := Plan(s)
+	unlock, err := Lock(s.Output, opt.Shard, opt.Note)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer unlock()
 	if err := Prepare(s, points); err != nil {
 		return Summary{}, err
 	}
