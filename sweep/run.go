@@ -2,8 +2,8 @@ package sweep
 
 import (
 	"context"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"runtime/debug"
 	"slices"

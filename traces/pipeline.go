@@ -17,7 +17,7 @@ const pipeDepth = 4
 
 type chunk[T any] struct {
 	items    []T
-	err      error          // after items: io.EOF or the reader's error
+	err      error         // after items: io.EOF or the reader's error
 	panicked *DecoderPanic // the decoder goroutine panicked
 }
 
