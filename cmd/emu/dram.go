@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -74,6 +76,14 @@ func dramMachineConfig(spec string, sets []string) (*machine.Config, error) {
 	}
 	cfg, err := machine.Load(load)
 	if err != nil {
+		if _, serr := os.Stat(spec); serr != nil && load == spec {
+			msg := fmt.Sprintf("-c %s: not a DRAM part (%s), a machine preset (%s) or a readable file",
+				spec, strings.Join(dram.PresetNames(), ", "), strings.Join(machine.Presets(), ", "))
+			if near := machine.Nearest(spec, append(dram.PresetNames(), machine.Presets()...)); near != "" {
+				msg += "; did you mean " + near + "?"
+			}
+			return nil, errors.New(msg)
+		}
 		return nil, err
 	}
 	if load != spec {
