@@ -3,6 +3,11 @@
 // in parallel or as a Slurm job array, one result file per point, then
 // collected into one table. Its functions work on plain structs; the
 // emu sweep command is a thin layer over them.
+//
+// Hostile sweep files are bounded: a plan of at most MaxPoints points, a
+// folder that holds one sweep and one run of each point at a time (a lock
+// file, lock.go), and batch scripts whose every value is checked and
+// quoted (slurm.go).
 package sweep
 
 import (
