@@ -108,6 +108,13 @@ func TestNotRegularFiles(t *testing.T) {
 	if s := <-got; s != "through the fifo" {
 		t.Errorf("the fifo's reader got %q", s)
 	}
+	// Devices are written only once resolve says in place: were it to say
+	// otherwise, the write would replace them (for root).
+	for _, path := range []string{"/dev/null", "/dev/full", filepath.Join(dir, "null-link")} {
+		if d, err := resolve(path); err != nil || !d.inPlace {
+			t.Fatalf("%s: %+v, %v; want it written in place", path, d, err)
+		}
+	}
 	for _, path := range []string{"/dev/null", filepath.Join(dir, "null-link")} {
 		if err := WriteFile(path, []byte("gone")); err != nil {
 			t.Errorf("%s: %v", path, err)
