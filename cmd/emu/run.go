@@ -57,7 +57,7 @@ func newRunCmd() *cobra.Command {
 				return err
 			}
 			var scenario *traces.Scenario
-			if strings.HasSuffix(args[0], ".emu") {
+			if traces.IsScenario(args[0]) {
 				if len(args) > 1 {
 					return fmt.Errorf("a scenario runs alone (its processes are in it)")
 				}
