@@ -93,7 +93,8 @@ type TraceWriter interface {
 }
 
 // NewTraceWriter returns a writer of the registered format called name
-// ("native", "champsim", "lackey", ...) to w. Only native uses opt.
+// ("native", "champsim", "lackey", ...) to w, with opt (which only the
+// native writer uses).
 func NewTraceWriter(w io.Writer, name string, opt WriteOptions) (TraceWriter, error) {
 	if f, err := Lookup(name); err == nil && f.NewWriter != nil {
 		return f.NewWriter(w, opt)
