@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -84,7 +85,7 @@ func reportRate(b *testing.B, refs int) {
 }
 
 func build(b testing.TB, preset string, sets ...string) *Machine {
-	cfg, err := Load(preset)
+	cfg, err := config.Load(preset)
 	if err != nil {
 		b.Fatal(err)
 	}

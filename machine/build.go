@@ -5,6 +5,7 @@ import (
 	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/dram"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/mmu"
 	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/sim"
@@ -12,7 +13,7 @@ import (
 
 // Machine is a core's memory system assembled from a configuration.
 type Machine struct {
-	Config *Config
+	Config *config.Config
 	Engine *sim.Engine
 	Stats  sim.Stats
 	Caches []*cache.Cache // top first; a split first level gives two
@@ -39,14 +40,14 @@ type Machine struct {
 }
 
 // Build assembles the machine a configuration describes.
-func Build(c *Config) (*Machine, error) {
+func Build(c *config.Config) (*Machine, error) {
 	m := &Machine{Config: c, Engine: &sim.Engine{}}
-	g := &getter{c: c}
-	m.freqHz = g.hertz("core.freq")
-	m.modifyStore = g.str("access.modify") == "load-store"
+	g := c.Reader()
+	m.freqHz = g.Hertz("core.freq")
+	m.modifyStore = g.Str("access.modify") == "load-store"
 	m.coreCfg = coreConfig(g)
-	straddle := cache.Straddle(cache.Lookup(cache.StraddleNames, g.str("access.straddle")))
-	seed := g.count("seed")
+	straddle := cache.Straddle(cache.Lookup(cache.StraddleNames, g.Str("access.straddle")))
+	seed := g.Count("seed")
 
 	var above []*cache.Cache
 	for depth, l := range c.Levels() {
@@ -58,14 +59,14 @@ func Build(c *Config) (*Machine, error) {
 			cfg := levelConfig(g, name, straddle, seed)
 			lc, err := cache.New(cfg, depth)
 			if err != nil {
-				return nil, &Error{Where: c.Origin(name + ".size"), Key: name, Msg: trimName(err, name)}
+				return nil, &config.Error{Where: c.Origin(name + ".size"), Key: name, Msg: trimName(err, name)}
 			}
 			lc.Register(&m.Stats)
 			here = append(here, lc)
 		}
 		for _, u := range above {
 			if err := cache.Connect(u, here[0]); err != nil {
-				return nil, &Error{Where: c.Name, Key: here[0].Config().Name, Msg: trimName(err, here[0].Config().Name)}
+				return nil, &config.Error{Where: c.Name, Key: here[0].Config().Name, Msg: trimName(err, here[0].Config().Name)}
 			}
 		}
 		m.Caches = append(m.Caches, here...)
@@ -81,19 +82,19 @@ func Build(c *Config) (*Machine, error) {
 	if c.Levels()[0].Split != "" {
 		m.Data = m.Caches[1]
 	}
-	if g.err != nil {
-		return nil, g.err
+	if g.Err != nil {
+		return nil, g.Err
 	}
 	if err := m.coreCfg.Validate(); err != nil {
-		return nil, &Error{Where: c.Origin("core.model"), Key: "core", Msg: err.Error()}
+		return nil, &config.Error{Where: c.Origin("core.model"), Key: "core", Msg: err.Error()}
 	}
 	if err := m.buildTranslation(g); err != nil {
 		return nil, err
 	}
-	if err := m.loadState(g.str("state")); err != nil {
+	if err := m.loadState(g.Str("state")); err != nil {
 		return nil, err
 	}
-	return m, g.err
+	return m, g.Err
 }
 
 // Release hands the machine's cache arrays back, for the next machine
@@ -105,19 +106,19 @@ func (m *Machine) Release() {
 	}
 }
 
-func levelConfig(g *getter, name string, straddle cache.Straddle, seed uint64) cache.Config {
+func levelConfig(g *config.Reader, name string, straddle cache.Straddle, seed uint64) cache.Config {
 	p := name + "."
 	return cache.Config{
 		Name:          name,
-		Size:          g.bytes(p + "size"),
-		Ways:          int(g.count(p + "ways")),
-		LineSize:      int(g.bytes(p + "line")),
-		Latency:       sim.Cycle(g.count(p + "latency")),
-		MSHRs:         int(g.count(p + "mshrs")),
-		Replacement:   cache.Policy(cache.Lookup(cache.PolicyNames, g.str(p+"replacement"))),
-		Write:         cache.WritePolicy(cache.Lookup(cache.WriteNames, g.str(p+"write_policy"))),
-		WriteAllocate: g.bool(p + "write_allocate"),
-		Inclusion:     cache.Inclusion(cache.Lookup(cache.InclusionNames, g.str(p+"inclusion"))),
+		Size:          g.Bytes(p + "size"),
+		Ways:          int(g.Count(p + "ways")),
+		LineSize:      int(g.Bytes(p + "line")),
+		Latency:       sim.Cycle(g.Count(p + "latency")),
+		MSHRs:         int(g.Count(p + "mshrs")),
+		Replacement:   cache.Policy(cache.Lookup(cache.PolicyNames, g.Str(p+"replacement"))),
+		Write:         cache.WritePolicy(cache.Lookup(cache.WriteNames, g.Str(p+"write_policy"))),
+		WriteAllocate: g.Bool(p + "write_allocate"),
+		Inclusion:     cache.Inclusion(cache.Lookup(cache.InclusionNames, g.Str(p+"inclusion"))),
 		Straddle:      straddle,
 		Seed:          seed,
 	}
@@ -133,77 +134,38 @@ func trimName(err error, name string) string {
 	return s
 }
 
-// getter reads checked values; the first failure is kept in err (values were
-// validated when set, so one is a bug rather than bad input).
-type getter struct {
-	c   *Config
-	err error
-}
-
-func (g *getter) note(key string, err error) {
-	if err != nil && g.err == nil {
-		g.err = &Error{Where: g.c.Origin(key), Key: key, Msg: err.Error()}
-	}
-}
-
-func (g *getter) str(key string) string { return g.c.Get(key) }
-
-func (g *getter) bytes(key string) uint64 {
-	n, err := parseBytes(g.c.Get(key))
-	g.note(key, err)
-	return n
-}
-
-func (g *getter) count(key string) uint64 {
-	n, err := parseCount(g.c.Get(key))
-	g.note(key, err)
-	return n
-}
-
-func (g *getter) hertz(key string) uint64 {
-	n, err := parseHertz(g.c.Get(key))
-	g.note(key, err)
-	return n
-}
-
-func (g *getter) bool(key string) bool {
-	b, err := parseBool(g.c.Get(key))
-	g.note(key, err)
-	return b
-}
-
 // buildMemory makes main memory: a fixed latency or the DRAM controller.
-func (m *Machine) buildMemory(g *getter) error {
+func (m *Machine) buildMemory(g *config.Reader) error {
 	depth := int8(len(m.Config.Levels()))
-	if g.str("memory.model") == "fixed" {
-		m.Memory = &cache.Memory{Latency: sim.Cycle(g.count("memory.latency")), Depth: depth}
+	if g.Str("memory.model") == "fixed" {
+		m.Memory = &cache.Memory{Latency: sim.Cycle(g.Count("memory.latency")), Depth: depth}
 		m.Memory.Register(&m.Stats, "memory")
 		m.Main = m.Memory
 		return nil
 	}
-	cfg, err := dramConfig(g)
+	cfg, err := g.DRAM()
 	if err != nil {
 		return err
 	}
 	d, err := dram.New(m.Engine, cfg, m.freqHz, &m.Stats, "dram")
 	if err != nil {
-		return dramError(m.Config, err)
+		return config.DRAMError(m.Config, err)
 	}
 	d.Depth = depth
 	m.DRAM, m.Main = d, d
 	return nil
 }
 
-func coreConfig(g *getter) cpu.Config {
-	model, _ := cpu.ParseModel(g.str("core.model"))
+func coreConfig(g *config.Reader) cpu.Config {
+	model, _ := cpu.ParseModel(g.Str("core.model"))
 	return cpu.Config{
 		Model:       model,
-		Width:       int(g.count("core.width")),
-		ROB:         int(g.count("core.rob")),
-		LQ:          int(g.count("core.lq")),
-		SQ:          int(g.count("core.sq")),
-		StoreBuffer: int(g.count("core.store_buffer")),
-		FetchQueue:  int(g.count("core.fetch_queue")),
-		ExecLatency: sim.Cycle(g.count("core.exec_latency")),
+		Width:       int(g.Count("core.width")),
+		ROB:         int(g.Count("core.rob")),
+		LQ:          int(g.Count("core.lq")),
+		SQ:          int(g.Count("core.sq")),
+		StoreBuffer: int(g.Count("core.store_buffer")),
+		FetchQueue:  int(g.Count("core.fetch_queue")),
+		ExecLatency: sim.Cycle(g.Count("core.exec_latency")),
 	}
 }

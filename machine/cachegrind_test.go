@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -18,7 +19,7 @@ var cachegrindMatmul = CachegrindCounts{
 
 func runPreset(t *testing.T, preset, trace string, sets ...string) *Report {
 	t.Helper()
-	cfg, err := Load(preset)
+	cfg, err := config.Load(preset)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -246,7 +247,7 @@ func TestDifferentialAgainstReferenceModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ := Load("default")
+	cfg, _ := config.Load("default")
 	for _, kv := range s.Settings() {
 		if err := cfg.SetArg(kv); err != nil {
 			t.Fatal(err)

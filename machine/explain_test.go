@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/machine/config"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -31,7 +32,7 @@ func TestExplainCSAPPSmall(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := Load("csapp-small")
+			cfg, err := config.Load("csapp-small")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +55,7 @@ func TestExplainCSAPPSmall(t *testing.T) {
 // A TLB miss on the small system reads one entry, from memory (the book's
 // page table is not cached), at the root plus 8 x VPN.
 func TestExplainWalkStep(t *testing.T) {
-	cfg, _ := Load("csapp-small")
+	cfg, _ := config.Load("csapp-small")
 	m, err := Build(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +92,7 @@ func TestStateFileErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := dir + "/" + strings.ReplaceAll(tc.name, " ", "_") + ".json"
 			writeTestFile(t, path, tc.content)
-			cfg, _ := Load("csapp-small")
+			cfg, _ := config.Load("csapp-small")
 			if err := cfg.Set("state", path); err != nil {
 				t.Fatal(err)
 			}

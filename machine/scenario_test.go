@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -18,7 +19,7 @@ func runExample(t *testing.T, name string, sets ...string) (*Machine, *Report) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := Load("default")
+	cfg, err := config.Load("default")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,7 +114,10 @@ func readState(name string) (*stateFile, string, error) {
 	if err != nil {
 		where = name
 		if data, err = os.ReadFile(name); err != nil {
-			return nil, name, fmt.Errorf("%s: %v", name, unwrapPath(err))
+			if pe, ok := err.(*os.PathError); ok {
+				err = pe.Err // the path is said once, in front
+			}
+			return nil, name, fmt.Errorf("%s: %v", name, err)
 		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))

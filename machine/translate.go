@@ -8,6 +8,7 @@ import (
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/dram"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/mmu"
 	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/sim"
@@ -16,9 +17,9 @@ import (
 
 // buildTranslation adds the kernel, the page tables of one process and the
 // MMU to a machine whose caches are built.
-func (m *Machine) buildTranslation(g *getter) error {
+func (m *Machine) buildTranslation(g *config.Reader) error {
 	c := m.Config
-	if !g.bool("mmu.enabled") {
+	if !g.Bool("mmu.enabled") {
 		return nil
 	}
 	geo, err := geometry(g)
@@ -29,42 +30,42 @@ func (m *Machine) buildTranslation(g *getter) error {
 	m.Phys = dram.NewPhysMem()
 	k, err := kernel.New(kernel.Config{
 		Geometry:     geo,
-		MemoryBytes:  g.bytes("os.memory"),
-		RandomFrames: g.str("os.frames") == "random",
-		Seed:         g.count("seed"),
+		MemoryBytes:  g.Bytes("os.memory"),
+		RandomFrames: g.Str("os.frames") == "random",
+		Seed:         g.Count("seed"),
 		Costs: kernel.Costs{
-			Fault:     sim.Cycle(g.count("os.fault_cycles")),
-			Zero:      sim.Cycle(g.count("os.zero_cycles")),
-			Copy:      sim.Cycle(g.count("os.copy_cycles")),
-			Syscall:   sim.Cycle(g.count("os.syscall_cycles")),
-			Switch:    sim.Cycle(g.count("os.switch_cycles")),
-			ForkBase:  sim.Cycle(g.count("os.fork_cycles")),
-			ForkEntry: sim.Cycle(g.count("os.fork_entry_cycles")),
-			Invlpg:    sim.Cycle(g.count("os.invlpg_cycles")),
-			Flush:     sim.Cycle(g.count("os.flush_cycles")),
-			PerByte:   sim.Cycle(g.count("os.byte_cycles")),
+			Fault:     sim.Cycle(g.Count("os.fault_cycles")),
+			Zero:      sim.Cycle(g.Count("os.zero_cycles")),
+			Copy:      sim.Cycle(g.Count("os.copy_cycles")),
+			Syscall:   sim.Cycle(g.Count("os.syscall_cycles")),
+			Switch:    sim.Cycle(g.Count("os.switch_cycles")),
+			ForkBase:  sim.Cycle(g.Count("os.fork_cycles")),
+			ForkEntry: sim.Cycle(g.Count("os.fork_entry_cycles")),
+			Invlpg:    sim.Cycle(g.Count("os.invlpg_cycles")),
+			Flush:     sim.Cycle(g.Count("os.flush_cycles")),
+			PerByte:   sim.Cycle(g.Count("os.byte_cycles")),
 		},
-		PCID:           g.bool("os.pcid"),
-		ShootdownLimit: int(g.count("os.shootdown_limit")),
-		StopOnSegv:     g.str("os.on_segv") == "stop",
+		PCID:           g.Bool("os.pcid"),
+		ShootdownLimit: int(g.Count("os.shootdown_limit")),
+		StopOnSegv:     g.Str("os.on_segv") == "stop",
 	}, m.Phys)
 	if err != nil {
-		return &Error{Where: c.Origin("os.memory"), Key: "os.memory", Msg: err.Error()}
+		return &config.Error{Where: c.Origin("os.memory"), Key: "os.memory", Msg: err.Error()}
 	}
 	p, err := k.NewProcess()
 	if err != nil {
-		return &Error{Where: c.Origin("os.memory"), Key: "os.memory", Msg: err.Error()}
+		return &config.Error{Where: c.Origin("os.memory"), Key: "os.memory", Msg: err.Error()}
 	}
-	port, err := m.walkPort(g.str("mmu.walk_from"))
+	port, err := m.walkPort(g.Str("mmu.walk_from"))
 	if err != nil {
-		return &Error{Where: c.Origin("mmu.walk_from"), Key: "mmu.walk_from", Msg: err.Error()}
+		return &config.Error{Where: c.Origin("mmu.walk_from"), Key: "mmu.walk_from", Msg: err.Error()}
 	}
 	pwc := make([]int, 5)
-	pwc[2], pwc[3], pwc[4] = int(g.count("mmu.pde_cache")), int(g.count("mmu.pdpte_cache")), int(g.count("mmu.pml4e_cache"))
-	w, err := mmu.NewWalker(mmu.WalkerConfig{Geometry: geo, Walks: int(g.count("mmu.walkers")), PWCEntries: pwc},
+	pwc[2], pwc[3], pwc[4] = int(g.Count("mmu.pde_cache")), int(g.Count("mmu.pdpte_cache")), int(g.Count("mmu.pml4e_cache"))
+	w, err := mmu.NewWalker(mmu.WalkerConfig{Geometry: geo, Walks: int(g.Count("mmu.walkers")), PWCEntries: pwc},
 		k, port, k)
 	if err != nil {
-		return &Error{Where: c.Origin("mmu.levels"), Key: "mmu", Msg: err.Error()}
+		return &config.Error{Where: c.Origin("mmu.levels"), Key: "mmu", Msg: err.Error()}
 	}
 	cfg := mmu.Config{Walker: mmu.WalkerConfig{Geometry: geo}}
 	for _, t := range []struct {
@@ -75,22 +76,22 @@ func (m *Machine) buildTranslation(g *getter) error {
 	}
 	u, err := mmu.New(cfg, w)
 	if err != nil {
-		return &Error{Where: c.Name, Msg: err.Error()}
+		return &config.Error{Where: c.Name, Msg: err.Error()}
 	}
 	k.SetMMU(u)
 	k.MapEverything(p)
 	if err := m.buildDisk(g, k); err != nil {
 		return err
 	}
-	if lvl := g.str("os.traffic"); lvl != "none" {
+	if lvl := g.Str("os.traffic"); lvl != "none" {
 		port, err := m.walkPort(lvl)
 		if _, isCache := port.(*cache.Cache); err != nil || !isCache {
-			return &Error{Where: c.Origin("os.traffic"), Key: "os.traffic", Msg: fmt.Sprintf("%q is not a cache level (or none)", lvl)}
+			return &config.Error{Where: c.Origin("os.traffic"), Key: "os.traffic", Msg: fmt.Sprintf("%q is not a cache level (or none)", lvl)}
 		}
 		k.SetTraffic(port)
 	}
 	u.Root, u.PCID = p.Root, p.PCID
-	if !g.bool("os.pcid") {
+	if !g.Bool("os.pcid") {
 		u.PCID = 0
 	}
 	m.Kernel, m.Process, m.MMU = k, p, u
@@ -99,16 +100,16 @@ func (m *Machine) buildTranslation(g *getter) error {
 	return nil
 }
 
-func tlbConfig(g *getter, name string) tlb.Config {
+func tlbConfig(g *config.Reader, name string) tlb.Config {
 	p := name + "."
-	cfg := tlb.Config{Name: name, Entries: int(g.count(p + "entries"))}
+	cfg := tlb.Config{Name: name, Entries: int(g.Count(p + "entries"))}
 	if cfg.Entries == 0 {
 		return cfg
 	}
-	cfg.Ways = int(g.count(p + "ways"))
-	cfg.Latency = sim.Cycle(g.count(p + "latency"))
-	cfg.Replacement, _ = tlb.ParsePolicy(g.str(p + "replacement"))
-	sizes, _ := parseSizes(g.str(p + "pages"))
+	cfg.Ways = int(g.Count(p + "ways"))
+	cfg.Latency = sim.Cycle(g.Count(p + "latency"))
+	cfg.Replacement, _ = tlb.ParsePolicy(g.Str(p + "replacement"))
+	sizes, _ := config.ParseSizes(g.Str(p + "pages"))
 	for _, s := range sizes {
 		shift := uint(0)
 		for 1<<shift < s {
@@ -116,7 +117,7 @@ func tlbConfig(g *getter, name string) tlb.Config {
 		}
 		cfg.PageShifts = append(cfg.PageShifts, shift)
 	}
-	cfg.Seed = g.count("seed")
+	cfg.Seed = g.Count("seed")
 	return cfg
 }
 
@@ -136,65 +137,65 @@ func (m *Machine) walkPort(name string) (sim.Port, error) {
 }
 
 // geometry reads the page-table geometry keys and checks that they add up.
-func geometry(g *getter) (mmu.Geometry, error) {
-	page := g.bytes("mmu.page")
+func geometry(g *config.Reader) (mmu.Geometry, error) {
+	page := g.Bytes("mmu.page")
 	geo := mmu.Geometry{
-		Name:         g.str("mmu.paging"),
-		Levels:       int(g.count("mmu.levels")),
-		BitsPerLevel: int(g.count("mmu.level_bits")),
-		VABits:       uint(g.count("mmu.va_bits")),
-		PABits:       uint(g.count("mmu.pa_bits")),
+		Name:         g.Str("mmu.paging"),
+		Levels:       int(g.Count("mmu.levels")),
+		BitsPerLevel: int(g.Count("mmu.level_bits")),
+		VABits:       uint(g.Count("mmu.va_bits")),
+		PABits:       uint(g.Count("mmu.pa_bits")),
 		EntryBytes:   8,
 	}
 	for 1<<geo.PageShift < page {
 		geo.PageShift++
 	}
-	if v := g.str("mmu.large_pages"); v != "none" && v != "" {
+	if v := g.Str("mmu.large_pages"); v != "none" && v != "" {
 		for _, part := range strings.Split(v, ",") {
 			l, err := strconv.Atoi(strings.TrimSpace(part))
 			if err != nil {
-				return geo, &Error{Where: g.c.Origin("mmu.large_pages"), Key: "mmu.large_pages", Msg: fmt.Sprintf("%q is not a list of levels (like 2,3) or none", v)}
+				return geo, &config.Error{Where: g.Config.Origin("mmu.large_pages"), Key: "mmu.large_pages", Msg: fmt.Sprintf("%q is not a list of levels (like 2,3) or none", v)}
 			}
 			geo.LargeLevels = append(geo.LargeLevels, l)
 		}
 	}
-	if g.err != nil {
-		return geo, g.err
+	if g.Err != nil {
+		return geo, g.Err
 	}
 	if sum := uint(geo.Levels*geo.BitsPerLevel) + geo.PageShift; sum != geo.VABits {
-		return geo, &Error{Where: g.c.Name, Key: "mmu", Msg: fmt.Sprintf(
+		return geo, &config.Error{Where: g.Config.Name, Key: "mmu", Msg: fmt.Sprintf(
 			"the page table does not add up: mmu.levels (%d) x mmu.level_bits (%d) + log2 mmu.page (%d) = %d, not mmu.va_bits (%d)",
 			geo.Levels, geo.BitsPerLevel, geo.PageShift, sum, geo.VABits)}
 	}
 	if err := geo.Validate(); err != nil {
-		return geo, &Error{Where: g.c.Origin("mmu.va_bits"), Key: "mmu", Msg: err.Error()}
+		return geo, &config.Error{Where: g.Config.Origin("mmu.va_bits"), Key: "mmu", Msg: err.Error()}
 	}
 	return geo, nil
 }
 
 // buildDisk gives the kernel a disk with a file system and a swap area.
-func (m *Machine) buildDisk(g *getter, k *kernel.Kernel) error {
-	model := g.str("disk.model")
+func (m *Machine) buildDisk(g *config.Reader, k *kernel.Kernel) error {
+	model := g.Str("disk.model")
 	if model == "none" {
 		return nil
 	}
 	dev, err := disk.NewPreset(model, m.freqHz)
 	if err != nil {
-		return &Error{Where: g.c.Origin("disk.model"), Key: "disk.model", Msg: err.Error()}
+		return &config.Error{Where: g.Config.Origin("disk.model"), Key: "disk.model", Msg: err.Error()}
 	}
 	bs := uint64(dev.BlockSize())
-	swapBlocks := (g.bytes("disk.swap") + bs - 1) / bs
+	swapBlocks := (g.Bytes("disk.swap") + bs - 1) / bs
 	if swapBlocks >= dev.Blocks() {
-		return &Error{Where: g.c.Origin("disk.swap"), Key: "disk.swap", Msg: "leaves no room for files"}
+		return &config.Error{Where: g.Config.Origin("disk.swap"), Key: "disk.swap", Msg: "leaves no room for files"}
 	}
 	fs, err := disk.NewFS(dev, 0, dev.Blocks()-swapBlocks)
 	if err != nil {
-		return &Error{Where: g.c.Origin("disk.swap"), Key: "disk.swap", Msg: err.Error()}
+		return &config.Error{Where: g.Config.Origin("disk.swap"), Key: "disk.swap", Msg: err.Error()}
 	}
 	var swap *disk.Swap
 	if swapBlocks > 0 {
 		if swap, err = disk.NewSwap(dev, dev.Blocks()-swapBlocks, swapBlocks, int(uint64(1)<<m.Geometry.PageShift)); err != nil {
-			return &Error{Where: g.c.Origin("disk.swap"), Key: "disk.swap", Msg: err.Error()}
+			return &config.Error{Where: g.Config.Origin("disk.swap"), Key: "disk.swap", Msg: err.Error()}
 		}
 		swap.RegisterStats(&m.Stats, "swap")
 	}

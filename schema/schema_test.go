@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -128,7 +129,7 @@ func reportJSON(t *testing.T, rep *machine.Report) any {
 func runs(t *testing.T) map[string]*machine.Report {
 	t.Helper()
 	out := map[string]*machine.Report{}
-	cfg, _ := machine.Load("default")
+	cfg, _ := config.Load("default")
 	m, err := machine.Build(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +146,7 @@ func runs(t *testing.T) map[string]*machine.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ = machine.Load("default")
+	cfg, _ = config.Load("default")
 	for _, set := range s.Settings() {
 		cfg.SetArg(set)
 	}

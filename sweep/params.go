@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -228,4 +228,4 @@ func relTo(dir, entry, full string) string {
 
 // Nearest returns the candidate closest to name, if close enough to be a
 // likely misspelling.
-func Nearest(name string, candidates []string) string { return machine.Nearest(name, candidates) }
+func Nearest(name string, candidates []string) string { return config.Nearest(name, candidates) }

@@ -10,13 +10,14 @@ import (
 	"testing"
 
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/traces"
 )
 
 // singleRun runs a point the way emu run would, without the sweep code.
 func singleRun(t *testing.T, dir string, p Point) *machine.Report {
 	t.Helper()
-	cfg, err := machine.Load(p.Base)
+	cfg, err := config.Load(p.Base)
 	if err != nil {
 		t.Fatal(err)
 	}

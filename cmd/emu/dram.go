@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/dram"
-	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -31,7 +31,7 @@ their "dram." prefix; a bare timing name such as tRCD=18 works too.`,
 			if err != nil {
 				return err
 			}
-			dc, err := machine.DRAMConfig(cfg)
+			dc, err := config.DRAMConfig(cfg)
 			if err != nil {
 				return err
 			}
@@ -67,12 +67,12 @@ their "dram." prefix; a bare timing name such as tRCD=18 works too.`,
 
 // dramMachineConfig is the machine configuration whose dram keys describe
 // the part: a DRAM preset on the default machine, or a machine config.
-func dramMachineConfig(spec string, sets []string) (*machine.Config, error) {
+func dramMachineConfig(spec string, sets []string) (*config.Config, error) {
 	load := spec
 	if slices.Contains(dram.PresetNames(), spec) {
 		load = "default"
 	}
-	cfg, err := machine.Load(load)
+	cfg, err := config.Load(load)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func dramMachineConfig(spec string, sets []string) (*machine.Config, error) {
 	for _, s := range sets {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok {
-			return nil, &machine.Error{Where: "--set " + s, Msg: "expected key=value"}
+			return nil, &config.Error{Where: "--set " + s, Msg: "expected key=value"}
 		}
 		k = strings.TrimSpace(k)
 		switch {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/progress"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -23,8 +24,8 @@ func (f *configFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.sets, "set", nil, "change one key, as key=value (repeatable); see emu config list")
 }
 
-func (f *configFlags) load() (*machine.Config, error) {
-	cfg, err := machine.Load(f.spec)
+func (f *configFlags) load() (*config.Config, error) {
+	cfg, err := config.Load(f.spec)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +203,7 @@ func sameFile(a, b string) bool {
 
 func joinPresets() string {
 	s := ""
-	for i, p := range machine.Presets() {
+	for i, p := range config.Presets() {
 		if i > 0 {
 			s += ", "
 		}
@@ -250,7 +251,7 @@ func runScenario(cmd *cobra.Command, m *machine.Machine, s *traces.Scenario, jso
 }
 
 // applySets applies a scenario's settings, then the command line's again.
-func applySets(cfg *machine.Config, scenario, cmdline []string) error {
+func applySets(cfg *config.Config, scenario, cmdline []string) error {
 	for _, list := range [][]string{scenario, cmdline} {
 		for _, s := range list {
 			if err := cfg.SetArg(s); err != nil {

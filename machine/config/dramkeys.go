@@ -1,4 +1,4 @@
-package machine
+package config
 
 import (
 	"errors"
@@ -97,30 +97,31 @@ func dramValues(c dram.Config) map[string]string {
 	return out
 }
 
-// dramConfig reads the DRAM keys.
-func dramConfig(g *getter) (dram.Config, error) {
-	c := dram.Config{Name: g.str("dram.preset"), ClockHz: g.hertz("dram.clock")}
-	c.Policy.PerBankStats = g.bool("dram.per_bank_stats")
+// DRAM reads the DRAM keys into the part they describe.
+func (r *Reader) DRAM() (dram.Config, error) {
+	c := dram.Config{Name: r.Str("dram.preset"), ClockHz: r.Hertz("dram.clock")}
+	c.Policy.PerBankStats = r.Bool("dram.per_bank_stats")
 	for _, w := range dramWords {
-		w.set(&c, g.str("dram."+w.key))
+		w.set(&c, r.Str("dram."+w.key))
 	}
 	for _, f := range dramInts {
-		*f.field(&c) = int(g.count("dram." + f.key))
+		*f.field(&c) = int(r.Count("dram." + f.key))
 	}
 	for _, t := range dram.TimingNames() {
-		*c.Timing.Field(t) = int(g.count("dram.timing." + t))
+		*c.Timing.Field(t) = int(r.Count("dram.timing." + t))
 	}
-	if g.err != nil {
-		return c, g.err
+	if r.Err != nil {
+		return c, r.Err
 	}
 	if err := c.Validate(); err != nil {
-		return c, dramError(g.c, err)
+		return c, DRAMError(r.Config, err)
 	}
 	return c, nil
 }
 
-// dramError names the key a dram.ConfigError is about.
-func dramError(c *Config, err error) error {
+// DRAMError turns an error of the DRAM model into one that names the key
+// it is about (a dram.ConfigError names a field of dram.Config).
+func DRAMError(c *Config, err error) error {
 	var ce *dram.ConfigError
 	if !errors.As(err, &ce) {
 		return &Error{Where: c.Name, Key: "dram", Msg: err.Error()}
@@ -134,5 +135,5 @@ func dramError(c *Config, err error) error {
 
 // DRAMConfig returns the DRAM part a configuration's dram keys describe.
 func DRAMConfig(c *Config) (dram.Config, error) {
-	return dramConfig(&getter{c: c})
+	return c.Reader().DRAM()
 }

@@ -1,4 +1,4 @@
-package machine
+package config
 
 import (
 	"fmt"
@@ -36,25 +36,27 @@ var byteSuffixes = []struct {
 	{"b", 1},
 }
 
-// parseBytes reads a size such as "48KiB", "2 MiB" or "4096".
-func parseBytes(s string) (uint64, error) {
+// ParseBytes reads a size such as "48KiB", "2 MiB" or "4096" (binary
+// multiples: K = KiB = 1024). unit says whether a unit was written, so that
+// a sweep can write the values of a range back the way they came.
+func ParseBytes(s string) (n uint64, unit bool, err error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	mult := uint64(1)
 	for _, b := range byteSuffixes {
 		if strings.HasSuffix(t, b.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, b.suffix)), b.mult
+			t, mult, unit = strings.TrimSpace(strings.TrimSuffix(t, b.suffix)), b.mult, true
 			break
 		}
 	}
-	n, err := strconv.ParseUint(t, 10, 64)
+	n, err = strconv.ParseUint(t, 10, 64)
 	if err != nil || n > math.MaxUint64/mult {
-		return 0, fmt.Errorf("%q is not a size (write it like 32KiB, 2MiB or 4096)", s)
+		return 0, false, fmt.Errorf("%q is not a size (write it like 32KiB, 2MiB or 4096)", s)
 	}
-	return n * mult, nil
+	return n * mult, unit, nil
 }
 
-// formatBytes writes a size in the largest binary unit that divides it.
-func formatBytes(n uint64) string {
+// FormatBytes writes a size in the largest binary unit that divides it.
+func FormatBytes(n uint64) string {
 	for _, u := range []struct {
 		name string
 		mult uint64
@@ -66,8 +68,8 @@ func formatBytes(n uint64) string {
 	return fmt.Sprintf("%dB", n)
 }
 
-// parseHertz reads a frequency such as "4GHz", "3.2 GHz" or "2400MHz".
-func parseHertz(s string) (uint64, error) {
+// ParseHertz reads a frequency such as "4GHz", "3.2 GHz" or "2400MHz".
+func ParseHertz(s string) (uint64, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	mult := 1.0
 	for _, u := range []struct {
@@ -96,7 +98,8 @@ func formatHertz(n uint64) string {
 	return fmt.Sprintf("%dHz", n)
 }
 
-func parseBool(s string) (bool, error) {
+// ParseBool reads true, yes, on or 1, and false, no, off or 0.
+func ParseBool(s string) (bool, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "true", "yes", "on", "1":
 		return true, nil
@@ -106,7 +109,8 @@ func parseBool(s string) (bool, error) {
 	return false, fmt.Errorf("%q is not true or false", s)
 }
 
-func parseCount(s string) (uint64, error) {
+// ParseCount reads a whole number, which may end in "cycles".
+func ParseCount(s string) (uint64, error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimSuffix(t, "cycles")
 	n, err := strconv.ParseUint(strings.TrimSpace(t), 10, 64)
@@ -116,11 +120,11 @@ func parseCount(s string) (uint64, error) {
 	return n, nil
 }
 
-// parseSizes reads a list of sizes such as "4KiB, 2MiB".
-func parseSizes(s string) ([]uint64, error) {
+// ParseSizes reads a list of sizes such as "4KiB, 2MiB".
+func ParseSizes(s string) ([]uint64, error) {
 	var out []uint64
 	for _, part := range strings.Split(s, ",") {
-		n, err := parseBytes(part)
+		n, _, err := ParseBytes(part)
 		if err != nil {
 			return nil, err
 		}

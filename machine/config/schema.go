@@ -1,4 +1,4 @@
-package machine
+package config
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ func (k Key) Range() string {
 	case Word:
 		return "a name"
 	case Sizes, Bytes:
-		s := formatBytes(k.Min) + ".." + formatBytes(k.Max)
+		s := FormatBytes(k.Min) + ".." + FormatBytes(k.Max)
 		if k.Pow2 {
 			s += ", power of two"
 		}
@@ -53,7 +53,7 @@ func (k Key) check(v string) error {
 	var err error
 	switch k.Unit {
 	case Bool:
-		_, err = parseBool(v)
+		_, err = ParseBool(v)
 		return err
 	case Choice:
 		for _, c := range k.Choices {
@@ -68,19 +68,19 @@ func (k Key) check(v string) error {
 	case Word:
 		return nil
 	case Sizes:
-		ns, err := parseSizes(v)
+		ns, err := ParseSizes(v)
 		for _, n := range ns {
 			if err == nil && (n < k.Min || n > k.Max || bits.OnesCount64(n) != 1) {
-				err = fmt.Errorf("%s is not a power of two in %s", formatBytes(n), k.Range())
+				err = fmt.Errorf("%s is not a power of two in %s", FormatBytes(n), k.Range())
 			}
 		}
 		return err
 	case Bytes:
-		n, err = parseBytes(v)
+		n, _, err = ParseBytes(v)
 	case Hertz:
-		n, err = parseHertz(v)
+		n, err = ParseHertz(v)
 	default:
-		n, err = parseCount(v)
+		n, err = ParseCount(v)
 	}
 	if err != nil {
 		return err
@@ -189,86 +189,4 @@ var levelDefaults = map[string]string{
 	"size": "32KiB", "ways": "8", "line": "64B", "latency": "4", "mshrs": "16",
 	"replacement": "lru", "write_policy": "write-back", "write_allocate": "true",
 	"inclusion": "non-inclusive",
-}
-
-// Level is one cache level named in the levels key.
-type Level struct {
-	Name  string
-	Split string // for a split level, the data side's name (Name is the instruction side)
-}
-
-// parseLevels reads "l1i+l1d,l2,llc".
-func parseLevels(v string) ([]Level, error) {
-	var out []Level
-	seen := map[string]bool{}
-	for i, part := range strings.Split(v, ",") {
-		part = strings.TrimSpace(part)
-		names := strings.Split(part, "+")
-		if len(names) > 2 || (len(names) == 2 && i > 0) {
-			return nil, fmt.Errorf("%q: only the first level can be split, in two (like l1i+l1d)", part)
-		}
-		for _, n := range names {
-			if !validName(n) {
-				return nil, fmt.Errorf("%q is not a level name (letters and digits, starting with a letter)", n)
-			}
-			if seen[n] || isGlobalPrefix(n) {
-				return nil, fmt.Errorf("level name %q is used twice or is reserved", n)
-			}
-			seen[n] = true
-		}
-		l := Level{Name: names[0]}
-		if len(names) == 2 {
-			l.Split = names[1]
-		}
-		out = append(out, l)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no levels")
-	}
-	return out, nil
-}
-
-func validName(n string) bool {
-	if n == "" || n[0] < 'a' || n[0] > 'z' {
-		return false
-	}
-	for _, r := range n {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-func isGlobalPrefix(n string) bool {
-	for _, k := range globalKeys {
-		if k.Name == n || strings.HasPrefix(k.Name, n+".") {
-			return true
-		}
-	}
-	return false
-}
-
-// levelNames lists every cache's name, top first, the split sides in order.
-func levelNames(ls []Level) []string {
-	var out []string
-	for _, l := range ls {
-		out = append(out, l.Name)
-		if l.Split != "" {
-			out = append(out, l.Split)
-		}
-	}
-	return out
-}
-
-// schema returns every key valid for these levels.
-func schema(ls []Level) []Key {
-	keys := append([]Key(nil), globalKeys...)
-	for _, n := range levelNames(ls) {
-		for _, k := range levelKeys {
-			k.Name = n + "." + k.Name
-			keys = append(keys, k)
-		}
-	}
-	return keys
 }
