@@ -7,6 +7,7 @@ import (
 
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/cpu"
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/mmu"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
@@ -184,13 +185,13 @@ type RunOptions struct {
 }
 
 // Run replays a trace on the machine's core and returns its report.
-func (m *Machine) Run(r traces.Reader, opt RunOptions) (*Report, error) {
+func (m *Machine) Run(r traces.Reader, opt RunOptions) (*report.Report, error) {
 	return m.RunMany([]traces.Reader{r}, opt)
 }
 
 // RunMany replays several traces on one core, one process each, taking
 // turns by opt.Quantum instructions.
-func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*Report, error) {
+func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, error) {
 	irs := make([]traces.InstrReader, len(rs))
 	for i, r := range rs {
 		irs[i] = traces.Instructions(r, !m.modifyStore)
@@ -200,7 +201,7 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*Report, error) {
 
 // RunInstrs replays instruction streams (with registers, where the trace
 // has them) on one core, one process each.
-func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*Report, error) {
+func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.Report, error) {
 	side := newMemSide(m)
 	if opt.Timeline != nil {
 		side.tl = m.newTimeline(opt.TimelineFirst, max(opt.TimelineCount, 1))

@@ -8,18 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vmemu/vmemu/machine/report"
 	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
-
-// Mismatch is a load (or system call) whose result differs from what the
-// scenario stated.
-type Mismatch struct {
-	Line int    `json:"line"`
-	Want string `json:"want"`
-	Got  string `json:"got"`
-}
 
 // scenarioRun is the state of one scenario as it runs.
 type scenarioRun struct {
@@ -29,8 +22,8 @@ type scenarioRun struct {
 	k      *kernel.Kernel
 	values map[string]uint64
 	procs  map[string]*kernel.Process
-	misses []Mismatch
-	errors []SyscallError
+	misses []report.Mismatch
+	errors []report.SyscallError
 	wanted uint64 // SIGSEGVs the scenario asked for
 	stop   bool   // os.on_segv: stop
 
@@ -40,7 +33,7 @@ type scenarioRun struct {
 
 // RunScenario runs a scenario on the machine, which must translate. Process
 // p1 starts with an empty address space.
-func (m *Machine) RunScenario(s *traces.Scenario) (*Report, error) {
+func (m *Machine) RunScenario(s *traces.Scenario) (*report.Report, error) {
 	if m.MMU == nil {
 		return nil, fmt.Errorf("%s: a scenario needs translation (mmu.enabled: true)", s.Name)
 	}
@@ -203,7 +196,7 @@ func (r *scenarioRun) accessValues(op *traces.ScenarioOp, va, size, value uint64
 				return r.errAt(op, *op.Expect, "expectation", "a store can only expect SIGSEGV")
 			}
 			if ok {
-				r.misses = append(r.misses, Mismatch{op.Line, "SIGSEGV", "stored"})
+				r.misses = append(r.misses, report.Mismatch{Line: op.Line, Want: "SIGSEGV", Got: "stored"})
 			} else {
 				r.wanted++
 			}
@@ -222,7 +215,7 @@ func (r *scenarioRun) accessValues(op *traces.ScenarioOp, va, size, value uint64
 	}
 	if op.Expect != nil && op.Expect.Text == "SIGSEGV" {
 		if ok {
-			r.misses = append(r.misses, Mismatch{op.Line, "SIGSEGV", fmt.Sprintf("%#x", got)})
+			r.misses = append(r.misses, report.Mismatch{Line: op.Line, Want: "SIGSEGV", Got: fmt.Sprintf("%#x", got)})
 		} else {
 			r.wanted++ // the scenario wanted this fault: it does not stop the run
 		}
@@ -235,9 +228,9 @@ func (r *scenarioRun) accessValues(op *traces.ScenarioOp, va, size, value uint64
 		}
 		switch {
 		case !ok:
-			r.misses = append(r.misses, Mismatch{op.Line, fmt.Sprintf("%#x", want), "SIGSEGV"})
+			r.misses = append(r.misses, report.Mismatch{Line: op.Line, Want: fmt.Sprintf("%#x", want), Got: "SIGSEGV"})
 		case got != want:
-			r.misses = append(r.misses, Mismatch{op.Line, fmt.Sprintf("%#x", want), fmt.Sprintf("%#x", got)})
+			r.misses = append(r.misses, report.Mismatch{Line: op.Line, Want: fmt.Sprintf("%#x", want), Got: fmt.Sprintf("%#x", got)})
 		}
 	}
 	if op.Bind != "" {

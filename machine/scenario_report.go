@@ -3,70 +3,14 @@ package machine
 import (
 	"sort"
 
+	"github.com/vmemu/vmemu/machine/report"
 	kernel "github.com/vmemu/vmemu/os"
 )
 
-// ScenarioReport is what a scenario's processes did.
-type ScenarioReport struct {
-	Processes  []ProcessReport `json:"processes"`
-	Total      ProcessFaults   `json:"total"`
-	SwapOuts   uint64          `json:"swap_outs"`
-	SwapIns    uint64          `json:"swap_ins"`
-	COWCopies  uint64          `json:"cow_copies"`
-	Writebacks uint64          `json:"writebacks"`
-	Disk       *DiskReport     `json:"disk,omitempty"`
-	// Mismatches are the loads and calls whose results differ from the
-	// scenario's "==": any fails the run.
-	Mismatches []Mismatch     `json:"mismatches"`
-	Errors     []SyscallError `json:"syscall_errors"`
-}
-
-// ProcessReport is one process's faults, signals and output.
-type ProcessReport struct {
-	PID     int           `json:"pid"`
-	Exited  bool          `json:"exited"`
-	Faults  ProcessFaults `json:"faults"`
-	Signals []SignalInfo  `json:"sigsegv"`
-	Stdout  string        `json:"stdout"`
-}
-
-// ProcessFaults counts faults by kind.
-type ProcessFaults struct {
-	Minor   uint64 `json:"minor"`
-	Major   uint64 `json:"major"`
-	COW     uint64 `json:"cow"`
-	Segv    uint64 `json:"segv"`
-	SwapIns uint64 `json:"swap_ins"`
-}
-
-// SignalInfo is one SIGSEGV: where and why.
-type SignalInfo struct {
-	Addr   uint64 `json:"addr"`
-	Access string `json:"access"`
-	Cause  string `json:"cause"`
-}
-
-// SyscallError is a system call that returned an error (the run goes on).
-type SyscallError struct {
-	Line  int    `json:"line"`
-	PID   int    `json:"pid"`
-	Call  string `json:"call"`
-	Errno string `json:"errno"`
-}
-
-// DiskReport is what the disk did.
-type DiskReport struct {
-	Reads            uint64  `json:"reads"`
-	Writes           uint64  `json:"writes"`
-	BytesRead        uint64  `json:"bytes_read"`
-	BytesWritten     uint64  `json:"bytes_written"`
-	BusyCycles       uint64  `json:"busy_cycles"`
-	AvgLatencyCycles float64 `json:"avg_latency_cycles"`
-}
-
-func (r *scenarioRun) report() *ScenarioReport {
+// report is what the scenario's processes did, for the run's report.
+func (r *scenarioRun) report() *report.ScenarioReport {
 	k := r.k
-	out := &ScenarioReport{SwapOuts: k.N.SwapOuts, SwapIns: k.N.SwapIns, COWCopies: k.N.COWCopies,
+	out := &report.ScenarioReport{SwapOuts: k.N.SwapOuts, SwapIns: k.N.SwapIns, COWCopies: k.N.COWCopies,
 		Writebacks: k.N.Writebacks, Mismatches: r.misses, Errors: r.errors}
 	seen := map[int]bool{}
 	var ps []*kernel.Process
@@ -78,10 +22,11 @@ func (r *scenarioRun) report() *ScenarioReport {
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].PID < ps[j].PID })
 	for _, p := range ps {
-		f := ProcessFaults{p.N.Minor, p.N.Major, p.N.COW, p.N.Segv, p.N.SwapIns}
-		pr := ProcessReport{PID: p.PID, Exited: p.Exited, Faults: f, Stdout: p.Stdout.String(), Signals: []SignalInfo{}}
+		f := report.ProcessFaults{Minor: p.N.Minor, Major: p.N.Major, COW: p.N.COW, Segv: p.N.Segv, SwapIns: p.N.SwapIns}
+		pr := report.ProcessReport{PID: p.PID, Exited: p.Exited, Faults: f, Stdout: p.Stdout.String(),
+			Signals: []report.SignalInfo{}}
 		for i, s := range p.Signals {
-			pr.Signals = append(pr.Signals, SignalInfo{s.VA, s.Kind.String(), p.SignalReasons[i]})
+			pr.Signals = append(pr.Signals, report.SignalInfo{Addr: s.VA, Access: s.Kind.String(), Cause: p.SignalReasons[i]})
 		}
 		out.Processes = append(out.Processes, pr)
 		t := &out.Total
@@ -89,43 +34,14 @@ func (r *scenarioRun) report() *ScenarioReport {
 	}
 	if d := r.m.Disk; d != nil {
 		n := d.Counters()
-		out.Disk = &DiskReport{n.Reads, n.Writes, n.BytesRead, n.BytesWritten, n.BusyCycles, n.AvgLatencyCycles()}
+		out.Disk = &report.DiskReport{Reads: n.Reads, Writes: n.Writes, BytesRead: n.BytesRead,
+			BytesWritten: n.BytesWritten, BusyCycles: n.BusyCycles, AvgLatencyCycles: n.AvgLatencyCycles()}
 	}
 	if out.Mismatches == nil {
-		out.Mismatches = []Mismatch{}
+		out.Mismatches = []report.Mismatch{}
 	}
 	if out.Errors == nil {
-		out.Errors = []SyscallError{}
+		out.Errors = []report.SyscallError{}
 	}
 	return out
-}
-
-func (s *ScenarioReport) writeText(p *printer) {
-	p.f("\n%-6s %10s %10s %10s %10s %10s  %s\n", "pid", "minor", "major", "cow", "segv", "swap-ins", "stdout")
-	for _, pr := range s.Processes {
-		p.f("%-6d %10s %10s %10s %10s %10s  %d bytes\n", pr.PID, group(pr.Faults.Minor), group(pr.Faults.Major),
-			group(pr.Faults.COW), group(pr.Faults.Segv), group(pr.Faults.SwapIns), len(pr.Stdout))
-	}
-	t := s.Total
-	p.f("%-6s %10s %10s %10s %10s %10s\n", "total", group(t.Minor), group(t.Major), group(t.COW), group(t.Segv), group(t.SwapIns))
-	p.f("pages swapped out %s, in %s; COW copies %s; file pages written back %s\n",
-		group(s.SwapOuts), group(s.SwapIns), group(s.COWCopies), group(s.Writebacks))
-	if d := s.Disk; d != nil {
-		p.f("disk: %s reads (%s B), %s writes (%s B), busy %s cycles, %.0f cycles a request on average\n",
-			group(d.Reads), group(d.BytesRead), group(d.Writes), group(d.BytesWritten), group(d.BusyCycles), d.AvgLatencyCycles)
-	}
-	for _, pr := range s.Processes {
-		for _, sg := range pr.Signals {
-			p.f("SIGSEGV: pid %d, %s at %#x: %s\n", pr.PID, sg.Access, sg.Addr, sg.Cause)
-		}
-	}
-	for _, e := range s.Errors {
-		p.f("line %d: pid %d %s returned %s\n", e.Line, e.PID, e.Call, e.Errno)
-	}
-	for _, m := range s.Mismatches {
-		p.f("line %d: MISMATCH: want %s, got %s\n", m.Line, m.Want, m.Got)
-	}
-	if len(s.Mismatches) == 0 {
-		p.f("every stated value matched\n")
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vmemu/vmemu/machine/report"
 	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
@@ -68,7 +69,7 @@ func (r *scenarioRun) syscall(op *traces.ScenarioOp, p *kernel.Process) error {
 		}
 	}
 	if errno != kernel.OK {
-		r.errors = append(r.errors, SyscallError{Line: op.Line, PID: p.PID, Call: op.Op, Errno: errno.String()})
+		r.errors = append(r.errors, report.SyscallError{Line: op.Line, PID: p.PID, Call: op.Op, Errno: errno.String()})
 	}
 	if op.Expect == nil {
 		return nil
@@ -86,7 +87,7 @@ func (r *scenarioRun) syscall(op *traces.ScenarioOp, p *kernel.Process) error {
 		want = fmt.Sprintf("%#x", v)
 	}
 	if got != want {
-		r.misses = append(r.misses, Mismatch{op.Line, want, got})
+		r.misses = append(r.misses, report.Mismatch{Line: op.Line, Want: want, Got: got})
 	}
 	return nil
 }

@@ -7,13 +7,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/traces"
 )
 
 // runExample runs a scenario of traces/examples on the default machine with
 // the scenario's own settings, and fails on any stated value that did not
 // match.
-func runExample(t *testing.T, name string, sets ...string) (*Machine, *Report) {
+func runExample(t *testing.T, name string, sets ...string) (*Machine, *report.Report) {
 	t.Helper()
 	s, err := traces.ReadScenario(filepath.Join("..", "traces", "examples", name))
 	if err != nil {
@@ -42,8 +43,8 @@ func runExample(t *testing.T, name string, sets ...string) (*Machine, *Report) {
 	return m, rep
 }
 
-func faults(rep *Report) []ProcessFaults {
-	var out []ProcessFaults
+func faults(rep *report.Report) []report.ProcessFaults {
+	var out []report.ProcessFaults
 	for _, p := range rep.Scenario.Processes {
 		out = append(out, p.Faults)
 	}
@@ -59,7 +60,7 @@ func TestScenarioMmapcopy(t *testing.T) {
 	if out := rep.Scenario.Processes[0].Stdout; !bytes.Equal([]byte(out), file) {
 		t.Errorf("stdout (%d bytes) differs from the file (%d bytes)", len(out), len(file))
 	}
-	if diff := cmp.Diff([]ProcessFaults{{Major: 5}}, faults(rep)); diff != "" {
+	if diff := cmp.Diff([]report.ProcessFaults{{Major: 5}}, faults(rep)); diff != "" {
 		t.Errorf("faults: one major fault per page on a cold cache (-want +got):\n%s", diff)
 	}
 }
@@ -107,7 +108,7 @@ func TestScenarioPrivate(t *testing.T) {
 
 func TestScenarioFork(t *testing.T) {
 	_, rep := runExample(t, "fork.emu")
-	want := []ProcessFaults{{Minor: 8}, {COW: 4}}
+	want := []report.ProcessFaults{{Minor: 8}, {COW: 4}}
 	if diff := cmp.Diff(want, faults(rep)); diff != "" {
 		t.Errorf("the child copies 4 pages; the parent, alone after, copies none (-want +got):\n%s", diff)
 	}

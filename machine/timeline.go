@@ -1,11 +1,10 @@
 package machine
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -18,9 +17,7 @@ type Timeline struct {
 	First, Count uint64 // the window: accesses First .. First+Count-1
 
 	seen   uint64
-	events []traceEvent
-	lanes  []sim.Cycle // when each lane (tid) is free again
-	usPerC float64
+	events *report.TraceEvents
 	levels []levelSpan
 	split  bool // the first level is l1i + l1d
 }
@@ -28,17 +25,6 @@ type Timeline struct {
 type levelSpan struct {
 	name    string
 	latency sim.Cycle
-}
-
-type traceEvent struct {
-	Name string         `json:"name"`
-	Cat  string         `json:"cat"`
-	Ph   string         `json:"ph"`
-	Ts   float64        `json:"ts"`
-	Dur  float64        `json:"dur"`
-	Pid  int            `json:"pid"`
-	Tid  int            `json:"tid"`
-	Args map[string]any `json:"args,omitempty"`
 }
 
 // accessSpan is what the memory side knows of one access when it ends.
@@ -54,29 +40,12 @@ type accessSpan struct {
 }
 
 func (m *Machine) newTimeline(first, count uint64) *Timeline {
-	t := &Timeline{First: first, Count: count, usPerC: 1e6 / float64(m.freqHz)}
+	t := &Timeline{First: first, Count: count, events: report.NewTraceEvents(m.freqHz)}
 	for _, c := range m.Caches {
 		t.levels = append(t.levels, levelSpan{c.Config().Name, c.Config().Latency})
 	}
 	t.split = m.Fetch != m.Data
 	return t
-}
-
-// lane returns a tid free from start on, so that spans on one tid nest.
-func (t *Timeline) lane(start, end sim.Cycle) int {
-	for i, free := range t.lanes {
-		if free <= start {
-			t.lanes[i] = end
-			return i + 1
-		}
-	}
-	t.lanes = append(t.lanes, end)
-	return len(t.lanes)
-}
-
-func (t *Timeline) span(name, cat string, from, to sim.Cycle, tid int, args map[string]any) {
-	t.events = append(t.events, traceEvent{Name: name, Cat: cat, Ph: "X", Ts: float64(from) * t.usPerC,
-		Dur: float64(to-from) * t.usPerC, Pid: 1, Tid: tid, Args: args})
 }
 
 // record adds an access if it falls in the window.
@@ -85,15 +54,15 @@ func (t *Timeline) record(a accessSpan, side int) {
 	if t.seen <= t.First || t.seen > t.First+t.Count {
 		return
 	}
-	tid := t.lane(a.start, a.end)
+	tid := t.events.Lane(a.start, a.end)
 	args := map[string]any{"va": fmt.Sprintf("%#x", a.va), "pa": fmt.Sprintf("%#x", a.pa), "cycles": uint64(a.end - a.start)}
-	t.span(a.kind.String(), "access", a.start, a.end, tid, args)
+	t.events.Span(a.kind.String(), "access", a.start, a.end, tid, args)
 	if a.trEnd > a.start {
-		t.span("translate", "mmu", a.start, a.trEnd, tid, map[string]any{"walked": a.walked})
+		t.events.Span("translate", "mmu", a.start, a.trEnd, tid, map[string]any{"walked": a.walked})
 		if a.faultCycles > 0 {
 			// The walk stops while the kernel mends the fault; it is shown
 			// at the end of the translation, where the access resumes.
-			t.span("fault", "os", a.trEnd-a.faultCycles, a.trEnd, tid, nil)
+			t.events.Span("fault", "os", a.trEnd-a.faultCycles, a.trEnd, tid, nil)
 		}
 	}
 	if a.faulted {
@@ -120,17 +89,10 @@ func (t *Timeline) levelSpans(a accessSpan, side, tid int) {
 				end = min(at+levels[d].latency, a.end)
 			}
 		}
-		t.span(name, "cache", at, end, tid, nil)
+		t.events.Span(name, "cache", at, end, tid, nil)
 		at = end
 	}
 }
 
 // write puts the timeline out as a trace-event JSON file.
-func (t *Timeline) write(w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	if err := enc.Encode(map[string]any{"traceEvents": t.events, "displayTimeUnit": "ns"}); err != nil {
-		return err
-	}
-	return bw.Flush()
-}
+func (t *Timeline) write(w io.Writer) error { return t.events.Write(w) }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -113,7 +114,7 @@ func typeOK(t any, v any) bool {
 	return false
 }
 
-func reportJSON(t *testing.T, rep *machine.Report) any {
+func reportJSON(t *testing.T, rep *report.Report) any {
 	t.Helper()
 	b, err := json.Marshal(rep)
 	if err != nil {
@@ -126,9 +127,9 @@ func reportJSON(t *testing.T, rep *machine.Report) any {
 
 // runs are a trace run on the default machine (DRAM, translation,
 // cachegrind's counts) and a scenario run (processes, faults).
-func runs(t *testing.T) map[string]*machine.Report {
+func runs(t *testing.T) map[string]*report.Report {
 	t.Helper()
-	out := map[string]*machine.Report{}
+	out := map[string]*report.Report{}
 	cfg, _ := config.Load("default")
 	m, err := machine.Build(cfg)
 	if err != nil {
@@ -166,8 +167,8 @@ func TestReportsFollowSchema(t *testing.T) {
 	if err := json.Unmarshal(Report, &root); err != nil {
 		t.Fatalf("report.schema.json: %v", err)
 	}
-	if root["properties"].(node)["schema"].(node)["const"] != machine.ReportSchema {
-		t.Errorf("the schema is not for %s", machine.ReportSchema)
+	if root["properties"].(node)["schema"].(node)["const"] != report.Schema {
+		t.Errorf("the schema is not for %s", report.Schema)
 	}
 	for name, rep := range runs(t) {
 		c := &checker{root: root}

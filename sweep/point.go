@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -153,7 +154,7 @@ func (e *env) simulate(p Point, res *Result) error {
 }
 
 // replay runs the trace or scenario on a machine built for the point.
-func (e *env) replay(p Point, pr *prepared) (*machine.Report, error) {
+func (e *env) replay(p Point, pr *prepared) (*report.Report, error) {
 	m, err := machine.Build(pr.cfg)
 	if err != nil {
 		return nil, err

@@ -11,11 +11,12 @@ import (
 
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/traces"
 )
 
 // singleRun runs a point the way emu run would, without the sweep code.
-func singleRun(t *testing.T, dir string, p Point) *machine.Report {
+func singleRun(t *testing.T, dir string, p Point) *report.Report {
 	t.Helper()
 	cfg, err := config.Load(p.Base)
 	if err != nil {
