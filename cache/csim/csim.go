@@ -1,4 +1,4 @@
-package machine
+package csim
 
 import (
 	"bufio"
@@ -10,35 +10,35 @@ import (
 	"github.com/vmemu/vmemu/traces"
 )
 
-// maxCSimLines bounds the state a csim run allocates.
-const maxCSimLines = 1 << 24
+// maxLines bounds the state a run allocates.
+const maxLines = 1 << 24
 
-// CSimResult is what the Cache Lab reference simulator prints last.
-type CSimResult struct{ Hits, Misses, Evictions uint64 }
+// Result is what the Cache Lab reference simulator prints last.
+type Result struct{ Hits, Misses, Evictions uint64 }
 
 // Summary is the reference's last line, without its newline.
-func (r CSimResult) Summary() string {
+func (r Result) Summary() string {
 	return fmt.Sprintf("hits:%d misses:%d evictions:%d", r.Hits, r.Misses, r.Evictions)
 }
 
-// CSim replays a trace the way the CS:APP Cache Lab reference simulator
+// Run replays a trace the way the CS:APP Cache Lab reference simulator
 // (csim-ref) does: 2^s sets of E lines of 2^b bytes, LRU, instruction
 // records ignored, a modify a load then a store, sizes ignored. With
 // verbose, it writes the reference's per-access lines ("L 10,1 miss
 // eviction ").
-func CSim(r traces.Reader, s, E, b int, verbose io.Writer) (CSimResult, error) {
+func Run(r traces.Reader, s, E, b int, verbose io.Writer) (Result, error) {
 	if s < 0 || b < 0 || E < 1 || s+b > 63 {
-		return CSimResult{}, fmt.Errorf("impossible geometry: s=%d E=%d b=%d (need s >= 0, b >= 0, E >= 1, s+b <= 63)", s, E, b)
+		return Result{}, fmt.Errorf("impossible geometry: s=%d E=%d b=%d (need s >= 0, b >= 0, E >= 1, s+b <= 63)", s, E, b)
 	}
-	if s > 24 || E > 1<<24 || uint64(E)<<s > maxCSimLines {
-		return CSimResult{}, fmt.Errorf("geometry too large to simulate: 2^%d sets x %d lines (at most %d lines in all)", s, E, maxCSimLines)
+	if s > 24 || E > 1<<24 || uint64(E)<<s > maxLines {
+		return Result{}, fmt.Errorf("geometry too large to simulate: 2^%d sets x %d lines (at most %d lines in all)", s, E, maxLines)
 	}
 	c, err := cache.New(cache.Config{
 		Name: "csim", Size: uint64(E) << (s + b), Ways: E, LineSize: 1 << b, Latency: 1, MSHRs: 1,
 		Replacement: cache.LRU, Write: cache.WriteAsRead, WriteAllocate: true, Straddle: cache.StraddleFirst,
 	}, 0)
 	if err != nil {
-		return CSimResult{}, err
+		return Result{}, err
 	}
 	cache.Connect(c, &cache.Memory{Latency: 1})
 	var out *bufio.Writer
@@ -91,16 +91,16 @@ func CSim(r traces.Reader, s, E, b int, verbose io.Writer) (CSimResult, error) {
 			break
 		}
 		if rerr != nil {
-			return CSimResult{}, rerr
+			return Result{}, rerr
 		}
 	}
 	if out != nil {
 		if err := out.Flush(); err != nil {
-			return CSimResult{}, err
+			return Result{}, err
 		}
 	}
 	n := c.Counts()
-	return CSimResult{
+	return Result{
 		Hits:      n.Hits[sim.Load] + n.Hits[sim.Store],
 		Misses:    n.Misses[sim.Load] + n.Misses[sim.Store],
 		Evictions: n.Evictions,
