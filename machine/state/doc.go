@@ -1,0 +1,13 @@
+// Package state reads machine state files: JSON that presets a machine for
+// an exercise with TLB entries, leaf page-table entries, cache lines and
+// memory bytes (README, "State files"). Read parses one, built in
+// (states/*.json, such as csapp-small: the TLB, page table and cache of
+// CS:APP figure 9.20) or from a path, into plain data, and names the file
+// and the line of a JSON mistake.
+//
+// It leaves out the machine: whether a set, tag, page number or line
+// length fits a machine's geometry is checked, entry by entry, when the
+// machine package applies the file to one it has built. The field names of
+// the shared reference file csapp-vm/small_memory_system.json are accepted
+// as they are, and its documentation fields ignored.
+package state
