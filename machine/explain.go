@@ -104,13 +104,4 @@ func (m *Machine) Explain(va uint64) (*Explanation, error) {
 }
 
 // depthName names the level at a depth: the data side of a split level.
-func (m *Machine) depthName(d int8) string {
-	ls := m.Config.Levels()
-	switch {
-	case int(d) >= len(ls):
-		return "memory"
-	case d == 0 && ls[0].Split != "":
-		return ls[0].Split
-	}
-	return ls[d].Name
-}
+func (m *Machine) depthName(d int8) string { return m.Config.DepthName(int(d), true) }

@@ -41,12 +41,8 @@ type inflight struct {
 
 func newMemSide(m *Machine) *memSide {
 	s := &memSide{m: m}
-	for _, l := range m.Config.Levels() {
-		n := l.Name
-		if l.Split != "" {
-			n += "+" + l.Split
-		}
-		s.names = append(s.names, n)
+	for d := range m.Config.Levels() {
+		s.names = append(s.names, m.Config.DepthName(d, false))
 	}
 	return s
 }

@@ -18,14 +18,10 @@ func ratio(a, b uint64) float64 {
 // one as "l1i+l1d"), then memory.
 func (m *Machine) depthNames() []string {
 	var names []string
-	for _, l := range m.Config.Levels() {
-		n := l.Name
-		if l.Split != "" {
-			n += "+" + l.Split
-		}
-		names = append(names, n)
+	for d := range len(m.Config.Levels()) + 1 {
+		names = append(names, m.Config.DepthName(d, false))
 	}
-	return append(names, "memory")
+	return names
 }
 
 // report is a scenario run's report, from the in-order scenario core.
@@ -102,7 +98,7 @@ func (m *Machine) fillReport(r *report.Report) {
 		r.DRAM, r.DRAMName = &s, m.DRAM.Config().Name
 	}
 	if m.MMU != nil {
-		r.Translation = m.translationReport(m.depthNames())
+		r.Translation = m.translationReport()
 	}
 	if m.Fetch != m.Data {
 		r.Cachegrind = cachegrindCounts(m)

@@ -8,8 +8,8 @@ import (
 var pwcNames = map[int]string{2: "pde", 3: "pdpte", 4: "pml4e", 5: "pml5e"}
 
 // translationReport is what the MMU, its TLBs, the walker and the kernel
-// counted; depthNames names the levels page-table reads were served by.
-func (m *Machine) translationReport(depthNames []string) *report.TranslationReport {
+// counted.
+func (m *Machine) translationReport() *report.TranslationReport {
 	u, w, k := m.MMU, m.MMU.Walker, m.Kernel
 	r := &report.TranslationReport{
 		Translations: u.N.Translations, L1TLBHits: u.N.L1Hits, L2TLBHits: u.N.L2Hits,
@@ -26,11 +26,8 @@ func (m *Machine) translationReport(depthNames []string) *report.TranslationRepo
 	}
 	for d, n := range w.N.ReadsAt {
 		if n > 0 {
-			name := depthNames[min(d, len(depthNames)-1)]
-			if d == 0 && m.Fetch != m.Data {
-				name = m.Data.Config().Name // walks read through the data side
-			}
-			r.PTEReads[name] += n
+			// Walks read through the data side of a split level.
+			r.PTEReads[m.Config.DepthName(d, true)] += n
 		}
 	}
 	for l := 2; l <= m.Geometry.Levels; l++ {

@@ -86,3 +86,19 @@ func schema(ls []Level) []Key {
 	}
 	return keys
 }
+
+// DepthName names what answers an access at a depth below the core: the
+// cache level there (a split one as "l1i+l1d", or with dataSide only its
+// data side, "l1d"), or memory below the last level.
+func (c *Config) DepthName(depth int, dataSide bool) string {
+	ls := c.levels
+	switch {
+	case depth >= len(ls):
+		return "memory"
+	case ls[depth].Split == "":
+		return ls[depth].Name
+	case dataSide:
+		return ls[depth].Split
+	}
+	return ls[depth].Name + "+" + ls[depth].Split
+}
