@@ -32,7 +32,10 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 	if keep {
 		for ln := first; ln <= last; ln++ {
 			if c.find(ln) < 0 { // the whole-access case passes lines that hit too
-				i := c.allocate(now, ln)
+				i, evicted := c.allocate(now, ln)
+				if evicted != invalidTag {
+					req.Evicted = evicted
+				}
 				c.lines[i].ready = sim.Never
 				if write {
 					c.write(now, i, req)
@@ -78,7 +81,7 @@ func (c *Cache) inflight(now sim.Cycle, ln uint64) *mshr {
 func (c *Cache) wait(m *mshr, req *sim.Request) {
 	if m.issued && m.freeAt != sim.Never {
 		req.Ready = sim.Max(req.Ready, m.freeAt)
-		req.Depth = max(req.Depth, m.lower.Depth)
+		req.Served = sim.Deeper(req.Served, m.lower.Served)
 		return
 	}
 	if req.Done == nil {
@@ -265,7 +268,7 @@ func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 	c.setReady(m)
 	for _, w := range m.waiters {
 		w.Ready = sim.Max(w.Ready, at)
-		w.Depth = max(w.Depth, m.lower.Depth)
+		w.Served = sim.Deeper(w.Served, m.lower.Served)
 		w.Waits--
 		if w.Waits == 0 {
 			w.Done.Complete(w, w.Ready)
