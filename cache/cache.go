@@ -144,10 +144,30 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	} else {
 		c.n.Hits[req.Kind]++
 	}
+	if req.Trace != nil {
+		c.traceAccess(now, req, missed)
+	}
 	if req.Waits > 0 && req.Done != nil {
 		return 0, false
 	}
 	return req.Ready, true
+}
+
+// traceAccess records what this level did with a traced request: a hit
+// (until its data, if a fill it waits for is timed), or the lookup of a
+// miss, whose wait the levels below record.
+func (c *Cache) traceAccess(now sim.Cycle, req *sim.Request, missed bool) {
+	what, end := "hit", now+c.cfg.Latency
+	switch {
+	case missed:
+		what = "miss"
+	case req.Merged:
+		what = "merged"
+		if req.Waits == 0 {
+			end = req.Ready
+		}
+	}
+	req.Trace.Add(c.level, what, now, end)
 }
 
 func (c *Cache) lineRange(req *sim.Request) (first, last uint64) {

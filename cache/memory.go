@@ -25,6 +25,7 @@ func (m *Memory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	}
 	req.Served = m.Level
 	req.Dirty = false
+	req.Trace.Add(m.Level, "memory", now, now+m.Latency)
 	return now + m.Latency, true
 }
 

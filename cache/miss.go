@@ -100,7 +100,7 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 	m.waiters = m.waiters[:0]
 	m.lower = sim.Request{
 		Addr: first << c.lineShift, Size: uint32(c.cfg.LineSize),
-		Kind: req.Kind, Fills: true, Done: m,
+		Kind: req.Kind, Fills: true, Done: m, IP: req.IP, Core: req.Core, Proc: req.Proc, Trace: req.Trace,
 	}
 	if c.cfg.Straddle == StraddleWhole {
 		m.lower.Addr, m.lower.Size = req.Addr, req.Size
@@ -118,6 +118,9 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 	if start == sim.Never {
 		c.queued.Push(m)
 	} else {
+		if start > now+c.cfg.Latency {
+			req.Trace.Add(c.level, "mshr wait", now+c.cfg.Latency, start)
+		}
 		c.issue(start, m)
 	}
 	return m

@@ -176,6 +176,7 @@ func (c *Controller) finishRead(done completion) {
 		}
 	}
 	req.Served = c.Level
+	req.Trace.Add(c.Level, "dram", c.CoreCycle(done.arrive), at)
 	if req.Done != nil {
 		req.Done.Complete(req, at)
 	}

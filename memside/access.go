@@ -18,6 +18,9 @@ type Access struct {
 	Value uint64
 	// Steps, when set, receives every page-table entry a walk reads.
 	Steps *[]mmu.Step
+	// Trace, when set, collects the spans every level records for this
+	// access (the timeline's window).
+	Trace *sim.Trace
 	Done  Waiter // told when an access that could not finish at once is done
 	ID    uint64 // the requester's own tag
 

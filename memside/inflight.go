@@ -66,7 +66,7 @@ func (f *inflight) run(now sim.Cycle) (sim.Cycle, bool) {
 // translateAt starts translating the current piece.
 func (f *inflight) translateAt(now sim.Cycle) (sim.Cycle, bool) {
 	t := &f.tr
-	t.VA, t.IP, t.Kind, t.User, t.Steps = f.va, f.a.IP, f.a.Kind, true, f.a.Steps
+	t.VA, t.IP, t.Kind, t.User, t.Steps, t.Trace = f.va, f.a.IP, f.a.Kind, true, f.a.Steps, f.a.Trace
 	f.trStart = now
 	return f.s.cfg.MMU.Translate(now, t)
 }

@@ -27,10 +27,16 @@ type Side struct {
 	// Proc is the process the core runs (its PID), written into every
 	// request; the machine sets it on a context switch.
 	Proc uint32
-	// Observe, when set, sees every finished access: when it was
-	// presented, when its first page was translated, and when it ended
-	// (the timeline).
-	Observe func(a *Access, start, translated, end sim.Cycle)
+	// Tracer, when set, picks the accesses to trace (the timeline).
+	Tracer Tracer
+}
+
+// A Tracer picks the accesses whose every step is recorded, and sees each
+// of them end: when it was presented, when its first page was translated,
+// and when it ended, with the spans the levels recorded in its Trace.
+type Tracer interface {
+	Start(a *Access) *sim.Trace // nil: not this one
+	End(a *Access, start, translated, end sim.Cycle)
 }
 
 // New returns the memory side cfg describes.
@@ -46,8 +52,11 @@ func (s *Side) Access(now sim.Cycle, a *Access) (sim.Cycle, bool) {
 	if a.Kind == sim.Fetch {
 		f.port = s.cfg.Fetch
 	}
+	if s.Tracer != nil {
+		a.Trace = s.Tracer.Start(a)
+	}
 	r := &f.req
-	r.IP, r.Kind, r.Core, r.Proc = a.IP, a.Kind, s.cfg.Core, s.Proc
+	r.IP, r.Kind, r.Core, r.Proc, r.Trace = a.IP, a.Kind, s.cfg.Core, s.Proc, a.Trace
 	a.Out = Outcome{}
 	f.next()
 	done, ok := f.run(now)
@@ -71,8 +80,8 @@ func (s *Side) get() *inflight {
 
 // finished hands a finished access to the observer and recycles its state.
 func (s *Side) finished(f *inflight, end sim.Cycle) {
-	if s.Observe != nil {
-		s.Observe(f.a, f.start, f.trEnd, end)
+	if s.Tracer != nil && f.a.Trace != nil {
+		s.Tracer.End(f.a, f.start, f.trEnd, end)
 	}
 	f.a = nil
 	s.free = append(s.free, f)

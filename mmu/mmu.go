@@ -57,6 +57,7 @@ type Translation struct {
 	// fault handler.
 	FaultCycles sim.Cycle
 	Steps       *[]Step
+	Trace       *sim.Trace // the timeline's, for the walk's reads
 
 	m     *MMU
 	start sim.Cycle // when the walk began
@@ -224,7 +225,7 @@ func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 func (m *MMU) walk(at sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	m.N.Walks++
 	t.m, t.Faulted, t.Walked, t.start = m, false, true, at
-	t.q = Query{VA: t.VA, IP: t.IP, Kind: t.Kind, User: t.User, PCID: m.PCID, Root: m.Root, Done: t, Steps: t.Steps}
+	t.q = Query{VA: t.VA, IP: t.IP, Trace: t.Trace, Kind: t.Kind, User: t.User, PCID: m.PCID, Root: m.Root, Done: t, Steps: t.Steps}
 	done, ok := m.Walker.Walk(at, &t.q)
 	if !ok {
 		return 0, false

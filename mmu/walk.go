@@ -59,7 +59,7 @@ func (wk *walk) run() {
 		wk.req.Addr = wk.entryAddr()
 		wk.req.Size = uint32(wk.w.geo.EntryBytes)
 		wk.req.Kind = sim.PTERead
-		wk.req.IP = wk.q.IP
+		wk.req.IP, wk.req.Trace = wk.q.IP, wk.q.Trace
 		done, ok := wk.w.port.Access(wk.t, &wk.req)
 		if !ok {
 			wk.suspended = true

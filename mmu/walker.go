@@ -14,6 +14,8 @@ type Query struct {
 	Done WalkDone
 	// Steps, when not nil, receives every entry the walk read.
 	Steps *[]Step
+	// Trace, when set, goes with the walk's reads (the timeline).
+	Trace *sim.Trace
 
 	// The answer.
 	PA    uint64

@@ -75,6 +75,9 @@ type Request struct {
 	ID uint64
 	// Issued is the cycle the request was first presented.
 	Issued Cycle
+	// Trace, when set, collects the spans of the access behind the
+	// request at every level it visits (the timeline's window).
+	Trace *Trace
 
 	// Ready and Waits are scratch for the level that holds the request while
 	// it waits on more than one miss (an access that straddles two lines).
