@@ -17,6 +17,9 @@ type Machine struct {
 	Engine *sim.Engine
 	Stats  sim.Stats
 	Caches []*cache.Cache // top first; a split first level gives two
+	// Levels says what each level (sim.Level.ID) is: the caches in the
+	// order of Caches, then main memory.
+	Levels []sim.LevelInfo
 	Fetch  *cache.Cache   // where instruction fetches go
 	Data   *cache.Cache   // where loads and stores go
 	// Main memory: Memory (fixed latency) or DRAM; Main is whichever.

@@ -21,7 +21,7 @@ func (m *Machine) buildCaches(r *config.Reader) ([]*cache.Cache, error) {
 				continue
 			}
 			cfg := levelConfig(r, name, straddle, seed)
-			lc, err := cache.New(cfg, depth)
+			lc, err := cache.New(cfg, m.addLevel(name, depth, 0))
 			if err != nil {
 				return nil, &config.Error{Where: c.Origin(name + ".size"), Key: name, Msg: trimName(err, name)}
 			}
@@ -41,6 +41,15 @@ func (m *Machine) buildCaches(r *config.Reader) ([]*cache.Cache, error) {
 		m.Data = m.Caches[1]
 	}
 	return above, nil
+}
+
+// addLevel names the next level of the hierarchy, of core (sim.Shared for
+// main memory): levels are numbered in the order they are built, top
+// first, so a deeper one has a larger number.
+func (m *Machine) addLevel(name string, depth, core int) sim.Level {
+	l := sim.Level{ID: uint16(len(m.Levels)), Depth: uint8(depth)}
+	m.Levels = append(m.Levels, sim.LevelInfo{Name: name, Core: core, Level: l})
+	return l
 }
 
 // levelConfig reads the keys of the cache level called name.

@@ -8,16 +8,18 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/machine/report"
 	kernel "github.com/vmemu/vmemu/os"
-	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
 
-// scenarioRun is the state of one scenario as it runs.
+// scenarioRun is one scenario as it runs: the program of the in-order
+// core (cpu.Program). Each line becomes one to three operations of the
+// core: a context switch when the line's process is not the current one,
+// then its access (a modify's load and store) or system call.
 type scenarioRun struct {
 	m      *Machine
-	c      *core
 	s      *traces.Scenario
 	k      *kernel.Kernel
 	values map[string]uint64
@@ -29,7 +31,25 @@ type scenarioRun struct {
 
 	lastName string // the process of the line before, by name
 	lastProc *kernel.Process
+
+	next  int                // the next line's index in s.Ops
+	line  *traces.ScenarioOp // the line running, nil between lines
+	proc  *kernel.Process    // its process
+	stage lineStage
+	load   uint64  // a modify's loaded value, checked once its store is done
+	store  cpu.Op  // a modify's store, once its load is done
+	result syscall // the line's system call's, once made
 }
+
+// lineStage is where a line is: what its next operation is.
+type lineStage uint8
+
+const (
+	stageStart lineStage = iota // switch to the line's process if needed
+	stageMain                   // the access or system call
+	stageStore                  // a modify's store
+	stageDone                   // nothing left but to close the line
+)
 
 // RunScenario runs a scenario on the machine, which must translate. Process
 // p1 starts with an empty address space.
@@ -37,23 +57,20 @@ func (m *Machine) RunScenario(s *traces.Scenario) (*report.Report, error) {
 	if m.MMU == nil {
 		return nil, fmt.Errorf("%s: a scenario needs translation (mmu.enabled: true)", s.Name)
 	}
-	c := m.newCore()
 	m.Kernel.ClearAreas(m.Process)
-	r := &scenarioRun{m: m, c: c, s: s, k: m.Kernel, values: map[string]uint64{},
+	r := &scenarioRun{m: m, s: s, k: m.Kernel, values: map[string]uint64{},
 		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
-	for i := range s.Ops {
-		if err := r.step(&s.Ops[i]); err != nil {
-			return nil, err
-		}
-		if m.checkKernel {
-			if err := m.Kernel.CheckInvariants(); err != nil {
-				return nil, fmt.Errorf("%s:%d: kernel invariant broken: %v", s.Name, s.Ops[i].Line, err)
-			}
-		}
-		c.records++
+	side := m.newSide()
+	core, err := cpu.NewProgram(cpu.Config{Model: cpu.InOrder}, m.Engine, side, r,
+		cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())]})
+	if err != nil {
+		return nil, err
+	}
+	if err := m.loop(core); err != nil {
+		return nil, err
 	}
 	m.Engine.Run()
-	rep := m.report(c, "scenario")
+	rep := m.reportProgram(core.Result(), "scenario")
 	rep.Scenario = r.report()
 	return rep, nil
 }
@@ -61,37 +78,6 @@ func (m *Machine) RunScenario(s *traces.Scenario) (*report.Report, error) {
 // errAt is an error in the scenario at a token.
 func (r *scenarioRun) errAt(op *traces.ScenarioOp, t traces.Token, field, format string, a ...any) error {
 	return &traces.Error{File: r.s.Name, Line: op.Line, Field: fmt.Sprintf("column %d: %s", t.Col, field), Msg: fmt.Sprintf(format, a...)}
-}
-
-func (r *scenarioRun) step(op *traces.ScenarioOp) error {
-	switch op.Op {
-	case "file":
-		return r.placeFile(op)
-	case "set":
-		return nil // applied to the configuration before the machine was built
-	}
-	p := r.lastProc
-	if op.Proc != r.lastName { // most lines run the same process as the one before
-		p = r.procs[op.Proc]
-		r.lastName, r.lastProc = op.Proc, p
-	}
-	if p == nil {
-		return r.errAt(op, traces.Token{Col: 1}, "process", "process %s does not exist (the fork that was to make it failed)", op.Proc)
-	}
-	if p.Exited {
-		return r.errAt(op, traces.Token{Col: 1}, "process", "process %s (pid %d) has exited", op.Proc, p.PID)
-	}
-	c := r.c
-	if r.k.Current() != p {
-		before := c.now
-		c.now = r.k.Switch(c.now, p)
-		c.kernel += uint64(c.now - before)
-	}
-	switch op.Op {
-	case "load", "store", "modify", "fetch":
-		return r.access(op)
-	}
-	return r.syscall(op, p)
 }
 
 // num evaluates a number, a name, or name+number / name-number.
@@ -154,89 +140,6 @@ func (r *scenarioRun) placeFile(op *traces.ScenarioOp) error {
 		return r.errAt(op, traces.Token{Col: 1}, "file", "%v", err)
 	}
 	return nil
-}
-
-// access runs a load, store, modify or fetch with its data.
-func (r *scenarioRun) access(op *traces.ScenarioOp) error {
-	if s := op.Size; op.Literal && (s == 1 || s == 2 || s == 4 || s == 8) {
-		return r.accessValues(op, op.Addr, s, op.Value)
-	}
-	va, err := r.num(op, op.Args[0])
-	if err != nil {
-		return err
-	}
-	size, err := r.num(op, op.Args[1])
-	if err != nil {
-		return err
-	}
-	if size != 1 && size != 2 && size != 4 && size != 8 {
-		return r.errAt(op, op.Args[1], "size", "%d: sizes are 1, 2, 4 or 8 bytes", size)
-	}
-	var value uint64
-	if len(op.Args) == 3 {
-		if value, err = r.num(op, op.Args[2]); err != nil {
-			return err
-		}
-	}
-	return r.accessValues(op, va, size, value)
-}
-
-// accessValues runs a memory access of its decoded operands.
-func (r *scenarioRun) accessValues(op *traces.ScenarioOp, va, size, value uint64) error {
-	var err error
-	m := r.m
-	switch op.Op {
-	case "fetch":
-		_, _, err = r.c.dataAccess(m.Fetch, sim.Fetch, va, uint32(size), 0)
-		return r.stopOnSegv(err)
-	case "store":
-		_, ok, err := r.c.dataAccess(m.Data, sim.Store, va, uint32(size), value)
-		if err == nil && op.Expect != nil {
-			if op.Expect.Text != "SIGSEGV" {
-				return r.errAt(op, *op.Expect, "expectation", "a store can only expect SIGSEGV")
-			}
-			if ok {
-				r.misses = append(r.misses, report.Mismatch{Line: op.Line, Want: "SIGSEGV", Got: "stored"})
-			} else {
-				r.wanted++
-			}
-			return nil
-		}
-		return r.stopOnSegv(err)
-	}
-	got, ok, err := r.c.dataAccess(m.Data, sim.Load, va, uint32(size), 0)
-	if err != nil {
-		return err
-	}
-	if op.Op == "modify" && ok {
-		if _, _, err := r.c.dataAccess(m.Data, sim.Store, va, uint32(size), value); err != nil {
-			return err
-		}
-	}
-	if op.Expect != nil && op.Expect.Text == "SIGSEGV" {
-		if ok {
-			r.misses = append(r.misses, report.Mismatch{Line: op.Line, Want: "SIGSEGV", Got: fmt.Sprintf("%#x", got)})
-		} else {
-			r.wanted++ // the scenario wanted this fault: it does not stop the run
-		}
-		return nil
-	}
-	if op.Expect != nil {
-		want, err := r.num(op, *op.Expect)
-		if err != nil {
-			return err
-		}
-		switch {
-		case !ok:
-			r.misses = append(r.misses, report.Mismatch{Line: op.Line, Want: fmt.Sprintf("%#x", want), Got: "SIGSEGV"})
-		case got != want:
-			r.misses = append(r.misses, report.Mismatch{Line: op.Line, Want: fmt.Sprintf("%#x", want), Got: fmt.Sprintf("%#x", got)})
-		}
-	}
-	if op.Bind != "" {
-		r.values[op.Bind] = got
-	}
-	return r.stopOnSegv(nil)
 }
 
 func (r *scenarioRun) stopOnSegv(err error) error {
