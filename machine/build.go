@@ -20,8 +20,8 @@ type Machine struct {
 	// Levels says what each level (sim.Level.ID) is: the caches in the
 	// order of Caches, then main memory.
 	Levels []sim.LevelInfo
-	Fetch  *cache.Cache   // where instruction fetches go
-	Data   *cache.Cache   // where loads and stores go
+	Fetch  *cache.Cache // where instruction fetches go
+	Data   *cache.Cache // where loads and stores go
 	// Main memory: Memory (fixed latency) or DRAM; Main is whichever.
 	Memory *cache.Memory
 	DRAM   *dram.Controller

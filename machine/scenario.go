@@ -32,10 +32,10 @@ type scenarioRun struct {
 	lastName string // the process of the line before, by name
 	lastProc *kernel.Process
 
-	next  int                // the next line's index in s.Ops
-	line  *traces.ScenarioOp // the line running, nil between lines
-	proc  *kernel.Process    // its process
-	stage lineStage
+	next   int                // the next line's index in s.Ops
+	line   *traces.ScenarioOp // the line running, nil between lines
+	proc   *kernel.Process    // its process
+	stage  lineStage
 	load   uint64  // a modify's loaded value, checked once its store is done
 	store  cpu.Op  // a modify's store, once its load is done
 	result syscall // the line's system call's, once made
