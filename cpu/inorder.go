@@ -33,6 +33,7 @@ type inOrder struct {
 	a       memside.Access
 	issued  sim.Cycle
 	waiting bool
+	limit   sim.Cycle // of the current step
 }
 
 func newInOrder(r *run) *inOrder {
@@ -54,6 +55,7 @@ func (c *inOrder) next() sim.Cycle {
 // step runs until the core must wait, the run is over, or its clock
 // reaches limit or the engine's next event (which must run first).
 func (c *inOrder) step(_, limit sim.Cycle) {
+	c.limit = limit
 	for !c.waiting && !c.done && c.now < limit {
 		var more bool
 		if c.prog != nil {
@@ -67,31 +69,49 @@ func (c *inOrder) step(_, limit sim.Cycle) {
 	}
 }
 
-// traceStep does the next part of the current instruction, reading more
-// of the trace when needed. It reports whether to go on.
+// traceStep runs instructions, reading more of the trace when needed,
+// until the core's clock reaches its limit (it reports true: go on) or an
+// access is not presented (an event or another core comes first) or must
+// wait (false); stage then says which part of the current instruction is
+// next (0 its fetch, i its i-th data reference).
 func (c *inOrder) traceStep() bool {
+	for c.now < c.limit {
+		if !c.instr() {
+			return false
+		}
+	}
+	return true
+}
+
+// instr runs the rest of the current instruction; see traceStep.
+func (c *inOrder) instr() bool {
 	if c.i == c.n && !c.refill() {
 		return false
 	}
 	in := &c.buf[c.i]
-	if c.stage == 0 && in.NMem > traces.MaxMem {
-		c.finish(c.now, errTooManyRefs(in.NMem))
-		return false
-	}
 	if c.stage == 0 {
-		c.stage = 1
+		if in.NMem > traces.MaxMem {
+			c.finish(c.now, errTooManyRefs(in.NMem))
+			return false
+		}
 		if in.Size > 0 {
-			return c.access(sim.Fetch, in.IP, in.IP, in.Size)
+			if st := c.access(sim.Fetch, in.IP, in.IP, in.Size); st != presented {
+				c.stage = stageAfter(st, 0)
+				return false
+			}
 		}
 	}
-	if refs := in.Refs(); c.stage <= len(refs) {
-		ref := &refs[c.stage-1]
-		c.stage++
+	refs := in.Refs()
+	for i := max(c.stage, 1) - 1; i < len(refs); i++ {
+		ref := &refs[i]
 		kind := sim.Load
 		if ref.Store {
 			kind = sim.Store
 		}
-		return c.access(kind, in.IP, ref.Addr, ref.Size)
+		if st := c.access(kind, in.IP, ref.Addr, ref.Size); st != presented {
+			c.stage = stageAfter(st, i+1)
+			return false
+		}
 	}
 	if in.NMem == 0 {
 		c.t.charge(c.now, c.now+c.exec, compBase)
@@ -100,6 +120,44 @@ func (c *inOrder) traceStep() bool {
 	c.m.retire(c.now, in.Cont)
 	c.i, c.stage = c.i+1, 0
 	return true
+}
+
+// stageAfter is the stage to go on from when the access of stage s did not
+// finish at once: itself again if it was not presented, the next if it waits.
+func stageAfter(st accessState, s int) int {
+	if st == waiting {
+		return s + 1
+	}
+	return s
+}
+
+// accessState is how an access of the in-order core went.
+type accessState uint8
+
+const (
+	presented accessState = iota // and done: the core's clock is at its end
+	waiting                      // presented, its data still to come (AccessDone)
+	deferred                     // not presented: an event or another core comes first
+)
+
+// access presents one access of a trace's instruction at the core's clock.
+func (c *inOrder) access(kind sim.Kind, ip, va uint64, size uint32) accessState {
+	t := c.now
+	if c.eng.Next() <= t || t >= c.limit {
+		return deferred
+	}
+	a := &c.a
+	a.VA, a.IP, a.Size, a.Kind = va, ip, size, kind
+	done, ok := c.mem.Access(t, a)
+	if !ok {
+		c.issued, c.waiting = t, true
+		return waiting
+	}
+	done = max(done, t)
+	c.t.record(kind, a, t, done)
+	c.t.chargeSpan(t, done, spanOf(a, t, done), compBase)
+	c.now = done
+	return presented
 }
 
 // refill reads the next instructions, switching process at the end of a
@@ -152,7 +210,7 @@ func (c *inOrder) programStep() bool {
 	}
 	switch c.op.Kind {
 	case OpAccess:
-		if c.eng.Next() <= c.now {
+		if c.eng.Next() <= c.now || c.now >= c.limit {
 			return false // what happened before now happens first
 		}
 		a := &c.op.Access
@@ -183,17 +241,6 @@ func (c *inOrder) opDone() bool {
 		c.m.retire(c.now, false)
 	}
 	return true
-}
-
-// access presents one access of a trace's instruction at the core's clock.
-func (c *inOrder) access(kind sim.Kind, ip, va uint64, size uint32) bool {
-	if c.eng.Next() <= c.now {
-		c.stage-- // run what happens before now first, then this again
-		return false
-	}
-	a := &c.a
-	a.VA, a.IP, a.Size, a.Kind = va, ip, size, kind
-	return c.present(a)
 }
 
 // present hands a to the memory side; if it must wait, the core parks

@@ -35,6 +35,12 @@ const (
 // data, the front end's, the store buffer's, or the engine's next event.
 type ooo struct {
 	*run
+	// The run's parts used on every instruction, here rather than one
+	// pointer away.
+	eng   *sim.Engine
+	mem   Memory
+	t     *tally
+	m     *meter
 	width int
 	fq    uint64 // fetch queue entries
 	exec  sim.Cycle
@@ -94,7 +100,7 @@ func newOOO(r *run) *ooo {
 	cfg := r.cfg
 	fq := cfg.fetchQueue()
 	n := ringSize(cfg.ROB + fq + readChunk)
-	o := &ooo{run: r, width: cfg.Width, fq: uint64(fq), exec: cfg.ExecLatency,
+	o := &ooo{run: r, eng: r.eng, mem: r.mem, t: r.t, m: r.m, width: cfg.Width, fq: uint64(fq), exec: cfg.ExecLatency,
 		limit: cfg.MaxInflightLoads, now: r.eng.Now(),
 		ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}
 	o.stallFrom = o.now

@@ -82,7 +82,7 @@ func (m *Machine) Explain(va uint64) (*Explanation, error) {
 			Entry: uint64(s.Entry), Present: s.Entry&mmu.Present != 0, ServedBy: m.Levels[s.Served.ID].Name})
 	}
 	if a.Out.Faulted {
-		x.PageFault, x.Fault = true, a.Out.Fault.Cause.String()
+		x.PageFault, x.Fault = true, a.Out.Cause.String()
 		return x, nil
 	}
 	pa := a.Out.PA

@@ -64,7 +64,7 @@ func (r *scenarioRun) accessDone(a *memside.Access) error {
 	if a.Out.Faulted {
 		if err := r.k.Err(); err != nil {
 			return fmt.Errorf("at %#x: %v (os.memory is %s, disk.swap %s)",
-				a.Out.Fault.VA, err, r.m.Config.Get("os.memory"), r.m.Config.Get("disk.swap"))
+				a.Out.FaultVA, err, r.m.Config.Get("os.memory"), r.m.Config.Get("disk.swap"))
 		}
 	}
 	ok := !a.Out.Faulted

@@ -30,9 +30,10 @@ type Access struct {
 // Outcome is what happened to an access.
 type Outcome struct {
 	// Faulted: the access was abandoned after a fault the kernel did not
-	// mend (it delivered SIGSEGV); Fault says which.
+	// mend (it delivered SIGSEGV): Cause says why, at address FaultVA.
 	Faulted bool
-	Fault   mmu.Fault
+	Cause   mmu.Cause
+	FaultVA uint64
 	PA      uint64 // the physical address of the first byte
 	Walked  bool   // some page of it needed a page walk
 	// Served is the deepest level that supplied data; Missed and Merged

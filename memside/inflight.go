@@ -1,6 +1,7 @@
 package memside
 
 import (
+	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/mmu"
 	"github.com/vmemu/vmemu/sim"
 )
@@ -9,7 +10,7 @@ import (
 type inflight struct {
 	s         *Side
 	a         *Access
-	port      sim.Port
+	port      *cache.Cache
 	va        uint64 // the part not done yet
 	left      uint32
 	piece     uint32 // bytes of the current page
@@ -50,7 +51,9 @@ func (f *inflight) run(now sim.Cycle) (sim.Cycle, bool) {
 				return now, true
 			}
 		}
-		f.carryData()
+		if f.a.Data {
+			f.carryData()
+		}
 		r := &f.req
 		r.Addr, r.Size, r.Issued = f.pa, f.piece, now
 		at, ok := f.port.Access(now, r)
@@ -66,7 +69,7 @@ func (f *inflight) run(now sim.Cycle) (sim.Cycle, bool) {
 // translateAt starts translating the current piece.
 func (f *inflight) translateAt(now sim.Cycle) (sim.Cycle, bool) {
 	t := &f.tr
-	t.VA, t.IP, t.Kind, t.User, t.Steps, t.Trace = f.va, f.a.IP, f.a.Kind, true, f.a.Steps, f.a.Trace
+	t.VA = f.va
 	f.trStart = now
 	return f.s.cfg.MMU.Translate(now, t)
 }
@@ -83,7 +86,7 @@ func (f *inflight) translated(at sim.Cycle) sim.Cycle {
 		f.trEnd = at
 	}
 	if f.tr.Faulted {
-		o.Faulted, o.Fault = true, f.tr.Fault
+		o.Faulted, o.Cause, o.FaultVA = true, f.tr.Fault.Cause, f.tr.Fault.VA
 		return at
 	}
 	f.pa = f.tr.PA
@@ -98,9 +101,6 @@ func (f *inflight) translated(at sim.Cycle) sim.Cycle {
 // in the order accesses are presented, as the caches' own state does.
 func (f *inflight) carryData() {
 	a := f.a
-	if !a.Data {
-		return
-	}
 	off := 8 * (f.va - a.VA)
 	if a.Kind == sim.Store {
 		f.s.cfg.Phys.Store(f.pa, f.piece, a.Value>>off)
@@ -112,10 +112,10 @@ func (f *inflight) carryData() {
 // cached takes the cache's answer for the current piece at cycle at.
 func (f *inflight) cached(at sim.Cycle) sim.Cycle {
 	o, r := &f.a.Out, &f.req
-	o.Served = sim.Deeper(o.Served, r.Served)
-	o.Missed, o.Merged = o.Missed || r.Missed, o.Merged || r.Merged
-	if r.Evicted != 0 {
-		o.Evicted = r.Evicted
+	if f.va == f.a.VA { // the first page: most accesses have only one
+		o.Served, o.Missed, o.Merged, o.Evicted = r.Served, r.Missed, r.Merged, r.Evicted
+	} else {
+		f.merge(o)
 	}
 	f.va += uint64(f.piece)
 	f.left -= f.piece
@@ -123,6 +123,16 @@ func (f *inflight) cached(at sim.Cycle) sim.Cycle {
 		f.next()
 	}
 	return at
+}
+
+// merge adds a later page's answer to the outcome.
+func (f *inflight) merge(o *Outcome) {
+	r := &f.req
+	o.Served = sim.Deeper(o.Served, r.Served)
+	o.Missed, o.Merged = o.Missed || r.Missed, o.Merged || r.Merged
+	if r.Evicted != 0 {
+		o.Evicted = r.Evicted
+	}
 }
 
 // TranslationDone continues an access whose walk had to wait.

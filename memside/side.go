@@ -1,6 +1,7 @@
 package memside
 
 import (
+	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/mmu"
 	"github.com/vmemu/vmemu/sim"
@@ -13,8 +14,8 @@ type Config struct {
 	MMU       *mmu.MMU
 	PageShift uint // log2 of the base page size: accesses split there
 	// Fetch and Data are the first cache levels of the two sides (the same
-	// port when the first level is unified).
-	Fetch, Data sim.Port
+	// level when it is unified).
+	Fetch, Data *cache.Cache
 	// Phys holds memory's bytes, for accesses that carry Data.
 	Phys *dram.PhysMem
 	Core uint16 // the core whose accesses these are
@@ -22,7 +23,11 @@ type Config struct {
 
 // Side is one core's memory side.
 type Side struct {
-	cfg  Config
+	cfg Config
+	// next is the state the next access takes; it stays for the one
+	// after when the access finishes at once (most do), and is replaced
+	// from free when the access must wait.
+	next *inflight
 	free []*inflight
 	// Proc is the process the core runs (its PID), written into every
 	// request; the machine sets it on a context switch.
@@ -46,7 +51,11 @@ func New(cfg Config) *Side { return &Side{cfg: cfg} }
 // returns the cycle the access is done and true, or false when it must wait;
 // a.Done is then told, from an engine event. a.Out says what happened.
 func (s *Side) Access(now sim.Cycle, a *Access) (sim.Cycle, bool) {
-	f := s.get()
+	f := s.next
+	if f == nil {
+		f = s.get()
+		s.next = f
+	}
 	f.a, f.va, f.left, f.start, f.trEnd = a, a.VA, max(a.Size, 1), now, now
 	f.port = s.cfg.Data
 	if a.Kind == sim.Fetch {
@@ -56,14 +65,20 @@ func (s *Side) Access(now sim.Cycle, a *Access) (sim.Cycle, bool) {
 		a.Trace = s.Tracer.Start(a)
 	}
 	r := &f.req
-	r.IP, r.Kind, r.Core, r.Proc, r.Trace = a.IP, a.Kind, s.cfg.Core, s.Proc, a.Trace
+	r.IP, r.Kind, r.Proc, r.Trace = a.IP, a.Kind, s.Proc, a.Trace
+	t := &f.tr
+	t.IP, t.Kind, t.Steps, t.Trace = a.IP, a.Kind, a.Steps, a.Trace
 	a.Out = Outcome{}
 	f.next()
 	done, ok := f.run(now)
-	if ok {
-		s.finished(f, done)
+	if !ok {
+		s.next = nil // f waits; finished returns it to free
+		return 0, false
 	}
-	return done, ok
+	if a.Trace != nil {
+		s.traced(f, done)
+	}
+	return done, true
 }
 
 func (s *Side) get() *inflight {
@@ -73,16 +88,24 @@ func (s *Side) get() *inflight {
 		return f
 	}
 	f := &inflight{s: s}
-	f.tr.Done = f
-	f.req.Done = f
+	f.tr.Done, f.tr.User = f, true
+	f.req.Done, f.req.Core = f, s.cfg.Core
 	return f
 }
 
-// finished hands a finished access to the observer and recycles its state.
+// finished hands an access that had to wait to the tracer, if it traces
+// it, and recycles its state.
 func (s *Side) finished(f *inflight, end sim.Cycle) {
-	if s.Tracer != nil && f.a.Trace != nil {
-		s.Tracer.End(f.a, f.start, f.trEnd, end)
+	if f.a.Trace != nil {
+		s.traced(f, end)
 	}
 	f.a = nil
 	s.free = append(s.free, f)
+}
+
+// traced tells the tracer that an access it traces is done.
+func (s *Side) traced(f *inflight, end sim.Cycle) {
+	if s.Tracer != nil {
+		s.Tracer.End(f.a, f.start, f.trEnd, end)
+	}
 }

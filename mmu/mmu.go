@@ -137,7 +137,8 @@ type hitMemo struct {
 }
 
 // remember notes a first-level hit of a user page the access was allowed
-// on. A supervisor page is not remembered: fast would have to check U/S.
+// on. A supervisor page is not remembered: the fast path would have to
+// check U/S.
 func (h *hitMemo) remember(t *tlb.TLB, va uint64, pcid uint16, e tlb.Entry, lat sim.Cycle) {
 	if !e.User {
 		h.valid = false
@@ -145,20 +146,6 @@ func (h *hitMemo) remember(t *tlb.TLB, va uint64, pcid uint16, e tlb.Entry, lat 
 	}
 	*h = hitMemo{t: t, gen: t.Gen(), page: va >> e.PageShift, shift: e.PageShift, pcid: pcid, valid: true,
 		storeOK: e.Writable && e.Dirty, base: e.PFN << e.PageShift, lat: lat}
-}
-
-// fast translates an access to the page of the last first-level hit of its
-// side (0 data, 1 fetch) in a few compares, counting it as the hit it is.
-// It reports false when the access needs the full lookup.
-func (m *MMU) fast(va uint64, side int, store bool) (pa uint64, lat sim.Cycle, ok bool) {
-	h := &m.memo[side]
-	if !h.valid || m.slowOnly || va>>h.shift != h.page || h.pcid != m.PCID || h.t.Gen() != h.gen || (store && !h.storeOK) {
-		return 0, 0, false
-	}
-	h.t.CountHit()
-	m.N.Translations++
-	m.N.L1Hits++
-	return h.base | va&(1<<h.shift-1), h.lat, true
 }
 
 // allows reports whether a cached translation suffices for the access: a
@@ -178,16 +165,33 @@ func allows(e tlb.Entry, t *Translation) bool {
 
 // Translate translates t.VA at cycle now. It returns the cycle the physical
 // address is known and true, or false when a walk must wait (t.Done is told).
+//
+// Its first step is the fast path: an access to the page of the last
+// first-level hit of its side (data or fetch), while that TLB has not
+// changed since, costs a few compares and counts as the hit it is.
 func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
+	h := &m.memo[0]
+	if t.Kind == sim.Fetch {
+		h = &m.memo[1]
+	}
+	if !h.valid || t.VA>>h.shift != h.page || h.pcid != m.PCID || h.t.Gen() != h.gen ||
+		(t.Kind == sim.Store && !h.storeOK) || m.slowOnly {
+		return m.lookup(now, t)
+	}
+	h.t.CountHit()
+	m.N.Translations++
+	m.N.L1Hits++
+	t.PA, t.Faulted, t.Walked, t.FaultCycles = h.base|t.VA&(1<<h.shift-1), false, false, 0
+	return now + h.lat, true
+}
+
+// lookup translates through the TLBs and, if they miss, a walk.
+func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	first, lat, side := m.dtlb, m.dLat, 0
 	if t.Kind == sim.Fetch {
 		first, lat, side = m.itlb, m.iLat, 1
 	}
 	t.FaultCycles = 0
-	if pa, lat, ok := m.fast(t.VA, side, t.Kind == sim.Store); ok {
-		t.PA, t.Faulted, t.Walked = pa, false, false
-		return now + lat, true
-	}
 	m.N.Translations++
 	// A first-level hit touches nothing else (and the next access to its
 	// page may take the fast path).

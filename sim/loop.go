@@ -16,7 +16,8 @@ type Component interface {
 	// Step does the component's work of cycle now, and may go on with
 	// work at later cycles as long as they are before limit and before the
 	// engine's next event (a core that needs nothing from anyone else runs
-	// ahead in one call).
+	// ahead in one call). A step at a cycle before Next finds nothing to
+	// do: the loop may step a component at any event's cycle.
 	Step(now, limit Cycle)
 	// Done reports that the component has nothing left to do.
 	Done() bool
@@ -24,7 +25,7 @@ type Component interface {
 
 // ErrStuck is Loop's answer when a component waits for an event and none
 // is left: something it asked for will never come.
-var ErrStuck = errors.New("no progress: a component waits for an event and none is pending")
+var ErrStuck = errors.New("no progress: a component waits for an event, and no event is pending")
 
 // ErrNoProgress is Loop's answer when events keep running but no component
 // has been able to work for IdleTurns turns in a row: something keeps the
@@ -43,6 +44,9 @@ const IdleTurns = 1 << 24
 // cycles, events come first, then components by index: the run is the same
 // every time).
 func Loop(e *Engine, cs []Component) error {
+	if len(cs) == 1 {
+		return loopOne(e, cs[0])
+	}
 	idle := 0
 	for {
 		t, live := e.Next(), false
@@ -69,6 +73,28 @@ func Loop(e *Engine, cs []Component) error {
 			}
 		}
 	}
+}
+
+// loopOne is Loop for one component, which it steps at every turn: asking
+// it Next again after the events, to step it only when it can work, costs
+// more than the step that finds nothing to do.
+func loopOne(e *Engine, c Component) error {
+	idle := 0
+	for !c.Done() {
+		next := c.Next()
+		t := min(e.Next(), next)
+		if t == Never {
+			return ErrStuck
+		}
+		e.RunUntil(t)
+		if next <= t {
+			idle = 0
+		} else if idle++; idle > IdleTurns {
+			return ErrNoProgress
+		}
+		c.Step(t, Never)
+	}
+	return nil
 }
 
 // limit is how far component i may run ahead: not to a cycle at which
