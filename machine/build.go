@@ -65,7 +65,7 @@ func Build(c *config.Config) (*Machine, error) {
 	if err := m.buildTranslation(r); err != nil {
 		return nil, err
 	}
-	if err := m.loadState(r.Str("state")); err != nil {
+	if err := m.loadState(r.Str("state"), c.Dir("state")); err != nil {
 		return nil, err
 	}
 	return m, r.Err
