@@ -46,6 +46,9 @@ func Build(c *config.Config) (*Machine, error) {
 	m.freqHz = r.Hertz("core.freq")
 	m.modifyStore = r.Str("access.modify") == "load-store"
 	m.coreCfg = coreConfig(r)
+	if err := checkBudget(r); err != nil {
+		return nil, err
+	}
 	above, err := m.buildCaches(r)
 	if err != nil {
 		return nil, err
