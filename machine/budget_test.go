@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
-
-	"github.com/vmemu/vmemu/machine/config"
 )
 
 // TestBudgetRefuses: a configuration whose arrays would not fit the host
@@ -39,16 +37,9 @@ func TestBudgetRefuses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Setenv(BudgetEnv, tc.budget)
-		cfg, err := config.Load(tc.spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range tc.sets {
-			if err := cfg.SetArg(s); err != nil {
-				t.Fatal(err)
-			}
-		}
+		cfg := configFor(t, tc.spec, tc.sets...)
 		var got string
+		var err error
 		if tc.budget == "" {
 			err = checkBudget(cfg.Reader()) // the host's budget: do not build
 		} else {
@@ -84,15 +75,7 @@ func TestArrayEstimateMatchesBuild(t *testing.T) {
 		{"default", []string{"dram.channels=64", "dram.read_queue=4000", "dram.write_queue=4000", "l2.ways=32"}},
 		{"default", []string{"stlb.entries=65536", "stlb.ways=8", "mmu.pde_cache=4096", "l2.ways=64"}},
 	} {
-		cfg, err := config.Load(tc.spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range tc.sets {
-			if err := cfg.SetArg(s); err != nil {
-				t.Fatal(err)
-			}
-		}
+		cfg := configFor(t, tc.spec, tc.sets...)
 		var est uint64
 		for _, p := range arrayParts(cfg.Reader()) {
 			est += p.bytes

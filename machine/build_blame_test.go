@@ -3,8 +3,6 @@ package machine
 import (
 	"path/filepath"
 	"testing"
-
-	"github.com/vmemu/vmemu/machine/config"
 )
 
 // TestBuildErrorNamesTheKeySet: a geometry whose keys disagree (a cache's
@@ -32,16 +30,8 @@ func TestBuildErrorNamesTheKeySet(t *testing.T) {
 		{file, nil, file + ":3: l2.size: 1000 sets (size / (ways x line)) is not a power of two"},
 	}
 	for _, tc := range tests {
-		cfg, err := config.Load(tc.spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range tc.sets {
-			if err := cfg.SetArg(s); err != nil {
-				t.Fatal(err)
-			}
-		}
-		_, err = Build(cfg)
+		cfg := configFor(t, tc.spec, tc.sets...)
+		_, err := Build(cfg)
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%s %v: error %v\nwant %q", tc.spec, tc.sets, err, tc.want)
 		}

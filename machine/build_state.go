@@ -81,10 +81,11 @@ func (m *Machine) checkSystem(s *state.File) error {
 	if m.MMU == nil {
 		return s.Errorf(s.System[0].At, "the machine has no MMU (mmu.enabled: false)")
 	}
+	widths := m.systemWidths()
 	for _, w := range s.System {
-		have, err := m.systemWidth(w.Key)
-		if err != nil {
-			return s.Errorf(w.At, "%v", err)
+		have, ok := widths[w.Key]
+		if !ok {
+			return s.Errorf(w.At, "the machine has no %s", w.Key)
 		}
 		if w.Value != have {
 			return s.Errorf(w.At, "%d, but the machine has %d", w.Value, have)
@@ -93,61 +94,29 @@ func (m *Machine) checkSystem(s *state.File) error {
 	return nil
 }
 
-// systemWidth is one of the numbers of state.SystemKeys, for this machine:
-// its geometry, the TLB that entries go to by default (dtlb) and the first
+// systemWidths are the numbers of state.SystemKeys for this machine: its
+// geometry, the TLB that entries go to by default (dtlb), and the first
 // data cache level.
-func (m *Machine) systemWidth(key string) (uint64, error) {
+func (m *Machine) systemWidths() map[string]uint64 {
 	g := m.Geometry
-	page := uint64(g.PageShift)
-	switch key {
-	case "va_bits":
-		return uint64(g.VABits), nil
-	case "pa_bits":
-		return uint64(g.PABits), nil
-	case "page_bytes":
-		return 1 << page, nil
-	case "vpn_bits":
-		return uint64(g.VABits) - page, nil
-	case "vpo_bits":
-		return page, nil
-	case "ppn_bits":
-		return uint64(g.PABits) - page, nil
-	case "word_bytes":
-		return 1, nil // a state file's data are bytes
-	}
-	if t := m.tlbNamed("dtlb"); t != nil {
-		sets := uint64(t.Sets())
-		setBits := uint64(bits.TrailingZeros64(sets))
-		switch key {
-		case "tlb.entries":
-			return sets * uint64(t.Config().Ways), nil
-		case "tlb.sets":
-			return sets, nil
-		case "tlb.ways":
-			return uint64(t.Config().Ways), nil
-		case "tlb.tlbi_bits":
-			return setBits, nil
-		case "tlb.tlbt_bits":
-			return uint64(g.VABits) - page - setBits, nil
-		}
-	}
+	va, pa, page := uint64(g.VABits), uint64(g.PABits), uint64(g.PageShift)
 	c := m.Data
 	sets, line := uint64(c.Sets()), uint64(c.Config().LineSize)
-	switch key {
-	case "cache.sets":
-		return sets, nil
-	case "cache.ways":
-		return uint64(c.Config().Ways), nil
-	case "cache.block_bytes":
-		return line, nil
-	case "cache.co_bits":
-		return uint64(bits.TrailingZeros64(line)), nil
-	case "cache.ci_bits":
-		return uint64(bits.TrailingZeros64(sets)), nil
-	case "cache.ct_bits":
-		return uint64(g.PABits) - uint64(bits.TrailingZeros64(sets*line)), nil
+	setBits, lineBits := uint64(bits.TrailingZeros64(sets)), uint64(bits.TrailingZeros64(line))
+	w := map[string]uint64{
+		"va_bits": va, "pa_bits": pa, "page_bytes": 1 << page,
+		"vpn_bits": va - page, "vpo_bits": page, "ppn_bits": pa - page,
+		"word_bytes": 1, // a state file's data are bytes
+		"cache.sets": sets, "cache.ways": uint64(c.Config().Ways), "cache.block_bytes": line,
+		"cache.co_bits": lineBits, "cache.ci_bits": setBits, "cache.ct_bits": pa - setBits - lineBits,
 	}
-	return 0, fmt.Errorf("the machine has no %s", key)
+	if t := m.tlbNamed("dtlb"); t != nil {
+		sets, ways := uint64(t.Sets()), uint64(t.Config().Ways)
+		setBits := uint64(bits.TrailingZeros64(sets))
+		w["tlb.entries"], w["tlb.sets"], w["tlb.ways"] = sets*ways, sets, ways
+		w["tlb.tlbi_bits"], w["tlb.tlbt_bits"] = setBits, va-page-setBits
+	}
+	return w
 }
 
 func (m *Machine) needMMU() error {

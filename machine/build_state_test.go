@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/state"
 )
 
 // buildWithState builds csapp-small (12-bit physical, 14-bit virtual
@@ -15,16 +16,7 @@ import (
 // of 4-byte lines) with the state file given.
 func buildWithState(t *testing.T, path string, sets ...string) (*Machine, error) {
 	t.Helper()
-	cfg, err := config.Load("csapp-small")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range append([]string{"state=" + path}, sets...) {
-		if err := cfg.SetArg(s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return Build(cfg)
+	return Build(configFor(t, "csapp-small", append([]string{"state=" + path}, sets...)...))
 }
 
 func TestStateFileErrors(t *testing.T) {
@@ -98,13 +90,19 @@ func TestStateFileAccepted(t *testing.T) {
 	if dir == "" {
 		dir = filepath.Join("..", "testdata", "refdata")
 	}
-	if _, err := buildWithState(t, filepath.Join(dir, "csapp-vm", "small_memory_system.json")); err != nil {
-		t.Errorf("the reference file: %v", err)
+	m, err := buildWithState(t, filepath.Join(dir, "csapp-vm", "small_memory_system.json"))
+	if err != nil {
+		t.Fatalf("the reference file: %v", err)
+	}
+	for _, k := range state.SystemKeys() {
+		if _, ok := m.systemWidths()[k]; !ok {
+			t.Errorf("state files may give %s, which the machine does not check", k)
+		}
 	}
 	path := filepath.Join(t.TempDir(), "s.json")
 	writeTestFile(t, path, `{"cache":[{"set":5,"tag":"0xD","valid":1,"data":[54,114,240,29]}],
 		"memory":[{"pa":"0x354","data":[54,114]},{"pa":"0xFFF","data":[7]},{"pa":"0x353","data":[1,54]}]}`)
-	m, err := buildWithState(t, path)
+	m, err = buildWithState(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}

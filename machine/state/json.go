@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,7 +44,7 @@ const whatAFileHas = "a state file is a JSON object with system, tlb, page_table
 func Parse(where string, data []byte) (*File, error) {
 	r := &reader{where: where, data: data}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{Where: where, Msg: "empty; " + whatAFileHas}
+		return nil, errAt(where, 0, "", "empty; "+whatAFileHas)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var top json.RawMessage
@@ -52,7 +53,7 @@ func Parse(where string, data []byte) (*File, error) {
 	}
 	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &Error{Where: where, Line: r.line(r.skip(end)), Msg: "more text after the state file's object"}
+		return nil, r.errAt(r.line(r.skip(end)), "", "more text after the state file's object")
 	}
 	ms, err := r.object(value{top, r.skip(0)}, "")
 	if err != nil {
@@ -74,46 +75,110 @@ func (r *reader) section(f *File, m member) error {
 	case "system":
 		f.System, err = r.system(m.val)
 	case "tlb":
-		f.TLB, err = entries(r, m.val, m.key, func(e *TLBEntry) *At { return &e.At }, tlbField, "set", "tag")
+		f.TLB, err = entries(r, m, tlbFields, "set", "tag")
 	case "page_table", "page_table_first16":
 		var ptes []PTE
-		ptes, err = entries(r, m.val, m.key, func(e *PTE) *At { return &e.At }, pteField, "vpn")
+		ptes, err = entries(r, m, pteFields, "vpn")
 		f.PageTable = append(f.PageTable, ptes...)
 	case "cache":
-		f.Cache, err = entries(r, m.val, m.key, func(e *Line) *At { return &e.At }, lineField, "set|index", "tag")
+		f.Cache, err = entries(r, m, lineFields, "set|index", "tag")
 	case "memory":
-		f.Memory, err = entries(r, m.val, m.key, func(e *Bytes) *At { return &e.At }, bytesField, "pa", "data")
+		f.Memory, err = entries(r, m, bytesFields, "pa", "data")
 	case "source", "comment", "provenance_levels": // for people
 	default:
-		return &Error{Where: r.where, Line: m.line, Field: m.key, Msg: fmt.Sprintf("unknown field %q; %s", m.key, whatAFileHas)}
+		return r.errAt(m.line, m.key, fmt.Sprintf("unknown field %q; %s", m.key, whatAFileHas))
 	}
 	return err
 }
 
-// entries reads a list of entries of one kind. fill reads one member into
-// an entry; need lists the members an entry must have ("a|b": either).
-func entries[T any](r *reader, v value, list string, at func(*T) *At, fill func(*T, member) error, need ...string) ([]T, error) {
-	elems, err := r.array(v, list)
+// fields are the members an entry of one kind may have: each reads its
+// value into the entry.
+type fields[T any] struct {
+	has  string // in words, for an unknown member
+	at   func(*T) *At
+	read func(*T) map[string]func([]byte) error
+	same [][2]string // two names of one member, of which one may be given
+}
+
+var (
+	tlbFields = fields[TLBEntry]{"a tlb entry has tlb, set, way, tag, ppn and valid",
+		func(e *TLBEntry) *At { return &e.At },
+		func(e *TLBEntry) map[string]func([]byte) error {
+			return map[string]func([]byte) error{"tlb": into(&e.TLB, text), "set": into(&e.Set, index),
+				"way": into(&e.Way, index), "tag": into(&e.Tag, number), "ppn": into(&e.PPN, optional), "valid": into(&e.Valid, flag)}
+		}, nil}
+	pteFields = fields[PTE]{"a page_table entry has vpn, ppn, valid, writable and user",
+		func(e *PTE) *At { return &e.At },
+		func(e *PTE) map[string]func([]byte) error {
+			return map[string]func([]byte) error{"vpn": into(&e.VPN, number), "ppn": into(&e.PPN, optional),
+				"valid": into(&e.Valid, flag), "writable": into(&e.Writable, boolean), "user": into(&e.User, boolean)}
+		}, nil}
+	// index and blocks are the reference file's names for set and data.
+	lineFields = fields[Line]{"a cache entry has cache, set (or index), way, tag, valid and data (or blocks)",
+		func(e *Line) *At { return &e.At },
+		func(e *Line) map[string]func([]byte) error {
+			return map[string]func([]byte) error{"cache": into(&e.Cache, text), "set": into(&e.Set, index),
+				"index": into(&e.Set, index), "way": into(&e.Way, index), "tag": into(&e.Tag, number),
+				"valid": into(&e.Valid, flag), "data": into(&e.Data, byteList), "blocks": into(&e.Data, byteList)}
+		}, [][2]string{{"set", "index"}, {"data", "blocks"}}}
+	bytesFields = fields[Bytes]{"a memory entry has pa and data",
+		func(e *Bytes) *At { return &e.At },
+		func(e *Bytes) map[string]func([]byte) error {
+			return map[string]func([]byte) error{"pa": into(&e.PA, number), "data": into(&e.Data, byteList)}
+		}, nil}
+)
+
+// into reads a value with parse into dst.
+func into[V any](dst *V, parse func([]byte) (V, error)) func([]byte) error {
+	return func(raw []byte) error {
+		v, err := parse(raw)
+		if err == nil {
+			*dst = v
+		}
+		return err
+	}
+}
+
+// entries reads the list of entries in m; need lists the members an entry
+// must have ("a|b": either). Every entry may carry provenance and a note,
+// for people.
+func entries[T any](r *reader, m member, f fields[T], need ...string) ([]T, error) {
+	elems, err := r.array(m.val, m.key)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]T, 0, len(elems))
 	for i, el := range elems {
-		name := fmt.Sprintf("%s entry %d", list, i)
+		name := fmt.Sprintf("%s entry %d", m.key, i)
 		ms, err := r.object(el, name)
 		if err != nil {
 			return nil, err
 		}
 		var e T
-		*at(&e) = At{Line: r.line(el.off), Name: name}
+		*f.at(&e) = At{Line: r.line(el.off), Name: name}
+		readers := f.read(&e)
 		for _, m := range ms {
-			if err := fill(&e, m); err != nil {
-				return nil, &Error{Where: r.where, Line: m.line, Field: name + ": " + m.key, Msg: err.Error()}
+			read, ok := readers[m.key]
+			switch {
+			case ok:
+				err = read(m.val.raw)
+			case m.key == "provenance" || m.key == "note":
+				_, err = text(m.val.raw)
+			default:
+				err = fmt.Errorf("unknown field %q; %s", m.key, f.has)
+			}
+			if err != nil {
+				return nil, r.errAt(m.line, name+": "+m.key, err.Error())
+			}
+		}
+		for _, two := range f.same {
+			if hasAny(ms, two[:1]) && hasAny(ms, two[1:]) {
+				return nil, r.errAt(f.at(&e).Line, name, fmt.Sprintf("%s and %s name one thing; give one", two[0], two[1]))
 			}
 		}
 		for _, n := range need {
 			if !hasAny(ms, strings.Split(n, "|")) {
-				return nil, &Error{Where: r.where, Line: at(&e).Line, Field: name, Msg: "needs " + strings.ReplaceAll(n, "|", " or ")}
+				return nil, r.errAt(f.at(&e).Line, name, "needs "+strings.ReplaceAll(n, "|", " or "))
 			}
 		}
 		out = append(out, e)
@@ -123,94 +188,12 @@ func entries[T any](r *reader, v value, list string, at func(*T) *At, fill func(
 
 func hasAny(ms []member, keys []string) bool {
 	for _, m := range ms {
-		for _, k := range keys {
-			if m.key == k {
-				return true
-			}
+		if slices.Contains(keys, m.key) {
+			return true
 		}
 	}
 	return false
 }
-
-func tlbField(e *TLBEntry, m member) (err error) {
-	switch m.key {
-	case "tlb":
-		e.TLB, err = text(m.val.raw)
-	case "set":
-		e.Set, err = index(m.val.raw)
-	case "way":
-		e.Way, err = index(m.val.raw)
-	case "tag":
-		e.Tag, err = number(m.val.raw)
-	case "ppn":
-		e.PPN, err = optional(m.val.raw)
-	case "valid":
-		e.Valid, err = flag(m.val.raw)
-	case "provenance", "note":
-		_, err = text(m.val.raw)
-	default:
-		err = unknown(m.key, "a tlb entry has tlb, set, way, tag, ppn and valid")
-	}
-	return err
-}
-
-func pteField(e *PTE, m member) (err error) {
-	switch m.key {
-	case "vpn":
-		e.VPN, err = number(m.val.raw)
-	case "ppn":
-		e.PPN, err = optional(m.val.raw)
-	case "valid":
-		e.Valid, err = flag(m.val.raw)
-	case "writable":
-		e.Writable, err = boolean(m.val.raw)
-	case "user":
-		e.User, err = boolean(m.val.raw)
-	case "provenance", "note":
-		_, err = text(m.val.raw)
-	default:
-		err = unknown(m.key, "a page_table entry has vpn, ppn, valid, writable and user")
-	}
-	return err
-}
-
-func lineField(e *Line, m member) (err error) {
-	switch m.key {
-	case "cache":
-		e.Cache, err = text(m.val.raw)
-	case "set", "index": // index: the reference file's name
-		e.Set, err = index(m.val.raw)
-	case "way":
-		e.Way, err = index(m.val.raw)
-	case "tag":
-		e.Tag, err = number(m.val.raw)
-	case "valid":
-		e.Valid, err = flag(m.val.raw)
-	case "data", "blocks": // blocks: the reference file's name
-		e.Data, err = byteList(m.val.raw)
-	case "provenance", "note":
-		_, err = text(m.val.raw)
-	default:
-		err = unknown(m.key, "a cache entry has cache, set (or index), way, tag, valid and data (or blocks)")
-	}
-	return err
-}
-
-func bytesField(e *Bytes, m member) (err error) {
-	switch m.key {
-	case "pa":
-		e.PA, err = number(m.val.raw)
-	case "data":
-		e.Data, err = byteList(m.val.raw)
-	case "provenance", "note":
-		_, err = text(m.val.raw)
-	default:
-		err = unknown(m.key, "a memory entry has pa and data")
-	}
-	return err
-}
-
-func unknown(key, has string) error { return fmt.Errorf("unknown field %q; %s", key, has) }
 
 // systemKeys are the numbers a file may say its system has, by section
 // ("" for the top of system); systemDocs are the words it may carry for
@@ -272,7 +255,7 @@ func (r *reader) widths(sec string, ms []member) ([]Width, error) {
 	for _, m := range ms {
 		key := dotted(sec, m.key)
 		fail := func(format string, a ...any) error {
-			return &Error{Where: r.where, Line: m.line, Field: "system: " + key, Msg: fmt.Sprintf(format, a...)}
+			return r.errAt(m.line, "system: "+key, fmt.Sprintf(format, a...))
 		}
 		switch {
 		case contains(systemKeys[sec], m.key):
@@ -327,7 +310,7 @@ func (r *reader) object(v value, name string) ([]member, error) {
 		line := r.line(at)
 		field := strings.TrimPrefix(name+": "+key, ": ")
 		if first, ok := lines[key]; ok {
-			return nil, &Error{Where: r.where, Line: line, Field: field, Msg: config.GivenTwice(first, line)}
+			return nil, r.errAt(line, field, config.GivenTwice(first, line))
 		}
 		lines[key] = line
 		valAt := r.skip(v.off + dec.InputOffset())
@@ -364,7 +347,7 @@ func (r *reader) shape(v value, name, want string) error {
 	if name == "" {
 		msg = whatAFileHas + ", not " + kind(v.raw)
 	}
-	return &Error{Where: r.where, Line: r.line(v.off), Field: name, Msg: msg}
+	return r.errAt(r.line(v.off), name, msg)
 }
 
 func kind(raw []byte) string {
@@ -390,11 +373,11 @@ func (r *reader) syntax(err error) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		return &Error{Where: r.where, Line: r.line(se.Offset), Msg: se.Error()}
+		return r.errAt(r.line(se.Offset), "", se.Error())
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &Error{Where: r.where, Line: r.line(int64(len(r.data))), Msg: "the file ends inside a value"}
+		return r.errAt(r.line(int64(len(r.data))), "", "the file ends inside a value")
 	}
-	return &Error{Where: r.where, Msg: err.Error()}
+	return r.errAt(0, "", err.Error())
 }
 
 // skip moves an offset past the blanks, commas and colons between values.
@@ -404,6 +387,10 @@ func (r *reader) skip(off int64) int64 {
 	}
 	return off
 }
+
+// errAt is a mistake at a line of the file, in a field ("tlb entry 3:
+// set"; "" for none).
+func (r *reader) errAt(line int, field, msg string) error { return errAt(r.where, line, field, msg) }
 
 func (r *reader) line(off int64) int {
 	return 1 + bytes.Count(r.data[:min(max(off, 0), int64(len(r.data)))], []byte("\n"))

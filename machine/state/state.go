@@ -79,29 +79,19 @@ type Bytes struct {
 	Data []byte
 }
 
-// Error is a mistake in a state file: the file, the line, the entry and
-// its field ("tlb entry 3: set"), and what is wrong.
-type Error struct {
-	Where string
-	Line  int // 0: the file as a whole
-	Field string
-	Msg   string
-}
-
-func (e *Error) Error() string {
-	where := e.Where
-	if e.Line > 0 {
-		where = fmt.Sprintf("%s:%d", e.Where, e.Line)
-	}
-	if e.Field == "" {
-		return where + ": " + e.Msg
-	}
-	return where + ": " + e.Field + ": " + e.Msg
-}
-
 // Errorf places a mistake found when an entry is applied to a machine.
 func (f *File) Errorf(at At, format string, args ...any) error {
-	return &Error{Where: f.Where, Line: at.Line, Field: at.Name, Msg: fmt.Sprintf(format, args...)}
+	return errAt(f.Where, at.Line, at.Name, fmt.Sprintf(format, args...))
+}
+
+// errAt is a mistake in a state file, as a configuration error: the file
+// and the line ("s.json:7"; no line for the file as a whole), the entry
+// and its field ("tlb entry 3: set"), and what is wrong.
+func errAt(where string, line int, field, msg string) error {
+	if line > 0 {
+		where = fmt.Sprintf("%s:%d", where, line)
+	}
+	return &config.Error{Where: where, Key: field, Msg: msg}
 }
 
 // Read reads a built-in state file by name, or a state file by path; a
@@ -117,7 +107,7 @@ func Read(name, dir string) (*File, error) {
 	}
 	data, err := config.ReadFile(path)
 	if err != nil {
-		return nil, &Error{Where: path, Msg: err.Error()}
+		return nil, errAt(path, 0, "", err.Error())
 	}
 	return Parse(path, data)
 }

@@ -114,6 +114,8 @@ func TestReadErrors(t *testing.T) {
 		{"valid", `{"page_table":[{"vpn":1,"valid":2}]}`, ":1: page_table entry 0: valid: 2 is not true, false, 1 or 0"},
 		{"writable", `{"page_table":[{"vpn":1,"writable":1}]}`, ":1: page_table entry 0: writable: 1 is not true or false"},
 		{"first16 entry", "{\"page_table_first16\":[{\"vpn\":0},\n{\"vpn\":[]}]}", ":2: page_table_first16 entry 1: vpn: [] is not a number"},
+		{"set and index", "{\"cache\":[\n{\"set\":1,\"index\":2,\"tag\":1}]}", ":2: cache entry 0: set and index name one thing; give one"},
+		{"data and blocks", `{"cache":[{"set":1,"tag":1,"data":[1],"blocks":[1]}]}`, ":1: cache entry 0: data and blocks name one thing; give one"},
 		{"line without set", `{"cache":[{"tag":1}]}`, ":1: cache entry 0: needs set or index"},
 		{"line not a byte", `{"cache":[{"set":1,"tag":1,"data":[1,256]}]}`, ":1: cache entry 0: data: byte 1 is 0x100, more than a byte"},
 		{"line data a string", `{"cache":[{"set":1,"tag":1,"blocks":"x"}]}`, ":1: cache entry 0: blocks: expected a list of bytes, not a string"},
