@@ -20,6 +20,9 @@ const maxBaseDepth = 16
 // more than maxBaseDepth files, is an error that names the chain.
 func loadBase(name string, base setting, chain []string) (*Config, error) {
 	spec := base.value
+	if spec == "" {
+		return nil, &Error{Where: base.where, Key: "base", Msg: fmt.Sprintf("empty; name a preset (%s) or a file", strings.Join(Presets(), ", "))}
+	}
 	if base.dir != "" && !isPreset(spec) && !filepath.IsAbs(spec) {
 		spec = filepath.Join(base.dir, spec)
 	}

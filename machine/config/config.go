@@ -143,7 +143,7 @@ func fromLayers(name string, data []byte, where string, chain []string) (*Config
 		rest = append(rest, s)
 	}
 	c := &Config{Name: name, values: map[string]string{}, origin: map[string]source{}}
-	if base.value != "" {
+	if base.value != "" || base.line > 0 {
 		b, err := loadBase(name, base, chain)
 		if err != nil {
 			return nil, err
