@@ -49,6 +49,9 @@ func Build(c *config.Config) (*Machine, error) {
 	m.freqHz = r.Hertz("core.freq")
 	m.modifyStore = r.Str("access.modify") == "load-store"
 	m.coreCfg = coreConfig(r)
+	if err := checkBudget(r); err != nil {
+		return nil, err
+	}
 	above, err := m.buildCaches(r)
 	if err != nil {
 		return nil, err
@@ -68,7 +71,7 @@ func Build(c *config.Config) (*Machine, error) {
 	if err := m.buildTranslation(r); err != nil {
 		return nil, err
 	}
-	if err := m.loadState(r.Str("state")); err != nil {
+	if err := m.loadState(r.Str("state"), c.Dir("state")); err != nil {
 		return nil, err
 	}
 	return m, r.Err

@@ -23,14 +23,15 @@ func (m *Machine) buildCaches(r *config.Reader) ([]*cache.Cache, error) {
 			cfg := levelConfig(r, name, straddle, seed)
 			lc, err := cache.New(cfg, m.addLevel(name, depth, 0))
 			if err != nil {
-				return nil, &config.Error{Where: c.Origin(name + ".size"), Key: name, Msg: trimName(err, name)}
+				return nil, c.Blame(trimName(err, name), levelKeyNames(name, "size", "ways", "line", "mshrs", "replacement")...)
 			}
 			lc.Register(&m.Stats)
 			here = append(here, lc)
 		}
 		for _, u := range above {
 			if err := cache.Connect(u, here[0]); err != nil {
-				return nil, &config.Error{Where: c.Name, Key: here[0].Config().Name, Msg: trimName(err, here[0].Config().Name)}
+				lower, upper := here[0].Config().Name, u.Config().Name
+				return nil, c.Blame(trimName(err, lower), lower+".line", upper+".line", lower+".inclusion")
 			}
 		}
 		m.Caches = append(m.Caches, here...)
@@ -79,4 +80,13 @@ func trimName(err error, name string) string {
 		return s[len(name)+2:]
 	}
 	return s
+}
+
+// levelKeyNames are the names of some of a level's keys.
+func levelKeyNames(level string, keys ...string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = level + "." + k
+	}
+	return out
 }

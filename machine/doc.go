@@ -6,7 +6,12 @@
 // memory, a fixed latency or the DRAM controller (build_memory.go), and
 // with mmu.enabled the kernel (build_kernel.go), the disk (build_disk.go),
 // the page tables and the MMU (build_translation.go), and a state file's
-// entries (build_state.go; package state reads the file).
+// entries (build_state.go; package state reads the file). Before any of
+// it, it estimates from the configuration what the blocks will allocate
+// and refuses a machine over the host's budget (budget.go). A state file's
+// entries are checked against the machine and each other: addresses
+// inside its widths, one entry per TLB or cache way and per page, one
+// value per byte.
 //
 // Traces run on the cpu package's core through memSide, which translates
 // each access page by page and presents it to the first cache level,

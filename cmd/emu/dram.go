@@ -77,7 +77,7 @@ func dramMachineConfig(spec string, sets []string) (*config.Config, error) {
 		return nil, err
 	}
 	if load != spec {
-		if err := cfg.Set("dram.preset", spec); err != nil {
+		if err := cfg.SetFrom("-c "+spec, "dram.preset", spec); err != nil {
 			return nil, err
 		}
 	}
@@ -94,7 +94,7 @@ func dramMachineConfig(spec string, sets []string) (*config.Config, error) {
 		default:
 			k = "dram." + k
 		}
-		if err := cfg.Set(k, v); err != nil {
+		if err := cfg.SetFrom("--set "+s, k, v); err != nil {
 			return nil, err
 		}
 	}
