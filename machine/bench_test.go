@@ -101,7 +101,7 @@ func configFor(tb testing.TB, spec string, sets ...string) *config.Config {
 }
 
 func build(b testing.TB, preset string, sets ...string) *Machine {
-	m, err := Build(configFor(b, preset, sets...))
+	m, err := BuildFrom(preset, sets...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -38,7 +38,6 @@ type Machine struct {
 
 	freqHz      uint64
 	coreCfg     cpu.Config
-	checkKernel bool // tests: check the kernel's books after every scenario line
 	modifyStore bool // a modify is a load then a store
 }
 
@@ -98,4 +97,19 @@ func coreConfig(r *config.Reader) cpu.Config {
 		FetchQueue:  int(r.Count("core.fetch_queue")),
 		ExecLatency: sim.Cycle(r.Count("core.exec_latency")),
 	}
+}
+
+// BuildFrom loads a preset or configuration file, applies key=value
+// settings to it as --set does, and builds the machine.
+func BuildFrom(spec string, sets ...string) (*Machine, error) {
+	c, err := config.Load(spec)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sets {
+		if err := c.SetArg(s); err != nil {
+			return nil, err
+		}
+	}
+	return Build(c)
 }

@@ -56,7 +56,7 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, e
 // RunInstrs replays instruction streams (with registers, where the trace
 // has them) on one core, one process each.
 func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.Report, error) {
-	side := m.newSide()
+	side := m.NewSide()
 	var tl *Timeline
 	if opt.Timeline != nil {
 		tl = m.newTimeline(opt.TimelineFirst, max(opt.TimelineCount, 1))
@@ -83,8 +83,9 @@ func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.R
 	return m.reportCPU(res, irs[0].Format()), nil
 }
 
-// newSide is the memory side of the machine's core.
-func (m *Machine) newSide() *memside.Side {
+// NewSide returns a memory side of the machine's core: the one path an
+// access takes (explain makes its own).
+func (m *Machine) NewSide() *memside.Side {
 	cfg := memside.Config{MMU: m.MMU, Fetch: m.Fetch, Data: m.Data, Phys: m.Phys}
 	if m.MMU != nil {
 		cfg.PageShift = m.Geometry.PageShift
@@ -187,4 +188,20 @@ func (m *Machine) ResetCounts() {
 	if m.MMU != nil {
 		m.MMU.Walker.ResetCounts()
 	}
+}
+
+// RunProgram runs a program (a scenario's lines) on the machine's in-order
+// core, its accesses carrying their data, to its end, and returns the
+// run's report (format names the input in it).
+func (m *Machine) RunProgram(p cpu.Program, format string) (*report.Report, error) {
+	core, err := cpu.NewProgram(cpu.Config{Model: cpu.InOrder}, m.Engine, m.NewSide(), p,
+		cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())]})
+	if err != nil {
+		return nil, err
+	}
+	if err := m.loop(core); err != nil {
+		return nil, err
+	}
+	m.Engine.Run()
+	return m.reportProgram(core.Result(), format), nil
 }

@@ -22,7 +22,7 @@ func TestStuckRunShowsWhatIsInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	core, err := cpu.New(cpu.Config{Model: cpu.InOrder}, m.Engine, m.newSide(), []traces.InstrReader{nil0{}}, cpu.Options{})
+	core, err := cpu.New(cpu.Config{Model: cpu.InOrder}, m.Engine, m.NewSide(), []traces.InstrReader{nil0{}}, cpu.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/scenario"
 	"github.com/vmemu/vmemu/progress"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -216,7 +217,7 @@ func joinPresets() string {
 // fails the run (exit status 1) after the report.
 func runScenario(cmd *cobra.Command, m *machine.Machine, s *traces.Scenario, jsonPath, stdoutPath string) error {
 	path := s.Name
-	rep, err := m.RunScenario(s)
+	rep, err := scenario.Run(m, s)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package machine
+package scenario
 
 import (
 	"encoding/binary"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vmemu/vmemu/cpu"
+	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/report"
 	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/traces"
@@ -19,7 +20,7 @@ import (
 // core: a context switch when the line's process is not the current one,
 // then its access (a modify's load and store) or system call.
 type scenarioRun struct {
-	m      *Machine
+	m      *machine.Machine
 	s      *traces.Scenario
 	k      *kernel.Kernel
 	values map[string]uint64
@@ -28,6 +29,8 @@ type scenarioRun struct {
 	errors []report.SyscallError
 	wanted uint64 // SIGSEGVs the scenario asked for
 	stop   bool   // os.on_segv: stop
+
+	checkKernel bool // check the kernel's books after every line (tests)
 
 	lastName string // the process of the line before, by name
 	lastProc *kernel.Process
@@ -51,26 +54,25 @@ const (
 	stageDone                   // nothing left but to close the line
 )
 
-// RunScenario runs a scenario on the machine, which must translate. Process
-// p1 starts with an empty address space.
-func (m *Machine) RunScenario(s *traces.Scenario) (*report.Report, error) {
+// Run runs a scenario on a machine, which must translate. Process p1
+// starts with an empty address space.
+func Run(m *machine.Machine, s *traces.Scenario) (*report.Report, error) {
+	return run(m, s, false)
+}
+
+// run runs a scenario; checkKernel (the tests) checks the kernel's books
+// after every line.
+func run(m *machine.Machine, s *traces.Scenario, checkKernel bool) (*report.Report, error) {
 	if m.MMU == nil {
 		return nil, fmt.Errorf("%s: a scenario needs translation (mmu.enabled: true)", s.Name)
 	}
 	m.Kernel.ClearAreas(m.Process)
-	r := &scenarioRun{m: m, s: s, k: m.Kernel, values: map[string]uint64{},
+	r := &scenarioRun{m: m, s: s, k: m.Kernel, values: map[string]uint64{}, checkKernel: checkKernel,
 		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
-	side := m.newSide()
-	core, err := cpu.NewProgram(cpu.Config{Model: cpu.InOrder}, m.Engine, side, r,
-		cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())]})
+	rep, err := m.RunProgram(r, "scenario")
 	if err != nil {
 		return nil, err
 	}
-	if err := m.loop(core); err != nil {
-		return nil, err
-	}
-	m.Engine.Run()
-	rep := m.reportProgram(core.Result(), "scenario")
 	rep.Scenario = r.report()
 	return rep, nil
 }

@@ -1,7 +1,8 @@
-package machine
+package explain
 
 import (
 	"fmt"
+	"github.com/vmemu/vmemu/machine"
 	"strconv"
 	"strings"
 
@@ -44,7 +45,7 @@ type WalkStep struct {
 
 // ParseAddress reads a virtual address written in hex (0x...) or decimal
 // and checks it fits the machine's virtual address width.
-func (m *Machine) ParseAddress(s string) (uint64, error) {
+func ParseAddress(m *machine.Machine, s string) (uint64, error) {
 	va, err := strconv.ParseUint(strings.TrimSpace(s), 0, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not an address (write it like 0x03d4)", s)
@@ -55,11 +56,11 @@ func (m *Machine) ParseAddress(s string) (uint64, error) {
 	return va, nil
 }
 
-// Explain performs a one-byte load of va, as the machine would, through
+// Address performs a one-byte load of va, as the machine would, through
 // the memory side every access takes, and says what happened at each step
 // from the access's outcome. Faults are not mended: a page that is not
 // mapped is reported as a page fault.
-func (m *Machine) Explain(va uint64) (*Explanation, error) {
+func Address(m *machine.Machine, va uint64) (*Explanation, error) {
 	if m.MMU == nil {
 		return nil, fmt.Errorf("the machine does not translate (mmu.enabled: false)")
 	}
@@ -73,7 +74,7 @@ func (m *Machine) Explain(va uint64) (*Explanation, error) {
 	defer func() { m.Kernel.DemandZero = true }()
 	var steps []mmu.Step
 	a := &memside.Access{VA: va, Size: 1, Kind: sim.Load, Data: true, Steps: &steps, Done: noWaiter{}}
-	if _, ok := m.newSide().Access(m.Engine.Now(), a); !ok {
+	if _, ok := m.NewSide().Access(m.Engine.Now(), a); !ok {
 		m.Engine.Run()
 	}
 	x.TLBHit = !a.Out.Walked

@@ -1,4 +1,4 @@
-package machine
+package scenario
 
 import (
 	"fmt"
@@ -107,7 +107,7 @@ func (r *scenarioRun) Did(op *cpu.Op, _ sim.Cycle) error {
 func (r *scenarioRun) endLine() error {
 	line := r.line
 	r.line = nil
-	if r.m.checkKernel {
+	if r.checkKernel {
 		if err := r.k.CheckInvariants(); err != nil {
 			return fmt.Errorf("%s:%d: kernel invariant broken: %v", r.s.Name, line.Line, err)
 		}

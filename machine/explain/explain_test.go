@@ -1,6 +1,7 @@
-package machine
+package explain
 
 import (
+	"github.com/vmemu/vmemu/machine"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -35,11 +36,11 @@ func TestExplainCSAPPSmall(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := Build(cfg)
+			m, err := machine.Build(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			x, err := m.Explain(tc.va)
+			x, err := Address(m, tc.va)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,11 +56,11 @@ func TestExplainCSAPPSmall(t *testing.T) {
 // page table is not cached), at the root plus 8 x VPN.
 func TestExplainWalkStep(t *testing.T) {
 	cfg, _ := config.Load("csapp-small")
-	m, err := Build(cfg)
+	m, err := machine.Build(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := m.Explain(0x027c)
+	x, err := Address(m, 0x027c)
 	if err != nil {
 		t.Fatal(err)
 	}
