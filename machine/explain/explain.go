@@ -2,10 +2,10 @@ package explain
 
 import (
 	"fmt"
-	"github.com/vmemu/vmemu/machine"
 	"strconv"
 	"strings"
 
+	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/memside"
 	"github.com/vmemu/vmemu/mmu"
 	"github.com/vmemu/vmemu/sim"

@@ -1,10 +1,10 @@
 package explain
 
 import (
-	"github.com/vmemu/vmemu/machine"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
 )
 
