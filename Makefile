@@ -32,11 +32,14 @@ bench:
 	  $(GO) test -run '^$$' -bench 'Jobs' -benchtime 10x ./sweep/ ) | tee bin/bench.txt | scripts/bench-report
 
 # Longer checks than `make test` does: the differential test of the kernel
-# at 100,000 operations, and a minute of fuzzing the trace parser.
+# at 100,000 operations, and a minute each of fuzzing the trace parser,
+# configuration files (with bases) and state files.
 fuzz:
 	$(GO) test -run Differential ./machine/ -args -diff-ops=100000
 	$(GO) test -run '^$$' -fuzz FuzzLackey -fuzztime 60s ./traces/
 	$(GO) test -run '^$$' -fuzz FuzzNative -fuzztime 60s ./traces/
+	$(GO) test -run '^$$' -fuzz FuzzConfigFile -fuzztime 60s ./machine/
+	$(GO) test -run '^$$' -fuzz FuzzStateFile -fuzztime 60s ./machine/
 
 # Every hostile input of issue 16 (scripts/hostile has the table), each
 # under a time and a memory limit: fails on a Go crash, a timeout or an

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vmemu/vmemu/cache/csim"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -83,17 +85,23 @@ func reportRate(b *testing.B, refs int) {
 	b.ReportMetric(float64(refs)*float64(b.N)/b.Elapsed().Seconds(), "refs/s")
 }
 
-func build(b testing.TB, preset string, sets ...string) *Machine {
-	cfg, err := Load(preset)
+// configFor loads a preset or file and applies --set arguments to it.
+func configFor(tb testing.TB, spec string, sets ...string) *config.Config {
+	tb.Helper()
+	cfg, err := config.Load(spec)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	for _, s := range sets {
 		if err := cfg.SetArg(s); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	m, err := Build(cfg)
+	return cfg
+}
+
+func build(b testing.TB, preset string, sets ...string) *Machine {
+	m, err := BuildFrom(preset, sets...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -158,7 +166,8 @@ func BenchmarkSimMatmul(b *testing.B) {
 }
 
 // BenchmarkReadLong and BenchmarkCSimLong compare `emu csim` on the Cache
-// Lab's long.trace with reading the trace alone.
+// Lab's long.trace with reading the trace alone. They run csim.Run, but stay
+// here beside emu run's figures, whose trace-reading helpers they share.
 func BenchmarkReadLong(b *testing.B) {
 	path := refdata(b, "cachelab/traces/long.trace")
 	n := 0
@@ -177,7 +186,7 @@ func BenchmarkCSimLong(b *testing.B) {
 			b.Fatal(err)
 		}
 		r := traces.Pipelined(tr, 0)
-		if _, err := CSim(r, 5, 1, 5, nil); err != nil {
+		if _, err := csim.Run(r, 5, 1, 5, nil); err != nil {
 			b.Fatal(err)
 		}
 		r.Close()

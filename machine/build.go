@@ -5,6 +5,7 @@ import (
 	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/dram"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/mmu"
 	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/sim"
@@ -12,12 +13,15 @@ import (
 
 // Machine is a core's memory system assembled from a configuration.
 type Machine struct {
-	Config *Config
+	Config *config.Config
 	Engine *sim.Engine
 	Stats  sim.Stats
 	Caches []*cache.Cache // top first; a split first level gives two
-	Fetch  *cache.Cache   // where instruction fetches go
-	Data   *cache.Cache   // where loads and stores go
+	// Levels says what each level (sim.Level.ID) is: the caches in the
+	// order of Caches, then main memory.
+	Levels []sim.LevelInfo
+	Fetch  *cache.Cache // where instruction fetches go
+	Data   *cache.Cache // where loads and stores go
 	// Main memory: Memory (fixed latency) or DRAM; Main is whichever.
 	Memory *cache.Memory
 	DRAM   *dram.Controller
@@ -34,66 +38,42 @@ type Machine struct {
 
 	freqHz      uint64
 	coreCfg     cpu.Config
-	checkKernel bool // tests: check the kernel's books after every scenario line
 	modifyStore bool // a modify is a load then a store
 }
 
 // Build assembles the machine a configuration describes.
-func Build(c *Config) (*Machine, error) {
+func Build(c *config.Config) (*Machine, error) {
 	m := &Machine{Config: c, Engine: &sim.Engine{}}
-	g := &getter{c: c}
-	m.freqHz = g.hertz("core.freq")
-	m.modifyStore = g.str("access.modify") == "load-store"
-	m.coreCfg = coreConfig(g)
-	straddle := cache.Straddle(cache.Lookup(cache.StraddleNames, g.str("access.straddle")))
-	seed := g.count("seed")
-
-	var above []*cache.Cache
-	for depth, l := range c.Levels() {
-		var here []*cache.Cache
-		for _, name := range []string{l.Name, l.Split} {
-			if name == "" {
-				continue
-			}
-			cfg := levelConfig(g, name, straddle, seed)
-			lc, err := cache.New(cfg, depth)
-			if err != nil {
-				return nil, &Error{Where: c.Origin(name + ".size"), Key: name, Msg: trimName(err, name)}
-			}
-			lc.Register(&m.Stats)
-			here = append(here, lc)
-		}
-		for _, u := range above {
-			if err := cache.Connect(u, here[0]); err != nil {
-				return nil, &Error{Where: c.Name, Key: here[0].Config().Name, Msg: trimName(err, here[0].Config().Name)}
-			}
-		}
-		m.Caches = append(m.Caches, here...)
-		above = here
+	r := c.Reader()
+	m.freqHz = r.Hertz("core.freq")
+	m.modifyStore = r.Str("access.modify") == "load-store"
+	m.coreCfg = coreConfig(r)
+	if err := checkBudget(r); err != nil {
+		return nil, err
 	}
-	if err := m.buildMemory(g); err != nil {
+	above, err := m.buildCaches(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.buildMemory(r); err != nil {
 		return nil, err
 	}
 	for _, u := range above {
 		cache.Connect(u, m.Main)
 	}
-	m.Fetch, m.Data = m.Caches[0], m.Caches[0]
-	if c.Levels()[0].Split != "" {
-		m.Data = m.Caches[1]
-	}
-	if g.err != nil {
-		return nil, g.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	if err := m.coreCfg.Validate(); err != nil {
-		return nil, &Error{Where: c.Origin("core.model"), Key: "core", Msg: err.Error()}
+		return nil, &config.Error{Where: c.Origin("core.model"), Key: "core", Msg: err.Error()}
 	}
-	if err := m.buildTranslation(g); err != nil {
+	if err := m.buildTranslation(r); err != nil {
 		return nil, err
 	}
-	if err := m.loadState(g.str("state")); err != nil {
+	if err := m.loadState(r.Str("state"), c.Dir("state")); err != nil {
 		return nil, err
 	}
-	return m, g.err
+	return m, r.Err
 }
 
 // Release hands the machine's cache arrays back, for the next machine
@@ -105,105 +85,31 @@ func (m *Machine) Release() {
 	}
 }
 
-func levelConfig(g *getter, name string, straddle cache.Straddle, seed uint64) cache.Config {
-	p := name + "."
-	return cache.Config{
-		Name:          name,
-		Size:          g.bytes(p + "size"),
-		Ways:          int(g.count(p + "ways")),
-		LineSize:      int(g.bytes(p + "line")),
-		Latency:       sim.Cycle(g.count(p + "latency")),
-		MSHRs:         int(g.count(p + "mshrs")),
-		Replacement:   cache.Policy(cache.Lookup(cache.PolicyNames, g.str(p+"replacement"))),
-		Write:         cache.WritePolicy(cache.Lookup(cache.WriteNames, g.str(p+"write_policy"))),
-		WriteAllocate: g.bool(p + "write_allocate"),
-		Inclusion:     cache.Inclusion(cache.Lookup(cache.InclusionNames, g.str(p+"inclusion"))),
-		Straddle:      straddle,
-		Seed:          seed,
-	}
-}
-
-// trimName drops the "name: " a cache error starts with, since the config
-// error names the key already.
-func trimName(err error, name string) string {
-	s := err.Error()
-	if len(s) > len(name)+2 && s[:len(name)+2] == name+": " {
-		return s[len(name)+2:]
-	}
-	return s
-}
-
-// getter reads checked values; the first failure is kept in err (values were
-// validated when set, so one is a bug rather than bad input).
-type getter struct {
-	c   *Config
-	err error
-}
-
-func (g *getter) note(key string, err error) {
-	if err != nil && g.err == nil {
-		g.err = &Error{Where: g.c.Origin(key), Key: key, Msg: err.Error()}
-	}
-}
-
-func (g *getter) str(key string) string { return g.c.Get(key) }
-
-func (g *getter) bytes(key string) uint64 {
-	n, err := parseBytes(g.c.Get(key))
-	g.note(key, err)
-	return n
-}
-
-func (g *getter) count(key string) uint64 {
-	n, err := parseCount(g.c.Get(key))
-	g.note(key, err)
-	return n
-}
-
-func (g *getter) hertz(key string) uint64 {
-	n, err := parseHertz(g.c.Get(key))
-	g.note(key, err)
-	return n
-}
-
-func (g *getter) bool(key string) bool {
-	b, err := parseBool(g.c.Get(key))
-	g.note(key, err)
-	return b
-}
-
-// buildMemory makes main memory: a fixed latency or the DRAM controller.
-func (m *Machine) buildMemory(g *getter) error {
-	depth := int8(len(m.Config.Levels()))
-	if g.str("memory.model") == "fixed" {
-		m.Memory = &cache.Memory{Latency: sim.Cycle(g.count("memory.latency")), Depth: depth}
-		m.Memory.Register(&m.Stats, "memory")
-		m.Main = m.Memory
-		return nil
-	}
-	cfg, err := dramConfig(g)
-	if err != nil {
-		return err
-	}
-	d, err := dram.New(m.Engine, cfg, m.freqHz, &m.Stats, "dram")
-	if err != nil {
-		return dramError(m.Config, err)
-	}
-	d.Depth = depth
-	m.DRAM, m.Main = d, d
-	return nil
-}
-
-func coreConfig(g *getter) cpu.Config {
-	model, _ := cpu.ParseModel(g.str("core.model"))
+func coreConfig(r *config.Reader) cpu.Config {
+	model, _ := cpu.ParseModel(r.Str("core.model"))
 	return cpu.Config{
 		Model:       model,
-		Width:       int(g.count("core.width")),
-		ROB:         int(g.count("core.rob")),
-		LQ:          int(g.count("core.lq")),
-		SQ:          int(g.count("core.sq")),
-		StoreBuffer: int(g.count("core.store_buffer")),
-		FetchQueue:  int(g.count("core.fetch_queue")),
-		ExecLatency: sim.Cycle(g.count("core.exec_latency")),
+		Width:       int(r.Count("core.width")),
+		ROB:         int(r.Count("core.rob")),
+		LQ:          int(r.Count("core.lq")),
+		SQ:          int(r.Count("core.sq")),
+		StoreBuffer: int(r.Count("core.store_buffer")),
+		FetchQueue:  int(r.Count("core.fetch_queue")),
+		ExecLatency: sim.Cycle(r.Count("core.exec_latency")),
 	}
+}
+
+// BuildFrom loads a preset or configuration file, applies key=value
+// settings to it as --set does, and builds the machine.
+func BuildFrom(spec string, sets ...string) (*Machine, error) {
+	c, err := config.Load(spec)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sets {
+		if err := c.SetArg(s); err != nil {
+			return nil, err
+		}
+	}
+	return Build(c)
 }

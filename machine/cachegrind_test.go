@@ -4,21 +4,23 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/traces"
 )
 
 // valgrind 3.19 cachegrind, --I1=32768,8,64 --D1=32768,8,64
 // --LL=1048576,16,64, on the program whose lackey trace is matmul.lackey.gz
 // (../shared/refdata/README.md).
-var cachegrindMatmul = CachegrindCounts{
+var cachegrindMatmul = report.CachegrindCounts{
 	Ir: 2119128, I1mr: 1427, ILmr: 1398,
 	Dr: 555619, D1mr: 46639, DLmr: 995,
 	Dw: 23797, D1mw: 5028, DLmw: 1887,
 }
 
-func runPreset(t *testing.T, preset, trace string, sets ...string) *Report {
+func runPreset(t *testing.T, preset, trace string, sets ...string) *report.Report {
 	t.Helper()
-	cfg, err := Load(preset)
+	cfg, err := config.Load(preset)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package machine
 import (
 	"testing"
 
+	"github.com/vmemu/vmemu/machine/config"
 	kernel "github.com/vmemu/vmemu/os"
 )
 
@@ -10,7 +11,7 @@ import (
 // page-table entry copied); the default machine's costs must give that
 // within a factor of two, in cycles at its clock.
 func TestForkCostOfOneGiB(t *testing.T) {
-	cfg, _ := Load("default")
+	cfg, _ := config.Load("default")
 	for _, s := range []string{"os.memory=2GiB", "disk.model=none"} {
 		if err := cfg.SetArg(s); err != nil {
 			t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/vmemu/vmemu/dram"
+	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -72,8 +74,8 @@ func loads(n int, size uint64, chase bool) *instrs {
 // at least four times faster, and the core then asks the DRAM for reads
 // near the rate it sustains.
 func TestPointerChaseAndOverlap(t *testing.T) {
-	run := func(chase bool, sets ...string) *Report {
-		cfg, _ := Load("default")
+	run := func(chase bool, sets ...string) *report.Report {
+		cfg, _ := config.Load("default")
 		for _, s := range append([]string{"core.rob=224", "core.lq=72", "core.sq=56"}, sets...) {
 			if err := cfg.SetArg(s); err != nil {
 				t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -57,7 +58,7 @@ func TestLackeyWithTranslation(t *testing.T) {
 	if tr.SIGSEGV != 0 {
 		t.Errorf("SIGSEGV = %d, want 0", tr.SIGSEGV)
 	}
-	var l1d LevelReport
+	var l1d report.LevelReport
 	for _, l := range rep.Levels {
 		if l.Name == "l1d" {
 			l1d = l

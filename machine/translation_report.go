@@ -1,45 +1,17 @@
 package machine
 
 import (
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/mmu"
 )
 
-// TranslationReport is what the MMU, its TLBs, the walker and the kernel
-// counted.
-type TranslationReport struct {
-	Translations uint64      `json:"translations"`
-	L1TLBHits    uint64      `json:"l1_tlb_hits"`
-	L2TLBHits    uint64      `json:"l2_tlb_hits"`
-	Walks        uint64      `json:"walks"`
-	Rechecks     uint64      `json:"rechecks"`
-	TLBs         []TLBReport `json:"tlbs"`
-	// PTEReads counts the entries walks read, by the level that supplied
-	// them; PWCHits the page-walk-cache hits by the level of the entry.
-	PTEReads        map[string]uint64 `json:"pte_reads"`
-	PWCHits         map[string]uint64 `json:"pwc_hits"`
-	PWCMisses       map[string]uint64 `json:"pwc_misses"`
-	ADWrites        uint64            `json:"ad_writes"`
-	AvgWalkCycles   float64           `json:"avg_walk_cycles"`
-	MinorFaults     uint64            `json:"minor_faults"`
-	SIGSEGV         uint64            `json:"sigsegv"`
-	FaultsByCause   map[string]uint64 `json:"faults_by_cause"`
-	PageTableFrames uint64            `json:"page_table_frames"`
-}
-
-// TLBReport is one TLB's counts.
-type TLBReport struct {
-	Name      string  `json:"name"`
-	Hits      uint64  `json:"hits"`
-	Misses    uint64  `json:"misses"`
-	MissRate  float64 `json:"miss_rate"`
-	Evictions uint64  `json:"evictions"`
-}
-
 var pwcNames = map[int]string{2: "pde", 3: "pdpte", 4: "pml4e", 5: "pml5e"}
 
-func (m *Machine) translationReport(depthNames []string) *TranslationReport {
+// translationReport is what the MMU, its TLBs, the walker and the kernel
+// counted.
+func (m *Machine) translationReport() *report.TranslationReport {
 	u, w, k := m.MMU, m.MMU.Walker, m.Kernel
-	r := &TranslationReport{
+	r := &report.TranslationReport{
 		Translations: u.N.Translations, L1TLBHits: u.N.L1Hits, L2TLBHits: u.N.L2Hits,
 		Walks: u.N.Walks, Rechecks: u.N.Rechecks, ADWrites: w.N.ADWrites,
 		AvgWalkCycles: ratio(u.N.WalkCycles, u.N.Walks),
@@ -49,15 +21,13 @@ func (m *Machine) translationReport(depthNames []string) *TranslationReport {
 	}
 	for _, t := range u.TLBs() {
 		n := t.Counts()
-		r.TLBs = append(r.TLBs, TLBReport{t.Config().Name, n.Hits, n.Misses, ratio(n.Misses, n.Hits+n.Misses), n.Evictions})
+		r.TLBs = append(r.TLBs, report.TLBReport{Name: t.Config().Name, Hits: n.Hits, Misses: n.Misses,
+			MissRate: ratio(n.Misses, n.Hits+n.Misses), Evictions: n.Evictions})
 	}
 	for d, n := range w.N.ReadsAt {
 		if n > 0 {
-			name := depthNames[min(d, len(depthNames)-1)]
-			if d == 0 && m.Fetch != m.Data {
-				name = m.Data.Config().Name // walks read through the data side
-			}
-			r.PTEReads[name] += n
+			// Walks read through the data side of a split level.
+			r.PTEReads[m.Config.DepthName(d, true)] += n
 		}
 	}
 	for l := 2; l <= m.Geometry.Levels; l++ {
@@ -71,26 +41,4 @@ func (m *Machine) translationReport(depthNames []string) *TranslationReport {
 		}
 	}
 	return r
-}
-
-func (r *TranslationReport) writeText(p *printer) {
-	p.f("\n%-8s %14s %14s %14s %9s %13s\n", "tlb", "lookups", "hits", "misses", "miss rate", "evictions")
-	for _, t := range r.TLBs {
-		p.f("%-8s %14s %14s %14s %8.3f%% %13s\n", t.Name, group(t.Hits+t.Misses), group(t.Hits), group(t.Misses), 100*t.MissRate, group(t.Evictions))
-	}
-	p.f("walks %s (%.1f cycles on average), page-table reads:", group(r.Walks), r.AvgWalkCycles)
-	for _, name := range sortedKeys(r.PTEReads) {
-		p.f(" %s %s", name, group(r.PTEReads[name]))
-	}
-	p.f("\npage-walk caches:")
-	for _, name := range []string{"pml4e", "pdpte", "pde"} {
-		if h, ok := r.PWCHits[name]; ok {
-			p.f(" %s %s/%s hits", name, group(h), group(h+r.PWCMisses[name]))
-		}
-	}
-	p.f("\nfaults: %s minor (demand-zero), %s SIGSEGV", group(r.MinorFaults), group(r.SIGSEGV))
-	for _, cause := range sortedKeys(r.FaultsByCause) {
-		p.f("; %s %s", cause, group(r.FaultsByCause[cause]))
-	}
-	p.f("\n")
 }

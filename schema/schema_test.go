@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
+	"github.com/vmemu/vmemu/machine/scenario"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -112,7 +115,7 @@ func typeOK(t any, v any) bool {
 	return false
 }
 
-func reportJSON(t *testing.T, rep *machine.Report) any {
+func reportJSON(t *testing.T, rep *report.Report) any {
 	t.Helper()
 	b, err := json.Marshal(rep)
 	if err != nil {
@@ -125,10 +128,10 @@ func reportJSON(t *testing.T, rep *machine.Report) any {
 
 // runs are a trace run on the default machine (DRAM, translation,
 // cachegrind's counts) and a scenario run (processes, faults).
-func runs(t *testing.T) map[string]*machine.Report {
+func runs(t *testing.T) map[string]*report.Report {
 	t.Helper()
-	out := map[string]*machine.Report{}
-	cfg, _ := machine.Load("default")
+	out := map[string]*report.Report{}
+	cfg, _ := config.Load("default")
 	m, err := machine.Build(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -145,14 +148,14 @@ func runs(t *testing.T) map[string]*machine.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ = machine.Load("default")
+	cfg, _ = config.Load("default")
 	for _, set := range s.Settings() {
 		cfg.SetArg(set)
 	}
 	if m, err = machine.Build(cfg); err != nil {
 		t.Fatal(err)
 	}
-	if out["scenario"], err = m.RunScenario(s); err != nil {
+	if out["scenario"], err = scenario.Run(m, s); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -165,8 +168,8 @@ func TestReportsFollowSchema(t *testing.T) {
 	if err := json.Unmarshal(Report, &root); err != nil {
 		t.Fatalf("report.schema.json: %v", err)
 	}
-	if root["properties"].(node)["schema"].(node)["const"] != machine.ReportSchema {
-		t.Errorf("the schema is not for %s", machine.ReportSchema)
+	if root["properties"].(node)["schema"].(node)["const"] != report.Schema {
+		t.Errorf("the schema is not for %s", report.Schema)
 	}
 	for name, rep := range runs(t) {
 		c := &checker{root: root}

@@ -5,15 +5,15 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
 )
 
-// BaseSpec is what machine.Load takes for the sweep's base: a preset's
+// BaseSpec is what config.Load takes for the sweep's base: a preset's
 // name, or the configuration file's path.
 func (s *Sweep) BaseSpec() string { return baseSpec(s.Dir, s.Base) }
 
 func baseSpec(dir, base string) string {
-	if slices.Contains(machine.Presets(), base) || filepath.IsAbs(base) {
+	if slices.Contains(config.Presets(), base) || filepath.IsAbs(base) {
 		return base
 	}
 	return filepath.Join(dir, base)
@@ -32,7 +32,7 @@ func tracePath(dir, trace string) string {
 // check applies every parameter value to the base configuration, so an
 // unknown key or a value out of range is found before anything runs.
 func (r *reader) check(s *Sweep) error {
-	if _, err := machine.Load(s.BaseSpec()); err != nil {
+	if _, err := config.Load(s.BaseSpec()); err != nil {
 		return r.configError(err, r.baseLine, "base")
 	}
 	for i, p := range s.Params {
@@ -51,7 +51,7 @@ func (r *reader) check(s *Sweep) error {
 // checkValue sets key=value on the base, after the first value of a swept
 // levels key (which decides what level keys exist).
 func (r *reader) checkValue(s *Sweep, key, value string) error {
-	cfg, err := machine.Load(s.BaseSpec())
+	cfg, err := config.Load(s.BaseSpec())
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (r *reader) checkValue(s *Sweep, key, value string) error {
 
 // configError places a configuration's complaint at the sweep file's line.
 func (r *reader) configError(err error, line int, field string) error {
-	var me *machine.Error
+	var me *config.Error
 	if errors.As(err, &me) {
 		msg := me.Msg
 		if me.Key != "" && me.Key != field {

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
+	"github.com/vmemu/vmemu/machine/scenario"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -64,7 +67,7 @@ type env struct {
 // scenario's own settings under the point's), and the scenario if the
 // trace is one.
 type prepared struct {
-	cfg      *machine.Config
+	cfg      *config.Config
 	scenario *traces.Scenario
 	hash     string
 }
@@ -74,7 +77,7 @@ func isScenario(trace string) bool { return strings.HasSuffix(trace, ".emu") }
 // prepare builds a point's configuration: the base, then a scenario's set
 // lines, then the point's keys, then its seed.
 func prepare(dir string, p Point) (*prepared, error) {
-	cfg, err := machine.Load(baseSpec(dir, p.Base))
+	cfg, err := config.Load(baseSpec(dir, p.Base))
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +106,7 @@ func prepare(dir string, p Point) (*prepared, error) {
 // configHash hashes every key's value as written, so two points whose
 // keys end with the same values have the same hash, whether a base file,
 // a parameter or a scenario set them.
-func configHash(cfg *machine.Config) string {
+func configHash(cfg *config.Config) string {
 	h := sha256.New()
 	for _, k := range cfg.Keys() {
 		fmt.Fprintf(h, "%s=%s\n", k.Name, cfg.Get(k.Name))
@@ -152,14 +155,14 @@ func (e *env) simulate(p Point, res *Result) error {
 }
 
 // replay runs the trace or scenario on a machine built for the point.
-func (e *env) replay(p Point, pr *prepared) (*machine.Report, error) {
+func (e *env) replay(p Point, pr *prepared) (*report.Report, error) {
 	m, err := machine.Build(pr.cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer m.Release() // the worker's next point reuses the cache arrays
 	if pr.scenario != nil {
-		rep, err := m.RunScenario(pr.scenario)
+		rep, err := scenario.Run(m, pr.scenario)
 		if err == nil && rep.Scenario != nil && len(rep.Scenario.Mismatches) > 0 {
 			err = fmt.Errorf("%s: %d stated values did not match", p.Trace, len(rep.Scenario.Mismatches))
 		}

@@ -10,13 +10,15 @@ import (
 	"testing"
 
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/traces"
 )
 
 // singleRun runs a point the way emu run would, without the sweep code.
-func singleRun(t *testing.T, dir string, p Point) *machine.Report {
+func singleRun(t *testing.T, dir string, p Point) *report.Report {
 	t.Helper()
-	cfg, err := machine.Load(p.Base)
+	cfg, err := config.Load(p.Base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,10 +258,10 @@ func TestWarmupAndMax(t *testing.T) {
 	}
 }
 
-// A point whose machine cannot be built (here: a key of a level its
-// levels leave out) is recorded as failed, with the reason, and the
-// sweep goes on with the others.
-func TestUnbuildablePointRecorded(t *testing.T) {
+// A point whose configuration cannot be made (a key of a level its levels
+// leave out) is recorded as failed, with the reason, and the sweep goes on
+// with the others.
+func TestMissingLevelPointRecorded(t *testing.T) {
 	path := sweepDir(t, "params:\n  levels: [\"l1i+l1d, l2, llc\", \"l1i+l1d, l2\"]\n  llc.size: [16MiB]\ntraces: [a.trace, b.trace]\n")
 	s := mustLoad(t, path)
 	sum, err := Run(context.Background(), s, Options{Jobs: 2})

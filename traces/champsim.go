@@ -8,6 +8,37 @@ import (
 	"strings"
 )
 
+func init() {
+	Register(&Format{
+		Name:   "champsim",
+		Title:  "ChampSim",
+		Exts:   []string{".champsim", ".champsimtrace"},
+		Order:  20,
+		Binary: true,
+		Holds:  HoldsRegs,
+		Instead: map[Holds]string{
+			HoldsSizes:    "they read back as 4 bytes for a fetch, 8 for data",
+			HoldsModifies: "each is written as a load and a store",
+		},
+		Detect: func(s *Sniff) bool {
+			return champsimHint(s.Name) && (s.Binary || len(s.Head) == 0) || s.Binary && looksLikeChampSim(s.Head)
+		},
+		Open: openChampSim,
+		NewWriter: func(w io.Writer, _ WriteOptions) (TraceWriter, error) {
+			return NewChampSimWriter(w), nil
+		},
+	})
+}
+
+// openChampSim refuses at once a plain file whose size is not a multiple
+// of a record.
+func openChampSim(in *Input) (Reader, error) {
+	if in.Size >= 0 && in.Size%ChampSimRecordSize != 0 {
+		return nil, partialRecordError(in.Name, in.Size-in.Size%ChampSimRecordSize, int(in.Size%ChampSimRecordSize))
+	}
+	return newChampSim(in.Name, in.Compression, in.R, in.Close), nil
+}
+
 // ChampSim's trace record, input_instr in ChampSim's inc/trace_instruction.h
 // (and trace_instr_format_t in tracer/pin/champsim_tracer.cpp): 64 bytes,
 // little-endian, no padding.
@@ -25,17 +56,16 @@ import (
 const ChampSimRecordSize = 64
 
 const (
-	csIP       = 0
-	csBranch   = 8
-	csTaken    = 9
-	csDstRegs  = 10
-	csSrcRegs  = 12
-	csDstMem   = 16
-	csSrcMem   = 32
-	csNDstMem  = 2
-	csNSrcMem  = 4
-	csBatch    = 1024 // records read at a time
-	csSniffLen = 4096 // bytes of a stream examined to recognise ChampSim
+	csIP      = 0
+	csBranch  = 8
+	csTaken   = 9
+	csDstRegs = 10
+	csSrcRegs = 12
+	csDstMem  = 16
+	csSrcMem  = 32
+	csNDstMem = 2
+	csNSrcMem = 4
+	csBatch   = 1024 // records read at a time
 )
 
 // ChampSim records no access sizes; the reader gives a fetch 4 bytes and a

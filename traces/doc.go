@@ -8,7 +8,9 @@
 // Open takes a path, NewReader a stream. Both recognise compression by its
 // magic bytes (gzip, zstd, xz; xz goes through the xz program when it is
 // installed, which is about twice as fast as the Go decoder), then the
-// format from the decompressed start of the stream:
+// format from the decompressed start of the stream: each registered format
+// (Register; Formats lists them) is asked in turn, in the order of its
+// Format.Order, and the first that recognises the stream reads it:
 //
 //   - native: it begins with the native magic (below);
 //   - ChampSim: its first 512 bytes hold a NUL byte (it is not text) and
@@ -24,6 +26,18 @@
 // bzip2, lz4, .Z, zip and 7-zip files are recognised only to say so. Read
 // hands out records in batches; Pipelined moves decompression and parsing
 // to another goroutine.
+//
+// Scenarios (.emu files) are not a trace format: a scenario is parsed whole
+// and run, not streamed and replayed. IsScenario tells one apart by its
+// name, and Open refuses one as not a trace.
+//
+// NewTraceWriter writes a registered format by name; PathFormat says which
+// format a file's name asks for (.vmt native, .champsim or .champsimtrace
+// ChampSim, .lackey, .trace or .txt lackey, each but native optionally
+// compressed by a .gz, .zst or .xz ending). Each format says what it Holds
+// (sizes, modifies, registers and branches, values, processes), and
+// Losses turns what one reader's records hold and what another format
+// holds into the notes emu trace convert prints.
 //
 // # Three views of a trace
 //
@@ -209,6 +223,46 @@
 // lines (fetch, data, all), and the reuse distances of the data references
 // (optionally all) in powers of two, in O(log n) an access with memory in
 // the distinct lines (a Fenwick tree over the times of last use).
+//
+// # Adding a trace format
+//
+// A format is one file (toy_test.go adds one in a test) whose init calls
+// Register with a Format:
+//
+//   - Name (what --format takes and Reader.Format reports), Title for
+//     prose if it differs, Labels for other names its reader reports, and
+//     Exts, the file name endings that ask for it when writing;
+//   - Order, its place in detection: formats are asked from the lowest,
+//     so one recognised by a magic number or a strict check of its first
+//     records goes before a lenient one. Native is 10 and ChampSim 20;
+//     lackey text is 100 and takes whatever the others did not, so a new
+//     format goes below 100. Binary says its files are not text;
+//     Compressed, that its writer compresses (no .gz on top);
+//   - Detect, which sees the file's name and up to 4 KiB of the
+//     decompressed stream (Sniff) and says yes only to its own format:
+//     from the content, the name at most a hint (as for an empty
+//     ChampSim file); compression is recognised before it is asked;
+//   - Holds, what its records can hold, and Instead, how its writer
+//     writes what it cannot hold but need not drop; Losses derives
+//     convert's notes from these, nothing lists formats by hand;
+//   - Open, which makes a Reader from an Input (the decompressed stream
+//     from its first byte, the sniffed head included; the compression; the
+//     size when known), and NewWriter, which makes a TraceWriter (nil for a
+//     format that is only read).
+//
+// A reader must stream: records in batches as Read asks, in memory that
+// does not grow with the file (a fixed buffer, a frame at a time), never
+// the whole file. It gives the records before a bad one, then the error,
+// and keeps returning it; every error about the input is an *Error naming
+// the file and the line and field (text) or the byte offset (binary), and
+// says truncated or corrupt for a stream cut short or damaged (streamError
+// turns the decompressor's errors into these). A reader that makes no
+// progress must fail rather than hang. Close calls Input.Close. If the
+// records hold more than a Record (registers, values), the reader is a
+// RefReader as well, and says so through a Carries method (CarriesOf).
+// Test it as format_test.go tests the toy: Open detects it (plain and
+// compressed) and reads back what its writer wrote, and a bad line or
+// record is an *Error naming the right field.
 //
 // # Left out
 //

@@ -29,10 +29,8 @@ func FuzzLackey(f *testing.F) {
 				return // compressed: not what this target is about
 			}
 		}
-		head := data[:min(len(data), sniffLen)]
-		if bytes.HasPrefix(data, []byte(NativeMagic[:4])) ||
-			bytes.IndexByte(head[:min(len(head), 512)], 0) >= 0 && looksLikeChampSim(head) {
-			return // a binary format
+		if f := detect("fuzz", data[:min(len(data), sniffLen)]); f.Name != "lackey" {
+			return // another format
 		}
 		r, err := NewReader("fuzz", bytes.NewReader(data))
 		if !refIsTrace(data) {

@@ -95,7 +95,7 @@ func (t *textReader) sniff() error {
 	t.format = "cachelab"
 	head := t.buf[:t.lim]
 	if bytes.IndexByte(head[:min(len(head), 512)], 0) >= 0 {
-		return &Error{File: t.name, Msg: "not a trace: binary data, and not ChampSim or native" + t.compressedAs()}
+		return &Error{File: t.name, Msg: "not a trace: binary data, and not " + binaryTitles() + t.compressedAs()}
 	}
 	checked := false
 	for n := 1; len(head) > 0 && (!checked || t.format != "lackey"); n++ {

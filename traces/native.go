@@ -1,6 +1,7 @@
 package traces
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,6 +12,34 @@ import (
 )
 
 // The native format; doc.go describes it byte by byte.
+
+func init() {
+	Register(&Format{
+		Name:       "native",
+		Exts:       []string{".vmt"},
+		Order:      10,
+		Binary:     true,
+		Compressed: true,
+		Holds:      HoldsSizes | HoldsModifies | holdsCarried,
+		Detect:     isNative,
+		Open:       openNative,
+		NewWriter:  newNativeTraceWriter,
+	})
+}
+
+func newNativeTraceWriter(w io.Writer, opt WriteOptions) (TraceWriter, error) {
+	nw, err := NewNativeWriter(w, opt)
+	if err != nil {
+		return nil, err // not a nil *NativeWriter in a non-nil interface
+	}
+	return nw, nil
+}
+
+// isNative says whether a stream begins with the magic, or with at least
+// 4 bytes of it (a file cut short, which the reader then calls truncated).
+func isNative(s *Sniff) bool {
+	return len(s.Head) >= 4 && (bytes.HasPrefix(s.Head, []byte(NativeMagic)) || bytes.HasPrefix([]byte(NativeMagic), s.Head))
+}
 
 // NativeMagic starts every native trace. Like PNG's, its first byte is not
 // ASCII and it holds a CR LF and a ^Z, so that a text-mode transfer that

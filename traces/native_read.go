@@ -40,6 +40,14 @@ type nativeReader struct {
 	table        []pred
 }
 
+func openNative(in *Input) (Reader, error) {
+	r, err := newNative(in.Name, in.Compression, in.R, in.Close)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // newNative checks the header at the start of src.
 func newNative(name, zkind string, src io.Reader, closeFn func() error) (*nativeReader, error) {
 	r := &nativeReader{name: name, zkind: zkind, src: src, closeFn: closeFn}

@@ -12,9 +12,9 @@ import (
 )
 
 // Open opens a trace file. Compression (gzip, zstd, xz) is recognised from the
-// first bytes, and the format from the content: a native trace by its magic
-// bytes, a ChampSim trace by its records (or its name, see doc.go), text
-// formats by their lines.
+// first bytes, and the format from the content, by the registered formats
+// (Register): a native trace by its magic bytes, a ChampSim trace by its
+// records (or its name, see doc.go), text formats by their lines.
 func Open(path string) (Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -81,9 +81,9 @@ var magics = []struct {
 }
 
 // open recognises the compression from head, then the format from the
-// decompressed start: native by its magic, ChampSim by its name or its
-// records (see looksLikeChampSim), else text. size is the file's size, or
-// -1 for a stream.
+// decompressed start: the first registered format, in detection order,
+// whose Detect says yes (see Register). size is the file's size, or -1 for
+// a stream.
 func open(name string, head []byte, src io.Reader, closeFile func() error, size int64) (Reader, error) {
 	kind := ""
 	for _, m := range magics {
@@ -101,8 +101,7 @@ func open(name string, head []byte, src io.Reader, closeFile func() error, size 
 	}
 	dec, closeDec, err := decompressor(kind, src)
 	if err != nil {
-		t := textReader{name: name, zkind: kind}
-		return nil, t.streamError(err)
+		return nil, streamError(name, kind, err)
 	}
 	closeAll := func() error {
 		var err error
@@ -115,29 +114,21 @@ func open(name string, head []byte, src io.Reader, closeFile func() error, size 
 		return err
 	}
 	peek, perr := peekStream(dec, sniffLen)
-	body := &prefixReader{head: peek, r: dec, err: perr}
-	binary := bytes.IndexByte(peek[:min(len(peek), 512)], 0) >= 0
-	switch {
-	case len(peek) >= 4 && (bytes.HasPrefix(peek, []byte(NativeMagic)) || bytes.HasPrefix([]byte(NativeMagic), peek)):
-		r, err := newNative(name, kind, body, closeAll)
-		if err != nil {
-			closeDec()
-			return nil, err
-		}
-		return r, nil
-	case champsimHint(name) && (binary || len(peek) == 0) || binary && looksLikeChampSim(peek):
-		if kind == "" && size >= 0 && size%ChampSimRecordSize != 0 {
-			closeDec()
-			return nil, partialRecordError(name, size-size%ChampSimRecordSize, int(size%ChampSimRecordSize))
-		}
-		return newChampSim(name, kind, body, closeAll), nil
+	f := detect(name, peek)
+	if f == nil {
+		closeDec()
+		return nil, &Error{File: name, Msg: "not a trace: no format recognises it"}
 	}
-	t, err := newText(name, kind, body, closeAll)
+	if kind != "" {
+		size = -1
+	}
+	in := &Input{Name: name, Compression: kind, Size: size, R: &prefixReader{head: peek, r: dec, err: perr}, Close: closeAll}
+	r, err := f.Open(in)
 	if err != nil {
 		closeDec()
 		return nil, err
 	}
-	return t, nil
+	return r, nil
 }
 
 // sniffLen is how much of the decompressed stream open looks at.

@@ -105,6 +105,12 @@ func (s *Scenario) Settings() []string {
 	return out
 }
 
+// IsScenario says whether the file called name is a scenario rather than
+// a trace: its name ends in .emu. A scenario is not a trace format: it is
+// parsed whole and run (scenario.Run in machine/scenario), not streamed and replayed,
+// so it is not registered, and Open refuses one as not a trace.
+func IsScenario(name string) bool { return strings.HasSuffix(name, ".emu") }
+
 // ReadScenario parses a scenario file.
 func ReadScenario(path string) (*Scenario, error) {
 	f, err := os.Open(path)

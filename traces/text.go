@@ -7,6 +7,27 @@ import (
 	"strings"
 )
 
+func init() {
+	Register(&Format{
+		Name:   "lackey",
+		Labels: []string{"cachelab"},
+		Exts:   []string{".lackey", ".trace", ".txt"},
+		// Last: text is what the binary formats are not, and the reader
+		// itself refuses binary data and lines unlike a record's.
+		Order:  100,
+		Holds:  HoldsSizes | HoldsModifies,
+		Detect: func(*Sniff) bool { return true },
+		Open: func(in *Input) (Reader, error) {
+			t, err := newText(in.Name, in.Compression, in.R, in.Close)
+			if err != nil {
+				return nil, err
+			}
+			return t, nil
+		},
+		NewWriter: func(w io.Writer, _ WriteOptions) (TraceWriter, error) { return NewWriter(w), nil },
+	})
+}
+
 // bufAlloc bounds the memory a reader holds, whatever the file's size, and
 // thus the longest line it accepts. 256 KiB amortises the read and
 // decompressor calls to nothing per line. A power of two lets the parser

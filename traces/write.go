@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // Writer writes records as lackey text, exactly as valgrind prints them:
@@ -91,21 +92,14 @@ type TraceWriter interface {
 	Close() error
 }
 
-// WriteFormats lists the formats NewTraceWriter writes.
-var WriteFormats = []string{"native", "champsim", "lackey"}
-
-// NewTraceWriter returns a writer of format ("native", "champsim" or
-// "lackey") to w. Only native uses opt.
-func NewTraceWriter(w io.Writer, format string, opt WriteOptions) (TraceWriter, error) {
-	switch format {
-	case "native":
-		return NewNativeWriter(w, opt)
-	case "champsim":
-		return NewChampSimWriter(w), nil
-	case "lackey":
-		return NewWriter(w), nil
+// NewTraceWriter returns a writer of the registered format called name
+// ("native", "champsim", "lackey", ...) to w, with opt (which only the
+// native writer uses).
+func NewTraceWriter(w io.Writer, name string, opt WriteOptions) (TraceWriter, error) {
+	if f, err := Lookup(name); err == nil && f.NewWriter != nil {
+		return f.NewWriter(w, opt)
 	}
-	return nil, fmt.Errorf("traces: cannot write format %q; one of native, champsim, lackey", format)
+	return nil, fmt.Errorf("traces: cannot write format %q; one of %s", name, strings.Join(WriteFormats(), ", "))
 }
 
 // Copy writes all of src to dst, and returns how many refs it copied. It

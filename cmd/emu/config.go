@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
 )
 
 func newConfigCmd() *cobra.Command {
@@ -18,7 +19,7 @@ func newConfigCmd() *cobra.Command {
 		Short: "every key with its unit, default, range and meaning",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := machine.Load("default")
+			cfg, err := config.Load("default")
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
-	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/cache/csim"
 	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -99,12 +99,12 @@ func newCSimCmd() *cobra.Command {
 				fmt.Fprintf(cmd.ErrOrStderr(), "emu csim: Missing required command line argument\n%s", csimUsage)
 				return &exitError{code: 2, err: errors.New("")}
 			}
-			return csim(a, out)
+			return runCSim(a, out)
 		},
 	}
 }
 
-func csim(a csimArgs, out io.Writer) error {
+func runCSim(a csimArgs, out io.Writer) error {
 	tr, err := traces.Open(a.trace)
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func csim(a csimArgs, out io.Writer) error {
 	if a.verbose {
 		verbose = out
 	}
-	res, err := machine.CSim(r, a.s, a.E, a.b, verbose)
+	res, err := csim.Run(r, a.s, a.E, a.b, verbose)
 	if err != nil {
 		return err
 	}

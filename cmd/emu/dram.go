@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/dram"
-	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -33,7 +33,7 @@ their "dram." prefix; a bare timing name such as tRCD=18 works too.`,
 			if err != nil {
 				return err
 			}
-			dc, err := machine.DRAMConfig(cfg)
+			dc, err := config.DRAMConfig(cfg)
 			if err != nil {
 				return err
 			}
@@ -69,17 +69,17 @@ their "dram." prefix; a bare timing name such as tRCD=18 works too.`,
 
 // dramMachineConfig is the machine configuration whose dram keys describe
 // the part: a DRAM preset on the default machine, or a machine config.
-func dramMachineConfig(spec string, sets []string) (*machine.Config, error) {
+func dramMachineConfig(spec string, sets []string) (*config.Config, error) {
 	load := spec
 	if slices.Contains(dram.PresetNames(), spec) {
 		load = "default"
 	}
-	cfg, err := machine.Load(load)
+	cfg, err := config.Load(load)
 	if err != nil {
 		if _, serr := os.Stat(spec); serr != nil && load == spec {
 			msg := fmt.Sprintf("-c %s: not a DRAM part (%s), a machine preset (%s) or a readable file",
-				spec, strings.Join(dram.PresetNames(), ", "), strings.Join(machine.Presets(), ", "))
-			if near := machine.Nearest(spec, append(dram.PresetNames(), machine.Presets()...)); near != "" {
+				spec, strings.Join(dram.PresetNames(), ", "), strings.Join(config.Presets(), ", "))
+			if near := config.Nearest(spec, append(dram.PresetNames(), config.Presets()...)); near != "" {
 				msg += "; did you mean " + near + "?"
 			}
 			return nil, errors.New(msg)
@@ -87,14 +87,14 @@ func dramMachineConfig(spec string, sets []string) (*machine.Config, error) {
 		return nil, err
 	}
 	if load != spec {
-		if err := cfg.Set("dram.preset", spec); err != nil {
+		if err := cfg.SetFrom("-c "+spec, "dram.preset", spec); err != nil {
 			return nil, err
 		}
 	}
 	for _, s := range sets {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok {
-			return nil, &machine.Error{Where: "--set " + s, Msg: "expected key=value"}
+			return nil, &config.Error{Where: "--set " + s, Msg: "expected key=value"}
 		}
 		k = strings.TrimSpace(k)
 		switch {
@@ -104,7 +104,7 @@ func dramMachineConfig(spec string, sets []string) (*machine.Config, error) {
 		default:
 			k = "dram." + k
 		}
-		if err := cfg.Set(k, v); err != nil {
+		if err := cfg.SetFrom("--set "+s, k, v); err != nil {
 			return nil, err
 		}
 	}

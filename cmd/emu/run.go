@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/scenario"
 	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/progress"
 	"github.com/vmemu/vmemu/traces"
@@ -23,8 +25,8 @@ func (f *configFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.sets, "set", nil, "change one key, as key=value (repeatable); see emu config list")
 }
 
-func (f *configFlags) load() (*machine.Config, error) {
-	cfg, err := machine.Load(f.spec)
+func (f *configFlags) load() (*config.Config, error) {
+	cfg, err := config.Load(f.spec)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +59,7 @@ func newRunCmd() *cobra.Command {
 				return err
 			}
 			var scenario *traces.Scenario
-			if strings.HasSuffix(args[0], ".emu") {
+			if traces.IsScenario(args[0]) {
 				if len(args) > 1 {
 					return fmt.Errorf("a scenario runs alone (its processes are in it)")
 				}
@@ -195,7 +197,7 @@ func sameFile(a, b string) bool {
 
 func joinPresets() string {
 	s := ""
-	for i, p := range machine.Presets() {
+	for i, p := range config.Presets() {
 		if i > 0 {
 			s += ", "
 		}
@@ -208,7 +210,7 @@ func joinPresets() string {
 // fails the run (exit status 1) after the report.
 func runScenario(cmd *cobra.Command, m *machine.Machine, s *traces.Scenario, jsonPath, stdoutPath string) error {
 	path := s.Name
-	rep, err := m.RunScenario(s)
+	rep, err := scenario.Run(m, s)
 	if err != nil {
 		return err
 	}
@@ -243,7 +245,7 @@ func runScenario(cmd *cobra.Command, m *machine.Machine, s *traces.Scenario, jso
 }
 
 // applySets applies a scenario's settings, then the command line's again.
-func applySets(cfg *machine.Config, scenario, cmdline []string) error {
+func applySets(cfg *config.Config, scenario, cmdline []string) error {
 	for _, list := range [][]string{scenario, cmdline} {
 		for _, s := range list {
 			if err := cfg.SetArg(s); err != nil {

@@ -29,42 +29,23 @@ show their first records, or generate synthetic workloads.`,
 	return cmd
 }
 
-// outputFormat tells the format and compression of a file to write from
-// its name: native (.vmt), ChampSim (.champsim, .champsimtrace), lackey
-// (.lackey, .trace, .txt), each but native optionally followed by .gz,
-// .zst or .xz. format, if not empty, overrides the name.
-func outputFormat(path, format string) (string, string, error) {
-	base := strings.ToLower(filepath.Base(path))
-	zkind := ""
-	for _, z := range []struct{ ext, kind string }{{".gz", "gzip"}, {".zst", "zstd"}, {".xz", "xz"}} {
-		if strings.HasSuffix(base, z.ext) {
-			zkind = z.kind
-			base = strings.TrimSuffix(base, z.ext)
-			break
+// outputFormat tells the format and compression of a file to write: the
+// format from its name (traces.PathFormat) or name, if not empty, and the
+// compression from a .gz, .zst or .xz ending.
+func outputFormat(path, name string) (*traces.Format, string, error) {
+	f, zkind := traces.PathFormat(path)
+	if name != "" {
+		var err error
+		if f, err = traces.Lookup(name); err != nil || f.NewWriter == nil {
+			return nil, "", fmt.Errorf("--format %q: one of %s", name, strings.Join(traces.WriteFormats(), ", "))
 		}
+	} else if f == nil {
+		return nil, "", fmt.Errorf("%s: cannot tell the format from the name (%s); use --format", path, traces.PathHelp())
 	}
-	if format == "" {
-		switch filepath.Ext(base) {
-		case ".vmt":
-			format = "native"
-		case ".champsim", ".champsimtrace":
-			format = "champsim"
-		case ".lackey", ".trace", ".txt":
-			format = "lackey"
-		default:
-			return "", "", fmt.Errorf("%s: cannot tell the format from the name (.vmt native, .champsim or .champsimtrace ChampSim, .lackey, .trace or .txt lackey); use --format", path)
-		}
+	if f.Compressed && zkind != "" {
+		return nil, "", fmt.Errorf("%s: %s traces are compressed already; leave out the %s suffix", path, f.Title, filepath.Ext(path))
 	}
-	switch format {
-	case "native":
-		if zkind != "" {
-			return "", "", fmt.Errorf("%s: native traces are compressed already; leave out the %s suffix", path, filepath.Ext(path))
-		}
-	case "champsim", "lackey":
-	default:
-		return "", "", fmt.Errorf("--format %q: one of %s", format, strings.Join(traces.WriteFormats, ", "))
-	}
-	return format, zkind, nil
+	return f, zkind, nil
 }
 
 // compressor wraps w in the compression zkind names; its Close finishes
@@ -118,32 +99,32 @@ func (x *xzProgram) Close() error {
 	return err
 }
 
-// writeTrace writes the refs of src to path in format (native, champsim or
-// lackey; "" for what the name says), whole or not at all (see outfile).
+// writeTrace writes the refs of src to path in the format called format
+// ("" for what the name says), whole or not at all (see outfile).
 func writeTrace(path, format string, carries traces.Carries, src traces.RefReader) (int64, error) {
-	format, zkind, err := outputFormat(path, format)
+	tf, zkind, err := outputFormat(path, format)
 	if err != nil {
 		return 0, err
 	}
-	f, err := outfile.Create(path)
+	out, err := outfile.Create(path)
 	if err != nil {
 		return 0, err
 	}
-	n, err := writeTo(f, format, zkind, carries, src)
+	n, err := writeTo(out, tf, zkind, carries, src)
 	if err != nil {
-		f.Abort()
+		out.Abort()
 		return n, err
 	}
-	return n, f.Close()
+	return n, out.Close()
 }
 
-func writeTo(w io.Writer, format, zkind string, carries traces.Carries, src traces.RefReader) (int64, error) {
+func writeTo(w io.Writer, f *traces.Format, zkind string, carries traces.Carries, src traces.RefReader) (int64, error) {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	z, err := compressor(bw, zkind)
 	if err != nil {
 		return 0, err
 	}
-	tw, err := traces.NewTraceWriter(z, format, traces.WriteOptions{Carries: carries})
+	tw, err := f.NewWriter(z, traces.WriteOptions{Carries: carries})
 	if err != nil {
 		z.Close()
 		return 0, err
@@ -161,39 +142,23 @@ func writeTo(w io.Writer, format, zkind string, carries traces.Carries, src trac
 	return n, err
 }
 
-// lossNotes say what a conversion drops, from a reader of format from
-// that carries c to format to.
-func lossNotes(from string, c traces.Carries, to string) []string {
-	var notes []string
-	if to != "native" {
-		if c&traces.CarriesValues != 0 {
-			notes = append(notes, to+" traces hold no values: they are dropped")
-		}
-		if c&traces.CarriesPIDs != 0 {
-			notes = append(notes, to+" traces hold no process ids: every record goes to one process")
-		}
-	}
-	if to == "lackey" && c&traces.CarriesRegs != 0 {
-		notes = append(notes, "lackey traces hold no registers or branches: they are dropped")
-	}
-	if to == "champsim" && from != "champsim" && !strings.HasPrefix(from, "gen:") {
-		notes = append(notes, "ChampSim traces hold no access sizes (they read back as 4 bytes for a fetch, 8 for data) "+
-			"and no modifies (each is written as a load and a store)")
-	}
-	return notes
-}
-
 func newTraceConvertCmd() *cobra.Command {
 	var format string
+	long := "Convert IN, in any format emu reads, to OUT, in the format --format names\nor, by default, OUT's name says:\n\n"
+	for _, f := range traces.Formats() {
+		if f.NewWriter != nil {
+			long += fmt.Sprintf("  %-10s %s\n", f.Name, strings.Join(f.Exts, " "))
+		}
+	}
+	long += `
+OUT's name may also end in .gz, .zst or .xz to compress, unless its format
+compresses itself. OUT is written to a temporary file renamed at the end;
+IN is never overwritten.`
 	cmd := &cobra.Command{
-		Use:   "convert IN OUT [--format native|champsim|lackey]",
+		Use:   "convert IN OUT [--format " + strings.Join(traces.WriteFormats(), "|") + "]",
 		Short: "convert a trace to another format (from OUT's name by default)",
-		Long: `Convert IN, in any format emu reads, to OUT. The format comes from OUT's
-name unless --format says: .vmt native; .champsim or .champsimtrace
-ChampSim; .lackey, .trace or .txt lackey text. ChampSim and lackey may
-end in .gz, .zst or .xz to compress. OUT is written to a temporary file
-renamed at the end; IN is never overwritten.`,
-		Args: cobra.ExactArgs(2),
+		Long:  long,
+		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, out := args[0], args[1]
 			if sameFile(in, out) || filepath.Clean(in) == filepath.Clean(out) {
@@ -208,18 +173,18 @@ renamed at the end; IN is never overwritten.`,
 				return err
 			}
 			defer r.Close()
-			for _, note := range lossNotes(r.Format(), traces.CarriesOf(r), to) {
+			for _, note := range to.Losses(traces.HoldsOf(r)) {
 				fmt.Fprintln(cmd.ErrOrStderr(), "emu: note:", note)
 			}
-			n, err := writeTrace(out, to, traces.CarriesOf(r), traces.Refs(r))
+			n, err := writeTrace(out, to.Name, traces.CarriesOf(r), traces.Refs(r))
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d records (%s) -> %s (%s)\n", in, n, r.Format(), out, to)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d records (%s) -> %s (%s)\n", in, n, r.Format(), out, to.Name)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "", "output format: native, champsim or lackey (default: from OUT's name)")
+	cmd.Flags().StringVar(&format, "format", "", "output format, one of "+strings.Join(traces.WriteFormats(), ", ")+" (default: from OUT's name)")
 	return cmd
 }
 
@@ -480,10 +445,11 @@ it out for its default.`
 				if format == "" {
 					format = "lackey"
 				}
-				if _, _, err := outputFormat("stdout", format); err != nil {
+				f, _, err := outputFormat("stdout", format)
+				if err != nil {
 					return err
 				}
-				_, err := writeTo(cmd.OutOrStdout(), format, "", traces.CarriesOf(r), traces.Refs(r))
+				_, err = writeTo(cmd.OutOrStdout(), f, "", traces.CarriesOf(r), traces.Refs(r))
 				return err
 			}
 			n, err := writeTrace(out, format, traces.CarriesOf(r), traces.Refs(r))
@@ -503,7 +469,7 @@ it out for its default.`
 	f.IntVar(&p.ALU, "alu", 0, "non-memory instructions after each memory instruction")
 	f.StringVar(&base, "base", "", "address of the working set (default 0x10000000)")
 	f.StringVarP(&out, "output", "o", "", "write to FILE (default: standard output)")
-	f.StringVar(&format, "format", "", "native, champsim or lackey (default: from -o's name; lackey on standard output)")
+	f.StringVar(&format, "format", "", "one of "+strings.Join(traces.WriteFormats(), ", ")+" (default: from -o's name; lackey on standard output)")
 	return cmd
 }
 

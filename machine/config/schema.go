@@ -1,0 +1,203 @@
+package config
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+
+	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/cpu"
+)
+
+// Key describes one configuration key: its unit, the range or choices it
+// accepts, and what it means.
+type Key struct {
+	Name    string
+	Unit    Unit
+	Min     uint64 // numbers: inclusive range
+	Max     uint64
+	Pow2    bool     // numbers that must be a power of two
+	Choices []string // for Choice
+	Doc     string
+}
+
+// Range says in words what the key accepts.
+func (k Key) Range() string {
+	switch k.Unit {
+	case Bool:
+		return "true|false"
+	case Choice:
+		return strings.Join(k.Choices, "|")
+	case Levels:
+		return "names, top first; a+b splits a level into instruction and data sides"
+	case Word:
+		return "a name"
+	case Sizes, Bytes:
+		s := FormatBytes(k.Min) + ".." + FormatBytes(k.Max)
+		if k.Pow2 {
+			s += ", power of two"
+		}
+		return s
+	case Hertz:
+		return formatHertz(k.Min) + ".." + formatHertz(k.Max)
+	}
+	s := fmt.Sprintf("%d..%d", k.Min, k.Max)
+	if k.Pow2 {
+		s += ", power of two"
+	}
+	return s
+}
+
+// check parses a value for this key and reports what is wrong with it.
+func (k Key) check(v string) error {
+	var n uint64
+	var err error
+	switch k.Unit {
+	case Bool:
+		_, err = ParseBool(v)
+		return err
+	case Choice:
+		for _, c := range k.Choices {
+			if v == c {
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", v, strings.Join(k.Choices, ", "))
+	case Levels:
+		_, err = parseLevels(v)
+		return err
+	case Word:
+		return nil
+	case Sizes:
+		ns, err := ParseSizes(v)
+		for _, n := range ns {
+			if err == nil && (n < k.Min || n > k.Max || bits.OnesCount64(n) != 1) {
+				err = fmt.Errorf("%s is not a power of two in %s", FormatBytes(n), k.Range())
+			}
+		}
+		return err
+	case Bytes:
+		n, _, err = ParseBytes(v)
+	case Hertz:
+		n, err = ParseHertz(v)
+	default:
+		n, err = ParseCount(v)
+	}
+	if err != nil {
+		return err
+	}
+	if n < k.Min || n > k.Max {
+		return fmt.Errorf("%s is out of range %s", v, k.Range())
+	}
+	if k.Pow2 && bits.OnesCount64(n) != 1 {
+		return fmt.Errorf("%s is not a power of two", v)
+	}
+	return nil
+}
+
+// globalKeys are the keys every machine has.
+var globalKeys = []Key{
+	{Name: "levels", Unit: Levels, Doc: "the cache levels from the core down; the first may be split (l1i+l1d) into instruction and data sides; misses from the last go to memory"},
+	{Name: "core.freq", Unit: Hertz, Min: 1e6, Max: 100e9, Doc: "core clock; cycles are reported in this clock"},
+	{Name: "core.model", Unit: Choice, Choices: cpu.ModelNames(), Doc: modelDoc()},
+	{Name: "core.width", Unit: Count, Min: 1, Max: 64, Doc: "instructions fetched, dispatched and retired per cycle"},
+	{Name: "core.rob", Unit: Count, Min: 1, Max: 65536, Doc: "reorder-buffer entries"},
+	{Name: "core.lq", Unit: Count, Min: 1, Max: 65536, Doc: "load-queue entries"},
+	{Name: "core.sq", Unit: Count, Min: 1, Max: 65536, Doc: "store-queue entries"},
+	{Name: "core.store_buffer", Unit: Count, Min: 1, Max: 65536, Doc: "retired stores that may wait to drain to the cache"},
+	{Name: "core.fetch_queue", Unit: Count, Min: 1, Max: 65536, Doc: "instructions the front end may fetch ahead of dispatch"},
+	{Name: "core.exec_latency", Unit: Cycles, Min: 0, Max: 1000, Doc: "cycles of an instruction outside the memory system (in-order: of one without data accesses)"},
+	{Name: "memory.latency", Unit: Cycles, Min: 1, Max: 1_000_000, Doc: "fixed latency of main memory, from request to data"},
+	{Name: "access.modify", Unit: Choice, Choices: []string{"load-store", "load"}, Doc: "a modify (M) record is a load then a store (Cache Lab), or one load (cachegrind)"},
+	{Name: "access.straddle", Unit: Choice, Choices: cache.StraddleNames, Doc: "an access over two lines: first = size ignored, only the first line (Cache Lab); lines = every line looked up, missing lines fetched, counted once; whole = as lines, but a miss sends the whole access down (cachegrind)"},
+	{Name: "seed", Unit: Count, Min: 0, Max: 1<<63 - 1, Doc: "seed of every random choice (random replacement, random frames)"},
+	{Name: "state", Unit: Word, Doc: "a machine state file (JSON) preset into TLBs, page tables, caches and memory; none for an empty machine"},
+
+	{Name: "mmu.enabled", Unit: Bool, Doc: "translate virtual addresses (TLBs, page walks, faults); off, addresses are physical"},
+	{Name: "mmu.paging", Unit: Choice, Choices: []string{"x86-64", "x86-64-5level", "csapp-small", "custom"}, Doc: "page-table geometry by name: setting it sets the mmu geometry keys below; setting one of those makes it custom"},
+	{Name: "mmu.levels", Unit: Count, Min: 1, Max: 6, Doc: "levels of the radix page table"},
+	{Name: "mmu.level_bits", Unit: Count, Min: 1, Max: 16, Doc: "virtual address bits each level indexes"},
+	{Name: "mmu.page", Unit: Bytes, Min: 16, Max: 1 << 30, Pow2: true, Doc: "the smallest page"},
+	{Name: "mmu.va_bits", Unit: Count, Min: 8, Max: 64, Doc: "virtual address width; must be levels x level_bits + log2(page)"},
+	{Name: "mmu.pa_bits", Unit: Count, Min: 8, Max: 52, Doc: "physical address width"},
+	{Name: "mmu.large_pages", Unit: Word, Doc: "levels whose entries may map a page (PS bit), like 2,3 for x86-64's 2 MiB and 1 GiB pages, or none"},
+	{Name: "mmu.walkers", Unit: Count, Min: 1, Max: 64, Doc: "page walks in flight at once"},
+	{Name: "mmu.walk_from", Unit: Word, Doc: "the cache level page-table reads enter (a level name), or memory"},
+	{Name: "mmu.pml4e_cache", Unit: Count, Min: 0, Max: 4096, Doc: "entries of the page-walk cache of PML4 entries (level 4)"},
+	{Name: "mmu.pdpte_cache", Unit: Count, Min: 0, Max: 4096, Doc: "entries of the page-walk cache of PDPT entries (level 3)"},
+	{Name: "mmu.pde_cache", Unit: Count, Min: 0, Max: 4096, Doc: "entries of the page-walk cache of page-directory entries (level 2)"},
+
+	{Name: "os.memory", Unit: Bytes, Min: 64, Max: 1 << 50, Doc: "physical memory the kernel hands out in frames"},
+	{Name: "os.frames", Unit: Choice, Choices: []string{"in-order", "random"}, Doc: "order in which free frames are handed out"},
+	{Name: "os.fault_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "a page fault's entry, handler and exit"},
+	{Name: "os.zero_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "zeroing a demand-zero page"},
+	{Name: "os.copy_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "copying a page (copy-on-write)"},
+	{Name: "os.syscall_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "a system call's entry and exit"},
+	{Name: "os.switch_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "a context switch, CR3 write included"},
+	{Name: "os.fork_cycles", Unit: Cycles, Min: 0, Max: 1 << 40, Doc: "fork's fixed work"},
+	{Name: "os.fork_entry_cycles", Unit: Cycles, Min: 0, Max: 100_000, Doc: "fork's work per page-table entry copied"},
+	{Name: "os.invlpg_cycles", Unit: Cycles, Min: 0, Max: 100_000, Doc: "a TLB shootdown of one page (INVLPG)"},
+	{Name: "os.flush_cycles", Unit: Cycles, Min: 0, Max: 1_000_000, Doc: "flushing an address space's TLB entries"},
+	{Name: "os.byte_cycles", Unit: Cycles, Min: 0, Max: 100_000, Doc: "read and write system calls: cycles per 64 bytes copied"},
+	{Name: "os.pcid", Unit: Bool, Doc: "give each process a PCID, so a context switch keeps the others' TLB entries"},
+	{Name: "os.shootdown_limit", Unit: Count, Min: 1, Max: 1 << 20, Doc: "pages one kernel path invalidates one by one; beyond, it flushes"},
+	{Name: "os.traffic", Unit: Word, Doc: "the cache level that zeroing and copying pages go through as memory traffic, or none"},
+	{Name: "os.on_segv", Unit: Choice, Choices: []string{"continue", "stop"}, Doc: "after a SIGSEGV the run goes on (the access is skipped) or stops"},
+	{Name: "disk.model", Unit: Choice, Choices: []string{"none", "hdd-7200", "ssd-sata", "ssd-nvme"}, Doc: "the disk holding files and swap (1 GiB)"},
+	{Name: "disk.swap", Unit: Bytes, Min: 0, Max: 1 << 30, Doc: "the swap area at the end of the disk; the file system has the rest"},
+}
+
+// tlbNames are the translation buffers; each has the keys in tlbKeys.
+var tlbNames = []string{"itlb", "dtlb", "stlb"}
+
+var tlbKeys = []Key{
+	{Name: "entries", Unit: Count, Min: 0, Max: 1 << 16, Doc: "entries; 0 leaves the TLB out"},
+	{Name: "ways", Unit: Count, Min: 1, Max: 1 << 16, Doc: "associativity"},
+	{Name: "latency", Unit: Cycles, Min: 0, Max: 1000, Doc: "cycles a lookup adds (0: hidden behind the L1 cache access)"},
+	{Name: "pages", Unit: Sizes, Min: 16, Max: 1 << 30, Doc: "page sizes it holds"},
+	{Name: "replacement", Unit: Choice, Choices: []string{"lru", "plru", "fifo", "random"}, Doc: "victim choice"},
+}
+
+func init() {
+	globalKeys = append(globalKeys, Key{Name: "memory.model", Unit: Choice, Choices: []string{"fixed", "dram"},
+		Doc: "main memory: a fixed latency (memory.latency), or the cycle-level DRAM model (dram.*)"})
+	globalKeys = append(globalKeys, dramKeys()...)
+	for _, t := range tlbNames {
+		for _, k := range tlbKeys {
+			k.Name = t + "." + k.Name
+			k.Doc = t + " " + k.Doc
+			globalKeys = append(globalKeys, k)
+		}
+	}
+}
+
+// levelKeys are the keys of each cache level, after "<level>.".
+var levelKeys = []Key{
+	{Name: "size", Unit: Bytes, Min: 1, Max: 1 << 40, Doc: "capacity"},
+	{Name: "ways", Unit: Count, Min: 1, Max: 1024, Doc: "associativity (lines per set)"},
+	{Name: "line", Unit: Bytes, Min: 1, Max: 1 << 16, Pow2: true, Doc: "line (block) size"},
+	{Name: "latency", Unit: Cycles, Min: 0, Max: 10_000, Doc: "cycles from request to data on a hit; a miss is known this late too"},
+	{Name: "mshrs", Unit: Count, Min: 1, Max: 4096, Doc: "misses that can be in flight at once; more wait for one to finish"},
+	{Name: "replacement", Unit: Choice, Choices: cache.PolicyNames, Doc: "victim choice: true LRU, tree pseudo-LRU, FIFO, seeded random, SRRIP"},
+	{Name: "write_policy", Unit: Choice, Choices: cache.WriteNames, Doc: "write-back marks lines dirty; write-through sends every write down; as-read treats a write as a read (cachegrind)"},
+	{Name: "write_allocate", Unit: Bool, Doc: "a write miss fetches the line (else the write goes down and the line is not filled)"},
+	{Name: "inclusion", Unit: Choice, Choices: cache.InclusionNames, Doc: "relation to the levels above: independent, inclusive (evictions invalidate above), or exclusive (holds what the levels above evict)"},
+}
+
+// levelDefaults fill the keys of a level that neither the preset nor the
+// user set.
+var levelDefaults = map[string]string{
+	"size": "32KiB", "ways": "8", "line": "64B", "latency": "4", "mshrs": "16",
+	"replacement": "lru", "write_policy": "write-back", "write_allocate": "true",
+	"inclusion": "non-inclusive",
+}
+
+// modelDoc describes core.model's choices from the models the cpu package
+// has registered.
+func modelDoc() string {
+	var parts []string
+	for _, n := range cpu.ModelNames() {
+		parts = append(parts, n+": "+cpu.ModelDoc(n))
+	}
+	return strings.Join(parts, "; ")
+}

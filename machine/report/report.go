@@ -1,0 +1,100 @@
+package report
+
+import "github.com/vmemu/vmemu/dram"
+
+// Schema names the version of the JSON report. It changes when a field
+// changes meaning or goes away; new fields may appear within a version.
+const Schema = "vmemu.run/1"
+
+// Report is what a replay measured. Its JSON form is the --json output.
+type Report struct {
+	Schema string    `json:"schema"`
+	Config string    `json:"config"`
+	Trace  TraceInfo `json:"trace"`
+	// Instructions, Cycles and IPC are the core's: warmup excluded.
+	Instructions uint64        `json:"instructions"`
+	Cycles       uint64        `json:"cycles"`
+	IPC          float64       `json:"ipc"`
+	Accesses     uint64        `json:"accesses"`
+	AMAT         float64       `json:"amat"` // mean cycles from issue to data
+	Kinds        []KindReport  `json:"kinds"`
+	Levels       []LevelReport `json:"levels"`
+	Memory       MemoryReport  `json:"memory"`
+	// DRAM is the controller's summary when main memory is the DRAM model.
+	DRAM     *dram.Summary `json:"dram,omitempty"`
+	DRAMName string        `json:"dram_part,omitempty"`
+	// Breakdown says where the core's cycles went (the CPI stack): base,
+	// the front end, each level and memory, translation (TLBs and walks),
+	// the kernel's fault handling, and so on. It adds up to Cycles.
+	Breakdown   []ServedBy         `json:"cpi_stack"`
+	Translation *TranslationReport `json:"translation,omitempty"`
+	// Cachegrind holds the same counts under cachegrind's names when the
+	// first level is split (instruction and data); LL is the last level.
+	Cachegrind *CachegrindCounts `json:"cachegrind,omitempty"`
+	// Scenario is what a scenario's processes did, for scenario runs.
+	Scenario *ScenarioReport `json:"scenario,omitempty"`
+}
+
+// TraceInfo says what was replayed.
+type TraceInfo struct {
+	Path   string `json:"path"`
+	Format string `json:"format"`
+}
+
+// KindReport is the core's view of one kind of access.
+type KindReport struct {
+	Kind     string  `json:"kind"`
+	Accesses uint64  `json:"accesses"`
+	Cycles   uint64  `json:"cycles"`
+	AMAT     float64 `json:"amat"`
+}
+
+// LevelReport is one cache level's counts. Accesses, hits and misses are
+// demand accesses (fetches, loads, stores, page-table reads and writes,
+// prefetches); write-backs and victims arriving from above are in ByKind.
+type LevelReport struct {
+	Name       string                `json:"name"`
+	Accesses   uint64                `json:"accesses"`
+	Hits       uint64                `json:"hits"`
+	Misses     uint64                `json:"misses"`
+	MissRate   float64               `json:"miss_rate"`
+	Evictions  uint64                `json:"evictions"`
+	Writebacks uint64                `json:"writebacks"`
+	Merged     uint64                `json:"merged"`
+	MSHRWaits  uint64                `json:"mshr_waits"`
+	BackInvals uint64                `json:"back_invalidations"`
+	ByKind     map[string]KindCounts `json:"by_kind"`
+}
+
+// KindCounts are one level's hits and misses of one kind.
+type KindCounts struct {
+	Hits   uint64 `json:"hits"`
+	Misses uint64 `json:"misses"`
+}
+
+// MemoryReport counts what reached main memory.
+type MemoryReport struct {
+	Reads  uint64 `json:"reads"`
+	Writes uint64 `json:"writes"`
+}
+
+// ServedBy is the share of the core's cycles spent in one place: a level
+// answering accesses, memory, translation or faults.
+type ServedBy struct {
+	Level    string  `json:"level"`
+	Cycles   uint64  `json:"cycles"`
+	Fraction float64 `json:"fraction"`
+}
+
+// CachegrindCounts carry cachegrind's event names.
+type CachegrindCounts struct {
+	Ir   uint64 `json:"Ir"`
+	I1mr uint64 `json:"I1mr"`
+	ILmr uint64 `json:"ILmr"`
+	Dr   uint64 `json:"Dr"`
+	D1mr uint64 `json:"D1mr"`
+	DLmr uint64 `json:"DLmr"`
+	Dw   uint64 `json:"Dw"`
+	D1mw uint64 `json:"D1mw"`
+	DLmw uint64 `json:"DLmw"`
+}

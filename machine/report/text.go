@@ -1,0 +1,83 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// WriteText prints the report as tables for a terminal.
+func (r *Report) WriteText(w io.Writer) error {
+	p := &printer{w: w}
+	p.f("vmemu run: %s (%s) on %s\n\n", r.Trace.Path, r.Trace.Format, r.Config)
+	p.f("instructions %12s\n", group(r.Instructions))
+	p.f("cycles       %12s   IPC %.3f\n", group(r.Cycles), r.IPC)
+	p.f("accesses  %15s   AMAT %.2f cycles\n", group(r.Accesses), r.AMAT)
+	for _, k := range r.Kinds {
+		p.f("  %-8s%15s   AMAT %.2f cycles\n", k.Kind, group(k.Accesses), k.AMAT)
+	}
+	p.f("\n%-8s %14s %14s %14s %9s %13s %13s\n", "level", "accesses", "hits", "misses", "miss rate", "evictions", "writebacks")
+	for _, l := range r.Levels {
+		p.f("%-8s %14s %14s %14s %8.3f%% %13s %13s\n", l.Name, group(l.Accesses), group(l.Hits), group(l.Misses),
+			100*l.MissRate, group(l.Evictions), group(l.Writebacks))
+	}
+	p.f("%-8s %14s reads %s writes\n", "memory", group(r.Memory.Reads), group(r.Memory.Writes))
+	if d := r.DRAM; d != nil {
+		p.f("dram     %s: row hits %.1f%% (%s hits, %s misses, %s conflicts), read latency %.1f DRAM cycles mean, p50 %d p95 %d p99 %d\n",
+			r.DRAMName, 100*d.RowHitRate, group(d.RowHits), group(d.RowMisses), group(d.RowConflicts),
+			d.ReadLatencyMean, d.ReadLatencyP50, d.ReadLatencyP95, d.ReadLatencyP99)
+		p.f("         ACT %s  PRE %s  RD %s  WR %s  REF %s, %.2f GB/s\n",
+			group(d.ACT), group(d.PRE), group(d.RD), group(d.WR), group(d.REF), d.BandwidthGBps)
+	}
+	if tr := r.Translation; tr != nil {
+		tr.writeText(p)
+	}
+	if s := r.Scenario; s != nil {
+		s.writeText(p)
+	}
+	p.f("\nwhere the cycles went (CPI stack)\n")
+	for _, s := range r.Breakdown {
+		p.f("  %-12s %15s %6.1f%%\n", s.Level, group(s.Cycles), 100*s.Fraction)
+	}
+	if c := r.Cachegrind; c != nil {
+		p.f("\ncachegrind events (LL = %s)\n", r.Levels[len(r.Levels)-1].Name)
+		p.f("  I refs %s  I1 misses %s  LLi misses %s\n", group(c.Ir), group(c.I1mr), group(c.ILmr))
+		p.f("  D reads %s  D1 read misses %s  LLd read misses %s\n", group(c.Dr), group(c.D1mr), group(c.DLmr))
+		p.f("  D writes %s  D1 write misses %s  LLd write misses %s\n", group(c.Dw), group(c.D1mw), group(c.DLmw))
+	}
+	return p.err
+}
+
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) f(format string, a ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, a...)
+	}
+}
+
+// group writes n with thousands separators.
+func group(n uint64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func sortedKeys(m map[string]uint64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,54 @@
+package report
+
+// TranslationReport is what the MMU, its TLBs, the walker and the kernel
+// counted.
+type TranslationReport struct {
+	Translations uint64      `json:"translations"`
+	L1TLBHits    uint64      `json:"l1_tlb_hits"`
+	L2TLBHits    uint64      `json:"l2_tlb_hits"`
+	Walks        uint64      `json:"walks"`
+	Rechecks     uint64      `json:"rechecks"`
+	TLBs         []TLBReport `json:"tlbs"`
+	// PTEReads counts the entries walks read, by the level that supplied
+	// them; PWCHits the page-walk-cache hits by the level of the entry.
+	PTEReads        map[string]uint64 `json:"pte_reads"`
+	PWCHits         map[string]uint64 `json:"pwc_hits"`
+	PWCMisses       map[string]uint64 `json:"pwc_misses"`
+	ADWrites        uint64            `json:"ad_writes"`
+	AvgWalkCycles   float64           `json:"avg_walk_cycles"`
+	MinorFaults     uint64            `json:"minor_faults"`
+	SIGSEGV         uint64            `json:"sigsegv"`
+	FaultsByCause   map[string]uint64 `json:"faults_by_cause"`
+	PageTableFrames uint64            `json:"page_table_frames"`
+}
+
+// TLBReport is one TLB's counts.
+type TLBReport struct {
+	Name      string  `json:"name"`
+	Hits      uint64  `json:"hits"`
+	Misses    uint64  `json:"misses"`
+	MissRate  float64 `json:"miss_rate"`
+	Evictions uint64  `json:"evictions"`
+}
+
+func (r *TranslationReport) writeText(p *printer) {
+	p.f("\n%-8s %14s %14s %14s %9s %13s\n", "tlb", "lookups", "hits", "misses", "miss rate", "evictions")
+	for _, t := range r.TLBs {
+		p.f("%-8s %14s %14s %14s %8.3f%% %13s\n", t.Name, group(t.Hits+t.Misses), group(t.Hits), group(t.Misses), 100*t.MissRate, group(t.Evictions))
+	}
+	p.f("walks %s (%.1f cycles on average), page-table reads:", group(r.Walks), r.AvgWalkCycles)
+	for _, name := range sortedKeys(r.PTEReads) {
+		p.f(" %s %s", name, group(r.PTEReads[name]))
+	}
+	p.f("\npage-walk caches:")
+	for _, name := range []string{"pml4e", "pdpte", "pde"} {
+		if h, ok := r.PWCHits[name]; ok {
+			p.f(" %s %s/%s hits", name, group(h), group(h+r.PWCMisses[name]))
+		}
+	}
+	p.f("\nfaults: %s minor (demand-zero), %s SIGSEGV", group(r.MinorFaults), group(r.SIGSEGV))
+	for _, cause := range sortedKeys(r.FaultsByCause) {
+		p.f("; %s %s", cause, group(r.FaultsByCause[cause]))
+	}
+	p.f("\n")
+}
