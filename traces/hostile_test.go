@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/klauspost/compress/zstd"
 )
 
 // hostileFrame is one native frame of count records whose payload is the
@@ -32,16 +31,7 @@ func hostileFrame(count uint32, lens [5]uint64, kinds, cols []byte, pad bool) []
 			cols = append(cols, 0)
 		}
 	}
-	p = append(append(p, kinds...), cols...)
-	enc, _ := zstd.NewWriter(nil)
-	comp := enc.EncodeAll(p, nil)
-	var h [frameHeaderLen]byte
-	binary.LittleEndian.PutUint32(h[0:], count)
-	binary.LittleEndian.PutUint32(h[4:], uint32(len(p)))
-	binary.LittleEndian.PutUint32(h[8:], uint32(len(comp)))
-	binary.LittleEndian.PutUint32(h[12:], crc32.Checksum(p, castagnoli))
-	binary.LittleEndian.PutUint32(h[16:], crc32.Checksum(h[:16], castagnoli))
-	return append(h[:], comp...)
+	return encodeFrame(count, append(append(p, kinds...), cols...))
 }
 
 // hostileNative is a whole native trace: a header that announces

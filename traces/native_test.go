@@ -287,6 +287,14 @@ func nativeFile(t *testing.T) ([]byte, []int64) {
 
 // reframe replaces frame k's payload by payload, with correct checksums.
 func reframe(t *testing.T, data []byte, offs []int64, k int, count uint32, payload []byte) []byte {
+	out := append([]byte{}, data[:offs[k]]...)
+	out = append(out, encodeFrame(count, payload)...)
+	return append(out, data[offs[k+1]:]...)
+}
+
+// encodeFrame is a frame of count records holding payload, whatever it
+// holds, with correct checksums.
+func encodeFrame(count uint32, payload []byte) []byte {
 	enc, _ := zstd.NewWriter(nil)
 	comp := enc.EncodeAll(payload, nil)
 	var h [frameHeaderLen]byte
@@ -295,10 +303,7 @@ func reframe(t *testing.T, data []byte, offs []int64, k int, count uint32, paylo
 	binary.LittleEndian.PutUint32(h[8:], uint32(len(comp)))
 	binary.LittleEndian.PutUint32(h[12:], crc32.Checksum(payload, castagnoli))
 	binary.LittleEndian.PutUint32(h[16:], crc32.Checksum(h[:16], castagnoli))
-	out := append([]byte{}, data[:offs[k]]...)
-	out = append(out, h[:]...)
-	out = append(out, comp...)
-	return append(out, data[offs[k+1]:]...)
+	return append(h[:], comp...)
 }
 
 // Bad headers, corrupt frames, truncation, unknown kinds: an *Error that

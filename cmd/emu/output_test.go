@@ -35,6 +35,18 @@ func outputInputs(t *testing.T, dir string) {
 	writeTemp(t, dir, "lat.txt", []byte("10\n20\n30\n"))
 }
 
+// eachOutputCommand runs check for every command of outputCommands, in a
+// subtest of its own with a folder of the inputs.
+func eachOutputCommand(t *testing.T, check func(t *testing.T, dir, out string, args []string)) {
+	for _, tc := range outputCommands {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			outputInputs(t, dir)
+			check(t, dir, tc.out, tc.args)
+		})
+	}
+}
+
 // runOutput runs a command line with OUT standing for out, in dir.
 func runOutput(t *testing.T, dir, out string, args []string) (int, string) {
 	t.Helper()
@@ -50,88 +62,75 @@ func runOutput(t *testing.T, dir, out string, args []string) (int, string) {
 
 // A new output is a regular file of mode 0644, with no temporary left.
 func TestOutputNewFile(t *testing.T) {
-	for _, tc := range outputCommands {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			outputInputs(t, dir)
-			if code, stderr := runOutput(t, dir, tc.out, tc.args); code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
-			}
-			st, err := os.Stat(filepath.Join(dir, tc.out))
-			if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != 0o644 || st.Size() == 0 {
-				t.Errorf("%s: %v, %v; want a non-empty regular file of mode 0644", tc.out, st.Mode(), err)
-			}
-			if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(left) > 0 {
-				t.Errorf("left behind %v", left)
-			}
-		})
-	}
+	eachOutputCommand(t, func(t *testing.T, dir, out string, args []string) {
+		if code, stderr := runOutput(t, dir, out, args); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		st, err := os.Stat(filepath.Join(dir, out))
+		if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != 0o644 || st.Size() == 0 {
+			t.Errorf("%s: %v, %v; want a non-empty regular file of mode 0644", out, st.Mode(), err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(left) > 0 {
+			t.Errorf("left behind %v", left)
+		}
+	})
 }
 
 // A link to a regular file is written through: the target changes, the
 // link stays.
 func TestOutputThroughSymlink(t *testing.T) {
-	for _, tc := range outputCommands {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			outputInputs(t, dir)
-			os.Mkdir(filepath.Join(dir, "keep"), 0o755)
-			target := writeTemp(t, filepath.Join(dir, "keep"), "target"+filepath.Ext(tc.out), []byte("old"))
-			if err := os.Symlink(target, filepath.Join(dir, tc.out)); err != nil {
-				t.Fatal(err)
-			}
-			if code, stderr := runOutput(t, dir, tc.out, tc.args); code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
-			}
-			if st, err := os.Lstat(filepath.Join(dir, tc.out)); err != nil || st.Mode()&fs.ModeSymlink == 0 {
-				t.Errorf("%s is no longer a link: %v, %v", tc.out, st.Mode(), err)
-			}
-			if b, _ := os.ReadFile(target); len(b) == 0 || string(b) == "old" {
-				t.Errorf("the target holds %q", b)
-			}
-		})
-	}
+	eachOutputCommand(t, func(t *testing.T, dir, out string, args []string) {
+		os.Mkdir(filepath.Join(dir, "keep"), 0o755)
+		target := writeTemp(t, filepath.Join(dir, "keep"), "target"+filepath.Ext(out), []byte("old"))
+		if err := os.Symlink(target, filepath.Join(dir, out)); err != nil {
+			t.Fatal(err)
+		}
+		if code, stderr := runOutput(t, dir, out, args); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if st, err := os.Lstat(filepath.Join(dir, out)); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a link: %v, %v", out, st.Mode(), err)
+		}
+		if b, _ := os.ReadFile(target); len(b) == 0 || string(b) == "old" {
+			t.Errorf("the target holds %q", b)
+		}
+	})
 }
 
 // A fifo (and so any path that is not a regular file) is written in
 // place: its reader gets the output, and it stays a fifo.
 func TestOutputToFifo(t *testing.T) {
-	for _, tc := range outputCommands {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			outputInputs(t, dir)
-			fifo := filepath.Join(dir, tc.out)
-			if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-				t.Skip("no fifos:", err)
-			}
-			// Held open for writing too, so that opening the reader does
-			// not wait for emu, and reading ends when this closes,
-			// whatever emu did.
-			keep, err := os.OpenFile(fifo, os.O_RDWR, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			reader, err := os.Open(fifo) // does not wait: keep is a writer
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := make(chan string, 1)
-			go func() {
-				b, _ := io.ReadAll(reader)
-				reader.Close()
-				got <- string(b)
-			}()
-			code, stderr := runOutput(t, dir, tc.out, tc.args)
-			keep.Close()
-			s := <-got
-			if code != 0 || s == "" {
-				t.Errorf("exit %d (%s); the fifo's reader got %d bytes", code, stderr, len(s))
-			}
-			if st, err := os.Lstat(fifo); err != nil || st.Mode()&fs.ModeNamedPipe == 0 {
-				t.Errorf("%s is no longer a fifo: %v, %v", tc.out, st.Mode(), err)
-			}
-		})
-	}
+	eachOutputCommand(t, func(t *testing.T, dir, out string, args []string) {
+		fifo := filepath.Join(dir, out)
+		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+			t.Skip("no fifos:", err)
+		}
+		// Held open for writing too, so that opening the reader does not
+		// wait for emu, and reading ends when this closes, whatever emu
+		// did.
+		keep, err := os.OpenFile(fifo, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reader, err := os.Open(fifo) // does not wait: keep is a writer
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan string, 1)
+		go func() {
+			b, _ := io.ReadAll(reader)
+			reader.Close()
+			got <- string(b)
+		}()
+		code, stderr := runOutput(t, dir, out, args)
+		keep.Close()
+		if s := <-got; code != 0 || s == "" {
+			t.Errorf("exit %d (%s); the fifo's reader got %d bytes", code, stderr, len(s))
+		}
+		if st, err := os.Lstat(fifo); err != nil || st.Mode()&fs.ModeNamedPipe == 0 {
+			t.Errorf("%s is no longer a fifo: %v, %v", out, st.Mode(), err)
+		}
+	})
 }
 
 // Sweep results, collected tables and plans go through the same door: a
