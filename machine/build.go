@@ -37,6 +37,9 @@ type Machine struct {
 	coreCfg     cpu.Config
 	checkKernel bool // tests: check the kernel's books after every scenario line
 	modifyStore bool // a modify is a load then a store
+	// ignoreFetches drops a trace's fetch records (access.fetch: ignore);
+	// see Input.
+	ignoreFetches bool
 }
 
 // Build assembles the machine a configuration describes.
@@ -45,6 +48,7 @@ func Build(c *config.Config) (*Machine, error) {
 	r := c.Reader()
 	m.freqHz = r.Hertz("core.freq")
 	m.modifyStore = r.Str("access.modify") == "load-store"
+	m.ignoreFetches = r.Str("access.fetch") == "ignore"
 	m.coreCfg = coreConfig(r)
 	above, err := m.buildCaches(r)
 	if err != nil {

@@ -29,6 +29,7 @@ type Config struct {
 	Name   string // the preset or file it was loaded from
 	values map[string]string
 	origin map[string]string
+	user   map[string]bool // keys set by the user, not by a preset (Inert)
 	levels []Level
 
 	keys     []Key          // the schema for levels, made when first asked
@@ -52,6 +53,9 @@ func Load(spec string) (*Config, error) {
 	return fromLayers(spec, data, spec)
 }
 
+// presetWhere starts where a preset's settings come from: "preset default".
+const presetWhere = "preset "
+
 // parsedPresets holds each built-in preset parsed once, with its schema:
 // a sweep loads its base for every point, and parsing it was a twentieth
 // of a short point's time.
@@ -61,7 +65,7 @@ func loadPreset(name string, data []byte) (*Config, error) {
 	if c, ok := parsedPresets.Load(name); ok {
 		return c.(*Config).clone(), nil
 	}
-	c, err := fromLayers(name, data, "preset "+name)
+	c, err := fromLayers(name, data, presetWhere+name)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +79,7 @@ func loadPreset(name string, data []byte) (*Config, error) {
 func (c *Config) clone() *Config {
 	d := *c
 	d.values, d.origin, d.levels = maps.Clone(c.values), maps.Clone(c.origin), slices.Clone(c.levels)
+	d.user = maps.Clone(c.user)
 	return &d
 }
 
@@ -103,7 +108,7 @@ func fromLayers(name string, data []byte, where string) (*Config, error) {
 		}
 		rest = append(rest, s)
 	}
-	c := &Config{Name: name, values: map[string]string{}, origin: map[string]string{}}
+	c := &Config{Name: name, values: map[string]string{}, origin: map[string]string{}, user: map[string]bool{}}
 	if base != "" {
 		if base == name {
 			return nil, &Error{Where: where, Key: "base", Msg: "a configuration cannot be based on itself"}
@@ -113,6 +118,7 @@ func fromLayers(name string, data []byte, where string) (*Config, error) {
 			return nil, err
 		}
 		c.levels = b.levels
+		maps.Copy(c.user, b.user)
 		for k, v := range b.values {
 			c.values[k], c.origin[k] = v, b.origin[k]
 		}

@@ -50,6 +50,7 @@ func (c *Config) setLevels(s setting) error {
 	c.levels = ls
 	c.keys, c.keyIndex = nil, nil // the level keys changed
 	c.values["levels"], c.origin["levels"] = s.value, s.where
+	c.markUser(s)
 	for _, n := range levelNames(ls) {
 		for _, k := range levelKeys {
 			name := n + "." + k.Name
@@ -74,8 +75,17 @@ func (c *Config) set(s setting) error {
 		return &Error{Where: s.where, Key: s.key, Msg: err.Error()}
 	}
 	c.values[s.key], c.origin[s.key] = s.value, s.where
+	c.markUser(s)
 	c.expand(s)
 	return nil
+}
+
+// markUser notes a key the user set, in a file or with --set, rather than
+// a preset.
+func (c *Config) markUser(s setting) {
+	if !strings.HasPrefix(s.where, presetWhere) {
+		c.user[s.key] = true
+	}
 }
 
 // expand keeps mmu.paging and the geometry keys it names in step: naming a
@@ -126,7 +136,13 @@ func geometryValues(g mmu.Geometry) map[string]string {
 
 // Set changes one key, as --set key=value does.
 func (c *Config) Set(key, value string) error {
-	s := setting{key: strings.TrimSpace(key), value: strings.TrimSpace(value), where: "--set " + key + "=" + value}
+	return c.SetFrom("--set "+key+"="+value, key, value)
+}
+
+// SetFrom changes one key as Set does; where names what set it (a
+// scenario's file and line) for errors and for Origin.
+func (c *Config) SetFrom(where, key, value string) error {
+	s := setting{key: strings.TrimSpace(key), value: strings.TrimSpace(value), where: where}
 	if s.key == "levels" {
 		if err := c.setLevels(s); err != nil {
 			return err
