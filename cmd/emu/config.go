@@ -36,7 +36,7 @@ func newConfigCmd() *cobra.Command {
 	})
 	var cf configFlags
 	show := &cobra.Command{
-		Use:   "show [PRESET]",
+		Use:   "show [PRESET] [-c FILE] [--set key=value ...]",
 		Short: "every key's value in a preset (or in -c FILE with --set changes), and where it came from",
 		Long: `Print every key's value in a preset, or in the configuration -c names with
 the --set changes, each with its unit and where the value came from. A key

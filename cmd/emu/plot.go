@@ -85,7 +85,7 @@ func newPlotMetricCmd() *cobra.Command {
 	var lf lineFlags
 	var x, y, logX string
 	cmd := &cobra.Command{
-		Use:   "metric RESULTS --x PARAM --y METRIC -o FILE",
+		Use:   "metric RESULTS --x PARAM --y METRIC [--logx auto|on|off] [--logy] -o FILE.png|FILE.svg",
 		Short: "a metric against a swept parameter, one line per trace, from emu sweep collect's results (CSV, JSON or the folder)",
 		Example: `  emu plot metric results/ --x l2.size --y levels.l2.miss_rate -o l2.png
   emu plot metric results/results.csv --x l2.size --y cycles --logy -o cycles.svg`,
@@ -120,7 +120,7 @@ func newPlotMetricCmd() *cobra.Command {
 func newPlotCPICmd() *cobra.Command {
 	var f plotFlags
 	cmd := &cobra.Command{
-		Use:     "cpi REPORT.json ... -o FILE",
+		Use:     "cpi REPORT.json ... -o FILE.png|FILE.svg",
 		Short:   "stacked bars of where the cycles went, one bar per report of emu run --json",
 		Example: "  emu run --json a.json a.vmt && emu run --json b.json b.vmt\n  emu plot cpi a.json b.json -o cpi.png",
 		Args:    cobra.MinimumNArgs(1),
@@ -143,7 +143,7 @@ func newPlotLatencyCmd() *cobra.Command {
 	var f plotFlags
 	var bins int
 	cmd := &cobra.Command{
-		Use:     "latency FILE -o FILE",
+		Use:     "latency FILE [--bins N] -o FILE.png|FILE.svg",
 		Short:   "a histogram of latencies (a JSON list, or one number a line), or a report's latency mean and percentiles",
 		Example: "  emu dram --json d.json requests.trace && emu plot latency d.json -o latency.png\n  emu plot latency latencies.txt --bins 20 -o hist.svg",
 		Args:    cobra.ExactArgs(1),
@@ -179,7 +179,7 @@ func newPlotSeriesCmd() *cobra.Command {
 	var x string
 	var ys []string
 	cmd := &cobra.Command{
-		Use:   "series INTERVAL.csv [--x COLUMN] [--y COLUMN ...] -o FILE",
+		Use:   "series INTERVAL.csv [--x COLUMN] [--y COLUMN ...] [--logy] -o FILE.png|FILE.svg",
 		Short: "columns of emu run --interval output against instructions (or --x); by default the IPC of each interval",
 		Long: `Draw columns of the CSV emu run --interval writes against instructions (or
 --x): by default interval_ipc, the IPC of each interval. The CSV has the

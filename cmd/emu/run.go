@@ -78,7 +78,7 @@ func newRunCmd() *cobra.Command {
 	var cf configFlags
 	var rf replayFlags
 	cmd := &cobra.Command{
-		Use:     "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N] [--interval N [--interval-csv FILE]] TRACE [TRACE ...]",
+		Use:     "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N] [--interval N [--interval-csv FILE]] [--quantum N] [--timeline FILE.json] TRACE ... | SCENARIO.emu [--stdout FILE]",
 		Short:   "replay traces (or run a .emu scenario) and report cycles, IPC, hits and misses, and where the cycles went",
 		Long:    runLong,
 		Example: runExample,

@@ -131,7 +131,7 @@ func (f *sweepFlags) check() error {
 func newSweepRunCmd() *cobra.Command {
 	var f sweepFlags
 	cmd := &cobra.Command{
-		Use:     "run FILE [-j N] [--shard I/N] [-o DIR]",
+		Use:     "run FILE [-j N] [--shard I/N] [-o DIR] [--retry-failed]",
 		Short:   "run the points that have no result yet, N at a time",
 		Example: "  emu sweep run l2.yaml -j 8\n  emu sweep run l2.yaml --shard 2/4 -o /scratch/l2.results",
 		Args:    cobra.ExactArgs(1),
