@@ -2,9 +2,11 @@ package cache
 
 import "github.com/vmemu/vmemu/sim"
 
-// allocate makes room for line ln in its set and returns the way's index.
-// An invalid way is used first; otherwise the policy picks a victim.
-func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
+// allocate makes room for line ln in its set and returns the way's index
+// and the tag (line address plus one) of the valid line it evicted, or
+// invalidTag. An invalid way is used first; otherwise the policy picks a
+// victim.
+func (c *Cache) allocate(now sim.Cycle, ln uint64) (int, uint64) {
 	set := int(ln & c.setMask)
 	base := set * c.ways
 	way := -1
@@ -14,15 +16,17 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
 			break
 		}
 	}
+	evicted := uint64(invalidTag)
 	if way < 0 {
 		way = c.repl.victim(set)
+		evicted = c.lines[base+way].tag // its host line is written just below anyway
 		c.evict(now, base+way)
 	}
 	i := base + way
 	c.arrays.touch(set)
 	c.place(i, ln, now)
 	c.repl.insert(set, way)
-	return i
+	return i, evicted
 }
 
 // evict removes the line in way i, writing it down if it must.
@@ -80,7 +84,7 @@ func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
 	switch {
 	case req.Kind == sim.Victim || (c.cfg.Write == WriteBack && c.cfg.WriteAllocate):
 		// A whole line arrives: nothing to fetch.
-		i := c.allocate(now, ln)
+		i, _ := c.allocate(now, ln)
 		c.dirty[i] = req.Dirty && c.cfg.Write == WriteBack
 		if req.Dirty && c.cfg.Write == WriteThrough {
 			c.post(now, sim.Writeback, req.Addr, req.Size, true)

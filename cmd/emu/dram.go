@@ -120,7 +120,7 @@ func dramMachineConfig(notes io.Writer, spec string, sets []string) (*config.Con
 			fmt.Fprintln(notes, "emu: note:", n)
 		}
 	case load != spec:
-		if err := cfg.Set("dram.preset", spec); err != nil {
+		if err := cfg.SetFrom("-c "+spec, "dram.preset", spec); err != nil {
 			return nil, err
 		}
 	}
@@ -137,7 +137,7 @@ func dramMachineConfig(notes io.Writer, spec string, sets []string) (*config.Con
 		default:
 			k = "dram." + k
 		}
-		if err := cfg.Set(k, v); err != nil {
+		if err := cfg.SetFrom("--set "+s, k, v); err != nil {
 			return nil, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/machine/report"
+	"github.com/vmemu/vmemu/machine/scenario"
 	"github.com/vmemu/vmemu/progress"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -88,16 +89,16 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var scenario *traces.Scenario
+			var scn *traces.Scenario
 			if traces.IsScenario(args[0]) {
 				if len(args) > 1 {
 					return fmt.Errorf("a scenario runs alone (its processes are in it)")
 				}
-				if scenario, err = traces.ReadScenario(args[0]); err != nil {
+				if scn, err = traces.ReadScenario(args[0]); err != nil {
 					return err
 				}
 				// The scenario's set lines come first; --set overrides them.
-				if err := applySets(cfg, scenario, cf.sets); err != nil {
+				if err := applySets(cfg, scn, cf.sets); err != nil {
 					return err
 				}
 			}
@@ -106,14 +107,14 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := rf.check(args, scenario != nil); err != nil {
+			if err := rf.check(args, scn != nil); err != nil {
 				return err
 			}
 			var rep *report.Report
-			if scenario != nil {
-				rep, err = m.RunScenario(scenario)
+			if scn != nil {
+				rep, err = scenario.Run(m, scn)
 				if err == nil {
-					rep.Trace.Path = scenario.Name
+					rep.Trace.Path = scn.Name
 				}
 			} else {
 				rep, err = runTraces(cmd, m, args, rf)
@@ -125,7 +126,7 @@ func newRunCmd() *cobra.Command {
 			if err := writeReport(cmd, rep, rf); err != nil {
 				return err
 			}
-			if scenario != nil {
+			if scn != nil {
 				return scenarioOutcome(cmd, rep, rf.stdoutPath)
 			}
 			return nil

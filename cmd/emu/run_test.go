@@ -261,21 +261,31 @@ func TestRunTimeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	accesses, names := 0, map[string]bool{}
+	type span struct{ from, to float64 }
+	outer := map[float64]span{} // by tid: the access span the events since belong to
+	const eps = 1e-9
 	for _, e := range tl.TraceEvents {
 		for _, k := range []string{"name", "ph", "ts", "dur", "pid", "tid"} {
 			if _, ok := e[k]; !ok {
 				t.Fatalf("event %v lacks %q", e, k)
 			}
 		}
+		tid, from := e["tid"].(float64), e["ts"].(float64)
+		to := from + e["dur"].(float64)
 		if e["cat"] == "access" {
 			accesses++
+			outer[tid] = span{from, to}
+		} else if o := outer[tid]; from < o.from-eps || to > o.to+eps {
+			t.Errorf("%v [%g, %g] is not inside its access [%g, %g]", e["name"], from, to, o.from, o.to)
 		}
 		names[e["name"].(string)] = true
 	}
 	if accesses != 500 {
 		t.Errorf("%d access spans, want 500", accesses)
 	}
-	for _, n := range []string{"fetch", "load", "l1i", "l1d", "translate", "fault"} {
+	// What the levels recorded: lookups that hit and missed, and the DRAM
+	// behind the last level.
+	for _, n := range []string{"fetch", "load", "l1i miss", "l1d hit", "l1d miss", "l2 miss", "llc miss", "memory dram", "translate", "fault"} {
 		if !names[n] {
 			t.Errorf("no %q span among %v", n, names)
 		}

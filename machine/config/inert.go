@@ -36,7 +36,7 @@ func (c *Config) Inert() []Inert {
 	rules := c.inertRules()
 	var out []Inert
 	for _, k := range c.Keys() {
-		if !c.user[k.Name] {
+		if !c.origin[k.Name].user {
 			continue
 		}
 		for _, r := range rules {

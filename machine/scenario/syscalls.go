@@ -1,4 +1,4 @@
-package machine
+package scenario
 
 import (
 	"fmt"
@@ -52,15 +52,25 @@ func unquote(s string) string {
 	return s
 }
 
-// syscall runs a system call of process p and checks its expectation.
-func (r *scenarioRun) syscall(op *traces.ScenarioOp, p *kernel.Process) error {
-	ret, errno, done, err := r.call(op, p)
-	if err != nil {
-		return err
-	}
-	c := r.c
-	c.kernel += uint64(done - c.now)
-	c.now = done
+// syscall is what a system call returned.
+type syscall struct {
+	ret   uint64
+	errno kernel.Errno
+}
+
+// syscallAt makes the line's system call at cycle now and returns the
+// cycle it ends (the core's kernel operation).
+func (r *scenarioRun) syscallAt(now sim.Cycle) (sim.Cycle, error) {
+	ret, errno, done, err := r.call(r.line, r.proc, now)
+	r.result = syscall{ret, errno}
+	return done, err
+}
+
+// syscallDone binds what the line's system call returned and checks it
+// against the line's expectation.
+func (r *scenarioRun) syscallDone() error {
+	op, p := r.line, r.proc
+	ret, errno := r.result.ret, r.result.errno
 	if op.Bind != "" && errno == kernel.OK {
 		r.values[op.Bind] = ret
 		if op.Op == "fork" {
@@ -93,8 +103,8 @@ func (r *scenarioRun) syscall(op *traces.ScenarioOp, p *kernel.Process) error {
 }
 
 // call decodes the arguments of a system call and makes it.
-func (r *scenarioRun) call(op *traces.ScenarioOp, p *kernel.Process) (uint64, kernel.Errno, sim.Cycle, error) {
-	k, now := r.k, r.c.now
+func (r *scenarioRun) call(op *traces.ScenarioOp, p *kernel.Process, now sim.Cycle) (uint64, kernel.Errno, sim.Cycle, error) {
+	k := r.k
 	nums := make([]uint64, len(op.Args))
 	numsErr := func(idx ...int) error {
 		for _, i := range idx {
@@ -211,14 +221,14 @@ func (r *scenarioRun) call(op *traces.ScenarioOp, p *kernel.Process) (uint64, ke
 		a, b, c := k.Write(now, p, int(nums[0]), nums[1], nums[2])
 		return a, b, c, nil
 	case "execve":
-		return r.execve(op, p)
+		return r.execve(op, p, now)
 	}
 	return fail(r.errAt(op, traces.Token{Col: 1}, "operation", "unknown operation %q", op.Op))
 }
 
 // execve: "execve PATH" for an ELF, or with a declared layout
 // "execve PATH text=N data=N bss=N at=ADDR".
-func (r *scenarioRun) execve(op *traces.ScenarioOp, p *kernel.Process) (uint64, kernel.Errno, sim.Cycle, error) {
+func (r *scenarioRun) execve(op *traces.ScenarioOp, p *kernel.Process, now sim.Cycle) (uint64, kernel.Errno, sim.Cycle, error) {
 	var layout *kernel.Layout
 	for _, t := range op.Args[1:] {
 		if layout == nil {
@@ -242,6 +252,6 @@ func (r *scenarioRun) execve(op *traces.ScenarioOp, p *kernel.Process) (uint64, 
 			return 0, 0, 0, r.errAt(op, t, "layout", "unknown key %q (text, data, bss, at)", key)
 		}
 	}
-	a, b, c := r.k.Execve(r.c.now, p, unquote(op.Args[0].Text), layout)
+	a, b, c := r.k.Execve(now, p, unquote(op.Args[0].Text), layout)
 	return a, b, c, nil
 }
