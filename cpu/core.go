@@ -76,7 +76,7 @@ func New(cfg Config, eng *sim.Engine, mem Memory, rs []traces.InstrReader, opt O
 		return nil, err
 	}
 	c.feed = newFeed(rs, opt.Quantum, opt.Max)
-	c.model = models[cfg.Model](&c.run)
+	c.model = models[cfg.Model].build(&c.run)
 	return c, nil
 }
 

@@ -6,7 +6,9 @@ import (
 	"github.com/vmemu/vmemu/traces"
 )
 
-func init() { register(InOrder, func(r *run) model { return newInOrder(r) }) }
+func init() {
+	register(InOrder, "each access blocks until done (the coursework model)", func(r *run) model { return newInOrder(r) })
+}
 
 // inOrder is the coursework core. Each instruction presents its fetch (if
 // it has one) and then its data accesses in trace order, each when the one

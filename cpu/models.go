@@ -16,15 +16,22 @@ type model interface {
 }
 
 // models holds every kind of core by name. A new kind is a file that
-// implements model and registers its constructor from init.
-var models = map[Model]func(r *run) model{}
+// implements model and registers itself from init (see the in-order core,
+// inorder.go, and the test-only ideal core, ideal_test.go).
+var models = map[Model]modelInfo{}
 
-// register makes a core model known to New and to the core.model key.
-func register(name Model, build func(r *run) model) {
+type modelInfo struct {
+	doc   string
+	build func(r *run) model
+}
+
+// register makes a core model known to New and to the core.model key; doc
+// says in a line what it models.
+func register(name Model, doc string, build func(r *run) model) {
 	if _, dup := models[name]; dup {
 		panic("cpu: model " + string(name) + " registered twice")
 	}
-	models[name] = build
+	models[name] = modelInfo{doc, build}
 }
 
 // ModelNames lists the registered models, sorted.
@@ -36,3 +43,6 @@ func ModelNames() []string {
 	slices.Sort(names)
 	return names
 }
+
+// ModelDoc says in a line what a registered model is.
+func ModelDoc(name string) string { return models[Model(name)].doc }

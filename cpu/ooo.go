@@ -94,7 +94,9 @@ type slot struct {
 
 func ringSize(n int) uint64 { return 1 << bits.Len(uint(n-1)) }
 
-func init() { register(OOO, func(r *run) model { return newOOO(r) }) }
+func init() {
+	register(OOO, "an out-of-order window that overlaps misses", func(r *run) model { return newOOO(r) })
+}
 
 func newOOO(r *run) *ooo {
 	cfg := r.cfg

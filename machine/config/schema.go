@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/cpu"
 )
 
 // Key describes one configuration key: its unit, the range or choices it
@@ -98,7 +99,7 @@ func (k Key) check(v string) error {
 var globalKeys = []Key{
 	{Name: "levels", Unit: Levels, Doc: "the cache levels from the core down; the first may be split (l1i+l1d) into instruction and data sides; misses from the last go to memory"},
 	{Name: "core.freq", Unit: Hertz, Min: 1e6, Max: 100e9, Doc: "core clock; cycles are reported in this clock"},
-	{Name: "core.model", Unit: Choice, Choices: []string{"ooo", "inorder"}, Doc: "ooo: an out-of-order window; inorder: each access blocks until done (the coursework model)"},
+	{Name: "core.model", Unit: Choice, Choices: cpu.ModelNames(), Doc: modelDoc()},
 	{Name: "core.width", Unit: Count, Min: 1, Max: 64, Doc: "instructions fetched, dispatched and retired per cycle"},
 	{Name: "core.rob", Unit: Count, Min: 1, Max: 65536, Doc: "reorder-buffer entries"},
 	{Name: "core.lq", Unit: Count, Min: 1, Max: 65536, Doc: "load-queue entries"},
@@ -190,4 +191,14 @@ var levelDefaults = map[string]string{
 	"size": "32KiB", "ways": "8", "line": "64B", "latency": "4", "mshrs": "16",
 	"replacement": "lru", "write_policy": "write-back", "write_allocate": "true",
 	"inclusion": "non-inclusive",
+}
+
+// modelDoc describes core.model's choices from the models the cpu package
+// has registered.
+func modelDoc() string {
+	var parts []string
+	for _, n := range cpu.ModelNames() {
+		parts = append(parts, n+": "+cpu.ModelDoc(n))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -102,142 +102,137 @@ func (r *scenarioRun) syscallDone() error {
 	return nil
 }
 
-// call decodes the arguments of a system call and makes it.
+// call decodes the arguments of a system call and makes it: it returns
+// what the call returned, its errno and the cycle it ends, or an error in
+// the line (and then no call is made).
 func (r *scenarioRun) call(op *traces.ScenarioOp, p *kernel.Process, now sim.Cycle) (uint64, kernel.Errno, sim.Cycle, error) {
-	k := r.k
-	nums := make([]uint64, len(op.Args))
-	numsErr := func(idx ...int) error {
-		for _, i := range idx {
-			v, err := r.num(op, op.Args[i])
-			if err != nil {
-				return err
-			}
-			nums[i] = v
-		}
-		return nil
-	}
-	fail := func(err error) (uint64, kernel.Errno, sim.Cycle, error) { return 0, 0, 0, err }
+	a := &operands{r: r, op: op}
+	var c syscallCall
 	switch op.Op {
-	case "fork":
-		a, b, c := k.Fork(now, p)
-		return a, b, c, nil
-	case "exit":
-		status := uint64(0)
-		if len(op.Args) == 1 {
-			if err := numsErr(0); err != nil {
-				return fail(err)
-			}
-			status = nums[0]
-		}
-		a, b, c := k.Exit(now, p, int(status))
-		return a, b, c, nil
-	case "wait":
-		pid := -1
-		if len(op.Args) == 1 {
-			if err := numsErr(0); err != nil {
-				return fail(err)
-			}
-			pid = int(nums[0])
-		}
-		a, b, c := k.Wait(now, p, pid)
-		return a, b, c, nil
-	case "mmap":
-		if err := numsErr(0, 1); err != nil {
-			return fail(err)
-		}
-		prot, err := r.flags(op, op.Args[2], "PROT_")
-		if err != nil {
-			return fail(err)
-		}
-		fl, err := r.flags(op, op.Args[3], "MAP_")
-		if err != nil {
-			return fail(err)
-		}
-		fd, off := uint64(1<<64-1), uint64(0)
-		if len(op.Args) > 4 {
-			if err := numsErr(4); err != nil {
-				return fail(err)
-			}
-			fd = nums[4]
-		}
-		if len(op.Args) > 5 {
-			if err := numsErr(5); err != nil {
-				return fail(err)
-			}
-			off = nums[5]
-		}
-		a, b, c := k.Mmap(now, p, nums[0], nums[1], prot, fl, int(int64(fd)), off)
-		return a, b, c, nil
-	case "munmap", "msync":
-		if err := numsErr(0, 1); err != nil {
-			return fail(err)
-		}
-		if op.Op == "munmap" {
-			a, b, c := k.Munmap(now, p, nums[0], nums[1])
-			return a, b, c, nil
-		}
-		a, b, c := k.Msync(now, p, nums[0], nums[1])
-		return a, b, c, nil
-	case "mprotect":
-		if err := numsErr(0, 1); err != nil {
-			return fail(err)
-		}
-		prot, err := r.flags(op, op.Args[2], "PROT_")
-		if err != nil {
-			return fail(err)
-		}
-		a, b, c := k.Mprotect(now, p, nums[0], nums[1], prot)
-		return a, b, c, nil
-	case "brk":
-		if err := numsErr(0); err != nil {
-			return fail(err)
-		}
-		a, b, c := k.Brk(now, p, nums[0])
-		return a, b, c, nil
-	case "open":
-		fl := kernel.OpenRead
-		if len(op.Args) == 2 {
-			var err error
-			if fl, err = r.flags(op, op.Args[1], "O_"); err != nil {
-				return fail(err)
-			}
-		}
-		a, b, c := k.Open(now, p, unquote(op.Args[0].Text), fl)
-		return a, b, c, nil
-	case "close":
-		if err := numsErr(0); err != nil {
-			return fail(err)
-		}
-		a, b, c := k.Close(now, p, int(nums[0]))
-		return a, b, c, nil
-	case "read", "write":
-		if err := numsErr(0, 1, 2); err != nil {
-			return fail(err)
-		}
-		if op.Op == "read" {
-			a, b, c := k.Read(now, p, int(nums[0]), nums[1], nums[2])
-			return a, b, c, nil
-		}
-		a, b, c := k.Write(now, p, int(nums[0]), nums[1], nums[2])
-		return a, b, c, nil
-	case "execve":
-		return r.execve(op, p, now)
+	case "fork", "exit", "wait", "execve":
+		c = r.processCall(a, p, now)
+	case "mmap", "munmap", "msync", "mprotect", "brk":
+		c = r.memoryCall(a, p, now)
+	case "open", "close", "read", "write":
+		c = r.fileCall(a, p, now)
+	default:
+		return 0, 0, 0, r.errAt(op, traces.Token{Col: 1}, "operation", "unknown operation %q", op.Op)
 	}
-	return fail(r.errAt(op, traces.Token{Col: 1}, "operation", "unknown operation %q", op.Op))
+	if a.err != nil {
+		return 0, 0, 0, a.err
+	}
+	ret, errno, done := c()
+	return ret, errno, done, nil
 }
 
-// execve: "execve PATH" for an ELF, or with a declared layout
-// "execve PATH text=N data=N bss=N at=ADDR".
-func (r *scenarioRun) execve(op *traces.ScenarioOp, p *kernel.Process, now sim.Cycle) (uint64, kernel.Errno, sim.Cycle, error) {
+// syscallCall makes a call whose operands are decoded.
+type syscallCall func() (uint64, kernel.Errno, sim.Cycle)
+
+func (r *scenarioRun) processCall(a *operands, p *kernel.Process, now sim.Cycle) syscallCall {
+	k := r.k
+	switch a.op.Op {
+	case "fork":
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Fork(now, p) }
+	case "exit":
+		status := a.numOr(0, 0)
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Exit(now, p, int(status)) }
+	case "wait":
+		pid := a.numOr(0, 1<<64-1)
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Wait(now, p, int(int64(pid))) }
+	}
+	layout, path := r.layout(a), unquote(a.op.Args[0].Text)
+	return func() (uint64, kernel.Errno, sim.Cycle) { return k.Execve(now, p, path, layout) }
+}
+
+func (r *scenarioRun) memoryCall(a *operands, p *kernel.Process, now sim.Cycle) syscallCall {
+	k := r.k
+	addr, n := a.num(0), a.numOr(1, 0)
+	switch a.op.Op {
+	case "mmap":
+		prot, fl := a.flags(2, "PROT_"), a.flags(3, "MAP_")
+		fd, off := a.numOr(4, 1<<64-1), a.numOr(5, 0)
+		return func() (uint64, kernel.Errno, sim.Cycle) {
+			return k.Mmap(now, p, addr, n, prot, fl, int(int64(fd)), off)
+		}
+	case "munmap":
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Munmap(now, p, addr, n) }
+	case "msync":
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Msync(now, p, addr, n) }
+	case "mprotect":
+		prot := a.flags(2, "PROT_")
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Mprotect(now, p, addr, n, prot) }
+	}
+	return func() (uint64, kernel.Errno, sim.Cycle) { return k.Brk(now, p, addr) }
+}
+
+func (r *scenarioRun) fileCall(a *operands, p *kernel.Process, now sim.Cycle) syscallCall {
+	k := r.k
+	switch a.op.Op {
+	case "open":
+		fl := kernel.OpenRead
+		if len(a.op.Args) == 2 {
+			fl = a.flags(1, "O_")
+		}
+		path := unquote(a.op.Args[0].Text)
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Open(now, p, path, fl) }
+	case "close":
+		fd := a.num(0)
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Close(now, p, int(fd)) }
+	}
+	fd, buf, n := a.num(0), a.num(1), a.num(2)
+	if a.op.Op == "read" {
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Read(now, p, int(fd), buf, n) }
+	}
+	return func() (uint64, kernel.Errno, sim.Cycle) { return k.Write(now, p, int(fd), buf, n) }
+}
+
+// operands reads a line's operands, keeping the first error (then every
+// later read returns 0).
+type operands struct {
+	r   *scenarioRun
+	op  *traces.ScenarioOp
+	err error
+}
+
+func (a *operands) num(i int) uint64 {
+	if a.err != nil {
+		return 0
+	}
+	v, err := a.r.num(a.op, a.op.Args[i])
+	a.err = err
+	return v
+}
+
+// numOr reads operand i, or def when the line has no such operand.
+func (a *operands) numOr(i int, def uint64) uint64 {
+	if i >= len(a.op.Args) {
+		return def
+	}
+	return a.num(i)
+}
+
+func (a *operands) flags(i int, prefix string) int {
+	if a.err != nil {
+		return 0
+	}
+	v, err := a.r.flags(a.op, a.op.Args[i], prefix)
+	a.err = err
+	return v
+}
+
+// layout reads execve's declared layout, if it has one: "execve PATH" for
+// an ELF, or "execve PATH text=N data=N bss=N at=ADDR".
+func (r *scenarioRun) layout(a *operands) *kernel.Layout {
 	var layout *kernel.Layout
-	for _, t := range op.Args[1:] {
+	for _, t := range a.op.Args[1:] {
 		if layout == nil {
 			layout = &kernel.Layout{TextStart: 0x400000}
 		}
 		key, val, ok := strings.Cut(t.Text, "=")
 		n, err := strconv.ParseUint(val, 0, 64)
 		if !ok || err != nil {
-			return 0, 0, 0, r.errAt(op, t, "layout", "%q: expected text=N, data=N, bss=N or at=ADDR", t.Text)
+			a.err = r.errAt(a.op, t, "layout", "%q: expected text=N, data=N, bss=N or at=ADDR", t.Text)
+			return nil
 		}
 		switch key {
 		case "text":
@@ -249,9 +244,9 @@ func (r *scenarioRun) execve(op *traces.ScenarioOp, p *kernel.Process, now sim.C
 		case "at":
 			layout.TextStart = n
 		default:
-			return 0, 0, 0, r.errAt(op, t, "layout", "unknown key %q (text, data, bss, at)", key)
+			a.err = r.errAt(a.op, t, "layout", "unknown key %q (text, data, bss, at)", key)
+			return nil
 		}
 	}
-	a, b, c := r.k.Execve(now, p, unquote(op.Args[0].Text), layout)
-	return a, b, c, nil
+	return layout
 }
