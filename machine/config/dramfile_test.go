@@ -10,13 +10,6 @@ import (
 	"github.com/vmemu/vmemu/dram"
 )
 
-func writeTestFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func refdata(t *testing.T, rel string) string {
 	t.Helper()
 	dir := os.Getenv("VMEMU_REFDATA")
@@ -94,8 +87,8 @@ func TestReadDRAMFileErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			writeFiles(t, dir, map[string]string{"d.ini": strings.Replace(string(ini), tc.from, tc.to, 1)})
 			path := filepath.Join(dir, "d.ini")
-			writeTestFile(t, path, strings.Replace(string(ini), tc.from, tc.to, 1))
 			c, _ := Load("default")
 			_, err := c.ReadDRAMFile(path)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -66,8 +66,9 @@ func TestInert(t *testing.T) {
 
 // Keys set in a file are the user's too; a file's base preset's are not.
 func TestInertFromFile(t *testing.T) {
-	path := t.TempDir() + "/m.yaml"
-	writeTestFile(t, path, "base: default\nl2:\n  size: 1MiB\nmemory:\n  latency: 300\n")
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"m.yaml": "base: default\nl2:\n  size: 1MiB\nmemory:\n  latency: 300\n"})
+	path := dir + "/m.yaml"
 	c, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
