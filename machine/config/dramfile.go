@@ -213,26 +213,33 @@ func dramsim3Rules(path string, get func(string) (fileValue, error), ini map[str
 	hi, lo := drainMarks(uint64(n["trans_queue_size"]), 0.8, 0.2)
 	add("dram.drain_high", strconv.FormatUint(hi, 10), q.where+" (0.8 of it)")
 	add("dram.drain_low", strconv.FormatUint(lo, 10), q.where+" (0.2 of it)")
-	policies := []struct {
+	policies, err := dramsim3Policies(path, vals)
+	return append(sets, policies...), err
+}
+
+// dramsim3Policies reads the controller's policies from DRAMsim3's names
+// for them; DRAMsim3 schedules FR-FCFS, with no cap on row hits.
+func dramsim3Policies(path string, vals map[string]fileValue) ([]setting, error) {
+	var sets []setting
+	for _, p := range []struct {
 		ini, key string
 		names    map[string]string
 	}{
 		{"row_buf_policy", "dram.page", map[string]string{"OPEN_PAGE": "open", "CLOSE_PAGE": "closed"}},
 		{"refresh_policy", "dram.refresh", map[string]string{"RANK_LEVEL_SIMULTANEOUS": "all-bank",
 			"RANK_LEVEL_STAGGERED": "all-bank", "BANK_LEVEL_STAGGERED": "per-bank"}},
-	}
-	for _, p := range policies {
+	} {
 		v := vals[p.ini]
 		ours, ok := p.names[v.value]
 		if !ok {
 			return nil, &Error{Where: v.where, Key: p.ini, Msg: fmt.Sprintf("%q: the model has %s", v.value, strings.Join(slices.Sorted(maps.Keys(p.names)), ", "))}
 		}
-		add(p.key, ours, v.where)
+		sets = append(sets, setting{key: p.key, value: ours, where: v.where})
 	}
-	add("dram.scheduler", "frfcfs", path+" (DRAMsim3 schedules FR-FCFS)")
-	add("dram.row_hit_cap", "0", path)
-	add("dram.per_bank_stats", "false", path)
-	return sets, nil
+	return append(sets,
+		setting{key: "dram.scheduler", value: "frfcfs", where: path + " (DRAMsim3 schedules FR-FCFS)"},
+		setting{key: "dram.row_hit_cap", value: "0", where: path},
+		setting{key: "dram.per_bank_stats", value: "false", where: path}), nil
 }
 
 // unusedNote names the keys of a file the model leaves out.
