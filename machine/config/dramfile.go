@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -27,7 +26,7 @@ func IsDRAMFile(path string) bool {
 	case ".ini":
 		return true
 	case ".yaml", ".yml":
-		data, err := os.ReadFile(path)
+		data, err := ReadFile(path)
 		return err == nil && bytes.Contains(data, []byte("memory_system:"))
 	}
 	return false
@@ -37,9 +36,9 @@ func IsDRAMFile(path string) bool {
 // YAML file, each named by the file and line it came from, and returns
 // notes on what the file holds that the model leaves out.
 func (c *Config) ReadDRAMFile(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return nil, &Error{Where: path, Msg: unwrapPath(err).Error()}
+		return nil, &Error{Where: path, Msg: err.Error()}
 	}
 	var sets []setting
 	var notes []string
@@ -197,7 +196,7 @@ func dramsim3Rules(path string, get func(string) (fileValue, error), ini map[str
 	add("dram.clock", formatHertz(clockOf(n["tCK"])), vals["tCK"].where)
 	rankBytes := n["rows"] * n["columns"] * n["bankgroups"] * n["banks_per_group"] * n["bus_width"] / 8
 	ranks := n["channel_size"] * (1 << 20) / rankBytes
-	if ranks < 1 || ranks != math.Trunc(ranks) {
+	if rankBytes == 0 || ranks < 1 || ranks > 1<<10 || ranks != math.Trunc(ranks) {
 		return nil, &Error{Where: vals["channel_size"].where, Key: "channel_size",
 			Msg: fmt.Sprintf("%g MB is not a whole number of %g MB ranks", n["channel_size"], rankBytes/(1<<20))}
 	}

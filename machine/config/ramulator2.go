@@ -150,6 +150,9 @@ func ramulator2Device(ctl yamlAt) ([]setting, error) {
 		at := yamlAt{timingAt.path, timingAt.n.Content[i]}
 		switch t.name {
 		case "rate":
+			if timing[i] == 0 || timing[i] > 20000 {
+				return nil, &Error{Where: at.where(), Key: "timing.rate", Msg: fmt.Sprintf("%d MT/s is not a data rate (DDR4 and DDR5: 1600 to 8800)", timing[i])}
+			}
 			set("dram.clock", formatHertz(timing[i]*1e6/2), at)
 		case "nBL":
 			set("dram.burst_length", strconv.FormatUint(2*timing[i], 10), at)
