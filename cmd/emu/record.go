@@ -108,13 +108,21 @@ func recordOutcome(cmd *cobra.Command, out, prog string, n int64, status *os.Pro
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "emu: %s: %d records of %s\n", out, n, prog)
 	if !status.Success() {
-		code := status.ExitCode()
-		if code <= 0 {
-			code = 1
-		}
-		return &exitError{code: code, err: fmt.Errorf("%s failed (%s); %s holds its trace", prog, status, out)}
+		return &exitError{code: exitCode(status), err: fmt.Errorf("%s failed (%s); %s holds its trace", prog, status, out)}
 	}
 	return nil
+}
+
+// exitCode is a process's exit status as a shell gives it: 128 + the
+// signal that killed it.
+func exitCode(status *os.ProcessState) int {
+	if ws, ok := status.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	if code := status.ExitCode(); code > 0 {
+		return code
+	}
+	return 1
 }
 
 // lackeyRun is valgrind running PROG, with the trace read from its pipe.

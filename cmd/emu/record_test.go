@@ -175,3 +175,18 @@ func TestRecordNoSuchProgram(t *testing.T) {
 		t.Error("x.vmt written")
 	}
 }
+
+// emu's exit status is the program's when it fails, and the trace is kept.
+func TestRecordProgramFails(t *testing.T) {
+	if _, err := exec.LookPath("valgrind"); err != nil {
+		t.Skip("valgrind is not installed")
+	}
+	dir := t.TempDir()
+	code, _, stderr := emu(t, dir, "record", "-o", "f.vmt", "--", "sh", "-c", "exit 3")
+	if code != 3 || !strings.Contains(stderr, "sh failed (exit status 3); f.vmt holds its trace") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "f.vmt")); err != nil {
+		t.Error(err)
+	}
+}
