@@ -1,6 +1,10 @@
 package os
 
-import "github.com/vmemu/vmemu/mmu"
+import (
+	"errors"
+
+	"github.com/vmemu/vmemu/mmu"
+)
 
 // Software bits of a leaf entry that is not present (the hardware ignores
 // every bit but P then; SDM Vol. 3A §4.5).
@@ -20,15 +24,26 @@ func (k *Kernel) frameOf(e mmu.PTE) uint64 {
 	return e.Frame(g.PABits, g.PageShift)
 }
 
+// errHugeInTheWay is returned when a 4 KiB entry is asked for where one
+// entry maps a huge page: the caller should have split it.
+var errHugeInTheWay = errors.New("internal error: a huge page's entry is in the way of a 4 KiB one")
+
 // leafAddr returns the physical address of va's leaf entry in p's tables,
 // creating the tables on the way when create is set; 0 if a table is
-// missing and not created.
+// missing and not created, or if a huge page's entry maps va (an error
+// when create is set).
 func (k *Kernel) leafAddr(p *Process, va uint64, create bool) (uint64, error) {
 	g := k.cfg.Geometry
 	table := p.Root
 	for l := g.Levels; l > 1; l-- {
 		addr := table + g.Index(va, l)*uint64(g.EntryBytes)
 		e := k.ReadPTE(addr)
+		if k.isHuge(e, l) {
+			if create {
+				return 0, errHugeInTheWay
+			}
+			return 0, nil
+		}
 		if e&mmu.Present == 0 {
 			if !create {
 				return 0, nil
@@ -45,7 +60,35 @@ func (k *Kernel) leafAddr(p *Process, va uint64, create bool) (uint64, error) {
 	return table + g.Index(va, 1)*uint64(g.EntryBytes), nil
 }
 
-// leaf returns va's leaf entry in p's tables (0 if none) and its address.
+// isHuge reports whether e, an entry at level, maps a page itself (PS set,
+// present or held back by PROT_NONE) rather than pointing at a table.
+func (k *Kernel) isHuge(e mmu.PTE, level int) bool {
+	return level > 1 && e&mmu.PageSize != 0 && e&(mmu.Present|protNone) != 0 && k.cfg.Geometry.Large(level)
+}
+
+// lookup returns the entry that maps va in p's tables, its address and its
+// level: a level-1 entry, or a higher one that maps a huge page. The entry
+// is 0 (and the address 0) when a table on the way is missing.
+func (k *Kernel) lookup(p *Process, va uint64) (mmu.PTE, uint64, int) {
+	g := k.cfg.Geometry
+	table := p.Root
+	for l := g.Levels; l > 1; l-- {
+		addr := table + g.Index(va, l)*uint64(g.EntryBytes)
+		e := k.ReadPTE(addr)
+		if k.isHuge(e, l) {
+			return e, addr, l
+		}
+		if e&mmu.Present == 0 {
+			return 0, 0, l
+		}
+		table = k.frameOf(e) << g.PageShift
+	}
+	addr := table + g.Index(va, 1)*uint64(g.EntryBytes)
+	return k.ReadPTE(addr), addr, 1
+}
+
+// leaf returns va's 4 KiB leaf entry in p's tables (0 if none, or if a
+// huge page maps va) and its address.
 func (k *Kernel) leaf(p *Process, va uint64) (mmu.PTE, uint64) {
 	addr, _ := k.leafAddr(p, va, false)
 	if addr == 0 {
@@ -69,12 +112,15 @@ func leafFlags(v *VMA, writable bool) mmu.PTE {
 }
 
 // forEachLeaf calls fn for every leaf entry that is not zero in [start,
-// end) of p's tables, with its address. It skips missing tables whole.
-func (k *Kernel) forEachLeaf(p *Process, start, end uint64, fn func(va, addr uint64, e mmu.PTE)) {
+// end) of p's tables, with its address and level: level 1 for a 4 KiB
+// entry, 2 or 3 for one that maps a huge page (va is then the huge page's
+// first address, which may lie before start). It skips missing tables
+// whole.
+func (k *Kernel) forEachLeaf(p *Process, start, end uint64, fn func(va, addr uint64, e mmu.PTE, level int)) {
 	k.walkRange(p.Root, k.cfg.Geometry.Levels, 0, start, end, fn)
 }
 
-func (k *Kernel) walkRange(table uint64, level int, base, start, end uint64, fn func(va, addr uint64, e mmu.PTE)) {
+func (k *Kernel) walkRange(table uint64, level int, base, start, end uint64, fn func(va, addr uint64, e mmu.PTE, level int)) {
 	g := k.cfg.Geometry
 	span := uint64(1) << g.ShiftAt(level)
 	n := uint64(1) << g.BitsPerLevel
@@ -88,8 +134,8 @@ func (k *Kernel) walkRange(table uint64, level int, base, start, end uint64, fn 
 		if e == 0 {
 			continue
 		}
-		if level == 1 {
-			fn(lo, addr, e)
+		if level == 1 || k.isHuge(e, level) {
+			fn(lo, addr, e, level)
 			continue
 		}
 		if e&mmu.Present != 0 {
@@ -111,8 +157,8 @@ func (k *Kernel) freeLevel(table uint64, level int) {
 	g := k.cfg.Geometry
 	for i := uint64(0); i < 1<<g.BitsPerLevel; i++ {
 		e := k.ReadPTE(table + i*uint64(g.EntryBytes))
-		if e&mmu.Present == 0 {
-			continue
+		if e&mmu.Present == 0 || k.isHuge(e, level) {
+			continue // a huge page is not a table (its mapping went first)
 		}
 		next := k.frameOf(e) << g.PageShift
 		k.freeLevel(next, level-1)

@@ -19,7 +19,15 @@ func (k *Kernel) reclaim() error {
 		}
 		f := ft.ring[ft.hand]
 		fi := ft.infos[f]
-		if k.pinned[f] || k.young(fi) || (fi.kind == anonFrame && k.swap == nil) {
+		if fi.hp != nil && !k.pinned[f] {
+			// A transparent huge page: split if not used lately, and
+			// the scan goes on over its pages.
+			if !k.reclaimHuge(fi.hp) {
+				ft.hand++
+			}
+			continue
+		}
+		if k.pinned[f] || k.young(fi) || (k.swapBacked(fi) && k.swap == nil) {
 			ft.hand++
 			continue
 		}
@@ -33,6 +41,11 @@ func (k *Kernel) reclaim() error {
 		return fmt.Errorf("%w (and no swap area to move pages to)", errOutOfMemory)
 	}
 	return errOutOfMemory
+}
+
+// swapBacked reports whether a page can leave memory only for swap.
+func (k *Kernel) swapBacked(fi *frameInfo) bool {
+	return fi.kind == anonFrame || fi.kind == fileFrame && fi.file.anon
 }
 
 // young reports whether any entry mapping the frame has its Accessed bit,
@@ -81,6 +94,12 @@ func (k *Kernel) evict(f uint64, fi *frameInfo) error {
 			k.invalidate(r.p, r.va)
 		}
 	case fileFrame:
+		if fi.file.anon {
+			if err := k.evictShmem(f, fi); err != nil {
+				return err
+			}
+			break
+		}
 		if err := k.writeBack(f); err != nil {
 			return err
 		}
