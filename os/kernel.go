@@ -100,8 +100,8 @@ type Kernel struct {
 	// inReclaim is set while reclaim splits a huge page: the page tables
 	// it needs come from the reserve, not from reclaiming more.
 	inReclaim bool
-	zero   uint64               // the zero page's frame, 0 until first used
-	huge   map[uint64]*hugePage // pages larger than a frame, by first frame
+	zero      uint64               // the zero page's frame, 0 until first used
+	huge      map[uint64]*hugePage // pages larger than a frame, by first frame
 	// hugeZero is the huge zero page, nil until first used.
 	hugeZero *hugePage
 	pools    [2]*hugePool // MAP_HUGETLB pages: [0] 2 MiB, [1] 1 GiB
