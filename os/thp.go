@@ -297,3 +297,21 @@ func (k *Kernel) reclaimHuge(h *hugePage) bool {
 	}
 	return true
 }
+
+// AnonHuge is the memory p maps with transparent huge pages, in bytes
+// (Linux's AnonHugePages in /proc/PID/smaps_rollup: the huge zero page and
+// MAP_HUGETLB pages are not counted).
+func (k *Kernel) AnonHuge(p *Process) uint64 {
+	n := uint64(0)
+	for _, v := range p.MM.VMAs {
+		if v.File != nil || v.Shared || v.HugeLevel != 0 {
+			continue
+		}
+		k.forEachLeaf(p, v.Start, v.End, func(_, _ uint64, e mmu.PTE, level int) {
+			if h := k.hugeOf(e); level > 1 && h != nil && !h.zero && h.pool == nil {
+				n += 1 << k.hugeShift(level)
+			}
+		})
+	}
+	return n
+}
