@@ -137,3 +137,21 @@ func (m *PhysMem) Copy(dst, src, n uint64) {
 // Chunks is the number of 4 KiB chunks holding data (the memory the
 // emulator itself uses for contents).
 func (m *PhysMem) Chunks() int { return len(m.chunks) }
+
+// IsZero reports whether the n bytes from pa are all zero; chunks never
+// written cost nothing to check.
+func (m *PhysMem) IsZero(pa, n uint64) bool {
+	for n > 0 {
+		off := pa & (1<<chunkShift - 1)
+		k := min(n, 1<<chunkShift-off)
+		if c := m.chunk(pa, false); c != nil {
+			for _, b := range c[off : off+k] {
+				if b != 0 {
+					return false
+				}
+			}
+		}
+		pa, n = pa+k, n-k
+	}
+	return true
+}

@@ -165,6 +165,7 @@ func (k *Kernel) faultPage(p *Process, v *VMA, index uint64) (frame uint64, majo
 		return k.shmemPage(p, f, index)
 	}
 	if fr, ok := f.pages[index]; ok {
+		k.pin(fr) // the next window's frames must not be taken from it
 		k.asyncMmapReadahead(p, v, fr, index)
 		k.await(fr)
 		return fr, false, nil

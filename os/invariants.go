@@ -1,7 +1,6 @@
 package os
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/vmemu/vmemu/mmu"
@@ -222,7 +221,5 @@ func (c *checker) pools() error {
 
 // zeroed reports whether n frames from f hold only zeros.
 func (c *checker) zeroed(f, n uint64) bool {
-	buf := make([]byte, n<<c.k.pageShift())
-	c.k.mem.Read(f<<c.k.pageShift(), buf)
-	return bytes.Count(buf, []byte{0}) == len(buf)
+	return c.k.mem.IsZero(f<<c.k.pageShift(), n<<c.k.pageShift())
 }

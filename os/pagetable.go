@@ -122,13 +122,18 @@ func (k *Kernel) forEachLeaf(p *Process, start, end uint64, fn func(va, addr uin
 
 func (k *Kernel) walkRange(table uint64, level int, base, start, end uint64, fn func(va, addr uint64, e mmu.PTE, level int)) {
 	g := k.cfg.Geometry
-	span := uint64(1) << g.ShiftAt(level)
+	shift := g.ShiftAt(level)
 	n := uint64(1) << g.BitsPerLevel
-	for i := uint64(0); i < n; i++ {
-		lo := base + i*span
-		if lo >= end || lo+span <= start {
-			continue
-		}
+	if end <= base || start > base+(n<<shift-1) { // n<<shift-1: the table's span less one, even for all 64 bits
+		return
+	}
+	first, last := uint64(0), n-1 // the entries that meet [start, end)
+	if start > base {
+		first = (start - base) >> shift
+	}
+	last = min(last, (end-1-base)>>shift)
+	for i := first; i <= last; i++ {
+		lo := base + i<<shift
 		addr := table + i*uint64(g.EntryBytes)
 		e := k.ReadPTE(addr)
 		if e == 0 {
