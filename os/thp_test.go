@@ -95,4 +95,3 @@ func TestTHPCLinux(t *testing.T) {
 		t.Errorf("thp.c (-Linux +kernel):\n%s", diff)
 	}
 }
-
