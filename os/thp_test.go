@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/sim"
 )
 
 // touch makes p's access to va as the hardware would (faults and the
@@ -93,5 +94,95 @@ func TestTHPCLinux(t *testing.T) {
 	}
 	if diff := cmp.Diff(want[:8], tp.out); diff != "" {
 		t.Errorf("thp.c (-Linux +kernel):\n%s", diff)
+	}
+}
+
+// A huge-page fault costs one fault and 512 pages' zeroing, not 512
+// faults; the huge zero page costs one fault, and the write after it a
+// fault and the zeroing of a new huge page.
+func TestTHPFaultCost(t *testing.T) {
+	w := newWorldWith(t, 64*mib, 0, linux)
+	p := w.proc()
+	tp := &thpProgram{w: w, p: p}
+	c := w.k.cfg.Costs
+	cost := func(va uint64, write bool) sim.Cycle {
+		start := w.now
+		w.touch(p, va, write)
+		return w.now - start
+	}
+	a := tp.amap(4*mib, true)
+	small := w.call(w.k.Mmap(w.now, p, 0, pg, ProtRead|ProtWrite, anonPriv, -1, 0))
+	got := []sim.Cycle{cost(a, true), cost(a+2*mib, false), cost(a+2*mib+pg, true), cost(small, true)}
+	want := []sim.Cycle{c.Fault + 512*c.Zero, c.Fault, c.Fault + 512*c.Zero, c.Fault + c.Zero}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("cycles of a huge write fault, a huge zero-page read, the write after it, a 4 KiB write (-want +got):\n%s", diff)
+	}
+}
+
+// With every 2 MiB of memory holding some page (random frames), a fault
+// that may map a huge page maps 4 KiB instead, and says so.
+func TestTHPFallback(t *testing.T) {
+	w := newWorldWith(t, 16*mib, 0, func(c *Config) { linux(c); c.RandomFrames = true })
+	p := w.proc()
+	small := w.call(w.k.Mmap(w.now, p, 0, 1024*pg, ProtRead|ProtWrite, anonPriv, -1, 0))
+	for i := uint64(0); i < 1024; i++ {
+		w.touch(p, small+i*pg, true)
+	}
+	a := (&thpProgram{w: w, p: p}).amap(2*mib, true)
+	w.touch(p, a, true)
+	if p.Faults.THP != 0 || p.Faults.THPFallbacks != 1 {
+		t.Errorf("faults %+v: want no huge page, one fallback", p.Faults)
+	}
+	if e, _, level := w.k.lookup(p, a); level != 1 || e == 0 {
+		t.Errorf("after the fallback, entry %v at level %d; want a 4 KiB one", e, level)
+	}
+}
+
+// Reclaim splits a huge page before swapping, and munmap, mprotect and
+// MADV_DONTNEED of part of one split it; every word written stays.
+func TestTHPSplits(t *testing.T) {
+	const frames = 4096 // 16 MiB
+	w := newWorldWith(t, frames*pg, 4*frames, func(c *Config) { linux(c); c.THP = THPAlways })
+	p := w.proc()
+	tp := &thpProgram{w: w, p: p}
+	a := tp.amap(10*mib, true)
+	for i := uint64(0); i < 10*mib; i += pg {
+		w.store(p, a+i+8, a+i)
+	}
+	if p.Faults.THP != 5 {
+		t.Fatalf("%d huge pages, want 5", p.Faults.THP)
+	}
+	w.call(w.k.Munmap(w.now, p, a+pg, pg))
+	w.call(w.k.Mprotect(w.now, p, a+2*mib+3*pg, pg, ProtRead))
+	w.call(w.k.Madvise(w.now, p, a+4*mib+5*pg, pg, MadvDontneed))
+	if p.Faults.Splits != 3 {
+		t.Errorf("%d splits after munmap, mprotect and madvise of a page of each, want 3", p.Faults.Splits)
+	}
+	// Twice memory's worth of other pages: reclaim splits the two huge
+	// pages left whole, and their pages go to swap.
+	b := tp.amap(2*frames*pg, false)
+	for i := uint64(0); i < 2*frames*pg; i += pg {
+		w.store(p, b+i, i)
+	}
+	if p.Faults.Splits != 5 {
+		t.Errorf("%d splits in all, want 5", p.Faults.Splits)
+	}
+	for i := uint64(0); i < 10*mib; i += pg {
+		want := a + i
+		switch i {
+		case pg:
+			continue // unmapped
+		case 4*mib + 5*pg:
+			want = 0 // dropped
+		}
+		if got := w.mustLoad(p, a+i+8); got != want {
+			t.Fatalf("page %#x reads %#x, want %#x", a+i, got, want)
+		}
+	}
+	if w.k.N.SwapOuts == 0 || len(w.k.huge) != 0 {
+		t.Errorf("%d pages to swap, %d huge pages left; want swapping, every huge page split", w.k.N.SwapOuts, len(w.k.huge))
+	}
+	if err := w.k.CheckInvariants(); err != nil {
+		t.Error(err)
 	}
 }
