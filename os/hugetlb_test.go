@@ -19,8 +19,8 @@ func TestHugeTLB(t *testing.T) {
 	var errs []Errno
 	try := func(_ uint64, e Errno, _ sim.Cycle) { errs = append(errs, e) }
 	a := w.call(k.Mmap(w.now, p, 0, 3*mib, ProtRead|ProtWrite, anonPriv|MapHugeTLB, -1, 0)) // rounds up to 2 pages
-	try(k.Mmap(w.now, p, 0, 6*mib, ProtRead|ProtWrite, anonPriv|MapHugeTLB, -1, 0))          // 3 more: the pool has 2
-	try(k.Mmap(w.now, p, 0, 2*mib, ProtRead|ProtWrite, MapPrivate|MapHugeTLB, 1, 0))         // not anonymous
+	try(k.Mmap(w.now, p, 0, 6*mib, ProtRead|ProtWrite, anonPriv|MapHugeTLB, -1, 0))         // 3 more: the pool has 2
+	try(k.Mmap(w.now, p, 0, 2*mib, ProtRead|ProtWrite, MapPrivate|MapHugeTLB, 1, 0))        // not anonymous
 	try(k.Mmap(w.now, p, 0, 2*mib, ProtRead|ProtWrite, anonPriv|MapHugeTLB|16<<MapHugeShift, -1, 0))
 	try(k.Mmap(w.now, p, a+pg, 2*mib, ProtRead|ProtWrite, anonPriv|MapHugeTLB|MapFixed, -1, 0))
 	try(k.Munmap(w.now, p, a+pg, pg)) // inside a huge page
