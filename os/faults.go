@@ -44,20 +44,29 @@ type Faults struct {
 	Splits uint64
 }
 
+// Count is one of the counts of Faults, with the name reports give it.
+type Count struct {
+	Name string
+	N    *uint64
+}
+
+// Counts lists f's counts with their report names (getrusage's minor and
+// major first, then the breakdown), in a fixed order.
+func (f *Faults) Counts() []Count {
+	return []Count{
+		{"minor", &f.Minor}, {"major", &f.Major}, {"cow", &f.COW}, {"reuse", &f.Reuse},
+		{"zero_page", &f.ZeroPage}, {"thp", &f.THP}, {"hugetlb", &f.HugeTLB}, {"swap_ins", &f.SwapIns},
+		{"fault_around", &f.FaultAround}, {"readahead", &f.Readahead}, {"thp_fallbacks", &f.THPFallbacks},
+		{"splits", &f.Splits},
+	}
+}
+
 // add adds o to f.
 func (f *Faults) add(o Faults) {
-	f.Minor += o.Minor
-	f.Major += o.Major
-	f.COW += o.COW
-	f.Reuse += o.Reuse
-	f.ZeroPage += o.ZeroPage
-	f.THP += o.THP
-	f.HugeTLB += o.HugeTLB
-	f.SwapIns += o.SwapIns
-	f.FaultAround += o.FaultAround
-	f.Readahead += o.Readahead
-	f.THPFallbacks += o.THPFallbacks
-	f.Splits += o.Splits
+	from := o.Counts()
+	for i, c := range f.Counts() {
+		*c.N += *from[i].N
+	}
 }
 
 // note adds n to p's counts (p may be nil: a path no process asked for)

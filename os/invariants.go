@@ -17,7 +17,8 @@ import (
 // page's split entries are counted; the MAP_HUGETLB pools add up. Tests
 // call it; it costs a walk of every table.
 func (k *Kernel) CheckInvariants() error {
-	c := &checker{k: k, refs: map[uint64]int{}, slots: map[int]int{}, hugeRefs: map[*hugePage]int{}, splitRefs: map[*hugePage]int{}}
+	c := &checker{k: k, refs: make(map[uint64]int, len(k.frames.infos)), slots: map[int]int{},
+		hugeRefs: map[*hugePage]int{}, splitRefs: map[*hugePage]int{}}
 	for _, p := range k.procs {
 		if p.Exited {
 			continue

@@ -334,7 +334,7 @@ func (m *rModel) load(r *rProc) {
 	m.ops["load"]++
 }
 
-var randomOps = flag.Int("random-ops", 1500, "operations per seed of TestRandomAgainstModel")
+var randomOps = flag.Int("random-ops", 1000, "operations per seed of TestRandomAgainstModel")
 
 func TestRandomAgainstModel(t *testing.T) {
 	always := func(c *Config) { linux(c); c.THP = THPAlways }

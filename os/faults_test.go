@@ -1,0 +1,48 @@
+package os
+
+import (
+	"reflect"
+	"testing"
+)
+
+// Counts names every count of Faults once, each a different field.
+func TestFaultsCountsNamesEveryField(t *testing.T) {
+	var f Faults
+	names, fields := map[string]bool{}, map[*uint64]bool{}
+	for _, c := range f.Counts() {
+		names[c.Name], fields[c.N] = true, true
+	}
+	if n := reflect.TypeOf(f).NumField(); len(names) != n || len(fields) != n {
+		t.Errorf("%d names and %d fields for the %d counts of Faults", len(names), len(fields), n)
+	}
+}
+
+// Faults are counted as getrusage counts them, beside the kernel's own
+// counts, which keep their meaning: a fault that read the disk is major in
+// both; a copy-on-write is a COW fault there and a minor fault here; a
+// write that finds its page alone is minor in both.
+func TestFaultAccounting(t *testing.T) {
+	const frames = 64
+	w := newWorld(t, frames*pg, 4*frames)
+	placeFile(t, w, "f", 2)
+	p := w.proc()
+	fd := int(w.call(w.k.Open(w.now, p, "f", OpenRead)))
+	m := w.call(w.k.Mmap(w.now, p, 0, 2*pg, ProtRead|ProtWrite, MapPrivate, fd, 0))
+	w.mustLoad(p, m) // read from the disk: major
+	w.mustLoad(p, m+pg)
+	w.store(p, m, 1) // copy-on-write
+	w.store(p, m+pg, 2)
+	a := w.call(w.k.Mmap(w.now, p, 0, 2*frames*pg, ProtRead|ProtWrite, anonPriv, -1, 0))
+	for i := uint64(0); i < 2*frames; i++ {
+		w.store(p, a+i*pg, i) // memory fills: pages go to swap
+	}
+	w.mustLoad(p, a) // back from swap: major
+	n := w.k.N
+	if p.Faults.Major != n.MajorFaults || p.Faults.Minor != n.MinorFaults+n.COWFaults {
+		t.Errorf("getrusage counts %d major, %d minor; the kernel's %d major, %d minor + %d COW",
+			p.Faults.Major, p.Faults.Minor, n.MajorFaults, n.MinorFaults, n.COWFaults)
+	}
+	if p.Faults.COW != 2 || p.Faults.SwapIns != n.SwapIns || p.Faults != w.k.N.Faults {
+		t.Errorf("process %+v, kernel %+v; want 2 copies, %d swap-ins, and the totals equal", p.Faults, w.k.N.Faults, n.SwapIns)
+	}
+}
