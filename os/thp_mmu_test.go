@@ -126,3 +126,31 @@ func TestTHPThroughTheMMU(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A 1 GiB MAP_HUGETLB page through the MMU: the walker stops at the PDPTE,
+// the dTLB (4 KiB and 2 MiB pages only) does not hold it, the STLB does;
+// munmap's INVLPG drops it.
+func TestGiantPageThroughTheMMU(t *testing.T) {
+	w := newWorldWith(t, 2<<30, 0, func(c *Config) { c.HugeTLB1G, c.PCID = 1, true })
+	u := hardware(t, w)
+	p := w.proc()
+	g := w.call(w.k.Mmap(w.now, p, 0, 1<<30, ProtRead|ProtWrite, anonPriv|MapHugeTLB|MapHuge1GB, -1, 0))
+	w.k.Switch(w.now, p)
+	pa := w.translate(u, g+0x12345678, sim.Store)
+	if want, _ := w.k.Resolve(p, g+0x12345678); pa != want || pa&(1<<30-1) != 0x12345678 {
+		t.Fatalf("PA %#x, kernel says %#x: want offset 0x12345678 in a 1 GiB frame", pa, want)
+	}
+	stlb := u.TLBs()[2]
+	if e, ok := stlb.Lookup(g, u.PCID); !ok || e.PageShift != 30 || dtlbShift(u, g) != 0 {
+		t.Errorf("STLB entry %+v (%v), dTLB shift %d; want a 30-bit STLB entry and none in the dTLB", e, ok, dtlbShift(u, g))
+	}
+	walks := u.N.Walks
+	w.translate(u, g+0x3fff0000, sim.Load)
+	if u.N.Walks != walks {
+		t.Error("another address of the 1 GiB page walked again")
+	}
+	w.call(w.k.Munmap(w.now, p, g, 1<<30))
+	if _, ok := stlb.Lookup(g, u.PCID); ok {
+		t.Error("munmap left the 1 GiB translation in the STLB")
+	}
+}
