@@ -198,12 +198,15 @@ func (t *frameTable) leaveRing(f uint64) {
 	}
 }
 
-func (fi *frameInfo) removeRef(p *Process, va uint64) {
-	for i, r := range fi.rmap {
+func (fi *frameInfo) removeRef(p *Process, va uint64) { fi.rmap = removeRef(fi.rmap, p, va) }
+
+// removeRef takes the entry of p at va out of a reverse map.
+func removeRef(rmap []pteRef, p *Process, va uint64) []pteRef {
+	for i, r := range rmap {
 		if r.p == p && r.va == va {
-			fi.rmap[i] = fi.rmap[len(fi.rmap)-1]
-			fi.rmap = fi.rmap[:len(fi.rmap)-1]
-			return
+			rmap[i] = rmap[len(rmap)-1]
+			return rmap[:len(rmap)-1]
 		}
 	}
+	return rmap
 }

@@ -31,15 +31,7 @@ func (h *hugePage) frames(k *Kernel) uint64 {
 	return 1 << (k.cfg.Geometry.ShiftAt(h.level) - k.pageShift())
 }
 
-func (h *hugePage) removeRef(p *Process, va uint64) {
-	for i, r := range h.rmap {
-		if r.p == p && r.va == va {
-			h.rmap[i] = h.rmap[len(h.rmap)-1]
-			h.rmap = h.rmap[:len(h.rmap)-1]
-			return
-		}
-	}
-}
+func (h *hugePage) removeRef(p *Process, va uint64) { h.rmap = removeRef(h.rmap, p, va) }
 
 // hugeShift is log2 of the size of the pages entries at level map.
 func (k *Kernel) hugeShift(level int) uint { return k.cfg.Geometry.ShiftAt(level) }
@@ -53,25 +45,11 @@ func (k *Kernel) hugeBase(va uint64, level int) uint64 {
 // p's tables, creating the tables above it; the entry may be a table
 // pointer, a huge page's entry or 0.
 func (k *Kernel) hugeEntryAddr(p *Process, va uint64, level int) (uint64, error) {
-	g := k.cfg.Geometry
-	table := p.Root
-	for l := g.Levels; l > level; l-- {
-		addr := table + g.Index(va, l)*uint64(g.EntryBytes)
-		e := k.ReadPTE(addr)
-		if k.isHuge(e, l) {
-			return 0, errHugeInTheWay
-		}
-		if e&mmu.Present == 0 {
-			next, err := k.newTable()
-			if err != nil {
-				return 0, err
-			}
-			e = mmu.MakePTE(next>>g.PageShift, mmu.Present|mmu.Writable|mmu.User)
-			k.WritePTE(addr, e)
-		}
-		table = k.frameOf(e) << g.PageShift
+	addr, at, err := k.descend(p, va, level, true)
+	if err == nil && at != level {
+		err = errHugeInTheWay
 	}
-	return table + g.Index(va, level)*uint64(g.EntryBytes), nil
+	return addr, err
 }
 
 // mapHuge points p's entry at level for va (the page's first address) at

@@ -28,36 +28,49 @@ func (k *Kernel) frameOf(e mmu.PTE) uint64 {
 // entry maps a huge page: the caller should have split it.
 var errHugeInTheWay = errors.New("internal error: a huge page's entry is in the way of a 4 KiB one")
 
-// leafAddr returns the physical address of va's leaf entry in p's tables,
-// creating the tables on the way when create is set; 0 if a table is
-// missing and not created, or if a huge page's entry maps va (an error
-// when create is set).
-func (k *Kernel) leafAddr(p *Process, va uint64, create bool) (uint64, error) {
+// descend walks p's tables for va down to the entry at level and returns
+// its address and level; it stops at an entry above level that maps a huge
+// page (returning that entry's address and level), and at a missing table
+// (returning 0 and the level of the entry that is not present) unless
+// create is set, when it makes the table.
+func (k *Kernel) descend(p *Process, va uint64, level int, create bool) (uint64, int, error) {
 	g := k.cfg.Geometry
 	table := p.Root
-	for l := g.Levels; l > 1; l-- {
+	for l := g.Levels; l > level; l-- {
 		addr := table + g.Index(va, l)*uint64(g.EntryBytes)
 		e := k.ReadPTE(addr)
 		if k.isHuge(e, l) {
-			if create {
-				return 0, errHugeInTheWay
-			}
-			return 0, nil
+			return addr, l, nil
 		}
 		if e&mmu.Present == 0 {
 			if !create {
-				return 0, nil
+				return 0, l, nil
 			}
 			next, err := k.newTable()
 			if err != nil {
-				return 0, err
+				return 0, l, err
 			}
 			e = mmu.MakePTE(next>>g.PageShift, mmu.Present|mmu.Writable|mmu.User)
 			k.WritePTE(addr, e)
 		}
 		table = k.frameOf(e) << g.PageShift
 	}
-	return table + g.Index(va, 1)*uint64(g.EntryBytes), nil
+	return table + g.Index(va, level)*uint64(g.EntryBytes), level, nil
+}
+
+// leafAddr returns the physical address of va's leaf entry in p's tables,
+// creating the tables on the way when create is set; 0 if a table is
+// missing and not created, or if a huge page's entry maps va (an error
+// when create is set).
+func (k *Kernel) leafAddr(p *Process, va uint64, create bool) (uint64, error) {
+	addr, level, err := k.descend(p, va, 1, create)
+	if err == nil && level > 1 {
+		if create {
+			return 0, errHugeInTheWay
+		}
+		addr = 0
+	}
+	return addr, err
 }
 
 // isHuge reports whether e, an entry at level, maps a page itself (PS set,
@@ -68,23 +81,14 @@ func (k *Kernel) isHuge(e mmu.PTE, level int) bool {
 
 // lookup returns the entry that maps va in p's tables, its address and its
 // level: a level-1 entry, or a higher one that maps a huge page. The entry
-// is 0 (and the address 0) when a table on the way is missing.
+// is 0 (and the address 0) when a table on the way is missing; the level
+// is then that of the entry not present.
 func (k *Kernel) lookup(p *Process, va uint64) (mmu.PTE, uint64, int) {
-	g := k.cfg.Geometry
-	table := p.Root
-	for l := g.Levels; l > 1; l-- {
-		addr := table + g.Index(va, l)*uint64(g.EntryBytes)
-		e := k.ReadPTE(addr)
-		if k.isHuge(e, l) {
-			return e, addr, l
-		}
-		if e&mmu.Present == 0 {
-			return 0, 0, l
-		}
-		table = k.frameOf(e) << g.PageShift
+	addr, level, _ := k.descend(p, va, 1, false)
+	if addr == 0 {
+		return 0, 0, level
 	}
-	addr := table + g.Index(va, 1)*uint64(g.EntryBytes)
-	return k.ReadPTE(addr), addr, 1
+	return k.ReadPTE(addr), addr, level
 }
 
 // leaf returns va's 4 KiB leaf entry in p's tables (0 if none, or if a

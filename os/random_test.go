@@ -303,12 +303,17 @@ func (m *rModel) address(r *rProc) (*rArea, uint64) {
 
 func (m *rModel) store(r *rProc) {
 	a, va := m.address(r)
+	m.storeAt(r, a, va)
+	m.ops["store"]++
+}
+
+// storeAt stores a random word at va of a, in the kernel and the model.
+func (m *rModel) storeAt(r *rProc, a *rArea, va uint64) {
 	v := m.rng.Uint64()
 	if !m.w.store(r.p, va, v) {
 		m.t.Fatalf("pid %d store to %#x (%s): SIGSEGV %v", r.p.PID, va, a.kind, r.p.SignalReasons)
 	}
 	m.setWord(r, a, va, v)
-	m.ops["store"]++
 }
 
 // sweep stores a word in each of up to 256 pages of an area, in order.
@@ -316,11 +321,7 @@ func (m *rModel) sweep(r *rProc) {
 	a, lo, hi := m.subrange(r)
 	hi = min(hi, lo+256*pg)
 	for va := lo + uint64(m.pick(pg/8))*8; va < hi; va += pg {
-		v := m.rng.Uint64()
-		if !m.w.store(r.p, va, v) {
-			m.t.Fatalf("pid %d store to %#x (%s): SIGSEGV %v", r.p.PID, va, a.kind, r.p.SignalReasons)
-		}
-		m.setWord(r, a, va, v)
+		m.storeAt(r, a, va)
 	}
 	m.ops["sweep"]++
 }

@@ -1,9 +1,6 @@
 package os
 
-import (
-	"fmt"
-	"slices"
-)
+import "slices"
 
 // Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS; Linux's shmem, the
 // object behind /dev/zero): an object with a page cache of its own and no
@@ -62,23 +59,11 @@ func (k *Kernel) shmemPage(p *Process, f *File, index uint64) (frame uint64, rea
 // evictShmem writes a page of a shared anonymous object to swap and drops
 // it: every entry that maps it is cleared, as for a file page.
 func (k *Kernel) evictShmem(f uint64, fi *frameInfo) error {
-	slot, err := k.swap.Alloc()
-	if err != nil {
-		return fmt.Errorf("%w: swap is full (%d slots)", errOutOfMemory, k.swap.Slots())
-	}
-	buf := make([]byte, k.pageSize())
-	k.mem.Read(f<<k.pageShift(), buf)
-	done, err := k.swap.WritePage(k.t, slot, buf)
+	slot, err := k.swapOut(f)
 	if err != nil {
 		return err
 	}
-	k.t = done
-	k.N.SwapOuts++
-	for _, r := range fi.rmap {
-		_, addr := k.leaf(r.p, r.va)
-		k.WritePTE(addr, 0)
-		k.invalidate(r.p, r.va)
-	}
+	k.dropMappings(fi)
 	fi.file.swap[fi.index] = slot
 	delete(fi.file.pages, fi.index)
 	return nil

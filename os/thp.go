@@ -124,11 +124,7 @@ func (k *Kernel) tableFree(p *Process, base uint64) bool {
 // when no such block is free (or taking one would eat the reserve reclaim
 // needs).
 func (k *Kernel) newTHP() *hugePage {
-	n := uint64(1) << (k.hugeShift(2) - k.pageShift())
-	if k.frames.spare() < int(n)+k.reserve() {
-		return nil
-	}
-	head, ok := k.frames.allocBlock()
+	head, n, ok := k.takeBlock()
 	if !ok {
 		return nil
 	}
@@ -150,11 +146,7 @@ func (k *Kernel) hugeZeroPage() *hugePage {
 	if k.hugeZero != nil {
 		return k.hugeZero
 	}
-	n := uint64(1) << (k.hugeShift(2) - k.pageShift())
-	if k.frames.spare() < int(n)+k.reserve() {
-		return nil
-	}
-	head, ok := k.frames.allocBlock()
+	head, n, ok := k.takeBlock()
 	if !ok {
 		return nil
 	}
@@ -162,6 +154,17 @@ func (k *Kernel) hugeZeroPage() *hugePage {
 	h := &hugePage{head: head, level: 2, zero: true}
 	k.huge[head], k.hugeZero = h, h
 	return h
+}
+
+// takeBlock takes 2 MiB of free, aligned frames, unless that would eat the
+// reserve; it returns the first and how many there are.
+func (k *Kernel) takeBlock() (uint64, uint64, bool) {
+	n := uint64(1) << (k.hugeShift(2) - k.pageShift())
+	if k.frames.spare() < int(n)+k.reserve() {
+		return 0, 0, false
+	}
+	head, ok := k.frames.allocBlock()
+	return head, n, ok
 }
 
 // reserve is the number of frames ordinary allocations leave free.
