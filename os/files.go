@@ -265,3 +265,23 @@ func (k *Kernel) copyIn(p *Process, va, n uint64) ([]byte, bool) {
 	}
 	return out, true
 }
+
+// Fsync is fsync(fd): the file's dirty pages go to the disk, and the call
+// returns when they are there.
+func (k *Kernel) Fsync(now sim.Cycle, p *Process, fd int) (uint64, Errno, sim.Cycle) {
+	return k.syscall(now, func() (uint64, Errno) {
+		of := p.fds[fd]
+		switch {
+		case of == nil:
+			return 0, EBADF
+		case of.f == nil:
+			return 0, EINVAL
+		}
+		for _, idx := range sortedKeys(of.f.pages) {
+			if err := k.writeBack(of.f.pages[idx]); err != nil {
+				return 0, ENOSPC
+			}
+		}
+		return 0, OK
+	})
+}
