@@ -172,8 +172,23 @@ func (m *rModel) step() {
 	}
 }
 
+// maxAreaPages bounds what a process maps, so that long runs stay within
+// memory and swap.
+const maxAreaPages = 6000
+
 func (m *rModel) mmap(r *rProc) {
 	w, k := m.w, m.w.k
+	total := uint64(0)
+	for _, a := range r.areas {
+		total += (a.end - a.start) / pg
+	}
+	if total > maxAreaPages {
+		a := r.areas[m.pick(len(r.areas))]
+		w.call(k.Munmap(w.now, r.p, a.start, a.end-a.start))
+		r.cut(a.start, a.end)
+		m.ops["munmap whole"]++
+		return
+	}
 	pages := uint64(1 + m.pick(1100))
 	if m.pick(3) == 0 {
 		pages = 512 * uint64(2+m.pick(3)) // room for huge pages
@@ -335,7 +350,10 @@ func (m *rModel) load(r *rProc) {
 	m.ops["load"]++
 }
 
-var randomOps = flag.Int("random-ops", 1000, "operations per seed of TestRandomAgainstModel")
+var (
+	randomOps   = flag.Int("random-ops", 1000, "operations per seed of TestRandomAgainstModel")
+	randomSeeds = flag.Uint64("random-seeds", 2, "seeds of TestRandomAgainstModel (1 to N)")
+)
 
 func TestRandomAgainstModel(t *testing.T) {
 	always := func(c *Config) { linux(c); c.THP = THPAlways }
@@ -353,7 +371,7 @@ func TestRandomAgainstModel(t *testing.T) {
 		{"thp-always", 64 * mib, 16, false, always},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			for seed := uint64(1); seed <= 2; seed++ {
+			for seed := uint64(1); seed <= *randomSeeds; seed++ {
 				w := newWorldWith(t, c.memory+c.pool*2*mib, 8192, func(cfg *Config) {
 					if c.set != nil {
 						c.set(cfg)
