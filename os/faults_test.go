@@ -5,15 +5,24 @@ import (
 	"testing"
 )
 
-// Counts names every count of Faults once, each a different field.
+// Counts names every count of Faults once, each a different field, and add
+// adds every one.
 func TestFaultsCountsNamesEveryField(t *testing.T) {
-	var f Faults
+	var f, g Faults
 	names, fields := map[string]bool{}, map[*uint64]bool{}
-	for _, c := range f.Counts() {
+	for i, c := range g.Counts() {
 		names[c.Name], fields[c.N] = true, true
+		*c.N = uint64(i + 1)
 	}
 	if n := reflect.TypeOf(f).NumField(); len(names) != n || len(fields) != n {
 		t.Errorf("%d names and %d fields for the %d counts of Faults", len(names), len(fields), n)
+	}
+	f.add(g)
+	f.add(g)
+	for i, c := range f.Counts() {
+		if *c.N != 2*uint64(i+1) {
+			t.Errorf("%s after adding %d twice: %d", c.Name, i+1, *c.N)
+		}
 	}
 }
 
