@@ -141,10 +141,7 @@ func (k *Kernel) fileFault(p *Process, v *VMA, va uint64, write bool) error {
 		}
 		k.pin(copyF)
 		k.copyFrame(copyF, frame)
-		p.N.COW++
-		k.N.COWFaults++
-		k.N.COWCopies++
-		k.note(p, Faults{COW: 1})
+		k.countCOW(p, true)
 		return k.mapPage(p, va, copyF, leafFlags(v, true), anonFrame)
 	default:
 		if err := k.mapPage(p, va, frame, leafFlags(v, false), fileFrame); err != nil {
@@ -178,6 +175,21 @@ func (k *Kernel) faultPage(p *Process, v *VMA, index uint64) (frame uint64, majo
 	return k.cachedPage(f, index)
 }
 
+// countCOW counts a copy-on-write fault: in the kernel's own counts (a COW
+// fault, and a page copied unless it was a zero page) and in getrusage's
+// breakdown.
+func (k *Kernel) countCOW(p *Process, copied bool) {
+	p.N.COW++
+	k.N.COWFaults++
+	if copied {
+		k.N.COWCopies++
+	}
+	k.note(p, Faults{COW: 1})
+}
+
+// countFault counts a fault in the kernel's own counts (Counts and
+// ProcessCounts, which a COW fault counts apart): major if it read the
+// disk.
 func (k *Kernel) countFault(p *Process, major bool) {
 	if major {
 		p.N.Major++
@@ -224,12 +236,9 @@ func (k *Kernel) writeFault(p *Process, v *VMA, va uint64) error {
 		k.zeroFrame(copyF) // wp_page_copy of the zero page zeroes, copying nothing
 	} else {
 		k.copyFrame(copyF, frame)
-		k.N.COWCopies++
 	}
 	k.unmapLeaf(p, va, addr, e)
-	p.N.COW++
-	k.N.COWFaults++
-	k.note(p, Faults{COW: 1})
+	k.countCOW(p, fi.kind != zeroFrame)
 	return k.mapPage(p, va, copyF, leafFlags(v, true), anonFrame)
 }
 

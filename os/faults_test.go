@@ -29,10 +29,17 @@ func TestFaultsCountsNamesEveryField(t *testing.T) {
 // Faults are counted as getrusage counts them, beside the kernel's own
 // counts, which keep their meaning: a fault that read the disk is major in
 // both; a copy-on-write is a COW fault there and a minor fault here; a
-// write that finds its page alone is minor in both.
+// write that finds its page alone is minor in both. So with the textbook
+// kernel and with Linux's behaviours.
 func TestFaultAccounting(t *testing.T) {
+	for _, set := range []func(*Config){nil, linux} {
+		faultAccounting(t, set)
+	}
+}
+
+func faultAccounting(t *testing.T, set func(*Config)) {
 	const frames = 64
-	w := newWorld(t, frames*pg, 4*frames)
+	w := newWorldWith(t, frames*pg, 4*frames, set)
 	placeFile(t, w, "f", 2)
 	p := w.proc()
 	fd := int(w.call(w.k.Open(w.now, p, "f", OpenRead)))
@@ -46,12 +53,15 @@ func TestFaultAccounting(t *testing.T) {
 		w.store(p, a+i*pg, i) // memory fills: pages go to swap
 	}
 	w.mustLoad(p, a) // back from swap: major
+	z := w.call(w.k.Mmap(w.now, p, 0, pg, ProtRead|ProtWrite, anonPriv, -1, 0))
+	w.mustLoad(p, z) // the zero page (Linux) or a zeroed page of its own
+	w.store(p, z, 3) // a fresh page (Linux: a COW of the zero page)
 	n := w.k.N
 	if p.Faults.Major != n.MajorFaults || p.Faults.Minor != n.MinorFaults+n.COWFaults {
 		t.Errorf("getrusage counts %d major, %d minor; the kernel's %d major, %d minor + %d COW",
 			p.Faults.Major, p.Faults.Minor, n.MajorFaults, n.MinorFaults, n.COWFaults)
 	}
-	if p.Faults.COW != 2 || p.Faults.SwapIns != n.SwapIns || p.Faults != w.k.N.Faults {
-		t.Errorf("process %+v, kernel %+v; want 2 copies, %d swap-ins, and the totals equal", p.Faults, w.k.N.Faults, n.SwapIns)
+	if p.Faults.COW < 2 || p.Faults.SwapIns != n.SwapIns || p.Faults != w.k.N.Faults {
+		t.Errorf("process %+v, kernel %+v; want 2 copies or more, %d swap-ins, and the totals equal", p.Faults, w.k.N.Faults, n.SwapIns)
 	}
 }

@@ -195,6 +195,7 @@ func (k *Kernel) hugeWriteFault(p *Process, v *VMA, va, addr uint64, e mmu.PTE, 
 	case v.Shared || (len(h.rmap) == 1 && h.ptes == 0):
 		k.WritePTE(addr, e|mmu.Writable)
 		k.invalidate(p, base)
+		k.countFault(p, false)
 		if !v.Shared {
 			k.note(p, Faults{Reuse: 1})
 		}
@@ -226,7 +227,8 @@ func (k *Kernel) hugeZeroWrite(p *Process, v *VMA, va, base, addr uint64) error 
 	k.WritePTE(addr, mmu.MakePTE(h.head, leafFlags(v, true)|mmu.PageSize))
 	h.rmap = append(h.rmap, pteRef{p, base})
 	k.invalidate(p, base)
-	k.note(p, Faults{THP: 1, COW: 1})
+	k.countCOW(p, false)
+	k.note(p, Faults{THP: 1})
 	return nil
 }
 

@@ -147,6 +147,7 @@ func (k *Kernel) hugetlbFault(p *Process, v *VMA, va uint64) error {
 	if err := k.mapHuge(p, base, h, leafFlags(v, true)); err != nil {
 		return err
 	}
+	k.countFault(p, false)
 	k.note(p, Faults{HugeTLB: 1})
 	return nil
 }
@@ -193,7 +194,7 @@ func (k *Kernel) hugetlbCopy(p *Process, v *VMA, base, addr uint64, h *hugePage)
 	k.WritePTE(addr, mmu.MakePTE(c.head, leafFlags(v, true)|mmu.PageSize))
 	c.rmap = append(c.rmap, pteRef{p, base})
 	k.invalidate(p, base)
-	k.note(p, Faults{COW: 1})
+	k.countCOW(p, true)
 	return nil
 }
 

@@ -95,6 +95,7 @@ func (k *Kernel) thpFault(p *Process, v *VMA, va uint64, write bool) (bool, erro
 	if h.zero {
 		n.ZeroPage = 1
 	}
+	k.countFault(p, false)
 	k.note(p, n)
 	return true, nil
 }

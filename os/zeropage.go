@@ -44,6 +44,7 @@ func (k *Kernel) mapZeroPage(p *Process, v *VMA, va uint64) error {
 		return err
 	}
 	k.WritePTE(addr, mmu.MakePTE(z, leafFlags(v, false)))
+	k.countFault(p, false)
 	k.note(p, Faults{ZeroPage: 1})
 	return nil
 }
