@@ -154,3 +154,31 @@ func TestGiantPageThroughTheMMU(t *testing.T) {
 		t.Error("munmap left the 1 GiB translation in the STLB")
 	}
 }
+
+// A trace's first touches (one area over all memory, as MapEverything gives
+// a plain trace) get huge pages with THP always; a random walk over 64 MiB
+// then walks the page tables a tenth as often, or less: 32 huge pages fit
+// the STLB, 16384 small ones do not.
+func TestTHPAlwaysTraceWalks(t *testing.T) {
+	walks := map[THPMode]uint64{}
+	for _, mode := range []THPMode{THPNever, THPAlways} {
+		w := newWorldWith(t, 256*mib, 0, func(c *Config) { linux(c); c.THP, c.PCID = mode, true })
+		u := hardware(t, w)
+		p := w.proc()
+		w.k.MapEverything(p)
+		w.k.Switch(w.now, p)
+		rng := sim.NewRNG(1)
+		const base, size = 0x40000000, 64 * mib
+		for i := 0; i < 200000; i++ {
+			w.translate(u, base+uint64(rng.IntN(size/64))*64, sim.Load)
+		}
+		walks[mode] = u.N.Walks
+		if mode == THPAlways && p.Faults.THP != size/(2*mib) {
+			t.Errorf("THP always: %d huge-page faults, want %d", p.Faults.THP, size/(2*mib))
+		}
+	}
+	t.Logf("walks: %v", walks)
+	if walks[THPAlways]*10 > walks[THPNever] {
+		t.Errorf("walks: %d with 4 KiB pages, %d with huge pages; want a tenth or less", walks[THPNever], walks[THPAlways])
+	}
+}
