@@ -3,6 +3,8 @@ package os
 import (
 	"reflect"
 	"testing"
+
+	"github.com/vmemu/vmemu/sim"
 )
 
 // Counts names every count of Faults once, each a different field, and add
@@ -63,5 +65,18 @@ func faultAccounting(t *testing.T, set func(*Config)) {
 	}
 	if p.Faults.COW < 2 || p.Faults.SwapIns != n.SwapIns || p.Faults != w.k.N.Faults {
 		t.Errorf("process %+v, kernel %+v; want 2 copies or more, %d swap-ins, and the totals equal", p.Faults, w.k.N.Faults, n.SwapIns)
+	}
+}
+
+// RegisterFaults puts every getrusage count in the registry, live.
+func TestRegisterFaults(t *testing.T) {
+	w := newWorld(t, 16<<20, 0)
+	var s sim.Stats
+	w.k.RegisterFaults(&s)
+	p := w.proc()
+	a := w.call(w.k.Mmap(w.now, p, 0, pg, ProtRead|ProtWrite, anonPriv, -1, 0))
+	w.store(p, a, 1)
+	if got, ok := s.Get("os.faults.minor"); got != 1 || !ok || len(s.Under("os.faults")) != 12 {
+		t.Errorf("os.faults.minor = %d (%v) after one fault, %d counts registered; want 1, 12", got, ok, len(s.Under("os.faults")))
 	}
 }

@@ -213,6 +213,16 @@ func (k *Kernel) Register(s *sim.Stats) {
 	}
 }
 
+// RegisterFaults adds the getrusage counts over every process
+// (Counts.Faults) to s as os.faults.NAME (Faults.Counts names them).
+// Register leaves them out, so that what reads s stays as it was until it
+// asks for them.
+func (k *Kernel) RegisterFaults(s *sim.Stats) {
+	for _, c := range k.N.Faults.Counts() {
+		s.Register("os.faults."+c.Name, c.N)
+	}
+}
+
 // enter starts a kernel path at cycle now.
 func (k *Kernel) enter(now sim.Cycle, cost sim.Cycle) { k.t = now + cost }
 
