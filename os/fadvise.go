@@ -31,7 +31,7 @@ func (k *Kernel) Fadvise(now sim.Cycle, p *Process, fd int, off, length uint64, 
 		case FadvWillneed:
 			last := min(end, f.Size())
 			if last > off {
-				k.forceRA(p, f, ra, off>>k.pageShift(), (last-1)>>k.pageShift()-off>>k.pageShift()+1)
+				k.forceRA(p, f, ra, off>>k.pageShift(), (last-1)>>k.pageShift()-off>>k.pageShift()+1, pageSpan{})
 			}
 		case FadvDontneed:
 			k.dropCache(f, off, end)

@@ -139,7 +139,7 @@ func (k *Kernel) willNeed(p *Process, start, end uint64) {
 		case lo >= hi || v.HugeLevel > 0:
 		case v.File != nil && !v.File.anon:
 			first := (lo - v.Start + v.Offset) >> k.pageShift()
-			k.forceRA(p, v.File, k.fileRA(v.File), first, (hi-lo)>>k.pageShift())
+			k.forceRA(p, v.File, k.fileRA(v.File), first, (hi-lo)>>k.pageShift(), pageSpan{})
 		case v.File == nil:
 			k.forEachLeaf(p, lo, hi, func(va, addr uint64, e mmu.PTE, level int) {
 				if level == 1 && e&swapped != 0 {

@@ -121,7 +121,7 @@ func (k *Kernel) syncMmapReadahead(p *Process, v *VMA, index uint64) {
 	}
 	ra.start = index - min(index, ra.pages/2)
 	ra.size, ra.async, ra.order = ra.pages, ra.pages/4, 0
-	k.readWindow(p, v.File, ra.start, ra.size, ra.async, index)
+	k.readWindow(p, v.File, ra.start, ra.size, ra.async, pageSpan{index, index + 1})
 }
 
 // asyncMmapReadahead is Linux's do_async_mmap_readahead, for a fault that
@@ -150,7 +150,7 @@ func (k *Kernel) syncRA(p *Process, f *File, ra *readahead, index, req uint64) {
 		if ra.pages == 0 {
 			req = 1
 		}
-		k.forceRA(p, f, ra, index, req)
+		k.forceRA(p, f, ra, index, req, pageSpan{index, index + req})
 		return
 	}
 	limit := maxRAPages(ra, req)
@@ -165,7 +165,7 @@ func (k *Kernel) syncRA(p *Process, f *File, ra *readahead, index, req uint64) {
 		miss := k.prevMiss(f, index-1, limit)
 		contig := index - miss - 1
 		if contig <= req {
-			k.readWindow(p, f, index, req, 0, index)
+			k.readWindow(p, f, index, req, 0, pageSpan{index, index + req})
 			return
 		}
 		if miss == ^uint64(0) {
@@ -174,7 +174,7 @@ func (k *Kernel) syncRA(p *Process, f *File, ra *readahead, index, req uint64) {
 		ra.start, ra.size, ra.async = index, min(contig+req, limit), 1
 	}
 	ra.order = 0
-	k.readWindow(p, f, ra.start, ra.size, ra.async, index)
+	k.readWindow(p, f, ra.start, ra.size, ra.async, pageSpan{index, index + req})
 }
 
 // asyncRA is Linux's page_cache_async_ra: page index (fi), marked, was
@@ -206,22 +206,27 @@ func (k *Kernel) asyncRA(p *Process, f *File, ra *readahead, fi *frameInfo, inde
 	}
 	ra.async = ra.size
 	ra.order = 0 // page_cache_ra_order: no large folios here
-	k.readWindow(p, f, ra.start, ra.size, ra.async, ^uint64(0))
+	k.readWindow(p, f, ra.start, ra.size, ra.async, pageSpan{})
 }
 
 // forceRA is Linux's force_page_cache_ra: nr pages at index, at most the
 // larger of the window and the device's request, in chunks of 2 MiB, with
 // no mark (POSIX_FADV_RANDOM, MADV_WILLNEED, a read with readahead off).
-func (k *Kernel) forceRA(p *Process, f *File, ra *readahead, index, nr uint64) {
+// The pages of asked were asked for, the rest are read ahead.
+func (k *Kernel) forceRA(p *Process, f *File, ra *readahead, index, nr uint64, asked pageSpan) {
 	nr = min(nr, max(ra.pages, ioPages))
 	chunk := uint64(2<<20) >> k.pageShift()
-	want := index
 	for nr > 0 {
 		n := min(chunk, nr)
-		k.readWindow(p, f, index, n, 0, want)
+		k.readWindow(p, f, index, n, 0, asked)
 		index, nr = index+n, nr-n
 	}
 }
+
+// pageSpan is the pages [lo, hi) of a file.
+type pageSpan struct{ lo, hi uint64 }
+
+func (s pageSpan) holds(index uint64) bool { return index >= s.lo && index < s.hi }
 
 // prevMiss is Linux's page_cache_prev_miss: the first page not cached
 // going down from index, looking at most limit pages; an index more than limit
@@ -255,8 +260,8 @@ func (k *Kernel) nextMiss(f *File, index, limit uint64) uint64 {
 // the page cache go into it, each run of them read with one disk request;
 // the page at nr-lookahead gets the mark (unless it was cached already).
 // A frame that cannot be had ends the window early, as a failed
-// allocation ends Linux's. Pages other than want count as read ahead.
-func (k *Kernel) readWindow(p *Process, f *File, index, nr, lookahead, want uint64) {
+// allocation ends Linux's. Pages read outside asked count as read ahead.
+func (k *Kernel) readWindow(p *Process, f *File, index, nr, lookahead uint64, asked pageSpan) {
 	size := f.Size()
 	if size == 0 || f.anon {
 		return
@@ -269,19 +274,20 @@ func (k *Kernel) readWindow(p *Process, f *File, index, nr, lookahead, want uint
 	var run []uint64
 	runStart, ahead := uint64(0), uint64(0)
 	flush := func() {
-		if len(run) > 0 {
-			k.readRun(f, runStart, run)
-			ahead += uint64(len(run))
-			if want >= runStart && want < runStart+uint64(len(run)) {
-				ahead--
+		k.readRun(f, runStart, run)
+		for i := range run {
+			if !asked.holds(runStart + uint64(i)) {
+				ahead++
 			}
-			run = run[:0]
 		}
+		run = run[:0]
 	}
 	for i := uint64(0); i < nr; i++ {
 		idx := index + i
 		if _, ok := f.pages[idx]; ok {
-			flush()
+			if len(run) > 0 {
+				flush()
+			}
 			continue
 		}
 		frame, err := k.allocFrame()
@@ -300,7 +306,9 @@ func (k *Kernel) readWindow(p *Process, f *File, index, nr, lookahead, want uint
 		}
 		run = append(run, frame)
 	}
-	flush()
+	if len(run) > 0 {
+		flush()
+	}
 	if ahead > 0 {
 		k.note(p, Faults{Readahead: ahead})
 	}
