@@ -60,11 +60,17 @@ func (k *Kernel) mapHuge(p *Process, va uint64, h *hugePage, flags mmu.PTE) erro
 		return err
 	}
 	if e := k.ReadPTE(addr); e&mmu.Present != 0 && !k.isHuge(e, h.level) {
-		// An empty page table left from earlier 4 KiB pages: give it back
-		// (Linux frees it at munmap) so that one entry maps the page.
-		if !k.freeEmptyTable(p, va, addr, e) {
+		// Empty page tables left from earlier 4 KiB pages: give them back
+		// (Linux frees them at munmap) so that one entry maps the page.
+		table := k.frameOf(e) << k.pageShift()
+		if !k.emptyTables(table, h.level-1) {
 			return errHugeInTheWay
 		}
+		k.freeLevel(table, h.level-1)
+		k.freeFrame(k.frameOf(e))
+		k.N.TableFrames--
+		k.WritePTE(addr, 0)
+		k.invalidate(p, va) // the page-walk caches may hold the tables
 	}
 	k.WritePTE(addr, mmu.MakePTE(h.head, flags|mmu.PageSize))
 	if !h.zero {
@@ -73,21 +79,20 @@ func (k *Kernel) mapHuge(p *Process, va uint64, h *hugePage, flags mmu.PTE) erro
 	return nil
 }
 
-// freeEmptyTable frees the table e (at addr, covering va's region) if
-// every entry in it is 0, and clears e; it reports whether it did. The
-// page-walk caches may hold the table: the path's end invalidates them.
-func (k *Kernel) freeEmptyTable(p *Process, va, addr uint64, e mmu.PTE) bool {
+// emptyTables reports whether the table at level maps nothing: every entry
+// 0, or a table that maps nothing.
+func (k *Kernel) emptyTables(table uint64, level int) bool {
 	g := k.cfg.Geometry
-	table := k.frameOf(e) << g.PageShift
 	for i := uint64(0); i < 1<<g.BitsPerLevel; i++ {
-		if k.ReadPTE(table+i*uint64(g.EntryBytes)) != 0 {
+		e := k.ReadPTE(table + i*uint64(g.EntryBytes))
+		switch {
+		case e == 0:
+		case level == 1 || e&mmu.Present == 0 || k.isHuge(e, level):
+			return false
+		case !k.emptyTables(k.frameOf(e)<<g.PageShift, level-1):
 			return false
 		}
 	}
-	k.WritePTE(addr, 0)
-	k.freeFrame(k.frameOf(e))
-	k.N.TableFrames--
-	k.invalidate(p, va)
 	return true
 }
 

@@ -81,3 +81,27 @@ func TestHugeTLBEmptyPool(t *testing.T) {
 		}
 	}
 }
+
+// A huge page where 4 KiB pages were mapped and unmapped: the empty page
+// tables under its entry (a page table, or a directory of them for 1 GiB)
+// are given back, and one entry maps the page.
+func TestHugePageOverEmptyTables(t *testing.T) {
+	const gib = 1 << 30
+	w := newWorldWith(t, 3*gib, 0, func(c *Config) { c.HugeTLB1G = 1 })
+	p := w.proc()
+	const at = 0x40000000
+	w.call(w.k.Mmap(w.now, p, at, 4*mib, ProtRead|ProtWrite, anonPriv|MapFixed, -1, 0))
+	w.store(p, at+3*pg, 1)
+	w.store(p, at+2*mib, 1) // a second page table under the same directory
+	w.call(w.k.Munmap(w.now, p, at, 4*mib))
+	tables := w.k.N.TableFrames
+	w.call(w.k.Mmap(w.now, p, at, gib, ProtRead|ProtWrite, anonPriv|MapFixed|MapHugeTLB|MapHuge1GB, -1, 0))
+	w.store(p, at+5*pg, 7)
+	if got := w.mustLoad(p, at+5*pg); got != 7 || w.k.N.TableFrames != tables-3 || w.k.Err() != nil {
+		t.Errorf("word %d, %d table frames (was %d), error %v; want 7, the directory and its two tables freed",
+			got, w.k.N.TableFrames, tables, w.k.Err())
+	}
+	if err := w.k.CheckInvariants(); err != nil {
+		t.Error(err)
+	}
+}
