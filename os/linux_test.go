@@ -61,10 +61,11 @@ func countsOnly(line string) string {
 // runtimeFaults are faults in a reference count that come from the C
 // program's runtime, not from the memory it measures: each program's first
 // measured loop (anon_write_first_touch: 259 for 256 pages, 4099 for 4096;
-// thp.c's first write_first_touch: 16387 for 16384, where the same loop
-// with THP later takes 32, not 35) holds its first clock_gettime call,
-// whose first touches of the vDSO's code and data pages are three faults.
-// A scenario has no C runtime, so the kernel's count is three less.
+// thp.c's first write_first_touch: 16387 for 16384) holds the program's
+// first clock_gettime call, whose first touches of the vDSO's pages are, by
+// all signs, those three faults: the same loop later in thp.c, after
+// clock_gettime has run, takes 32 with huge pages, not 35. A scenario has
+// no C runtime, so the kernel's count is three less.
 var runtimeFaults = map[string]int{"anon_write_first_touch": 3, "thp=0 write_first_touch": 3}
 
 // lessRuntime takes the runtime's faults out of a reference line.
