@@ -62,9 +62,10 @@
 //
 // It is checked by scenarios of every CS:APP case (traces/examples); by
 // Linux 6.18's own fault counts for the programs of testdata/refdata/linux
-// (faults.c, thp.c), run through the kernel's calls; by a differential test
-// against a reference model of what every load must return
-// (machine/differential_test.go for the textbook kernel, random_test.go
-// here with every behaviour), with CheckInvariants after every operation;
-// and through the MMU, TLBs and page-walk caches for huge pages.
+// (faults.c, thp.c), run through the kernel's calls; by a differential
+// test against a reference model of what every load must return
+// (machine/scenario/differential_test.go for the textbook kernel,
+// random_test.go here with every behaviour), with CheckInvariants after
+// every operation; and through the MMU, TLBs and page-walk caches for huge
+// pages.
 package os

@@ -15,7 +15,7 @@ import (
 // mprotect and madvise of parts of areas, in small memory with swap so that
 // reclaim (and the splitting of huge pages before it) runs. The kernel's
 // books are checked after every operation (CheckInvariants). The machine's
-// own differential test (machine/differential_test.go) runs the textbook
+// own differential test (machine/scenario/differential_test.go) runs the textbook
 // kernel through scenarios; this one runs each behaviour here.
 
 // rArea is an area of the model: [start, end), what backs it, and the
