@@ -39,6 +39,9 @@ type Machine struct {
 	freqHz      uint64
 	coreCfg     cpu.Config
 	modifyStore bool // a modify is a load then a store
+	// ignoreFetches drops a trace's fetch records (access.fetch: ignore);
+	// see Input.
+	ignoreFetches bool
 }
 
 // Build assembles the machine a configuration describes.
@@ -47,6 +50,7 @@ func Build(c *config.Config) (*Machine, error) {
 	r := c.Reader()
 	m.freqHz = r.Hertz("core.freq")
 	m.modifyStore = r.Str("access.modify") == "load-store"
+	m.ignoreFetches = r.Str("access.fetch") == "ignore"
 	m.coreCfg = coreConfig(r)
 	if err := checkBudget(r); err != nil {
 		return nil, err

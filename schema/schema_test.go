@@ -158,6 +158,9 @@ func runs(t *testing.T) map[string]*report.Report {
 	if out["scenario"], err = scenario.Run(m, s); err != nil {
 		t.Fatal(err)
 	}
+	for _, rep := range out {
+		rep.Made("dev", []string{"l2.size=1MiB", "llc.replacement=random"})
+	}
 	return out
 }
 

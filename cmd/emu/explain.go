@@ -14,9 +14,10 @@ func newExplainCmd() *cobra.Command {
 	var state string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "explain [-c PRESET|FILE] [--state FILE] [--json] ADDR ...",
-		Short: "break each virtual address down as a textbook does: VPN, TLB, walk, PA, cache, byte",
-		Args:  cobra.MinimumNArgs(1),
+		Use:     "explain [-c PRESET|FILE] [--state FILE] [--json] ADDR ...",
+		Short:   "break each virtual address down as a textbook does: VPN, TLB, walk, PA, cache, byte",
+		Example: "  emu explain -c csapp-small 0x03d4 0x027c 0x0040\n  emu explain -c csapp-small --json 0x03d4",
+		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := cf.load()
 			if err != nil {

@@ -8,13 +8,17 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// intervalWriter writes --interval statistics as CSV: instructions, cycles,
-// IPC over the interval, then every counter (cumulative since warmup).
+// intervalWriter writes --interval statistics as CSV, one row per
+// interval: the running totals instructions and cycles, the interval's
+// own instructions, cycles and IPC (interval_*), then every counter twice,
+// its value since warmup under its name and its change over the interval
+// under interval_ and its name.
 type intervalWriter struct {
 	f          *outfile.File
 	w          *bufio.Writer
 	lastInstr  uint64
 	lastCycles uint64
+	last       []uint64
 	header     bool
 	err        error
 }
@@ -33,20 +37,31 @@ func (iw *intervalWriter) row(instructions, cycles uint64, stats []sim.Stat) {
 	}
 	if !iw.header {
 		iw.header = true
-		fmt.Fprint(iw.w, "instructions,cycles,ipc")
+		iw.last = make([]uint64, len(stats))
+		fmt.Fprint(iw.w, "instructions,cycles,interval_instructions,interval_cycles,interval_ipc")
 		for _, s := range stats {
 			fmt.Fprint(iw.w, ",", s.Name)
 		}
+		for _, s := range stats {
+			fmt.Fprint(iw.w, ",interval_", s.Name)
+		}
 		fmt.Fprintln(iw.w)
 	}
+	di, dc := instructions-iw.lastInstr, cycles-iw.lastCycles
 	ipc := 0.0
-	if cycles > iw.lastCycles {
-		ipc = float64(instructions-iw.lastInstr) / float64(cycles-iw.lastCycles)
+	if dc > 0 {
+		ipc = float64(di) / float64(dc)
 	}
 	iw.lastInstr, iw.lastCycles = instructions, cycles
-	fmt.Fprintf(iw.w, "%d,%d,%.4f", instructions, cycles, ipc)
+	fmt.Fprintf(iw.w, "%d,%d,%d,%d,%.4f", instructions, cycles, di, dc, ipc)
 	for _, s := range stats {
 		fmt.Fprintf(iw.w, ",%d", s.Value)
+	}
+	for i, s := range stats {
+		// Signed: a gauge (os.table_frames, frames holding page tables
+		// now) may go down over an interval.
+		fmt.Fprintf(iw.w, ",%d", int64(s.Value-iw.last[i]))
+		iw.last[i] = s.Value
 	}
 	_, iw.err = fmt.Fprintln(iw.w)
 }

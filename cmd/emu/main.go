@@ -110,13 +110,15 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "emu",
 		Short:         "vmemu: a cycle-level emulator of an MMU and memory hierarchy",
+		Version:       emuVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newRunCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(), newTraceCmd(), newSweepCmd(), newPlotCmd(),
+	root.AddCommand(newRunCmd(), newRecordCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(), newTraceCmd(), newSweepCmd(), newPlotCmd(),
 		newPanicTestCmd())
+	addCompletions(root)
 	return root
 }
 

@@ -47,6 +47,10 @@ type Config struct {
 type source struct {
 	where, dir string
 	seq        uint64
+	// user says the user set the key (in a file, with --set, in a
+	// scenario's set line), not a preset and not a rule that follows from
+	// another key (Inert warns of those the user set only).
+	user bool
 }
 
 // put sets one key's value and its source.
@@ -86,6 +90,9 @@ func isPreset(name string) bool {
 	return err == nil
 }
 
+// presetWhere starts where a preset's settings come from: "preset default".
+const presetWhere = "preset "
+
 // parsedPresets holds each built-in preset parsed once, with its schema:
 // a sweep loads its base for every point, and parsing it was a twentieth
 // of a short point's time.
@@ -95,7 +102,7 @@ func loadPreset(name string, data []byte) (*Config, error) {
 	if c, ok := parsedPresets.Load(name); ok {
 		return c.(*Config).clone(), nil
 	}
-	c, err := fromLayers(name, data, "preset "+name, nil)
+	c, err := fromLayers(name, data, presetWhere+name, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,13 @@
 // each here, which the sweeps use too; Reader reads typed values for
 // assembly.
 //
+// Inert names the keys the user set that have no effect under another
+// key's value (memory.latency under memory.model: dram, a TLB's keys when
+// it has no entries, ...), for warnings; a preset's own values are not
+// named. ReadDRAMFile reads the configuration files of the simulators the
+// DRAM model is checked against, DRAMsim3's .ini and Ramulator 2's YAML,
+// into the dram keys, each timing to one key.
+//
 // It leaves out everything about building a machine: whether a cache
 // geometry is possible, whether a level named by mmu.walk_from or os.traffic
 // exists, and whether a state file fits are decided by the machine package

@@ -108,6 +108,7 @@ var globalKeys = []Key{
 	{Name: "core.fetch_queue", Unit: Count, Min: 1, Max: 65536, Doc: "instructions the front end may fetch ahead of dispatch"},
 	{Name: "core.exec_latency", Unit: Cycles, Min: 0, Max: 1000, Doc: "cycles of an instruction outside the memory system (in-order: of one without data accesses)"},
 	{Name: "memory.latency", Unit: Cycles, Min: 1, Max: 1_000_000, Doc: "fixed latency of main memory, from request to data"},
+	{Name: "access.fetch", Unit: Choice, Choices: []string{"simulate", "ignore"}, Doc: "instruction (I) records of a trace: fetched through the instruction side, or ignored as Cache Lab's csim ignores them (each data record is then an instruction)"},
 	{Name: "access.modify", Unit: Choice, Choices: []string{"load-store", "load"}, Doc: "a modify (M) record is a load then a store (Cache Lab), or one load (cachegrind)"},
 	{Name: "access.straddle", Unit: Choice, Choices: cache.StraddleNames, Doc: "an access over two lines: first = size ignored, only the first line (Cache Lab); lines = every line looked up, missing lines fetched, counted once; whole = as lines, but a miss sends the whole access down (cachegrind)"},
 	{Name: "seed", Unit: Count, Min: 0, Max: 1<<63 - 1, Doc: "seed of every random choice (random replacement, random frames)"},

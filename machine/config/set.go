@@ -42,8 +42,7 @@ func (c *Config) setLevels(s setting) error {
 	if err != nil {
 		return &Error{Where: s.where, Key: s.key, Msg: err.Error()}
 	}
-	c.seq++
-	from := source{where: s.where, dir: s.dir, seq: c.seq}
+	from := c.next(s)
 	keep := map[string]bool{}
 	for _, n := range levelNames(ls) {
 		keep[n] = true
@@ -80,17 +79,24 @@ func (c *Config) set(s setting) error {
 	if err := k.check(s.value); err != nil {
 		return &Error{Where: s.where, Key: s.key, Msg: err.Error()}
 	}
-	c.seq++
-	from := source{where: s.where, dir: s.dir, seq: c.seq}
+	from := c.next(s)
 	c.put(s.key, s.value, from)
 	c.expand(s.key, s.value, from)
 	return nil
+}
+
+// next is the source of the next setting applied.
+func (c *Config) next(s setting) source {
+	c.seq++
+	return source{where: s.where, dir: s.dir, seq: c.seq, user: !strings.HasPrefix(s.where, presetWhere)}
 }
 
 // expand keeps mmu.paging and the geometry keys it names in step: naming a
 // geometry sets its keys, and changing one of them makes it custom.
 func (c *Config) expand(key, value string, from source) {
 	derived := source{where: from.where + " (" + key + ")", seq: from.seq}
+	custom := from
+	custom.user = false // what the user set is the key that made it custom
 	if key == "mmu.paging" {
 		g, ok := mmu.Geometries[value]
 		if !ok {
@@ -102,7 +108,7 @@ func (c *Config) expand(key, value string, from source) {
 		return
 	}
 	if _, ok := geometryValues(mmu.Geometry{})[key]; ok {
-		c.put("mmu.paging", "custom", from)
+		c.put("mmu.paging", "custom", custom)
 	}
 	if key == "dram.preset" {
 		if d, err := dram.Preset(value); err == nil {
@@ -113,7 +119,7 @@ func (c *Config) expand(key, value string, from source) {
 		return
 	}
 	if strings.HasPrefix(key, "dram.") && key != "dram.per_bank_stats" {
-		c.put("dram.preset", "custom", from)
+		c.put("dram.preset", "custom", custom)
 	}
 }
 
