@@ -2,6 +2,7 @@ package os
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/mmu"
@@ -71,6 +72,12 @@ func (k *Kernel) Read(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64,
 		if of == nil || of.f == nil || of.flags&3 == OpenWrite {
 			return 0, EBADF
 		}
+		// vfs_read: a buffer not in the user half is EFAULT, and at most
+		// MAX_RW_COUNT bytes move.
+		if !k.inUserHalf(buf, n) {
+			return 0, EFAULT
+		}
+		n = min(n, k.maxRW())
 		size := of.f.Size()
 		if of.off >= size {
 			return 0, OK
@@ -122,12 +129,26 @@ func (k *Kernel) readPage(p *Process, f *File, index, last uint64) (uint64, erro
 
 // Write is write(fd, buf, n): p's bytes at buf to its standard output, or
 // into a file through the page cache (written back later, or by msync).
+// As Linux's vfs_write, a buffer not in the user half is EFAULT and at most
+// MAX_RW_COUNT bytes move; a file takes what the file system has room for
+// (a short write, ENOSPC when nothing fits, as generic_perform_write), and
+// standard output what is left of stdoutLimit (EFBIG when nothing is, as a
+// file past RLIMIT_FSIZE). So the bytes a write holds in host memory are
+// bounded by what it can do, never by the count asked for.
 func (k *Kernel) Write(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
 		of := p.fds[fd]
 		if of == nil || (!of.stdout && of.flags&3 == OpenRead) {
 			return 0, EBADF
 		}
+		if !k.inUserHalf(buf, n) {
+			return 0, EFAULT
+		}
+		room, full := k.writeRoom(of)
+		if n > 0 && room == 0 {
+			return 0, full
+		}
+		n = min(n, k.maxRW(), room)
 		data, ok := k.copyIn(p, buf, n)
 		if !ok {
 			return 0, EFAULT
@@ -135,6 +156,7 @@ func (k *Kernel) Write(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64
 		k.t += sim.Cycle((n+63)/64) * k.cfg.Costs.PerByte
 		if of.stdout {
 			p.Stdout.Write(data)
+			k.stdoutBytes += n
 			return n, OK
 		}
 		if err := k.writeFile(of.f, of.off, data); err != nil {
@@ -143,6 +165,26 @@ func (k *Kernel) Write(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64
 		of.off += n
 		return n, OK
 	})
+}
+
+// stdoutLimit is the most the processes write to their standard output in
+// all, which the run keeps in host memory for its report: 1 GiB, the
+// emulated disk's size.
+const stdoutLimit = 1 << 30
+
+// writeRoom is how many bytes a write to of can take, and the errno when it
+// can take none: what is left of stdoutLimit, or the room left in the
+// file's blocks and the file system's free ones past its offset.
+func (k *Kernel) writeRoom(of *openFile) (uint64, Errno) {
+	if of.stdout {
+		return stdoutLimit - min(k.stdoutBytes, stdoutLimit), EFBIG
+	}
+	bs := uint64(k.fs.Device().BlockSize())
+	room := k.fs.FreeBlocks() * bs
+	for _, e := range of.f.disk.Extents() {
+		room += e.Blocks * bs
+	}
+	return room - min(of.off, room), ENOSPC
 }
 
 // writeFile puts data at off of f's page cache, growing the file.
@@ -171,16 +213,32 @@ func (k *Kernel) writeFile(f *File, off uint64, data []byte) error {
 	return nil
 }
 
-// Msync is msync(addr, length): the dirty pages of shared file areas in the
-// range go to their files.
+// Msync is msync(addr, length, MS_SYNC): the dirty pages of shared file
+// areas in the range go to their files. As Linux's msync (mm/msync.c): an
+// unaligned start is EINVAL; the length rounds up to pages, a range that
+// then wraps is ENOMEM and one of no pages does nothing (so a length of
+// 2^64-1, which rounds to 0, returns 0 there too); every mapped part is
+// written back, and a hole anywhere in the range makes it ENOMEM.
 func (k *Kernel) Msync(now sim.Cycle, p *Process, addr, length uint64) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
-		if !k.pageAligned(addr) {
-			return 0, EINVAL
-		}
 		end := addr + k.roundUp(length)
+		switch {
+		case !k.pageAligned(addr):
+			return 0, EINVAL
+		case end < addr:
+			return 0, ENOMEM
+		case end == addr:
+			return 0, OK
+		}
+		covered := addr // the range is mapped up to here
+		hole := false
 		for _, v := range p.MM.VMAs {
-			if v.End <= addr || v.Start >= end || !v.Shared || v.File == nil || v.File.anon {
+			if v.End <= addr || v.Start >= end {
+				continue
+			}
+			hole = hole || v.Start > covered
+			covered = v.End
+			if !v.Shared || v.File == nil || v.File.anon {
 				continue
 			}
 			var err error
@@ -192,6 +250,9 @@ func (k *Kernel) Msync(now sim.Cycle, p *Process, addr, length uint64) (uint64, 
 			if err != nil {
 				return 0, ENOSPC
 			}
+		}
+		if hole || covered < end {
+			return 0, ENOMEM
 		}
 		return 0, OK
 	})
@@ -251,15 +312,18 @@ func (k *Kernel) copyOut(p *Process, va uint64, data []byte) bool {
 	return true
 }
 
-// copyIn reads n bytes of p's memory at va.
+// copyIn reads n bytes of p's memory at va. The buffer grows as pages are
+// read, so that a count larger than what is mapped takes no more host
+// memory than what was.
 func (k *Kernel) copyIn(p *Process, va, n uint64) ([]byte, bool) {
-	out := make([]byte, n)
+	out := make([]byte, 0, min(n, 1<<20))
 	for done := uint64(0); done < n; {
 		pa, ok := k.userPage(p, va+done, false)
 		if !ok {
 			return nil, false
 		}
 		chunk := min(n-done, k.pageSize()-(va+done)&(k.pageSize()-1))
+		out = slices.Grow(out, int(chunk))[:done+chunk]
 		k.mem.Read(pa, out[done:done+chunk])
 		done += chunk
 	}

@@ -107,6 +107,8 @@ type Kernel struct {
 	pools    [2]*hugePool // MAP_HUGETLB pages: [0] 2 MiB, [1] 1 GiB
 	// objects are the shared anonymous objects (shmem) some area maps.
 	objects map[*File]bool
+	// stdoutBytes is what every process wrote to its standard output.
+	stdoutBytes uint64
 
 	// DemandZero maps a zeroed page on a not-present fault (first touch).
 	// Off, such a fault abandons the access as a page fault, which is what
