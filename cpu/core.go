@@ -128,6 +128,9 @@ func (c *Core) Done() bool { return c.done }
 // returned as it is.
 func (c *Core) Err() error { return c.err }
 
+// Retired is how many instructions the run retired, warmup included.
+func (c *Core) Retired() uint64 { return c.m.seen }
+
 // Result is what the run measured, warmup excluded; a run that never left
 // warmup counts nothing.
 func (c *Core) Result() Result {

@@ -73,6 +73,9 @@ func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.R
 	if err := m.loop(core); err != nil {
 		return nil, err
 	}
+	if opt.Warmup > 0 && core.Retired() <= opt.Warmup {
+		return nil, &WarmupError{Warmup: opt.Warmup, Retired: core.Retired()}
+	}
 	res := core.Result()
 	m.Engine.Run() // write-backs still in flight
 	if tl != nil {
@@ -141,6 +144,17 @@ func (m *Machine) loop(core *cpu.Core) error {
 		return m.stuck(err, core)
 	}
 	return core.Err()
+}
+
+// WarmupError is a run that ended within its warmup: its report would be
+// all zeros, so there is none.
+type WarmupError struct {
+	Warmup  uint64 // instructions asked to be warmup
+	Retired uint64 // instructions the trace had (or --max let run)
+}
+
+func (e *WarmupError) Error() string {
+	return fmt.Sprintf("warmup %d: the run ended after %d instructions, all of them warmup: nothing was measured", e.Warmup, e.Retired)
 }
 
 // ErrInternal marks an error that is the simulator's fault, not the input's.

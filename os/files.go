@@ -1,7 +1,9 @@
 package os
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"slices"
 
 	"github.com/vmemu/vmemu/disk"
@@ -12,16 +14,32 @@ import (
 // PlaceFile puts a file with these bytes on the emulated disk (a scenario's
 // or the command line's host file), without taking time.
 func (k *Kernel) PlaceFile(name string, data []byte) (*File, error) {
+	return k.PlaceFileFrom(name, uint64(len(data)), bytes.NewReader(data))
+}
+
+// PlaceFileFrom is PlaceFile for a file of size bytes read from src a
+// chunk at a time; a size past the file system's free space is refused
+// before src is read.
+func (k *Kernel) PlaceFileFrom(name string, size uint64, src io.Reader) (*File, error) {
 	if k.fs == nil {
 		return nil, errors.New("the machine has no disk (disk.model: none)")
 	}
-	df, err := k.fs.Create(name, data)
+	df, err := k.fs.CreateFrom(name, size, src)
 	if err != nil {
 		return nil, err
 	}
 	f := &File{Name: name, disk: df, pages: map[uint64]uint64{}}
 	k.files[name] = f
 	return f, nil
+}
+
+// FileSpace is the file system's free bytes and its capacity, or false
+// with no disk.
+func (k *Kernel) FileSpace() (free, capacity uint64, ok bool) {
+	if k.fs == nil {
+		return 0, 0, false
+	}
+	return k.fs.FreeBlocks() * uint64(k.fs.Device().BlockSize()), k.fs.Capacity(), true
 }
 
 // FileContents reads a file as it is on the disk (for checks), untimed.

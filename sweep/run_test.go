@@ -292,3 +292,38 @@ func TestWorkerPanicReachesCaller(t *testing.T) {
 	Run(context.Background(), s, Options{Jobs: 2})
 	t.Fatal("Run returned")
 }
+
+// A scenario point reads host files under its own folder only, unless the
+// sweep file's allow_host names more (relative to the sweep file); a point
+// that reads elsewhere fails, naming the path and the key.
+func TestScenarioAllowHost(t *testing.T) {
+	for _, c := range []struct {
+		name, allow string
+		failed      int
+	}{
+		{"not allowed", "", 1},
+		{"allowed, relative", "allow_host: [other]\n", 0},
+		{"allowed, one path", "allow_host: other/secret.txt\n", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, d := range []string{"scn", "other"} {
+				os.Mkdir(filepath.Join(dir, d), 0o755)
+			}
+			os.WriteFile(filepath.Join(dir, "other", "secret.txt"), []byte("secret"), 0o644)
+			os.WriteFile(filepath.Join(dir, "scn", "own.txt"), []byte("own"), 0o644)
+			os.WriteFile(filepath.Join(dir, "scn", "s.emu"), []byte("file a host=own.txt\nfile b host=../other/secret.txt\nfd = p1 open b\n"), 0o644)
+			path := filepath.Join(dir, "s.yaml")
+			os.WriteFile(path, []byte("traces: [scn/s.emu]\n"+c.allow), 0o644)
+			s := mustLoad(t, path)
+			sum, err := Run(context.Background(), s, Options{Jobs: 1})
+			if err != nil || sum.Failed != c.failed {
+				t.Fatalf("%+v, %v: want %d failed", sum, err, c.failed)
+			}
+			tab, _ := Collect(s.Output)
+			if e := tab.Rows[0].Error; c.failed > 0 && !strings.Contains(e, "../other/secret.txt ("+filepath.Join(dir, "other", "secret.txt")+") is outside the scenario's folder; emu run --allow-host PATH (allow_host in a sweep file)") {
+				t.Errorf("error %q", e)
+			}
+		})
+	}
+}

@@ -258,7 +258,7 @@ func TestDifferentialAgainstReferenceModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := run(mach, s, true)
+	rep, err := run(mach, s, Options{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 
@@ -8,12 +9,24 @@ import (
 )
 
 // FuzzScenarioRun: any scenario that parses runs to an end or an error,
-// never a panic, on a small machine.
+// never a panic, on a small machine, and takes no more host memory than
+// what its lines can move (hostBound).
 func FuzzScenarioRun(f *testing.F) {
 	for _, s := range []string{
 		"b = p1 mmap 0 8192 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 store b 8 1\nc = p1 fork\nc store b 8 2\np1 load b 8 == 1\n",
 		"file f words=4096\nfd = p1 open f O_RDWR\nm = p1 mmap 0 4096 rw- MAP_SHARED fd 0\np1 store m 4 7\np1 msync m 4096\np1 munmap m 4096\np1 load m 1\n",
 		"c = p1 fork\nc exit 0\nc load 0 8\n", "p1 brk 0\np1 mprotect 0 4096 r--\n", "p1 wait\np1 close 9\np1 read 1 0 8\n",
+		// issue 16: lengths and addresses that wrap or leave the user half
+		"b = p1 mmap 0 4096 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 write 1 b 0xffffffffffff\np1 write 1 b 0x40000000\n",
+		"a = p1 mmap 0 0xffffffffffffffff rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 load a 8\n",
+		"p1 munmap 0x10000 0xffffffffffffffff\np1 mprotect 0x10000 0xffffffffffffffff r--\np1 msync 0x10000 0xfffffffffffff000\n",
+		"p1 mmap 0xffff800000000000 4096 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -1 0\np1 mmap 0 4096 rw- MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -1 0\n",
+		"b = p1 brk 0\np1 brk 0xffff900000000000\np1 brk 0xffffffffffffffff\np1 brk b+0x2000\np1 store 0 8 5\n",
+		"file f text=\"x\"\nfd = p1 open f O_RDWR\nb = p1 mmap 0 8192 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 read fd 0xffffffffffff 8\np1 write fd b 0x7fffffffffff\n",
+		"p1 execve f text=4096 at=0x7ffffffff000\np1 execve f text=1 bss=0xffffffffffffffff\n",
+		// files bounded by the disk, host files by the scenario's folder
+		"file big bytes=17179869184\n", "file big words=1099511627776\n", "file x host=/dev/zero\n",
+		"file p host=/etc/passwd\n", "file p host=../../go.mod\n", "file p host=fuzz_test.go\nfd = p1 open p\n",
 	} {
 		f.Add(s)
 	}
@@ -22,7 +35,46 @@ func FuzzScenarioRun(f *testing.F) {
 		if err != nil || len(s.Settings()) > 0 {
 			return
 		}
+		files := fileBytes(s)
+		if files > 16<<20 && files <= 1<<30 {
+			return // it fits the disk: right, but slow to make
+		}
 		m := build(t, "default", "os.memory=256KiB", "disk.swap=1MiB")
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		Run(m, s)
+		runtime.ReadMemStats(&after)
+		if grew, bound := after.TotalAlloc-before.TotalAlloc, hostBound(s, files); grew > bound {
+			t.Fatalf("the run allocated %d MiB of host memory, more than its bound of %d MiB", grew>>20, bound>>20)
+		}
 	})
+}
+
+// fileBytes is what a scenario's file lines put on the disk, each at most
+// the disk's 1 GiB (a larger one is refused before it is made).
+func fileBytes(s *traces.Scenario) uint64 {
+	total := uint64(0)
+	for _, op := range s.Ops {
+		if f := op.File; f != nil {
+			total += min(max(f.Bytes, f.Words, uint64(len(f.Text))), 1<<30)
+		}
+	}
+	return total
+}
+
+// hostBound is a generous bound on the host memory a scenario may take on
+// the fuzz machine (256 KiB of memory, 1 MiB of swap): 64 MiB, the files
+// three times over (the disk's copy, a chunk, the page cache's frames), a
+// MiB a line, and for each read or write what it can move: no more than
+// is mapped and present, which is no more than the files, memory and swap
+// (the kernel's copy, and standard output or a file).
+func hostBound(s *traces.Scenario, files uint64) uint64 {
+	bound := uint64(64<<20) + 3*files
+	for _, op := range s.Ops {
+		bound += 1 << 20
+		if op.Op == "read" || op.Op == "write" {
+			bound += 2 * (files + 256<<10 + 1<<20)
+		}
+	}
+	return bound
 }

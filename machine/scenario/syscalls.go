@@ -71,12 +71,16 @@ func (r *scenarioRun) syscallAt(now sim.Cycle) (sim.Cycle, error) {
 func (r *scenarioRun) syscallDone() error {
 	op, p := r.line, r.proc
 	ret, errno := r.result.ret, r.result.errno
-	if op.Bind != "" && errno == kernel.OK {
-		r.values[op.Bind] = ret
-		if op.Op == "fork" {
-			r.procs[op.Bind] = r.k.Process(int(ret))
-			r.lastName = "" // the name may have meant another process
-		}
+	switch {
+	case op.Bind == "":
+	case errno != kernel.OK:
+		r.bind(op, 0, errno.String())
+	case op.Op == "fork":
+		r.bind(op, ret, "")
+		r.procs[op.Bind] = r.k.Process(int(ret))
+		r.lastName = "" // the name may have meant another process
+	default:
+		r.bind(op, ret, "")
 	}
 	if errno != kernel.OK {
 		r.errors = append(r.errors, report.SyscallError{Line: op.Line, PID: p.PID, Call: op.Op, Errno: errno.String()})
