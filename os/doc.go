@@ -29,6 +29,17 @@
 // minor and major, each fault once, with a breakdown), per process and in
 // all, beside the kernel's own counts (Counts).
 //
+// Every call that names a range checks it as Linux's mm/ does, whatever the
+// Config (syscalls_layout.go; each call's comment names the function it
+// follows): a range that wraps around 2^64 or leaves the user half
+// (TASK_SIZE, 2^47 with 48-bit addresses) is EINVAL or ENOMEM as there,
+// nothing is mapped below mmap_min_addr (64 KiB), a process that never ran
+// execve has its break at 0x400000, and read and write refuse a buffer
+// outside the user half and hold in host memory only what they move: what
+// is mapped, what the file system has room for, and at most 1 GiB of
+// standard output in all. Linux's guard page below TASK_SIZE and its
+// bottom-up retry of a full mmap area are left out.
+//
 // Linux's behaviours, each off in the zero Config (the textbook):
 //
 //   - the zero page (zeropage.go; Linux's do_anonymous_page): a read of

@@ -8,6 +8,13 @@
 // report adds the processes' faults, signals and output, the kernel's
 // swap and copy-on-write counts and the disk.
 //
+// A file line's file goes to the emulated disk a chunk at a time, refused
+// first when the file system has not the room; host= reads only regular
+// files under the scenario's folder or a path Options.AllowHost names
+// (files.go). A name whose line failed has no value, and a use of it says
+// which line failed (bindings.go); out of memory and swap, the run stops at
+// the access with its report so far and an error naming the line.
+//
 // It leaves out the parsing (traces.ParseScenario) and everything the
 // kernel models. differential_test.go runs random scenarios against a
 // reference model of CS:APP's memory semantics, with the kernel's books
