@@ -32,47 +32,33 @@ func TestCreateFromBounded(t *testing.T) {
 	regular := filepath.Join(dir, "small")
 	os.WriteFile(regular, []byte("0123456789"), 0o644)
 	for _, c := range []struct {
-		name   string
-		create func(fs *FS, src *countingReader) error
-		want   string // a fragment of the error, or "" for none
+		name string
+		host string // a host file for CreateFromHost, or "" for CreateFrom
+		size uint64 // CreateFrom's size, of a source of zeros
+		has  int64  // how much of it the source has (-1: all)
+		want string // a fragment of the error, or "" for none
 	}{
-		{"more than the free blocks", func(fs *FS, src *countingReader) error {
-			_, err := fs.CreateFrom("f", 17*4096, src)
-			return err
-		}, "no space left"},
-		{"2^64-1 bytes", func(fs *FS, src *countingReader) error {
-			_, err := fs.CreateFrom("f", 1<<64-1, src)
-			return err
-		}, "no space left"},
-		{"a source shorter than its size", func(fs *FS, _ *countingReader) error {
-			_, err := fs.CreateFrom("f", 3*4096, io.LimitReader(&countingReader{}, 5000))
-			return err
-		}, "read 5000 of its 12288 bytes"},
-		{"every free block", func(fs *FS, src *countingReader) error {
-			_, err := fs.CreateFrom("f", 16*4096, src)
-			return err
-		}, ""},
-		{"a device", func(fs *FS, _ *countingReader) error {
-			_, err := fs.CreateFromHost("f", "/dev/zero")
-			return err
-		}, "not a regular file"},
-		{"a fifo", func(fs *FS, _ *countingReader) error {
-			_, err := fs.CreateFromHost("f", fifo)
-			return err
-		}, "not a regular file"},
-		{"a folder", func(fs *FS, _ *countingReader) error {
-			_, err := fs.CreateFromHost("f", dir)
-			return err
-		}, "not a regular file"},
-		{"a regular file", func(fs *FS, _ *countingReader) error {
-			_, err := fs.CreateFromHost("f", regular)
-			return err
-		}, ""},
+		{"more than the free blocks", "", 17 * 4096, -1, "no space left"},
+		{"2^64-1 bytes", "", 1<<64 - 1, -1, "no space left"},
+		{"a source shorter than its size", "", 3 * 4096, 5000, "read 5000 of its 12288 bytes"},
+		{"every free block", "", 16 * 4096, -1, ""},
+		{"a device", "/dev/zero", 0, 0, "not a regular file"},
+		{"a fifo", fifo, 0, 0, "not a regular file"},
+		{"a folder", dir, 0, 0, "not a regular file"},
+		{"a regular file", regular, 0, 0, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fs := newFS(t, newHDD(t, nil), 0, 16)
 			src := &countingReader{}
-			err := c.create(fs, src)
+			var err error
+			switch {
+			case c.host != "":
+				_, err = fs.CreateFromHost("f", c.host)
+			case c.has >= 0:
+				_, err = fs.CreateFrom("f", c.size, io.LimitReader(src, c.has))
+			default:
+				_, err = fs.CreateFrom("f", c.size, src)
+			}
 			switch {
 			case c.want == "" && err != nil:
 				t.Fatalf("error %v", err)
