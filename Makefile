@@ -36,7 +36,7 @@ bench:
 # scenarios (with a bound on host memory), configuration files (with bases)
 # and state files.
 fuzz:
-	$(GO) test -run Differential ./machine/ -args -diff-ops=100000
+	$(GO) test -run Differential ./machine/scenario/ -args -diff-ops=100000
 	$(GO) test -run '^$$' -fuzz FuzzLackey -fuzztime 60s ./traces/
 	$(GO) test -run '^$$' -fuzz FuzzNative -fuzztime 60s ./traces/
 	$(GO) test -run '^$$' -fuzz FuzzScenarioRun -fuzztime 60s ./machine/scenario/
