@@ -6,26 +6,25 @@ import "fmt"
 type Errno int
 
 const (
-	OK        Errno = 0
-	EPERM     Errno = 1
-	ENOENT    Errno = 2
-	EBADF     Errno = 9
-	ECHILD    Errno = 10
-	ENOMEM    Errno = 12
-	EACCES    Errno = 13
-	EFAULT    Errno = 14
-	EEXIST    Errno = 17
-	EINVAL    Errno = 22
-	ENOSPC    Errno = 28
-	ENOEXEC   Errno = 8
-	EFBIG     Errno = 27
-	EOVERFLOW Errno = 75
+	OK      Errno = 0
+	EPERM   Errno = 1
+	ENOENT  Errno = 2
+	EBADF   Errno = 9
+	ECHILD  Errno = 10
+	ENOMEM  Errno = 12
+	EACCES  Errno = 13
+	EFAULT  Errno = 14
+	EEXIST  Errno = 17
+	EINVAL  Errno = 22
+	ENOSPC  Errno = 28
+	ENOEXEC Errno = 8
+	EFBIG   Errno = 27
 )
 
 var errnoNames = map[Errno]string{
 	OK: "OK", EPERM: "EPERM", ENOENT: "ENOENT", EBADF: "EBADF", ECHILD: "ECHILD", ENOMEM: "ENOMEM",
 	EACCES: "EACCES", EFAULT: "EFAULT", EEXIST: "EEXIST", EINVAL: "EINVAL", ENOSPC: "ENOSPC", ENOEXEC: "ENOEXEC",
-	EFBIG: "EFBIG", EOVERFLOW: "EOVERFLOW",
+	EFBIG: "EFBIG",
 }
 
 func (e Errno) String() string {

@@ -48,9 +48,8 @@ func (k *Kernel) mmap(p *Process, addr, length uint64, prot, flags, fd int, off 
 	if length = k.roundUp(length); length == 0 {
 		return 0, ENOMEM
 	}
-	if pg := off >> k.pageShift(); pg+length>>k.pageShift() < pg {
-		return 0, EOVERFLOW
-	}
+	// (do_mmap's EOVERFLOW, an offset in pages plus the length wrapping,
+	// cannot happen with 64-bit byte offsets.)
 	start, errno := k.unmappedArea(p, addr, length, k.pageSize(), flags&MapFixed != 0)
 	if errno != OK {
 		return 0, errno
