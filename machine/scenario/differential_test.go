@@ -274,5 +274,5 @@ func TestDifferentialAgainstReferenceModel(t *testing.T) {
 		t.Errorf("the run did not exercise swap (%d outs) or copy-on-write (%d copies)", sc.SwapOuts, sc.COWCopies)
 	}
 	t.Logf("%d operations: %d swap-outs, %d swap-ins, %d COW copies, %d write-backs, %d SIGSEGVs",
-		len(s.Ops), sc.SwapOuts, sc.SwapIns, sc.COWCopies, sc.Writebacks, sc.Total.Segv)
+		len(s.Ops), sc.SwapOuts, sc.SwapIns, sc.COWCopies, sc.Writebacks, sc.Total.Get("segv"))
 }
