@@ -25,7 +25,9 @@ test:
 # in the same run (machines are noisy).
 bench:
 	mkdir -p bin
-	( $(GO) test -run '^$$' -bench 'Matmul|Long|ScenarioVsTrace' -benchtime 10x ./machine/ ; \
+	( $(GO) test -run '^$$' -bench 'Matmul|Long' -benchtime 10x ./machine/ ; \
+	  $(GO) test -run '^$$' -bench 'ScenarioVsTrace' -benchtime 10x ./machine/scenario/ ; \
+	  $(GO) test -run '^$$' -bench 'THPVsSmallPages' -benchtime 3x ./machine/ ; \
 	  $(GO) test -run '^$$' -bench 'OOORandom64MiB' -benchtime 1x -count 3 ./machine/ ; \
 	  $(GO) test -run '^$$' -bench 'SaturatingRandomReads' ./dram/ ; \
 	  $(GO) test -run '^$$' -bench 'ReadNative$$|ReadLackeyGz$$' ./traces/ ; \

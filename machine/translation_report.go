@@ -3,6 +3,7 @@ package machine
 import (
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/mmu"
+	kernel "github.com/vmemu/vmemu/os"
 )
 
 var pwcNames = map[int]string{2: "pde", 3: "pdpte", 4: "pml4e", 5: "pml5e"}
@@ -17,7 +18,7 @@ func (m *Machine) translationReport() *report.TranslationReport {
 		AvgWalkCycles: ratio(u.N.WalkCycles, u.N.Walks),
 		MinorFaults:   k.N.MinorFaults, SIGSEGV: k.N.Segv, PageTableFrames: k.N.TableFrames,
 		PTEReads: map[string]uint64{}, PWCHits: map[string]uint64{}, PWCMisses: map[string]uint64{},
-		FaultsByCause: map[string]uint64{},
+		FaultsByCause: map[string]uint64{}, Faults: FaultCounts(&k.N.Faults),
 	}
 	for _, t := range u.TLBs() {
 		n := t.Counts()
@@ -41,4 +42,14 @@ func (m *Machine) translationReport() *report.TranslationReport {
 		}
 	}
 	return r
+}
+
+// FaultCounts are f's counts for a report, in the kernel's order (minor and
+// major, then the breakdown).
+func FaultCounts(f *kernel.Faults) report.Counts {
+	var out report.Counts
+	for _, c := range f.Counts() {
+		out = append(out, report.Count{Name: c.Name, N: *c.N})
+	}
+	return out
 }

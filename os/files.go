@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"slices"
 
 	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/mmu"
@@ -101,6 +100,7 @@ func (k *Kernel) Read(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64,
 			return 0, OK
 		}
 		n = min(n, size-of.off)
+		page := make([]byte, k.pageSize())
 		done := uint64(0)
 		for done < n {
 			off := of.off + done
@@ -109,7 +109,7 @@ func (k *Kernel) Read(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64,
 				return done, ENOMEM
 			}
 			chunk := min(n-done, k.pageSize()-off&(k.pageSize()-1))
-			data := make([]byte, chunk)
+			data := page[:chunk]
 			k.mem.Read(frame<<k.pageShift()|off&(k.pageSize()-1), data)
 			if !k.copyOut(p, buf+done, data) {
 				return done, EFAULT
@@ -151,8 +151,10 @@ func (k *Kernel) readPage(p *Process, f *File, index, last uint64) (uint64, erro
 // MAX_RW_COUNT bytes move; a file takes what the file system has room for
 // (a short write, ENOSPC when nothing fits, as generic_perform_write), and
 // standard output what is left of stdoutLimit (EFBIG when nothing is, as a
-// file past RLIMIT_FSIZE). So the bytes a write holds in host memory are
-// bounded by what it can do, never by the count asked for.
+// file past RLIMIT_FSIZE). A range with a hole is EFAULT before anything
+// is copied; a fault the kernel cannot mend partway (out of memory) ends
+// the write with what was copied, as Linux's does. So the bytes a write
+// holds in host memory are what it moves, never the count asked for.
 func (k *Kernel) Write(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
 		of := p.fds[fd]
@@ -167,21 +169,31 @@ func (k *Kernel) Write(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64
 			return 0, full
 		}
 		n = min(n, k.maxRW(), room)
-		data, ok := k.copyIn(p, buf, n)
-		if !ok {
+		if !k.readable(p, buf, n) {
+			return 0, EFAULT // a hole: nothing is copied
+		}
+		// Standard output takes the bytes a page at a time; a file's are
+		// gathered first, then go through the page cache.
+		var data []byte
+		put := func(b []byte) { p.Stdout.Write(b) }
+		if !of.stdout {
+			data = make([]byte, 0, min(n, 1<<20))
+			put = func(b []byte) { data = append(data, b...) }
+		}
+		done := k.copyIn(p, buf, n, put)
+		if done == 0 && n > 0 {
 			return 0, EFAULT
 		}
-		k.t += sim.Cycle((n+63)/64) * k.cfg.Costs.PerByte
+		k.t += sim.Cycle((done+63)/64) * k.cfg.Costs.PerByte
 		if of.stdout {
-			p.Stdout.Write(data)
-			k.stdoutBytes += n
-			return n, OK
+			k.stdoutBytes += done
+			return done, OK
 		}
 		if err := k.writeFile(of.f, of.off, data); err != nil {
 			return 0, ENOSPC
 		}
-		of.off += n
-		return n, OK
+		of.off += done
+		return done, OK
 	})
 }
 
@@ -330,22 +342,37 @@ func (k *Kernel) copyOut(p *Process, va uint64, data []byte) bool {
 	return true
 }
 
-// copyIn reads n bytes of p's memory at va. The buffer grows as pages are
-// read, so that a count larger than what is mapped takes no more host
-// memory than what was.
-func (k *Kernel) copyIn(p *Process, va, n uint64) ([]byte, bool) {
-	out := make([]byte, 0, min(n, 1<<20))
-	for done := uint64(0); done < n; {
+// copyIn reads n bytes of p's memory at va, giving them to put a page at
+// a time (in a buffer put must not keep), and returns how many it read: n,
+// or fewer when a fault could not be mended.
+func (k *Kernel) copyIn(p *Process, va, n uint64, put func([]byte)) uint64 {
+	page := make([]byte, k.pageSize())
+	done := uint64(0)
+	for done < n {
 		pa, ok := k.userPage(p, va+done, false)
 		if !ok {
-			return nil, false
+			break
 		}
 		chunk := min(n-done, k.pageSize()-(va+done)&(k.pageSize()-1))
-		out = slices.Grow(out, int(chunk))[:done+chunk]
-		k.mem.Read(pa, out[done:done+chunk])
+		k.mem.Read(pa, page[:chunk])
+		put(page[:chunk])
 		done += chunk
 	}
-	return out, true
+	return done
+}
+
+// readable says whether areas that may be read cover [va, va+n): the test
+// userPage makes of each page, made of the whole range before anything is
+// copied, so that a write over a hole takes neither time nor memory.
+func (k *Kernel) readable(p *Process, va, n uint64) bool {
+	for a, end := va, va+n; a < end; {
+		v := p.MM.Find(a)
+		if v == nil || !v.allows(false, false) {
+			return false
+		}
+		a = v.End
+	}
+	return true
 }
 
 // Fsync is fsync(fd): the file's dirty pages go to the disk, and the call

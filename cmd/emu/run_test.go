@@ -55,7 +55,7 @@ func TestRunCachegrindJSON(t *testing.T) {
 	if diff := cmp.Diff(want, rep.Cachegrind); diff != "" {
 		t.Errorf("(-cachegrind +emu):\n%s", diff)
 	}
-	if rep.Schema != "vmemu.run/1" {
+	if rep.Schema != "vmemu.run/2" {
 		t.Errorf("schema = %q", rep.Schema)
 	}
 }
@@ -323,8 +323,8 @@ func TestRunCachelabMatchesReference(t *testing.T) {
 func TestRunStopsAndSaysWhy(t *testing.T) {
 	dir := t.TempDir()
 	trace := writeFile(t, dir, "t.trace", "I 400000,4\n L 10,4\nI 400004,4\n S 20,4\nI 400008,4\n")
-	oom := "set os.memory=64KiB\nset disk.swap=64KiB\nb = p1 mmap 0 1048576 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"
-	for i := 0; i < 100; i++ {
+	oom := "set os.memory=256KiB\nset disk.swap=64KiB\nb = p1 mmap 0 1048576 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"
+	for i := 0; i < 200; i++ {
 		oom += fmt.Sprintf("p1 store b+%#x 8 1\n", i*4096)
 	}
 	oomFile := writeFile(t, dir, "oom.emu", oom)
@@ -342,7 +342,7 @@ func TestRunStopsAndSaysWhy(t *testing.T) {
 			"--max 2 --warmup 3: the run would stop within its warmup"},
 		{"warmup short of the trace", []string{"run", "-q", "--warmup", "2", trace}, 0, "instructions            1", ""},
 		{"out of memory and swap", []string{"run", "-q", oomFile}, 2, "pages swapped out 16",
-			"oom.emu:31: store: at 0x5ffffff1b000: out of physical memory: swap is full (16 slots) (os.memory is 64KiB, disk.swap 64KiB); the run stops here"},
+			"oom.emu:63: store: at 0x5ffffff3b000: out of physical memory: swap is full (16 slots) (os.memory is 256KiB, disk.swap 64KiB); the run stops here"},
 		{"--allow-host for a trace", []string{"run", "-q", "--allow-host", dir, trace}, 2, "", "--allow-host: only scenarios (.emu) read host files"},
 		{"a long value", []string{"run", "-q", "--set", "l2.size=" + long, trace}, 2, "",
 			`"` + strings.Repeat("z", 64) + `"... (70000 bytes) is not a size`},

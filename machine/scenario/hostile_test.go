@@ -174,8 +174,8 @@ func TestScenarioFailedBindings(t *testing.T) {
 // Out of memory and swap, a scenario stops at the access that could not
 // be mended, names its line, and still has its report so far.
 func TestScenarioOutOfMemory(t *testing.T) {
-	text := "set os.memory=64KiB\nset disk.swap=64KiB\nb = p1 mmap 0 1048576 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"
-	for i := 0; i < 100; i++ {
+	text := "set os.memory=256KiB\nset disk.swap=64KiB\nb = p1 mmap 0 1048576 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"
+	for i := 0; i < 200; i++ {
 		text += fmt.Sprintf("p1 store b+%#x 8 1\n", i*4096)
 	}
 	s, err := traces.ParseScenario("oom.emu", strings.NewReader(text))
@@ -186,7 +186,7 @@ func TestScenarioOutOfMemory(t *testing.T) {
 	var te *traces.Error
 	switch {
 	case err == nil:
-		t.Fatal("no error from a scenario that needs 400 KiB of 128 KiB")
+		t.Fatal("no error from a scenario that needs 800 KiB of 320 KiB")
 	case !errors.As(err, &te) || te.File != "oom.emu" || te.Field != "store" || !strings.Contains(te.Msg, "out of physical memory"):
 		t.Fatalf("error %v: want one naming oom.emu, the line and the store", err)
 	case rep == nil || rep.Scenario == nil:
