@@ -15,7 +15,8 @@ import (
 // in syscalls.go, files.go and syscalls_layout.go), and ranges that fit get
 // what they ask for. Each case runs in a fresh process that has four
 // writable pages at area, a file open read-write as fd 3, and its break
-// where a process without execve has it.
+// where a process without execve has it. (It is long for its table: a
+// line a case.)
 func TestUserHalfErrnos(t *testing.T) {
 	const (
 		area  = 0x10000000
