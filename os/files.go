@@ -153,7 +153,8 @@ func (k *Kernel) readPage(p *Process, f *File, index, last uint64) (uint64, erro
 // standard output what is left of stdoutLimit (EFBIG when nothing is, as a
 // file past RLIMIT_FSIZE). A range with a hole is EFAULT before anything
 // is copied; a fault the kernel cannot mend partway (out of memory) ends
-// the write with what was copied, as Linux's does. So the bytes a write
+// the write with what was copied kept, as Linux's short write keeps it
+// (syscall then makes it ENOMEM, as every call once memory ran out). So the bytes a write
 // holds in host memory are what it moves, never the count asked for.
 func (k *Kernel) Write(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
