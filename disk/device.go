@@ -80,15 +80,22 @@ func (c *Counters) register(s *sim.Stats, prefix string) {
 	for _, r := range []struct {
 		name string
 		p    *uint64
+		unit string
+		doc  string
 	}{
-		{"reads", &c.Reads}, {"writes", &c.Writes},
-		{"bytes_read", &c.BytesRead}, {"bytes_written", &c.BytesWritten},
-		{"busy_cycles", &c.BusyCycles}, {"queue_wait_cycles", &c.QueueWaitCycles},
-		{"seeks", &c.Seeks}, {"readahead_hits", &c.ReadAheadHits},
-		{"latency_sum_cycles", &c.LatencySumCycles}, {"latency_max_cycles", &c.LatencyMaxCycles},
-		{"errors", &c.Errors},
+		{"reads", &c.Reads, "", "read requests served"},
+		{"writes", &c.Writes, "", "write requests served"},
+		{"bytes_read", &c.BytesRead, "bytes", "bytes read"},
+		{"bytes_written", &c.BytesWritten, "bytes", "bytes written"},
+		{"busy_cycles", &c.BusyCycles, "cycles", "time the device had work (the union of requests' times)"},
+		{"queue_wait_cycles", &c.QueueWaitCycles, "cycles", "time requests waited behind earlier ones, summed"},
+		{"seeks", &c.Seeks, "", "requests that moved the arm to another cylinder (HDD)"},
+		{"readahead_hits", &c.ReadAheadHits, "", "reads answered from the read-ahead buffer (HDD)"},
+		{"latency_sum_cycles", &c.LatencySumCycles, "cycles", "request latencies, submission to completion, summed"},
+		{"latency_max_cycles", &c.LatencyMaxCycles, "cycles", "the longest request latency"},
+		{"errors", &c.Errors, "", "requests rejected (out of range, not whole blocks)"},
 	} {
-		s.Register(prefix+"."+r.name, r.p)
+		s.Register(prefix+"."+r.name, r.p, r.doc, sim.Unit(r.unit))
 	}
 }
 

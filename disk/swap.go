@@ -94,12 +94,17 @@ func (s *Swap) RegisterStats(st *sim.Stats, prefix string) {
 	for _, r := range []struct {
 		name string
 		p    *uint64
+		unit string
+		doc  string
 	}{
-		{"pages_out", &s.c.PagesOut}, {"pages_in", &s.c.PagesIn},
-		{"allocs", &s.c.Allocs}, {"frees", &s.c.Frees},
-		{"full", &s.c.Full}, {"max_used", &s.c.MaxUsed},
+		{"pages_out", &s.c.PagesOut, "", "pages written to swap"},
+		{"pages_in", &s.c.PagesIn, "", "pages read from swap"},
+		{"allocs", &s.c.Allocs, "", "slots taken"},
+		{"frees", &s.c.Frees, "", "slots given back"},
+		{"full", &s.c.Full, "", "slots asked for when every one was taken"},
+		{"max_used", &s.c.MaxUsed, "slots", "the most slots in use at once"},
 	} {
-		st.Register(prefix+"."+r.name, r.p)
+		st.Register(prefix+"."+r.name, r.p, r.doc, sim.Unit(r.unit))
 	}
 }
 

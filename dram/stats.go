@@ -29,17 +29,30 @@ func (c *counters) register(s *sim.Stats, prefix string) {
 	for _, r := range []struct {
 		name string
 		p    *uint64
+		unit string
+		doc  string
 	}{
-		{"reads", &c.reads}, {"writes", &c.writes},
-		{"forwarded_reads", &c.forwarded}, {"merged_writes", &c.merged},
-		{"out_of_range", &c.outOfRange},
-		{"act", &c.act}, {"pre", &c.pre}, {"rd", &c.rd}, {"wr", &c.wr}, {"ref", &c.ref},
-		{"row_hits", &c.rowHits}, {"row_misses", &c.rowMisses}, {"row_conflicts", &c.rowConflicts},
-		{"read_latency_sum_cycles", &c.latencySum}, {"read_latency_samples", &c.latencySamples},
-		{"read_queue_occupancy_sum", &c.readQueueSum}, {"write_queue_occupancy_sum", &c.writeQueueSum},
-		{"channel_cycles", &c.channelCycles}, {"ingress_wait_cycles", &c.ingressWait},
+		{"reads", &c.reads, "", "line reads accepted"},
+		{"writes", &c.writes, "", "line writes accepted"},
+		{"forwarded_reads", &c.forwarded, "", "reads answered by a write still queued"},
+		{"merged_writes", &c.merged, "", "writes folded into one already queued"},
+		{"out_of_range", &c.outOfRange, "", "addresses beyond the capacity, wrapped around"},
+		{"act", &c.act, "", "ACT commands"},
+		{"pre", &c.pre, "", "PRE commands"},
+		{"rd", &c.rd, "", "RD commands (RDA included)"},
+		{"wr", &c.wr, "", "WR commands (WRA included)"},
+		{"ref", &c.ref, "", "REF commands (REFsb included)"},
+		{"row_hits", &c.rowHits, "", "column commands to a row already serving others"},
+		{"row_misses", &c.rowMisses, "", "first column commands after activating a closed bank"},
+		{"row_conflicts", &c.rowConflicts, "", "first column commands after closing another row"},
+		{"read_latency_sum_cycles", &c.latencySum, "dram cycles", "read latencies, queue entry to last data beat, summed"},
+		{"read_latency_samples", &c.latencySamples, "", "reads in read_latency_sum_cycles"},
+		{"read_queue_occupancy_sum", &c.readQueueSum, "entries x dram cycles", "read-queue entries summed over DRAM cycles and channels"},
+		{"write_queue_occupancy_sum", &c.writeQueueSum, "entries x dram cycles", "write-queue entries summed over DRAM cycles and channels"},
+		{"channel_cycles", &c.channelCycles, "dram cycles", "DRAM cycles accounted, summed over channels"},
+		{"ingress_wait_cycles", &c.ingressWait, "dram cycles", "DRAM cycles requests waited for a queue slot, summed"},
 	} {
-		s.Register(prefix+"."+r.name, r.p)
+		s.Register(prefix+"."+r.name, r.p, r.doc, sim.Unit(r.unit))
 	}
 }
 
@@ -54,11 +67,15 @@ func (b *bankCounters) register(s *sim.Stats, prefix string) {
 	for _, r := range []struct {
 		name string
 		p    *uint64
+		doc  string
 	}{
-		{"act", &b.act}, {"pre", &b.pre}, {"rd", &b.rd}, {"wr", &b.wr},
-		{"row_hits", &b.rowHits}, {"row_misses", &b.rowMisses}, {"row_conflicts", &b.rowConflicts},
+		{"act", &b.act, "ACT commands to the bank"}, {"pre", &b.pre, "PRE commands to the bank"},
+		{"rd", &b.rd, "RD commands to the bank"}, {"wr", &b.wr, "WR commands to the bank"},
+		{"row_hits", &b.rowHits, "the bank's column commands to a row already serving others"},
+		{"row_misses", &b.rowMisses, "the bank's first column commands after activating it closed"},
+		{"row_conflicts", &b.rowConflicts, "the bank's first column commands after closing another row"},
 	} {
-		s.Register(prefix+"."+r.name, r.p)
+		s.Register(prefix+"."+r.name, r.p, r.doc)
 	}
 }
 
@@ -68,10 +85,11 @@ func bankPrefix(prefix string, ch int, l Location) string {
 
 // latencyHist counts read latencies: exactly below exactBins DRAM cycles,
 // then 64 bins per power of two (1.6% wide), so percentiles are exact for
-// every latency a loaded DDR channel produces and close beyond.
+// every latency a loaded DDR channel produces and close beyond. Its bins
+// are counters of the registry (NAME.read_latency.LOW), so a reset clears
+// them with the rest.
 type latencyHist struct {
 	bins []uint64
-	n    uint64
 }
 
 const (
@@ -101,35 +119,33 @@ func binLow(i int) uint64 {
 	return uint64(i%subBins+subBins) << e
 }
 
-func (h *latencyHist) add(v uint64) {
-	h.bins[histBin(v)]++
-	h.n++
+func (h *latencyHist) add(v uint64) { h.bins[histBin(v)]++ }
+
+func (h *latencyHist) register(s *sim.Stats, prefix string) {
+	s.RegisterBins(prefix+".read_latency", h.bins, binLow,
+		"reads by latency, queue entry to last data beat, from the bin's least latency", sim.Unit("dram cycles"))
 }
 
-func (h *latencyHist) reset() {
-	clear(h.bins)
-	h.n = 0
-}
-
-// percentile is the nearest-rank p-th percentile (0 < p <= 100): the least
-// latency L such that at least p% of reads took L cycles or fewer.
-func (h *latencyHist) percentile(p float64) uint64 {
-	if h.n == 0 {
+// percentile is the nearest-rank p-th percentile (0 < p <= 100) of the n
+// latencies in bins: the least latency L such that at least p% of reads
+// took L cycles or fewer.
+func percentile(bins []uint64, n uint64, p float64) uint64 {
+	if n == 0 {
 		return 0
 	}
-	rank := uint64(p / 100 * float64(h.n))
-	if float64(rank) < p/100*float64(h.n) {
+	rank := uint64(p / 100 * float64(n))
+	if float64(rank) < p/100*float64(n) {
 		rank++
 	}
 	rank = max(rank, 1)
 	var seen uint64
-	for i, c := range h.bins {
+	for i, c := range bins {
 		seen += c
 		if seen >= rank {
 			return binLow(i)
 		}
 	}
-	return binLow(len(h.bins) - 1)
+	return binLow(len(bins) - 1)
 }
 
 // Summary is a snapshot of a controller's statistics. Latencies are DRAM

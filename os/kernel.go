@@ -202,24 +202,40 @@ func (k *Kernel) Register(s *sim.Stats) {
 	for _, c := range []struct {
 		name string
 		p    *uint64
+		doc  string
 	}{
-		{"minor_faults", &k.N.MinorFaults}, {"major_faults", &k.N.MajorFaults}, {"cow_faults", &k.N.COWFaults},
-		{"cow_copies", &k.N.COWCopies}, {"segv", &k.N.Segv}, {"swap_outs", &k.N.SwapOuts}, {"swap_ins", &k.N.SwapIns},
-		{"writebacks", &k.N.Writebacks}, {"page_cache_reads", &k.N.PageCacheReads}, {"evictions", &k.N.Evictions},
-		{"invlpgs", &k.N.Invlpgs}, {"flushes", &k.N.Flushes}, {"switches", &k.N.Switches}, {"syscalls", &k.N.Syscalls},
-		{"table_frames", &k.N.TableFrames}, {"fault_cycles", &k.N.FaultCycles},
+		{"minor_faults", &k.N.MinorFaults, "faults mended without the disk (a COW fault is not one)"},
+		{"major_faults", &k.N.MajorFaults, "faults that read the disk"},
+		{"cow_faults", &k.N.COWFaults, "copy-on-write faults (copies and reuses)"},
+		{"cow_copies", &k.N.COWCopies, "pages copied for copy-on-write"},
+		{"segv", &k.N.Segv, "accesses abandoned with SIGSEGV"},
+		{"swap_outs", &k.N.SwapOuts, "pages written to swap"},
+		{"swap_ins", &k.N.SwapIns, "pages read from swap"},
+		{"writebacks", &k.N.Writebacks, "file pages written back"},
+		{"page_cache_reads", &k.N.PageCacheReads, "file pages read into the page cache"},
+		{"evictions", &k.N.Evictions, "frames reclaimed"},
+		{"invlpgs", &k.N.Invlpgs, "pages invalidated in the TLBs one by one"},
+		{"flushes", &k.N.Flushes, "whole address spaces flushed from the TLBs"},
+		{"switches", &k.N.Switches, "context switches"},
+		{"syscalls", &k.N.Syscalls, "system calls"},
 	} {
-		s.Register("os."+c.name, c.p)
+		s.Register("os."+c.name, c.p, c.doc)
+	}
+	s.Register("os.table_frames", &k.N.TableFrames, "frames holding page tables now (less those there at the last reset)",
+		sim.Unit("frames"))
+	s.Register("os.fault_cycles", &k.N.FaultCycles, "cycles spent in the fault handler", sim.Cycles)
+	for c := range k.N.SegvBy {
+		cause := mmu.Cause(c)
+		s.Register("os.segv."+cause.Key(), &k.N.SegvBy[c], "SIGSEGVs of faults of this cause: "+cause.String(), sim.Detail)
 	}
 }
 
 // RegisterFaults adds the getrusage counts over every process
-// (Counts.Faults) to s as os.faults.NAME (Faults.Counts names them).
-// Register leaves them out, so that what reads s stays as it was until it
-// asks for them.
+// (Counts.Faults) to s as os.faults.NAME (Faults.Counts names them), as
+// details.
 func (k *Kernel) RegisterFaults(s *sim.Stats) {
 	for _, c := range k.N.Faults.Counts() {
-		s.Register("os.faults."+c.Name, c.N)
+		s.Register("os.faults."+c.Name, c.N, c.Doc, sim.Detail)
 	}
 }
 
