@@ -170,7 +170,9 @@ func isDemand(k sim.Kind) bool { return k != sim.Writeback && k != sim.Victim }
 // cachegrindCounts are the counts under cachegrind's names, of the first
 // level's instruction and data sides and the last level.
 func cachegrindCounts(s sim.Snapshot, i1, d1, ll string) *report.CachegrindCounts {
-	v := func(level string, k sim.Kind, what string) uint64 { return s.Value(level + "." + k.String() + "." + what) }
+	v := func(level string, k sim.Kind, what string) uint64 {
+		return s.Value(level + "." + k.String() + "." + what)
+	}
 	return &report.CachegrindCounts{
 		Ir: v(i1, sim.Fetch, "hits") + v(i1, sim.Fetch, "misses"), I1mr: v(i1, sim.Fetch, "misses"), ILmr: v(ll, sim.Fetch, "misses"),
 		Dr: v(d1, sim.Load, "hits") + v(d1, sim.Load, "misses"), D1mr: v(d1, sim.Load, "misses"), DLmr: v(ll, sim.Load, "misses"),
