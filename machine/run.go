@@ -56,6 +56,9 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, e
 // RunInstrs replays instruction streams (with registers, where the trace
 // has them) on one core, one process each.
 func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.Report, error) {
+	if err := m.once(); err != nil {
+		return nil, err
+	}
 	side := m.NewSide()
 	var tl *Timeline
 	if opt.Timeline != nil {
@@ -81,6 +84,16 @@ func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.R
 		}
 	}
 	return m.reportCPU(res, irs[0].Format()), nil
+}
+
+// once refuses a second run: the machine's core, and its counters in the
+// registry, are made for one.
+func (m *Machine) once() error {
+	if m.ran {
+		return errors.New("machine: a machine runs once; build another")
+	}
+	m.ran = true
+	return nil
 }
 
 // NewSide returns a memory side of the machine's core: the one path an
@@ -185,6 +198,9 @@ func (i indent) Write(p []byte) (int, error) {
 // core, its accesses carrying their data, to its end, and returns the
 // run's report (format names the input in it).
 func (m *Machine) RunProgram(p cpu.Program, format string) (*report.Report, error) {
+	if err := m.once(); err != nil {
+		return nil, err
+	}
 	core, err := cpu.NewProgram(cpu.Config{Model: cpu.InOrder}, m.Engine, m.NewSide(), p,
 		cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Stats: &m.Stats})
 	if err != nil {
