@@ -47,17 +47,20 @@ func (t *tally) register(s *sim.Stats, prefix string, levels []string) {
 	}
 	depths := append(levels[:len(levels):len(levels)], "memory")
 	for k := range t.access {
-		a, q := &t.access[k], p+sim.Kind(k).String()+"."
-		s.Register(q+"accesses", &a.Count, sim.Kind(k).String()+" accesses finished", sim.Detail)
-		s.Register(q+"cycles", &a.Cycles, "their latencies, presentation to data, summed", sim.Cycles, sim.Detail)
-		s.Register(q+"translation_cycles", &a.Translation, "cycles of them spent translating", sim.Cycles, sim.Detail)
-		s.Register(q+"fault_cycles", &a.FaultCycles, "cycles of them spent in the kernel's fault handler", sim.Cycles, sim.Detail)
-		s.Register(q+"faulted", &a.Faulted, "of them abandoned after a fault", sim.Detail)
+		a, q, kinds := &t.access[k], p+sim.Kind(k).String()+".", kindPlurals[k]
+		s.Register(q+"accesses", &a.Count, kinds+" finished", sim.Detail)
+		s.Register(q+"cycles", &a.Cycles, kinds+"' latencies, presentation to data, summed", sim.Cycles, sim.Detail)
+		s.Register(q+"translation_cycles", &a.Translation, "cycles "+kinds+" spent translating", sim.Cycles, sim.Detail)
+		s.Register(q+"fault_cycles", &a.FaultCycles, "cycles "+kinds+" spent in the kernel's fault handler", sim.Cycles, sim.Detail)
+		s.Register(q+"faulted", &a.Faulted, kinds+" abandoned after a fault", sim.Detail)
 		for d, name := range depths {
-			s.Register(q+"served_by."+name, &a.ByDepth[d], "of them "+name+" supplied", sim.Detail)
+			s.Register(q+"served_by."+name, &a.ByDepth[d], kinds+" "+name+" supplied", sim.Detail)
 		}
 	}
 }
+
+// kindPlurals name the accesses of tally.access in counters' docs.
+var kindPlurals = [3]string{"fetches", "loads", "stores"}
 
 // charge adds the cycles of [from, to) to comp.
 func (t *tally) charge(from, to sim.Cycle, comp int) {

@@ -113,7 +113,8 @@ func (s *Stats) Infos() []Info {
 // Reset sets every counter to zero: the end of a warm-up, the only reset
 // there is.
 func (s *Stats) Reset() {
-	for _, e := range s.entries {
+	for i := range s.entries {
+		e := &s.entries[i]
 		if e.p != nil {
 			*e.p = 0
 		} else {
@@ -132,7 +133,8 @@ type Snapshot struct {
 // Snapshot copies every counter's value.
 func (s *Stats) Snapshot() Snapshot {
 	v := make([]uint64, s.size)
-	for _, e := range s.entries {
+	for i := range s.entries {
+		e := &s.entries[i]
 		if e.p != nil {
 			v[e.at] = *e.p
 		} else {

@@ -360,7 +360,7 @@ func (t *TLB) put(i int, e Entry, valid bool) {
 func (t *TLB) Register(s *sim.Stats) {
 	p := t.cfg.Name + "."
 	s.Register(p+"hits", &t.n.Hits, "lookups that found the page")
-	s.Register(p+"misses", &t.n.Misses, "lookups that did not")
+	s.Register(p+"misses", &t.n.Misses, "lookups that did not find the page")
 	s.Register(p+"fills", &t.n.Fills, "entries inserted (one replacing the same page in place included)")
 	s.Register(p+"evictions", &t.n.Evictions, "valid entries a fill pushed out")
 	s.Register(p+"invalidations", &t.n.Invalidations, "valid entries removed by an invalidation")
