@@ -142,9 +142,7 @@ func (c *Core) Err() error { return c.err }
 // warmup measured nothing: its end ends warmup, and resets the registry.
 func (c *Core) Result() Result {
 	if c.m.seen < c.opt.Warmup {
-		c.m.seen = c.opt.Warmup
-		c.stats.Reset()
-		c.t.start = c.end
+		c.m.endWarmup(c.end)
 	}
 	return c.t.result(c.end)
 }
@@ -185,8 +183,7 @@ func (m *meter) retire(end sim.Cycle, cont bool) {
 	m.seen++
 	if m.seen <= m.opt.Warmup {
 		if m.seen == m.opt.Warmup {
-			m.stats.Reset()
-			m.t.start = end
+			m.endWarmup(end)
 		}
 		return
 	}
@@ -194,6 +191,14 @@ func (m *meter) retire(end sim.Cycle, cont bool) {
 	if iv := m.opt.Interval; iv > 0 && m.opt.OnInterval != nil && m.t.instructions%iv == 0 {
 		m.opt.OnInterval(m.t.instructions, uint64(end-m.t.start))
 	}
+}
+
+// endWarmup ends warmup at cycle end: the registry is reset, every counter
+// in it, and the run's cycles count from end.
+func (m *meter) endWarmup(end sim.Cycle) {
+	m.seen = max(m.seen, m.opt.Warmup)
+	m.stats.Reset()
+	m.t.start = end
 }
 
 func errStuck(at sim.Cycle) error {

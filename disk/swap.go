@@ -91,21 +91,14 @@ func (s *Swap) Counters() SwapCounters { return s.c }
 // RegisterStats registers the counters under prefix ("swap" gives
 // "swap.pages_out", ...).
 func (s *Swap) RegisterStats(st *sim.Stats, prefix string) {
-	for _, r := range []struct {
-		name string
-		p    *uint64
-		unit string
-		doc  string
-	}{
-		{"pages_out", &s.c.PagesOut, "", "pages written to swap"},
-		{"pages_in", &s.c.PagesIn, "", "pages read from swap"},
-		{"allocs", &s.c.Allocs, "", "slots taken"},
-		{"frees", &s.c.Frees, "", "slots given back"},
-		{"full", &s.c.Full, "", "slots asked for when every one was taken"},
-		{"max_used", &s.c.MaxUsed, "slots", "the most slots in use at once"},
-	} {
-		st.Register(prefix+"."+r.name, r.p, r.doc, sim.Unit(r.unit))
-	}
+	st.RegisterTable(prefix, []sim.Counter{
+		{Name: "pages_out", P: &s.c.PagesOut, Doc: "pages written to swap"},
+		{Name: "pages_in", P: &s.c.PagesIn, Doc: "pages read from swap"},
+		{Name: "allocs", P: &s.c.Allocs, Doc: "slots taken"},
+		{Name: "frees", P: &s.c.Frees, Doc: "slots given back"},
+		{Name: "full", P: &s.c.Full, Doc: "slots asked for when every one was taken"},
+		{Name: "max_used", P: &s.c.MaxUsed, Unit: "slots", Doc: "the most slots in use at once"},
+	})
 }
 
 // Alloc takes the lowest free slot.

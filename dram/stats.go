@@ -10,74 +10,67 @@ import (
 // counters are the controller's totals over all channels. They are plain
 // fields, incremented inline and registered by pointer with sim.Stats.
 type counters struct {
-	reads, writes         uint64 // line requests accepted
-	forwarded, merged     uint64 // reads answered by a queued write; writes folded into one
-	outOfRange            uint64 // addresses beyond capacity, wrapped
-	act, pre, rd, wr, ref uint64 // commands (RDA counts as RD, WRA as WR, REFsb as REF)
-	rowHits               uint64 // column commands to a row already serving others
-	rowMisses             uint64 // first column command after activating a closed bank
-	rowConflicts          uint64 // first column command after closing another row
-	latencySum            uint64 // read latency, DRAM cycles, summed
-	latencySamples        uint64 // reads in latencySum
-	readQueueSum          uint64 // read-queue entries x DRAM cycles, all channels
-	writeQueueSum         uint64 // write-queue entries x DRAM cycles
-	channelCycles         uint64 // DRAM cycles accounted, summed over channels
-	ingressWait           uint64 // DRAM cycles requests waited for a queue slot
+	reads, writes     uint64 // line requests accepted
+	forwarded, merged uint64 // reads answered by a queued write; writes folded into one
+	outOfRange        uint64 // addresses beyond capacity, wrapped
+	bankCounters             // the commands and row outcomes of every bank
+	ref               uint64 // REF commands (REFsb counts as REF)
+	latencySum        uint64 // read latency, DRAM cycles, summed
+	latencySamples    uint64 // reads in latencySum
+	readQueueSum      uint64 // read-queue entries x DRAM cycles, all channels
+	writeQueueSum     uint64 // write-queue entries x DRAM cycles
+	channelCycles     uint64 // DRAM cycles accounted, summed over channels
+	ingressWait       uint64 // DRAM cycles requests waited for a queue slot
 }
 
 func (c *counters) register(s *sim.Stats, prefix string) {
-	for _, r := range []struct {
-		name string
-		p    *uint64
-		unit string
-		doc  string
-	}{
-		{"reads", &c.reads, "", "line reads accepted"},
-		{"writes", &c.writes, "", "line writes accepted"},
-		{"forwarded_reads", &c.forwarded, "", "reads answered by a write still queued"},
-		{"merged_writes", &c.merged, "", "writes folded into one already queued"},
-		{"out_of_range", &c.outOfRange, "", "addresses beyond the capacity, wrapped around"},
-		{"act", &c.act, "", "ACT commands"},
-		{"pre", &c.pre, "", "PRE commands"},
-		{"rd", &c.rd, "", "RD commands (RDA included)"},
-		{"wr", &c.wr, "", "WR commands (WRA included)"},
-		{"ref", &c.ref, "", "REF commands (REFsb included)"},
-		{"row_hits", &c.rowHits, "", "column commands to a row already serving others"},
-		{"row_misses", &c.rowMisses, "", "first column commands after activating a closed bank"},
-		{"row_conflicts", &c.rowConflicts, "", "first column commands after closing another row"},
-		{"read_latency_sum_cycles", &c.latencySum, "dram cycles", "read latencies, queue entry to last data beat, summed"},
-		{"read_latency_samples", &c.latencySamples, "", "reads in read_latency_sum_cycles"},
-		{"read_queue_occupancy_sum", &c.readQueueSum, "entries x dram cycles", "read-queue entries summed over DRAM cycles and channels"},
-		{"write_queue_occupancy_sum", &c.writeQueueSum, "entries x dram cycles", "write-queue entries summed over DRAM cycles and channels"},
-		{"channel_cycles", &c.channelCycles, "dram cycles", "DRAM cycles accounted, summed over channels"},
-		{"ingress_wait_cycles", &c.ingressWait, "dram cycles", "DRAM cycles requests waited for a queue slot, summed"},
-	} {
-		s.Register(prefix+"."+r.name, r.p, r.doc, sim.Unit(r.unit))
-	}
+	cmds := c.bankCounters.table()
+	// ref goes between the commands and the row outcomes, where it always was.
+	table := append([]sim.Counter{
+		{Name: "reads", P: &c.reads, Doc: "line reads accepted"},
+		{Name: "writes", P: &c.writes, Doc: "line writes accepted"},
+		{Name: "forwarded_reads", P: &c.forwarded, Doc: "reads answered by a write still queued"},
+		{Name: "merged_writes", P: &c.merged, Doc: "writes folded into one already queued"},
+		{Name: "out_of_range", P: &c.outOfRange, Doc: "addresses beyond the capacity, wrapped around"},
+	}, cmds[:4]...)
+	table = append(table, sim.Counter{Name: "ref", P: &c.ref, Doc: "REF commands (REFsb included)"})
+	table = append(table, cmds[4:]...)
+	s.RegisterTable(prefix, append(table, []sim.Counter{
+		{Name: "read_latency_sum_cycles", P: &c.latencySum, Unit: "dram cycles",
+			Doc: "read latencies, queue entry to last data beat, summed"},
+		{Name: "read_latency_samples", P: &c.latencySamples, Doc: "reads in read_latency_sum_cycles"},
+		{Name: "read_queue_occupancy_sum", P: &c.readQueueSum, Unit: "entries x dram cycles",
+			Doc: "read-queue entries summed over DRAM cycles and channels"},
+		{Name: "write_queue_occupancy_sum", P: &c.writeQueueSum, Unit: "entries x dram cycles",
+			Doc: "write-queue entries summed over DRAM cycles and channels"},
+		{Name: "channel_cycles", P: &c.channelCycles, Unit: "dram cycles", Doc: "DRAM cycles accounted, summed over channels"},
+		{Name: "ingress_wait_cycles", P: &c.ingressWait, Unit: "dram cycles",
+			Doc: "DRAM cycles requests waited for a queue slot, summed"},
+	}...))
 }
 
-// bankCounters are one bank's share, kept always (an add each) and
-// registered only when Policy.PerBankStats asks.
+// bankCounters are the commands and row outcomes: the totals' (counters)
+// and each bank's, kept always (an add each) and registered only when
+// Policy.PerBankStats asks.
 type bankCounters struct {
-	act, pre, rd, wr                 uint64
+	act, pre, rd, wr                 uint64 // commands (RDA counts as RD, WRA as WR)
 	rowHits, rowMisses, rowConflicts uint64
 }
 
-func (b *bankCounters) register(s *sim.Stats, prefix string) {
-	for _, r := range []struct {
-		name string
-		p    *uint64
-		doc  string
-	}{
-		{"act", &b.act, "ACT commands to the bank"}, {"pre", &b.pre, "PRE commands to the bank"},
-		{"rd", &b.rd, "RD commands to the bank"}, {"wr", &b.wr, "WR commands to the bank"},
-		{"row_hits", &b.rowHits, "the bank's column commands to a row already serving others"},
-		{"row_misses", &b.rowMisses, "the bank's first column commands after activating it closed"},
-		{"row_conflicts", &b.rowConflicts, "the bank's first column commands after closing another row"},
-	} {
-		s.Register(prefix+"."+r.name, r.p, r.doc)
+// table is the counters with their names and docs.
+func (b *bankCounters) table() []sim.Counter {
+	return []sim.Counter{
+		{Name: "act", P: &b.act, Doc: "ACT commands"},
+		{Name: "pre", P: &b.pre, Doc: "PRE commands"},
+		{Name: "rd", P: &b.rd, Doc: "RD commands (RDA included)"},
+		{Name: "wr", P: &b.wr, Doc: "WR commands (WRA included)"},
+		{Name: "row_hits", P: &b.rowHits, Doc: "column commands to a row already serving others"},
+		{Name: "row_misses", P: &b.rowMisses, Doc: "first column commands after activating a closed bank"},
+		{Name: "row_conflicts", P: &b.rowConflicts, Doc: "first column commands after closing another row"},
 	}
 }
+
+func (b *bankCounters) register(s *sim.Stats, prefix string) { s.RegisterTable(prefix, b.table()) }
 
 func bankPrefix(prefix string, ch int, l Location) string {
 	return fmt.Sprintf("%s.ch%d.ra%d.bg%d.ba%d", prefix, ch, l.Rank, l.BankGroup, l.Bank)

@@ -199,31 +199,25 @@ func (k *Kernel) Process(pid int) *Process { return k.procs[pid] }
 
 // Register adds the kernel's counters to s.
 func (k *Kernel) Register(s *sim.Stats) {
-	for _, c := range []struct {
-		name string
-		p    *uint64
-		doc  string
-	}{
-		{"minor_faults", &k.N.MinorFaults, "faults mended without the disk (a COW fault is not one)"},
-		{"major_faults", &k.N.MajorFaults, "faults that read the disk"},
-		{"cow_faults", &k.N.COWFaults, "copy-on-write faults (copies and reuses)"},
-		{"cow_copies", &k.N.COWCopies, "pages copied for copy-on-write"},
-		{"segv", &k.N.Segv, "accesses abandoned with SIGSEGV"},
-		{"swap_outs", &k.N.SwapOuts, "pages written to swap"},
-		{"swap_ins", &k.N.SwapIns, "pages read from swap"},
-		{"writebacks", &k.N.Writebacks, "file pages written back"},
-		{"page_cache_reads", &k.N.PageCacheReads, "file pages read into the page cache"},
-		{"evictions", &k.N.Evictions, "frames reclaimed"},
-		{"invlpgs", &k.N.Invlpgs, "pages invalidated in the TLBs one by one"},
-		{"flushes", &k.N.Flushes, "whole address spaces flushed from the TLBs"},
-		{"switches", &k.N.Switches, "context switches"},
-		{"syscalls", &k.N.Syscalls, "system calls"},
-	} {
-		s.Register("os."+c.name, c.p, c.doc)
-	}
-	s.Register("os.table_frames", &k.N.TableFrames, "frames holding page tables now (less those there at the last reset)",
-		sim.Unit("frames"))
-	s.Register("os.fault_cycles", &k.N.FaultCycles, "cycles spent in the fault handler", sim.Cycles)
+	s.RegisterTable("os", []sim.Counter{
+		{Name: "minor_faults", P: &k.N.MinorFaults, Doc: "faults mended without the disk (a COW fault is not one)"},
+		{Name: "major_faults", P: &k.N.MajorFaults, Doc: "faults that read the disk"},
+		{Name: "cow_faults", P: &k.N.COWFaults, Doc: "copy-on-write faults (copies and reuses)"},
+		{Name: "cow_copies", P: &k.N.COWCopies, Doc: "pages copied for copy-on-write"},
+		{Name: "segv", P: &k.N.Segv, Doc: "accesses abandoned with SIGSEGV"},
+		{Name: "swap_outs", P: &k.N.SwapOuts, Doc: "pages written to swap"},
+		{Name: "swap_ins", P: &k.N.SwapIns, Doc: "pages read from swap"},
+		{Name: "writebacks", P: &k.N.Writebacks, Doc: "file pages written back"},
+		{Name: "page_cache_reads", P: &k.N.PageCacheReads, Doc: "file pages read into the page cache"},
+		{Name: "evictions", P: &k.N.Evictions, Doc: "frames reclaimed"},
+		{Name: "invlpgs", P: &k.N.Invlpgs, Doc: "pages invalidated in the TLBs one by one"},
+		{Name: "flushes", P: &k.N.Flushes, Doc: "whole address spaces flushed from the TLBs"},
+		{Name: "switches", P: &k.N.Switches, Doc: "context switches"},
+		{Name: "syscalls", P: &k.N.Syscalls, Doc: "system calls"},
+		{Name: "table_frames", P: &k.N.TableFrames, Unit: "frames",
+			Doc: "frames holding page tables now (less those there at the last reset)"},
+		{Name: "fault_cycles", P: &k.N.FaultCycles, Unit: "cycles", Doc: "cycles spent in the fault handler"},
+	})
 	for c := range k.N.SegvBy {
 		cause := mmu.Cause(c)
 		s.Register("os.segv."+cause.Key(), &k.N.SegvBy[c], "SIGSEGVs of faults of this cause: "+cause.String(), sim.Detail)

@@ -64,6 +64,22 @@ func (s *Stats) Register(name string, c *uint64, doc string, opts ...Option) {
 	s.add(entry{Info: info(name, doc, opts), p: c})
 }
 
+// Counter is a row of a component's table of counters (RegisterTable).
+type Counter struct {
+	Name string // after the table's prefix
+	P    *uint64
+	Doc  string
+	Unit string // "" for a count
+}
+
+// RegisterTable registers each counter of a table as prefix.NAME, with
+// opts and its unit.
+func (s *Stats) RegisterTable(prefix string, table []Counter, opts ...Option) {
+	for _, c := range table {
+		s.Register(prefix+"."+c.Name, c.P, c.Doc, append(opts[:len(opts):len(opts)], Unit(c.Unit))...)
+	}
+}
+
 // RegisterBins adds a histogram: bins[i] counts the values from low(i) up
 // to the next bin's low. Each bin is a counter named NAME.LOW; a
 // histogram is always a detail.

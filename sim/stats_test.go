@@ -122,3 +122,15 @@ func TestUnregistered(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// A table registers each row under its prefix, with its unit and the
+// table's options.
+func TestRegisterTable(t *testing.T) {
+	var s Stats
+	var a, b uint64
+	s.RegisterTable("disk", []Counter{{Name: "reads", P: &a, Doc: "reads"}, {Name: "busy", P: &b, Doc: "busy", Unit: "cycles"}}, Detail)
+	want := []Info{{Name: "disk.reads", Doc: "reads", Detail: true}, {Name: "disk.busy", Doc: "busy", Unit: "cycles", Detail: true}}
+	if diff := cmp.Diff(want, s.Infos()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
