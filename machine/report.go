@@ -142,7 +142,7 @@ func (m *Machine) fillReport(r *report.Report, s sim.Snapshot) {
 
 // dramSummary is the DRAM's part, as the controller summarizes it.
 func dramSummary(m *Machine, s sim.Snapshot) dram.Summary {
-	return dram.SummaryOf(m.DRAM.Config(), s, "dram")
+	return dram.SummaryOf(m.DRAM.Config(), s, dramStats)
 }
 
 func levelReport(s sim.Snapshot, name string) report.LevelReport {
