@@ -70,8 +70,8 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 	}
 	m.Kernel, m.Process, m.MMU = k, p, u
 	k.Register(&m.Stats)
+	k.RegisterFaults(&m.Stats) // as getrusage counts them: warmup clears them too
 	u.Register(&m.Stats)
-	k.RegisterFaults(&m.Stats)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package machine
 import (
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/mmu"
+	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -15,7 +16,7 @@ func (m *Machine) translationReport(s sim.Snapshot) *report.TranslationReport {
 		AvgWalkCycles: ratio(s.Value("mmu.walk_cycles"), s.Value("mmu.walks")),
 		MinorFaults:   s.Value("os.minor_faults"), SIGSEGV: s.Value("os.segv"), PageTableFrames: s.Value("os.table_frames"),
 		PTEReads: map[string]uint64{}, PWCHits: map[string]uint64{}, PWCMisses: map[string]uint64{},
-		FaultsByCause: map[string]uint64{},
+		FaultsByCause: map[string]uint64{}, Faults: m.kernelFaults(s),
 	}
 	for _, t := range m.MMU.TLBs() {
 		name := t.Config().Name
@@ -51,4 +52,25 @@ func (m *Machine) walkDepths() []string {
 		names = append(names, m.Config.DepthName(d, true))
 	}
 	return names
+}
+
+// kernelFaults are the faults of every process as getrusage counts them,
+// in the kernel's order (minor and major, then the breakdown), from the
+// registry (os.faults.NAME).
+func (m *Machine) kernelFaults(s sim.Snapshot) report.Counts {
+	var out report.Counts
+	for _, c := range m.Kernel.N.Faults.Counts() {
+		out = append(out, report.Count{Name: c.Name, N: s.Value("os.faults." + c.Name)})
+	}
+	return out
+}
+
+// FaultCounts are f's counts for a report, in the kernel's order (minor and
+// major, then the breakdown).
+func FaultCounts(f *kernel.Faults) report.Counts {
+	var out report.Counts
+	for _, c := range f.Counts() {
+		out = append(out, report.Count{Name: c.Name, N: *c.N})
+	}
+	return out
 }

@@ -32,7 +32,9 @@
 // Linux's behaviours, each off in the zero Config (the textbook):
 //
 //   - the zero page (zeropage.go; Linux's do_anonymous_page): a read of
-//     fresh private anonymous memory maps one shared read-only frame;
+//     fresh private anonymous memory maps one shared read-only frame (not
+//     in a plain trace's one area, VMA.Trace, which stands for memory
+//     whose contents the trace does not show);
 //   - fault-around (faultaround.go; do_fault_around, filemap_map_pages): a
 //     read fault on a file maps the cached pages of its aligned window;
 //   - readahead (readahead.go; mm/readahead.c): a page-cache miss reads a
@@ -64,8 +66,11 @@
 // Linux 6.18's own fault counts for the programs of testdata/refdata/linux
 // (faults.c, thp.c), run through the kernel's calls; by a differential
 // test against a reference model of what every load must return
-// (machine/scenario/differential_test.go for the textbook kernel,
-// random_test.go here with every behaviour), with CheckInvariants after
-// every operation; and through the MMU, TLBs and page-walk caches for huge
-// pages.
+// (machine/scenario/differential_test.go through scenarios, on the textbook
+// kernel and on Linux's with huge pages never, on MADV_HUGEPAGE and
+// always; random_test.go here with every behaviour), with CheckInvariants
+// after every operation; and through the MMU, TLBs and page-walk caches
+// for huge pages. The machine's configuration keys (os.zero_page,
+// os.fault_around, os.readahead, os.thp, os.hugetlb_2m, os.hugetlb_1g) set
+// Config's fields; machine/scenario runs faults.c and thp.c as scenarios.
 package os

@@ -225,11 +225,10 @@ func (k *Kernel) Register(s *sim.Stats) {
 }
 
 // RegisterFaults adds the getrusage counts over every process
-// (Counts.Faults) to s as os.faults.NAME (Faults.Counts names them), as
-// details.
+// (Counts.Faults) to s as os.faults.NAME (Faults.Counts names them).
 func (k *Kernel) RegisterFaults(s *sim.Stats) {
 	for _, c := range k.N.Faults.Counts() {
-		s.Register("os.faults."+c.Name, c.N, c.Doc, sim.Detail)
+		s.Register("os.faults."+c.Name, c.N, c.Doc)
 	}
 }
 

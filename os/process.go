@@ -78,7 +78,7 @@ func (k *Kernel) MapEverything(p *Process) {
 	if k.cfg.Geometry.VABits == 64 {
 		top = ^uint64(0) &^ (k.pageSize() - 1)
 	}
-	p.MM.VMAs = []*VMA{{Start: k.pageSize(), End: top, Prot: ProtRead | ProtWrite | ProtExec, Name: "[anon]"}}
+	p.MM.VMAs = []*VMA{{Start: k.pageSize(), End: top, Prot: ProtRead | ProtWrite | ProtExec, Name: "[anon]", Trace: true}}
 }
 
 // pcidOf is the PCID p's translations are tagged with: its own with PCIDs

@@ -86,6 +86,10 @@ func (k *Kernel) mmap(p *Process, addr, length uint64, prot, flags, fd int, off 
 			if _, ok := k.userPage(p, va, write); !ok {
 				return start, ENOMEM
 			}
+			// Each page is a fault of its own: the pages before it may
+			// be reclaimed for it, so an area larger than memory swaps
+			// as it fills rather than running out of frames.
+			clear(k.pinned)
 		}
 	}
 	return start, OK

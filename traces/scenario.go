@@ -19,7 +19,8 @@ import (
 //	         | "set" key "=" value                     (a machine key, before the run)
 //	proc     = "p1" | name                             (a name bound by fork)
 //	op       = load | store | modify | fetch | fork | execve | mmap | munmap
-//	         | mprotect | brk | open | close | read | write | msync | exit | wait
+//	         | mprotect | madvise | brk | open | close | read | write | msync
+//	         | exit | wait
 //	arg      = number | name | name "+" number | name "-" number | word
 //	expect   = number | errno (EINVAL, EBADF, ENOMEM, ...) | "SIGSEGV"
 //	source   = "text=" quoted | "bytes=" number [ "seed=" number ]
@@ -85,6 +86,7 @@ var scenarioArity = map[string][2]int{
 	"fork": {0, 0}, "execve": {1, 5}, "mmap": {4, 6}, "munmap": {2, 2},
 	"mprotect": {3, 3}, "brk": {1, 1}, "open": {1, 2}, "close": {1, 1},
 	"read": {3, 3}, "write": {3, 3}, "msync": {2, 2}, "exit": {0, 1}, "wait": {0, 1},
+	"madvise": {3, 3},
 }
 
 // Scenario is a parsed scenario file.
@@ -249,7 +251,7 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 	}
 	n, ok := scenarioArity[op.Op]
 	if !ok {
-		return nil, bad(toks[1], "operation", "unknown operation %q (load, store, modify, fetch, fork, execve, mmap, munmap, mprotect, brk, open, close, read, write, msync, exit, wait)", op.Op)
+		return nil, bad(toks[1], "operation", "unknown operation %q (load, store, modify, fetch, fork, execve, mmap, munmap, mprotect, madvise, brk, open, close, read, write, msync, exit, wait)", op.Op)
 	}
 	args := toks[2:]
 	for i, t := range args {
@@ -361,15 +363,15 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 }
 
 // symbolic reports the arguments that are paths or flags: execve's and
-// open's path and layout, open's flags, mmap's and mprotect's protection
-// and mmap's flags.
+// open's path and layout, open's flags, mmap's and mprotect's protection,
+// mmap's flags and madvise's advice.
 func symbolic(op string, i int) bool {
 	switch op {
 	case "open", "execve":
 		return true
 	case "mmap":
 		return i == 2 || i == 3
-	case "mprotect":
+	case "mprotect", "madvise":
 		return i == 2
 	}
 	return false

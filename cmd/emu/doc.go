@@ -11,6 +11,7 @@
 //	emu plot metric|cpi|latency|series ...
 //	emu config list
 //	emu config show [PRESET] [-c FILE] [--set key=value ...]
+//	emu calibrate [-c PRESET|FILE] [--set key=value ...] [--pages N]
 //
 // Every error in what the user gave (a trace line, a key, a value, a file)
 // is printed as "emu: FILE:LINE: field: what is wrong" with exit status 2;

@@ -117,7 +117,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newRunCmd(), newRecordCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(), newTraceCmd(), newSweepCmd(), newPlotCmd(),
-		newPanicTestCmd())
+		newCalibrateCmd(), newPanicTestCmd())
 	addCompletions(root)
 	return root
 }

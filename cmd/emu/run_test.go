@@ -55,7 +55,7 @@ func TestRunCachegrindJSON(t *testing.T) {
 	if diff := cmp.Diff(want, rep.Cachegrind); diff != "" {
 		t.Errorf("(-cachegrind +emu):\n%s", diff)
 	}
-	if rep.Schema != "vmemu.run/1" {
+	if rep.Schema != "vmemu.run/2" {
 		t.Errorf("schema = %q", rep.Schema)
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 // Schema names the version of the JSON report. It changes when a field
 // changes meaning or goes away; new fields may appear within a version.
-const Schema = "vmemu.run/1"
+const Schema = "vmemu.run/2"
 
 // Report is what a replay measured. Its JSON form is the --json output.
 type Report struct {

@@ -1,8 +1,10 @@
 package scenario
 
 import (
+	"slices"
 	"sort"
 
+	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/report"
 	kernel "github.com/vmemu/vmemu/os"
 )
@@ -24,15 +26,15 @@ func (r *scenarioRun) report() *report.ScenarioReport {
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].PID < ps[j].PID })
 	for _, p := range ps {
-		f := report.ProcessFaults{Minor: p.N.Minor, Major: p.N.Major, COW: p.N.COW, Segv: p.N.Segv, SwapIns: p.N.SwapIns}
+		// The table's columns first: minor, major, segv.
+		f := slices.Insert(machine.FaultCounts(&p.Faults), report.FaultsShown-1, report.Count{Name: "segv", N: p.N.Segv})
 		pr := report.ProcessReport{PID: p.PID, Exited: p.Exited, Faults: f, Stdout: p.Stdout.String(),
 			Signals: []report.SignalInfo{}}
 		for i, s := range p.Signals {
 			pr.Signals = append(pr.Signals, report.SignalInfo{Addr: s.VA, Access: s.Kind.String(), Cause: p.SignalReasons[i]})
 		}
 		out.Processes = append(out.Processes, pr)
-		t := &out.Total
-		t.Minor, t.Major, t.COW, t.Segv, t.SwapIns = t.Minor+f.Minor, t.Major+f.Major, t.COW+f.COW, t.Segv+f.Segv, t.SwapIns+f.SwapIns
+		out.Total = out.Total.Add(f)
 	}
 	if r.m.Disk != nil {
 		v := func(name string) uint64 { return s.Value("disk." + name) }
