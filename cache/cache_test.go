@@ -49,7 +49,7 @@ func runAll(t *testing.T, top *Cache, seq string, below ...*Cache) []string {
 		}
 		before := make([]Counts, len(levels))
 		for i, c := range levels {
-			before[i] = c.Counts()
+			before[i] = c.n
 		}
 		req := &sim.Request{Addr: ln * line, Size: 1, Kind: kind}
 		done, ok := top.Access(now, req)
@@ -58,7 +58,7 @@ func runAll(t *testing.T, top *Cache, seq string, below ...*Cache) []string {
 		}
 		now = done
 		for i, c := range levels {
-			b, a := before[i], c.Counts()
+			b, a := before[i], c.n
 			word := "-"
 			switch {
 			case a.Misses[kind] > b.Misses[kind]:
@@ -136,7 +136,7 @@ func TestRandomReplacementIsSeeded(t *testing.T) {
 	if a != b {
 		t.Errorf("same seed, different outcomes:\n%s\n%s", a, b)
 	}
-	if n, m := c1.Counts().Evictions, c1.Counts().Misses[sim.Load]; n != m-4 {
+	if n, m := c1.n.Evictions, c1.n.Misses[sim.Load]; n != m-4 {
 		t.Errorf("evictions = %d with %d misses; every miss but the 4 cold ones must evict", n, m)
 	}
 	seen := map[string]bool{}

@@ -77,6 +77,10 @@ func TestTwelvePointsEqualSingleRuns(t *testing.T) {
 			metric(t, r, "levels.l1d.miss_rate") != l1d.MissRate || metric(t, r, "levels.l2.misses") != float64(rep.Levels[2].Misses) {
 			t.Errorf("%s %v: sweep %s, single run cycles %d amat %v l1d %v", r.ID, r.Point.Set, r.Metrics, rep.Cycles, rep.AMAT, l1d.MissRate)
 		}
+		// A counter of the registry, by its name: the level's load misses.
+		if m := metric(t, r, "stats.l1d.load.misses"); m != float64(l1d.ByKind["load"].Misses) || m == 0 {
+			t.Errorf("%s: stats.l1d.load.misses = %v, the single run's l1d missed %d loads", r.ID, m, l1d.ByKind["load"].Misses)
+		}
 		pv := r.Provenance
 		if pv.EmuVersion != "test" || len(pv.ConfigHash) != 64 || len(pv.TraceSHA256) != 64 || pv.Seed != 1 || pv.WallSeconds <= 0 || pv.TracePath != r.Point.Trace {
 			t.Errorf("provenance %+v", pv)

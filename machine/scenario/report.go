@@ -9,11 +9,13 @@ import (
 	kernel "github.com/vmemu/vmemu/os"
 )
 
-// report is what the scenario's processes did, for the run's report.
+// report is what the scenario's processes did, for the run's report: the
+// kernel's and the disk's counts from the machine's registry, each
+// process's from its own books.
 func (r *scenarioRun) report() *report.ScenarioReport {
-	k := r.k
-	out := &report.ScenarioReport{SwapOuts: k.N.SwapOuts, SwapIns: k.N.SwapIns, COWCopies: k.N.COWCopies,
-		Writebacks: k.N.Writebacks, Mismatches: r.misses, Errors: r.errors}
+	s := r.m.Stats.Snapshot()
+	out := &report.ScenarioReport{SwapOuts: s.Value("os.swap_outs"), SwapIns: s.Value("os.swap_ins"),
+		COWCopies: s.Value("os.cow_copies"), Writebacks: s.Value("os.writebacks"), Mismatches: r.misses, Errors: r.errors}
 	seen := map[int]bool{}
 	var ps []*kernel.Process
 	for _, p := range r.procs {
@@ -34,10 +36,14 @@ func (r *scenarioRun) report() *report.ScenarioReport {
 		out.Processes = append(out.Processes, pr)
 		out.Total = out.Total.Add(f)
 	}
-	if d := r.m.Disk; d != nil {
-		n := d.Counters()
-		out.Disk = &report.DiskReport{Reads: n.Reads, Writes: n.Writes, BytesRead: n.BytesRead,
-			BytesWritten: n.BytesWritten, BusyCycles: n.BusyCycles, AvgLatencyCycles: n.AvgLatencyCycles()}
+	if r.m.Disk != nil {
+		v := func(name string) uint64 { return s.Value("disk." + name) }
+		reads, writes := v("reads"), v("writes")
+		out.Disk = &report.DiskReport{Reads: reads, Writes: writes, BytesRead: v("bytes_read"),
+			BytesWritten: v("bytes_written"), BusyCycles: v("busy_cycles")}
+		if reads+writes > 0 {
+			out.Disk.AvgLatencyCycles = float64(v("latency_sum_cycles")) / float64(reads+writes)
+		}
 	}
 	if out.Mismatches == nil {
 		out.Mismatches = []report.Mismatch{}
