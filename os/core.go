@@ -156,10 +156,16 @@ func (k *Kernel) Switch(now sim.Cycle, p *Process) sim.Cycle {
 // while it ran something else (lazy TLB), the entries of the one it enters
 // are flushed now, at the cost of a flush. A switch between threads of one
 // process keeps the address space.
+//
+// A thread runs on one core at a time: switching a core to a thread that
+// another core runs is the caller's mistake, and panics.
 func (k *Kernel) SwitchTo(i int, now sim.Cycle, t *Thread) sim.Cycle {
 	c := k.cores[i]
 	if t == c.cur {
 		return now
+	}
+	if t.core >= 0 {
+		panic(fmt.Sprintf("kernel: SwitchTo(%d): thread %d runs on core %d", i, t.TID, t.core))
 	}
 	k.N.Switches++
 	prev := c.proc()
