@@ -1,6 +1,7 @@
 package os
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -161,50 +162,26 @@ func (s *scene) segv(i, n int) bool {
 	return !ok
 }
 
-// Shootdowns across cores: each case runs on the scene, then the IPIs each
-// core received, the cores skipped and the flushes they made later are
+// Shootdowns across cores: each case runs on the scene, with PCIDs and
+// without, or with one of them where they differ; then the IPIs each core
+// received, the cores skipped and the flushes they made later are
 // compared, and the kernel's books (every TLB entry of every core against
 // the page tables) are checked. q's core 2 is never interrupted: nothing
 // touches its address space.
 func TestShootdowns(t *testing.T) {
+	both := []bool{true, false}
 	for _, c := range []struct {
 		name  string
-		pcid  bool
+		pcids []bool
 		run   func(s *scene)
 		ipis  []uint64
 		skips uint64 // cores skipped under the lazy-TLB rule
 		lazy  uint64 // flushes of cores switching back to what a skip left
 	}{
-		{"munmap by a sibling thread", true, func(s *scene) {
-			s.touch(1, 0, 8)
-			s.w.call(s.on(0).Munmap(s.w.now, s.p, s.a, 8*pg))
-			if !s.segv(1, 3) {
-				s.t.Error("core 1 reached a page unmapped on core 0")
-			}
-		}, []uint64{0, 1, 0, 0}, 0, 0},
-		{"munmap without PCIDs", false, func(s *scene) {
-			s.touch(1, 0, 8)
-			s.w.call(s.on(0).Munmap(s.w.now, s.p, s.a, 8*pg))
-			if !s.segv(1, 7) {
-				s.t.Error("core 1 reached a page unmapped on core 0")
-			}
-		}, []uint64{0, 1, 0, 0}, 0, 0},
-		{"two munmaps, two interrupts", true, func(s *scene) {
-			s.touch(1, 0, 8)
-			s.w.call(s.on(0).Munmap(s.w.now, s.p, s.a, 4*pg))
-			s.w.call(s.on(0).Munmap(s.w.now, s.p, s.a+4*pg, 4*pg))
-			if !s.segv(1, 0) || !s.segv(1, 5) {
-				s.t.Error("core 1 reached a page unmapped on core 0")
-			}
-		}, []uint64{0, 2, 0, 0}, 0, 0},
-		{"munmap on core 1 interrupts core 0", true, func(s *scene) {
-			s.touch(0, 0, 2)
-			s.w.call(s.on(1).Munmap(s.w.now, s.p, s.a, 2*pg))
-			if !s.segv(0, 1) {
-				s.t.Error("core 0 reached a page unmapped on core 1")
-			}
-		}, []uint64{1, 0, 0, 0}, 0, 0},
-		{"mprotect", true, func(s *scene) {
+		{"munmap by a sibling thread", both, unmaps(0, 1, [2]int{0, 8}), []uint64{0, 1, 0, 0}, 0, 0},
+		{"two munmaps, two interrupts", both, unmaps(0, 1, [2]int{0, 4}, [2]int{4, 8}), []uint64{0, 2, 0, 0}, 0, 0},
+		{"munmap on core 1 interrupts core 0", both, unmaps(1, 0, [2]int{0, 2}), []uint64{1, 0, 0, 0}, 0, 0},
+		{"mprotect", both, func(s *scene) {
 			s.touch(1, 0, 4)
 			s.w.call(s.on(0).Mprotect(s.w.now, s.p, s.a, 4*pg, ProtRead))
 			if _, ok := s.access(1, s.a+2*pg, true, 5); ok {
@@ -214,14 +191,14 @@ func TestShootdowns(t *testing.T) {
 				s.t.Errorf("core 1 reads %d, want 2", got)
 			}
 		}, []uint64{0, 1, 0, 0}, 0, 0},
-		{"madvise DONTNEED", true, func(s *scene) {
+		{"madvise DONTNEED", both, func(s *scene) {
 			s.touch(1, 0, 4)
 			s.w.call(s.on(0).Madvise(s.w.now, s.p, s.a, 4*pg, MadvDontneed))
 			if got := s.load(1, s.a+pg); got != 0 {
 				s.t.Errorf("core 1 reads %d from a page DONTNEED dropped, want 0", got)
 			}
 		}, []uint64{0, 1, 0, 0}, 0, 0},
-		{"a core running another process is skipped, then flushes", true, func(s *scene) {
+		{"a core running another process is skipped, then flushes", []bool{true}, func(s *scene) {
 			s.touch(1, 0, 4)
 			s.run(1, s.r.Main())
 			s.w.call(s.on(0).Munmap(s.w.now, s.p, s.a, 4*pg))
@@ -235,7 +212,7 @@ func TestShootdowns(t *testing.T) {
 				s.t.Error("core 1 reached a page unmapped while it ran another process")
 			}
 		}, []uint64{0, 0, 0, 0}, 1, 1},
-		{"without PCIDs the switch away flushed: nothing to skip", false, func(s *scene) {
+		{"without PCIDs the switch away flushed: nothing to skip", []bool{false}, func(s *scene) {
 			s.touch(1, 0, 4)
 			s.run(1, s.r.Main())
 			s.w.call(s.on(0).Munmap(s.w.now, s.p, s.a, 4*pg))
@@ -244,7 +221,7 @@ func TestShootdowns(t *testing.T) {
 				s.t.Error("core 1 reached a page unmapped while it ran another process")
 			}
 		}, []uint64{0, 0, 0, 0}, 0, 0},
-		{"COW after fork, the parent's threads on two cores", true, func(s *scene) {
+		{"COW after fork, the parent's threads on two cores", both, func(s *scene) {
 			s.store(0, s.a, 7)
 			if s.load(1, s.a) != 7 {
 				s.t.Fatal("core 1 does not see core 0's store")
@@ -262,7 +239,7 @@ func TestShootdowns(t *testing.T) {
 				s.t.Errorf("the child reads %d, want its 7", got)
 			}
 		}, []uint64{0, 2, 0, 0}, 0, 0},
-		{"exit_group flushes the other thread's core", true, func(s *scene) {
+		{"exit_group flushes the other thread's core", both, func(s *scene) {
 			s.touch(1, 0, 4)
 			s.w.call(s.on(0).Exit(s.w.now, s.p, 0))
 			if !s.t1.Exited || s.k.SD.RemoteFlushes != 1 {
@@ -271,7 +248,7 @@ func TestShootdowns(t *testing.T) {
 			s.run(0, s.r.Main())
 			s.run(1, s.k.Thread(int(s.w.call(s.k.Clone(s.w.now, s.q))))) // a thread of q
 		}, []uint64{0, 1, 0, 0}, 0, 0},
-		{"a thread exits, its sibling joins it", true, func(s *scene) {
+		{"a thread exits, its sibling joins it", []bool{true}, func(s *scene) {
 			s.touch(1, 0, 2)
 			s.w.call(s.on(1).ExitThread(s.w.now, s.t1, 3))
 			s.run(1, s.r.Main())
@@ -287,23 +264,46 @@ func TestShootdowns(t *testing.T) {
 			s.w.call(s.on(0).Munmap(s.w.now, s.p, s.a, 2*pg)) // core 1 left p: no IPI
 		}, []uint64{0, 0, 0, 0}, 1, 0},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			s := newScene(t, 64*mib, 0, c.pcid)
-			c.run(s)
-			if d := cmp.Diff(c.ipis, s.ipis()); d != "" {
-				t.Errorf("IPIs per core (-want +got):\n%s", d)
+		for _, pcid := range c.pcids {
+			t.Run(fmt.Sprintf("%s/pcid=%v", c.name, pcid), func(t *testing.T) {
+				s := newScene(t, 64*mib, 0, pcid)
+				c.run(s)
+				if d := cmp.Diff(c.ipis, s.ipis()); d != "" {
+					t.Errorf("IPIs per core (-want +got):\n%s", d)
+				}
+				if s.k.SD.LazySkips != c.skips || s.k.SD.LazyFlushes != c.lazy {
+					t.Errorf("lazy skips %d, lazy flushes %d; want %d, %d", s.k.SD.LazySkips, s.k.SD.LazyFlushes, c.skips, c.lazy)
+				}
+				if s.k.SD.IPIs != sum(c.ipis) {
+					t.Errorf("%d IPIs in all, want %d", s.k.SD.IPIs, sum(c.ipis))
+				}
+				if got := s.load(2, s.a); got != 99 {
+					t.Errorf("q reads %d on core 2, want its 99", got)
+				}
+				s.check()
+			})
+		}
+	}
+}
+
+// unmaps is a case of TestShootdowns: core user stores to the pages of
+// p's area the ranges cover, core by unmaps each range, and core user
+// then faults on every page.
+func unmaps(by, user int, ranges ...[2]int) func(s *scene) {
+	return func(s *scene) {
+		for _, r := range ranges {
+			s.touch(user, r[0], r[1])
+		}
+		for _, r := range ranges {
+			s.w.call(s.on(by).Munmap(s.w.now, s.p, s.a+uint64(r[0])*pg, uint64(r[1]-r[0])*pg))
+		}
+		for _, r := range ranges {
+			for n := r[0]; n < r[1]; n++ {
+				if !s.segv(user, n) {
+					s.t.Errorf("core %d reached page %d, unmapped on core %d", user, n, by)
+				}
 			}
-			if s.k.SD.LazySkips != c.skips || s.k.SD.LazyFlushes != c.lazy {
-				t.Errorf("lazy skips %d, lazy flushes %d; want %d, %d", s.k.SD.LazySkips, s.k.SD.LazyFlushes, c.skips, c.lazy)
-			}
-			if s.k.SD.IPIs != sum(c.ipis) {
-				t.Errorf("%d IPIs in all, want %d", s.k.SD.IPIs, sum(c.ipis))
-			}
-			if got := s.load(2, s.a); got != 99 {
-				t.Errorf("q reads %d on core 2, want its 99", got)
-			}
-			s.check()
-		})
+		}
 	}
 }
 

@@ -1,9 +1,6 @@
 package traces
 
-import (
-	"encoding/binary"
-	"io"
-)
+import "encoding/binary"
 
 // ChampSim's CloudSuite traces: the server workloads traced on SPARC
 // machines, read by ChampSim with its -c option. Read only.
@@ -49,11 +46,11 @@ const (
 // openCloudSuite refuses at once a plain file whose size is not a
 // multiple of a record.
 func openCloudSuite(in *Input) (Reader, error) {
-	if in.Size >= 0 && in.Size%CloudSuiteRecordSize != 0 {
-		return nil, cloudPartialError(in.Name, in.Size-in.Size%CloudSuiteRecordSize, int(in.Size%CloudSuiteRecordSize))
+	f, err := openRecords(in, CloudSuiteRecordSize, "ChampSim CloudSuite")
+	if err != nil {
+		return nil, err
 	}
-	return newInstrStream(&cloudsuiteReader{name: in.Name, zkind: in.Compression, src: in.R, closeFn: in.Close,
-		raw: make([]byte, csBatch*CloudSuiteRecordSize)}), nil
+	return newInstrStream(&cloudsuiteReader{f}), nil
 }
 
 // DecodeCloudSuite decodes one 96-byte cloudsuite_instr (b must hold at
@@ -142,54 +139,21 @@ func sequentialIPs(head []byte, size int) int {
 }
 
 // cloudsuiteReader reads 96-byte records; it is served by an instrStream.
-type cloudsuiteReader struct {
-	name, zkind string
-	src         io.Reader
-	closeFn     func() error
-	raw         []byte
-	off         int64 // bytes decoded so far
-	err         error
-}
+type cloudsuiteReader struct{ *recordFile }
 
 func (c *cloudsuiteReader) format() string   { return "cloudsuite" }
 func (c *cloudsuiteReader) carries() Carries { return CarriesRegs | CarriesPIDs }
 
-func (c *cloudsuiteReader) close() error {
-	if c.closeFn != nil {
-		return c.closeFn()
-	}
-	return nil
-}
-
 // fill decodes as many records as ins has room for, two entries each (an
 // instruction may need a continuation).
 func (c *cloudsuiteReader) fill(ins []Instr) (int, error) {
-	if c.err != nil {
-		return 0, c.err
-	}
-	want := min(len(ins)/2, csBatch) * CloudSuiteRecordSize
-	got, err := readFull(c.src, c.raw[:want])
-	whole := got / CloudSuiteRecordSize
+	b := c.next(len(ins) / 2)
 	n := 0
-	for i := range whole {
-		n += DecodeCloudSuite(c.raw[i*CloudSuiteRecordSize:], ins[n:])
-	}
-	c.off += int64(whole * CloudSuiteRecordSize)
-	switch {
-	case err == io.EOF && got%CloudSuiteRecordSize != 0:
-		c.err = cloudPartialError(c.name, c.off, got%CloudSuiteRecordSize)
-	case err == io.EOF:
-		c.err = io.EOF
-	case err != nil:
-		c.err = streamError(c.name, c.zkind, err)
+	for off := 0; off < len(b); off += CloudSuiteRecordSize {
+		n += DecodeCloudSuite(b[off:], ins[n:])
 	}
 	if n > 0 {
 		return n, nil
 	}
 	return 0, c.err
-}
-
-func cloudPartialError(name string, off int64, n int) error {
-	return offsetError(name, off, "partial record: %d of %d bytes (a ChampSim CloudSuite trace's size is a multiple of %d)",
-		n, CloudSuiteRecordSize, CloudSuiteRecordSize)
 }
