@@ -3,6 +3,7 @@ package cache
 import (
 	"math/bits"
 
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -28,7 +29,7 @@ type Cache struct {
 	lines  []wayState // per way, set by set
 	prints []uint8    // per way: a byte of the line's hash, 0 when the way is empty
 	dirty  []bool     // per way
-	repl   replacer
+	repl   replacement.State
 	arrays *wayArrays // the above, to hand back on Release
 
 	next           sim.Port
@@ -67,7 +68,10 @@ func New(cfg Config, depth int) (*Cache, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	a := newWayArrays(cfg)
+	a, err := newWayArrays(cfg)
+	if err != nil {
+		return nil, err
+	}
 	c := &Cache{
 		cfg:       cfg,
 		depth:     int8(depth),
@@ -205,7 +209,9 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 		return false
 	}
 	set := int(ln & c.setMask)
-	c.repl.touch(set, i-set*c.ways)
+	// The address is the access's own for its first line, the line's for
+	// the lines after.
+	c.repl.Hit(set, i-set*c.ways, max(req.Addr, ln<<c.lineShift), req.IP, req.Kind)
 	if r := c.lines[i].ready; r > now {
 		c.n.Merged++
 		if m := c.inflight(now, ln); m != nil {

@@ -1,27 +1,32 @@
 package cache
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"github.com/vmemu/vmemu/replacement"
+	"github.com/vmemu/vmemu/sim"
+)
 
-// allocate makes room for line ln in its set and returns the way's index.
-// An invalid way is used first; otherwise the policy picks a victim.
-func (c *Cache) allocate(now sim.Cycle, ln uint64) int {
+// allocate makes room for line ln in its set, for req, and returns the
+// way's index. An invalid way is used first; otherwise the policy picks a
+// victim.
+func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) int {
 	set := int(ln & c.setMask)
 	base := set * c.ways
-	way := -1
+	a := replacement.Access{Set: set, Way: -1, Addr: max(req.Addr, ln<<c.lineShift), IP: req.IP, Kind: req.Kind}
 	for w, p := range c.prints[base : base+c.ways] {
 		if p == 0 {
-			way = w
+			a.Way = w
 			break
 		}
 	}
-	if way < 0 {
-		way = c.repl.victim(set)
-		c.evict(now, base+way)
+	if a.Way < 0 {
+		a.Way = c.repl.Victim(a)
+		a.Evicts, a.Evicted = true, (c.lines[base+a.Way].tag-1)<<c.lineShift
+		c.evict(now, base+a.Way)
 	}
-	i := base + way
+	i := base + a.Way
 	c.arrays.touch(set)
 	c.place(i, ln, now)
-	c.repl.insert(set, way)
+	c.repl.Fill(a)
 	return i
 }
 
@@ -70,7 +75,7 @@ func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
 	done := now + c.cfg.Latency
 	if i := c.find(ln); i >= 0 {
 		c.n.Hits[req.Kind]++
-		c.repl.touch(int(ln&c.setMask), i-int(ln&c.setMask)*c.ways)
+		c.repl.Hit(int(ln&c.setMask), i-int(ln&c.setMask)*c.ways, req.Addr, req.IP, req.Kind)
 		if req.Dirty {
 			c.write(now, i, req)
 		}
@@ -80,7 +85,7 @@ func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
 	switch {
 	case req.Kind == sim.Victim || (c.cfg.Write == WriteBack && c.cfg.WriteAllocate):
 		// A whole line arrives: nothing to fetch.
-		i := c.allocate(now, ln)
+		i := c.allocate(now, ln, req)
 		c.dirty[i] = req.Dirty && c.cfg.Write == WriteBack
 		if req.Dirty && c.cfg.Write == WriteThrough {
 			c.post(now, sim.Writeback, req.Addr, req.Size, true)

@@ -3,6 +3,8 @@ package cache
 import (
 	"math/bits"
 	"sync"
+
+	"github.com/vmemu/vmemu/replacement"
 )
 
 // A level's per-way arrays are most of what building a machine allocates
@@ -18,14 +20,14 @@ type wayArrays struct {
 	lines   []wayState
 	prints  []uint8
 	dirty   []bool
-	repl    replacer
+	repl    replacement.State
 	touched []uint64 // a bit per set that a line was ever placed in
 }
 
 // shape is what makes two levels' arrays interchangeable.
 type shape struct {
 	sets, ways int
-	policy     Policy
+	policy     string
 }
 
 // spareArrays holds released arrays by shape. A few per shape are enough
@@ -37,9 +39,9 @@ var spareArrays = struct {
 
 const sparesPerShape = 4
 
-func newWayArrays(cfg Config) *wayArrays {
+func newWayArrays(cfg Config) (*wayArrays, error) {
 	sets := cfg.Sets()
-	k := shape{sets, cfg.Ways, cfg.Replacement}
+	k := shape{sets, cfg.Ways, cfg.policy()}
 	spareArrays.Lock()
 	list := spareArrays.byShape[k]
 	var a *wayArrays
@@ -48,19 +50,22 @@ func newWayArrays(cfg Config) *wayArrays {
 		spareArrays.byShape[k] = list[:n-1]
 	}
 	spareArrays.Unlock()
-	if a == nil {
-		n := sets * cfg.Ways
-		a = &wayArrays{
-			lines:   make([]wayState, n),
-			prints:  make([]uint8, n),
-			dirty:   make([]bool, n),
-			touched: make([]uint64, (sets+63)/64),
-		}
-		a.repl = newReplacer(cfg, sets)
-	} else if cfg.Replacement == Random {
-		a.repl = newReplacer(cfg, sets) // a fresh generator from the seed
+	if a != nil {
+		a.repl.Restart(cfg.replacementConfig()) // this level's seed and name
+		return a, nil
 	}
-	return a
+	repl, err := replacement.New(cfg.policy(), cfg.replacementConfig())
+	if err != nil {
+		return nil, err
+	}
+	n := sets * cfg.Ways
+	return &wayArrays{
+		lines:   make([]wayState, n),
+		prints:  make([]uint8, n),
+		dirty:   make([]bool, n),
+		repl:    repl,
+		touched: make([]uint64, (sets+63)/64),
+	}, nil
 }
 
 // Release gives the level's arrays back for a later level of the same
@@ -70,9 +75,9 @@ func (c *Cache) Release() {
 	if a == nil {
 		return
 	}
-	c.arrays, c.lines, c.prints, c.dirty, c.repl = nil, nil, nil, nil, nil
+	c.arrays, c.lines, c.prints, c.dirty, c.repl = nil, nil, nil, nil, replacement.State{}
 	a.clear(c.ways)
-	k := shape{int(c.setMask) + 1, c.ways, c.cfg.Replacement}
+	k := shape{int(c.setMask) + 1, c.ways, c.cfg.policy()}
 	spareArrays.Lock()
 	defer spareArrays.Unlock()
 	if len(spareArrays.byShape[k]) < sparesPerShape {
@@ -81,7 +86,8 @@ func (c *Cache) Release() {
 }
 
 // clear empties every set a line was placed in, and the replacement
-// state with it, back to what fresh zeroed memory holds.
+// state with it, back to what fresh zeroed memory holds (the policy's state
+// that is not per set restarts when the arrays are taken again).
 func (a *wayArrays) clear(ways int) {
 	for w, word := range a.touched {
 		for ; word != 0; word &= word - 1 {
@@ -89,11 +95,10 @@ func (a *wayArrays) clear(ways int) {
 			clear(a.lines[set*ways : (set+1)*ways])
 			clear(a.prints[set*ways : (set+1)*ways])
 			clear(a.dirty[set*ways : (set+1)*ways])
-			a.repl.clearSet(set)
+			a.repl.ClearSet(set)
 		}
 		a.touched[w] = 0
 	}
-	a.repl.restart()
 }
 
 // touch records that set holds or held a line.

@@ -5,7 +5,7 @@ import (
 	"math/bits"
 	"slices"
 
-	"github.com/vmemu/vmemu/plru"
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -99,12 +99,8 @@ type TLB struct {
 	meta    []uint32 // per slot: metaOf its entry
 	ents    []Entry  // per slot
 
-	// replacement state; which fields are used depends on the policy
-	stamps []uint64 // LRU: last use, FIFO: fill time, per slot
-	clock  uint64
-	plru   []uint64    // tree bits per set
-	plruOn [][2]uint64 // per way: the bits a use sets and clears
-	rng    *sim.RNG
+	repl     replacement.State
+	everyHit bool // repl must be told of every hit: no hit is answered from a memo
 
 	// The last hit, while it stands: the slot that answered a lookup of
 	// the page va>>minShift under lastPCID. Anything that changes a slot
@@ -140,15 +136,11 @@ func New(cfg Config) (*TLB, error) {
 	}
 	slices.Sort(t.shifts)
 	t.minShift = t.shifts[0]
-	switch cfg.Replacement {
-	case LRU, FIFO:
-		t.stamps = make([]uint64, cfg.Entries)
-	case PLRU:
-		t.plru = make([]uint64, sets)
-		t.plruOn = plru.Masks(cfg.Ways)
-	case Random:
-		t.rng = sim.NewRNG(cfg.Seed).Derive(cfg.Name)
+	repl, err := replacement.New(cfg.policy(), cfg.replacementConfig())
+	if err != nil {
+		return nil, err
 	}
+	t.repl, t.everyHit = repl, repl.NeedsEveryHit()
 	return t, nil
 }
 
@@ -194,19 +186,24 @@ func (t *TLB) find(va uint64, pcid uint16) (set, way int) {
 	return 0, -1
 }
 
-// Lookup translates va for the process-context pcid (0 when PCIDs are off).
-// It hits on a valid entry that maps va's page at its own page size and that
-// belongs to pcid or is global (if a global entry and one of pcid's both
-// match, the lower way wins); a hit updates the replacement state. Lookup
-// counts a hit or a miss and does not allocate.
-func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
+// Lookup is LookupFor with no instruction known behind the access, taken
+// for a load.
+func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) { return t.LookupFor(va, pcid, 0, sim.Load) }
+
+// LookupFor translates va for the process-context pcid (0 when PCIDs are
+// off), for an access of kind by the instruction at ip. It hits on a valid
+// entry that maps va's page at its own page size and that belongs to pcid
+// or is global (if a global entry and one of pcid's both match, the lower
+// way wins); a hit updates the replacement state. It counts a hit or a
+// miss and does not allocate.
+func (t *TLB) LookupFor(va uint64, pcid uint16, ip uint64, kind sim.Kind) (Entry, bool) {
 	// The last hit answers again while no slot has changed, for the same
 	// smallest-size page and PCID: the search below would find the same
 	// entry. Traces touch one page many times in a row.
 	if t.lastOK && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
 		t.n.Hits++
 		set, way := int(t.lastSet), int(t.lastWay)
-		t.touch(set, way)
+		t.repl.Hit(set, way, va, ip, kind)
 		return t.ents[set*t.ways+way], true
 	}
 	// find, written out here to save a call on the hot path.
@@ -221,7 +218,7 @@ func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
 				t.gen++
 				t.lastSet, t.lastWay = int32(set), int32(w)
 				t.n.Hits++
-				t.touch(set, w)
+				t.repl.Hit(set, w, va, ip, kind)
 				return t.ents[base+w], true
 			}
 		}
@@ -235,9 +232,10 @@ func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
 // hit and returns the entry in place, or reports false and does nothing
 // (then call Lookup). It skips the replacement update because the entry is
 // already the most recently used one: every other hit would have moved the
-// memo, and every fill or invalidation forgets it.
+// memo, and every fill or invalidation forgets it. Under a policy that must
+// see every hit (see SkipsRepeats) it always reports false.
 func (t *TLB) Again(va uint64, pcid uint16) (*Entry, bool) {
-	if t.lastOK && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
+	if t.lastOK && !t.everyHit && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
 		t.n.Hits++
 		return &t.ents[int(t.lastSet)*t.ways+int(t.lastWay)], true
 	}
@@ -248,8 +246,14 @@ func (t *TLB) Again(va uint64, pcid uint16) (*Entry, bool) {
 // forgotten (a fill, an invalidation). While it stands still, a lookup of
 // the page of the last hit would hit the same entry, already the most
 // recently used: a caller that remembers that hit may answer from it and
-// call CountHit instead of Lookup.
+// call CountHit instead of Lookup, if SkipsRepeats.
 func (t *TLB) Gen() uint64 { return t.gen }
+
+// SkipsRepeats reports whether a repeat hit on the entry of the last hit
+// may be answered without telling the replacement policy (Again, or a
+// caller's memo through Gen): the built-in policies would make the same
+// choices either way; a registered one must see every hit.
+func (t *TLB) SkipsRepeats() bool { return !t.everyHit }
 
 // CountHit counts a hit answered from a remembered hit (see Gen).
 func (t *TLB) CountHit() { t.n.Hits++ }
@@ -271,34 +275,42 @@ func (t *TLB) Probe(va uint64, pcid uint16) (Slot, bool) {
 // replacement policy's victim, which it returns. The TLB must hold e's page
 // size (see Holds): inserting another size is a programming error and
 // panics.
+// The fill is taken for a load with no instruction known behind it.
 func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
-	set, way, evicted := t.place(e)
-	if evicted {
-		victim = t.ents[set*t.ways+way]
+	a := t.place(e, 0, sim.Load)
+	i := a.Set*t.ways + a.Way
+	if a.Evicts {
+		victim = t.ents[i]
 	}
-	t.put(set*t.ways+way, e, true)
-	t.fill(set, way)
-	return victim, evicted
+	t.put(i, e, true)
+	t.repl.Fill(a)
+	return victim, a.Evicts
 }
 
-// Fill is Insert for a caller that does not want the victim: it never reads
-// the entry it replaces, which on a large TLB filled at random is a cache
-// miss the simulator need not wait for.
-func (t *TLB) Fill(e Entry) {
-	set, way, _ := t.place(e)
-	t.put(set*t.ways+way, e, true)
-	t.fill(set, way)
+// Fill is FillFor with no instruction known behind the fill, taken for a
+// load.
+func (t *TLB) Fill(e Entry) { t.FillFor(e, 0, sim.Load) }
+
+// FillFor is Insert for a caller that does not want the victim, for an
+// access of kind by the instruction at ip: it never reads the entry it
+// replaces, which on a large TLB filled at random is a cache miss the
+// simulator need not wait for.
+func (t *TLB) FillFor(e Entry, ip uint64, kind sim.Kind) {
+	a := t.place(e, ip, kind)
+	t.put(a.Set*t.ways+a.Way, e, true)
+	t.repl.Fill(a)
 }
 
 // place counts a fill of e and chooses its way, as Insert describes:
-// dropping a second entry for the same page, and reporting whether the way
+// dropping a second entry for the same page. It returns what the
+// replacement policy is to be told of the fill, which says whether the way
 // holds a valid entry to evict.
-func (t *TLB) place(e Entry) (set, way int, evicted bool) {
+func (t *TLB) place(e Entry, ip uint64, kind sim.Kind) replacement.Access {
 	if !slices.Contains(t.shifts, e.PageShift) {
 		panic(fmt.Sprintf("tlb %q: Insert of an entry with page shift %d; this TLB holds shifts %v (check Holds)",
 			t.cfg.Name, e.PageShift, t.shifts))
 	}
-	set = int(e.VPN & t.setMask)
+	set := int(e.VPN & t.setMask)
 	base := set * t.ways
 	t.n.Fills++
 	// One pass finds both the entry to refresh and the first invalid way;
@@ -322,14 +334,17 @@ func (t *TLB) place(e Entry) (set, way int, evicted bool) {
 			}
 		}
 	}
-	if way < 0 {
-		way = free
+	a := replacement.Access{Set: set, Way: way, Addr: e.VPN << e.PageShift, IP: ip, Kind: kind}
+	if a.Way < 0 {
+		a.Way = free
 	}
-	if way < 0 {
-		way, evicted = t.victim(set), true
+	if a.Way < 0 {
+		a.Way = t.repl.Victim(a)
+		i := base + a.Way
+		a.Evicts, a.Evicted = true, t.vpns[i]<<(t.meta[i]>>metaShift&0xff)
 		t.n.Evictions++
 	}
-	return set, way, evicted
+	return a
 }
 
 func (t *TLB) valid(i int) bool { return t.meta[i]&metaValid != 0 }
