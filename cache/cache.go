@@ -209,9 +209,11 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 		return false
 	}
 	set := int(ln & c.setMask)
-	// The address is the access's own for its first line, the line's for
-	// the lines after.
-	c.repl.Hit(set, i-set*c.ways, max(req.Addr, ln<<c.lineShift), req.IP, req.Kind)
+	if way := i - set*c.ways; !c.repl.TryHit(set, way) {
+		// The address is the access's own for its first line, the line's
+		// for the lines after.
+		c.repl.Update(replacement.Access{Set: set, Way: way, Addr: max(req.Addr, ln<<c.lineShift), IP: req.IP, Kind: req.Kind, Hit: true})
+	}
 	if r := c.lines[i].ready; r > now {
 		c.n.Merged++
 		if m := c.inflight(now, ln); m != nil {

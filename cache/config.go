@@ -55,7 +55,7 @@ type Config struct {
 	Latency  sim.Cycle // from request to data on a hit; a miss is known this late too
 	MSHRs    int       // misses that can be in flight at once
 	// Replacement names the policy that chooses the victim in a full set,
-	// one registered in package replacement; empty means replacement.LRU.
+	// one registered in package replacement (empty: replacement.Default).
 	Replacement string
 	Write       WritePolicy
 	// WriteAllocate fetches the line on a write miss; without it the write
@@ -64,14 +64,6 @@ type Config struct {
 	Inclusion     Inclusion
 	Straddle      Straddle
 	Seed          uint64 // for random replacement
-}
-
-// policy is the name of the replacement policy.
-func (c Config) policy() string {
-	if c.Replacement == "" {
-		return replacement.LRU
-	}
-	return c.Replacement
 }
 
 // replacementConfig is what the replacement policy is built for.
@@ -112,7 +104,7 @@ func (c Config) Validate() error {
 	case c.Straddle > StraddleWhole:
 		return bad("unknown straddle mode %d", c.Straddle)
 	}
-	if err := replacement.Check(c.policy(), c.replacementConfig()); err != nil {
+	if err := replacement.Check(c.Replacement, c.replacementConfig()); err != nil {
 		return bad("%v", err)
 	}
 	return nil

@@ -75,7 +75,10 @@ func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
 	done := now + c.cfg.Latency
 	if i := c.find(ln); i >= 0 {
 		c.n.Hits[req.Kind]++
-		c.repl.Hit(int(ln&c.setMask), i-int(ln&c.setMask)*c.ways, req.Addr, req.IP, req.Kind)
+		set := int(ln & c.setMask)
+		if way := i - set*c.ways; !c.repl.TryHit(set, way) {
+			c.repl.Update(replacement.Access{Set: set, Way: way, Addr: req.Addr, IP: req.IP, Kind: req.Kind, Hit: true})
+		}
 		if req.Dirty {
 			c.write(now, i, req)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vmemu/vmemu/replacement"
+	"github.com/vmemu/vmemu/replacement/replacementtest"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -127,43 +128,13 @@ func TestPolicyByInstruction(t *testing.T) {
 	}
 }
 
-// recordLRU is LRU that records every call a level makes of it, in
-// recorded (the calls to the last one built).
-const recordLRU = "test-record-lru"
-
-var recorded []replacement.Access
-
-func init() {
-	replacement.Register(recordLRU, nil, func(c replacement.Config) replacement.Policy {
-		lru, err := replacement.New(replacement.LRU, c)
-		if err != nil {
-			panic(err)
-		}
-		recorded = nil
-		return recorder{lru}
-	})
-}
-
-type recorder struct{ replacement.State }
-
-func (r recorder) Update(a replacement.Access) {
-	recorded = append(recorded, a)
-	if a.Hit {
-		r.Hit(a.Set, a.Way, a.Addr, a.IP, a.Kind)
-	} else {
-		r.Fill(a)
-	}
-}
-
-func (r recorder) Victim(a replacement.Access) int {
-	recorded = append(recorded, a)
-	return r.State.Victim(a)
-}
+// recorded holds the calls of the last policy a test built by this name.
+var recorded = replacementtest.RegisterRecorder("test-record-lru")
 
 // A policy is told the set, way, address, instruction pointer and kind of
 // every hit, fill and victim choice, and on a fill what it evicted.
 func TestPolicyContext(t *testing.T) {
-	c := level(t, "c", 2, 2, func(cfg *Config) { cfg.Replacement = recordLRU })
+	c := level(t, "c", 2, 2, func(cfg *Config) { cfg.Replacement = "test-record-lru" })
 	Connect(c, &Memory{Latency: 10})
 	for _, r := range []sim.Request{
 		{Addr: 0x110, IP: 5, Kind: sim.Load},           // line 4: set 0, way 0
@@ -184,7 +155,7 @@ func TestPolicyContext(t *testing.T) {
 		{Set: 0, Way: 0, Addr: 0x180, IP: 8, Kind: sim.Fetch, Evicts: true, Evicted: 0x100},
 		{Set: 0, Way: 1, Addr: 0x80, Kind: sim.Writeback, Hit: true},
 	}
-	if diff := cmp.Diff(want, recorded); diff != "" {
+	if diff := cmp.Diff(want, *recorded); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

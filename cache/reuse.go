@@ -41,7 +41,7 @@ const sparesPerShape = 4
 
 func newWayArrays(cfg Config) (*wayArrays, error) {
 	sets := cfg.Sets()
-	k := shape{sets, cfg.Ways, cfg.policy()}
+	k := shape{sets, cfg.Ways, cfg.Replacement}
 	spareArrays.Lock()
 	list := spareArrays.byShape[k]
 	var a *wayArrays
@@ -54,7 +54,7 @@ func newWayArrays(cfg Config) (*wayArrays, error) {
 		a.repl.Restart(cfg.replacementConfig()) // this level's seed and name
 		return a, nil
 	}
-	repl, err := replacement.New(cfg.policy(), cfg.replacementConfig())
+	repl, err := replacement.New(cfg.Replacement, cfg.replacementConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (c *Cache) Release() {
 	}
 	c.arrays, c.lines, c.prints, c.dirty, c.repl = nil, nil, nil, nil, replacement.State{}
 	a.clear(c.ways)
-	k := shape{int(c.setMask) + 1, c.ways, c.cfg.policy()}
+	k := shape{int(c.setMask) + 1, c.ways, c.cfg.Replacement}
 	spareArrays.Lock()
 	defer spareArrays.Unlock()
 	if len(spareArrays.byShape[k]) < sparesPerShape {

@@ -25,9 +25,12 @@
 //     set ageing until one is.
 //
 // Each is checked against sequences worked by hand in the tests. What it
-// leaves out: bypassing (a fill always takes a way), set dueling and other
-// policies that share state across sets of different caches, and any
-// timing: a policy's work costs no cycles.
+// leaves out: bypassing (a fill always takes a way, where ChampSim lets
+// find_victim decline), state shared between caches (each cache and TLB
+// has a policy of its own), the core and the set's contents among what a
+// policy is told (ChampSim passes both; one core, and a policy keeps what
+// it needs of the lines itself), and any timing: a policy's work costs no
+// cycles.
 //
 // # Adding a replacement policy
 //
@@ -50,9 +53,13 @@
 // page it evicts. cache's pcpolicy_test.go is such a file: a SHiP-like
 // policy keyed by the instruction pointer, registered by a test.
 //
-// The built-in policies are called directly (State's type switches), since
-// every hit in a cache or a TLB updates its policy and an indirect call
-// there costs speed; a registered policy goes through the interface. A TLB
-// under a registered policy is told of every hit, so it answers no repeat
-// hit from its memo of the last one (tlb.TLB.SkipsRepeats).
+// Every hit in a cache or a TLB updates its policy, and an indirect call
+// there costs measurable speed (the TLBs were written with switches for
+// that reason). So State calls the built-in policies directly, never
+// through Policy, and its TryHit, small enough to be inlined where it is
+// called, does a hit of LRU, tree-PLRU, FIFO or random in place; for the
+// others the owner calls Update with the whole Access. A registered policy
+// goes through Policy. A TLB under a registered policy tells it of every
+// hit, so it answers no repeat hit from its memo of the last one
+// (tlb.TLB.SkipsRepeats).
 package replacement

@@ -87,6 +87,9 @@ func Names() []string {
 	return names
 }
 
+// Default is the policy an empty name stands for.
+const Default = LRU
+
 // Check reports whether New(name, c) would succeed, building nothing: an
 // unknown name (the error lists the known ones), or a shape the policy
 // does not support.
@@ -96,6 +99,9 @@ func Check(name string, c Config) error {
 }
 
 func find(name string, c Config) (entry, error) {
+	if name == "" {
+		name = Default
+	}
 	registry.RLock()
 	e, ok := registry.byName[name]
 	registry.RUnlock()

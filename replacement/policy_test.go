@@ -12,7 +12,7 @@ import (
 
 // through hides s's policy behind the Policy interface, so that State takes
 // the path a registered policy takes rather than its built-in fast path.
-func through(s State) State { return State{struct{ Policy }{s.p}} }
+func through(s State) State { return State{p: struct{ Policy }{s.p}} }
 
 // play keeps one set of ways as a cache or a TLB does: a line already there
 // is a hit, a miss fills the first empty way or else the victim. Lines are
@@ -25,7 +25,10 @@ func play(s State, ways int, seq string) (out []string, final string) {
 		hit := false
 		for w, h := range held {
 			if h == ln {
-				s.Hit(0, w, a.Addr, 0, sim.Load)
+				a.Way, a.Hit = w, true
+				if !s.TryHit(0, w) {
+					s.Update(a)
+				}
 				hit = true
 			}
 		}
@@ -33,7 +36,7 @@ func play(s State, ways int, seq string) (out []string, final string) {
 			out = append(out, "H")
 			continue
 		}
-		a.Way = strings.IndexRune(string(held), 0)
+		a.Way, a.Hit = strings.IndexRune(string(held), 0), false
 		word := "M"
 		if a.Way < 0 {
 			a.Way = s.Victim(a)
@@ -121,7 +124,7 @@ func TestRandomStream(t *testing.T) {
 	want := sim.NewRNG(7).Derive("l2")
 	seen := map[int]bool{}
 	for i := range 200 {
-		s.Hit(i%2, i%8, 0, 0, sim.Load) // draws nothing
+		s.Update(Access{Set: i % 2, Way: i % 8, Hit: true}) // draws nothing
 		s.Fill(Access{Set: i % 2, Way: i % 8})
 		v := s.Victim(Access{Set: i % 2, Way: -1})
 		if w := want.IntN(8); v != w {
@@ -155,7 +158,7 @@ func TestPLRUAnyWays(t *testing.T) {
 			t.Errorf("%d ways: victim after using 0..%d is %d, want 0", ways, ways-1, v)
 		}
 		for w := range ways {
-			s.Hit(0, w, 0, 0, sim.Load)
+			s.Update(Access{Way: w, Hit: true})
 			if v := s.Victim(Access{Way: -1}); ways > 1 && v == w {
 				t.Errorf("%d ways: victim %d is the way just used", ways, v)
 			}
@@ -180,7 +183,7 @@ func TestClearSetAndRestart(t *testing.T) {
 }
 
 func TestUnknownNameIsAnError(t *testing.T) {
-	for _, name := range []string{"lfu", "", "LRU"} {
+	for _, name := range []string{"lfu", "LRU", " lru"} {
 		_, err := New(name, Config{Sets: 1, Ways: 4})
 		if err == nil {
 			t.Fatalf("New(%q) built a policy", name)
@@ -225,4 +228,11 @@ func TestRegisterTwicePanics(t *testing.T) {
 		}
 	}()
 	Register(LRU, nil, func(Config) Policy { return nil })
+}
+
+func TestEmptyNameIsDefault(t *testing.T) {
+	s, d := mustNew(t, "", Config{Sets: 1, Ways: 4}), mustNew(t, Default, Config{Sets: 1, Ways: 4})
+	if s.kind != d.kind || s.kind != kindLRU {
+		t.Errorf("New(\"\") built policy kind %d, New(Default) %d; want LRU's %d", s.kind, d.kind, kindLRU)
+	}
 }

@@ -16,21 +16,13 @@ type Config struct {
 	Ways    int       // entries per set; Entries/Ways sets, a power of two
 	Latency sim.Cycle // hit latency the MMU charges
 	// Replacement names the policy that chooses the victim in a full set,
-	// one registered in package replacement; empty means replacement.LRU.
+	// one registered in package replacement (empty: replacement.Default).
 	Replacement string
 	// PageShifts are the page sizes the TLB holds, as log2 of the size:
 	// {12} a 4 KiB L1 DTLB, {21} a 2 MiB TLB, {12, 21} a unified STLB.
 	// Any order; lookups probe the smallest page first.
 	PageShifts []uint
 	Seed       uint64 // for random replacement
-}
-
-// policy is the name of the replacement policy.
-func (c Config) policy() string {
-	if c.Replacement == "" {
-		return replacement.LRU
-	}
-	return c.Replacement
 }
 
 // replacementConfig is what the replacement policy is built for.
@@ -66,7 +58,7 @@ func (c Config) Validate() error {
 	case len(c.PageShifts) == 0:
 		return bad("page_shifts: must list at least one page size")
 	}
-	if err := replacement.Check(c.policy(), c.replacementConfig()); err != nil {
+	if err := replacement.Check(c.Replacement, c.replacementConfig()); err != nil {
 		return bad("replacement: %v", err)
 	}
 	setBits := uint(bits.TrailingZeros(uint(c.Sets())))

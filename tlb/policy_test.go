@@ -5,48 +5,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vmemu/vmemu/replacement"
+	"github.com/vmemu/vmemu/replacement/replacementtest"
 	"github.com/vmemu/vmemu/sim"
 )
 
-// recordLRU is LRU that records every call a TLB makes of it, in recorded
-// (the calls to the last one built). Registered here, it is a policy the
-// built-in fast path does not know.
-const recordLRU = "test-record-lru"
-
-var recorded []replacement.Access
-
-func init() {
-	replacement.Register(recordLRU, nil, func(c replacement.Config) replacement.Policy {
-		lru, err := replacement.New(replacement.LRU, c)
-		if err != nil {
-			panic(err)
-		}
-		recorded = nil
-		return recorder{lru}
-	})
-}
-
-type recorder struct{ replacement.State }
-
-func (r recorder) Update(a replacement.Access) {
-	recorded = append(recorded, a)
-	if a.Hit {
-		r.Hit(a.Set, a.Way, a.Addr, a.IP, a.Kind)
-	} else {
-		r.Fill(a)
-	}
-}
-
-func (r recorder) Victim(a replacement.Access) int {
-	recorded = append(recorded, a)
-	return r.State.Victim(a)
-}
+// recorded holds the calls of the last policy a test built by this name.
+var recorded = replacementtest.RegisterRecorder("test-record-lru")
 
 // A policy is told the set, way, address, instruction pointer and kind of
 // every hit (repeats too: no memo answers for it), fill and victim choice,
 // and on a fill the page it evicted.
 func TestPolicyContext(t *testing.T) {
-	tl := mustNew(t, Config{Name: "dtlb", Entries: 4, Ways: 2, Replacement: recordLRU, PageShifts: []uint{12}})
+	tl := mustNew(t, Config{Name: "dtlb", Entries: 4, Ways: 2, Replacement: "test-record-lru", PageShifts: []uint{12}})
 	if tl.SkipsRepeats() {
 		t.Error("a registered policy's TLB skips repeat hits")
 	}
@@ -66,7 +36,7 @@ func TestPolicyContext(t *testing.T) {
 		{Set: 0, Way: -1, Addr: 0x14_000, IP: 0x410, Kind: sim.Load},
 		{Set: 0, Way: 1, Addr: 0x14_000, IP: 0x410, Kind: sim.Load, Evicts: true, Evicted: 0x12_000},
 	}
-	if diff := cmp.Diff(want, recorded); diff != "" {
+	if diff := cmp.Diff(want, *recorded); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

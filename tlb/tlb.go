@@ -136,7 +136,7 @@ func New(cfg Config) (*TLB, error) {
 	}
 	slices.Sort(t.shifts)
 	t.minShift = t.shifts[0]
-	repl, err := replacement.New(cfg.policy(), cfg.replacementConfig())
+	repl, err := replacement.New(cfg.Replacement, cfg.replacementConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +203,9 @@ func (t *TLB) LookupFor(va uint64, pcid uint16, ip uint64, kind sim.Kind) (Entry
 	if t.lastOK && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
 		t.n.Hits++
 		set, way := int(t.lastSet), int(t.lastWay)
-		t.repl.Hit(set, way, va, ip, kind)
+		if !t.repl.TryHit(set, way) {
+			t.repl.Update(replacement.Access{Set: set, Way: way, Addr: va, IP: ip, Kind: kind, Hit: true})
+		}
 		return t.ents[set*t.ways+way], true
 	}
 	// find, written out here to save a call on the hot path.
@@ -218,7 +220,9 @@ func (t *TLB) LookupFor(va uint64, pcid uint16, ip uint64, kind sim.Kind) (Entry
 				t.gen++
 				t.lastSet, t.lastWay = int32(set), int32(w)
 				t.n.Hits++
-				t.repl.Hit(set, w, va, ip, kind)
+				if !t.repl.TryHit(set, w) {
+					t.repl.Update(replacement.Access{Set: set, Way: w, Addr: va, IP: ip, Kind: kind, Hit: true})
+				}
 				return t.ents[base+w], true
 			}
 		}
