@@ -14,7 +14,7 @@ import (
 func benchAccess(b *testing.B, policy string, size uint64, ways int, lines uint64) {
 	cfg := Config{Name: "c", Size: size, Ways: ways, LineSize: line, Latency: 4, MSHRs: 16,
 		WriteAllocate: true, Straddle: StraddleLines, Seed: 1}
-	setPolicy(&cfg, policy)
+	cfg.Replacement = policy
 	c, err := New(cfg, 0)
 	if err != nil {
 		b.Fatal(err)
