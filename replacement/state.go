@@ -3,7 +3,7 @@ package replacement
 // State is the replacement state of one cache or TLB: the policy New built
 // for it. A hit in a cache or a TLB, the hottest path of a run, updates its
 // policy, and an indirect call there costs measurable speed, so State calls
-// the built-in policies directly, and Hit is small enough to be inlined
+// the built-in policies directly, and TryHit is small enough to be inlined
 // where it is called; a policy registered elsewhere goes through Policy.
 // Copies of a State share one policy.
 type State struct {

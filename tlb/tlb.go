@@ -99,8 +99,7 @@ type TLB struct {
 	meta    []uint32 // per slot: metaOf its entry
 	ents    []Entry  // per slot
 
-	repl     replacement.State
-	everyHit bool // repl must be told of every hit: no hit is answered from a memo
+	repl replacement.State
 
 	// The last hit, while it stands: the slot that answered a lookup of
 	// the page va>>minShift under lastPCID. Anything that changes a slot
@@ -140,7 +139,7 @@ func New(cfg Config) (*TLB, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.repl, t.everyHit = repl, repl.NeedsEveryHit()
+	t.repl = repl
 	return t, nil
 }
 
@@ -239,7 +238,7 @@ func (t *TLB) LookupFor(va uint64, pcid uint16, ip uint64, kind sim.Kind) (Entry
 // memo, and every fill or invalidation forgets it. Under a policy that must
 // see every hit (see SkipsRepeats) it always reports false.
 func (t *TLB) Again(va uint64, pcid uint16) (*Entry, bool) {
-	if t.lastOK && !t.everyHit && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
+	if t.lastOK && !t.repl.NeedsEveryHit() && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
 		t.n.Hits++
 		return &t.ents[int(t.lastSet)*t.ways+int(t.lastWay)], true
 	}
@@ -257,7 +256,7 @@ func (t *TLB) Gen() uint64 { return t.gen }
 // may be answered without telling the replacement policy (Again, or a
 // caller's memo through Gen): the built-in policies would make the same
 // choices either way; a registered one must see every hit.
-func (t *TLB) SkipsRepeats() bool { return !t.everyHit }
+func (t *TLB) SkipsRepeats() bool { return !t.repl.NeedsEveryHit() }
 
 // CountHit counts a hit answered from a remembered hit (see Gen).
 func (t *TLB) CountHit() { t.n.Hits++ }
@@ -278,8 +277,7 @@ func (t *TLB) Probe(va uint64, pcid uint16) (Slot, bool) {
 // global) is dropped; else into the first invalid way; else over the
 // replacement policy's victim, which it returns. The TLB must hold e's page
 // size (see Holds): inserting another size is a programming error and
-// panics.
-// The fill is taken for a load with no instruction known behind it.
+// panics. The fill is taken for a load with no instruction known behind it.
 func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
 	a := t.place(e, 0, sim.Load)
 	i := a.Set*t.ways + a.Way
