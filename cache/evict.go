@@ -11,23 +11,41 @@ import (
 func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) int {
 	set := int(ln & c.setMask)
 	base := set * c.ways
-	a := replacement.Access{Set: set, Way: -1, Addr: max(req.Addr, ln<<c.lineShift), IP: req.IP, Kind: req.Kind}
+	way := -1
 	for w, p := range c.prints[base : base+c.ways] {
 		if p == 0 {
-			a.Way = w
+			way = w
 			break
 		}
 	}
-	if a.Way < 0 {
-		a.Way = c.repl.Victim(a)
-		a.Evicts, a.Evicted = true, (c.lines[base+a.Way].tag-1)<<c.lineShift
-		c.evict(now, base+a.Way)
+	evicts := way < 0
+	if evicts {
+		way = c.repl.Victim(set, max(req.Addr, ln<<c.lineShift), req.IP, req.Kind)
 	}
-	i := base + a.Way
+	i := base + way
+	if !c.repl.TryFill(set, way) {
+		c.tellFill(i, ln, req, evicts) // before the line it evicts leaves
+	}
+	if evicts {
+		c.evict(now, i)
+	}
 	c.arrays.touch(set)
 	c.place(i, ln, now)
-	c.repl.Fill(a)
 	return i
+}
+
+// tellFill tells the replacement policy of the fill of way i with line ln
+// for req when TryFill could not, and of the line the fill evicts, still
+// in the way.
+//
+//go:noinline
+func (c *Cache) tellFill(i int, ln uint64, req *sim.Request, evicts bool) {
+	set := int(ln & c.setMask)
+	a := replacement.Access{Set: set, Way: i - set*c.ways, Addr: max(req.Addr, ln<<c.lineShift), IP: req.IP, Kind: req.Kind}
+	if evicts {
+		a.Evicts, a.Evicted = true, (c.lines[i].tag-1)<<c.lineShift
+	}
+	c.repl.Update(&a)
 }
 
 // evict removes the line in way i, writing it down if it must.
@@ -77,7 +95,7 @@ func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
 		c.n.Hits[req.Kind]++
 		set := int(ln & c.setMask)
 		if way := i - set*c.ways; !c.repl.TryHit(set, way) {
-			c.repl.Update(replacement.Access{Set: set, Way: way, Addr: req.Addr, IP: req.IP, Kind: req.Kind, Hit: true})
+			c.tellHit(set, way, ln, req)
 		}
 		if req.Dirty {
 			c.write(now, i, req)

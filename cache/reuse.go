@@ -20,8 +20,8 @@ type wayArrays struct {
 	lines   []wayState
 	prints  []uint8
 	dirty   []bool
-	repl    replacement.State
-	touched []uint64 // a bit per set that a line was ever placed in
+	repl    replacement.State // while spare; the level holds it while it lives
+	touched []uint64          // a bit per set that a line was ever placed in
 }
 
 // shape is what makes two levels' arrays interchangeable.
@@ -75,6 +75,7 @@ func (c *Cache) Release() {
 	if a == nil {
 		return
 	}
+	a.repl = c.repl
 	c.arrays, c.lines, c.prints, c.dirty, c.repl = nil, nil, nil, nil, replacement.State{}
 	a.clear(c.ways)
 	k := shape{int(c.setMask) + 1, c.ways, c.cfg.Replacement}

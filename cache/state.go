@@ -45,7 +45,7 @@ func (c *Cache) Place(set, way int, tag uint64, valid bool) error {
 	if valid {
 		ln := tag<<uint(bitsOf(c.setMask)) | uint64(set)
 		c.place(i, ln, 0)
-		c.repl.Fill(replacement.Access{Set: set, Way: way, Addr: ln << c.lineShift, Kind: sim.Load})
+		c.repl.Update(&replacement.Access{Set: set, Way: way, Addr: ln << c.lineShift, Kind: sim.Load})
 	}
 	return nil
 }

@@ -10,15 +10,22 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// through hides s's policy behind the Policy interface, so that State takes
-// the path a registered policy takes rather than its built-in fast path.
-func through(s State) State { return State{p: struct{ Policy }{s.p}} }
+// through builds the policy called name as a registered one would be: behind
+// the Policy interface, rather than held by State for its fast path.
+func through(t *testing.T, name string, c Config) State {
+	t.Helper()
+	e, err := find(name, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return State{p: struct{ Policy }{e.build(c)}}
+}
 
 // play keeps one set of ways as a cache or a TLB does: a line already there
 // is a hit, a miss fills the first empty way or else the victim. Lines are
 // letters. It returns an outcome per access ("H", "M", or "M-x" when the
 // miss evicted x) and the lines by way at the end.
-func play(s State, ways int, seq string) (out []string, final string) {
+func play(s *State, ways int, seq string) (out []string, final string) {
 	held := make([]rune, ways) // 0: empty
 	for _, ln := range seq {
 		a := Access{Addr: uint64(ln), Way: -1}
@@ -27,7 +34,7 @@ func play(s State, ways int, seq string) (out []string, final string) {
 			if h == ln {
 				a.Way, a.Hit = w, true
 				if !s.TryHit(0, w) {
-					s.Update(a)
+					s.Update(&a)
 				}
 				hit = true
 			}
@@ -39,12 +46,12 @@ func play(s State, ways int, seq string) (out []string, final string) {
 		a.Way, a.Hit = strings.IndexRune(string(held), 0), false
 		word := "M"
 		if a.Way < 0 {
-			a.Way = s.Victim(a)
+			a.Way = s.Victim(0, a.Addr, 0, sim.Load)
 			a.Evicts, a.Evicted = true, uint64(held[a.Way])
 			word += "-" + string(held[a.Way])
 		}
 		held[a.Way] = ln
-		s.Fill(a)
+		s.Update(&a)
 		out = append(out, word)
 	}
 	return out, string(held)
@@ -102,9 +109,9 @@ func TestSequences(t *testing.T) {
 			t.Run(tc.policy+" "+tc.seq+" "+path, func(t *testing.T) {
 				s := mustNew(t, tc.policy, Config{Sets: 1, Ways: 4})
 				if path == "interface" {
-					s = through(s)
+					s = through(t, tc.policy, Config{Sets: 1, Ways: 4})
 				}
-				out, final := play(s, 4, tc.seq)
+				out, final := play(&s, 4, tc.seq)
 				if diff := cmp.Diff(tc.want, strings.Join(out, " ")); diff != "" {
 					t.Errorf("outcomes (-want +got):\n%s", diff)
 				}
@@ -124,9 +131,9 @@ func TestRandomStream(t *testing.T) {
 	want := sim.NewRNG(7).Derive("l2")
 	seen := map[int]bool{}
 	for i := range 200 {
-		s.Update(Access{Set: i % 2, Way: i % 8, Hit: true}) // draws nothing
-		s.Fill(Access{Set: i % 2, Way: i % 8})
-		v := s.Victim(Access{Set: i % 2, Way: -1})
+		s.Update(&Access{Set: i % 2, Way: i % 8, Hit: true}) // draws nothing
+		s.Update(&Access{Set: i % 2, Way: i % 8})
+		v := s.Victim(i%2, 0, 0, sim.Load)
 		if w := want.IntN(8); v != w {
 			t.Fatalf("victim %d: way %d, want %d", i, v, w)
 		}
@@ -140,7 +147,7 @@ func TestRandomStream(t *testing.T) {
 	s.Restart(c)
 	want = sim.NewRNG(9).Derive("llc")
 	for i := range 20 {
-		if v, w := s.Victim(Access{Way: -1}), want.IntN(8); v != w {
+		if v, w := s.Victim(0, 0, 0, sim.Load), want.IntN(8); v != w {
 			t.Fatalf("after Restart, victim %d: way %d, want %d", i, v, w)
 		}
 	}
@@ -152,14 +159,14 @@ func TestPLRUAnyWays(t *testing.T) {
 	for _, ways := range []int{1, 2, 3, 6, 12, 16, 48, 64} {
 		s := mustNew(t, PLRU, Config{Sets: 1, Ways: ways})
 		for w := range ways {
-			s.Fill(Access{Way: w})
+			s.Update(&Access{Way: w})
 		}
-		if v := s.Victim(Access{Way: -1}); v != 0 {
+		if v := s.Victim(0, 0, 0, sim.Load); v != 0 {
 			t.Errorf("%d ways: victim after using 0..%d is %d, want 0", ways, ways-1, v)
 		}
 		for w := range ways {
-			s.Update(Access{Way: w, Hit: true})
-			if v := s.Victim(Access{Way: -1}); ways > 1 && v == w {
+			s.Update(&Access{Way: w, Hit: true})
+			if v := s.Victim(0, 0, 0, sim.Load); ways > 1 && v == w {
 				t.Errorf("%d ways: victim %d is the way just used", ways, v)
 			}
 		}
@@ -171,7 +178,7 @@ func TestClearSetAndRestart(t *testing.T) {
 	for _, name := range []string{FIFO, LRU, PLRU, Random, SRRIP} {
 		c := Config{Sets: 4, Ways: 4, Seed: 1, Name: "c"}
 		used, fresh := mustNew(t, name, c), mustNew(t, name, c)
-		play(used, 4, "abcdaebcdaeeb")
+		play(&used, 4, "abcdaebcdaeeb")
 		for set := range c.Sets {
 			used.ClearSet(set)
 		}

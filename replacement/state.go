@@ -1,20 +1,24 @@
 package replacement
 
+import "github.com/vmemu/vmemu/sim"
+
 // State is the replacement state of one cache or TLB: the policy New built
 // for it. A hit in a cache or a TLB, the hottest path of a run, updates its
-// policy, and an indirect call there costs measurable speed, so State calls
-// the built-in policies directly, and TryHit is small enough to be inlined
-// where it is called; a policy registered elsewhere goes through Policy.
-// Copies of a State share one policy.
+// policy, and a call there, indirect or not, costs measurable speed. So
+// State holds the built-in policies' state itself, not behind Policy or a
+// pointer, and TryHit, small enough to be inlined where it is called, does
+// their hits in place; a policy registered elsewhere goes through Policy.
+// A State must not be copied once used: the copies' counters would part.
 type State struct {
 	kind builtin
-	// The policy as its own type, for the built-in one kind names.
-	lru   *lru
-	fifo  *fifo
-	plru  *treePLRU
-	srrip *srrip
-	rand  *random
-	p     Policy
+	ways int
+	// The built-in policy kind names (the others stay zero). LRU and FIFO
+	// share stamps: they differ only in when they stamp.
+	stamps stamps
+	plru   treePLRU
+	srrip  srrip
+	rand   random
+	p      Policy // a registered policy
 }
 
 type builtin uint8
@@ -35,94 +39,118 @@ func New(name string, c Config) (State, error) {
 	if err != nil {
 		return State{}, err
 	}
-	s := State{p: e.build(c)}
-	switch p := s.p.(type) {
+	s := State{ways: c.Ways}
+	switch p := e.build(c).(type) {
 	case *lru:
-		s.kind, s.lru = kindLRU, p
+		s.kind, s.stamps = kindLRU, p.stamps
 	case *fifo:
-		s.kind, s.fifo = kindFIFO, p
+		s.kind, s.stamps = kindFIFO, p.stamps
 	case *treePLRU:
-		s.kind, s.plru = kindPLRU, p
+		s.kind, s.plru = kindPLRU, *p
 	case *srrip:
-		s.kind, s.srrip = kindSRRIP, p
+		s.kind, s.srrip = kindSRRIP, *p
 	case *random:
-		s.kind, s.rand = kindRandom, p
+		s.kind, s.rand = kindRandom, *p
+	default:
+		s.p = p
 	}
 	return s, nil
 }
 
-// TryHit is the fast path of Update for a hit on way of set: it tells the
-// policy and reports true, or reports false having done nothing, and then
-// the caller must call Update with the whole Access. It is small enough to
-// be inlined where it is called, which a call through Policy, or even a
-// direct call, is not: LRU and tree-PLRU are done in place, FIFO and random
-// need nothing done.
+// TryHit is the fast path of Update for a hit on way of set: it tells a
+// built-in policy (LRU, tree-PLRU and SRRIP change state, FIFO and random
+// do not) and reports true, or reports false having done nothing, and then
+// the caller must call Update with the whole Access. It is written out
+// rather than through the policies' methods to stay within the inliner's
+// budget.
 func (s *State) TryHit(set, way int) bool {
 	switch s.kind {
 	case kindLRU:
-		s.lru.stamp(set, way)
+		s.stamps.clock++
+		s.stamps.at[set*s.ways+way] = s.stamps.clock
 	case kindPLRU:
-		s.plru.touch(set, way)
-	case kindFIFO, kindRandom:
-	default:
-		return false
-	}
-	return true
-}
-
-// Update tells the policy of a hit or a fill.
-func (s *State) Update(a Access) {
-	switch {
-	case !a.Hit:
-		s.Fill(a)
-	case s.TryHit(a.Set, a.Way):
-	case s.kind == kindSRRIP:
-		s.srrip.hit(a.Set, a.Way)
-	default:
-		s.p.Update(a)
-	}
-}
-
-// Fill tells the policy of a fill of a.Way of a.Set (a.Hit is false).
-func (s *State) Fill(a Access) {
-	switch s.kind {
-	case kindLRU:
-		s.lru.stamp(a.Set, a.Way)
-	case kindFIFO:
-		s.fifo.stamp(a.Set, a.Way)
-	case kindPLRU:
-		s.plru.touch(a.Set, a.Way)
+		m := &s.plru.masks[way]
+		s.plru.bits[set] = s.plru.bits[set]&^m[1] | m[0]
 	case kindSRRIP:
-		s.srrip.fill(a.Set, a.Way)
-	case kindRandom:
-	default:
-		s.p.Update(a)
+		s.srrip.rrpv[set*s.ways+way] = 0
+	}
+	return s.kind != registered
+}
+
+// TryFill is TryHit for a fill of way of set; if it reports false the
+// caller must call Fill.
+func (s *State) TryFill(set, way int) bool {
+	switch s.kind {
+	case kindLRU, kindFIFO:
+		s.stamps.clock++
+		s.stamps.at[set*s.ways+way] = s.stamps.clock
+	case kindPLRU:
+		m := &s.plru.masks[way]
+		s.plru.bits[set] = s.plru.bits[set]&^m[1] | m[0]
+	case kindSRRIP:
+		s.srrip.rrpv[set*s.ways+way] = rrpvMax - 1
+	}
+	return s.kind != registered
+}
+
+// Update tells the policy of a hit or a fill. (It takes the Access by
+// pointer, and Victim its fields, since Go builds an Access in memory, and
+// only a registered policy is given one.)
+func (s *State) Update(a *Access) {
+	var told bool
+	if a.Hit {
+		told = s.TryHit(a.Set, a.Way)
+	} else {
+		told = s.TryFill(a.Set, a.Way)
+	}
+	if !told {
+		s.p.Update(*a)
 	}
 }
 
-// Victim returns the way to replace in the full set a.Set (a.Way is -1).
-func (s *State) Victim(a Access) int {
+// Victim returns the way to replace in the full set, for an access to addr
+// of kind by the instruction at ip.
+func (s *State) Victim(set int, addr, ip uint64, kind sim.Kind) int {
 	switch s.kind {
-	case kindLRU:
-		return s.lru.oldest(a.Set)
-	case kindFIFO:
-		return s.fifo.oldest(a.Set)
+	case kindLRU, kindFIFO:
+		return s.stamps.oldest(set)
 	case kindPLRU:
-		return s.plru.victim(a.Set)
+		return s.plru.victim(set)
 	case kindSRRIP:
-		return s.srrip.victim(a.Set)
+		return s.srrip.victim(set)
 	case kindRandom:
 		return s.rand.victim()
 	}
-	return s.p.Victim(a)
+	return s.p.Victim(Access{Set: set, Way: -1, Addr: addr, IP: ip, Kind: kind})
 }
 
 // ClearSet puts set back in its state when new.
-func (s *State) ClearSet(set int) { s.p.ClearSet(set) }
+func (s *State) ClearSet(set int) {
+	switch s.kind {
+	case kindLRU, kindFIFO:
+		s.stamps.ClearSet(set)
+	case kindPLRU:
+		s.plru.ClearSet(set)
+	case kindSRRIP:
+		s.srrip.ClearSet(set)
+	case kindRandom:
+	default:
+		s.p.ClearSet(set)
+	}
+}
 
 // Restart makes the policy what New would build for c, after ClearSet of
 // every set ever used (see Policy).
-func (s *State) Restart(c Config) { s.p.Restart(c) }
+func (s *State) Restart(c Config) {
+	switch s.kind {
+	case kindLRU, kindFIFO:
+		s.stamps.Restart(c)
+	case kindRandom:
+		s.rand.Restart(c)
+	case registered:
+		s.p.Restart(c)
+	}
+}
 
 // NeedsEveryHit reports whether the policy must be told of a hit on the way
 // of its last hit, with nothing between. The built-in ones need not: a

@@ -203,7 +203,7 @@ func (t *TLB) LookupFor(va uint64, pcid uint16, ip uint64, kind sim.Kind) (Entry
 		t.n.Hits++
 		set, way := int(t.lastSet), int(t.lastWay)
 		if !t.repl.TryHit(set, way) {
-			t.repl.Update(replacement.Access{Set: set, Way: way, Addr: va, IP: ip, Kind: kind, Hit: true})
+			t.repl.Update(&replacement.Access{Set: set, Way: way, Addr: va, IP: ip, Kind: kind, Hit: true})
 		}
 		return t.ents[set*t.ways+way], true
 	}
@@ -220,7 +220,7 @@ func (t *TLB) LookupFor(va uint64, pcid uint16, ip uint64, kind sim.Kind) (Entry
 				t.lastSet, t.lastWay = int32(set), int32(w)
 				t.n.Hits++
 				if !t.repl.TryHit(set, w) {
-					t.repl.Update(replacement.Access{Set: set, Way: w, Addr: va, IP: ip, Kind: kind, Hit: true})
+					t.repl.Update(&replacement.Access{Set: set, Way: w, Addr: va, IP: ip, Kind: kind, Hit: true})
 				}
 				return t.ents[base+w], true
 			}
@@ -279,14 +279,12 @@ func (t *TLB) Probe(va uint64, pcid uint16) (Slot, bool) {
 // size (see Holds): inserting another size is a programming error and
 // panics. The fill is taken for a load with no instruction known behind it.
 func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
-	a := t.place(e, 0, sim.Load)
-	i := a.Set*t.ways + a.Way
-	if a.Evicts {
+	i, evicted := t.fill(&e, 0, sim.Load)
+	if evicted {
 		victim = t.ents[i]
 	}
 	t.put(i, e, true)
-	t.repl.Fill(a)
-	return victim, a.Evicts
+	return victim, evicted
 }
 
 // Fill is FillFor with no instruction known behind the fill, taken for a
@@ -298,26 +296,40 @@ func (t *TLB) Fill(e Entry) { t.FillFor(e, 0, sim.Load) }
 // replaces, which on a large TLB filled at random is a cache miss the
 // simulator need not wait for.
 func (t *TLB) FillFor(e Entry, ip uint64, kind sim.Kind) {
-	a := t.place(e, ip, kind)
-	t.put(a.Set*t.ways+a.Way, e, true)
-	t.repl.Fill(a)
+	i, _ := t.fill(&e, ip, kind)
+	t.put(i, e, true)
 }
 
-// place counts a fill of e and chooses its way, as Insert describes:
-// dropping a second entry for the same page. It returns what the
-// replacement policy is to be told of the fill, which says whether the way
-// holds a valid entry to evict.
-func (t *TLB) place(e Entry, ip uint64, kind sim.Kind) replacement.Access {
+// fill counts a fill of e, for an access of kind by the instruction at ip,
+// chooses its slot, as Insert describes, and tells the replacement policy.
+// It returns the slot and whether it holds a valid entry to evict.
+func (t *TLB) fill(e *Entry, ip uint64, kind sim.Kind) (i int, evicts bool) {
+	set, way := t.place(e)
+	if evicts = way < 0; evicts {
+		way = t.repl.Victim(set, e.VPN<<e.PageShift, ip, kind)
+		t.n.Evictions++
+	}
+	if !t.repl.TryFill(set, way) {
+		t.tellFill(set, way, e, ip, kind, evicts) // before the entry it evicts leaves
+	}
+	return set*t.ways + way, evicts
+}
+
+// place chooses the way for e in its set as Insert describes, dropping a
+// second entry for the same page: the way of the entry e refreshes, or the
+// first invalid one, or -1 when the set is full. It is fill's search, with
+// nothing else to keep in registers.
+func (t *TLB) place(e *Entry) (set, way int) {
 	if !slices.Contains(t.shifts, e.PageShift) {
 		panic(fmt.Sprintf("tlb %q: Insert of an entry with page shift %d; this TLB holds shifts %v (check Holds)",
 			t.cfg.Name, e.PageShift, t.shifts))
 	}
-	set := int(e.VPN & t.setMask)
+	set = int(e.VPN & t.setMask)
 	base := set * t.ways
 	t.n.Fills++
 	// One pass finds both the entry to refresh and the first invalid way;
 	// the compact VPN row rules out most ways before an Entry is read.
-	way, free := -1, -1
+	way, free, vpn := -1, -1, e.VPN // vpn: e may alias the arrays for all the compiler knows
 	for w, v := range t.vpns[base : base+t.ways] {
 		if !t.valid(base + w) {
 			if free < 0 {
@@ -325,7 +337,7 @@ func (t *TLB) place(e Entry, ip uint64, kind sim.Kind) replacement.Access {
 			}
 			continue
 		}
-		if v == e.VPN && samePage(&t.ents[base+w], &e) {
+		if v == vpn && samePage(&t.ents[base+w], e) {
 			if way < 0 {
 				way = w
 			} else { // e is global: its PCID's entry and a global one
@@ -336,17 +348,22 @@ func (t *TLB) place(e Entry, ip uint64, kind sim.Kind) replacement.Access {
 			}
 		}
 	}
+	if way < 0 {
+		way = free
+	}
+	return set, way
+}
+
+// tellFill tells the replacement policy of the fill of way of set with e
+// when TryFill could not, and of the entry the fill evicts, still there.
+//
+//go:noinline
+func (t *TLB) tellFill(set, way int, e *Entry, ip uint64, kind sim.Kind, evicts bool) {
 	a := replacement.Access{Set: set, Way: way, Addr: e.VPN << e.PageShift, IP: ip, Kind: kind}
-	if a.Way < 0 {
-		a.Way = free
-	}
-	if a.Way < 0 {
-		a.Way = t.repl.Victim(a)
-		i := base + a.Way
+	if i := set*t.ways + way; evicts {
 		a.Evicts, a.Evicted = true, t.vpns[i]<<(t.meta[i]>>metaShift&0xff)
-		t.n.Evictions++
 	}
-	return a
+	t.repl.Update(&a)
 }
 
 func (t *TLB) valid(i int) bool { return t.meta[i]&metaValid != 0 }

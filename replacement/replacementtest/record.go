@@ -29,10 +29,10 @@ type recorder struct {
 
 func (r recorder) Update(a replacement.Access) {
 	*r.calls = append(*r.calls, a)
-	r.State.Update(a)
+	r.State.Update(&a)
 }
 
 func (r recorder) Victim(a replacement.Access) int {
 	*r.calls = append(*r.calls, a)
-	return r.State.Victim(a)
+	return r.State.Victim(a.Set, a.Addr, a.IP, a.Kind)
 }
