@@ -32,10 +32,13 @@ bench:
 	  $(GO) test -run '^$$' -bench 'Jobs' -benchtime 10x ./sweep/ ) | tee bin/bench.txt | scripts/bench-report
 
 # Longer checks than `make test` does: the differential test of the kernel
-# at 100,000 operations, and a minute of fuzzing the trace parser.
+# at 100,000 operations, and a minute each of fuzzing the trace parser,
+# configuration files (with bases) and state files.
 fuzz:
 	$(GO) test -run Differential ./machine/ -args -diff-ops=100000
 	$(GO) test -run '^$$' -fuzz FuzzLackey -fuzztime 60s ./traces/
+	$(GO) test -run '^$$' -fuzz FuzzConfigFile -fuzztime 60s ./machine/
+	$(GO) test -run '^$$' -fuzz FuzzStateFile -fuzztime 60s ./machine/
 
 clean:
 	rm -rf bin

@@ -15,7 +15,7 @@ func benchAccess(b *testing.B, policy string, size uint64, ways int, lines uint6
 	cfg := Config{Name: "c", Size: size, Ways: ways, LineSize: line, Latency: 4, MSHRs: 16,
 		WriteAllocate: true, Straddle: StraddleLines, Seed: 1}
 	cfg.Replacement = policy
-	c, err := New(cfg, 0)
+	c, err := New(cfg, sim.Level{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -21,7 +21,7 @@ const invalidTag = 0
 // it waits for the fill: that is how misses to a line in flight merge.
 type Cache struct {
 	cfg       Config
-	depth     int8
+	level     sim.Level
 	ways      int
 	lineShift uint
 	setMask   uint64
@@ -62,9 +62,9 @@ type Counts struct {
 	MSHRWaits    uint64 // misses that found every MSHR busy
 }
 
-// New builds an empty level at the given depth (0 for the first level).
-// Connect it to the level below before use.
-func New(cfg Config, depth int) (*Cache, error) {
+// New builds an empty level that answers as level (its place in the
+// hierarchy). Connect it to the level below before use.
+func New(cfg Config, level sim.Level) (*Cache, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func New(cfg Config, depth int) (*Cache, error) {
 	}
 	c := &Cache{
 		cfg:       cfg,
-		depth:     int8(depth),
+		level:     level,
 		ways:      cfg.Ways,
 		lineShift: uint(bits.TrailingZeros(uint(cfg.LineSize))),
 		setMask:   uint64(cfg.Sets() - 1),
@@ -88,6 +88,9 @@ func New(cfg Config, depth int) (*Cache, error) {
 	a.repl = replacement.State{} // one copy in use: a State must not be copied once used
 	return c, nil
 }
+
+// Level is the level's place in the hierarchy.
+func (c *Cache) Level() sim.Level { return c.level }
 
 // Config returns the level's configuration.
 func (c *Cache) Config() Config { return c.cfg }
@@ -121,8 +124,8 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	first, last := c.lineRange(req)
 	req.Ready = now + c.cfg.Latency
 	req.Waits = 0
-	req.Depth = c.depth
-	req.Dirty = false
+	req.Served = c.level
+	req.Dirty, req.Missed, req.Merged, req.Evicted = false, false, false, 0
 	missed := false
 	var missFirst, missLast uint64
 	for ln := first; ln <= last; ln++ {
@@ -138,6 +141,7 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 		}
 	}
 	if missed {
+		req.Missed = true
 		c.n.Misses[req.Kind]++
 		if c.cfg.Straddle == StraddleWhole {
 			c.miss(now, missFirst, missLast, req, write)
@@ -145,10 +149,30 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	} else {
 		c.n.Hits[req.Kind]++
 	}
+	if req.Trace != nil {
+		c.traceAccess(now, req, missed)
+	}
 	if req.Waits > 0 && req.Done != nil {
 		return 0, false
 	}
 	return req.Ready, true
+}
+
+// traceAccess records what this level did with a traced request: a hit
+// (until its data, if a fill it waits for is timed), or the lookup of a
+// miss, whose wait the levels below record.
+func (c *Cache) traceAccess(now sim.Cycle, req *sim.Request, missed bool) {
+	what, end := "hit", now+c.cfg.Latency
+	switch {
+	case missed:
+		what = "miss"
+	case req.Merged:
+		what = "merged"
+		if req.Waits == 0 {
+			end = req.Ready
+		}
+	}
+	req.Trace.Add(c.level, what, now, end)
 }
 
 func (c *Cache) lineRange(req *sim.Request) (first, last uint64) {
@@ -215,6 +239,7 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 	}
 	if r := c.lines[i].ready; r > now {
 		c.n.Merged++
+		req.Merged = true
 		if m := c.inflight(now, ln); m != nil {
 			c.wait(m, req)
 		} else if r != sim.Never {

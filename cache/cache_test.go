@@ -21,7 +21,7 @@ func level(t *testing.T, name string, sets, ways int, mod func(*Config)) *Cache 
 	if mod != nil {
 		mod(&cfg)
 	}
-	c, err := New(cfg, 0)
+	c, err := New(cfg, sim.Level{})
 	if err != nil {
 		t.Fatal(err)
 	}

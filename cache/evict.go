@@ -6,9 +6,10 @@ import (
 )
 
 // allocate makes room for line ln in its set, for req, and returns the
-// way's index. An invalid way is used first; otherwise the policy picks a
-// victim.
-func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) int {
+// way's index and the tag (line address plus one) of the valid line it
+// evicted, or invalidTag. An invalid way is used first; otherwise the
+// policy picks a victim.
+func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) (int, uint64) {
 	set := int(ln & c.setMask)
 	base := set * c.ways
 	way := -1
@@ -18,32 +19,31 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) int {
 			break
 		}
 	}
-	evicts := way < 0
-	if evicts {
+	evicted := uint64(invalidTag)
+	if way < 0 {
 		way = c.repl.Victim(set, max(req.Addr, ln<<c.lineShift), req.IP, req.Kind)
+		evicted = c.lines[base+way].tag // its host line is written just below anyway
+		c.evict(now, base+way)
 	}
 	i := base + way
-	if !c.repl.TryFill(set, way) {
-		c.tellFill(i, ln, req, evicts) // before the line it evicts leaves
-	}
-	if evicts {
-		c.evict(now, i)
-	}
 	c.arrays.touch(set)
 	c.place(i, ln, now)
-	return i
+	if !c.repl.TryFill(set, way) {
+		c.tellFill(i, ln, req, evicted)
+	}
+	return i, evicted
 }
 
 // tellFill tells the replacement policy of the fill of way i with line ln
-// for req when TryFill could not, and of the line the fill evicts, still
-// in the way.
+// for req, which evicted the line of tag evicted (or invalidTag), when
+// TryFill could not.
 //
 //go:noinline
-func (c *Cache) tellFill(i int, ln uint64, req *sim.Request, evicts bool) {
+func (c *Cache) tellFill(i int, ln uint64, req *sim.Request, evicted uint64) {
 	set := int(ln & c.setMask)
 	a := replacement.Access{Set: set, Way: i - set*c.ways, Addr: max(req.Addr, ln<<c.lineShift), IP: req.IP, Kind: req.Kind}
-	if evicts {
-		a.Evicts, a.Evicted = true, (c.lines[i].tag-1)<<c.lineShift
+	if evicted != invalidTag {
+		a.Evicts, a.Evicted = true, (evicted-1)<<c.lineShift
 	}
 	c.repl.Update(&a)
 }
@@ -106,7 +106,7 @@ func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
 	switch {
 	case req.Kind == sim.Victim || (c.cfg.Write == WriteBack && c.cfg.WriteAllocate):
 		// A whole line arrives: nothing to fetch.
-		i := c.allocate(now, ln, req)
+		i, _ := c.allocate(now, ln, req)
 		c.dirty[i] = req.Dirty && c.cfg.Write == WriteBack
 		if req.Dirty && c.cfg.Write == WriteThrough {
 			c.post(now, sim.Writeback, req.Addr, req.Size, true)

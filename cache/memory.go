@@ -12,7 +12,7 @@ func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
 // flight, to stand below the last level when no DRAM model is wanted.
 type Memory struct {
 	Latency       sim.Cycle
-	Depth         int8 // reported as the depth that served a read
+	Level         sim.Level // reported as the level that served a read
 	Reads, Writes uint64
 }
 
@@ -23,8 +23,9 @@ func (m *Memory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	} else {
 		m.Writes++
 	}
-	req.Depth = m.Depth
+	req.Served = m.Level
 	req.Dirty = false
+	req.Trace.Add(m.Level, "memory", now, now+m.Latency)
 	return now + m.Latency, true
 }
 

@@ -32,7 +32,10 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 	if keep {
 		for ln := first; ln <= last; ln++ {
 			if c.find(ln) < 0 { // the whole-access case passes lines that hit too
-				i := c.allocate(now, ln, req)
+				i, evicted := c.allocate(now, ln, req)
+				if evicted != invalidTag {
+					req.Evicted = evicted
+				}
 				c.lines[i].ready = sim.Never
 				if write {
 					c.write(now, i, req)
@@ -78,7 +81,7 @@ func (c *Cache) inflight(now sim.Cycle, ln uint64) *mshr {
 func (c *Cache) wait(m *mshr, req *sim.Request) {
 	if m.issued && m.freeAt != sim.Never {
 		req.Ready = sim.Max(req.Ready, m.freeAt)
-		req.Depth = max(req.Depth, m.lower.Depth)
+		req.Served = sim.Deeper(req.Served, m.lower.Served)
 		return
 	}
 	if req.Done == nil {
@@ -97,7 +100,7 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 	m.waiters = m.waiters[:0]
 	m.lower = sim.Request{
 		Addr: first << c.lineShift, Size: uint32(c.cfg.LineSize),
-		Kind: req.Kind, Fills: true, Done: m,
+		Kind: req.Kind, Fills: true, Done: m, IP: req.IP, Core: req.Core, Proc: req.Proc, Trace: req.Trace,
 	}
 	if c.cfg.Straddle == StraddleWhole {
 		m.lower.Addr, m.lower.Size = req.Addr, req.Size
@@ -115,6 +118,9 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 	if start == sim.Never {
 		c.queued.Push(m)
 	} else {
+		if start > now+c.cfg.Latency {
+			req.Trace.Add(c.level, "mshr wait", now+c.cfg.Latency, start)
+		}
 		c.issue(start, m)
 	}
 	return m
@@ -265,7 +271,7 @@ func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 	c.setReady(m)
 	for _, w := range m.waiters {
 		w.Ready = sim.Max(w.Ready, at)
-		w.Depth = max(w.Depth, m.lower.Depth)
+		w.Served = sim.Deeper(w.Served, m.lower.Served)
 		w.Waits--
 		if w.Waits == 0 {
 			w.Done.Complete(w, w.Ready)

@@ -20,10 +20,10 @@ import (
 const shipLRU = "test-ship-lru"
 
 func init() {
-	replacement.Register(shipLRU, nil, func(c replacement.Config) replacement.Policy {
+	replacement.Register(shipLRU, replacement.Registration{New: func(c replacement.Config) replacement.Policy {
 		n := c.Sets * c.Ways
 		return &ship{ways: c.Ways, at: make([]uint64, n), sig: make([]uint64, n), hit: make([]bool, n), ctr: map[uint64]int{}}
-	})
+	}})
 }
 
 type ship struct {

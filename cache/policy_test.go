@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/sim"
 )
 
 func TestWritePolicies(t *testing.T) {
@@ -57,8 +58,8 @@ func two(t *testing.T, inc Inclusion, upperWays, lowerWays int) (*Cache, *Cache,
 	t.Helper()
 	l1 := level(t, "l1", 1, upperWays, nil)
 	l2 := level(t, "l2", 1, lowerWays, func(cfg *Config) { cfg.Inclusion = inc; cfg.Latency = 10 })
-	mem := &Memory{Latency: 100, Depth: 2}
-	l2.depth = 1
+	mem := &Memory{Latency: 100, Level: sim.Level{ID: 2, Depth: 2}}
+	l2.level = sim.Level{ID: 1, Depth: 1}
 	if err := Connect(l1, l2); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package cache
 import (
 	"math/bits"
 	"sync"
+	"unsafe"
 
 	"github.com/vmemu/vmemu/replacement"
 )
@@ -38,6 +39,21 @@ var spareArrays = struct {
 }{byShape: map[shape][]*wayArrays{}}
 
 const sparesPerShape = 4
+
+// ArrayBytes is what New allocates for a level's ways (newWayArrays and
+// its replacement policy), for a machine to know before it builds one
+// whether it fits the host. It is computed from the size in 64-bit
+// arithmetic, so a geometry too large to build still gets its true figure.
+func (c Config) ArrayBytes() uint64 {
+	if c.LineSize <= 0 || c.Ways <= 0 {
+		return 0
+	}
+	ways := c.Size / uint64(c.LineSize)
+	sets := ways / uint64(c.Ways)
+	perWay := uint64(unsafe.Sizeof(wayState{})) + 2 // a print and a dirty bit
+	n := ways*perWay + sets/8                       // and a touched bit per set
+	return n + replacement.Bytes(c.Replacement, replacement.Config{Sets: int(sets), Ways: c.Ways})
+}
 
 func newWayArrays(cfg Config) (*wayArrays, error) {
 	sets := cfg.Sets()

@@ -44,7 +44,7 @@ func TestReleasedArraysStartEmpty(t *testing.T) {
 					if err := Connect(l1, l2); err != nil {
 						t.Fatal(err)
 					}
-					Connect(l2, &Memory{Latency: 100, Depth: 2})
+					Connect(l2, &Memory{Latency: 100, Level: sim.Level{ID: 2, Depth: 2}})
 					return l1, l2
 				}
 				l1, used := build()

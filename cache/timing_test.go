@@ -26,7 +26,7 @@ func (m *asyncMemory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) 
 
 func (m *asyncMemory) Handle(now sim.Cycle, i uint64) {
 	req := m.waiting[i]
-	req.Depth = 2
+	req.Served = sim.Level{ID: 2, Depth: 2}
 	req.Done.Complete(req, now)
 }
 
@@ -67,7 +67,7 @@ func issue(t *testing.T, e *sim.Engine, top *Cache, accs []access) ([]sim.Cycle,
 			}
 			done[i] = d
 		}
-		depth[i] = reqs[i].Depth
+		depth[i] = int8(reqs[i].Served.Depth)
 	}
 	return done, depth
 }
@@ -101,10 +101,10 @@ func TestMissTiming(t *testing.T) {
 				e := &sim.Engine{}
 				l1 := level(t, "l1", 4, 2, func(c *Config) { c.MSHRs = 2 })
 				l2 := level(t, "l2", 16, 4, func(c *Config) { c.Latency = 10 })
-				l2.depth = 1
+				l2.level = sim.Level{ID: 1, Depth: 1}
 				Connect(l1, l2)
 				if mode == "sync" {
-					Connect(l2, &Memory{Latency: 100, Depth: 2})
+					Connect(l2, &Memory{Latency: 100, Level: sim.Level{ID: 2, Depth: 2}})
 				} else {
 					Connect(l2, &asyncMemory{e: e, latency: 100})
 				}

@@ -1,6 +1,9 @@
 package cpu
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"github.com/vmemu/vmemu/memside"
+	"github.com/vmemu/vmemu/sim"
+)
 
 // tally holds a run's counters: the CPI stack, instructions and accesses.
 // Warmup ends with a reset.
@@ -59,8 +62,8 @@ type span struct {
 	depth        int
 }
 
-func spanOf(a *Access, issued, done sim.Cycle) span {
-	return span{issued: issued, done: max(done, issued), tr: a.Translation, fault: a.FaultCycles, depth: a.Depth}
+func spanOf(a *memside.Access, issued, done sim.Cycle) span {
+	return span{issued: issued, done: max(done, issued), tr: a.Out.Translation, fault: a.Out.FaultCycles, depth: int(a.Out.Served.Depth)}
 }
 
 // chargeSpan charges the cycles of [from, to) by where access s was at each
@@ -89,17 +92,17 @@ func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int) {
 }
 
 // record counts one finished access.
-func (t *tally) record(kind sim.Kind, a *Access, issued, done sim.Cycle) {
+func (t *tally) record(kind sim.Kind, a *memside.Access, issued, done sim.Cycle) {
 	if kind > sim.Store {
 		return
 	}
 	s := &t.access[kind]
 	s.Count++
 	s.Cycles += uint64(done - issued)
-	s.Translation += uint64(a.Translation)
-	s.FaultCycles += uint64(a.FaultCycles)
-	if a.Faulted {
+	s.Translation += uint64(a.Out.Translation)
+	s.FaultCycles += uint64(a.Out.FaultCycles)
+	if a.Out.Faulted {
 		s.Faulted++
 	}
-	s.ByDepth[t.clampDepth(a.Depth)]++
+	s.ByDepth[t.clampDepth(int(a.Out.Served.Depth))]++
 }

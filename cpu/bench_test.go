@@ -36,11 +36,7 @@ func benchRun(b *testing.B, cfg Config, async bool) {
 		eng := &sim.Engine{}
 		mem := hitsAndMisses(b, eng, 200)
 		mem.async, mem.mshrs = async, 16
-		c, err := New(cfg, eng, mem)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := c.Run(reader(ins), Options{}); err != nil {
+		if _, err := replay(cfg, mem, []traces.InstrReader{reader(ins)}, 0, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,37 +3,28 @@ package cpu
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vmemu/vmemu/sim"
 )
 
-// Model is the kind of core.
-type Model uint8
+// Model names a kind of core: one registered with register (see
+// models.go). InOrder and OOO are built in.
+type Model string
 
 const (
 	// InOrder blocks on every access: the coursework model.
-	InOrder Model = iota
+	InOrder Model = "inorder"
 	// OOO keeps a window of instructions and overlaps their misses.
-	OOO
+	OOO Model = "ooo"
 )
 
-var modelNames = [...]string{InOrder: "inorder", OOO: "ooo"}
-
-func (m Model) String() string {
-	if int(m) < len(modelNames) {
-		return modelNames[m]
-	}
-	return fmt.Sprintf("model(%d)", uint8(m))
-}
-
-// ParseModel turns "inorder" or "ooo" into a Model.
+// ParseModel checks that s names a registered model.
 func ParseModel(s string) (Model, error) {
-	for m, name := range modelNames {
-		if s == name {
-			return Model(m), nil
-		}
+	if _, ok := models[Model(s)]; !ok {
+		return "", fmt.Errorf("cpu: unknown model %q (want %s)", s, strings.Join(ModelNames(), ", "))
 	}
-	return 0, fmt.Errorf("cpu: unknown model %q (want inorder or ooo)", s)
+	return Model(s), nil
 }
 
 // Config describes a core. Only Model and ExecLatency matter to InOrder;
@@ -80,8 +71,8 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("cpu: %s is %d; it must be %d to %d", name, v, lo, hi))
 		}
 	}
-	if int(c.Model) >= len(modelNames) {
-		errs = append(errs, fmt.Errorf("cpu: Model is %d; it must be inorder or ooo", c.Model))
+	if _, err := ParseModel(string(c.Model)); err != nil {
+		errs = append(errs, err)
 	}
 	if c.ExecLatency > 1<<20 {
 		errs = append(errs, fmt.Errorf("cpu: ExecLatency is %d; it must be 0 to %d", c.ExecLatency, 1<<20))

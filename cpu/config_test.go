@@ -22,7 +22,7 @@ func TestValidate(t *testing.T) {
 		{"fetch queue negative", func(c *Config) { c.FetchQueue = -3 }, "FetchQueue"},
 		{"inflight negative", func(c *Config) { c.MaxInflightLoads = -1 }, "MaxInflightLoads"},
 		{"exec huge", func(c *Config) { c.ExecLatency = 1 << 30 }, "ExecLatency"},
-		{"model", func(c *Config) { c.Model = 9 }, "Model"},
+		{"model", func(c *Config) { c.Model = "vliw" }, "unknown model \"vliw\""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -43,9 +43,9 @@ func TestValidate(t *testing.T) {
 
 func TestParseModel(t *testing.T) {
 	for _, m := range []Model{InOrder, OOO} {
-		got, err := ParseModel(m.String())
+		got, err := ParseModel(string(m))
 		if err != nil || got != m {
-			t.Errorf("ParseModel(%q) = %v, %v", m.String(), got, err)
+			t.Errorf("ParseModel(%q) = %v, %v", m, got, err)
 		}
 	}
 	if _, err := ParseModel("superscalar"); err == nil {

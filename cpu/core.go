@@ -10,6 +10,15 @@ import (
 
 // Options change how a run goes.
 type Options struct {
+	// Levels names the cache levels by depth (["l1i+l1d", "l2", "llc"]),
+	// for the CPI stack; depth len(Levels) is memory.
+	Levels []string
+	// Switch makes process p current (a context switch between the traces
+	// of a multi-trace run) and returns its cost in cycles; nil: free.
+	Switch func(now sim.Cycle, p int) sim.Cycle
+	// Quantum is how many instructions of one trace run before the next
+	// one's turn (0: each to its end).
+	Quantum uint64
 	// Warmup is the instructions whose statistics are discarded: the run
 	// goes on with warm caches and TLBs, and counting starts after them.
 	Warmup uint64
@@ -25,63 +34,126 @@ type Options struct {
 	OnInterval func(instructions, cycles uint64)
 }
 
-// Core replays instruction traces on a memory side and times them.
+// Core is one core, a component the machine steps (sim.Component) until it
+// is done; then Result says what it measured. A second core is a second
+// Core.
 type Core struct {
-	cfg Config
-	eng *sim.Engine
-	mem Memory
+	run
+	model model
 }
 
-// New returns a core of configuration cfg that runs on engine eng and
-// asks mem for its accesses.
-func New(cfg Config, eng *sim.Engine, mem Memory) (*Core, error) {
+// run is what every model shares: where instructions come from, where
+// accesses go, and the counting.
+type run struct {
+	cfg  Config
+	eng  *sim.Engine
+	mem  Memory
+	opt  Options
+	feed *feed   // a trace run's instructions
+	prog Program // or a program's operations (in-order only)
+	m    *meter  // retirements: warmup and intervals
+	t    *tally  // the CPI stack and the accesses
+	done bool    // the run is over
+	end  sim.Cycle
+	err  error
+}
+
+// New returns a core of configuration cfg that runs the traces rs (one
+// process each, taking turns by opt.Quantum instructions) on engine eng,
+// asking mem for its accesses. Process 0 is taken to be current when the
+// run starts.
+func New(cfg Config, eng *sim.Engine, mem Memory, rs []traces.InstrReader, opt Options) (*Core, error) {
+	if len(rs) == 0 {
+		return nil, errors.New("cpu: no trace to run")
+	}
+	for i, r := range rs {
+		if r == nil {
+			return nil, fmt.Errorf("cpu: trace %d is nil", i)
+		}
+	}
+	c, err := newCore(cfg, eng, mem, opt)
+	if err != nil {
+		return nil, err
+	}
+	c.feed = newFeed(rs, opt.Quantum, opt.Max)
+	c.model = models[cfg.Model].build(&c.run)
+	return c, nil
+}
+
+// NewProgram returns an in-order core that runs a program (a scenario's
+// lines) instead of a trace.
+func NewProgram(cfg Config, eng *sim.Engine, mem Memory, p Program, opt Options) (*Core, error) {
+	if cfg.Model != InOrder {
+		return nil, fmt.Errorf("cpu: a program runs on the in-order core, not %s", cfg.Model)
+	}
+	if p == nil {
+		return nil, errors.New("cpu: no program to run")
+	}
+	c, err := newCore(cfg, eng, mem, opt)
+	if err != nil {
+		return nil, err
+	}
+	c.prog = p
+	c.model = newInOrder(&c.run)
+	return c, nil
+}
+
+func newCore(cfg Config, eng *sim.Engine, mem Memory, opt Options) (*Core, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if eng == nil || mem == nil {
-		return nil, errors.New("cpu: New needs an engine and a memory side")
+		return nil, errors.New("cpu: a core needs an engine and a memory side")
 	}
-	return &Core{cfg: cfg, eng: eng, mem: mem}, nil
+	opt.Levels = append([]string(nil), opt.Levels...)
+	t := newTally(len(opt.Levels), eng.Now())
+	c := &Core{run: run{cfg: cfg, eng: eng, mem: mem, opt: opt, t: t}}
+	c.m = &meter{opt: &c.opt, t: t}
+	return c, nil
 }
 
 // Config returns the core's configuration.
 func (c *Core) Config() Config { return c.cfg }
 
-// Run replays one trace from the engine's present. An error of the reader
-// stops the run and is returned as it is, with what was measured until then.
-func (c *Core) Run(r traces.InstrReader, opt Options) (Result, error) {
-	return c.RunMany([]traces.InstrReader{r}, 0, opt)
+// Next is the earliest cycle the core can work at (sim.Component).
+func (c *Core) Next() sim.Cycle { return c.model.next() }
+
+// Step does the core's work from cycle now (sim.Component).
+func (c *Core) Step(now, limit sim.Cycle) { c.model.step(now, limit) }
+
+// Done reports that the run is over (sim.Component).
+func (c *Core) Done() bool { return c.done }
+
+// Err is what ended the run early, if anything: a trace reader's error is
+// returned as it is.
+func (c *Core) Err() error { return c.err }
+
+// Result is what the run measured, warmup excluded; a run that never left
+// warmup counts nothing.
+func (c *Core) Result() Result {
+	if c.m.seen < c.opt.Warmup {
+		c.t.reset(c.end)
+	}
+	return c.t.result(c.end, c.opt.Levels)
 }
 
-// RunMany replays several traces on the one core, one process each,
-// round-robin: quantum instructions of process 0, then of process 1, and so
-// on (quantum 0: each trace to its end). Every change of process drains the
-// core and calls Memory.Switch; its cost is the CPI stack's "switch".
-// Process 0 is taken to be current when the run starts.
-func (c *Core) RunMany(rs []traces.InstrReader, quantum uint64, opt Options) (Result, error) {
-	if len(rs) == 0 {
-		return Result{}, errors.New("cpu: no trace to run")
+// Run steps the core alone on its engine until it is done, and returns its
+// result and what stopped it early, if anything.
+func (c *Core) Run() (Result, error) {
+	err := sim.Loop(c.eng, []sim.Component{c})
+	if errors.Is(err, sim.ErrStuck) {
+		c.err = errStuck(c.eng.Now())
 	}
-	for i, r := range rs {
-		if r == nil {
-			return Result{}, fmt.Errorf("cpu: trace %d is nil", i)
-		}
+	return c.Result(), c.err
+}
+
+// finish ends the run at cycle end; the engine's present becomes end,
+// unless the run stopped on an error.
+func (r *run) finish(end sim.Cycle, err error) {
+	r.done, r.end, r.err = true, end, err
+	if err == nil {
+		r.eng.RunUntil(end)
 	}
-	levels := append([]string(nil), c.mem.LevelNames()...)
-	t := newTally(len(levels), c.eng.Now())
-	m := &meter{opt: &opt, t: t}
-	f := newFeed(rs, quantum, opt.Max)
-	var end sim.Cycle
-	var err error
-	if c.cfg.Model == InOrder {
-		end, err = newInOrder(c, f, m).run()
-	} else {
-		end, err = newOOO(c, f, m).run()
-	}
-	if m.seen < opt.Warmup {
-		t.reset(end) // the run never left warmup: nothing counts
-	}
-	return t.result(end, levels), err
 }
 
 // meter counts retirements: it ends warmup and calls the interval hook.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/vmemu/vmemu/memside"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -54,7 +55,7 @@ type logged struct {
 }
 
 type pendingAcc struct {
-	a   *Access
+	a   *memside.Access
 	lat sim.Cycle
 	log int
 }
@@ -64,8 +65,6 @@ var threeLevels = []string{"l1", "l2", "llc"}
 func newFake(t testing.TB, eng *sim.Engine, def region, regions ...region) *fakeMem {
 	return &fakeMem{t: t, eng: eng, def: def, regions: regions, levels: threeLevels}
 }
-
-func (m *fakeMem) LevelNames() []string { return m.levels }
 
 func (m *fakeMem) Switch(now sim.Cycle, p int) sim.Cycle {
 	m.check(now)
@@ -95,10 +94,10 @@ func (m *fakeMem) region(va uint64) region {
 	return m.def
 }
 
-func (m *fakeMem) Access(now sim.Cycle, a *Access) (sim.Cycle, bool) {
+func (m *fakeMem) Access(now sim.Cycle, a *memside.Access) (sim.Cycle, bool) {
 	m.check(now)
 	r := m.region(a.VA)
-	a.Depth, a.Translation, a.FaultCycles = r.depth, r.tr, r.fault
+	a.Out = memside.Outcome{Served: sim.Level{Depth: uint8(r.depth)}, Translation: r.tr, FaultCycles: r.fault}
 	li := -1
 	if m.logging {
 		li = len(m.log)

@@ -26,16 +26,23 @@ func inOrderConfig(exec sim.Cycle) Config {
 // runOn replays ins on a new core of cfg over mem.
 func runOn(t testing.TB, cfg Config, mem *fakeMem, ins []traces.Instr, opt Options) Result {
 	t.Helper()
-	c, err := New(cfg, mem.eng, mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := c.Run(reader(ins), opt)
+	r, err := replay(cfg, mem, []traces.InstrReader{reader(ins)}, 0, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkStack(t, r)
 	return r
+}
+
+// replay runs the traces rs (one process each, taking turns by quantum)
+// on a new core of cfg over mem, alone on mem's engine.
+func replay(cfg Config, mem *fakeMem, rs []traces.InstrReader, quantum uint64, opt Options) (Result, error) {
+	opt.Levels, opt.Quantum, opt.Switch = mem.levels, quantum, mem.Switch
+	c, err := New(cfg, mem.eng, mem, rs, opt)
+	if err != nil {
+		return Result{}, err
+	}
+	return c.Run()
 }
 
 // checkStack fails unless the CPI stack adds up to the cycles exactly.

@@ -34,19 +34,20 @@ const (
 // core jumps to the next cycle at which anything can change: the head's
 // data, the front end's, the store buffer's, or the engine's next event.
 type ooo struct {
-	cfg   Config
+	*run
+	// The run's parts used on every instruction, here rather than one
+	// pointer away.
+	eng   *sim.Engine
+	mem   Memory
+	t     *tally
+	m     *meter
 	width int
 	fq    uint64 // fetch queue entries
 	exec  sim.Cycle
 	limit int // MaxInflightLoads
-	eng   *sim.Engine
-	mem   Memory
-	feed  *feed
-	m     *meter
-	t     *tally
 
-	now sim.Cycle
-	err error
+	now     sim.Cycle
+	started bool // stepped at least once
 
 	ins  []traces.Instr
 	st   []slot
@@ -93,13 +94,17 @@ type slot struct {
 
 func ringSize(n int) uint64 { return 1 << bits.Len(uint(n-1)) }
 
-func newOOO(c *Core, f *feed, m *meter) *ooo {
-	cfg := c.cfg
+func init() {
+	register(OOO, "an out-of-order window that overlaps misses", func(r *run) model { return newOOO(r) })
+}
+
+func newOOO(r *run) *ooo {
+	cfg := r.cfg
 	fq := cfg.fetchQueue()
 	n := ringSize(cfg.ROB + fq + readChunk)
-	o := &ooo{cfg: cfg, width: cfg.Width, fq: uint64(fq), exec: cfg.ExecLatency,
-		limit: cfg.MaxInflightLoads, eng: c.eng, mem: c.mem, feed: f, m: m, t: m.t,
-		now: c.eng.Now(), ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}
+	o := &ooo{run: r, eng: r.eng, mem: r.mem, t: r.t, m: r.m, width: cfg.Width, fq: uint64(fq), exec: cfg.ExecLatency,
+		limit: cfg.MaxInflightLoads, now: r.eng.Now(),
+		ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}
 	o.stallFrom = o.now
 	o.front.init(fq)
 	o.loads.init(cfg.LQ, cfg.ROB)
@@ -110,37 +115,35 @@ func newOOO(c *Core, f *feed, m *meter) *ooo {
 func (c *ooo) slot(seq uint64) *slot          { return &c.st[seq&c.mask] }
 func (c *ooo) instr(seq uint64) *traces.Instr { return &c.ins[seq&c.mask] }
 
-// run replays the trace and returns the cycle the run ended.
-func (c *ooo) run() (sim.Cycle, error) {
-	for {
-		c.eng.RunUntil(c.now)
-		c.step(c.now)
-		if c.err != nil {
-			return c.now, c.err
-		}
-		if c.over() {
-			return c.finish(), nil
-		}
-		next := min(c.nextTime(), c.eng.Next())
-		if next == sim.Never {
-			return c.now, errStuck(c.now)
-		}
-		if next > c.now {
-			c.now = next
-			c.cycRetired, c.cycDispatched, c.cycFetched = 0, 0, 0
-		}
+// next is the next cycle at which the core can do anything on its own;
+// the first step is at the cycle it was made.
+func (c *ooo) next() sim.Cycle {
+	if !c.started {
+		return c.now
 	}
+	return c.nextTime()
 }
 
-// step does the work of cycle t: retire, dispatch, fetch. A cycle may be
-// stepped again when an engine event falls in it; the per-cycle counts carry over.
-func (c *ooo) step(t sim.Cycle) {
-	c.sbFree(t)
-	c.retire(t)
-	c.dispatch(t)
-	c.fetch(t)
+// step does the work of cycle now. It may be stepped again in the same
+// cycle (after an engine event falls in it): the per-cycle counts carry
+// over.
+func (c *ooo) step(now, _ sim.Cycle) {
+	if now > c.now || !c.started {
+		c.now, c.started = max(now, c.now), true
+		c.cycRetired, c.cycDispatched, c.cycFetched = 0, 0, 0
+	}
+	c.sbFree(now)
+	c.retire(now)
+	c.dispatch(now)
+	c.fetch(now)
 	if c.switching && c.drained() {
-		c.switchProcess(t)
+		c.switchProcess(now)
+	}
+	switch {
+	case c.err != nil:
+		c.finish(c.now, c.err)
+	case c.over():
+		c.finish(c.drainEnd(), nil)
 	}
 }
 

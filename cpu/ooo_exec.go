@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"github.com/vmemu/vmemu/memside"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -20,7 +21,7 @@ type loads struct {
 }
 
 type loadEntry struct {
-	a            Access
+	a            memside.Access
 	owner        uint64 // the instruction
 	issued, done sim.Cycle
 }
@@ -150,8 +151,7 @@ func (c *ooo) issue(seq uint64, s *slot, x sim.Cycle) {
 		}
 		e := &c.lq[k&c.lqMask]
 		a := &e.a
-		a.VA, a.Size, a.Kind, a.Done, a.ID = ref.Addr, ref.Size, sim.Load, c, tagLoad<<tagShift|k
-		a.clearOutputs()
+		a.VA, a.IP, a.Size, a.Kind, a.Done, a.ID = ref.Addr, in.IP, ref.Size, sim.Load, c, tagLoad<<tagShift|k
 		e.issued = x
 		if done, ok := c.mem.Access(x, a); ok {
 			c.loadArrived(s, k, e, done)
@@ -200,7 +200,7 @@ func (c *ooo) loadCallback(k uint64, at sim.Cycle) {
 
 // AccessDone is told by the memory side when an access that had to wait
 // has its data.
-func (c *ooo) AccessDone(a *Access, at sim.Cycle) {
+func (c *ooo) AccessDone(a *memside.Access, at sim.Cycle) {
 	c.inCallback = true
 	switch id := a.ID & tagMask; a.ID >> tagShift {
 	case tagLoad:

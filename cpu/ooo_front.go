@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"github.com/vmemu/vmemu/memside"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -24,7 +25,7 @@ type front struct {
 // fetchRec is the fetch of one or two lines (an instruction that straddles
 // a line boundary) that instructions wait for.
 type fetchRec struct {
-	a       [2]Access
+	a       [2]memside.Access
 	issued  [2]sim.Cycle
 	at      [2]sim.Cycle
 	done    sim.Cycle // the latest arrival so far
@@ -132,21 +133,20 @@ func (c *ooo) fetchLines(in *traces.Instr, t sim.Cycle) uint64 {
 	r := &c.recs[seq&c.recMask]
 	r.n, r.pending, r.done, r.crit = 0, 0, 0, 0
 	if !sameFirst {
-		c.presentFetch(r, seq, in.IP, min(end, (first+1)*fetchBlock), t)
+		c.presentFetch(r, seq, in.IP, in.IP, min(end, (first+1)*fetchBlock), t)
 	}
 	if last > first {
-		c.presentFetch(r, seq, (first+1)*fetchBlock, end, t)
+		c.presentFetch(r, seq, in.IP, (first+1)*fetchBlock, end, t)
 	}
 	c.lastLine, c.haveLine, c.curRec = last, true, seq
 	return seq
 }
 
-func (c *ooo) presentFetch(r *fetchRec, seq, from, to uint64, t sim.Cycle) {
+func (c *ooo) presentFetch(r *fetchRec, seq, ip, from, to uint64, t sim.Cycle) {
 	i := r.n
 	r.n++
 	a := &r.a[i]
-	a.VA, a.Size, a.Kind, a.Done, a.ID = from, uint32(to-from), sim.Fetch, c, tagFetch<<tagShift|seq<<1|uint64(i)
-	a.clearOutputs()
+	a.VA, a.IP, a.Size, a.Kind, a.Done, a.ID = from, ip, uint32(to-from), sim.Fetch, c, tagFetch<<tagShift|seq<<1|uint64(i)
 	r.issued[i] = t
 	if done, ok := c.mem.Access(t, a); ok {
 		c.fetchArrived(r, i, done)

@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"github.com/vmemu/vmemu/memside"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -16,7 +17,7 @@ type stores struct {
 }
 
 type storeEntry struct {
-	a            Access
+	a            memside.Access
 	issued, done sim.Cycle
 }
 
@@ -101,8 +102,7 @@ func (c *ooo) writeStores(seq uint64, t sim.Cycle) {
 		c.sbTail++
 		e := &c.sb[k&c.sbMask]
 		a := &e.a
-		a.VA, a.Size, a.Kind, a.Done, a.ID = ref.Addr, ref.Size, sim.Store, c, tagStore<<tagShift|k
-		a.clearOutputs()
+		a.VA, a.IP, a.Size, a.Kind, a.Done, a.ID = ref.Addr, in.IP, ref.Size, sim.Store, c, tagStore<<tagShift|k
 		e.issued, e.done = t, sim.Never
 		if done, ok := c.mem.Access(t, a); ok {
 			c.storeArrived(e, done)
@@ -134,18 +134,21 @@ func (c *ooo) switchProcess(t sim.Cycle) {
 	if c.feedDone || c.err != nil || c.feed.cur == from {
 		return
 	}
-	resume := t + c.mem.Switch(t, c.feed.cur)
+	resume := t
+	if c.opt.Switch != nil {
+		resume += c.opt.Switch(t, c.feed.cur)
+	}
 	end := max(resume, c.stallFrom) // an instruction may have retired at t
 	c.t.charge(c.stallFrom, end, compSwitch)
 	c.stallFrom, c.fetchResume = end, resume
 	c.haveLine = false
 }
 
-// finish ends the run when the last store is written and returns that cycle.
-func (c *ooo) finish() sim.Cycle {
+// drainEnd is when the run ends: when the last store is written. The wait
+// for it is charged to the store buffer.
+func (c *ooo) drainEnd() sim.Cycle {
 	end := max(c.stallFrom, c.sbLastDone)
 	c.t.charge(c.stallFrom, end, compStoreBuffer)
 	c.stallFrom = end
-	c.eng.RunUntil(end)
 	return end
 }

@@ -62,7 +62,9 @@ func (s *AccessStats) AMAT() float64 {
 //     while the kernel handles its fault;
 //   - store_buffer: the head cannot retire because the store buffer is full
 //     (and, at the end of the run, the buffer draining);
-//   - switch: context switches, with the drain before them.
+//   - switch: context switches, with the drain before them;
+//   - kernel, only in the stack of a run that has any: a program's system
+//     calls and context switches (a scenario's).
 func StackNames(levels []string) []string {
 	names := []string{"base", "frontend"}
 	names = append(names, levels...)
@@ -77,6 +79,7 @@ const (
 	compFaults
 	compStoreBuffer
 	compSwitch
+	compKernel // a program's system calls (the stack lists it only when a run has them)
 	compLevels // the first cache level; memory is compLevels + number of levels
 )
 
@@ -93,6 +96,9 @@ func (t *tally) result(end sim.Cycle, levels []string) Result {
 	order = append(order, compTranslation, compFaults, compStoreBuffer, compSwitch)
 	for i, comp := range order {
 		r.Stack = append(r.Stack, StackEntry{names[i], t.stack[comp]})
+	}
+	if k := t.stack[compKernel]; k > 0 {
+		r.Stack = append(r.Stack, StackEntry{"kernel", k})
 	}
 	for k := range r.Access {
 		r.Access[k] = t.access[k]

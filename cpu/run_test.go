@@ -96,12 +96,8 @@ func TestRunManyRoundRobin(t *testing.T) {
 			eng := &sim.Engine{}
 			mem := hitsAndMisses(t, eng, 120)
 			mem.async, mem.switchCost = async, 1000
-			c, err := New(m.cfg, eng, mem)
-			if err != nil {
-				t.Fatal(err)
-			}
 			rs := []traces.InstrReader{reader(lackey(250, 1)), reader(lackey(100, 2)), reader(lackey(400, 3))}
-			r, err := c.RunMany(rs, 100, Options{})
+			r, err := replay(m.cfg, mem, rs, 100, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,10 +121,9 @@ func TestReaderErrorReturnedAsIs(t *testing.T) {
 	for _, m := range bothModels {
 		eng := &sim.Engine{}
 		mem := hitsAndMisses(t, eng, 100)
-		c, _ := New(m.cfg, eng, mem)
 		r := reader(mixed(1000, 1))
 		r.failAt, r.err = 530, errBadLine
-		res, err := c.Run(r, Options{})
+		res, err := replay(m.cfg, mem, []traces.InstrReader{r}, 0, Options{})
 		if err != errBadLine {
 			t.Errorf("%s: error %v, want %v as is", m.name, err, errBadLine)
 		}
@@ -144,10 +139,9 @@ func TestStuckMemory(t *testing.T) {
 		eng := &sim.Engine{}
 		mem := hitsAndMisses(t, eng, 100)
 		mem.async, mem.stuck = true, true
-		c, _ := New(m.cfg, eng, mem)
 		done := make(chan error, 1)
 		go func() {
-			_, err := c.Run(reader(mixed(1000, 1)), Options{})
+			_, err := replay(m.cfg, mem, []traces.InstrReader{reader(mixed(1000, 1))}, 0, Options{})
 			done <- err
 		}()
 		select {
@@ -164,23 +158,26 @@ func TestStuckMemory(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	eng := &sim.Engine{}
 	mem := hitsAndMisses(t, eng, 100)
-	if _, err := New(Config{Model: OOO}, eng, mem); err == nil {
+	one := []traces.InstrReader{reader(nil)}
+	if _, err := New(Config{Model: OOO}, eng, mem, one, Options{}); err == nil {
 		t.Error("New accepted a zero OOO config")
 	}
-	if _, err := New(DefaultConfig(), eng, nil); err == nil {
+	if _, err := New(Config{Model: "vliw"}, eng, mem, one, Options{}); err == nil || !strings.Contains(err.Error(), "inorder, ooo") {
+		t.Errorf("New of an unknown model: %v, want an error naming the models", err)
+	}
+	if _, err := New(DefaultConfig(), eng, nil, one, Options{}); err == nil {
 		t.Error("New accepted a nil memory")
 	}
 	for _, m := range bothModels {
-		c, _ := New(m.cfg, eng, mem)
-		if _, err := c.RunMany(nil, 10, Options{}); err == nil {
-			t.Errorf("%s: RunMany of no traces succeeded", m.name)
+		if _, err := New(m.cfg, eng, mem, nil, Options{}); err == nil {
+			t.Errorf("%s: a run of no traces was made", m.name)
 		}
 		bad := load(0)
 		bad.NMem = 9
-		if _, err := c.Run(reader([]traces.Instr{load(0), bad}), Options{}); err == nil || !strings.Contains(err.Error(), "9 memory references") {
+		if _, err := replay(m.cfg, mem, []traces.InstrReader{reader([]traces.Instr{load(0), bad})}, 0, Options{}); err == nil || !strings.Contains(err.Error(), "9 memory references") {
 			t.Errorf("%s: an instruction with 9 references: %v", m.name, err)
 		}
-		r, err := c.Run(reader(nil), Options{})
+		r, err := replay(m.cfg, mem, one, 0, Options{})
 		if err != nil || r.Instructions != 0 || r.Cycles != 0 {
 			t.Errorf("%s: empty trace: %+v, %v", m.name, r, err)
 		}
@@ -195,8 +192,7 @@ func (emptyReader) Close() error                           { return nil }
 
 func TestReaderThatNeverEnds(t *testing.T) {
 	eng := &sim.Engine{}
-	c, _ := New(DefaultConfig(), eng, hitsAndMisses(t, eng, 100))
-	if _, err := c.Run(emptyReader{}, Options{}); err == nil || errors.Is(err, errBadLine) {
+	if _, err := replay(DefaultConfig(), hitsAndMisses(t, eng, 100), []traces.InstrReader{emptyReader{}}, 0, Options{}); err == nil || errors.Is(err, errBadLine) {
 		t.Errorf("a reader returning nothing forever: %v", err)
 	}
 }
@@ -211,13 +207,13 @@ func TestNoAllocationPerInstruction(t *testing.T) {
 				eng := &sim.Engine{}
 				mem := hitsAndMisses(t, eng, 150)
 				mem.async = async
-				c, _ := New(m.cfg, eng, mem)
+				one := func() []traces.InstrReader { return []traces.InstrReader{reader(ins)} }
 				// warm the fake memory's and the engine's tables first
-				if _, err := c.Run(reader(ins), Options{}); err != nil {
+				if _, err := replay(m.cfg, mem, one(), 0, Options{}); err != nil {
 					t.Fatal(err)
 				}
 				return testing.AllocsPerRun(1, func() {
-					if _, err := c.Run(reader(ins), Options{}); err != nil {
+					if _, err := replay(m.cfg, mem, one(), 0, Options{}); err != nil {
 						t.Fatal(err)
 					}
 				})

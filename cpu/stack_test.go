@@ -116,13 +116,9 @@ func TestRandomConfigurations(t *testing.T) {
 		eng := &sim.Engine{}
 		mem := mk.make(t, eng)
 		mem.switchCost = sim.Cycle(rng.IntN(300))
-		c, err := New(cfg, eng, mem)
-		if err != nil {
-			t.Fatal(err)
-		}
 		rs := []traces.InstrReader{reader(mixed(700, uint64(i))), reader(lackey(500, uint64(i)))}
 		warmup := uint64(rng.IntN(200))
-		r, err := c.RunMany(rs, uint64(1+rng.IntN(300)), Options{Warmup: warmup})
+		r, err := replay(cfg, mem, rs, uint64(1+rng.IntN(300)), Options{Warmup: warmup})
 		if err != nil {
 			t.Fatalf("%+v on %s: %v", cfg, mk.name, err)
 		}

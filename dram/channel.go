@@ -2,6 +2,7 @@ package dram
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/vmemu/vmemu/sim"
 )
@@ -84,6 +85,23 @@ type channel struct {
 	frfcfs     bool
 	closedPage bool
 	rowCap     uint32
+}
+
+// StateBytes is what New allocates for a configuration's channels (bank,
+// group and rank state, queues, bitsets), for a machine to know before it
+// builds one whether it fits the host. Validate bounds it (1024 banks and
+// 2^17 queue entries a channel), but a machine adds it to the rest.
+func (c Config) StateBytes() uint64 {
+	g := c.Geometry
+	banks := uint64(max(g.Ranks*g.Banks(), 0))
+	perBank := uint64(unsafe.Sizeof(bankQueue{}) + unsafe.Sizeof(slot{}) + unsafe.Sizeof(bankState{}))
+	perGroup := uint64(unsafe.Sizeof(groupState{}))
+	perRank := uint64(unsafe.Sizeof(rankState{}) + unsafe.Sizeof(rankRefresh{}))
+	queue := uint64(max(c.Policy.ReadQueue+c.Policy.WriteQueue, 0)) * uint64(unsafe.Sizeof(entry{})+4)
+	bitsets := 4 * (banks/64 + 1) * 8 // active (two), stale and scratch
+	perChannel := banks*perBank + bitsets + uint64(max(g.Ranks*g.BankGroups, 0))*perGroup + uint64(max(g.Ranks, 0))*perRank + queue
+	hist := uint64(exactBins+(64-13)*subBins) * 8
+	return uint64(max(g.Channels, 0))*perChannel + hist
 }
 
 func newChannel(ctl *Controller, id int) *channel {

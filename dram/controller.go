@@ -34,9 +34,9 @@ type Controller struct {
 	// command stream against the JEDEC rules independently).
 	traceCmd func(ch int, c command, t uint64)
 
-	// Depth is written into req.Depth of every read the controller answers,
-	// so the requester can tell which level supplied the data.
-	Depth int8
+	// Level is written into req.Served of every read the controller
+	// answers, so the requester can tell which level supplied the data.
+	Level sim.Level
 }
 
 // New builds the controller for cfg on engine eng. coreHz is the clock
@@ -175,7 +175,8 @@ func (c *Controller) finishRead(done completion) {
 			return // other lines of the request are still out
 		}
 	}
-	req.Depth = c.Depth
+	req.Served = c.Level
+	req.Trace.Add(c.Level, "dram", c.CoreCycle(done.arrive), at)
 	if req.Done != nil {
 		req.Done.Complete(req, at)
 	}

@@ -60,8 +60,8 @@ func TestIsolatedReadLatencyReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.AvgReadLatencyCycles != (37+21+53)/3.0 || res.EndCycle != 2053 {
-		t.Errorf("avg latency %.3f, end %d; want %.3f, 2053", res.AvgReadLatencyCycles, res.EndCycle, (37+21+53)/3.0)
+	if res.ReadLatencyMean != (37+21+53)/3.0 || res.EndCycle != 2053 {
+		t.Errorf("avg latency %.3f, end %d; want %.3f, 2053", res.ReadLatencyMean, res.EndCycle, (37+21+53)/3.0)
 	}
 	if res.ReadLatencyP50 != 37 || res.ReadLatencyP99 != 53 {
 		t.Errorf("p50 %d p99 %d, want 37 53", res.ReadLatencyP50, res.ReadLatencyP99)

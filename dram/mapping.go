@@ -84,7 +84,9 @@ func ParseMapping(spec string, g Geometry) (*Mapping, error) {
 		return nil, &ConfigError{Field: "policy.mapping", Msg: fmt.Sprintf("%q: %v", spec, err)}
 	}
 	if err := m.layout(tokens); err != nil {
-		return nil, &ConfigError{Field: "policy.mapping", Msg: fmt.Sprintf("%q: %v", spec, err)}
+		// A layout that does not fit may be a geometry changed under it.
+		return nil, badWith("policy.mapping", []string{"geometry.channels", "geometry.ranks", "geometry.bank_groups",
+			"geometry.banks_per_group", "geometry.rows", "geometry.columns", "geometry.burst_length"}, "%q: %v", spec, err)
 	}
 	return m, nil
 }

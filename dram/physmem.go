@@ -123,13 +123,20 @@ func (m *PhysMem) Zero(pa, n uint64) {
 	}
 }
 
-// Copy copies n bytes from src to dst (the regions must not overlap).
+// Copy copies n bytes from src to dst (the regions must not overlap). A
+// whole chunk copied from one never written is dropped rather than filled
+// with zeros, so copying zeros costs no memory.
 func (m *PhysMem) Copy(dst, src, n uint64) {
 	var buf [1 << chunkShift]byte
 	for n > 0 {
 		k := min(n, uint64(len(buf)))
-		m.Read(src, buf[:k])
-		m.Write(dst, buf[:k])
+		const whole = 1<<chunkShift - 1
+		if k == 1<<chunkShift && dst&whole == 0 && src&whole == 0 && m.chunk(src, false) == nil {
+			m.Zero(dst, k)
+		} else {
+			m.Read(src, buf[:k])
+			m.Write(dst, buf[:k])
+		}
 		dst, src, n = dst+k, src+k, n-k
 	}
 }
@@ -137,3 +144,21 @@ func (m *PhysMem) Copy(dst, src, n uint64) {
 // Chunks is the number of 4 KiB chunks holding data (the memory the
 // emulator itself uses for contents).
 func (m *PhysMem) Chunks() int { return len(m.chunks) }
+
+// IsZero reports whether the n bytes from pa are all zero; chunks never
+// written cost nothing to check.
+func (m *PhysMem) IsZero(pa, n uint64) bool {
+	for n > 0 {
+		off := pa & (1<<chunkShift - 1)
+		k := min(n, 1<<chunkShift-off)
+		if c := m.chunk(pa, false); c != nil {
+			for _, b := range c[off : off+k] {
+				if b != 0 {
+					return false
+				}
+			}
+		}
+		pa, n = pa+k, n-k
+	}
+	return true
+}

@@ -43,3 +43,17 @@ func TestPhysMem(t *testing.T) {
 		t.Errorf("after a partial zero: %q, want %q", got, want)
 	}
 }
+
+// Copying a page never written over a written one leaves zeros and no
+// chunk; IsZero tells zeros from data without reading absent chunks.
+func TestPhysMemCopyZerosAndIsZero(t *testing.T) {
+	m := NewPhysMem()
+	m.SetUint64(0x5008, 42)
+	if m.IsZero(0x5000, 1<<chunkShift) || !m.IsZero(0x6000, 1<<20) || !m.IsZero(0x5000, 8) {
+		t.Fatal("IsZero: wrong about a written word, 1 MiB never written, or the zeros before the word")
+	}
+	m.Copy(0x5000, 0x9000, 1<<chunkShift)
+	if m.Uint64(0x5008) != 0 || m.Chunks() != 0 || !m.IsZero(0x5000, 1<<chunkShift) {
+		t.Errorf("after copying zeros over it: word %d, %d chunks; want 0 and none", m.Uint64(0x5008), m.Chunks())
+	}
+}

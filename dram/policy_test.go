@@ -188,7 +188,7 @@ func TestPerBankRefreshStallsLess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lat[p] = res.AvgReadLatencyCycles
+		lat[p] = res.ReadLatencyMean
 	}
 	t.Logf("DDR5 avg read latency: all-bank %.2f, per-bank %.2f, none %.2f", lat[AllBankRefresh], lat[PerBankRefresh], lat[NoRefresh])
 	if !(lat[PerBankRefresh] < lat[AllBankRefresh] && lat[NoRefresh] < lat[AllBankRefresh]) {
@@ -254,9 +254,9 @@ func TestPortMatchesReplay(t *testing.T) {
 		last = max(last, at)
 	}
 	s := h.ctl.Summary()
-	if s.ReadLatencyMean != res.AvgReadLatencyCycles || uint64(last) != res.EndCycle || s.ACT != res.ACT {
+	if s.ReadLatencyMean != res.ReadLatencyMean || uint64(last) != res.EndCycle || s.ACT != res.ACT {
 		t.Errorf("Port: mean %.3f end %d ACT %d; replay: mean %.3f end %d ACT %d",
-			s.ReadLatencyMean, last, s.ACT, res.AvgReadLatencyCycles, res.EndCycle, res.ACT)
+			s.ReadLatencyMean, last, s.ACT, res.ReadLatencyMean, res.EndCycle, res.ACT)
 	}
 }
 

@@ -9,32 +9,15 @@ import (
 )
 
 // Result is what a replay measured. Cycles are DRAM cycles; the JSON keys
-// are the stable names `emu dram --json` prints.
+// are the stable names `emu dram --json` prints, the controller's counts
+// (Summary) under the same keys as the dram object of emu run --json.
 type Result struct {
-	Preset               string  `json:"preset"`
-	EndCycle             uint64  `json:"end_cycle"`
-	Reads                uint64  `json:"reads"`
-	Writes               uint64  `json:"writes"`
-	AvgReadLatencyCycles float64 `json:"avg_read_latency_cycles"`
-	AvgReadLatencyNs     float64 `json:"avg_read_latency_ns"`
-	ReadLatencyP50       uint64  `json:"read_latency_p50_cycles"`
-	ReadLatencyP95       uint64  `json:"read_latency_p95_cycles"`
-	ReadLatencyP99       uint64  `json:"read_latency_p99_cycles"`
-	BandwidthGBps        float64 `json:"bandwidth_gbps"`
-	RowHitRate           float64 `json:"row_hit_rate"`
-	ACT                  uint64  `json:"act"`
-	PRE                  uint64  `json:"pre"`
-	RD                   uint64  `json:"rd"`
-	WR                   uint64  `json:"wr"`
-	REF                  uint64  `json:"ref"`
-	RowHits              uint64  `json:"row_hits"`
-	RowMisses            uint64  `json:"row_misses"`
-	RowConflicts         uint64  `json:"row_conflicts"`
-	ForwardedReads       uint64  `json:"forwarded_reads"`
-	MergedWrites         uint64  `json:"merged_writes"`
-	AvgReadQueue         float64 `json:"avg_read_queue"`
-	AvgWriteQueue        float64 `json:"avg_write_queue"`
-	TCKNs                float64 `json:"tck_ns"`
+	Preset           string  `json:"preset"`
+	EndCycle         uint64  `json:"end_cycle"`
+	AvgReadLatencyNs float64 `json:"avg_read_latency_ns"`
+	TCKNs            float64 `json:"tck_ns"`
+	// Summary's bandwidth here is over the replay, to EndCycle.
+	Summary
 }
 
 // Replay runs the controller alone on a request trace (the sources one
@@ -151,19 +134,8 @@ func (d *replayer) Complete(req *sim.Request, at sim.Cycle) {
 
 func makeResult(cfg Config, s Summary, end uint64) Result {
 	tck := cfg.TCKNanos()
-	r := Result{
-		Preset: cfg.Name, EndCycle: end,
-		Reads: s.Reads, Writes: s.Writes,
-		AvgReadLatencyCycles: s.ReadLatencyMean,
-		AvgReadLatencyNs:     s.ReadLatencyMean * tck,
-		ReadLatencyP50:       s.ReadLatencyP50, ReadLatencyP95: s.ReadLatencyP95, ReadLatencyP99: s.ReadLatencyP99,
-		RowHitRate: s.RowHitRate,
-		ACT:        s.ACT, PRE: s.PRE, RD: s.RD, WR: s.WR, REF: s.REF,
-		RowHits: s.RowHits, RowMisses: s.RowMisses, RowConflicts: s.RowConflicts,
-		ForwardedReads: s.ForwardedReads, MergedWrites: s.MergedWrites,
-		AvgReadQueue: s.AvgReadQueue, AvgWriteQueue: s.AvgWriteQueue,
-		TCKNs: tck,
-	}
+	r := Result{Preset: cfg.Name, EndCycle: end, AvgReadLatencyNs: s.ReadLatencyMean * tck, TCKNs: tck, Summary: s}
+	r.BandwidthGBps = 0 // the controller's is over its own cycles
 	if end > 0 {
 		bytes := float64(s.Reads+s.Writes) * float64(cfg.Geometry.LineBytes())
 		r.BandwidthGBps = bytes / (float64(end) * tck) // bytes per ns = GB/s
@@ -181,7 +153,7 @@ func (r Result) Text() string {
 	row("end cycle", "%d", r.EndCycle)
 	row("reads", "%d (forwarded from writes: %d)", r.Reads, r.ForwardedReads)
 	row("writes", "%d (merged: %d)", r.Writes, r.MergedWrites)
-	row("avg read latency", "%.2f cycles = %.2f ns", r.AvgReadLatencyCycles, r.AvgReadLatencyNs)
+	row("avg read latency", "%.2f cycles = %.2f ns", r.ReadLatencyMean, r.AvgReadLatencyNs)
 	row("read latency p50/p95/p99", "%d / %d / %d cycles", r.ReadLatencyP50, r.ReadLatencyP95, r.ReadLatencyP99)
 	row("bandwidth", "%.3f GB/s", r.BandwidthGBps)
 	row("row hit rate", "%.4f (hits %d, misses %d, conflicts %d)", r.RowHitRate, r.RowHits, r.RowMisses, r.RowConflicts)

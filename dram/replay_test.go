@@ -41,7 +41,7 @@ func TestReplaySemantics(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := []any{res.EndCycle, res.AvgReadLatencyCycles, res.Reads, res.Writes}
+			got := []any{res.EndCycle, res.ReadLatencyMean, res.Reads, res.Writes}
 			want := []any{tc.end, tc.avg, tc.reads, tc.writes}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("end, avg, reads, writes (-want +got):\n%s", diff)
@@ -138,7 +138,7 @@ func TestResultJSONAndText(t *testing.T) {
 			t.Errorf("JSON lacks %q", k)
 		}
 	}
-	if got, want := res.AvgReadLatencyNs, res.AvgReadLatencyCycles/1.2; got < want-1e-9 || got > want+1e-9 {
+	if got, want := res.AvgReadLatencyNs, res.ReadLatencyMean/1.2; got < want-1e-9 || got > want+1e-9 {
 		t.Errorf("latency %.4f ns, want %.4f (cycles x 0.8333)", got, want)
 	}
 	if want := 1000 * 64 / (float64(res.EndCycle) / 1.2); res.BandwidthGBps < want*(1-1e-12) || res.BandwidthGBps > want*(1+1e-12) {

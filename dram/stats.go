@@ -136,16 +136,29 @@ func (h *latencyHist) percentile(p float64) uint64 {
 // cycles from the cycle a read entered the controller's queue to its last
 // data beat (the issue's and DRAMsim3's definition).
 type Summary struct {
-	Reads, Writes                    uint64  // line requests accepted
-	ForwardedReads, MergedWrites     uint64  // served from or folded into the write queue
-	ACT, PRE, RD, WR, REF            uint64  // commands issued
-	RowHits, RowMisses, RowConflicts uint64  // per column command
-	RowHitRate                       float64 // RowHits / (RD + WR)
-	ReadLatencyMean                  float64 // DRAM cycles
-	ReadLatencyP50, ReadLatencyP95   uint64  // DRAM cycles
-	ReadLatencyP99                   uint64  // DRAM cycles
-	AvgReadQueue, AvgWriteQueue      float64 // entries per channel, time-averaged
-	Cycles                           uint64  // DRAM cycles covered (per channel)
-	BandwidthGBps                    float64 // requests x line bytes / (Cycles x tCK)
-	IngressWait                      uint64  // DRAM cycles requests waited for a queue slot, summed
+	Reads          uint64 `json:"reads"`           // line requests accepted
+	Writes         uint64 `json:"writes"`          // line requests accepted
+	ForwardedReads uint64 `json:"forwarded_reads"` // served from the write queue
+	MergedWrites   uint64 `json:"merged_writes"`   // folded into one already queued
+	// Commands issued.
+	ACT uint64 `json:"act"`
+	PRE uint64 `json:"pre"`
+	RD  uint64 `json:"rd"`
+	WR  uint64 `json:"wr"`
+	REF uint64 `json:"ref"`
+	// Row-buffer outcomes, per column command.
+	RowHits      uint64  `json:"row_hits"`
+	RowMisses    uint64  `json:"row_misses"`
+	RowConflicts uint64  `json:"row_conflicts"`
+	RowHitRate   float64 `json:"row_hit_rate"` // RowHits / (RD + WR)
+	// Read latency in DRAM cycles; the keys are emu dram's.
+	ReadLatencyMean float64 `json:"avg_read_latency_cycles"`
+	ReadLatencyP50  uint64  `json:"read_latency_p50_cycles"`
+	ReadLatencyP95  uint64  `json:"read_latency_p95_cycles"`
+	ReadLatencyP99  uint64  `json:"read_latency_p99_cycles"`
+	AvgReadQueue    float64 `json:"avg_read_queue"`      // entries per channel, time-averaged
+	AvgWriteQueue   float64 `json:"avg_write_queue"`     // entries per channel, time-averaged
+	Cycles          uint64  `json:"cycles"`              // DRAM cycles covered (per channel)
+	BandwidthGBps   float64 `json:"bandwidth_gbps"`      // requests x line bytes / (Cycles x tCK)
+	IngressWait     uint64  `json:"ingress_wait_cycles"` // DRAM cycles requests waited for a queue slot, summed
 }

@@ -255,7 +255,7 @@ func TestStressJEDEC(t *testing.T) {
 				t.Error("no refresh in a long run")
 			}
 			t.Logf("%d cycles, RD %d WR %d ACT %d PRE %d REF %d, hit rate %.2f, avg latency %.1f",
-				res.EndCycle, res.RD, res.WR, res.ACT, res.PRE, res.REF, res.RowHitRate, res.AvgReadLatencyCycles)
+				res.EndCycle, res.RD, res.WR, res.ACT, res.PRE, res.REF, res.RowHitRate, res.ReadLatencyMean)
 		})
 	}
 }

@@ -7,16 +7,24 @@ import (
 
 // ConfigError reports one bad field of a Config. Field is a dotted path
 // ("timing.tRC", "geometry.rows", "policy.read_queue") that a config layer can
-// map onto its own key names.
+// map onto its own key names. Also lists the other fields of a rule that
+// relates several (tREFI >= tRFC + tRP), any of which may be the mistake:
+// a config layer can blame the one its user changed.
 type ConfigError struct {
 	Field string
 	Msg   string
+	Also  []string
 }
 
 func (e *ConfigError) Error() string { return "dram: " + e.Field + ": " + e.Msg }
 
 func bad(field, format string, args ...any) error {
 	return &ConfigError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// badWith reports a field that disagrees with the fields in also.
+func badWith(field string, also []string, format string, args ...any) error {
+	return &ConfigError{Field: field, Msg: fmt.Sprintf(format, args...), Also: also}
 }
 
 // Validate checks that the Config describes a memory that can exist: sane
@@ -80,26 +88,27 @@ func (g Geometry) validate(p Protocol) error {
 		return bad("geometry.device_width", "%d: must be 4, 8 or 16", g.DeviceWidth)
 	}
 	if g.BusWidth < g.DeviceWidth || g.BusWidth%g.DeviceWidth != 0 || g.BusWidth%8 != 0 {
-		return bad("geometry.bus_width", "%d: must be a multiple of 8 and of the device width %d", g.BusWidth, g.DeviceWidth)
+		return badWith("geometry.bus_width", []string{"geometry.device_width"}, "%d: must be a multiple of 8 and of the device width %d", g.BusWidth, g.DeviceWidth)
 	}
 	if g.BurstLength < 2 {
 		return bad("geometry.burst_length", "%d: a burst takes at least two beats (one clock)", g.BurstLength)
 	}
 	if lb := g.LineBytes(); lb&(lb-1) != 0 {
-		return bad("geometry.bus_width", "%d bits x BL%d = %d bytes per access: must be a power of two", g.BusWidth, g.BurstLength, lb)
+		return badWith("geometry.bus_width", []string{"geometry.burst_length"}, "%d bits x BL%d = %d bytes per access: must be a power of two", g.BusWidth, g.BurstLength, lb)
 	}
 	if g.Columns < g.BurstLength {
-		return bad("geometry.columns", "%d: fewer than one burst (BL%d) per row", g.Columns, g.BurstLength)
+		return badWith("geometry.columns", []string{"geometry.burst_length"}, "%d: fewer than one burst (BL%d) per row", g.Columns, g.BurstLength)
 	}
 	if n := g.Ranks * g.Banks(); n > maxBanksPerChannel {
-		return bad("geometry.banks_per_group", "%d banks per channel: at most %d", n, maxBanksPerChannel)
+		return badWith("geometry.banks_per_group", []string{"geometry.ranks", "geometry.bank_groups"}, "%d banks per channel: at most %d", n, maxBanksPerChannel)
 	}
 	bitsUsed := bits.Len64(g.Capacity()) - 1
 	if bitsUsed > 48 {
-		return bad("geometry.rows", "capacity 2^%d bytes: at most 2^48", bitsUsed)
+		return badWith("geometry.rows", []string{"geometry.channels", "geometry.ranks", "geometry.bank_groups", "geometry.banks_per_group", "geometry.columns", "geometry.bus_width"},
+			"capacity 2^%d bytes: at most 2^48", bitsUsed)
 	}
 	if p == DDR4 && g.BankGroups > 4 {
-		return bad("geometry.bank_groups", "%d: DDR4 has at most 4 bank groups (JESD79-4)", g.BankGroups)
+		return badWith("geometry.bank_groups", []string{"protocol"}, "%d: DDR4 has at most 4 bank groups (JESD79-4)", g.BankGroups)
 	}
 	return nil
 }
@@ -128,31 +137,33 @@ func (t Timing) validate(g Geometry, p Protocol, refresh RefreshPolicy) error {
 	rules := []struct {
 		field, expr, why string
 		v, min           int
+		also             []string // the fields in expr
 	}{
-		{"timing.tRC", "tRAS + tRP", "a bank must be precharged before it is activated again", t.RC, t.RAS + t.RP},
-		{"timing.tRAS", "tRCD", "a row is read before it is closed", t.RAS, t.RCD},
-		{"timing.tCCD_L", "tCCD_S", "the same bank group is never faster than another", t.CCDL, t.CCDS},
-		{"timing.tRRD_L", "tRRD_S", "the same bank group is never faster than another", t.RRDL, t.RRDS},
-		{"timing.tWTR_L", "tWTR_S", "the same bank group is never faster than another", t.WTRL, t.WTRS},
-		{"timing.tCCD_S", "BL/2", "a burst holds the data bus for BL/2 clocks", t.CCDS, burst},
-		{"timing.tFAW", "tRRD_S", "four activates span at least one tRRD_S", t.FAW, t.RRDS},
-		{"timing.CL", "CWL", "write latency is below read latency in every JEDEC speed bin", t.CL, t.CWL},
-		{"timing.tREFI", "tRFC + tRP", "a refresh must fit in its interval", t.REFI, t.RFC + t.RP},
+		{"timing.tRC", "tRAS + tRP", "a bank must be precharged before it is activated again", t.RC, t.RAS + t.RP, []string{"timing.tRAS", "timing.tRP"}},
+		{"timing.tRAS", "tRCD", "a row is read before it is closed", t.RAS, t.RCD, []string{"timing.tRCD"}},
+		{"timing.tCCD_L", "tCCD_S", "the same bank group is never faster than another", t.CCDL, t.CCDS, []string{"timing.tCCD_S"}},
+		{"timing.tRRD_L", "tRRD_S", "the same bank group is never faster than another", t.RRDL, t.RRDS, []string{"timing.tRRD_S"}},
+		{"timing.tWTR_L", "tWTR_S", "the same bank group is never faster than another", t.WTRL, t.WTRS, []string{"timing.tWTR_S"}},
+		{"timing.tCCD_S", "BL/2", "a burst holds the data bus for BL/2 clocks", t.CCDS, burst, []string{"geometry.burst_length"}},
+		{"timing.tFAW", "tRRD_S", "four activates span at least one tRRD_S", t.FAW, t.RRDS, []string{"timing.tRRD_S"}},
+		{"timing.CL", "CWL", "write latency is below read latency in every JEDEC speed bin", t.CL, t.CWL, []string{"timing.CWL"}},
+		{"timing.tREFI", "tRFC + tRP", "a refresh must fit in its interval", t.REFI, t.RFC + t.RP, []string{"timing.tRFC", "timing.tRP"}},
 	}
 	for _, r := range rules {
 		if r.v < r.min {
-			return bad(r.field, "%d: must be at least %s = %d (%s)", r.v, r.expr, r.min, r.why)
+			return badWith(r.field, r.also, "%d: must be at least %s = %d (%s)", r.v, r.expr, r.min, r.why)
 		}
 	}
 	if refresh == PerBankRefresh {
 		if p != DDR5 {
-			return bad("policy.refresh", "per-bank (same-bank) refresh needs DDR5; %s refreshes all banks", p)
+			return badWith("policy.refresh", []string{"protocol"}, "per-bank (same-bank) refresh needs DDR5; %s refreshes all banks", p)
 		}
 		if t.RFCsb < 1 {
-			return bad("timing.tRFCsb", "%d: per-bank refresh needs tRFCsb of at least 1", t.RFCsb)
+			return badWith("timing.tRFCsb", []string{"policy.refresh"}, "%d: per-bank refresh needs tRFCsb of at least 1", t.RFCsb)
 		}
 		if interval := t.REFI / g.BanksPerGroup; interval < t.RFCsb+t.RP {
-			return bad("timing.tRFCsb", "%d: must fit with tRP in the same-bank interval tREFI/banks_per_group = %d", t.RFCsb, interval)
+			return badWith("timing.tRFCsb", []string{"timing.tRP", "timing.tREFI", "geometry.banks_per_group"},
+				"%d: must fit with tRP in the same-bank interval tREFI/banks_per_group = %d", t.RFCsb, interval)
 		}
 	}
 	return nil
@@ -166,10 +177,10 @@ func (pol Policy) validate(p Protocol) error {
 		return bad("policy.write_queue", "%d: must be between 1 and %d", pol.WriteQueue, maxQueue)
 	}
 	if pol.DrainHigh < 1 || pol.DrainHigh > pol.WriteQueue {
-		return bad("policy.drain_high", "%d: must be between 1 and the write queue size %d", pol.DrainHigh, pol.WriteQueue)
+		return badWith("policy.drain_high", []string{"policy.write_queue"}, "%d: must be between 1 and the write queue size %d", pol.DrainHigh, pol.WriteQueue)
 	}
 	if pol.DrainLow < 0 || pol.DrainLow >= pol.DrainHigh {
-		return bad("policy.drain_low", "%d: must be between 0 and drain_high-1 = %d", pol.DrainLow, pol.DrainHigh-1)
+		return badWith("policy.drain_low", []string{"policy.drain_high"}, "%d: must be between 0 and drain_high-1 = %d", pol.DrainLow, pol.DrainHigh-1)
 	}
 	if pol.Scheduler != FRFCFS && pol.Scheduler != FCFS {
 		return bad("policy.scheduler", "%q: must be %q or %q", pol.Scheduler, FRFCFS, FCFS)

@@ -85,17 +85,23 @@ func reportRate(b *testing.B, refs int) {
 	b.ReportMetric(float64(refs)*float64(b.N)/b.Elapsed().Seconds(), "refs/s")
 }
 
-func build(b testing.TB, preset string, sets ...string) *Machine {
-	cfg, err := config.Load(preset)
+// configFor loads a preset or file and applies --set arguments to it.
+func configFor(tb testing.TB, spec string, sets ...string) *config.Config {
+	tb.Helper()
+	cfg, err := config.Load(spec)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	for _, s := range sets {
 		if err := cfg.SetArg(s); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	m, err := Build(cfg)
+	return cfg
+}
+
+func build(b testing.TB, preset string, sets ...string) *Machine {
+	m, err := BuildFrom(preset, sets...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,8 +17,11 @@ type Machine struct {
 	Engine *sim.Engine
 	Stats  sim.Stats
 	Caches []*cache.Cache // top first; a split first level gives two
-	Fetch  *cache.Cache   // where instruction fetches go
-	Data   *cache.Cache   // where loads and stores go
+	// Levels says what each level (sim.Level.ID) is: the caches in the
+	// order of Caches, then main memory.
+	Levels []sim.LevelInfo
+	Fetch  *cache.Cache // where instruction fetches go
+	Data   *cache.Cache // where loads and stores go
 	// Main memory: Memory (fixed latency) or DRAM; Main is whichever.
 	Memory *cache.Memory
 	DRAM   *dram.Controller
@@ -35,8 +38,10 @@ type Machine struct {
 
 	freqHz      uint64
 	coreCfg     cpu.Config
-	checkKernel bool // tests: check the kernel's books after every scenario line
 	modifyStore bool // a modify is a load then a store
+	// ignoreFetches drops a trace's fetch records (access.fetch: ignore);
+	// see Input.
+	ignoreFetches bool
 }
 
 // Build assembles the machine a configuration describes.
@@ -45,7 +50,11 @@ func Build(c *config.Config) (*Machine, error) {
 	r := c.Reader()
 	m.freqHz = r.Hertz("core.freq")
 	m.modifyStore = r.Str("access.modify") == "load-store"
+	m.ignoreFetches = r.Str("access.fetch") == "ignore"
 	m.coreCfg = coreConfig(r)
+	if err := checkBudget(r); err != nil {
+		return nil, err
+	}
 	above, err := m.buildCaches(r)
 	if err != nil {
 		return nil, err
@@ -65,7 +74,7 @@ func Build(c *config.Config) (*Machine, error) {
 	if err := m.buildTranslation(r); err != nil {
 		return nil, err
 	}
-	if err := m.loadState(r.Str("state")); err != nil {
+	if err := m.loadState(r.Str("state"), c.Dir("state")); err != nil {
 		return nil, err
 	}
 	return m, r.Err
@@ -92,4 +101,19 @@ func coreConfig(r *config.Reader) cpu.Config {
 		FetchQueue:  int(r.Count("core.fetch_queue")),
 		ExecLatency: sim.Cycle(r.Count("core.exec_latency")),
 	}
+}
+
+// BuildFrom loads a preset or configuration file, applies key=value
+// settings to it as --set does, and builds the machine.
+func BuildFrom(spec string, sets ...string) (*Machine, error) {
+	c, err := config.Load(spec)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sets {
+		if err := c.SetArg(s); err != nil {
+			return nil, err
+		}
+	}
+	return Build(c)
 }

@@ -21,16 +21,17 @@ func (m *Machine) buildCaches(r *config.Reader) ([]*cache.Cache, error) {
 				continue
 			}
 			cfg := levelConfig(r, name, straddle, seed)
-			lc, err := cache.New(cfg, depth)
+			lc, err := cache.New(cfg, m.addLevel(name, depth, 0))
 			if err != nil {
-				return nil, &config.Error{Where: c.Origin(name + ".size"), Key: name, Msg: trimName(err, name)}
+				return nil, c.Blame(trimName(err, name), levelKeyNames(name, "size", "ways", "line", "mshrs", "replacement")...)
 			}
 			lc.Register(&m.Stats)
 			here = append(here, lc)
 		}
 		for _, u := range above {
 			if err := cache.Connect(u, here[0]); err != nil {
-				return nil, &config.Error{Where: c.Name, Key: here[0].Config().Name, Msg: trimName(err, here[0].Config().Name)}
+				lower, upper := here[0].Config().Name, u.Config().Name
+				return nil, c.Blame(trimName(err, lower), lower+".line", upper+".line", lower+".inclusion")
 			}
 		}
 		m.Caches = append(m.Caches, here...)
@@ -41,6 +42,15 @@ func (m *Machine) buildCaches(r *config.Reader) ([]*cache.Cache, error) {
 		m.Data = m.Caches[1]
 	}
 	return above, nil
+}
+
+// addLevel names the next level of the hierarchy, of core (sim.Shared for
+// main memory): levels are numbered in the order they are built, top
+// first, so a deeper one has a larger number.
+func (m *Machine) addLevel(name string, depth, core int) sim.Level {
+	l := sim.Level{ID: uint16(len(m.Levels)), Depth: uint8(depth)}
+	m.Levels = append(m.Levels, sim.LevelInfo{Name: name, Core: core, Level: l})
+	return l
 }
 
 // levelConfig reads the keys of the cache level called name.
@@ -70,4 +80,13 @@ func trimName(err error, name string) string {
 		return s[len(name)+2:]
 	}
 	return s
+}
+
+// levelKeyNames are the names of some of a level's keys.
+func levelKeyNames(level string, keys ...string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = level + "." + k
+	}
+	return out
 }

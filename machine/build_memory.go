@@ -9,9 +9,9 @@ import (
 
 // buildMemory makes main memory: a fixed latency or the DRAM controller.
 func (m *Machine) buildMemory(r *config.Reader) error {
-	depth := int8(len(m.Config.Levels()))
+	level := m.addLevel("memory", len(m.Config.Levels()), sim.Shared)
 	if r.Str("memory.model") == "fixed" {
-		m.Memory = &cache.Memory{Latency: sim.Cycle(r.Count("memory.latency")), Depth: depth}
+		m.Memory = &cache.Memory{Latency: sim.Cycle(r.Count("memory.latency")), Level: level}
 		m.Memory.Register(&m.Stats, "memory")
 		m.Main = m.Memory
 		return nil
@@ -24,7 +24,7 @@ func (m *Machine) buildMemory(r *config.Reader) error {
 	if err != nil {
 		return config.DRAMError(m.Config, err)
 	}
-	d.Depth = depth
+	d.Level = level
 	m.DRAM, m.Main = d, d
 	return nil
 }

@@ -37,14 +37,16 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 	w, err := mmu.NewWalker(mmu.WalkerConfig{Geometry: geo, Walks: int(r.Count("mmu.walkers")), PWCEntries: pwc},
 		k, port, k)
 	if err != nil {
-		return &config.Error{Where: c.Origin("mmu.levels"), Key: "mmu", Msg: err.Error()}
+		return c.Blame(err.Error(), geometryKeys...)
 	}
 	cfg := mmu.Config{Walker: mmu.WalkerConfig{Geometry: geo}}
 	for _, t := range []struct {
 		name string
 		dst  *tlb.Config
 	}{{"itlb", &cfg.ITLB}, {"dtlb", &cfg.DTLB}, {"stlb", &cfg.STLB}} {
-		*t.dst = tlbConfig(r, t.name)
+		if *t.dst, err = tlbConfig(r, t.name); err != nil {
+			return err
+		}
 	}
 	u, err := mmu.New(cfg, w)
 	if err != nil {
@@ -72,11 +74,13 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 	return nil
 }
 
-func tlbConfig(r *config.Reader, name string) tlb.Config {
+// tlbConfig reads a TLB's keys, and checks them: the keys that disagree
+// are named as the user wrote them, not as the TLB's fields.
+func tlbConfig(r *config.Reader, name string) (tlb.Config, error) {
 	p := name + "."
 	cfg := tlb.Config{Name: name, Entries: int(r.Count(p + "entries"))}
 	if cfg.Entries == 0 {
-		return cfg
+		return cfg, nil
 	}
 	cfg.Ways = int(r.Count(p + "ways"))
 	cfg.Latency = sim.Cycle(r.Count(p + "latency"))
@@ -90,7 +94,11 @@ func tlbConfig(r *config.Reader, name string) tlb.Config {
 		cfg.PageShifts = append(cfg.PageShifts, shift)
 	}
 	cfg.Seed = r.Count("seed")
-	return cfg
+	if err := cfg.Validate(); err != nil {
+		msg := strings.TrimPrefix(err.Error(), fmt.Sprintf("tlb %q: ", name))
+		return cfg, r.Config.Blame(msg, p+"entries", p+"ways", p+"pages", p+"replacement")
+	}
+	return cfg, nil
 }
 
 // walkPort returns the level page-table reads enter.
@@ -135,12 +143,15 @@ func geometry(r *config.Reader) (mmu.Geometry, error) {
 		return geo, r.Err
 	}
 	if sum := uint(geo.Levels*geo.BitsPerLevel) + geo.PageShift; sum != geo.VABits {
-		return geo, &config.Error{Where: r.Config.Name, Key: "mmu", Msg: fmt.Sprintf(
+		return geo, r.Config.Blame(fmt.Sprintf(
 			"the page table does not add up: mmu.levels (%d) x mmu.level_bits (%d) + log2 mmu.page (%d) = %d, not mmu.va_bits (%d)",
-			geo.Levels, geo.BitsPerLevel, geo.PageShift, sum, geo.VABits)}
+			geo.Levels, geo.BitsPerLevel, geo.PageShift, sum, geo.VABits), geometryKeys...)
 	}
 	if err := geo.Validate(); err != nil {
-		return geo, &config.Error{Where: r.Config.Origin("mmu.va_bits"), Key: "mmu", Msg: err.Error()}
+		return geo, r.Config.Blame(err.Error(), geometryKeys...)
 	}
 	return geo, nil
 }
+
+// geometryKeys are the keys a page-table geometry is made of.
+var geometryKeys = []string{"mmu.va_bits", "mmu.levels", "mmu.level_bits", "mmu.page", "mmu.pa_bits", "mmu.large_pages"}

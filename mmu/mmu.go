@@ -24,6 +24,8 @@ type MMU struct {
 	memo [2]hitMemo
 	PCID uint16
 	Root uint64 // physical address of the root table (CR3)
+	// slowOnly turns the fast path off (tests compare the two).
+	slowOnly bool
 
 	N Counts
 }
@@ -42,7 +44,7 @@ type Counts struct {
 // Translation is one address to translate and, once done, its answer.
 type Translation struct {
 	VA   uint64
-	IP   uint64 // the instruction behind the access (0 when none), for the TLBs' replacement
+	IP   uint64 // the instruction that translates (its walk's reads carry it, and the TLBs' replacement sees it)
 	Kind sim.Kind
 	User bool
 	Done TranslationDone // told when a translation that had to wait ends
@@ -55,6 +57,7 @@ type Translation struct {
 	// fault handler.
 	FaultCycles sim.Cycle
 	Steps       *[]Step
+	Trace       *sim.Trace // the timeline's, for the walk's reads
 
 	m     *MMU
 	start sim.Cycle // when the walk began
@@ -134,8 +137,9 @@ type hitMemo struct {
 }
 
 // remember notes a first-level hit of a user page the access was allowed
-// on. A supervisor page is not remembered: Fast would have to check U/S;
-// nor is a hit in a TLB whose replacement policy must see every hit.
+// on. A supervisor page is not remembered: the fast path would have to
+// check U/S; nor is a hit in a TLB whose replacement policy must see every
+// hit.
 func (h *hitMemo) remember(t *tlb.TLB, va uint64, pcid uint16, e tlb.Entry, lat sim.Cycle) {
 	if !e.User || !t.SkipsRepeats() {
 		h.valid = false
@@ -143,20 +147,6 @@ func (h *hitMemo) remember(t *tlb.TLB, va uint64, pcid uint16, e tlb.Entry, lat 
 	}
 	*h = hitMemo{t: t, gen: t.Gen(), page: va >> e.PageShift, shift: e.PageShift, pcid: pcid, valid: true,
 		storeOK: e.Writable && e.Dirty, base: e.PFN << e.PageShift, lat: lat}
-}
-
-// Fast translates an access to the page of the last first-level hit of its
-// side (0 data, 1 fetch) in a few compares, counting it as the hit it is.
-// It reports false when the access needs Translate.
-func (m *MMU) Fast(va uint64, side int, store bool) (pa uint64, lat sim.Cycle, ok bool) {
-	h := &m.memo[side]
-	if !h.valid || va>>h.shift != h.page || h.pcid != m.PCID || h.t.Gen() != h.gen || (store && !h.storeOK) {
-		return 0, 0, false
-	}
-	h.t.CountHit()
-	m.N.Translations++
-	m.N.L1Hits++
-	return h.base | va&(1<<h.shift-1), h.lat, true
 }
 
 // allows reports whether a cached translation suffices for the access: a
@@ -176,15 +166,36 @@ func allows(e tlb.Entry, t *Translation) bool {
 
 // Translate translates t.VA at cycle now. It returns the cycle the physical
 // address is known and true, or false when a walk must wait (t.Done is told).
+//
+// Its first step is the fast path: an access to the page of the last
+// first-level hit of its side (data or fetch), while that TLB has not
+// changed since, costs a few compares and counts as the hit it is.
 func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
+	h := &m.memo[0]
+	if t.Kind == sim.Fetch {
+		h = &m.memo[1]
+	}
+	if !h.valid || t.VA>>h.shift != h.page || h.pcid != m.PCID || h.t.Gen() != h.gen ||
+		(t.Kind == sim.Store && !h.storeOK) || m.slowOnly {
+		return m.lookup(now, t)
+	}
+	h.t.CountHit()
 	m.N.Translations++
-	t.FaultCycles = 0
+	m.N.L1Hits++
+	t.PA, t.Faulted, t.Walked, t.FaultCycles = h.base|t.VA&(1<<h.shift-1), false, false, 0
+	return now + h.lat, true
+}
+
+// lookup translates through the TLBs and, if they miss, a walk.
+func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	first, lat, side := m.dtlb, m.dLat, 0
 	if t.Kind == sim.Fetch {
 		first, lat, side = m.itlb, m.iLat, 1
 	}
+	t.FaultCycles = 0
+	m.N.Translations++
 	// A first-level hit touches nothing else (and the next access to its
-	// page may take Fast).
+	// page may take the fast path).
 	if first != nil {
 		if e, ok := first.LookupFor(t.VA, m.PCID, t.IP, t.Kind); ok && allows(e, t) {
 			if side == 0 || !e.NX {
@@ -219,7 +230,7 @@ func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 func (m *MMU) walk(at sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	m.N.Walks++
 	t.m, t.Faulted, t.Walked, t.start = m, false, true, at
-	t.q = Query{VA: t.VA, Kind: t.Kind, User: t.User, PCID: m.PCID, Root: m.Root, Done: t, Steps: t.Steps}
+	t.q = Query{VA: t.VA, IP: t.IP, Trace: t.Trace, Kind: t.Kind, User: t.User, PCID: m.PCID, Root: m.Root, Done: t, Steps: t.Steps}
 	done, ok := m.Walker.Walk(at, &t.q)
 	if !ok {
 		return 0, false

@@ -1,5 +1,7 @@
 package mmu
 
+import "unsafe"
+
 // PageWalkCache holds upper-level entries so that a walk can skip the levels
 // above (Intel SDM Vol. 3A §4.10.3, paging-structure caches). The cache for
 // level l (x86-64: 4 = PML4E, 3 = PDPTE, 2 = PDE) maps the virtual address
@@ -32,6 +34,10 @@ func allPerms() perms { return perms{true, true, true} }
 func (p perms) and(e PTE) perms {
 	return perms{p.write && e&Writable != 0, p.user && e&User != 0, p.exec && e&NoExec == 0}
 }
+
+// PWCBytes is what NewPageWalkCache allocates for n entries, for a machine
+// to know before it builds one whether it fits the host.
+func PWCBytes(n int) uint64 { return uint64(max(n, 0)) * uint64(unsafe.Sizeof(pwcEntry{})) }
 
 // NewPageWalkCache returns an empty cache of n entries for a level.
 func NewPageWalkCache(level, n int) *PageWalkCache {

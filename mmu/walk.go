@@ -59,6 +59,7 @@ func (wk *walk) run() {
 		wk.req.Addr = wk.entryAddr()
 		wk.req.Size = uint32(wk.w.geo.EntryBytes)
 		wk.req.Kind = sim.PTERead
+		wk.req.IP, wk.req.Trace = wk.q.IP, wk.q.Trace
 		done, ok := wk.w.port.Access(wk.t, &wk.req)
 		if !ok {
 			wk.suspended = true
@@ -86,9 +87,9 @@ func (wk *walk) read() {
 	addr := wk.entryAddr()
 	e := w.mem.ReadPTE(addr)
 	w.N.Reads++
-	w.N.ReadsAt[min(int(wk.req.Depth), len(w.N.ReadsAt)-1)]++
+	w.N.ReadsAt[min(int(wk.req.Served.Depth), len(w.N.ReadsAt)-1)]++
 	if q.Steps != nil {
-		*q.Steps = append(*q.Steps, Step{wk.level, g.Index(q.VA, wk.level), addr, e, wk.req.Depth})
+		*q.Steps = append(*q.Steps, Step{wk.level, g.Index(q.VA, wk.level), addr, e, wk.req.Served})
 	}
 	if e&Present == 0 {
 		wk.fault(NotPresent, wk.level, addr)

@@ -5,6 +5,7 @@ import "github.com/vmemu/vmemu/sim"
 // Query is one translation asked of the walker, and, once done, its answer.
 type Query struct {
 	VA   uint64
+	IP   uint64   // the instruction that walks: its reads carry it
 	Kind sim.Kind // Fetch, Load or Store
 	User bool
 	PCID uint16
@@ -13,6 +14,8 @@ type Query struct {
 	Done WalkDone
 	// Steps, when not nil, receives every entry the walk read.
 	Steps *[]Step
+	// Trace, when set, goes with the walk's reads (the timeline).
+	Trace *sim.Trace
 
 	// The answer.
 	PA    uint64
@@ -33,7 +36,7 @@ type Step struct {
 	Index     uint64
 	EntryAddr uint64
 	Entry     PTE
-	Depth     int8 // the cache level that supplied it (sim.Request.Depth)
+	Served    sim.Level // the level that supplied it (sim.Request.Served)
 }
 
 // WalkDone is told when a pending walk ends.

@@ -60,7 +60,7 @@ func (p *fixedPort) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	} else {
 		p.reads++
 	}
-	req.Depth = 1
+	req.Served = sim.Level{ID: 1, Depth: 1}
 	return now + p.latency, true
 }
 

@@ -1,7 +1,8 @@
 // Package os is vmemu's kernel: the memory-mapping model of CS:APP chapter
-// 9, emulated with data and cycles. Import it as kernel (import kernel
-// "github.com/vmemu/vmemu/os"), since the standard library has a package os
-// too.
+// 9, emulated with data and cycles, and, where Config asks for them, the
+// behaviours by which Linux departs from it. Import it as kernel (import
+// kernel "github.com/vmemu/vmemu/os"), since the standard library has a
+// package os too.
 //
 // What it models: processes, each with an address space (sorted VMAs with
 // protection, shared or private, anonymous or backed by a file at an
@@ -10,25 +11,61 @@
 // so processes mapping one file page share its frame, or anonymous
 // (demand-zero); private areas copy-on-write (a write to a read-only
 // private page copies it, or keeps it when the process alone holds it);
-// fork (areas and tables copied, private writable pages write-protected in
+// shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS: an object with its own
+// page cache, shared across fork, swapped like anonymous pages); fork
+// (areas and tables copied, private writable pages write-protected in
 // both), execve (an ELF64's PT_LOAD segments, or a declared layout; bss,
-// heap and stack anonymous), mmap, munmap, mprotect, brk, open, close,
-// read, write (to a file or the process's standard output), msync, exit
-// and wait; SIGSEGV for bad accesses, with the reason; Linux's errno for
-// bad arguments; memory pressure: a clock over the Accessed bits chooses
-// a victim, anonymous pages go to swap (a swap cache shares a page read back
-// by several processes), dirty file pages go back to their file, and a
-// reverse map finds every entry of a frame; TLB shootdowns, one page at a
-// time up to a limit, then a flush. Every kernel path charges its cycles
-// (Costs) on the kernel's own clock, plus the disk's time; zeroing and
-// copying can also go through a cache level as memory traffic.
+// heap and stack anonymous), mmap, munmap, mprotect, madvise, brk, open,
+// close, read, write (to a file or the process's standard output), msync,
+// fsync, posix_fadvise, exit and wait; SIGSEGV for bad accesses, with the
+// reason; Linux's errno for bad arguments; memory pressure: a clock over
+// the Accessed bits chooses a victim, anonymous pages go to swap (a swap
+// cache shares a page read back by several processes), dirty file pages go
+// back to their file, and a reverse map finds every entry of a frame; TLB
+// shootdowns, one page at a time up to a limit, then a flush. Every kernel
+// path charges its cycles (Costs) on the kernel's own clock, plus the
+// disk's time; zeroing and copying can also go through a cache level as
+// memory traffic. Faults are counted as getrusage counts them (Faults:
+// minor and major, each fault once, with a breakdown), per process and in
+// all, beside the kernel's own counts (Counts).
 //
-// What it leaves out: shared anonymous memory (shmem), signals other than
-// SIGSEGV, blocking wait (scenarios run in trace order), directories and
-// permissions, huge pages, and the zeroing of an ELF segment's last page
-// past its file data.
+// Linux's behaviours, each off in the zero Config (the textbook):
 //
-// It is checked by scenarios of every CS:APP case (traces/examples), and by
-// a differential test against a reference model of what every load must
-// return, with CheckInvariants after every operation.
+//   - the zero page (zeropage.go; Linux's do_anonymous_page): a read of
+//     fresh private anonymous memory maps one shared read-only frame;
+//   - fault-around (faultaround.go; do_fault_around, filemap_map_pages): a
+//     read fault on a file maps the cached pages of its aligned window;
+//   - readahead (readahead.go; mm/readahead.c): a page-cache miss reads a
+//     window in one disk request per run of missing pages, read around the
+//     page for a fault, the sequential state machine with its asynchronous
+//     mark for read() and MADV_SEQUENTIAL; a page read ahead arrives when
+//     its request ends, and a fault that waits for it is major;
+//   - transparent huge pages (thp.go; mode never, madvise, always): 2 MiB
+//     pages (a PDE with PS) of 512 contiguous aligned frames, the huge zero
+//     page for reads, one fault per 2 MiB costing 512 pages' zeroing, split
+//     by a write after fork (only the 4 KiB page written is copied), by
+//     munmap, mprotect or madvise of part, and by reclaim before swapping;
+//   - MAP_HUGETLB (hugetlb.go): 2 MiB and 1 GiB pages from pools set aside
+//     at boot, promised at mmap (ENOMEM when the pool cannot).
+//
+// What it leaves out: signals other than SIGSEGV (a fault on MAP_HUGETLB
+// memory with its pool empty, SIGBUS on Linux, is a SIGSEGV here), blocking
+// wait (scenarios run in trace order), directories and permissions, the
+// zeroing of an ELF segment's last page past its file data; of Linux's
+// memory management: large folios in the page cache, khugepaged (no
+// collapse of 4 KiB pages into huge ones), compaction (a huge page needs
+// 2 MiB of free frames as they are), deferred splitting (a huge page no
+// entry maps whole becomes 512 pages at once), huge pages in shared
+// anonymous memory and the page cache, swap readahead, one readahead state
+// per open file (one per file here), NUMA, cgroups, and the watermarks of
+// page reclaim (it runs when an allocation finds memory full).
+//
+// It is checked by scenarios of every CS:APP case (traces/examples); by
+// Linux 6.18's own fault counts for the programs of testdata/refdata/linux
+// (faults.c, thp.c), run through the kernel's calls; by a differential
+// test against a reference model of what every load must return
+// (machine/scenario/differential_test.go for the textbook kernel,
+// random_test.go here with every behaviour), with CheckInvariants after
+// every operation; and through the MMU, TLBs and page-walk caches for huge
+// pages.
 package os

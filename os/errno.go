@@ -46,6 +46,27 @@ const (
 	MapFixed     = 0x10
 	MapAnonymous = 0x20
 	MapPopulate  = 0x8000 // fault every page in at once
+	MapHugeTLB   = 0x40000
+	// MapHugeShift is where MAP_HUGETLB's flags hold log2 of the page size.
+	MapHugeShift = 26
+	MapHuge2MB   = 21 << MapHugeShift
+	MapHuge1GB   = 30 << MapHugeShift
+
+	// madvise(2) advice.
+	MadvNormal     = 0
+	MadvRandom     = 1
+	MadvSequential = 2
+	MadvWillneed   = 3
+	MadvDontneed   = 4
+	MadvHugepage   = 14
+	MadvNohugepage = 15
+
+	// posix_fadvise(2) advice.
+	FadvNormal     = 0
+	FadvRandom     = 1
+	FadvSequential = 2
+	FadvWillneed   = 3
+	FadvDontneed   = 4
 
 	OpenRead   = 0
 	OpenWrite  = 1

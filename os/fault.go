@@ -40,10 +40,11 @@ func (k *Kernel) fault(p *Process, f mmu.Fault) bool {
 	case !v.allows(write, exec):
 		return k.segv(p, f, "access to a PROT_NONE area")
 	}
+	k.waited = false
 	var err error
 	switch f.Cause {
 	case mmu.NotPresent:
-		if e, _ := k.leaf(p, f.VA); e == 0 && v.File == nil && !k.DemandZero {
+		if e, _, _ := k.lookup(p, f.VA); e == 0 && v.File == nil && !k.DemandZero {
 			return false // an explanation shows the fault as it is
 		}
 		err = k.faultIn(p, v, f.VA, write)
@@ -54,9 +55,17 @@ func (k *Kernel) fault(p *Process, f mmu.Fault) bool {
 	default:
 		return k.segv(p, f, f.Cause.String())
 	}
+	if bus, ok := err.(sigbus); ok {
+		return k.segv(p, f, bus.Error())
+	}
 	if err != nil {
 		k.err = err
 		return k.segv(p, f, err.Error())
+	}
+	if k.waited {
+		k.note(p, Faults{Major: 1})
+	} else {
+		k.note(p, Faults{Minor: 1})
 	}
 	return true
 }
@@ -75,16 +84,25 @@ func (k *Kernel) segv(p *Process, f mmu.Fault, reason string) bool {
 // faultIn makes a page that is not present present.
 func (k *Kernel) faultIn(p *Process, v *VMA, va uint64, write bool) error {
 	va &^= k.pageSize() - 1
-	e, addr := k.leaf(p, va)
+	e, addr, level := k.lookup(p, va)
 	switch {
+	case level > 1 && e != 0:
+		return k.hugeRefresh(p, v, va, addr, e, level) // a huge page held back by PROT_NONE
 	case e&swapped != 0:
 		return k.swapIn(p, v, va, e)
 	case e&protNone != 0:
 		return k.refresh(p, v, va)
+	case v.HugeLevel > 0:
+		return k.hugetlbFault(p, v, va)
 	case v.File != nil:
 		return k.fileFault(p, v, va, write)
 	}
-	_ = addr
+	if ok, err := k.thpFault(p, v, va, write); ok || err != nil {
+		return err
+	}
+	if !write && k.usesZeroPage(v) {
+		return k.mapZeroPage(p, v, va)
+	}
 	f, err := k.allocFrame()
 	if err != nil {
 		return err
@@ -96,12 +114,13 @@ func (k *Kernel) faultIn(p *Process, v *VMA, va uint64, write bool) error {
 	return k.mapPage(p, va, f, leafFlags(v, true), anonFrame)
 }
 
-// fileFault maps a page of a file: the page-cache frame itself for a
-// shared area, or for reading a private one; a private copy for a write to
-// a private one.
+// fileFault maps a page of a file (or shared anonymous object): the
+// page-cache frame itself for a shared area, or for reading a private one,
+// with its neighbours already cached (fault-around); a private copy for a
+// write to a private one.
 func (k *Kernel) fileFault(p *Process, v *VMA, va uint64, write bool) error {
 	index := (va - v.Start + v.Offset) >> k.pageShift()
-	frame, major, err := k.cachedPage(v.File, index)
+	frame, major, err := k.faultPage(p, v, index)
 	if err != nil {
 		return err
 	}
@@ -112,7 +131,9 @@ func (k *Kernel) fileFault(p *Process, v *VMA, va uint64, write bool) error {
 		if write {
 			k.frames.info(frame).dirty = true
 		}
-		return k.mapPage(p, va, frame, leafFlags(v, true), fileFrame)
+		if err := k.mapPage(p, va, frame, leafFlags(v, true), fileFrame); err != nil || write {
+			return err
+		}
 	case write:
 		copyF, err := k.allocFrame()
 		if err != nil {
@@ -120,14 +141,55 @@ func (k *Kernel) fileFault(p *Process, v *VMA, va uint64, write bool) error {
 		}
 		k.pin(copyF)
 		k.copyFrame(copyF, frame)
-		p.N.COW++
-		k.N.COWFaults++
-		k.N.COWCopies++
+		k.countCOW(p, true)
 		return k.mapPage(p, va, copyF, leafFlags(v, true), anonFrame)
+	default:
+		if err := k.mapPage(p, va, frame, leafFlags(v, false), fileFrame); err != nil {
+			return err
+		}
 	}
-	return k.mapPage(p, va, frame, leafFlags(v, false), fileFrame)
+	k.faultAround(p, v, va)
+	return nil
 }
 
+// faultPage is Linux's filemap_fault for page index of v's file: a page
+// found in the page cache (waited for if still on its way; a mark starts
+// the next readahead window); else a read around it, or of it alone. major
+// says the page was not in the page cache.
+func (k *Kernel) faultPage(p *Process, v *VMA, index uint64) (frame uint64, major bool, err error) {
+	f := v.File
+	if f.anon {
+		return k.shmemPage(p, f, index)
+	}
+	if fr, ok := f.pages[index]; ok {
+		k.pin(fr) // the next window's frames must not be taken from it
+		k.asyncMmapReadahead(p, v, fr, index)
+		k.await(fr)
+		return fr, false, nil
+	}
+	k.syncMmapReadahead(p, v, index)
+	if fr, ok := f.pages[index]; ok {
+		k.await(fr)
+		return fr, true, nil
+	}
+	return k.cachedPage(f, index)
+}
+
+// countCOW counts a copy-on-write fault: in the kernel's own counts (a COW
+// fault, and a page copied unless it was a zero page) and in getrusage's
+// breakdown.
+func (k *Kernel) countCOW(p *Process, copied bool) {
+	p.N.COW++
+	k.N.COWFaults++
+	if copied {
+		k.N.COWCopies++
+	}
+	k.note(p, Faults{COW: 1})
+}
+
+// countFault counts a fault in the kernel's own counts (Counts and
+// ProcessCounts, which a COW fault counts apart): major if it read the
+// disk.
 func (k *Kernel) countFault(p *Process, major bool) {
 	if major {
 		p.N.Major++
@@ -141,19 +203,24 @@ func (k *Kernel) countFault(p *Process, major bool) {
 // writeFault handles a write to a present, read-only page of a writable
 // area: copy-on-write for a private page (a COW fault), or just write
 // access (a minor fault) when this process alone holds an anonymous page or
-// the page is shared.
+// the page is shared; a write to the zero page gets a fresh zeroed page.
 func (k *Kernel) writeFault(p *Process, v *VMA, va uint64) error {
 	va &^= k.pageSize() - 1
-	e, addr := k.leaf(p, va)
+	e, addr, level := k.lookup(p, va)
+	if level > 1 {
+		return k.hugeWriteFault(p, v, va, addr, e, level)
+	}
 	frame := k.frameOf(e)
 	fi := k.frames.info(frame)
-	if v.Shared || (fi.kind == anonFrame && len(fi.rmap) == 1 && fi.swapped < 0) {
+	if v.Shared || exclusive(fi) {
 		// Nothing to copy: the page is shared, or this process alone
 		// holds it (its other holders wrote their own copies or exited,
 		// and none still waits for it in swap).
 		k.countFault(p, false)
 		if v.Shared {
 			fi.dirty = true
+		} else {
+			k.note(p, Faults{Reuse: 1})
 		}
 		k.WritePTE(addr, e|mmu.Writable)
 		k.invalidate(p, va)
@@ -165,22 +232,34 @@ func (k *Kernel) writeFault(p *Process, v *VMA, va uint64) error {
 		return err
 	}
 	k.pin(copyF)
-	k.copyFrame(copyF, frame)
+	if fi.kind == zeroFrame {
+		k.zeroFrame(copyF) // wp_page_copy of the zero page zeroes, copying nothing
+	} else {
+		k.copyFrame(copyF, frame)
+	}
 	k.unmapLeaf(p, va, addr, e)
-	p.N.COW++
-	k.N.COWFaults++
-	k.N.COWCopies++
+	k.countCOW(p, fi.kind != zeroFrame)
 	return k.mapPage(p, va, copyF, leafFlags(v, true), anonFrame)
+}
+
+// exclusive reports whether an anonymous page is held by one entry alone,
+// and may be written in place: not waiting for other holders in swap, and
+// not part of a huge page another entry maps whole.
+func exclusive(fi *frameInfo) bool {
+	return fi.kind == anonFrame && len(fi.rmap) == 1 && fi.swapped < 0 && fi.hp == nil
 }
 
 // refresh rewrites a resident page's entry from its area's protection
 // (after mprotect: PROT_NONE lifted, PROT_EXEC added).
 func (k *Kernel) refresh(p *Process, v *VMA, va uint64) error {
 	va &^= k.pageSize() - 1
-	e, addr := k.leaf(p, va)
+	e, addr, level := k.lookup(p, va)
+	if level > 1 {
+		return k.hugeRefresh(p, v, va, addr, e, level)
+	}
 	frame := k.frameOf(e)
 	fi := k.frames.info(frame)
-	writable := v.Shared || (fi.kind == anonFrame && len(fi.rmap) == 1 && fi.swapped < 0)
+	writable := v.Shared || exclusive(fi)
 	k.WritePTE(addr, mmu.MakePTE(frame, leafFlags(v, writable)|e&(mmu.Accessed|mmu.Dirty)))
 	k.invalidate(p, va)
 	return nil
@@ -202,12 +281,15 @@ func (k *Kernel) swapIn(p *Process, v *VMA, va uint64, e mmu.PTE) error {
 		if err != nil {
 			return err
 		}
-		k.t = done
+		k.t, k.waited = done, true
 		k.mem.Write(frame<<k.pageShift(), buf)
 		k.swapCache[slot] = frame
 		k.frames.info(frame).swapped = slot
 		k.N.SwapIns++
 		p.N.SwapIns++
+		k.note(p, Faults{SwapIns: 1})
+	} else {
+		k.await(frame) // read ahead by MADV_WILLNEED, maybe still on its way
 	}
 	k.countFault(p, !cached)
 	last := k.swapRefs[slot] == 1 && len(k.frames.info(frame).rmap) == 0

@@ -79,7 +79,7 @@ func (k *Kernel) Read(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64,
 		done := uint64(0)
 		for done < n {
 			off := of.off + done
-			frame, _, err := k.cachedPage(of.f, off>>k.pageShift())
+			frame, err := k.readPage(p, of.f, off>>k.pageShift(), (of.off+n-1)>>k.pageShift())
 			if err != nil {
 				return done, ENOMEM
 			}
@@ -92,9 +92,32 @@ func (k *Kernel) Read(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64,
 			done += chunk
 		}
 		of.off += n
+		k.fileRA(of.f).prevPos = of.off - 1
 		k.t += sim.Cycle((n+63)/64) * k.cfg.Costs.PerByte
 		return n, OK
 	})
+}
+
+// readPage is the page-cache side of read(2) (Linux's filemap_get_pages)
+// for page index of a read that ends at page last: a miss reads the
+// sequential readahead window, a marked page starts the next one, and a
+// page on its way is waited for. With readahead off, a miss reads the page
+// alone.
+func (k *Kernel) readPage(p *Process, f *File, index, last uint64) (uint64, error) {
+	if k.cfg.Readahead == 0 {
+		fr, _, err := k.cachedPage(f, index)
+		return fr, err
+	}
+	ra := k.fileRA(f)
+	if fr, ok := f.pages[index]; ok {
+		if fi := k.frames.infos[fr]; fi.raMark {
+			k.asyncRA(p, f, ra, fi, index, last-index+1)
+		}
+	} else {
+		k.syncRA(p, f, ra, index, last-index+1)
+	}
+	fr, _, err := k.cachedPage(f, index)
+	return fr, err
 }
 
 // Write is write(fd, buf, n): p's bytes at buf to its standard output, or
@@ -157,11 +180,11 @@ func (k *Kernel) Msync(now sim.Cycle, p *Process, addr, length uint64) (uint64, 
 		}
 		end := addr + k.roundUp(length)
 		for _, v := range p.MM.VMAs {
-			if v.End <= addr || v.Start >= end || !v.Shared || v.File == nil {
+			if v.End <= addr || v.Start >= end || !v.Shared || v.File == nil || v.File.anon {
 				continue
 			}
 			var err error
-			k.forEachLeaf(p, max(v.Start, addr), min(v.End, end), func(va, a uint64, e mmu.PTE) {
+			k.forEachLeaf(p, max(v.Start, addr), min(v.End, end), func(va, a uint64, e mmu.PTE, _ int) {
 				if e&mmu.Present != 0 && err == nil {
 					err = k.writeBack(k.frameOf(e))
 				}
@@ -179,13 +202,16 @@ func (k *Kernel) Msync(now sim.Cycle, p *Process, addr, length uint64) (uint64, 
 // SIGSEGV-worthy fault (the system call returns EFAULT).
 func (k *Kernel) userPage(p *Process, va uint64, write bool) (uint64, bool) {
 	for tries := 0; tries < 4; tries++ {
-		e, addr := k.leaf(p, va)
+		e, addr, level := k.lookup(p, va)
 		if e&mmu.Present != 0 && (!write || e&mmu.Writable != 0) {
 			bits := mmu.Accessed
 			if write {
 				bits |= mmu.Dirty
 			}
 			k.WritePTE(addr, e|bits)
+			if level > 1 {
+				return k.hugePhys(e, va, level), true
+			}
 			f := k.frameOf(e)
 			if fi := k.frames.infos[f]; write && fi != nil && fi.kind == fileFrame {
 				fi.dirty = true
@@ -238,4 +264,24 @@ func (k *Kernel) copyIn(p *Process, va, n uint64) ([]byte, bool) {
 		done += chunk
 	}
 	return out, true
+}
+
+// Fsync is fsync(fd): the file's dirty pages go to the disk, and the call
+// returns when they are there.
+func (k *Kernel) Fsync(now sim.Cycle, p *Process, fd int) (uint64, Errno, sim.Cycle) {
+	return k.syscall(now, func() (uint64, Errno) {
+		of := p.fds[fd]
+		switch {
+		case of == nil:
+			return 0, EBADF
+		case of.f == nil:
+			return 0, EINVAL
+		}
+		for _, idx := range sortedKeys(of.f.pages) {
+			if err := k.writeBack(of.f.pages[idx]); err != nil {
+				return 0, ENOSPC
+			}
+		}
+		return 0, OK
+	})
 }

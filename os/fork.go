@@ -25,12 +25,21 @@ func (k *Kernel) Fork(now sim.Cycle, p *Process) (uint64, Errno, sim.Cycle) {
 			c.fds[fd] = &cp
 		}
 		c.nextFD = p.nextFD
+		for _, v := range c.MM.VMAs {
+			if v.resv != nil {
+				v.resv = &hugeResv{} // MAP_HUGETLB promises stay with the parent
+			}
+		}
 		k.t += k.cfg.Costs.ForkBase
 		entries := uint64(0)
 		for _, v := range p.MM.VMAs {
-			k.forEachLeaf(p, v.Start, v.End, func(va, addr uint64, e mmu.PTE) {
+			k.forEachLeaf(p, v.Start, v.End, func(va, addr uint64, e mmu.PTE, level int) {
 				entries++
-				if err == nil {
+				switch {
+				case err != nil:
+				case level > 1:
+					err = k.forkHuge(p, c, v, va, addr, e, level)
+				default:
 					err = k.forkEntry(p, c, v, va, addr, e)
 				}
 			})
@@ -68,7 +77,12 @@ func (k *Kernel) forkEntry(p, c *Process, v *VMA, va, addr uint64, e mmu.PTE) er
 			k.invalidate(p, va)
 		}
 		fi := k.frames.info(k.frameOf(e))
-		fi.rmap = append(fi.rmap, pteRef{c, va})
+		if fi.kind != zeroFrame {
+			fi.rmap = append(fi.rmap, pteRef{c, va})
+		}
+		if fi.hp != nil {
+			fi.hp.ptes++
+		}
 	} else {
 		k.swapRefs[int(k.frameOf(e))]++
 	}

@@ -22,8 +22,24 @@ type world struct {
 
 func newWorld(t *testing.T, memory uint64, swapPages uint64) *world {
 	t.Helper()
-	k, err := New(Config{Geometry: mmu.Geometries["x86-64"], MemoryBytes: memory, Seed: 1,
-		Costs: Costs{Fault: 1000, Zero: 100, Copy: 200, Syscall: 50, ForkBase: 1000, ForkEntry: 10}}, dram.NewPhysMem())
+	return newWorldWith(t, memory, swapPages, nil)
+}
+
+// linux sets the kernel up as Linux 6.18 runs by default: the zero page,
+// 64 KiB fault-around, 128 KiB readahead, THP for madvised areas.
+func linux(c *Config) {
+	c.ZeroPage, c.FaultAround, c.Readahead, c.THP = true, 64<<10, 128<<10, THPMadvise
+}
+
+// newWorldWith is newWorld with the configuration changed by set.
+func newWorldWith(t *testing.T, memory uint64, swapPages uint64, set func(*Config)) *world {
+	t.Helper()
+	cfg := Config{Geometry: mmu.Geometries["x86-64"], MemoryBytes: memory, Seed: 1,
+		Costs: Costs{Fault: 1000, Zero: 100, Copy: 200, Syscall: 50, ForkBase: 1000, ForkEntry: 10, PerByte: 16}}
+	if set != nil {
+		set(&cfg)
+	}
+	k, err := New(cfg, dram.NewPhysMem())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +79,7 @@ func (w *world) pa(p *Process, va uint64, write bool) (uint64, bool) {
 		kind = sim.Store
 	}
 	for tries := 0; tries < 5; tries++ {
-		e, addr := k.leaf(p, va)
+		e, addr, level := k.lookup(p, va)
 		cause := mmu.NotPresent
 		if e&mmu.Present != 0 {
 			if !write || e&mmu.Writable != 0 {
@@ -72,6 +88,9 @@ func (w *world) pa(p *Process, va uint64, write bool) (uint64, bool) {
 					bits |= mmu.Dirty
 				}
 				k.WritePTE(addr, e|bits)
+				if level > 1 {
+					return k.hugePhys(e, va, level), true
+				}
 				return k.frameOf(e)<<12 | va&0xfff, true
 			}
 			cause = mmu.WriteProtect

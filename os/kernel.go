@@ -39,6 +39,34 @@ type Config struct {
 	ShootdownLimit int
 	// StopOnSegv ends the run at the first SIGSEGV instead of counting it.
 	StopOnSegv bool
+
+	// What Linux does beyond CS:APP's textbook kernel. The zero value of
+	// each is the textbook: one fault per page, one disk read per page, no
+	// huge pages.
+
+	// ZeroPage maps the one shared zero page, read-only, on a read fault
+	// of private anonymous memory (Linux's do_anonymous_page); a later
+	// write faults again and gets a fresh page. With THP it is the huge
+	// zero page. Off, every first touch gets its own zeroed page.
+	ZeroPage bool
+	// FaultAround is the window, in bytes, a read fault on a file mapping
+	// maps from the page cache around the faulting page (Linux's
+	// fault_around_bytes, 64 KiB): 0 or a power of two from two pages to a
+	// page table's span (2 MiB). 0: the faulting page only.
+	FaultAround uint64
+	// Readahead is the readahead window in bytes (Linux's read_ahead_kb,
+	// 128 KiB): a page-cache miss reads a window in one disk request, and
+	// a sequential reader's window grows up to it. 0: a miss reads its page
+	// alone.
+	Readahead uint64
+	// THP is the transparent-huge-page mode (Linux's
+	// /sys/kernel/mm/transparent_hugepage/enabled): never, madvise (areas
+	// advised MADV_HUGEPAGE) or always.
+	THP THPMode
+	// HugeTLB2M and HugeTLB1G are the 2 MiB and 1 GiB pages set aside at
+	// boot for MAP_HUGETLB (Linux's nr_hugepages), taken from the top of
+	// physical memory.
+	HugeTLB2M, HugeTLB1G uint64
 }
 
 // Kernel is the operating system of one machine.
@@ -65,6 +93,20 @@ type Kernel struct {
 	pinned  map[uint64]bool // frames the running path works on: not reclaimable
 	traffic sim.Port        // where zeroing and copying go as memory traffic, or nil
 	posted  sim.Request
+
+	// waited is set when the running path waited for a disk read: the
+	// fault it mends is a major one.
+	waited bool
+	// inReclaim is set while reclaim splits a huge page: the page tables
+	// it needs come from the reserve, not from reclaiming more.
+	inReclaim bool
+	zero      uint64               // the zero page's frame, 0 until first used
+	huge      map[uint64]*hugePage // pages larger than a frame, by first frame
+	// hugeZero is the huge zero page, nil until first used.
+	hugeZero *hugePage
+	pools    [2]*hugePool // MAP_HUGETLB pages: [0] 2 MiB, [1] 1 GiB
+	// objects are the shared anonymous objects (shmem) some area maps.
+	objects map[*File]bool
 
 	// DemandZero maps a zeroed page on a not-present fault (first touch).
 	// Off, such a fault abandons the access as a page fault, which is what
@@ -93,6 +135,9 @@ type Counts struct {
 	TableFrames    uint64 // frames holding page tables now
 	FaultCycles    uint64 // cycles spent in the fault handler
 	SegvBy         [mmu.OutOfRange + 1]uint64
+	// Faults counts faults as getrusage does, with their breakdown, over
+	// every process (each Process has its own).
+	Faults Faults
 }
 
 // New returns a kernel for physical memory mem.
@@ -107,17 +152,30 @@ func New(cfg Config, mem *dram.PhysMem) (*Kernel, error) {
 	if cfg.ShootdownLimit <= 0 {
 		cfg.ShootdownLimit = 32
 	}
-	return &Kernel{
+	if err := linuxConfig(&cfg); err != nil {
+		return nil, err
+	}
+	k := &Kernel{
 		cfg: cfg, mem: mem,
-		frames:     newFrameTable(newFrameAllocator(frames, cfg.RandomFrames, cfg.Seed)),
 		files:      map[string]*File{},
 		procs:      map[int]*Process{},
 		nextPID:    1,
 		nextTab:    cfg.MemoryBytes,
 		swapRefs:   map[int]int{},
 		swapCache:  map[int]uint64{},
+		huge:       map[uint64]*hugePage{},
+		objects:    map[*File]bool{},
 		DemandZero: true,
-	}, nil
+	}
+	usable, err := k.layoutPools(frames)
+	if err != nil {
+		return nil, err
+	}
+	if usable < 2 {
+		return nil, fmt.Errorf("the MAP_HUGETLB pools leave fewer than two frames of physical memory")
+	}
+	k.frames = newFrameTable(newFrameAllocator(usable, cfg.RandomFrames, cfg.Seed, uint(cfg.Geometry.BitsPerLevel)))
+	return k, nil
 }
 
 // SetMMU gives the kernel the MMU whose TLBs it must keep right.
@@ -155,6 +213,16 @@ func (k *Kernel) Register(s *sim.Stats) {
 	}
 }
 
+// RegisterFaults adds the getrusage counts over every process
+// (Counts.Faults) to s as os.faults.NAME (Faults.Counts names them).
+// Register leaves them out, so that what reads s stays as it was until it
+// asks for them.
+func (k *Kernel) RegisterFaults(s *sim.Stats) {
+	for _, c := range k.N.Faults.Counts() {
+		s.Register("os.faults."+c.Name, c.N)
+	}
+}
+
 // enter starts a kernel path at cycle now.
 func (k *Kernel) enter(now sim.Cycle, cost sim.Cycle) { k.t = now + cost }
 
@@ -187,14 +255,16 @@ func (k *Kernel) newTable() (uint64, error) {
 	return pa, nil
 }
 
-// allocFrame returns a free frame, reclaiming one if memory is full.
+// allocFrame returns a free frame, reclaiming if memory is full (with
+// transparent huge pages on, if only the reserve reclaim needs is left).
 func (k *Kernel) allocFrame() (uint64, error) {
-	f, err := k.frames.alloc()
-	if err == nil {
-		return f, nil
+	if k.inReclaim {
+		return k.frames.alloc()
 	}
-	if err := k.reclaim(); err != nil {
-		return 0, err
+	for k.frames.spare() <= k.reserve() {
+		if err := k.reclaim(); err != nil {
+			return 0, err
+		}
 	}
 	return k.frames.alloc()
 }

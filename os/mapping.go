@@ -20,7 +20,9 @@ func (k *Kernel) mapPage(p *Process, va, frame uint64, flags mmu.PTE, kind frame
 	}
 	fi.rmap = append(fi.rmap, pteRef{p, va})
 	k.frames.reserve(frame)
-	k.frames.enterRing(frame)
+	if fi.hp == nil {
+		k.frames.enterRing(frame)
+	}
 	return nil
 }
 
@@ -42,7 +44,10 @@ func (k *Kernel) unmapLeaf(p *Process, va, addr uint64, e mmu.PTE) {
 			fi.dirty = true // a shared file page keeps what was written
 		}
 		fi.removeRef(p, va)
-		if fi.kind == anonFrame && len(fi.rmap) == 0 {
+		switch {
+		case fi.hp != nil:
+			fi.hp.ptes-- // the huge page's frames go when it does
+		case fi.kind == anonFrame && len(fi.rmap) == 0:
 			k.freeFrame(f)
 		}
 		if e&mmu.Present != 0 {

@@ -14,7 +14,25 @@ type VMA struct {
 	File       *File
 	Offset     uint64 // of Start in the file
 	Name       string // for reports: a file name, [heap], [stack], [anon]
+	// Advice is what madvise said of the area.
+	Advice Advice
+	// HugeLevel is, for a MAP_HUGETLB area, the level of the entries that
+	// map its pages (2: 2 MiB, 3: 1 GiB); 0 for any other area.
+	HugeLevel int
+
+	resv *hugeResv // a private MAP_HUGETLB area's promised pages
 }
+
+// Advice is what madvise(2) said of an area (Linux's VM_HUGEPAGE,
+// VM_NOHUGEPAGE, VM_SEQ_READ and VM_RAND_READ flags).
+type Advice uint8
+
+const (
+	AdviseHugePage   Advice = 1 << iota // MADV_HUGEPAGE: transparent huge pages in madvise mode
+	AdviseNoHugePage                    // MADV_NOHUGEPAGE: none, whatever the mode
+	AdviseSequential                    // MADV_SEQUENTIAL: read ahead as a sequential reader
+	AdviseRandom                        // MADV_RANDOM: no readahead
+)
 
 func (v *VMA) String() string {
 	perm := []byte("---p")
@@ -112,9 +130,10 @@ func (mm *MM) remove(list []*VMA) {
 	mm.VMAs = keep
 }
 
-// gap finds room for length bytes, top-down below limit and above floor
-// (Linux's mmap layout), or 0.
-func (mm *MM) gap(length, floor, limit uint64) uint64 {
+// gap finds room for length bytes at an address aligned to align (a power
+// of two), top-down below limit and above floor (Linux's mmap layout), or
+// 0.
+func (mm *MM) gap(length, align, floor, limit uint64) uint64 {
 	top := limit
 	for i := len(mm.VMAs) - 1; i >= -1; i-- {
 		bottom := floor
@@ -124,8 +143,8 @@ func (mm *MM) gap(length, floor, limit uint64) uint64 {
 		if i >= 0 && mm.VMAs[i].Start >= top {
 			continue
 		}
-		if top > bottom && top-bottom >= length {
-			return top - length
+		if top > bottom && top-bottom >= length && (top-length)&^(align-1) >= bottom {
+			return (top - length) &^ (align - 1)
 		}
 		if i >= 0 {
 			top = min(top, mm.VMAs[i].Start)

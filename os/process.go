@@ -29,6 +29,8 @@ type Process struct {
 	SignalReasons []string
 
 	N ProcessCounts
+	// Faults are the process's faults as getrusage counts them.
+	Faults Faults
 }
 
 // ProcessCounts are one process's faults.
@@ -140,9 +142,12 @@ func (k *Kernel) ClearAreas(p *Process) {
 // Resolve translates va in p's tables as they are, taking no fault: the
 // physical address, or false if the page is not present.
 func (k *Kernel) Resolve(p *Process, va uint64) (uint64, bool) {
-	e, _ := k.leaf(p, va)
-	if e&mmu.Present == 0 {
+	e, _, level := k.lookup(p, va)
+	switch {
+	case e&mmu.Present == 0:
 		return 0, false
+	case level > 1:
+		return k.hugePhys(e, va, level), true
 	}
 	return k.frameOf(e)<<k.pageShift() | va&(k.pageSize()-1), true
 }

@@ -19,7 +19,15 @@ func (k *Kernel) reclaim() error {
 		}
 		f := ft.ring[ft.hand]
 		fi := ft.infos[f]
-		if k.pinned[f] || k.young(fi) || (fi.kind == anonFrame && k.swap == nil) {
+		if fi.hp != nil && !k.pinned[f] {
+			// A transparent huge page: split if not used lately, and
+			// the scan goes on over its pages.
+			if !k.reclaimHuge(fi.hp) {
+				ft.hand++
+			}
+			continue
+		}
+		if k.pinned[f] || k.young(fi) || (k.swapBacked(fi) && k.swap == nil) {
 			ft.hand++
 			continue
 		}
@@ -33,6 +41,11 @@ func (k *Kernel) reclaim() error {
 		return fmt.Errorf("%w (and no swap area to move pages to)", errOutOfMemory)
 	}
 	return errOutOfMemory
+}
+
+// swapBacked reports whether a page can leave memory only for swap.
+func (k *Kernel) swapBacked(fi *frameInfo) bool {
+	return fi.kind == anonFrame || fi.kind == fileFrame && fi.file.anon
 }
 
 // young reports whether any entry mapping the frame has its Accessed bit,
@@ -62,17 +75,9 @@ func (k *Kernel) evict(f uint64, fi *frameInfo) error {
 			delete(k.swapCache, slot)
 		} else {
 			var err error
-			if slot, err = k.swap.Alloc(); err != nil {
-				return fmt.Errorf("%w: swap is full (%d slots)", errOutOfMemory, k.swap.Slots())
-			}
-			buf := make([]byte, k.pageSize())
-			k.mem.Read(f<<k.pageShift(), buf)
-			done, err := k.swap.WritePage(k.t, slot, buf)
-			if err != nil {
+			if slot, err = k.swapOut(f); err != nil {
 				return err
 			}
-			k.t = done
-			k.N.SwapOuts++
 		}
 		for _, r := range fi.rmap {
 			_, addr := k.leaf(r.p, r.va)
@@ -81,18 +86,47 @@ func (k *Kernel) evict(f uint64, fi *frameInfo) error {
 			k.invalidate(r.p, r.va)
 		}
 	case fileFrame:
+		if fi.file.anon {
+			if err := k.evictShmem(f, fi); err != nil {
+				return err
+			}
+			break
+		}
 		if err := k.writeBack(f); err != nil {
 			return err
 		}
-		for _, r := range fi.rmap {
-			_, addr := k.leaf(r.p, r.va)
-			k.WritePTE(addr, 0)
-			k.invalidate(r.p, r.va)
-		}
+		k.dropMappings(fi)
 		delete(fi.file.pages, fi.index)
 	default:
 		return fmt.Errorf("internal error: frame %#x of kind %d on the clock", f, fi.kind)
 	}
 	k.freeFrame(f)
 	return nil
+}
+
+// swapOut writes frame f's page to a new swap slot.
+func (k *Kernel) swapOut(f uint64) (int, error) {
+	slot, err := k.swap.Alloc()
+	if err != nil {
+		return 0, fmt.Errorf("%w: swap is full (%d slots)", errOutOfMemory, k.swap.Slots())
+	}
+	buf := make([]byte, k.pageSize())
+	k.mem.Read(f<<k.pageShift(), buf)
+	done, err := k.swap.WritePage(k.t, slot, buf)
+	if err != nil {
+		return 0, err
+	}
+	k.t = done
+	k.N.SwapOuts++
+	return slot, nil
+}
+
+// dropMappings clears every entry that maps a page of a page cache (its
+// reverse map), so that the page can leave memory.
+func (k *Kernel) dropMappings(fi *frameInfo) {
+	for _, r := range fi.rmap {
+		_, addr := k.leaf(r.p, r.va)
+		k.WritePTE(addr, 0)
+		k.invalidate(r.p, r.va)
+	}
 }

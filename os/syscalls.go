@@ -45,8 +45,8 @@ func (k *Kernel) mmap(p *Process, addr, length uint64, prot, flags, fd int, off 
 		return 0, EINVAL
 	case flags&MapFixed != 0 && !k.pageAligned(addr):
 		return 0, EINVAL
-	case anon && shared:
-		return 0, EINVAL // shared anonymous memory (shmem) is not modelled
+	case flags&MapHugeTLB != 0:
+		return k.mmapHuge(p, addr, length, prot, flags)
 	}
 	length = k.roundUp(length)
 	var file *File
@@ -62,20 +62,28 @@ func (k *Kernel) mmap(p *Process, addr, length uint64, prot, flags, fd int, off 
 	}
 	start := addr &^ (k.pageSize() - 1)
 	if flags&MapFixed != 0 {
-		k.unmapRange(p, start, start+length)
+		if errno := k.unmapRange(p, start, start+length); errno != OK {
+			return 0, errno
+		}
 	} else if start == 0 || start+length > k.mmapTop() || p.MM.overlaps(start, start+length) {
-		if start = p.MM.gap(length, k.pageSize(), k.mmapTop()); start == 0 {
+		if start = p.MM.gap(length, k.pageSize(), k.pageSize(), k.mmapTop()); start == 0 {
 			return 0, ENOMEM
 		}
 	}
 	v := &VMA{Start: start, End: start + length, Prot: prot, Shared: shared, File: file, Offset: off, Name: "[anon]"}
-	if file != nil {
+	switch {
+	case file != nil:
 		v.Name = file.Name
+	case shared:
+		v.File, v.Offset, v.Name = k.newShmem("[shmem]"), 0, "[shmem]"
 	}
 	p.MM.insert(v)
 	if flags&MapPopulate != 0 {
+		// Linux populates a private writable area with write faults (no
+		// zero page); the textbook kernel reads every page in.
+		write := k.cfg.ZeroPage && !shared && prot&ProtWrite != 0
 		for va := v.Start; va < v.End; va += k.pageSize() {
-			if _, ok := k.userPage(p, va, false); !ok {
+			if _, ok := k.userPage(p, va, write); !ok {
 				return start, ENOMEM
 			}
 		}
@@ -89,18 +97,36 @@ func (k *Kernel) Munmap(now sim.Cycle, p *Process, addr, length uint64) (uint64,
 		if !k.pageAligned(addr) || length == 0 {
 			return 0, EINVAL
 		}
-		k.unmapRange(p, addr, addr+k.roundUp(length))
-		return 0, OK
+		return 0, k.unmapRange(p, addr, addr+k.roundUp(length))
 	})
 }
 
-// unmapRange drops the areas and pages of [start, end).
-func (k *Kernel) unmapRange(p *Process, start, end uint64) {
+// unmapRange drops the areas and pages of [start, end). A MAP_HUGETLB area
+// may only be cut at its page size (EINVAL); a transparent huge page
+// across start or end is split first.
+func (k *Kernel) unmapRange(p *Process, start, end uint64) Errno {
+	if !k.hugeCutsAligned(p, start, end) {
+		return EINVAL
+	}
+	if k.splitRange(p, start, end) != nil {
+		return ENOMEM
+	}
 	list := p.MM.carve(start, end)
 	for _, v := range list {
-		k.forEachLeaf(p, v.Start, v.End, func(va, addr uint64, e mmu.PTE) { k.unmapLeaf(p, va, addr, e) })
+		if v.HugeLevel > 0 {
+			k.releaseHugeResv(p, v, v.Start, v.End)
+		}
+		k.forEachLeaf(p, v.Start, v.End, func(va, addr uint64, e mmu.PTE, level int) {
+			if level > 1 {
+				k.unmapHuge(p, va, addr, e)
+			} else {
+				k.unmapLeaf(p, va, addr, e)
+			}
+		})
 	}
 	p.MM.remove(list)
+	k.dropObjects(list)
+	return OK
 }
 
 // Mprotect is mprotect(addr, length, prot).
@@ -117,6 +143,12 @@ func (k *Kernel) Mprotect(now sim.Cycle, p *Process, addr, length uint64, prot i
 			}
 			a = v.End
 		}
+		if !k.hugeCutsAligned(p, addr, end) {
+			return 0, EINVAL
+		}
+		if k.splitRange(p, addr, end) != nil {
+			return 0, ENOMEM
+		}
 		for _, v := range p.MM.carve(addr, end) {
 			if v.Shared && v.File != nil && prot&ProtWrite != 0 {
 				if of := k.openFlags(p, v.File); of >= 0 && of&3 != OpenRDWR {
@@ -124,7 +156,7 @@ func (k *Kernel) Mprotect(now sim.Cycle, p *Process, addr, length uint64, prot i
 				}
 			}
 			v.Prot = prot
-			k.forEachLeaf(p, v.Start, v.End, func(va, a uint64, e mmu.PTE) { k.reprotect(p, v, va, a, e) })
+			k.forEachLeaf(p, v.Start, v.End, func(va, a uint64, e mmu.PTE, _ int) { k.reprotect(p, v, va, a, e) })
 		}
 		return 0, OK
 	})

@@ -1,7 +1,11 @@
 // Package plot draws vmemu's results as PNG or SVG with gonum/plot: a
 // metric against a swept parameter, CPI stacks as stacked bars, latency
 // histograms and percentiles, and time series of --interval output. Each
-// chart is a plain struct, filled from files by the readers in input.go.
+// chart is a plain struct, filled from files by the readers here
+// (results.go, cpi.go, latency.go, series.go). Every chart keeps its
+// legend outside the data, gives a name the same colour in every chart
+// (style.go), labels its axes in short numbers with the clock its cycles
+// count, and starts a linear y axis at zero unless told otherwise.
 package plot
 
 import (
@@ -12,13 +16,26 @@ import (
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // Default size of a chart: readable on a screen and in a paper's column.
 const (
 	DefaultWidth  = 16 * vg.Centimeter
 	DefaultHeight = 10 * vg.Centimeter
+	DefaultDPI    = 96
 )
+
+// Size is an image's size, and for PNG its resolution.
+type Size struct {
+	Width, Height vg.Length
+	DPI           int // PNG dots per inch; 0 means DefaultDPI
+}
+
+// DefaultSize is DefaultWidth by DefaultHeight at DefaultDPI.
+var DefaultSize = Size{DefaultWidth, DefaultHeight, DefaultDPI}
 
 // Series is one line: points (X[i], Y[i]).
 type Series struct {
@@ -27,10 +44,12 @@ type Series struct {
 }
 
 // Lines is a line chart. XTicks, if set, label the x axis at those values
-// (sizes, or the names of a parameter that is not a number).
+// (sizes, or the names of a parameter that is not a number). The y axis
+// starts at zero unless YFromData or LogY.
 type Lines struct {
 	Title, XLabel, YLabel string
-	LogX                  bool
+	LogX, LogY            bool
+	YFromData             bool
 	XTicks                []gplot.Tick
 	Series                []Series
 }
@@ -77,16 +96,58 @@ func Format(path string) (string, error) {
 	return "", fmt.Errorf("%s: write a .png or a .svg file", path)
 }
 
-// Write draws c in format (png or svg) at the given size.
-func Write(w io.Writer, c Chart, format string, width, height vg.Length) error {
+// Write draws c in format (png or svg) at the given size, its legend in a
+// column of its own on the right (or below, when it would take more than
+// a third of the width).
+func Write(w io.Writer, c Chart, format string, size Size) error {
 	p, err := c.plot()
 	if err != nil {
 		return err
 	}
-	wt, err := p.WriterTo(width, height, format)
-	if err != nil {
-		return err
+	if size.DPI == 0 {
+		size.DPI = DefaultDPI
 	}
-	_, err = wt.WriteTo(w)
+	var canvas vg.CanvasWriterTo
+	switch format {
+	case "png":
+		canvas = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(size.Width, size.Height), vgimg.UseDPI(size.DPI))}
+	case "svg":
+		canvas = vgsvg.New(size.Width, size.Height)
+	default:
+		return fmt.Errorf("plot: unknown format %q", format)
+	}
+	drawOutside(p, draw.New(canvas))
+	_, err = canvas.WriteTo(w)
 	return err
+}
+
+// drawOutside draws p with its legend beside the data, not over it.
+func drawOutside(p *gplot.Plot, dc draw.Canvas) {
+	plotArea, legendArea := layout(p, dc)
+	leg := p.Legend
+	p.Legend = gplot.NewLegend()
+	p.Draw(plotArea)
+	leg.Top, leg.Left = true, true
+	leg.Draw(legendArea)
+}
+
+// layout splits dc between the plot and its legend: a column on the
+// right, or a band below when the column would take more than a third of
+// the width; the legend's canvas is empty when it has no entries.
+func layout(p *gplot.Plot, dc draw.Canvas) (plotArea, legendArea draw.Canvas) {
+	r := p.Legend.Rectangle(dc)
+	width, height := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
+	if width == 0 {
+		return dc, draw.Crop(dc, 0, -(dc.Max.X - dc.Min.X), 0, 0)
+	}
+	top := vg.Length(0)
+	if p.Title.Text != "" {
+		top = p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+	}
+	gap := vg.Points(8)
+	w, h := dc.Max.X-dc.Min.X, dc.Max.Y-dc.Min.Y
+	if width+gap < w/3 {
+		return draw.Crop(dc, 0, -(width + 2*gap), 0, 0), draw.Crop(dc, w-width-gap, -gap, 0, -top-gap)
+	}
+	return draw.Crop(dc, 0, 0, height+2*gap, 0), draw.Crop(dc, gap, 0, gap, -(h - height - gap))
 }

@@ -79,9 +79,9 @@ func CPIChart(paths []string) (Stacks, error) {
 		perInstr = perInstr && n > 0
 		stacks, instrs, labels = append(stacks, st), append(instrs, n), append(labels, reportLabel(path, rep))
 	}
-	s := Stacks{Title: "where the cycles went", YLabel: "cycles", Bars: uniqueLabels(labels, paths)}
+	s := Stacks{Title: "where the cycles went", YLabel: "core cycles", Bars: uniqueLabels(labels, paths)}
 	if perInstr {
-		s.YLabel = "cycles per instruction"
+		s.YLabel = "core cycles per instruction (CPI)"
 	}
 	s.Parts = layers(stacks, instrs, perInstr)
 	return s, nil

@@ -9,7 +9,6 @@ import (
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -17,7 +16,8 @@ import (
 func newPlot(title, x, y string) *gplot.Plot {
 	p := gplot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, x, y
-	p.Legend.Top = true
+	p.X.Tick.Marker = niceTicks{5}
+	p.Y.Tick.Marker = niceTicks{5}
 	p.Add(plotter.NewGrid())
 	return p
 }
@@ -27,30 +27,43 @@ func (l Lines) plot() (*gplot.Plot, error) {
 		return nil, fmt.Errorf("nothing to plot: no series")
 	}
 	p := newPlot(l.Title, l.XLabel, l.YLabel)
-	for i, s := range l.Series {
-		if err := addSeries(p, i, s, l.LogX); err != nil {
+	var sl slots
+	for _, s := range l.Series {
+		if err := addSeries(p, sl.of(s.Label), s, l.LogX, l.LogY); err != nil {
 			return nil, err
 		}
 	}
 	if l.LogX {
 		p.X.Scale = gplot.LogScale{}
-		p.X.Tick.Marker = gplot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = readableTicks{gplot.LogTicks{Prec: -1}}
 	}
 	if len(l.XTicks) > 0 {
 		p.X.Tick.Marker = gplot.ConstantTicks(l.XTicks)
 	}
-	if len(l.Series) == 1 && l.Series[0].Label == "" {
-		p.Legend = gplot.NewLegend()
+	if len(l.Series) == 1 {
+		p.Legend = gplot.NewLegend() // the y axis names the one line
 	}
-	headroom(p, 0.15)
+	switch {
+	case l.LogY:
+		p.Y.Scale = gplot.LogScale{}
+		p.Y.Tick.Marker = readableTicks{gplot.LogTicks{Prec: -1}}
+	case !l.YFromData && p.Y.Min > 0:
+		p.Y.Min = 0
+	}
+	if !l.LogY {
+		headroom(p, 0.05)
+	}
 	return p, nil
 }
 
-func addSeries(p *gplot.Plot, i int, s Series, logX bool) error {
+func addSeries(p *gplot.Plot, slot int, s Series, logX, logY bool) error {
 	xys := make(plotter.XYs, len(s.X))
 	for j := range s.X {
 		if logX && s.X[j] <= 0 {
 			return fmt.Errorf("%s: x = %g cannot go on a log axis", s.Label, s.X[j])
+		}
+		if logY && s.Y[j] <= 0 {
+			return fmt.Errorf("%s: y = %g cannot go on a log axis", s.Label, s.Y[j])
 		}
 		xys[j] = plotter.XY{X: s.X[j], Y: s.Y[j]}
 	}
@@ -58,8 +71,12 @@ func addSeries(p *gplot.Plot, i int, s Series, logX bool) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", s.Label, err)
 	}
-	line.Color, points.Color = plotutil.Color(i), plotutil.Color(i)
-	points.Shape = plotutil.Shape(i)
+	line.Color, points.Color = slotColor(slot), slotColor(slot)
+	line.Width = vg.Points(1.5)
+	points.Shape = slotShape(slot)
+	if len(xys) > 50 {
+		points.Radius = 0 // a marker per point would hide a long series
+	}
 	p.Add(line, points)
 	if s.Label != "" {
 		p.Legend.Add(s.Label, line, points)
@@ -74,34 +91,29 @@ func (s Stacks) plot() (*gplot.Plot, error) {
 	p := newPlot(s.Title, "", s.YLabel)
 	width := barWidth(len(s.Bars))
 	var below *plotter.BarChart
-	for i, part := range s.Parts {
+	var layers []*plotter.BarChart
+	var sl slots
+	for _, part := range s.Parts {
 		bc, err := plotter.NewBarChart(plotter.Values(part.Values), width)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", part.Name, err)
 		}
-		bc.Color, bc.LineStyle.Width = stackColor(i), 0
+		bc.Color, bc.LineStyle.Width = slotColor(sl.of(part.Name)), 0
 		if below != nil {
 			bc.StackOn(below)
 		}
 		p.Add(bc)
-		p.Legend.Add(part.Name, bc)
+		layers = append(layers, bc)
 		below = bc
 	}
+	// The legend lists the layers top down, as the bars stack them.
+	for i := len(layers) - 1; i >= 0; i-- {
+		p.Legend.Add(s.Parts[i].Name, layers[i])
+	}
 	p.NominalX(s.Bars...)
-	// An empty slot on the right keeps the legend off the bars.
-	p.X.Min, p.X.Max = -0.6, float64(len(s.Bars))+0.4
+	p.X.Min, p.X.Max = -0.6, float64(len(s.Bars))-0.4
 	headroom(p, 0.05)
 	return p, nil
-}
-
-// stackColor gives neighbouring layers colours far apart.
-func stackColor(i int) color.Color {
-	palette := []color.RGBA{
-		{0x4e, 0x79, 0xa7, 0xff}, {0xf2, 0x8e, 0x2b, 0xff}, {0xe1, 0x57, 0x59, 0xff}, {0x76, 0xb7, 0xb2, 0xff},
-		{0x59, 0xa1, 0x4f, 0xff}, {0xed, 0xc9, 0x48, 0xff}, {0xb0, 0x7a, 0xa1, 0xff}, {0xff, 0x9d, 0xa7, 0xff},
-		{0x9c, 0x75, 0x5f, 0xff}, {0xba, 0xb0, 0xac, 0xff},
-	}
-	return palette[i%len(palette)]
 }
 
 // barWidth keeps a few bars from being too fat and many from overlapping.
@@ -118,7 +130,7 @@ func (b Bars) plot() (*gplot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	bc.Color, bc.LineStyle.Width = stackColor(0), 0
+	bc.Color, bc.LineStyle.Width = slotColor(0), 0
 	p.Add(bc)
 	labels, err := plotter.NewLabels(barLabels(b.Values))
 	if err != nil {
@@ -158,7 +170,7 @@ func (h Histogram) plot() (*gplot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	hist.FillColor = stackColor(0)
+	hist.FillColor = slotColor(0)
 	hist.LineStyle.Color = color.White
 	p.Add(hist)
 	headroom(p, 0.08)

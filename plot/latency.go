@@ -100,7 +100,8 @@ func percentiles(v any) Bars {
 		}
 	})
 	sort.SliceStable(stats, func(i, j int) bool { return stats[i].rank < stats[j].rank })
-	b := Bars{YLabel: "latency (cycles)"}
+	// The reports' latency percentiles are the DRAM model's.
+	b := Bars{YLabel: "read latency (DRAM cycles)"}
 	for i, s := range stats {
 		if i == 0 || s.name != stats[i-1].name {
 			b.Names, b.Values = append(b.Names, s.name), append(b.Values, s.v)

@@ -2,6 +2,7 @@ package plot
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"image"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vmemu/vmemu/dram"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden images in testdata/ from the current output")
@@ -51,10 +54,10 @@ func TestChartsGolden(t *testing.T) {
 	for name, c := range charts(t) {
 		t.Run(name, func(t *testing.T) {
 			var pngOut, svgOut bytes.Buffer
-			if err := Write(&pngOut, c, "png", DefaultWidth, DefaultHeight); err != nil {
+			if err := Write(&pngOut, c, "png", DefaultSize); err != nil {
 				t.Fatal(err)
 			}
-			if err := Write(&svgOut, c, "svg", DefaultWidth, DefaultHeight); err != nil {
+			if err := Write(&svgOut, c, "svg", DefaultSize); err != nil {
 				t.Fatal(err)
 			}
 			checkSVG(t, svgOut.Bytes())
@@ -150,10 +153,12 @@ func TestGoldenCatchesChange(t *testing.T) {
 		t.Skip("updating")
 	}
 	c := charts(t)["metric"].(Lines)
-	c.Series[0].Y[0] *= 0.2
+	for i := range c.Series[0].Y {
+		c.Series[0].Y[i] *= 0.2
+	}
 	c.Title = "something else entirely"
 	var out bytes.Buffer
-	if err := Write(&out, c, "png", DefaultWidth, DefaultHeight); err != nil {
+	if err := Write(&out, c, "png", DefaultSize); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := png.Decode(bytes.NewReader(out.Bytes()))
@@ -207,7 +212,7 @@ func TestCPIChart(t *testing.T) {
 	for _, p := range s.Parts {
 		names = append(names, p.Name)
 	}
-	if strings.Join(names, ",") != "base,l1d,l2,dram,tlb,branch" || s.YLabel != "cycles per instruction" ||
+	if strings.Join(names, ",") != "base,l1d,l2,dram,tlb,branch" || s.YLabel != "core cycles per instruction (CPI)" ||
 		s.Parts[3].Values[1] != 1.05 || s.Parts[2].Values[1] != 0 || strings.Join(s.Bars, ",") != "mcf.trace,lbm.trace" {
 		t.Errorf("%+v", s)
 	}
@@ -215,7 +220,7 @@ func TestCPIChart(t *testing.T) {
 	bd := filepath.Join(dir, "r.json")
 	os.WriteFile(bd, []byte(`{"cycles": 10, "breakdown": [{"level": "translation", "cycles": 4}, {"level": "l1d", "cycles": 6}]}`), 0o644)
 	s, err = CPIChart([]string{bd, bd})
-	if err != nil || s.YLabel != "cycles" || s.Parts[0].Name != "translation" || strings.Join(s.Bars, ",") != "r.json,r.json" {
+	if err != nil || s.YLabel != "core cycles" || s.Parts[0].Name != "translation" || strings.Join(s.Bars, ",") != "r.json,r.json" {
 		t.Errorf("breakdown: %+v, %v", s, err)
 	}
 	bad := filepath.Join(dir, "bad.json")
@@ -233,7 +238,9 @@ func TestLatencyChart(t *testing.T) {
 	}
 	dir := t.TempDir()
 	rep := filepath.Join(dir, "run.json")
-	os.WriteFile(rep, []byte(`{"dram": {"ReadLatencyMean": 40, "ReadLatencyP50": 35, "ReadLatencyP95": 70, "ReadLatencyP99": 99, "Reads": 5}}`), 0o644)
+	// A run report's dram object, as emu run --json writes it.
+	data, _ := json.Marshal(map[string]any{"dram": dram.Summary{ReadLatencyMean: 40, ReadLatencyP50: 35, ReadLatencyP95: 70, ReadLatencyP99: 99, Reads: 5}})
+	os.WriteFile(rep, data, 0o644)
 	c, err := LatencyChart(rep)
 	if b := c.(Bars); err != nil || strings.Join(b.Names, ",") != "mean,p50,p95,p99" {
 		t.Errorf("run report: %+v, %v", c, err)
@@ -250,16 +257,29 @@ func TestLatencyChart(t *testing.T) {
 	}
 }
 
+// By default a series chart draws the IPC of each interval, one line, not
+// every column; files of emu before interval_ipc have ipc.
 func TestSeriesChart(t *testing.T) {
 	l, err := SeriesChart("testdata/interval.csv", "", nil)
-	if err != nil || len(l.Series) != 2 || l.Series[0].Label != "ipc" || l.Series[1].Y[2] != 0.12 || l.Series[0].X[4] != 500000 {
+	if err != nil || len(l.Series) != 1 || l.Series[0].Label != "interval_ipc" || l.Series[0].X[4] != 500000 ||
+		l.YLabel != "interval_ipc (instructions per core cycle)" {
 		t.Errorf("%+v, %v", l, err)
 	}
-	l, err = SeriesChart("testdata/interval.csv", "cycles", []string{"ipc"})
-	if err != nil || len(l.Series) != 1 || l.Series[0].X[0] != 80000 {
+	l, err = SeriesChart("testdata/interval-v1.csv", "", nil)
+	if err != nil || len(l.Series) != 1 || l.Series[0].Label != "ipc" || l.Series[0].Y[2] != 0.83 {
+		t.Errorf("old file: %+v, %v", l, err)
+	}
+	l, err = SeriesChart("testdata/interval-v1.csv", "cycles", []string{"ipc", "l1d.miss_rate"})
+	if err != nil || len(l.Series) != 2 || l.Series[0].X[0] != 80000 || l.Series[1].Y[2] != 0.12 {
 		t.Errorf("%+v, %v", l, err)
 	}
-	if _, err := SeriesChart("testdata/interval.csv", "", []string{"ipx"}); err == nil || !strings.Contains(err.Error(), "did you mean ipc?") {
+	if _, err := SeriesChart("testdata/interval-v1.csv", "", []string{"ipx"}); err == nil || !strings.Contains(err.Error(), "did you mean ipc?") {
+		t.Errorf("%v", err)
+	}
+	dir := t.TempDir()
+	none := filepath.Join(dir, "none.csv")
+	os.WriteFile(none, []byte("instructions,cycles\n1,2\n"), 0o644)
+	if _, err := SeriesChart(none, "", nil); err == nil || !strings.Contains(err.Error(), "name the columns to draw with --y") {
 		t.Errorf("%v", err)
 	}
 }

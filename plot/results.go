@@ -130,7 +130,7 @@ func MetricChart(r *Results, x, y, logX string) (Lines, error) {
 	if err != nil {
 		return Lines{}, fmt.Errorf("%s: %v", r.Path, err)
 	}
-	l := Lines{Title: y + " by " + x, XLabel: x, YLabel: y, XTicks: ticks}
+	l := Lines{Title: y + " by " + x, XLabel: x, YLabel: withUnit(y), XTicks: ticks}
 	if l.LogX, err = wantLog(logX, sized); err != nil {
 		return Lines{}, err
 	}

@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// SeriesChart draws columns of an --interval CSV (instructions, cycles,
-// then metrics) against the x column: by default every metric against
-// instructions.
+// SeriesChart draws columns of an --interval CSV (running totals of
+// instructions and cycles, the interval's own instructions, cycles and
+// IPC, then every counter, as a running total and per interval) against
+// the x column: by default the IPC of each interval against instructions.
 func SeriesChart(path, x string, ys []string) (Lines, error) {
 	head, rows, err := readCSV(path)
 	if err != nil {
@@ -22,14 +24,16 @@ func SeriesChart(path, x string, ys []string) (Lines, error) {
 		x = "instructions"
 	}
 	if len(ys) == 0 {
-		ys = defaultSeries(head, x)
+		if ys = defaultSeries(head); ys == nil {
+			return Lines{}, fmt.Errorf("%s: no interval_ipc or ipc column: name the columns to draw with --y", path)
+		}
 	}
 	r := &Results{Path: path, Header: head}
 	xi, err := r.column("--x", x)
 	if err != nil {
 		return Lines{}, err
 	}
-	l := Lines{Title: filepath.Base(path), XLabel: x, YLabel: strings.Join(ys, ", ")}
+	l := Lines{Title: filepath.Base(path), XLabel: withUnit(x), YLabel: seriesLabel(ys)}
 	for _, y := range ys {
 		yi, err := r.column("--y", y)
 		if err != nil {
@@ -44,18 +48,31 @@ func SeriesChart(path, x string, ys []string) (Lines, error) {
 	return l, nil
 }
 
-// defaultSeries is every column but x and the running totals.
-func defaultSeries(head []string, x string) []string {
-	var out []string
-	for _, h := range head {
-		if h != x && h != "instructions" && h != "cycles" {
-			out = append(out, h)
+// seriesLabel names the y axis of columns ys: the one column, or for
+// several (which the legend names) what they have in common.
+func seriesLabel(ys []string) string {
+	if len(ys) == 1 {
+		return withUnit(ys[0])
+	}
+	perInterval := true
+	for _, y := range ys {
+		perInterval = perInterval && strings.HasPrefix(y, "interval_")
+	}
+	if perInterval {
+		return "per interval"
+	}
+	return "since warmup"
+}
+
+// defaultSeries is the IPC of each interval (interval_ipc; ipc in the
+// files of emu before it named the per-interval columns so), or nil.
+func defaultSeries(head []string) []string {
+	for _, name := range []string{"interval_ipc", "ipc"} {
+		if slices.Contains(head, name) {
+			return []string{name}
 		}
 	}
-	if len(out) == 0 && x != "cycles" {
-		out = []string{"cycles"}
-	}
-	return out
+	return nil
 }
 
 func column(path string, rows [][]string, xi, yi int, head []string) (Series, error) {

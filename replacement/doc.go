@@ -36,11 +36,12 @@
 //
 // A policy is one file. It implements Policy (Update after every hit and
 // fill, Victim for a full set, ClearSet and Restart for a cache whose arrays
-// are reused) and registers itself by name from its init function, with a
-// check of the shapes it supports and a constructor from Config (sets, ways,
-// and the seed and owner's name for a random stream):
+// are reused) and registers itself by name from its init function: a
+// constructor from Config (sets, ways, and the seed and owner's name for a
+// random stream), and optionally a check of the shapes it supports and the
+// bytes it allocates:
 //
-//	func init() { replacement.Register("ship", nil, newSHiP) }
+//	func init() { replacement.Register("ship", replacement.Registration{New: newSHiP}) }
 //
 // The name is then a choice of every cache level's and TLB's replacement
 // key, and an unknown name is an error listing the registered ones. The

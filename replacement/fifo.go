@@ -4,7 +4,7 @@ package replacement
 const FIFO = "fifo"
 
 func init() {
-	Register(FIFO, nil, func(c Config) Policy { return &fifo{newStamps(c)} })
+	Register(FIFO, Registration{New: func(c Config) Policy { return &fifo{newStamps(c)} }, Bytes: stampBytes})
 }
 
 // fifo stamps a way when it is filled (stamps is in lru.go).

@@ -5,7 +5,7 @@ package replacement
 const LRU = "lru"
 
 func init() {
-	Register(LRU, nil, func(c Config) Policy { return &lru{newStamps(c)} })
+	Register(LRU, Registration{New: func(c Config) Policy { return &lru{newStamps(c)} }, Bytes: stampBytes})
 }
 
 type lru struct{ stamps }
@@ -25,6 +25,8 @@ type stamps struct {
 func newStamps(c Config) stamps {
 	return stamps{ways: c.Ways, at: make([]uint64, c.Sets*c.Ways)}
 }
+
+func stampBytes(c Config) uint64 { return 8 * uint64(c.Sets) * uint64(c.Ways) }
 
 func (s *stamps) stamp(set, way int) {
 	s.clock++

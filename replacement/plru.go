@@ -15,8 +15,12 @@ const PLRU = "plru"
 const MaxPLRUWays = 64
 
 func init() {
-	Register(PLRU, checkPLRU, func(c Config) Policy {
-		return &treePLRU{ways: c.Ways, bits: make([]uint64, c.Sets), masks: treeMasks(c.Ways)}
+	Register(PLRU, Registration{
+		New: func(c Config) Policy {
+			return &treePLRU{ways: c.Ways, bits: make([]uint64, c.Sets), masks: treeMasks(c.Ways)}
+		},
+		Check: checkPLRU,
+		Bytes: func(c Config) uint64 { return 8 * uint64(c.Sets) },
 	})
 }
 

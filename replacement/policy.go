@@ -52,27 +52,33 @@ type Config struct {
 	Name string
 }
 
-// A policy registers a check of the shapes it supports (nil: any) and a
-// constructor for a checked Config.
-type entry struct {
-	check func(Config) error
-	build func(Config) Policy
+// A Registration is what a policy gives Register.
+type Registration struct {
+	// New builds the policy for a Config that Check accepted.
+	New func(Config) Policy
+	// Check reports a shape the policy does not support (nil: any).
+	Check func(Config) error
+	// Bytes is about what New allocates for a Config, for a machine to
+	// know before it builds whether it fits the host (nil: nothing worth
+	// counting). Count in 64 bits: the shape may be too large to build.
+	Bytes func(Config) uint64
 }
 
 var registry = struct {
 	sync.RWMutex
-	byName map[string]entry
-}{byName: map[string]entry{}}
+	byName map[string]Registration
+}{byName: map[string]Registration{}}
 
 // Register makes a policy known by name, for New, Check and Names. It is
-// meant for a policy's init function; registering a name twice panics.
-func Register(name string, check func(Config) error, build func(Config) Policy) {
+// meant for a policy's init function; registering a name twice, or without
+// New, panics.
+func Register(name string, r Registration) {
 	registry.Lock()
 	defer registry.Unlock()
-	if _, dup := registry.byName[name]; dup {
-		panic("replacement: policy " + name + " registered twice")
+	if _, dup := registry.byName[name]; dup || r.New == nil {
+		panic("replacement: policy " + name + " registered twice, or without New")
 	}
-	registry.byName[name] = entry{check, build}
+	registry.byName[name] = r
 }
 
 // Names lists the registered policies in alphabetical order.
@@ -98,7 +104,21 @@ func Check(name string, c Config) error {
 	return err
 }
 
-func find(name string, c Config) (entry, error) {
+// Bytes is about what New(name, c) would allocate; 0 for an unknown name.
+func Bytes(name string, c Config) uint64 {
+	if name == "" {
+		name = Default
+	}
+	registry.RLock()
+	r := registry.byName[name]
+	registry.RUnlock()
+	if r.Bytes == nil {
+		return 0
+	}
+	return r.Bytes(c)
+}
+
+func find(name string, c Config) (Registration, error) {
 	if name == "" {
 		name = Default
 	}
@@ -110,8 +130,8 @@ func find(name string, c Config) (entry, error) {
 		return e, fmt.Errorf("unknown replacement policy %q (one of %s)", name, strings.Join(Names(), ", "))
 	case c.Sets <= 0 || c.Ways <= 0:
 		return e, fmt.Errorf("replacement: %d sets of %d ways", c.Sets, c.Ways)
-	case e.check != nil:
-		return e, e.check(c)
+	case e.Check != nil:
+		return e, e.Check(c)
 	}
 	return e, nil
 }

@@ -18,7 +18,7 @@ func through(t *testing.T, name string, c Config) State {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return State{p: struct{ Policy }{e.build(c)}}
+	return State{p: struct{ Policy }{e.New(c)}}
 }
 
 // play keeps one set of ways as a cache or a TLB does: a line already there
@@ -234,7 +234,7 @@ func TestRegisterTwicePanics(t *testing.T) {
 			t.Errorf("recover() = %v", r)
 		}
 	}()
-	Register(LRU, nil, func(Config) Policy { return nil })
+	Register(LRU, Registration{New: func(Config) Policy { return nil }})
 }
 
 func TestEmptyNameIsDefault(t *testing.T) {

@@ -7,7 +7,7 @@ import "github.com/vmemu/vmemu/sim"
 const Random = "random"
 
 func init() {
-	Register(Random, nil, func(c Config) Policy { return &random{ways: c.Ways, rng: stream(c)} })
+	Register(Random, Registration{New: func(c Config) Policy { return &random{ways: c.Ways, rng: stream(c)} }})
 }
 
 type random struct {

@@ -9,7 +9,10 @@ package replacement
 const SRRIP = "srrip"
 
 func init() {
-	Register(SRRIP, nil, func(c Config) Policy { return &srrip{ways: c.Ways, rrpv: make([]uint8, c.Sets*c.Ways)} })
+	Register(SRRIP, Registration{
+		New:   func(c Config) Policy { return &srrip{ways: c.Ways, rrpv: make([]uint8, c.Sets*c.Ways)} },
+		Bytes: func(c Config) uint64 { return uint64(c.Sets) * uint64(c.Ways) },
+	})
 }
 
 type srrip struct {

@@ -40,7 +40,7 @@ func New(name string, c Config) (State, error) {
 		return State{}, err
 	}
 	s := State{ways: c.Ways}
-	switch p := e.build(c).(type) {
+	switch p := e.New(c).(type) {
 	case *lru:
 		s.kind, s.stamps = kindLRU, p.stamps
 	case *fifo:

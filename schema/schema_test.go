@@ -10,6 +10,7 @@ import (
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/machine/report"
+	"github.com/vmemu/vmemu/machine/scenario"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -154,8 +155,11 @@ func runs(t *testing.T) map[string]*report.Report {
 	if m, err = machine.Build(cfg); err != nil {
 		t.Fatal(err)
 	}
-	if out["scenario"], err = m.RunScenario(s); err != nil {
+	if out["scenario"], err = scenario.Run(m, s); err != nil {
 		t.Fatal(err)
+	}
+	for _, rep := range out {
+		rep.Made("dev", []string{"l2.size=1MiB", "llc.replacement=random"})
 	}
 	return out
 }

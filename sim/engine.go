@@ -1,5 +1,7 @@
 package sim
 
+import "fmt"
+
 // Handler receives the events it scheduled. The argument is whatever the
 // scheduler passed: typically an index into the component's own tables, so
 // scheduling allocates nothing.
@@ -43,12 +45,13 @@ func (e *Engine) Next() Cycle {
 	return e.events[0].at
 }
 
-// Schedule asks for h.Handle(at, arg) to be called at cycle at. An event in
-// the past of the engine runs at the engine's present instead: time never goes
-// backwards. Events for the same cycle run first in, first out.
+// Schedule asks for h.Handle(at, arg) to be called at cycle at. Events for
+// the same cycle run first in, first out. An event in the past of the engine
+// is a component's bug, and a loud one: it panics with both cycles rather
+// than run late and bend every time after it.
 func (e *Engine) Schedule(at Cycle, h Handler, arg uint64) {
 	if at < e.now {
-		at = e.now
+		panic(fmt.Sprintf("sim: an event scheduled for cycle %d, in the past of cycle %d (%T)", at, e.now, h))
 	}
 	e.events = append(e.events, event{at: at, seq: e.seq, h: h, arg: arg})
 	e.seq++

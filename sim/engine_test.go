@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -77,14 +78,26 @@ func TestEngineFIFOUnderLoad(t *testing.T) {
 	}
 }
 
-func TestEngineRunUntilAndPast(t *testing.T) {
+func TestEngineRefusesThePast(t *testing.T) {
+	var e Engine
+	e.RunUntil(10)
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, "cycle 5, in the past of cycle 10") {
+			t.Errorf("Schedule(5) at cycle 10: panic %q, want one naming both cycles", msg)
+		}
+	}()
+	e.Schedule(5, HandlerFunc(func(Cycle, uint64) {}), 0)
+}
+
+func TestEngineRunUntil(t *testing.T) {
 	var e Engine
 	var got []Cycle
 	h := HandlerFunc(func(now Cycle, arg uint64) {
 		got = append(got, now)
 		if arg == 1 {
-			// Scheduling into the past runs at the present.
-			e.Schedule(now-5, HandlerFunc(func(now Cycle, _ uint64) { got = append(got, now+1000) }), 0)
+			// An event for the present runs in this RunUntil.
+			e.Schedule(now, HandlerFunc(func(now Cycle, _ uint64) { got = append(got, now+1000) }), 0)
 		}
 	})
 	e.Schedule(10, h, 1)

@@ -58,9 +58,16 @@ type Request struct {
 	// Fills says the requester will keep the line (a cache above filling
 	// itself), so an exclusive level hands the line over instead of keeping it.
 	Fills bool
-	// Depth is set by the level that supplied the data: 0 for the first
-	// level, 1 for the next, and so on; the memory sets its own depth.
-	Depth int8
+	// Served is set by the level that supplied the data (the deepest one,
+	// when lines of the access came from several).
+	Served Level
+	// Missed and Merged are the answer of the level the request was
+	// presented to: some line was not there (a miss), or every line was
+	// but one was still on its way (a hit that waited for a fill). Evicted
+	// is the line address plus one of a valid line that this access's
+	// miss pushed out of that level, 0 if none.
+	Missed, Merged bool
+	Evicted        uint64
 	// Done is told when the data is ready, if the level could not say so at
 	// once. Nil for posted writes, which nobody waits for.
 	Done Requester
@@ -68,6 +75,9 @@ type Request struct {
 	ID uint64
 	// Issued is the cycle the request was first presented.
 	Issued Cycle
+	// Trace, when set, collects the spans of the access behind the
+	// request at every level it visits (the timeline's window).
+	Trace *Trace
 
 	// Ready and Waits are scratch for the level that holds the request while
 	// it waits on more than one miss (an access that straddles two lines).

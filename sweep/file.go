@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vmemu/vmemu/machine/config"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -112,12 +113,12 @@ func (r *reader) yamlError(err error) error {
 
 // fields reads the top-level keys in order.
 func (r *reader) fields(s *Sweep, m *yaml.Node) error {
+	if first, again := config.RepeatedKey(m); again != nil {
+		return r.err(again, again.Value, "%s", config.GivenTwice(first.Line, again.Line))
+	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
-		if seen[k.Value] {
-			return r.err(k, k.Value, "given twice")
-		}
 		seen[k.Value] = true
 		if err := r.field(s, k, v); err != nil {
 			return err

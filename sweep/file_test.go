@@ -68,7 +68,9 @@ func TestBadSweepFiles(t *testing.T) {
 		{"base: default\n", "no traces"},
 		{"[1, 2]\n", "s.yaml:1: a sweep file is a mapping"},
 		{"traces: [a.trace\n", "s.yaml:"},
-		{"traces: [a.trace]\ntraces: [b.trace]\n", "s.yaml:2: traces: given twice"},
+		{"traces: [a.trace]\ntraces: [b.trace]\n", "s.yaml:2: traces: given twice, on lines 1 and 2"},
+		{"params:\n  l2.ways: [4]\n  l1d.ways: [4]\n  l2.ways: [8]\ntraces: [a.trace]\n", "s.yaml:4: l2.ways: given twice, on lines 2 and 4"},
+		{"params:\n  l2.ways: {from: 2, to: 8,\n    from: 4, step: 2}\ntraces: [a.trace]\n", "s.yaml:3: l2.ways: from: given twice, on lines 2 and 3"},
 	} {
 		dir := t.TempDir()
 		writeTrace(t, filepath.Join(dir, "a.trace"), 10, 64)

@@ -21,14 +21,12 @@ func (r *reader) params(v *yaml.Node) ([]Param, error) {
 	if v.Kind != yaml.MappingNode {
 		return nil, r.err(v, "params", "expected a mapping of keys to values, lists or ranges")
 	}
+	if first, again := config.RepeatedKey(v); again != nil {
+		return nil, r.err(again, again.Value, "%s", config.GivenTwice(first.Line, again.Line))
+	}
 	var out []Param
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, val := v.Content[i], v.Content[i+1]
-		for _, p := range out {
-			if p.Key == k.Value {
-				return nil, r.err(k, k.Value, "given twice")
-			}
-		}
 		vals, err := r.values(k.Value, val)
 		if err != nil {
 			return nil, err
@@ -62,6 +60,9 @@ func (r *reader) values(key string, v *yaml.Node) ([]string, error) {
 // rangeValues expands {from, to, step} (arithmetic) or {from, to, times}
 // (geometric). Sizes stay sizes: {from: 256KiB, to: 4MiB, times: 2}.
 func (r *reader) rangeValues(key string, v *yaml.Node) ([]string, error) {
+	if first, again := config.RepeatedKey(v); again != nil {
+		return nil, r.err(again, key, "%s: %s", again.Value, config.GivenTwice(first.Line, again.Line))
+	}
 	f := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		name := v.Content[i].Value

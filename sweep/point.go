@@ -15,6 +15,7 @@ import (
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/machine/report"
+	"github.com/vmemu/vmemu/machine/scenario"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -161,7 +162,7 @@ func (e *env) replay(p Point, pr *prepared) (*report.Report, error) {
 	}
 	defer m.Release() // the worker's next point reuses the cache arrays
 	if pr.scenario != nil {
-		rep, err := m.RunScenario(pr.scenario)
+		rep, err := scenario.Run(m, pr.scenario)
 		if err == nil && rep.Scenario != nil && len(rep.Scenario.Mismatches) > 0 {
 			err = fmt.Errorf("%s: %d stated values did not match", p.Trace, len(rep.Scenario.Mismatches))
 		}
@@ -174,7 +175,7 @@ func (e *env) replay(p Point, pr *prepared) (*report.Report, error) {
 	defer r.Close()
 	// No second core for parsing here: a sweep's workers already keep
 	// every core busy.
-	rep, err := m.Run(r, machine.RunOptions{Warmup: p.Warmup, Max: p.Max})
+	rep, err := m.Run(m.Input(r), machine.RunOptions{Warmup: p.Warmup, Max: p.Max})
 	if rep != nil {
 		rep.Trace.Path = p.Trace
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"unsafe"
 
 	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
@@ -112,6 +113,14 @@ type TLB struct {
 	lastKey          uint64
 
 	n Counts
+}
+
+// ArrayBytes is what New allocates for a TLB's entries, for a machine to
+// know before it builds one whether it fits the host.
+func (c Config) ArrayBytes() uint64 {
+	n := uint64(max(c.Entries, 0))
+	b := n * uint64(8+4+unsafe.Sizeof(Entry{})) // vpns, meta, ents
+	return b + replacement.Bytes(c.Replacement, c.replacementConfig())
 }
 
 // New builds an empty TLB (every entry invalid).

@@ -56,7 +56,8 @@
 // (valgrind --tool=lackey --trace-mem=yes) and the traces of the CS:APP
 // Cache Lab, which are lackey output with the fetches usually taken out.
 //
-//	line    = blanks ( record | "==" any | "" ) blanks-or-CR "\n"
+//	line    = blanks ( record | message | "" ) blanks-or-CR "\n"
+//	message = "==" any | "--" digit { digit } "--" any  valgrind's, with -v
 //	record  = op blank blanks address blanks "," blanks size
 //	op      = "I" | "L" | "S" | "M"         fetch, load, store, modify
 //	address = [ "0x" | "0X" ] hexdigit { hexdigit }     at most 64 bits
@@ -66,16 +67,22 @@
 // Lackey prints "I  0401ab70,3" for a fetch and " L 1fff000d38,8" for data;
 // Cache Lab traces have " L 10,1" and, where they keep fetches, "I 0400d7d4,8".
 // Both forms are accepted in either format, with any indentation. Lines
-// starting with "==" are valgrind's messages ("==1234== ...") and blank
-// lines are skipped; a file's last line needs no newline; CRLF line ends
-// are accepted. Anything else is an error.
+// starting with "==" or "--PID--" are valgrind's messages ("==1234== ...")
+// and blank lines are skipped; a file's last line needs no newline; CRLF
+// line ends are accepted. Anything else is an error, with one exception: a
+// trace that starts with a valgrind message is a valgrind log, into which
+// the program's own output may be mixed (the Cache Lab handout's
+// valgrind --log-fd=1 ... ls -l), and there a line that does not start
+// like a record ("I" and a blank, or a blank, L, S or M and a blank) is
+// skipped, as csim-ref skips it; a valgrind log with no record in its
+// first 256 KiB is an error (lackey without --trace-mem=yes).
 //
-// Format reports "lackey" if the first 256 KiB of text hold a "==" message or
-// a fetch written "I" and two blanks, and "cachelab" otherwise; it is a
-// label for reports, and does not change what is accepted.
+// Format reports "lackey" if the first 256 KiB of text hold a valgrind
+// message or a fetch written "I" and two blanks, and "cachelab" otherwise;
+// it is a label for reports, and does not change what is accepted.
 //
-// An empty file, or one with only messages and blank lines, is a valid trace
-// with no records (Format "cachelab" unless there are "==" lines).
+// An empty file, or one with only blank lines, is a valid trace with no
+// records. Open("-") reads standard input.
 //
 // # Errors
 //

@@ -93,7 +93,9 @@ func allHex(s []byte) bool {
 // sniff names the format and rejects what is plainly not a trace, from the
 // first buffer of text alone, so the answer does not depend on how far a
 // caller reads. Lackey is told apart by valgrind's "==PID==" messages or its
-// two blanks after "I"; anything else that parses is the Cache Lab form.
+// two blanks after "I"; anything else that parses is the Cache Lab form. A
+// trace that starts with a valgrind message is a valgrind log, which may
+// have the program's output mixed in (t.mixed).
 func (t *textReader) sniff() error {
 	t.format = "cachelab"
 	head := t.buf[:t.lim]
@@ -103,13 +105,15 @@ func (t *textReader) sniff() error {
 	checked := false
 	for n := 1; len(head) > 0 && (!checked || t.format != "lackey"); n++ {
 		i := bytes.IndexByte(head, '\n')
+		raw := head[:i+1]
 		line := trimBlanks(head[:i])
 		head = head[i+1:]
-		if bytes.HasPrefix(line, []byte("==")) {
+		if isValgrindLine(raw, i-len(line)) { // at the line's first non-blank byte
 			t.format = "lackey"
+			t.mixed = t.mixed || !checked
 			continue
 		}
-		if len(bytes.TrimLeft(line, " \t\r")) == 0 {
+		if len(bytes.TrimLeft(line, " \t\r")) == 0 || t.mixed && !recordLike(raw, 0) {
 			continue
 		}
 		if len(line) > 2 && line[0] == 'I' && isBlank(line[1]) && isBlank(line[2]) {
@@ -122,6 +126,10 @@ func (t *textReader) sniff() error {
 				": it begins " + quote(line)}
 		}
 		checked = true
+	}
+	if t.mixed && !checked {
+		return &Error{File: t.name, Msg: "a valgrind log with no trace records" + t.compressedAs() +
+			" in its first 256 KiB: was lackey run with --trace-mem=yes?"}
 	}
 	return nil
 }

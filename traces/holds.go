@@ -27,7 +27,7 @@ var holdings = []struct {
 }{
 	{HoldsValues, "values", "they are dropped"},
 	{HoldsPIDs, "process ids", "every record goes to one process"},
-	{HoldsRegs, "registers or branches", "they are dropped"},
+	{HoldsRegs, "registers or branches", "they are dropped, and a core then sees no dependencies (the loads of a pointer chase look independent)"},
 	{HoldsSizes, "access sizes", "they are dropped"},
 	{HoldsModifies, "modifies", "they are dropped"},
 }

@@ -11,11 +11,15 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// Open opens a trace file. Compression (gzip, zstd, xz) is recognised from the
-// first bytes, and the format from the content, by the registered formats
-// (Register): a native trace by its magic bytes, a ChampSim trace by its
-// records (or its name, see doc.go), text formats by their lines.
+// Open opens a trace file, or standard input for "-". Compression (gzip,
+// zstd, xz) is recognised from the first bytes, and the format from the
+// content, by the registered formats (Register): a native trace by its magic
+// bytes, a ChampSim trace by its records (or its name, see doc.go), text
+// formats by their lines.
 func Open(path string) (Reader, error) {
+	if path == "-" {
+		return NewReader(StdinName, os.Stdin)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err // *os.PathError already names the file
@@ -42,6 +46,9 @@ func Open(path string) (Reader, error) {
 	}
 	return r, nil
 }
+
+// StdinName stands for standard input in errors: "stdin:3: op: ...".
+const StdinName = "stdin"
 
 // NewReader reads a trace from a stream, such as standard input; name stands
 // for the file in error messages. Close does not close r.

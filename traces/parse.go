@@ -73,6 +73,11 @@ func (t *textReader) parse(recs []Record) (int, error) {
 		}
 		t.line++
 		rec, ok, next := parseLine(b[:], p)
+		if next < 0 && t.mixed && !recordLike(b[:], p) {
+			// The program's own output, in a valgrind log written to
+			// its standard output: csim-ref skips it too.
+			rec, ok, next = Record{}, false, lineEnd(b[:], p)+1
+		}
 		if next < 0 {
 			return n, t.lineError(t.line, b[p:lim])
 		}
@@ -187,17 +192,12 @@ func parseLine(b []byte, p int) (Record, bool, int) {
 	return Record{Addr: addr, Size: uint32(size), Op: Op(op - 1)}, true, p + 1
 }
 
-// skipNonRecord passes a blank line or a valgrind "==PID==" message starting
-// at p, returning where the next line starts, or -1 if the line is bad.
+// skipNonRecord passes a blank line or a valgrind message ("==PID==", or
+// "--PID--" with -v) starting at p, returning where the next line starts,
+// or -1 if the line is bad.
 func skipNonRecord(b []byte, p int) int {
-	if b[p] == '=' {
-		if b[p+1] != '=' {
-			return -1
-		}
-		for b[p] != '\n' {
-			p++
-		}
-		return p + 1
+	if isValgrindLine(b, p) {
+		return lineEnd(b, p) + 1
 	}
 	for c := b[p]; c == ' ' || c == '\t' || c == '\r'; c = b[p] {
 		p++
@@ -206,6 +206,39 @@ func skipNonRecord(b []byte, p int) int {
 		return -1
 	}
 	return p + 1
+}
+
+// isValgrindLine says whether the line at b[p:] is a message of valgrind's
+// own: "==" and anything, or "--" digits "--".
+func isValgrindLine(b []byte, p int) bool {
+	switch {
+	case b[p] == '=' && b[p+1] == '=':
+		return true
+	case b[p] != '-' || b[p+1] != '-':
+		return false
+	}
+	q := p + 2
+	for b[q]-'0' <= 9 {
+		q++
+	}
+	return q > p+2 && b[q] == '-' && b[q+1] == '-'
+}
+
+// recordLike says whether the line at b[p:] starts as lackey's records do,
+// "I" or a blank and L, S or M, then a blank: the lines csim-ref reads.
+func recordLike(b []byte, p int) bool {
+	if b[p] == 'I' {
+		return blankTab[b[p+1]] != 0
+	}
+	return blankTab[b[p]] != 0 && (b[p+1] == 'L' || b[p+1] == 'S' || b[p+1] == 'M') && blankTab[b[p+2]] != 0
+}
+
+// lineEnd returns the index of the '\n' that ends the line at b[p:].
+func lineEnd(b []byte, p int) int {
+	for b[p] != '\n' {
+		p++
+	}
+	return p
 }
 
 // longHex decodes hex digits, rejecting none at all and overflow.

@@ -106,7 +106,7 @@ func (s *Scenario) Settings() []string {
 
 // IsScenario says whether the file called name is a scenario rather than
 // a trace: its name ends in .emu. A scenario is not a trace format: it is
-// parsed whole and run (machine.RunScenario), not streamed and replayed,
+// parsed whole and run (scenario.Run in machine/scenario), not streamed and replayed,
 // so it is not registered, and Open refuses one as not a trace.
 func IsScenario(name string) bool { return strings.HasSuffix(name, ".emu") }
 

@@ -49,9 +49,14 @@ type textReader struct {
 	// buf[r:lim] are complete lines not yet parsed, each ending in '\n', so
 	// the parser needs no end-of-buffer checks; buf[lim:w] is a partial line.
 	// One byte past bufSize takes the newline a file's last line may lack.
-	buf          []byte
-	r, lim, w    int
-	line         int   // lines parsed so far
+	buf       []byte
+	r, lim, w int
+	line      int // lines parsed so far
+	// mixed: the trace is a valgrind log (it starts with a valgrind
+	// message), into which the program's own output may be mixed, as in
+	// the Cache Lab handout's valgrind --log-fd=1: lines that do not start
+	// like a record are skipped, as csim-ref skips them.
+	mixed        bool
 	eof          bool  // src has nothing more to give
 	srcErr       error // src failed; reported once the lines before it are read
 	err          error // sticky result for every later Read

@@ -81,7 +81,11 @@ func TestParseValid(t *testing.T) {
 		{"32-bit size", " L 0,4294967295\n L 0,0000000000008\n L 0,999999999\n", "cachelab",
 			[]Record{{Addr: 0, Size: 1<<32 - 1, Op: Load}, {Addr: 0, Size: 8, Op: Load}, {Addr: 0, Size: 999999999, Op: Load}}},
 		{"empty", "", "cachelab", nil},
-		{"only messages", "==1== hello\n", "lackey", nil},
+		{"messages", "==1== hello\n--1-- verbose\nI  0400,3\n==1== bye\n", "lackey", []Record{{Addr: 0x400, Size: 3, Op: Fetch}}},
+		// The Cache Lab handout's valgrind --log-fd=1 -v: the program's
+		// output in between, skipped as csim-ref skips it.
+		{"program output", "==7== Lackey\n--7-- Valgrind options:\nI  0400,3\ntotal 8\n-rw-r--r-- 1 a b 0 Jan  1 x\n" +
+			"  Lorem\nSB 401000\n L 10,4\n", "lackey", []Record{{Addr: 0x400, Size: 3, Op: Fetch}, {Addr: 0x10, Size: 4, Op: Load}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +128,11 @@ func TestParseErrors(t *testing.T) {
 		{"size overflow", " L 10,4294967296\n", 0, `t.trace:1: size: "4294967296" does not fit in 32 bits`},
 		{"trailing garbage", " L 10,1\n L 10,1 x\n", 1, `t.trace:2: line: unexpected "x" after the size`},
 		{"two records on a line", " L 10,1 L 20,1\n", 0, `t.trace:1: line: unexpected "L 20,1" after the size`},
+		// A valgrind log skips what does not start like a record, not a
+		// record gone wrong; a "--" line must be valgrind's --PID--.
+		{"broken record in a valgrind log", "==1== x\nI  0400,3\n L 12g4,1\n", 1, `t.trace:3: address: "12g4" is not hexadecimal`},
+		{"program output outside a valgrind log", " L 10,1\ntotal 8\n", 1, `t.trace:2: op: "total" is not one of I, L, S, M`},
+		{"not valgrind's --PID--", " L 10,1\n--x-- hi\n", 1, `t.trace:2: op: "--x--" is not one of I, L, S, M`},
 		{"single =", " L 10,1\n=1234= x\n", 1, `t.trace:2: op: "=1234=" is not one of I, L, S, M`},
 		{"program output", " L 10,1\nhello\n", 1, `t.trace:2: op: "hello" is not one of I, L, S, M`},
 		{"stray CR", " L 10,1\n\r L 10,1\n", 1, `t.trace:2: op: "\r" is not one of I, L, S, M`},
@@ -176,7 +185,8 @@ func TestNotATrace(t *testing.T) {
 	tests := []struct{ name, text, want string }{
 		{"binary", "\x7fELF\x02\x01\x01\x00\x00\x00", `t.trace: not a trace: binary data, and not ChampSim or native`},
 		{"text", "hello, world\n L 10,1\n", `t.trace:1: not a lackey or cachelab trace: it begins "hello, world"`},
-		{"after messages", "==1== x\n\n# comment\n", `t.trace:3: not a lackey or cachelab trace: it begins "# comment"`},
+		{"after messages", "# comment\n==1== x\n", `t.trace:1: not a lackey or cachelab trace: it begins "# comment"`},
+		{"valgrind log without records", "==1== x\n\n# the program's output\n", `t.trace: a valgrind log with no trace records in its first 256 KiB: was lackey run with --trace-mem=yes?`},
 		{"csv", "addr,size\n10,1\n", `t.trace:1: not a lackey or cachelab trace: it begins "addr,size"`},
 		{"one long line", strings.Repeat("L", 300<<10), `t.trace:1: line: longer than 256 KiB (not a trace?)`},
 	}

@@ -37,11 +37,11 @@ func Run(r traces.Reader, s, E, b int, verbose io.Writer) (Result, error) {
 	c, err := cache.New(cache.Config{
 		Name: "csim", Size: uint64(E) << (s + b), Ways: E, LineSize: 1 << b, Latency: 1, MSHRs: 1,
 		Replacement: replacement.LRU, Write: cache.WriteAsRead, WriteAllocate: true, Straddle: cache.StraddleFirst,
-	}, 0)
+	}, sim.Level{})
 	if err != nil {
 		return Result{}, err
 	}
-	cache.Connect(c, &cache.Memory{Latency: 1})
+	cache.Connect(c, &cache.Memory{Latency: 1, Level: sim.Level{ID: 1, Depth: 1}})
 	var out *bufio.Writer
 	if verbose != nil {
 		out = bufio.NewWriter(verbose)
@@ -50,18 +50,16 @@ func Run(r traces.Reader, s, E, b int, verbose io.Writer) (Result, error) {
 	var req sim.Request
 	access := func(kind sim.Kind, addr uint64) {
 		req = sim.Request{Addr: addr, Size: 1, Kind: kind}
+		now, _ = c.Access(now, &req)
 		if out == nil {
-			now, _ = c.Access(now, &req)
 			return
 		}
-		misses, evictions := c.Counts().Misses[kind], c.Counts().Evictions
-		now, _ = c.Access(now, &req)
-		if c.Counts().Misses[kind] > misses {
+		if req.Missed {
 			out.WriteString(" miss")
 		} else {
 			out.WriteString(" hit")
 		}
-		if c.Counts().Evictions > evictions {
+		if req.Evicted != 0 {
 			out.WriteString(" eviction")
 		}
 	}

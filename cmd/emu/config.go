@@ -15,9 +15,10 @@ func newConfigCmd() *cobra.Command {
 		Short: "list the configuration keys, or show a machine's configuration",
 	}
 	cmd.AddCommand(&cobra.Command{
-		Use:   "list",
-		Short: "every key with its unit, default, range and meaning",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "every key with its unit, default, range and meaning",
+		Example: "  emu config list\n  emu config list | grep dram.timing",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load("default")
 			if err != nil {
@@ -35,9 +36,17 @@ func newConfigCmd() *cobra.Command {
 	})
 	var cf configFlags
 	show := &cobra.Command{
-		Use:   "show [PRESET]",
+		Use:   "show [PRESET] [-c FILE] [--set key=value ...]",
 		Short: "every key's value in a preset (or in -c FILE with --set changes), and where it came from",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `Print every key's value in a preset, or in the configuration -c names with
+the --set changes, each with its unit and where the value came from. A key
+set in a file or with --set that has no effect under the rest of the
+configuration (memory.latency under memory.model: dram) is a warning.`,
+		Example: `  emu config show cachelab
+  emu config show -c mymachine.yaml --set l2.size=1MiB
+  emu config show --set memory.model=fixed --set memory.latency=300`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeWords(config.Presets),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				cf.spec = args[0]
@@ -46,6 +55,7 @@ func newConfigCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			warnInert(cmd.ErrOrStderr(), cfg)
 			if _, err := machine.Build(cfg); err != nil {
 				return err
 			}

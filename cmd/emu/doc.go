@@ -2,9 +2,10 @@
 //
 //	emu run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N]
 //	        [--interval N] [--quantum N] [--timeline FILE] TRACE ... | SCENARIO.emu
+//	emu record [-o OUT] -- PROG [ARGS ...]
 //	emu csim [-hv] -s S -E E -b B -t TRACE
 //	emu explain [-c PRESET|FILE] [--state FILE] [--json] ADDR ...
-//	emu dram [-c PART|PRESET|FILE] [--set key=value ...] [--json FILE] TRACE
+//	emu dram [-c PART|FILE] [--set key=value ...] [--json FILE] TRACE
 //	emu trace convert|stats|head|gen ...
 //	emu sweep plan|run|collect|compare|submit ...
 //	emu plot metric|cpi|latency|series ...
@@ -14,4 +15,6 @@
 // Every error in what the user gave (a trace line, a key, a value, a file)
 // is printed as "emu: FILE:LINE: field: what is wrong" with exit status 2;
 // a scenario whose stated values do not match exits with 1 after its report.
+// The README's synopsis and examples are checked against these commands by
+// TestReadme.
 package main

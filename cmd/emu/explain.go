@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/explain"
 )
 
 func newExplainCmd() *cobra.Command {
@@ -13,9 +14,10 @@ func newExplainCmd() *cobra.Command {
 	var state string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "explain [-c PRESET|FILE] [--state FILE] [--json] ADDR ...",
-		Short: "break each virtual address down as a textbook does: VPN, TLB, walk, PA, cache, byte",
-		Args:  cobra.MinimumNArgs(1),
+		Use:     "explain [-c PRESET|FILE] [--state FILE] [--json] ADDR ...",
+		Short:   "break each virtual address down as a textbook does: VPN, TLB, walk, PA, cache, byte",
+		Example: "  emu explain -c csapp-small 0x03d4 0x027c 0x0040\n  emu explain -c csapp-small --json 0x03d4",
+		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := cf.load()
 			if err != nil {
@@ -32,13 +34,13 @@ func newExplainCmd() *cobra.Command {
 			}
 			vas := make([]uint64, len(args))
 			for i, a := range args {
-				if vas[i], err = m.ParseAddress(a); err != nil {
+				if vas[i], err = explain.ParseAddress(m, a); err != nil {
 					return err
 				}
 			}
-			var all []*machine.Explanation
+			var all []*explain.Explanation
 			for _, va := range vas {
-				x, err := m.Explain(va)
+				x, err := explain.Address(m, va)
 				if err != nil {
 					return err
 				}
@@ -60,7 +62,7 @@ func newExplainCmd() *cobra.Command {
 	return cmd
 }
 
-func writeExplanation(w io.Writer, m *machine.Machine, x *machine.Explanation) {
+func writeExplanation(w io.Writer, m *machine.Machine, x *explain.Explanation) {
 	hex := func(v uint64) string { return fmt.Sprintf("0x%02X", v) }
 	fmt.Fprintf(w, "virtual address %s\n", hex(x.VA))
 	fmt.Fprintf(w, "  VPN %s  VPO %s  TLBI %s  TLBT %s  TLB %s\n", hex(x.VPN), hex(x.VPO), hex(x.TLBI), hex(x.TLBT), hitMiss(x.TLBHit))

@@ -3,30 +3,31 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/vmemu/vmemu/sim"
 )
 
-// intervalWriter writes --interval statistics as CSV: instructions, cycles,
-// IPC over the interval, then every counter (cumulative since warmup).
+// intervalWriter writes --interval statistics as CSV, one row per
+// interval: the running totals instructions and cycles, the interval's
+// own instructions, cycles and IPC (interval_*), then every counter twice,
+// its value since warmup under its name and its change over the interval
+// under interval_ and its name.
 type intervalWriter struct {
-	f          *os.File
+	out        *outputFile
 	w          *bufio.Writer
-	path, tmp  string
 	lastInstr  uint64
 	lastCycles uint64
+	last       []uint64
 	header     bool
 	err        error
 }
 
 func newIntervalWriter(path string) (*intervalWriter, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	out, err := createOutput(path)
 	if err != nil {
 		return nil, err
 	}
-	return &intervalWriter{f: f, w: bufio.NewWriter(f), path: path, tmp: f.Name()}, nil
+	return &intervalWriter{out: out, w: bufio.NewWriter(out)}, nil
 }
 
 func (iw *intervalWriter) row(instructions, cycles uint64, stats []sim.Stat) {
@@ -35,37 +36,48 @@ func (iw *intervalWriter) row(instructions, cycles uint64, stats []sim.Stat) {
 	}
 	if !iw.header {
 		iw.header = true
-		fmt.Fprint(iw.w, "instructions,cycles,ipc")
+		iw.last = make([]uint64, len(stats))
+		fmt.Fprint(iw.w, "instructions,cycles,interval_instructions,interval_cycles,interval_ipc")
 		for _, s := range stats {
 			fmt.Fprint(iw.w, ",", s.Name)
 		}
+		for _, s := range stats {
+			fmt.Fprint(iw.w, ",interval_", s.Name)
+		}
 		fmt.Fprintln(iw.w)
 	}
+	di, dc := instructions-iw.lastInstr, cycles-iw.lastCycles
 	ipc := 0.0
-	if cycles > iw.lastCycles {
-		ipc = float64(instructions-iw.lastInstr) / float64(cycles-iw.lastCycles)
+	if dc > 0 {
+		ipc = float64(di) / float64(dc)
 	}
 	iw.lastInstr, iw.lastCycles = instructions, cycles
-	fmt.Fprintf(iw.w, "%d,%d,%.4f", instructions, cycles, ipc)
+	fmt.Fprintf(iw.w, "%d,%d,%d,%d,%.4f", instructions, cycles, di, dc, ipc)
 	for _, s := range stats {
 		fmt.Fprintf(iw.w, ",%d", s.Value)
+	}
+	for i, s := range stats {
+		// Signed: a gauge (os.table_frames, frames holding page tables
+		// now) may go down over an interval.
+		fmt.Fprintf(iw.w, ",%d", int64(s.Value-iw.last[i]))
+		iw.last[i] = s.Value
 	}
 	_, iw.err = fmt.Fprintln(iw.w)
 }
 
-// close finishes the file and puts it in place (temp then rename: a reader
-// never sees half a file).
+// close finishes the file and puts it in place (a reader never sees half
+// a file).
 func (iw *intervalWriter) close() error {
 	err := iw.err
 	if e := iw.w.Flush(); err == nil {
 		err = e
 	}
-	if e := iw.f.Close(); err == nil {
-		err = e
-	}
 	if err != nil {
-		os.Remove(iw.tmp)
+		iw.out.abort()
 		return err
 	}
-	return os.Rename(iw.tmp, iw.path)
+	return iw.out.commit()
 }
+
+// abort removes the file unless close put it in place.
+func (iw *intervalWriter) abort() { iw.out.abort() }

@@ -20,7 +20,8 @@ func TestPlotKinds(t *testing.T) {
 		{"cpi", plotData + "report-cpi.json", plotData + "report-cpi2.json"},
 		{"latency", plotData + "dram.json"},
 		{"latency", plotData + "latencies.txt", "--bins", "10"},
-		{"series", plotData + "interval.csv", "--y", "ipc"},
+		{"series", plotData + "interval.csv", "--y", "interval_ipc,interval_l1d.load.misses", "--logy", "--dpi", "150"},
+		{"series", plotData + "interval.csv", "--y-from-data"},
 	} {
 		for _, ext := range []string{"png", "svg"} {
 			out := filepath.Join(dir, kind[0]+"."+ext)
@@ -72,7 +73,8 @@ func TestPlotBadInput(t *testing.T) {
 		{[]string{"metric", plotData + "results.csv", "--x", "l2.sise", "--y", "cycles", "-o", "x.png"}, "did you mean l2.size?"},
 		{[]string{"metric", plotData + "results.csv", "--y", "cycles", "-o", "x.png"}, "emu: --x and --y"},
 		{[]string{"cpi", plotData + "dram.json", "-o", "x.png"}, "no cpi_stack or breakdown"},
-		{[]string{"latency", plotData + "interval.csv", "-o", "x.png"}, `interval.csv:1: "instructions,cycles,ipc,l1d.miss_rate" is not a number`},
+		{[]string{"latency", plotData + "interval-v1.csv", "-o", "x.png"}, `interval-v1.csv:1: "instructions,cycles,ipc,l1d.miss_rate" is not a number`},
+		{[]string{"series", plotData + "interval.csv", "--dpi", "5", "-o", "x.png"}, "--dpi 5: give 10 to 1200"},
 		{[]string{"series", plotData + "interval.csv", "-o", plotData + "interval.csv"}, "write a .png or a .svg file"},
 		{[]string{"series", plotData + "interval.csv", "--width", "0", "-o", "x.png"}, "--width 0"},
 	} {

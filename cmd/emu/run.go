@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
+	"github.com/vmemu/vmemu/machine/scenario"
 	"github.com/vmemu/vmemu/progress"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -22,6 +25,8 @@ type configFlags struct {
 func (f *configFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.spec, "config", "c", "default", "a preset ("+joinPresets()+") or a YAML/JSON file")
 	cmd.Flags().StringArrayVar(&f.sets, "set", nil, "change one key, as key=value (repeatable); see emu config list")
+	completePresets(cmd, "config")
+	completeSetKeys(cmd, "set")
 }
 
 func (f *configFlags) load() (*config.Config, error) {
@@ -37,6 +42,14 @@ func (f *configFlags) load() (*config.Config, error) {
 	return cfg, nil
 }
 
+// warnInert prints a warning for each key the user set that has no effect
+// under the rest of the configuration.
+func warnInert(w io.Writer, cfg *config.Config) {
+	for _, in := range cfg.Inert() {
+		fmt.Fprintln(w, "emu: warning:", in)
+	}
+}
+
 // replayFlags are emu run's options besides the configuration.
 type replayFlags struct {
 	jsonPath, stdoutPath, intervalPath, timelinePath string
@@ -45,46 +58,78 @@ type replayFlags struct {
 	quiet                                            bool
 }
 
+const runLong = `Replay one or more traces on a machine, one process each, or run a .emu
+scenario, and report instructions, cycles and IPC, the accesses of each kind,
+each cache level's and TLB's hits and misses, DRAM and the kernel's work, and
+where the cycles went (the CPI stack). TRACE may be - for standard input.
+
+The machine is a preset or a YAML/JSON file (-c) changed by --set key=value
+(emu config list has every key); a key that has no effect under the rest of
+the configuration is a warning. The report's first lines say how it was
+made: the trace, the configuration with every --set, and emu's version.`
+
+const runExample = `  emu run examples/matmul.lackey.gz
+  emu run -c cachegrind --json report.json examples/matmul.lackey.gz
+  emu run --set l2.size=1MiB --set llc.replacement=random trace.vmt
+  emu run --warmup 100000 --max 1000000 --interval 10000 trace.vmt
+  valgrind --tool=lackey --trace-mem=yes --log-fd=3 ./prog 3>&1 >/dev/null | emu run -
+  emu run --stdout - traces/examples/mmapcopy.emu > copy.dat`
+
 func newRunCmd() *cobra.Command {
 	var cf configFlags
 	var rf replayFlags
 	cmd := &cobra.Command{
-		Use:   "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N] [--interval N --interval-csv FILE] TRACE [TRACE ...]",
-		Short: "replay traces (or run a .emu scenario) and report cycles, IPC, hits and misses, and where the cycles went",
-		Args:  cobra.MinimumNArgs(1),
+		Use:     "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N] [--interval N [--interval-csv FILE]] [--quantum N] [--timeline FILE.json] TRACE ... | SCENARIO.emu [--stdout FILE]",
+		Short:   "replay traces (or run a .emu scenario) and report cycles, IPC, hits and misses, and where the cycles went",
+		Long:    runLong,
+		Example: runExample,
+		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := cf.load()
 			if err != nil {
 				return err
 			}
-			var scenario *traces.Scenario
+			var scn *traces.Scenario
 			if traces.IsScenario(args[0]) {
 				if len(args) > 1 {
 					return fmt.Errorf("a scenario runs alone (its processes are in it)")
 				}
-				if scenario, err = traces.ReadScenario(args[0]); err != nil {
+				if scn, err = traces.ReadScenario(args[0]); err != nil {
 					return err
 				}
 				// The scenario's set lines come first; --set overrides them.
-				if err := applySets(cfg, scenario.Settings(), cf.sets); err != nil {
+				if err := applySets(cfg, scn, cf.sets); err != nil {
 					return err
 				}
 			}
+			warnInert(cmd.ErrOrStderr(), cfg)
 			m, err := machine.Build(cfg)
 			if err != nil {
 				return err
 			}
-			for _, out := range []string{rf.jsonPath, rf.intervalPath, rf.stdoutPath, rf.timelinePath} {
-				for _, in := range args {
-					if out != "" && out != "-" && sameFile(out, in) {
-						return fmt.Errorf("%s would overwrite the input %s", out, in)
-					}
+			if err := rf.check(args, scn != nil); err != nil {
+				return err
+			}
+			var rep *report.Report
+			if scn != nil {
+				rep, err = scenario.Run(m, scn)
+				if err == nil {
+					rep.Trace.Path = scn.Name
 				}
+			} else {
+				rep, err = runTraces(cmd, m, args, rf)
 			}
-			if scenario != nil {
-				return runScenario(cmd, m, scenario, rf.jsonPath, rf.stdoutPath)
+			if err != nil {
+				return err
 			}
-			return runTraces(cmd, m, args, rf)
+			rep.Made(emuVersion(), cf.sets)
+			if err := writeReport(cmd, rep, rf); err != nil {
+				return err
+			}
+			if scn != nil {
+				return scenarioOutcome(cmd, rep, rf.stdoutPath)
+			}
+			return nil
 		},
 	}
 	cf.add(cmd)
@@ -93,9 +138,9 @@ func newRunCmd() *cobra.Command {
 	f.Uint64Var(&rf.warmup, "warmup", 0, "instructions whose statistics are discarded (caches, TLBs and page tables stay warm)")
 	f.Uint64Var(&rf.max, "max", 0, "stop after this many instructions, warmup included (0: all)")
 	f.Uint64Var(&rf.interval, "interval", 0, "write statistics every N instructions (after warmup) to --interval-csv")
-	f.StringVar(&rf.intervalPath, "interval-csv", "", "the CSV file for --interval (default: TRACE.interval.csv)")
+	f.StringVar(&rf.intervalPath, "interval-csv", "", "the CSV file for --interval (default: TRACE's name with .interval.csv, in the working folder)")
 	f.Uint64Var(&rf.quantum, "quantum", 100000, "several traces: instructions of one before the next one's turn")
-	f.StringVar(&rf.stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE")
+	f.StringVar(&rf.stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE (- for standard output; the report then goes to standard error)")
 	f.BoolVarP(&rf.quiet, "quiet", "q", false, "no progress bar (there is one only when standard error is a terminal)")
 	f.StringVar(&rf.timelinePath, "timeline", "", "write a window of accesses to FILE.json in Chrome's trace-event format (Perfetto)")
 	f.Uint64Var(&rf.timelineFirst, "timeline-from", 0, "the first access of the timeline's window (0: the first)")
@@ -103,38 +148,68 @@ func newRunCmd() *cobra.Command {
 	return cmd
 }
 
+// check refuses outputs that would overwrite an input or share standard
+// output, and names the interval file when --interval-csv does not.
+func (rf *replayFlags) check(inputs []string, scenario bool) error {
+	if rf.jsonPath == "-" && rf.stdoutPath == "-" {
+		return fmt.Errorf("--json - and --stdout -: only one of them can have standard output")
+	}
+	if rf.stdoutPath != "" && !scenario {
+		return fmt.Errorf("--stdout: only scenarios (.emu) have processes that write")
+	}
+	if rf.interval > 0 && rf.intervalPath == "" {
+		rf.intervalPath = defaultIntervalPath(inputs[0])
+	}
+	for _, out := range []string{rf.jsonPath, rf.intervalPath, rf.stdoutPath, rf.timelinePath} {
+		for _, in := range inputs {
+			if out != "" && out != "-" && (sameFile(out, in) || filepath.Clean(out) == filepath.Clean(in)) {
+				return fmt.Errorf("%s would overwrite the input %s", out, in)
+			}
+		}
+	}
+	return nil
+}
+
+// defaultIntervalPath is the interval file of a trace when --interval-csv
+// names none: its name with .interval.csv, in the working folder (never
+// beside the trace, whose folder may be another's or read-only).
+func defaultIntervalPath(trace string) string {
+	name := filepath.Base(trace)
+	if trace == "-" {
+		name = "stdin"
+	}
+	return name + ".interval.csv"
+}
+
 // runTraces replays one or more traces (one process each) on the machine.
-func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replayFlags) error {
+func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replayFlags) (*report.Report, error) {
 	var rs []traces.Reader
 	for _, p := range paths {
 		tr, err := traces.Open(p)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		r := traces.Pipelined(tr, 0) // decompress and parse on another core
+		r := traces.Pipelined(m.Input(tr), 0) // decompress and parse on another core
 		defer r.Close()
 		rs = append(rs, r)
 	}
 	opt := machine.RunOptions{Warmup: rf.warmup, Max: rf.max, Interval: rf.interval, Quantum: rf.quantum}
 	var iw *intervalWriter
 	if rf.interval > 0 {
-		path := rf.intervalPath
-		if path == "" {
-			path = paths[0] + ".interval.csv"
-		}
 		var err error
-		if iw, err = newIntervalWriter(path); err != nil {
-			return err
+		if iw, err = newIntervalWriter(rf.intervalPath); err != nil {
+			return nil, err
 		}
+		defer iw.abort()
 		opt.OnInterval = iw.row
 	}
-	var tl *os.File
+	var tl *outputFile
 	if rf.timelinePath != "" {
 		var err error
-		if tl, err = os.CreateTemp(filepath.Dir(rf.timelinePath), "."+filepath.Base(rf.timelinePath)+".tmp*"); err != nil {
-			return err
+		if tl, err = createOutput(rf.timelinePath); err != nil {
+			return nil, err
 		}
-		defer os.Remove(tl.Name())
+		defer tl.abort()
 		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
 	}
 	bar := progress.NewTo(cmd.ErrOrStderr(), int64(rf.max), "instructions", rf.quiet)
@@ -143,26 +218,34 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 	rep, err := m.RunMany(rs, opt)
 	bar.Done()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if tl != nil {
-		if err := tl.Close(); err != nil {
-			return err
-		}
-		if err := os.Rename(tl.Name(), rf.timelinePath); err != nil {
-			return err
+		if err := tl.commit(); err != nil {
+			return nil, err
 		}
 	}
 	if iw != nil {
 		if err := iw.close(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	rep.Trace.Path = strings.Join(paths, " ")
+	return rep, nil
+}
+
+// writeReport prints the report as text, or as JSON with --json -, and
+// writes the JSON file --json names. With --stdout - (a scenario's
+// processes' output on standard output) the text goes to standard error.
+func writeReport(cmd *cobra.Command, rep *report.Report, rf replayFlags) error {
 	if rf.jsonPath == "-" {
 		return writeJSON(cmd.OutOrStdout(), rep)
 	}
-	if err := rep.WriteText(cmd.OutOrStdout()); err != nil {
+	text := cmd.OutOrStdout()
+	if rf.stdoutPath == "-" {
+		text = cmd.ErrOrStderr()
+	}
+	if err := rep.WriteText(text); err != nil {
 		return err
 	}
 	if rf.jsonPath != "" {
@@ -171,28 +254,23 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 	return nil
 }
 
-func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
 
-// writeJSONFile writes v to path through a temporary file and a rename, so
-// a reader never sees half a report.
+// writeJSONFile writes v to path whole or not at all (createOutput).
 func writeJSONFile(path string, v any) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	out, err := createOutput(path)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := writeJSON(tmp, v); err != nil {
-		tmp.Close()
+	if err := writeJSON(out, v); err != nil {
+		out.abort()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return out.commit()
 }
 
 func sameFile(a, b string) bool {
@@ -201,62 +279,58 @@ func sameFile(a, b string) bool {
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
-func joinPresets() string {
-	s := ""
-	for i, p := range config.Presets() {
-		if i > 0 {
-			s += ", "
-		}
-		s += p
-	}
-	return s
-}
+func joinPresets() string { return strings.Join(config.Presets(), ", ") }
 
-// runScenario runs a .emu scenario; a stated value that does not match
-// fails the run (exit status 1) after the report.
-func runScenario(cmd *cobra.Command, m *machine.Machine, s *traces.Scenario, jsonPath, stdoutPath string) error {
-	path := s.Name
-	rep, err := m.RunScenario(s)
-	if err != nil {
-		return err
-	}
-	rep.Trace.Path = path
-	if jsonPath == "-" {
-		err = writeJSON(cmd.OutOrStdout(), rep)
-	} else {
-		err = rep.WriteText(cmd.OutOrStdout())
-		if err == nil && jsonPath != "" {
-			err = writeJSONFile(jsonPath, rep)
-		}
-	}
-	if err != nil {
-		return err
-	}
+// scenarioOutcome writes what the processes wrote where --stdout says, and
+// fails the run (exit status 1) when a stated value did not match.
+func scenarioOutcome(cmd *cobra.Command, rep *report.Report, stdoutPath string) error {
 	if stdoutPath != "" {
 		var out []byte
 		for _, p := range rep.Scenario.Processes {
 			out = append(out, p.Stdout...)
 		}
-		if sameFile(stdoutPath, path) {
-			return fmt.Errorf("--stdout %s would overwrite the scenario", stdoutPath)
-		}
-		if err := os.WriteFile(stdoutPath, out, 0o644); err != nil {
+		if err := writeStdout(cmd, stdoutPath, out); err != nil {
 			return err
 		}
 	}
 	if n := len(rep.Scenario.Mismatches); n > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("%s: %d stated values did not match", path, n)}
+		return &exitError{code: 1, err: fmt.Errorf("%s: %d stated values did not match", rep.Trace.Path, n)}
 	}
 	return nil
 }
 
-// applySets applies a scenario's settings, then the command line's again.
-func applySets(cfg *config.Config, scenario, cmdline []string) error {
-	for _, list := range [][]string{scenario, cmdline} {
-		for _, s := range list {
-			if err := cfg.SetArg(s); err != nil {
-				return err
-			}
+func writeStdout(cmd *cobra.Command, path string, data []byte) error {
+	if path == "-" {
+		_, err := cmd.OutOrStdout().Write(data)
+		return err
+	}
+	out, err := createOutput(path)
+	if err != nil {
+		return err
+	}
+	if _, err := out.Write(data); err != nil {
+		out.abort()
+		return err
+	}
+	return out.commit()
+}
+
+// applySets applies a scenario's set lines, each named by its file and
+// line for errors, then the command line's --set again.
+func applySets(cfg *config.Config, s *traces.Scenario, cmdline []string) error {
+	for _, op := range s.Ops {
+		if op.Op != "set" {
+			continue
+		}
+		k, v, _ := strings.Cut(op.Args[0].Text, "=")
+		where := fmt.Sprintf("%s:%d: set", s.Name, op.Line)
+		if err := cfg.SetFrom(where, k, v); err != nil {
+			return err
+		}
+	}
+	for _, a := range cmdline {
+		if err := cfg.SetArg(a); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -37,3 +37,36 @@ func TestScenarioCommand(t *testing.T) {
 		t.Errorf("--stdout over the scenario: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// --stdout - puts what the processes wrote on standard output, alone (the
+// report goes to standard error), as --json - does with the JSON.
+func TestScenarioStdoutDash(t *testing.T) {
+	dir := t.TempDir()
+	s := writeFile(t, dir, "hello.emu", "file f text=\"hello\"\nfd = p1 open f\nm = p1 mmap 0 5 PROT_READ MAP_PRIVATE fd 0\np1 write 1 m 5 == 5\n")
+	code, stdout, stderr := emu(t, "", "run", "--stdout", "-", s)
+	if code != 0 || stdout != "hello" || !strings.Contains(stderr, "vmemu run: ") {
+		t.Errorf("exit %d, stdout %q, stderr %.60q", code, stdout, stderr)
+	}
+	if code, _, stderr := emu(t, "", "run", "--stdout", "-", "--json", "-", s); code != 2 || !strings.Contains(stderr, "only one of them") {
+		t.Errorf("--stdout - --json -: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := emu(t, "", "run", "--stdout", "-", refdata(t, "cachelab/traces/yi.trace")); code != 2 || !strings.Contains(stderr, "only scenarios") {
+		t.Errorf("--stdout on a trace: exit %d, %q", code, stderr)
+	}
+}
+
+// A configuration error in a scenario's set line names the scenario's file
+// and line, and so does a warning about a key without effect.
+func TestScenarioSetLineErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeFile(t, dir, "bad.emu", "# a comment\nset l1d.sise=64KiB\np1 load 0x1000 8\n")
+	code, _, stderr := emu(t, "", "run", bad)
+	if want := "emu: " + bad + ":2: set: l1d.sise: unknown key; did you mean l1d.size?\n"; code != 2 || stderr != want {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+	inert := writeFile(t, dir, "inert.emu", "set memory.latency=300\nb = p1 mmap 0 4096 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 load b 8 == 0\n")
+	code, _, stderr = emu(t, "", "run", inert)
+	if code != 0 || !strings.HasPrefix(stderr, "emu: warning: "+inert+":1: set: memory.latency has no effect") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}

@@ -82,9 +82,10 @@ func loadSweepFile(path, out string) (*sweep.Sweep, error) {
 
 func newSweepPlanCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "plan FILE",
-		Short: "print the sweep's points as JSON lines, one point a line, each with its id",
-		Args:  cobra.ExactArgs(1),
+		Use:     "plan FILE",
+		Short:   "print the sweep's points as JSON lines, one point a line, each with its id",
+		Example: "  emu sweep plan l2.yaml | head -3",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := sweep.Load(args[0])
 			if err != nil {
@@ -130,9 +131,10 @@ func (f *sweepFlags) check() error {
 func newSweepRunCmd() *cobra.Command {
 	var f sweepFlags
 	cmd := &cobra.Command{
-		Use:   "run FILE [-j N] [--shard I/N] [-o DIR]",
-		Short: "run the points that have no result yet, N at a time",
-		Args:  cobra.ExactArgs(1),
+		Use:     "run FILE [-j N] [--shard I/N] [-o DIR] [--retry-failed]",
+		Short:   "run the points that have no result yet, N at a time",
+		Example: "  emu sweep run l2.yaml -j 8\n  emu sweep run l2.yaml --shard 2/4 -o /scratch/l2.results",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := f.check(); err != nil {
 				return err
@@ -185,9 +187,10 @@ func printSweepSummary(cmd *cobra.Command, s *sweep.Sweep, sum sweep.Summary) {
 
 func newSweepCollectCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "collect DIR",
-		Short: "gather a result folder into DIR/results.csv and DIR/results.json, with provenance",
-		Args:  cobra.ExactArgs(1),
+		Use:     "collect DIR",
+		Short:   "gather a result folder into DIR/results.csv and DIR/results.json, with provenance",
+		Example: "  emu sweep collect l2.results && emu plot metric l2.results --x l2.size --y cycles -o l2.png",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return collectSweep(cmd.OutOrStdout(), args[0])
 		},
@@ -215,9 +218,10 @@ func collectSweep(w io.Writer, dir string) error {
 
 func newSweepCompareCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "compare DIR1 DIR2",
-		Short: "check that two result folders of one sweep measured the same (exit status 1 if not)",
-		Args:  cobra.ExactArgs(2),
+		Use:     "compare DIR1 DIR2",
+		Short:   "check that two result folders of one sweep measured the same (exit status 1 if not)",
+		Example: "  emu sweep compare laptop.results cluster.results",
+		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := sweep.Collect(args[0])
 			if err != nil {
@@ -255,9 +259,10 @@ func newSweepSubmitCmd() *cobra.Command {
 	var f sweepFlags
 	var sf sweepSubmitFlags
 	cmd := &cobra.Command{
-		Use:   "submit FILE --backend slurm|local [--dry-run] [--max-array N]",
-		Short: "run a whole sweep and collect it: as a Slurm job array, or here",
-		Args:  cobra.ExactArgs(1),
+		Use:     "submit FILE --backend slurm|local [--dry-run] [--max-array N]",
+		Short:   "run a whole sweep and collect it: as a Slurm job array, or here",
+		Example: "  emu sweep submit l2.yaml --backend slurm --dry-run\n  emu sweep submit l2.yaml --backend local -j 4",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := f.check(); err != nil {
 				return err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -33,6 +32,9 @@ func TestSweepRunMatchesEmuRun(t *testing.T) {
 		t.Fatalf("collect: exit %d, %q", code, stdout)
 	}
 	rows := readCSV(t, filepath.Join(out, "results.csv"))
+	if len(rows) != 13 {
+		t.Fatalf("results.csv: %d rows, want a header and 12", len(rows))
+	}
 	head := rows[0]
 	if strings.Join(head[:8], ",") != "id,status,l1d.ways,l2.size,trace,seed,cycles,amat" {
 		t.Errorf("header %v", head)
@@ -53,20 +55,6 @@ func TestSweepRunMatchesEmuRun(t *testing.T) {
 	if !strings.Contains(stdout, "ran 0 (0 failed), 12 done before") {
 		t.Errorf("second run: %q", stdout)
 	}
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) != 13 {
-		t.Fatalf("%d rows, %v", len(rows), err)
-	}
-	return rows
 }
 
 func TestSweepBadInput(t *testing.T) {

@@ -167,10 +167,11 @@ OUT's name may also end in .gz, .zst or .xz to compress, unless its format
 compresses itself. OUT is written to a temporary file renamed at the end;
 IN is never overwritten.`
 	cmd := &cobra.Command{
-		Use:   "convert IN OUT [--format " + strings.Join(traces.WriteFormats(), "|") + "]",
-		Short: "convert a trace to another format (from OUT's name by default)",
-		Long:  long,
-		Args:  cobra.ExactArgs(2),
+		Use:     "convert IN OUT [--format " + strings.Join(traces.WriteFormats(), "|") + "]",
+		Short:   "convert a trace to another format (from OUT's name by default)",
+		Example: "  emu trace convert prog.lackey.gz prog.vmt\n  emu trace convert --format champsim prog.vmt prog.trace.xz",
+		Long:    long,
+		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, out := args[0], args[1]
 			if sameFile(in, out) || filepath.Clean(in) == filepath.Clean(out) {
@@ -185,9 +186,7 @@ IN is never overwritten.`
 				return err
 			}
 			defer r.Close()
-			for _, note := range to.Losses(traces.HoldsOf(r)) {
-				fmt.Fprintln(cmd.ErrOrStderr(), "emu: note:", note)
-			}
+			noteLosses(cmd, to, r)
 			n, err := writeTrace(out, to.Name, traces.CarriesOf(r), traces.Refs(r))
 			if err != nil {
 				return err
@@ -200,11 +199,21 @@ IN is never overwritten.`
 	return cmd
 }
 
+// noteLosses says on standard error what writing r's records in format f
+// loses (registers into lackey: a pointer chase's loads then look
+// independent to the out-of-order core).
+func noteLosses(cmd *cobra.Command, f *traces.Format, r traces.Reader) {
+	for _, note := range f.Losses(traces.HoldsOf(r)) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "emu: note:", note)
+	}
+}
+
 func newTraceStatsCmd() *cobra.Command {
 	var asJSON, fetches bool
 	cmd := &cobra.Command{
-		Use:   "stats [--json] [--fetches] TRACE",
-		Short: "count records by kind, the footprint in pages and lines, and reuse distances",
+		Use:     "stats [--json] [--fetches] TRACE",
+		Short:   "count records by kind, the footprint in pages and lines, and reuse distances",
+		Example: "  emu trace stats examples/matmul.lackey.gz\n  emu trace stats --json --fetches prog.vmt",
 		Long: `Read TRACE to the end and print: its records by kind; its footprint, the
 distinct 4 KiB pages and 64-byte lines that fetches, data references and
 both touch; and the reuse-distance histogram of its data references (all
@@ -316,8 +325,9 @@ func sizeName(n uint64) string {
 func newTraceHeadCmd() *cobra.Command {
 	var n int
 	cmd := &cobra.Command{
-		Use:   "head [-n N] TRACE",
-		Short: "print the first records of a trace as lackey text, with registers where it has them",
+		Use:     "head [-n N] TRACE",
+		Short:   "print the first records of a trace as lackey text, with registers where it has them",
+		Example: "  emu trace head -n 20 examples/matmul.lackey.gz",
 		Long: `Print the first N records (all for -n 0) as lackey text. Fetches that
 carry registers (ChampSim, native, generated) show them, src= and dst=
 (0 is left out), and their branch outcome; records of a process other
@@ -422,10 +432,11 @@ puts that many non-memory instructions after each memory one. Sizes take
 units: 64MiB, 4KiB, 1G. The format comes from -o's name (see emu trace
 convert), or --format; without -o, lackey text goes to standard output.`
 	cmd := &cobra.Command{
-		Use:   "gen KIND [--size BYTES] [--count N] [--stride BYTES] [--n N] [--seed S] [--alu N] [-o FILE] [--format F]",
-		Short: "generate a synthetic workload: " + strings.Join(names, ", "),
-		Long:  long,
-		Args:  cobra.ExactArgs(1),
+		Use:     "gen KIND [--size BYTES] [--count N] [--stride BYTES] [--n N] [--seed S] [--alu N] [-o FILE] [--format F]",
+		Short:   "generate a synthetic workload: " + strings.Join(names, ", "),
+		Example: "  emu trace gen chase --size 256MiB --count 100000 -o chase.vmt\n  emu trace gen stride --stride 4160 --count 20000 | emu run -",
+		Long:    long,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			for _, f := range []struct {
@@ -452,8 +463,12 @@ convert), or --format; without -o, lackey text goes to standard output.`
 				if err != nil {
 					return err
 				}
+				noteLosses(cmd, f, r)
 				_, err = writeTo(cmd.OutOrStdout(), f, "", traces.CarriesOf(r), traces.Refs(r))
 				return err
+			}
+			if f, _, err := outputFormat(out, format); err == nil {
+				noteLosses(cmd, f, r)
 			}
 			n, err := writeTrace(out, format, traces.CarriesOf(r), traces.Refs(r))
 			if err != nil {

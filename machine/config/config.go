@@ -2,9 +2,11 @@ package config
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -28,29 +30,68 @@ func Presets() []string {
 type Config struct {
 	Name   string // the preset or file it was loaded from
 	values map[string]string
-	origin map[string]string
+	origin map[string]source
+	seq    uint64 // settings applied so far, to order them in source
 	levels []Level
 
 	keys     []Key          // the schema for levels, made when first asked
 	keyIndex map[string]int // key name -> index in keys
 }
 
+// source is where a value came from. where names it in errors ("m.yaml:3",
+// "--set l2.ways=4", "preset default:24 (dram.preset)"); seq orders the
+// settings, so that an error about keys that disagree can name the one set
+// last; dir is the folder of the file that set it, against which a
+// relative path in the value is read ("" for --set and the presets: the
+// current folder).
+type source struct {
+	where, dir string
+	seq        uint64
+	// user says the user set the key (in a file, with --set, in a
+	// scenario's set line), not a preset and not a rule that follows from
+	// another key (Inert warns of those the user set only).
+	user bool
+}
+
+// put sets one key's value and its source.
+func (c *Config) put(key, value string, from source) {
+	c.values[key], c.origin[key] = value, from
+}
+
 // Load returns the configuration named by spec: a preset's name, or the path
-// of a YAML or JSON file. A file starts from the preset its "base" key names
-// (default: "default") and changes what it sets. "" means "default".
+// of a YAML or JSON file. A file starts from the preset or file its "base"
+// key names (default: "default"; a relative path is read from the file's
+// folder) and changes what it sets. "" means "default".
 func Load(spec string) (*Config, error) {
 	if spec == "" {
 		spec = "default"
 	}
+	return load(spec, nil)
+}
+
+// load reads a preset or a file; chain lists the files that named it as
+// their base, outermost first.
+func load(spec string, chain []string) (*Config, error) {
 	if data, err := presetFiles.ReadFile("presets/" + spec + ".yaml"); err == nil {
 		return loadPreset(spec, data)
 	}
-	data, err := os.ReadFile(spec)
-	if err != nil {
-		return nil, &Error{Where: spec, Msg: fmt.Sprintf("neither a preset (%s) nor a readable file: %v", strings.Join(Presets(), ", "), unwrapPath(err))}
+	data, err := ReadFile(spec)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, &Error{Where: spec, Msg: err.Error()}
 	}
-	return fromLayers(spec, data, spec)
+	if err != nil {
+		return nil, &Error{Where: spec, Msg: fmt.Sprintf("neither a preset (%s) nor a readable file: %v", strings.Join(Presets(), ", "), err)}
+	}
+	return fromLayers(spec, data, spec, chain)
 }
+
+func isPreset(name string) bool {
+	_, err := presetFiles.ReadFile("presets/" + name + ".yaml")
+	return err == nil
+}
+
+// presetWhere starts where a preset's settings come from: "preset default".
+const presetWhere = "preset "
 
 // parsedPresets holds each built-in preset parsed once, with its schema:
 // a sweep loads its base for every point, and parsing it was a twentieth
@@ -61,7 +102,7 @@ func loadPreset(name string, data []byte) (*Config, error) {
 	if c, ok := parsedPresets.Load(name); ok {
 		return c.(*Config).clone(), nil
 	}
-	c, err := fromLayers(name, data, "preset "+name)
+	c, err := fromLayers(name, data, presetWhere+name, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -85,36 +126,38 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// fromLayers builds a configuration from a file's settings on top of its base.
-func fromLayers(name string, data []byte, where string) (*Config, error) {
+// fromLayers builds a configuration from a file's settings on top of its
+// base. where is "preset NAME" for a preset, else the file's path (name).
+func fromLayers(name string, data []byte, where string, chain []string) (*Config, error) {
 	sets, err := parseYAML(data, where)
 	if err != nil {
 		return nil, err
 	}
-	base := "default"
-	if name == "default" && where == "preset default" {
-		base = ""
+	file := where == name
+	base := setting{key: "base", value: "default", where: where}
+	if name == "default" && !file {
+		base.value = ""
 	}
 	var rest []setting
 	for _, s := range sets {
+		if file {
+			s.dir = filepath.Dir(name)
+		}
 		if s.key == "base" {
-			base = s.value
+			base = s
 			continue
 		}
 		rest = append(rest, s)
 	}
-	c := &Config{Name: name, values: map[string]string{}, origin: map[string]string{}}
-	if base != "" {
-		if base == name {
-			return nil, &Error{Where: where, Key: "base", Msg: "a configuration cannot be based on itself"}
-		}
-		b, err := Load(base)
+	c := &Config{Name: name, values: map[string]string{}, origin: map[string]source{}}
+	if base.value != "" || base.line > 0 {
+		b, err := loadBase(name, base, chain)
 		if err != nil {
 			return nil, err
 		}
-		c.levels = b.levels
+		c.levels, c.seq = b.levels, b.seq
 		for k, v := range b.values {
-			c.values[k], c.origin[k] = v, b.origin[k]
+			c.put(k, v, b.origin[k])
 		}
 	}
 	if err := c.apply(rest); err != nil {
@@ -148,7 +191,12 @@ func (c *Config) key(name string) (Key, bool) {
 func (c *Config) Get(key string) string { return c.values[key] }
 
 // Origin says where a key's value came from.
-func (c *Config) Origin(key string) string { return c.origin[key] }
+func (c *Config) Origin(key string) string { return c.origin[key].where }
+
+// Dir is the folder of the file that set a key, against which a relative
+// path in its value is read: "" when --set or a preset set it (the
+// current folder).
+func (c *Config) Dir(key string) string { return c.origin[key].dir }
 
 // Levels returns the cache levels, top first.
 func (c *Config) Levels() []Level { return c.levels }

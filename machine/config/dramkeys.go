@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -120,17 +121,32 @@ func (r *Reader) DRAM() (dram.Config, error) {
 }
 
 // DRAMError turns an error of the DRAM model into one that names the key
-// it is about (a dram.ConfigError names a field of dram.Config).
+// it is about (a dram.ConfigError names a field of dram.Config). When the
+// field must agree with others, it names the one set last, which the
+// message relates to the field the rule is stated for.
 func DRAMError(c *Config, err error) error {
 	var ce *dram.ConfigError
 	if !errors.As(err, &ce) {
 		return &Error{Where: c.Name, Key: "dram", Msg: err.Error()}
 	}
-	key := "dram." + strings.TrimPrefix(strings.TrimPrefix(ce.Field, "geometry."), "policy.")
-	if ce.Field == "clock_hz" {
-		key = "dram.clock"
+	key := dramKey(ce.Field)
+	keys := []string{key}
+	for _, f := range ce.Also {
+		keys = append(keys, dramKey(f))
 	}
-	return &Error{Where: c.Origin(key), Key: key, Msg: ce.Msg}
+	e := c.Blame(ce.Msg, keys...)
+	if e.Key != key {
+		e.Msg = fmt.Sprintf("%s does not fit %s: %s", c.Get(e.Key), key, ce.Msg)
+	}
+	return e
+}
+
+// dramKey is the key of a field of dram.Config.
+func dramKey(field string) string {
+	if field == "clock_hz" {
+		return "dram.clock"
+	}
+	return "dram." + strings.TrimPrefix(strings.TrimPrefix(field, "geometry."), "policy.")
 }
 
 // DRAMConfig returns the DRAM part a configuration's dram keys describe.

@@ -59,3 +59,17 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Blame places a complaint about keys that must agree (a cache's size,
+// ways and line; tREFI and tRFC) at the one set last, since that is the
+// change that broke the agreement: a value the user set rather than the
+// preset's it disagrees with. Ties go to the first key.
+func (c *Config) Blame(msg string, keys ...string) *Error {
+	key := keys[0]
+	for _, k := range keys[1:] {
+		if c.origin[k].seq > c.origin[key].seq {
+			key = k
+		}
+	}
+	return &Error{Where: c.Origin(key), Key: key, Msg: msg}
+}

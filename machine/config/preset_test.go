@@ -27,7 +27,7 @@ func TestPresetLoadsAreIndependent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := fromLayers("default", data, "preset default")
+	fresh, err := fromLayers("default", data, "preset default", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/replacement"
 )
 
@@ -99,7 +100,7 @@ func (k Key) check(v string) error {
 var globalKeys = []Key{
 	{Name: "levels", Unit: Levels, Doc: "the cache levels from the core down; the first may be split (l1i+l1d) into instruction and data sides; misses from the last go to memory"},
 	{Name: "core.freq", Unit: Hertz, Min: 1e6, Max: 100e9, Doc: "core clock; cycles are reported in this clock"},
-	{Name: "core.model", Unit: Choice, Choices: []string{"ooo", "inorder"}, Doc: "ooo: an out-of-order window; inorder: each access blocks until done (the coursework model)"},
+	{Name: "core.model", Unit: Choice, Choices: cpu.ModelNames(), Doc: modelDoc()},
 	{Name: "core.width", Unit: Count, Min: 1, Max: 64, Doc: "instructions fetched, dispatched and retired per cycle"},
 	{Name: "core.rob", Unit: Count, Min: 1, Max: 65536, Doc: "reorder-buffer entries"},
 	{Name: "core.lq", Unit: Count, Min: 1, Max: 65536, Doc: "load-queue entries"},
@@ -108,6 +109,7 @@ var globalKeys = []Key{
 	{Name: "core.fetch_queue", Unit: Count, Min: 1, Max: 65536, Doc: "instructions the front end may fetch ahead of dispatch"},
 	{Name: "core.exec_latency", Unit: Cycles, Min: 0, Max: 1000, Doc: "cycles of an instruction outside the memory system (in-order: of one without data accesses)"},
 	{Name: "memory.latency", Unit: Cycles, Min: 1, Max: 1_000_000, Doc: "fixed latency of main memory, from request to data"},
+	{Name: "access.fetch", Unit: Choice, Choices: []string{"simulate", "ignore"}, Doc: "instruction (I) records of a trace: fetched through the instruction side, or ignored as Cache Lab's csim ignores them (each data record is then an instruction)"},
 	{Name: "access.modify", Unit: Choice, Choices: []string{"load-store", "load"}, Doc: "a modify (M) record is a load then a store (Cache Lab), or one load (cachegrind)"},
 	{Name: "access.straddle", Unit: Choice, Choices: cache.StraddleNames, Doc: "an access over two lines: first = size ignored, only the first line (Cache Lab); lines = every line looked up, missing lines fetched, counted once; whole = as lines, but a miss sends the whole access down (cachegrind)"},
 	{Name: "seed", Unit: Count, Min: 0, Max: 1<<63 - 1, Doc: "seed of every random choice (random replacement, random frames)"},
@@ -190,4 +192,14 @@ var levelDefaults = map[string]string{
 	"size": "32KiB", "ways": "8", "line": "64B", "latency": "4", "mshrs": "16",
 	"replacement": "lru", "write_policy": "write-back", "write_allocate": "true",
 	"inclusion": "non-inclusive",
+}
+
+// modelDoc describes core.model's choices from the models the cpu package
+// has registered.
+func modelDoc() string {
+	var parts []string
+	for _, n := range cpu.ModelNames() {
+		parts = append(parts, n+": "+cpu.ModelDoc(n))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -8,8 +8,13 @@ import (
 	"github.com/vmemu/vmemu/mmu"
 )
 
-// setting is one key = value read from somewhere.
-type setting struct{ key, value, where string }
+// setting is one key = value read from somewhere: where names it in
+// errors; dir is the folder of the file it is in ("" for --set and the
+// presets); line is its line in that file (0 for --set).
+type setting struct {
+	key, value, where, dir string
+	line                   int
+}
 
 // apply sets values in order; the levels key goes first, since it decides
 // which level keys exist.
@@ -37,6 +42,7 @@ func (c *Config) setLevels(s setting) error {
 	if err != nil {
 		return &Error{Where: s.where, Key: s.key, Msg: err.Error()}
 	}
+	from := c.next(s)
 	keep := map[string]bool{}
 	for _, n := range levelNames(ls) {
 		keep[n] = true
@@ -49,12 +55,12 @@ func (c *Config) setLevels(s setting) error {
 	}
 	c.levels = ls
 	c.keys, c.keyIndex = nil, nil // the level keys changed
-	c.values["levels"], c.origin["levels"] = s.value, s.where
+	c.put("levels", s.value, from)
 	for _, n := range levelNames(ls) {
 		for _, k := range levelKeys {
 			name := n + "." + k.Name
 			if _, ok := c.values[name]; !ok {
-				c.values[name], c.origin[name] = levelDefaults[k.Name], "level default"
+				c.put(name, levelDefaults[k.Name], source{where: "level default", seq: from.seq})
 			}
 		}
 	}
@@ -73,37 +79,47 @@ func (c *Config) set(s setting) error {
 	if err := k.check(s.value); err != nil {
 		return &Error{Where: s.where, Key: s.key, Msg: err.Error()}
 	}
-	c.values[s.key], c.origin[s.key] = s.value, s.where
-	c.expand(s)
+	from := c.next(s)
+	c.put(s.key, s.value, from)
+	c.expand(s.key, s.value, from)
 	return nil
+}
+
+// next is the source of the next setting applied.
+func (c *Config) next(s setting) source {
+	c.seq++
+	return source{where: s.where, dir: s.dir, seq: c.seq, user: !strings.HasPrefix(s.where, presetWhere)}
 }
 
 // expand keeps mmu.paging and the geometry keys it names in step: naming a
 // geometry sets its keys, and changing one of them makes it custom.
-func (c *Config) expand(s setting) {
-	if s.key == "mmu.paging" {
-		g, ok := mmu.Geometries[s.value]
+func (c *Config) expand(key, value string, from source) {
+	derived := source{where: from.where + " (" + key + ")", seq: from.seq}
+	custom := from
+	custom.user = false // what the user set is the key that made it custom
+	if key == "mmu.paging" {
+		g, ok := mmu.Geometries[value]
 		if !ok {
 			return
 		}
 		for k, v := range geometryValues(g) {
-			c.values[k], c.origin[k] = v, s.where+" (mmu.paging)"
+			c.put(k, v, derived)
 		}
 		return
 	}
-	if _, ok := geometryValues(mmu.Geometry{})[s.key]; ok {
-		c.values["mmu.paging"], c.origin["mmu.paging"] = "custom", s.where
+	if _, ok := geometryValues(mmu.Geometry{})[key]; ok {
+		c.put("mmu.paging", "custom", custom)
 	}
-	if s.key == "dram.preset" {
-		if d, err := dram.Preset(s.value); err == nil {
+	if key == "dram.preset" {
+		if d, err := dram.Preset(value); err == nil {
 			for k, v := range dramValues(d) {
-				c.values[k], c.origin[k] = v, s.where+" (dram.preset)"
+				c.put(k, v, derived)
 			}
 		}
 		return
 	}
-	if strings.HasPrefix(s.key, "dram.") && s.key != "dram.per_bank_stats" {
-		c.values["dram.preset"], c.origin["dram.preset"] = "custom", s.where
+	if strings.HasPrefix(key, "dram.") && key != "dram.per_bank_stats" {
+		c.put("dram.preset", "custom", custom)
 	}
 }
 
@@ -126,7 +142,14 @@ func geometryValues(g mmu.Geometry) map[string]string {
 
 // Set changes one key, as --set key=value does.
 func (c *Config) Set(key, value string) error {
-	s := setting{key: strings.TrimSpace(key), value: strings.TrimSpace(value), where: "--set " + key + "=" + value}
+	return c.SetFrom("--set "+key+"="+value, key, value)
+}
+
+// SetFrom changes one key as Set does; where says, in errors, what the
+// user wrote to change it (emu dram's "-c ddr4-2400" or "--set tRCD=18").
+// A relative path in the value is read from the current folder.
+func (c *Config) SetFrom(where, key, value string) error {
+	s := setting{key: strings.TrimSpace(key), value: strings.TrimSpace(value), where: where}
 	if s.key == "levels" {
 		if err := c.setLevels(s); err != nil {
 			return err

@@ -1,6 +1,10 @@
 package report
 
-import "github.com/vmemu/vmemu/dram"
+import (
+	"strings"
+
+	"github.com/vmemu/vmemu/dram"
+)
 
 // Schema names the version of the JSON report. It changes when a field
 // changes meaning or goes away; new fields may appear within a version.
@@ -8,9 +12,13 @@ const Schema = "vmemu.run/1"
 
 // Report is what a replay measured. Its JSON form is the --json output.
 type Report struct {
-	Schema string    `json:"schema"`
-	Config string    `json:"config"`
-	Trace  TraceInfo `json:"trace"`
+	Schema string `json:"schema"`
+	// Version is the emu that made the report (emu --version).
+	Version string `json:"version"`
+	Config  string `json:"config"`
+	// Overrides are the --set changes on top of Config, in the order given.
+	Overrides []Override `json:"overrides"`
+	Trace     TraceInfo  `json:"trace"`
 	// Instructions, Cycles and IPC are the core's: warmup excluded.
 	Instructions uint64        `json:"instructions"`
 	Cycles       uint64        `json:"cycles"`
@@ -33,6 +41,23 @@ type Report struct {
 	Cachegrind *CachegrindCounts `json:"cachegrind,omitempty"`
 	// Scenario is what a scenario's processes did, for scenario runs.
 	Scenario *ScenarioReport `json:"scenario,omitempty"`
+}
+
+// Override is one --set key=value, the key as given.
+type Override struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Made says how a report was made: the version of emu, and the --set
+// arguments (key=value) applied to the configuration.
+func (r *Report) Made(version string, sets []string) {
+	r.Version = version
+	r.Overrides = []Override{}
+	for _, s := range sets {
+		k, v, _ := strings.Cut(s, "=")
+		r.Overrides = append(r.Overrides, Override{Key: k, Value: v})
+	}
 }
 
 // TraceInfo says what was replayed.

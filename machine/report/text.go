@@ -10,7 +10,11 @@ import (
 // WriteText prints the report as tables for a terminal.
 func (r *Report) WriteText(w io.Writer) error {
 	p := &printer{w: w}
-	p.f("vmemu run: %s (%s) on %s\n\n", r.Trace.Path, r.Trace.Format, r.Config)
+	p.f("vmemu run: %s (%s) on %s%s\n", r.Trace.Path, r.Trace.Format, r.Config, r.OverrideArgs())
+	if r.Version != "" {
+		p.f("vmemu version %s\n", r.Version)
+	}
+	p.f("\n")
 	p.f("instructions %12s\n", group(r.Instructions))
 	p.f("cycles       %12s   IPC %.3f\n", group(r.Cycles), r.IPC)
 	p.f("accesses  %15s   AMAT %.2f cycles\n", group(r.Accesses), r.AMAT)
@@ -47,6 +51,20 @@ func (r *Report) WriteText(w io.Writer) error {
 		p.f("  D writes %s  D1 write misses %s  LLd write misses %s\n", group(c.Dw), group(c.D1mw), group(c.DLmw))
 	}
 	return p.err
+}
+
+// OverrideArgs writes the overrides as the command line gave them:
+// " --set k=v --set k2=v2".
+func (r *Report) OverrideArgs() string {
+	var b strings.Builder
+	for _, o := range r.Overrides {
+		arg := o.Key + "=" + o.Value
+		if strings.ContainsAny(arg, " \t'\"$`\\|&;<>()*?[]{}~!#") {
+			arg = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
+		}
+		b.WriteString(" --set " + arg)
+	}
+	return b.String()
 }
 
 type printer struct {

@@ -1,11 +1,11 @@
 package state
 
 import (
-	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
-	"os"
+	"path/filepath"
+
+	"github.com/vmemu/vmemu/machine/config"
 )
 
 //go:embed states/*.json
@@ -19,16 +19,32 @@ type File struct {
 	// else its path.
 	Where string
 	// System holds the widths the file was written for (va_bits, pa_bits,
-	// page_bytes), as JSON gave them; nil when the file has none.
-	System    map[string]any
+	// page_bytes, tlb.sets, cache.block_bytes, ...), in the file's order;
+	// empty when the file has none.
+	System    []Width
 	TLB       []TLBEntry
 	PageTable []PTE // page_table, then page_table_first16
 	Cache     []Line
 	Memory    []Bytes
 }
 
+// At is where an entry is: its line, and its name ("tlb entry 3").
+type At struct {
+	Line int
+	Name string
+}
+
+// Width is one number of the system a file was written for: its name,
+// dotted under tlb and cache ("va_bits", "tlb.sets").
+type Width struct {
+	At
+	Key   string
+	Value uint64
+}
+
 // TLBEntry is one TLB way's contents.
 type TLBEntry struct {
+	At
 	TLB      string // itlb, dtlb or stlb; "" for dtlb
 	Set, Way int
 	Tag      uint64
@@ -38,6 +54,7 @@ type TLBEntry struct {
 
 // PTE is one leaf page-table entry.
 type PTE struct {
+	At
 	VPN            uint64
 	PPN            *uint64 // nil when the file gives none
 	Valid          bool
@@ -46,66 +63,51 @@ type PTE struct {
 
 // Line is one cache line: its place, its tag and maybe its bytes.
 type Line struct {
+	At
 	Cache string // the level's name; "" for the first data level
-	Set   *int   // nil when the file gives neither set nor index
+	Set   int
 	Way   int
 	Tag   uint64
 	Valid bool
-	Data  []uint64 // nil when the file gives no bytes
+	Data  []byte // nil when the file gives no bytes
 }
 
 // Bytes are bytes of memory from a physical address on.
 type Bytes struct {
+	At
 	PA   uint64
-	Data []uint64
+	Data []byte
 }
 
-// Read reads a state file by path, or a built-in one by name.
-func Read(name string) (*File, error) {
-	data, err := builtin.ReadFile("states/" + name + ".json")
-	where := "state " + name
+// Errorf places a mistake found when an entry is applied to a machine.
+func (f *File) Errorf(at At, format string, args ...any) error {
+	return errAt(f.Where, at.Line, at.Name, fmt.Sprintf(format, args...))
+}
+
+// errAt is a mistake in a state file, as a configuration error: the file
+// and the line ("s.json:7"; no line for the file as a whole), the entry
+// and its field ("tlb entry 3: set"), and what is wrong.
+func errAt(where string, line int, field, msg string) error {
+	if line > 0 {
+		where = fmt.Sprintf("%s:%d", where, line)
+	}
+	return &config.Error{Where: where, Key: field, Msg: msg}
+}
+
+// Read reads a built-in state file by name, or a state file by path; a
+// relative path is read from dir (the folder of the configuration file
+// that names it; "" for the current folder).
+func Read(name, dir string) (*File, error) {
+	if data, err := builtin.ReadFile("states/" + name + ".json"); err == nil {
+		return Parse("state "+name, data)
+	}
+	path := name
+	if dir != "" && !filepath.IsAbs(name) {
+		path = filepath.Join(dir, name)
+	}
+	data, err := config.ReadFile(path)
 	if err != nil {
-		where = name
-		if data, err = os.ReadFile(name); err != nil {
-			if pe, ok := err.(*os.PathError); ok {
-				err = pe.Err // the path is said once, in front
-			}
-			return nil, fmt.Errorf("%s: %v", name, err)
-		}
+		return nil, errAt(path, 0, "", err.Error())
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var s stateFile
-	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("%s: %s", where, jsonError(data, err))
-	}
-	return s.plain(where), nil
-}
-
-// ToBytes checks that every value is a byte.
-func ToBytes(data []uint64) ([]byte, error) {
-	b := make([]byte, len(data))
-	for i, v := range data {
-		if v > 0xff {
-			return nil, fmt.Errorf("byte %d is %#x, more than a byte", i, v)
-		}
-		b[i] = byte(v)
-	}
-	return b, nil
-}
-
-// jsonError names the line of a JSON error where it can.
-func jsonError(data []byte, err error) string {
-	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
-	}
-	if off < 0 {
-		return err.Error()
-	}
-	line := 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n"))
-	return fmt.Sprintf("line %d: %v", line, err)
+	return Parse(path, data)
 }

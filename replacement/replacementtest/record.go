@@ -11,14 +11,14 @@ import "github.com/vmemu/vmemu/replacement"
 // holds the calls made of the last policy built under name.
 func RegisterRecorder(name string) *[]replacement.Access {
 	calls := new([]replacement.Access)
-	replacement.Register(name, nil, func(c replacement.Config) replacement.Policy {
+	replacement.Register(name, replacement.Registration{New: func(c replacement.Config) replacement.Policy {
 		lru, err := replacement.New(replacement.LRU, c)
 		if err != nil {
 			panic(err) // unreachable: New checked c as LRU checks it
 		}
 		*calls = nil
 		return recorder{&lru, calls}
-	})
+	}})
 	return calls
 }
 

@@ -1,4 +1,4 @@
-package machine
+package scenario
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/traces"
@@ -14,9 +15,9 @@ import (
 // runExample runs a scenario of traces/examples on the default machine with
 // the scenario's own settings, and fails on any stated value that did not
 // match.
-func runExample(t *testing.T, name string, sets ...string) (*Machine, *report.Report) {
+func runExample(t *testing.T, name string, sets ...string) (*machine.Machine, *report.Report) {
 	t.Helper()
-	s, err := traces.ReadScenario(filepath.Join("..", "traces", "examples", name))
+	s, err := traces.ReadScenario(filepath.Join("..", "..", "traces", "examples", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,11 +30,11 @@ func runExample(t *testing.T, name string, sets ...string) (*Machine, *report.Re
 			t.Fatal(err)
 		}
 	}
-	m, err := Build(cfg)
+	m, err := machine.Build(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := m.RunScenario(s)
+	rep, err := Run(m, s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package machine
+package scenario
 
 import (
 	"strings"
@@ -23,6 +23,6 @@ func FuzzScenarioRun(f *testing.F) {
 			return
 		}
 		m := build(t, "default", "os.memory=256KiB", "disk.swap=1MiB")
-		m.RunScenario(s)
+		Run(m, s)
 	})
 }

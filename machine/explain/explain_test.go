@@ -1,10 +1,10 @@
-package machine
+package explain
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
 )
 
@@ -36,11 +36,11 @@ func TestExplainCSAPPSmall(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := Build(cfg)
+			m, err := machine.Build(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			x, err := m.Explain(tc.va)
+			x, err := Address(m, tc.va)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,50 +56,16 @@ func TestExplainCSAPPSmall(t *testing.T) {
 // page table is not cached), at the root plus 8 x VPN.
 func TestExplainWalkStep(t *testing.T) {
 	cfg, _ := config.Load("csapp-small")
-	m, err := Build(cfg)
+	m, err := machine.Build(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := m.Explain(0x027c)
+	x, err := Address(m, 0x027c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []WalkStep{{Level: 1, Index: 9, EntryAddr: 0x1000 + 9*8, Entry: 0x17<<12 | 7, Present: true, ServedBy: "memory"}}
 	if diff := cmp.Diff(want, x.Walk); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
-	}
-}
-
-func TestStateFileErrors(t *testing.T) {
-	dir := t.TempDir()
-	tests := []struct {
-		name, content, want string
-	}{
-		{"set out of range", `{"tlb":[{"set":4,"way":0,"tag":"0x1","ppn":"0x2","valid":1}]}`, "tlb entry 0: set 4 out of range 0..3"},
-		{"ppn too wide", `{"page_table":[{"vpn":"0x1","ppn":"0x40","valid":1}]}`, "ppn 0x40 does not fit the 12-bit physical address"},
-		{"vpn too wide", `{"page_table":[{"vpn":"0x100","ppn":"0x1","valid":1}]}`, "vpn 0x100 does not fit the 14-bit virtual address"},
-		{"tag too wide", `{"tlb":[{"set":0,"way":0,"tag":"0x40","ppn":"0x1","valid":1}]}`, "tag 0x40 does not fit the 14-bit virtual address"},
-		{"way out of range", `{"tlb":[{"set":0,"way":4,"tag":"0x1","ppn":"0x1","valid":1}]}`, "way"},
-		{"cache set", `{"cache":[{"set":16,"tag":"0x1","valid":1}]}`, "set 16 out of range 0..15"},
-		{"cache bytes", `{"cache":[{"set":1,"tag":"0x1","valid":1,"data":["0x1"]}]}`, "1 data bytes for a 4-byte line"},
-		{"not a byte", `{"memory":[{"pa":"0x10","data":["0x100"]}]}`, "more than a byte"},
-		{"unknown field", `{"tlb":[{"sett":0}]}`, `unknown field "sett"`},
-		{"syntax", "{\n\"tlb\": [,]}", "line 2"},
-		{"wrong system", `{"system":{"va_bits":16}}`, "va_bits is 16, the machine has 14"},
-		{"valid without ppn", `{"tlb":[{"set":0,"way":0,"tag":"0x1","valid":1}]}`, "a valid entry needs a ppn"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			path := dir + "/" + strings.ReplaceAll(tc.name, " ", "_") + ".json"
-			writeTestFile(t, path, tc.content)
-			cfg, _ := config.Load("csapp-small")
-			if err := cfg.Set("state", path); err != nil {
-				t.Fatal(err)
-			}
-			_, err := Build(cfg)
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
-				t.Errorf("error %v; want one naming the file and saying %q", err, tc.want)
-			}
-		})
 	}
 }

@@ -1,10 +1,12 @@
-package machine
+package explain
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/memside"
 	"github.com/vmemu/vmemu/mmu"
 	"github.com/vmemu/vmemu/sim"
 )
@@ -43,7 +45,7 @@ type WalkStep struct {
 
 // ParseAddress reads a virtual address written in hex (0x...) or decimal
 // and checks it fits the machine's virtual address width.
-func (m *Machine) ParseAddress(s string) (uint64, error) {
+func ParseAddress(m *machine.Machine, s string) (uint64, error) {
 	va, err := strconv.ParseUint(strings.TrimSpace(s), 0, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not an address (write it like 0x03d4)", s)
@@ -54,10 +56,11 @@ func (m *Machine) ParseAddress(s string) (uint64, error) {
 	return va, nil
 }
 
-// Explain performs a one-byte load of va, as the machine would, and says
-// what happened at each step. Faults are not mended: a page that is not
+// Address performs a one-byte load of va, as the machine would, through
+// the memory side every access takes, and says what happened at each step
+// from the access's outcome. Faults are not mended: a page that is not
 // mapped is reported as a page fault.
-func (m *Machine) Explain(va uint64) (*Explanation, error) {
+func Address(m *machine.Machine, va uint64) (*Explanation, error) {
 	if m.MMU == nil {
 		return nil, fmt.Errorf("the machine does not translate (mmu.enabled: false)")
 	}
@@ -70,38 +73,31 @@ func (m *Machine) Explain(va uint64) (*Explanation, error) {
 	m.Kernel.DemandZero = false
 	defer func() { m.Kernel.DemandZero = true }()
 	var steps []mmu.Step
-	t := &mmu.Translation{VA: va, Kind: sim.Load, User: true, Steps: &steps}
-	now := m.Engine.Now()
-	at, ok := m.MMU.Translate(now, t)
-	if !ok {
+	a := &memside.Access{VA: va, Size: 1, Kind: sim.Load, Data: true, Steps: &steps, Done: noWaiter{}}
+	if _, ok := m.NewSide().Access(m.Engine.Now(), a); !ok {
 		m.Engine.Run()
-		at = m.Engine.Now()
 	}
-	x.TLBHit = !t.Walked
+	x.TLBHit = !a.Out.Walked
 	for _, s := range steps {
-		x.Walk = append(x.Walk, WalkStep{s.Level, s.Index, s.EntryAddr, uint64(s.Entry), s.Entry&mmu.Present != 0, m.depthName(s.Depth)})
+		x.Walk = append(x.Walk, WalkStep{Level: s.Level, Index: s.Index, EntryAddr: s.EntryAddr,
+			Entry: uint64(s.Entry), Present: s.Entry&mmu.Present != 0, ServedBy: m.Levels[s.Served.ID].Name})
 	}
-	if t.Faulted {
-		x.PageFault, x.Fault = true, t.Fault.Cause.String()
+	if a.Out.Faulted {
+		x.PageFault, x.Fault = true, a.Out.Cause.String()
 		return x, nil
 	}
-	pa := t.PA
+	pa := a.Out.PA
 	ppn := pa >> g.PageShift
 	tag, set, off := m.Data.Split(pa)
 	ci := uint64(set)
+	hit, v := !a.Out.Missed, a.Out.Value
 	x.PPN, x.PA, x.CO, x.CI, x.CT = &ppn, &pa, &off, &ci, &tag
-	before := m.Data.Counts().Hits[sim.Load]
-	req := sim.Request{Addr: pa, Size: 1, Kind: sim.Load}
-	if _, ok := m.Data.Access(at, &req); !ok {
-		m.Engine.Run()
-	}
-	hit := m.Data.Counts().Hits[sim.Load] > before
-	b := make([]byte, 1)
-	m.Phys.Read(pa, b)
-	v := uint64(b[0])
 	x.CacheHit, x.Byte = &hit, &v
 	return x, nil
 }
 
-// depthName names the level at a depth: the data side of a split level.
-func (m *Machine) depthName(d int8) string { return m.Config.DepthName(int(d), true) }
+// noWaiter is the waiter of an access whose end is read after the engine
+// has run dry.
+type noWaiter struct{}
+
+func (noWaiter) AccessDone(*memside.Access, sim.Cycle) {}

@@ -1,4 +1,4 @@
-package machine
+package scenario
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -46,7 +47,7 @@ func BenchmarkScenarioVsTrace(b *testing.B) {
 	scenario := func() time.Duration {
 		m := build(b, "default", "core.model=inorder")
 		start := time.Now()
-		if _, err := m.RunScenario(s); err != nil {
+		if _, err := Run(m, s); err != nil {
 			b.Fatal(err)
 		}
 		return time.Since(start)
@@ -58,7 +59,7 @@ func BenchmarkScenarioVsTrace(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := m.Run(r, RunOptions{}); err != nil {
+		if _, err := m.Run(r, machine.RunOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		return time.Since(start)
@@ -71,4 +72,12 @@ func BenchmarkScenarioVsTrace(b *testing.B) {
 	b.ReportMetric(n/best[0].Seconds(), "scenario-refs/s")
 	b.ReportMetric(n/best[1].Seconds(), "trace-refs/s")
 	b.ReportMetric(best[1].Seconds()/best[0].Seconds(), "scenario-vs-trace")
+}
+
+func build(tb testing.TB, preset string, sets ...string) *machine.Machine {
+	m, err := machine.BuildFrom(preset, sets...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
 }

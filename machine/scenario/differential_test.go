@@ -1,4 +1,4 @@
-package machine
+package scenario
 
 import (
 	flagpkg "flag"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
@@ -253,12 +254,11 @@ func TestDifferentialAgainstReferenceModel(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	mach, err := Build(cfg)
+	mach, err := machine.Build(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mach.checkKernel = true
-	rep, err := mach.RunScenario(s)
+	rep, err := run(mach, s, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,133 @@
+package scenario
+
+import (
+	"fmt"
+
+	"github.com/vmemu/vmemu/cpu"
+	"github.com/vmemu/vmemu/machine/report"
+	"github.com/vmemu/vmemu/memside"
+	"github.com/vmemu/vmemu/sim"
+	"github.com/vmemu/vmemu/traces"
+)
+
+// access makes the operation of a load, store, modify (its load first) or
+// fetch line, decoding its operands.
+func (r *scenarioRun) access(op *cpu.Op) error {
+	line := r.line
+	va, size, value := line.Addr, line.Size, line.Value
+	if s := line.Size; !line.Literal || (s != 1 && s != 2 && s != 4 && s != 8) {
+		var err error
+		if va, size, value, err = r.operands(line); err != nil {
+			return err
+		}
+	}
+	kind := sim.Load
+	switch line.Op {
+	case "fetch":
+		kind = sim.Fetch
+	case "store":
+		kind = sim.Store
+	case "modify":
+		r.store = accessOp(sim.Store, va, size, value, true)
+	}
+	*op = accessOp(kind, va, size, value, line.Op != "modify")
+	return nil
+}
+
+// operands reads a line's address, size and value from its tokens.
+func (r *scenarioRun) operands(line *traces.ScenarioOp) (va, size, value uint64, err error) {
+	if va, err = r.num(line, line.Args[0]); err != nil {
+		return
+	}
+	if size, err = r.num(line, line.Args[1]); err != nil {
+		return
+	}
+	if size != 1 && size != 2 && size != 4 && size != 8 {
+		err = r.errAt(line, line.Args[1], "size", "%d: sizes are 1, 2, 4 or 8 bytes", size)
+		return
+	}
+	if len(line.Args) == 3 {
+		value, err = r.num(line, line.Args[2])
+	}
+	return
+}
+
+// accessOp is an access that carries its data.
+func accessOp(kind sim.Kind, va, size, value uint64, retires bool) cpu.Op {
+	return cpu.Op{Kind: cpu.OpAccess, Retires: retires,
+		Access: memside.Access{VA: va, Size: uint32(size), Kind: kind, Data: true, Value: value}}
+}
+
+// accessDone checks what an access of the line returned against what the
+// line states.
+func (r *scenarioRun) accessDone(a *memside.Access) error {
+	if a.Out.Faulted {
+		if err := r.k.Err(); err != nil {
+			return fmt.Errorf("at %#x: %v (os.memory is %s, disk.swap %s)",
+				a.Out.FaultVA, err, r.m.Config.Get("os.memory"), r.m.Config.Get("disk.swap"))
+		}
+	}
+	ok := !a.Out.Faulted
+	switch line := r.line; {
+	case line.Op == "fetch":
+		return r.stopOnSegv(nil)
+	case line.Op == "store":
+		return r.storeDone(ok)
+	case line.Op == "modify" && a.Kind == sim.Load:
+		if !ok {
+			return r.loadDone(0, false) // no store; Next closes the line
+		}
+		r.load, r.stage = a.Out.Value, stageStore
+		return nil
+	case line.Op == "modify":
+		return r.loadDone(r.load, true)
+	}
+	return r.loadDone(a.Out.Value, ok)
+}
+
+// storeDone checks a store's expectation: it can only be a SIGSEGV.
+func (r *scenarioRun) storeDone(ok bool) error {
+	line := r.line
+	if line.Expect == nil {
+		return r.stopOnSegv(nil)
+	}
+	if line.Expect.Text != "SIGSEGV" {
+		return r.errAt(line, *line.Expect, "expectation", "a store can only expect SIGSEGV")
+	}
+	if ok {
+		r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: "SIGSEGV", Got: "stored"})
+	} else {
+		r.wanted++
+	}
+	return nil
+}
+
+// loadDone checks a load's value (ok false: it faulted) against the line's
+// expectation, and binds it to the line's name.
+func (r *scenarioRun) loadDone(got uint64, ok bool) error {
+	line := r.line
+	if line.Expect != nil && line.Expect.Text == "SIGSEGV" {
+		if ok {
+			r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: "SIGSEGV", Got: fmt.Sprintf("%#x", got)})
+		} else {
+			r.wanted++ // the scenario wanted this fault: it does not stop the run
+		}
+		return nil
+	}
+	if line.Expect != nil {
+		want, err := r.num(line, *line.Expect)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok:
+			r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: fmt.Sprintf("%#x", want), Got: "SIGSEGV"})
+		case got != want:
+			r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: fmt.Sprintf("%#x", want), Got: fmt.Sprintf("%#x", got)})
+		}
+	}
+	if line.Bind != "" {
+		r.values[line.Bind] = got
+	}
+	return r.stopOnSegv(nil)
+}

@@ -1,0 +1,158 @@
+package scenario
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/vmemu/vmemu/cpu"
+	"github.com/vmemu/vmemu/machine"
+	"github.com/vmemu/vmemu/machine/report"
+	kernel "github.com/vmemu/vmemu/os"
+	"github.com/vmemu/vmemu/traces"
+)
+
+// scenarioRun is one scenario as it runs: the program of the in-order
+// core (cpu.Program). Each line becomes one to three operations of the
+// core: a context switch when the line's process is not the current one,
+// then its access (a modify's load and store) or system call.
+type scenarioRun struct {
+	m      *machine.Machine
+	s      *traces.Scenario
+	k      *kernel.Kernel
+	values map[string]uint64
+	procs  map[string]*kernel.Process
+	misses []report.Mismatch
+	errors []report.SyscallError
+	wanted uint64 // SIGSEGVs the scenario asked for
+	stop   bool   // os.on_segv: stop
+
+	checkKernel bool // check the kernel's books after every line (tests)
+
+	lastName string // the process of the line before, by name
+	lastProc *kernel.Process
+
+	next   int                // the next line's index in s.Ops
+	line   *traces.ScenarioOp // the line running, nil between lines
+	proc   *kernel.Process    // its process
+	stage  lineStage
+	load   uint64  // a modify's loaded value, checked once its store is done
+	store  cpu.Op  // a modify's store, once its load is done
+	result syscall // the line's system call's, once made
+}
+
+// lineStage is where a line is: what its next operation is.
+type lineStage uint8
+
+const (
+	stageStart lineStage = iota // switch to the line's process if needed
+	stageMain                   // the access or system call
+	stageStore                  // a modify's store
+	stageDone                   // nothing left but to close the line
+)
+
+// Run runs a scenario on a machine, which must translate. Process p1
+// starts with an empty address space.
+func Run(m *machine.Machine, s *traces.Scenario) (*report.Report, error) {
+	return run(m, s, false)
+}
+
+// run runs a scenario; checkKernel (the tests) checks the kernel's books
+// after every line.
+func run(m *machine.Machine, s *traces.Scenario, checkKernel bool) (*report.Report, error) {
+	if m.MMU == nil {
+		return nil, fmt.Errorf("%s: a scenario needs translation (mmu.enabled: true)", s.Name)
+	}
+	m.Kernel.ClearAreas(m.Process)
+	r := &scenarioRun{m: m, s: s, k: m.Kernel, values: map[string]uint64{}, checkKernel: checkKernel,
+		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
+	rep, err := m.RunProgram(r, "scenario")
+	if err != nil {
+		return nil, err
+	}
+	rep.Scenario = r.report()
+	return rep, nil
+}
+
+// errAt is an error in the scenario at a token.
+func (r *scenarioRun) errAt(op *traces.ScenarioOp, t traces.Token, field, format string, a ...any) error {
+	return &traces.Error{File: r.s.Name, Line: op.Line, Field: fmt.Sprintf("column %d: %s", t.Col, field), Msg: fmt.Sprintf(format, a...)}
+}
+
+// num evaluates a number, a name, or name+number / name-number.
+func (r *scenarioRun) num(op *traces.ScenarioOp, t traces.Token) (uint64, error) {
+	if t.IsNum {
+		return t.Num, nil
+	}
+	s := t.Text
+	if v, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return uint64(v), nil
+	}
+	if v, err := strconv.ParseUint(s, 0, 64); err == nil {
+		return v, nil
+	}
+	name, rest := s, ""
+	if i := strings.IndexAny(s, "+-"); i > 0 {
+		name, rest = s[:i], s[i:]
+	}
+	base, ok := r.values[name]
+	if !ok {
+		return 0, r.errAt(op, t, "value", "%q is not a number or a defined name", s)
+	}
+	if rest == "" {
+		return base, nil
+	}
+	off, err := strconv.ParseUint(rest[1:], 0, 64)
+	if err != nil {
+		return 0, r.errAt(op, t, "value", "%q: bad offset after %s", s, name)
+	}
+	if rest[0] == '-' {
+		return base - off, nil
+	}
+	return base + off, nil
+}
+
+func (r *scenarioRun) placeFile(op *traces.ScenarioOp) error {
+	f := op.File
+	var data []byte
+	switch {
+	case f.Host != "":
+		var err error
+		if data, err = os.ReadFile(f.Host); err != nil {
+			return r.errAt(op, traces.Token{Col: 1}, "host", "%v", err)
+		}
+	case f.Words > 0:
+		data = make([]byte, f.Words)
+		for o := uint64(0); o+8 <= f.Words; o += 8 {
+			binary.LittleEndian.PutUint64(data[o:], o)
+		}
+	case f.Bytes > 0:
+		rng := rand.New(rand.NewPCG(f.Seed, 0x5eed))
+		data = make([]byte, f.Bytes)
+		for i := range data {
+			data[i] = byte(rng.Uint32())
+		}
+	default:
+		data = []byte(f.Text)
+	}
+	if _, err := r.k.PlaceFile(f.Path, data); err != nil {
+		return r.errAt(op, traces.Token{Col: 1}, "file", "%v", err)
+	}
+	return nil
+}
+
+func (r *scenarioRun) stopOnSegv(err error) error {
+	if err != nil {
+		return err
+	}
+	if r.stop && r.k.N.Segv > r.wanted {
+		p := r.k.Current()
+		f := p.LastSegv
+		return fmt.Errorf("%s: SIGSEGV in pid %d at %#x (%s); the run stops (os.on_segv: stop)",
+			r.s.Name, p.PID, f.VA, p.SignalReasons[len(p.SignalReasons)-1])
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package sim
+
+import (
+	"errors"
+	"io"
+)
+
+// A Component is a part of the machine that works on its own between
+// events: a core. The loop steps it; everything else it drives (the memory
+// side, the caches, DRAM) answers at once or through engine events.
+type Component interface {
+	// Next is the earliest cycle at which the component can do any work
+	// without news from an event (Never while it waits for one). Its
+	// answer may change when an event it waits for has run.
+	Next() Cycle
+	// Step does the component's work of cycle now, and may go on with
+	// work at later cycles as long as they are before limit and before the
+	// engine's next event (a core that needs nothing from anyone else runs
+	// ahead in one call). A step at a cycle before Next finds nothing to
+	// do: the loop may step a component at any event's cycle.
+	Step(now, limit Cycle)
+	// Done reports that the component has nothing left to do.
+	Done() bool
+}
+
+// ErrStuck is Loop's answer when a component waits for an event and none
+// is left: something it asked for will never come.
+var ErrStuck = errors.New("no progress: a component waits for an event, and no event is pending")
+
+// ErrNoProgress is Loop's answer when events keep running but no component
+// has been able to work for IdleTurns turns in a row: something keeps the
+// engine busy without ever answering what the components wait for.
+var ErrNoProgress = errors.New("no progress: events keep running but no component has moved")
+
+// IdleTurns is how many turns in a row Loop lets pass without stepping a
+// component. A miss to DRAM takes tens of events; sixteen million in a row
+// that answer no one is a loop.
+const IdleTurns = 1 << 24
+
+// Loop runs components and the engine together, in time order, until every
+// component is done. At each turn it takes the earliest cycle at which
+// anything happens, runs the engine's events up to and including it, then
+// steps the components that can work at it, in their order (so at equal
+// cycles, events come first, then components by index: the run is the same
+// every time).
+func Loop(e *Engine, cs []Component) error {
+	if len(cs) == 1 {
+		return loopOne(e, cs[0])
+	}
+	idle := 0
+	for {
+		t, live := e.Next(), false
+		for _, c := range cs {
+			if !c.Done() {
+				live = true
+				t = min(t, c.Next())
+			}
+		}
+		if !live {
+			return nil
+		}
+		if t == Never {
+			return ErrStuck
+		}
+		e.RunUntil(t)
+		if idle++; idle > IdleTurns {
+			return ErrNoProgress
+		}
+		for i, c := range cs {
+			if !c.Done() && c.Next() <= t {
+				c.Step(t, limit(cs, i))
+				idle = 0
+			}
+		}
+	}
+}
+
+// loopOne is Loop for one component, which it steps at every turn: asking
+// it Next again after the events, to step it only when it can work, costs
+// more than the step that finds nothing to do.
+func loopOne(e *Engine, c Component) error {
+	idle := 0
+	for !c.Done() {
+		next := c.Next()
+		t := min(e.Next(), next)
+		if t == Never {
+			return ErrStuck
+		}
+		e.RunUntil(t)
+		if next <= t {
+			idle = 0
+		} else if idle++; idle > IdleTurns {
+			return ErrNoProgress
+		}
+		c.Step(t, Never)
+	}
+	return nil
+}
+
+// limit is how far component i may run ahead: not to a cycle at which
+// another could work first. At equal cycles the one of lower index goes
+// first, so a later one bounds it one cycle further.
+func limit(cs []Component, i int) Cycle {
+	l := Never
+	for j, c := range cs {
+		if j == i || c.Done() {
+			continue
+		}
+		n := c.Next()
+		if j > i && n != Never {
+			n++
+		}
+		l = min(l, n)
+	}
+	return l
+}
+
+// An InFlight component can say what it holds that is not done: its
+// waiting requests, queues, walks. When a run stops making progress, the
+// machine prints every component's, so the one that lost a completion
+// shows.
+type InFlight interface {
+	InFlight(w io.Writer)
+}

@@ -1,0 +1,86 @@
+package sim
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// ticker is a component that works at every cycle in its list, logging
+// (cycle, id), and stops after the last.
+type ticker struct {
+	id    int
+	at    []Cycle
+	log   *[][2]int
+	limit []Cycle // the limit each step was given
+}
+
+func (c *ticker) Next() Cycle {
+	if len(c.at) == 0 {
+		return Never
+	}
+	return c.at[0]
+}
+
+func (c *ticker) Step(now, limit Cycle) {
+	*c.log = append(*c.log, [2]int{int(now), c.id})
+	c.limit = append(c.limit, limit)
+	c.at = c.at[1:]
+}
+
+func (c *ticker) Done() bool { return len(c.at) == 0 }
+
+func TestLoopOrdersComponentsAndEvents(t *testing.T) {
+	var e Engine
+	var log [][2]int
+	a := &ticker{id: 0, at: []Cycle{0, 5, 10}, log: &log}
+	b := &ticker{id: 1, at: []Cycle{5, 7}, log: &log}
+	e.Schedule(5, HandlerFunc(func(now Cycle, _ uint64) { log = append(log, [2]int{int(now), -1}) }), 0)
+	if err := Loop(&e, []Component{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	// At cycle 5: the event first, then component 0, then component 1.
+	want := [][2]int{{0, 0}, {5, -1}, {5, 0}, {5, 1}, {7, 1}, {10, 0}}
+	if diff := cmp.Diff(want, log); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	// Component 0 may run ahead to just before component 1's next cycle,
+	// and at a tie it goes first, so its limit is one past.
+	if diff := cmp.Diff([]Cycle{6, 6, Never}, a.limit); diff != "" {
+		t.Errorf("limits of component 0 (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]Cycle{10, 10}, b.limit); diff != "" {
+		t.Errorf("limits of component 1 (-want +got):\n%s", diff)
+	}
+}
+
+// waiter waits for an event that never comes.
+type waiter struct{}
+
+func (waiter) Next() Cycle       { return Never }
+func (waiter) Step(now, _ Cycle) {}
+func (waiter) Done() bool        { return false }
+
+func TestLoopStuck(t *testing.T) {
+	var e Engine
+	if err := Loop(&e, []Component{waiter{}}); !errors.Is(err, ErrStuck) {
+		t.Errorf("a component waiting with no event pending: %v, want ErrStuck", err)
+	}
+}
+
+// spinner keeps the engine busy forever without answering anyone.
+type spinner struct{ e *Engine }
+
+func (s spinner) Handle(now Cycle, _ uint64) { s.e.Schedule(now+1, s, 0) }
+
+func TestLoopNoProgress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs sixteen million events")
+	}
+	var e Engine
+	e.Schedule(0, spinner{&e}, 0)
+	if err := Loop(&e, []Component{waiter{}}); !errors.Is(err, ErrNoProgress) {
+		t.Errorf("events that answer no one: %v, want ErrNoProgress", err)
+	}
+}
