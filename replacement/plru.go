@@ -17,7 +17,9 @@ const MaxPLRUWays = 64
 func init() {
 	Register(PLRU, Registration{
 		New: func(c Config) Policy {
-			return &treePLRU{ways: c.Ways, bits: make([]uint64, c.Sets), masks: treeMasks(c.Ways)}
+			p := &treePLRU{ways: c.Ways, bits: make([]uint64, c.Sets)}
+			p.set, p.clr = treeMasks(c.Ways)
+			return p
 		},
 		Check: checkPLRU,
 		Bytes: func(c Config) uint64 { return 8 * uint64(c.Sets) },
@@ -32,15 +34,12 @@ func checkPLRU(c Config) error {
 }
 
 type treePLRU struct {
-	ways  int
-	bits  []uint64    // per set
-	masks [][2]uint64 // per way: the bits a use sets and clears
+	ways     int
+	bits     []uint64 // per set
+	set, clr []uint64 // per way: the bits a use sets and clears
 }
 
-func (p *treePLRU) touch(set, way int) {
-	m := &p.masks[way]
-	p.bits[set] = p.bits[set]&^m[1] | m[0]
-}
+func (p *treePLRU) touch(set, way int) { p.bits[set] = p.bits[set]&^p.clr[way] | p.set[way] }
 
 func (p *treePLRU) victim(set int) int { return treeVictim(p.bits[set], p.ways) }
 
@@ -79,12 +78,12 @@ func treeVictim(tree uint64, ways int) int {
 	return lo
 }
 
-// treeMasks precomputes, for every way, the bits treeTouch sets ([0]) and
-// clears ([1]), so that a hit can touch with tree&^m[1] | m[0].
-func treeMasks(ways int) [][2]uint64 {
-	m := make([][2]uint64, ways)
-	for w := range m {
-		m[w] = [2]uint64{treeTouch(0, ways, w), ^treeTouch(^uint64(0), ways, w)}
+// treeMasks precomputes, for every way, the bits treeTouch sets and
+// clears, so that a hit can touch with tree&^clr[way] | set[way].
+func treeMasks(ways int) (set, clr []uint64) {
+	set, clr = make([]uint64, ways), make([]uint64, ways)
+	for w := range ways {
+		set[w], clr[w] = treeTouch(0, ways, w), ^treeTouch(^uint64(0), ways, w)
 	}
-	return m
+	return set, clr
 }

@@ -45,10 +45,10 @@ func TestTreeVictimOrder(t *testing.T) {
 
 func TestTreeMasksMatchTouch(t *testing.T) {
 	for _, ways := range []int{1, 2, 3, 4, 7, 8, 16, 64} {
-		m := treeMasks(ways)
+		set, clr := treeMasks(ways)
 		for _, tree := range []uint64{0, ^uint64(0), 0x5555555555555555, 0x123456789abcdef} {
 			for w := range ways {
-				if got, want := tree&^m[w][1]|m[w][0], treeTouch(tree, ways, w); got != want {
+				if got, want := tree&^clr[w]|set[w], treeTouch(tree, ways, w); got != want {
 					t.Errorf("ways %d way %d tree %#x: masks give %#x, treeTouch %#x", ways, w, tree, got, want)
 				}
 			}

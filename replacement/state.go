@@ -11,7 +11,10 @@ import "github.com/vmemu/vmemu/sim"
 // A State must not be copied once used: the copies' counters would part.
 type State struct {
 	kind builtin
-	ways int
+	// What a hit and a fill do to a built-in policy's state, for TryHit
+	// and TryFill.
+	onHit, onFill action
+	ways          int
 	// The built-in policy kind names (the others stay zero). LRU and FIFO
 	// share stamps: they differ only in when they stamp.
 	stamps stamps
@@ -32,6 +35,19 @@ const (
 	kindRandom
 )
 
+// An action is what a hit or a fill does to a built-in policy's state.
+type action uint8
+
+const (
+	tell  action = iota // nothing: a registered policy must be told
+	none                // nothing (FIFO's hits, random's hits and fills)
+	stamp               // the way's stamp is the next one (LRU, FIFO's fills)
+	tree                // the tree points away from the way (tree-PLRU)
+	// rrpv+v: the way's re-reference prediction is v (SRRIP: 0 on a hit,
+	// 2 on a fill).
+	rrpv
+)
+
 // New builds the policy called name (Default if empty) for c. An unknown
 // name is an error that lists the registered ones.
 func New(name string, c Config) (State, error) {
@@ -42,15 +58,15 @@ func New(name string, c Config) (State, error) {
 	s := State{ways: c.Ways}
 	switch p := e.New(c).(type) {
 	case *lru:
-		s.kind, s.stamps = kindLRU, p.stamps
+		s.kind, s.onHit, s.onFill, s.stamps = kindLRU, stamp, stamp, p.stamps
 	case *fifo:
-		s.kind, s.stamps = kindFIFO, p.stamps
+		s.kind, s.onHit, s.onFill, s.stamps = kindFIFO, none, stamp, p.stamps
 	case *treePLRU:
-		s.kind, s.plru = kindPLRU, *p
+		s.kind, s.onHit, s.onFill, s.plru = kindPLRU, tree, tree, *p
 	case *srrip:
-		s.kind, s.srrip = kindSRRIP, *p
+		s.kind, s.onHit, s.onFill, s.srrip = kindSRRIP, rrpv, rrpv+rrpvMax-1, *p
 	case *random:
-		s.kind, s.rand = kindRandom, *p
+		s.kind, s.onHit, s.onFill, s.rand = kindRandom, none, none, *p
 	default:
 		s.p = p
 	}
@@ -58,39 +74,31 @@ func New(name string, c Config) (State, error) {
 }
 
 // TryHit is the fast path of Update for a hit on way of set: it tells a
-// built-in policy (LRU, tree-PLRU and SRRIP change state, FIFO and random
-// do not) and reports true, or reports false having done nothing, and then
-// the caller must call Update with the whole Access. It is written out
-// rather than through the policies' methods to stay within the inliner's
-// budget.
-func (s *State) TryHit(set, way int) bool {
-	switch s.kind {
-	case kindLRU:
-		s.stamps.clock++
-		s.stamps.at[set*s.ways+way] = s.stamps.clock
-	case kindPLRU:
-		m := &s.plru.masks[way]
-		s.plru.bits[set] = s.plru.bits[set]&^m[1] | m[0]
-	case kindSRRIP:
-		s.srrip.rrpv[set*s.ways+way] = 0
-	}
-	return s.kind != registered
-}
+// built-in policy and reports true, or reports false having done nothing,
+// and then the caller must call Update with the whole Access. It is small
+// enough to be inlined where it is called, which a call through Policy, or
+// even a direct call, is not.
+func (s *State) TryHit(set, way int) bool { return s.do(s.onHit, set, way) }
 
 // TryFill is TryHit for a fill of way of set; if it reports false the
-// caller must call Fill.
-func (s *State) TryFill(set, way int) bool {
-	switch s.kind {
-	case kindLRU, kindFIFO:
+// caller must call Update.
+func (s *State) TryFill(set, way int) bool { return s.do(s.onFill, set, way) }
+
+// do does act to way of set. The stamp and the prediction are written out
+// rather than through the policies' methods to stay within the inliner's
+// budget.
+func (s *State) do(act action, set, way int) bool {
+	switch i := set*s.ways + way; act {
+	case tell, none:
+	case stamp:
 		s.stamps.clock++
-		s.stamps.at[set*s.ways+way] = s.stamps.clock
-	case kindPLRU:
-		m := &s.plru.masks[way]
-		s.plru.bits[set] = s.plru.bits[set]&^m[1] | m[0]
-	case kindSRRIP:
-		s.srrip.rrpv[set*s.ways+way] = rrpvMax - 1
+		s.stamps.at[i] = s.stamps.clock
+	case tree:
+		s.plru.touch(set, way)
+	default:
+		s.srrip.rrpv[i] = uint8(act - rrpv)
 	}
-	return s.kind != registered
+	return act != tell
 }
 
 // Update tells the policy of a hit or a fill. (It takes the Access by
@@ -125,31 +133,28 @@ func (s *State) Victim(set int, addr, ip uint64, kind sim.Kind) int {
 }
 
 // ClearSet puts set back in its state when new.
-func (s *State) ClearSet(set int) {
-	switch s.kind {
-	case kindLRU, kindFIFO:
-		s.stamps.ClearSet(set)
-	case kindPLRU:
-		s.plru.ClearSet(set)
-	case kindSRRIP:
-		s.srrip.ClearSet(set)
-	case kindRandom:
-	default:
-		s.p.ClearSet(set)
-	}
-}
+func (s *State) ClearSet(set int) { s.held().ClearSet(set) }
 
 // Restart makes the policy what New would build for c, after ClearSet of
 // every set ever used (see Policy).
-func (s *State) Restart(c Config) {
+func (s *State) Restart(c Config) { s.held().Restart(c) }
+
+// held is the state of the policy, for what is not on a hot path.
+func (s *State) held() interface {
+	ClearSet(set int)
+	Restart(c Config)
+} {
 	switch s.kind {
 	case kindLRU, kindFIFO:
-		s.stamps.Restart(c)
+		return &s.stamps
+	case kindPLRU:
+		return &s.plru
+	case kindSRRIP:
+		return &s.srrip
 	case kindRandom:
-		s.rand.Restart(c)
-	case registered:
-		s.p.Restart(c)
+		return &s.rand
 	}
+	return s.p
 }
 
 // NeedsEveryHit reports whether the policy must be told of a hit on the way
