@@ -54,13 +54,13 @@
 // page it evicts. cache's pcpolicy_test.go is such a file: a SHiP-like
 // policy keyed by the instruction pointer, registered by a test.
 //
-// Every hit in a cache or a TLB updates its policy, and an indirect call
-// there costs measurable speed (the TLBs were written with switches for
-// that reason). So State calls the built-in policies directly, never
-// through Policy, and its TryHit, small enough to be inlined where it is
-// called, does a hit of LRU, tree-PLRU, FIFO or random in place; for the
-// others the owner calls Update with the whole Access. A registered policy
-// goes through Policy. A TLB under a registered policy tells it of every
-// hit, so it answers no repeat hit from its memo of the last one
-// (tlb.TLB.SkipsRepeats).
+// Every hit in a cache or a TLB updates its policy, and a call there, let
+// alone an indirect one, costs measurable speed (the TLBs were written with
+// switches for that reason). So State holds the built-in policies' state
+// itself, and TryHit and TryFill, small enough to be inlined where they are
+// called, do a built-in policy's hit or fill in place; Victim calls the
+// built-in policies directly. Only for a registered policy does the owner
+// build an Access and call Update, and State call through Policy. A TLB
+// under a registered policy tells it of every hit, so it answers no repeat
+// hit from its memo of the last one (tlb.TLB.SkipsRepeats).
 package replacement

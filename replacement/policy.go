@@ -21,8 +21,8 @@ type Access struct {
 	IP   uint64   // the instruction behind the access; 0 when none is known
 	Kind sim.Kind // fetch, load, store, page-table read, write-back, ...
 	Hit  bool     // a hit; else a fill into Way
-	// Evicts says a fill replaces a valid line or entry, whose address (as
-	// Addr gives it) is Evicted.
+	// Evicts says a fill replaces a valid line or entry, whose address is
+	// Evicted: the line's first byte, or the page's first address.
 	Evicts  bool
 	Evicted uint64
 }

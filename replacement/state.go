@@ -6,9 +6,10 @@ import "github.com/vmemu/vmemu/sim"
 // for it. A hit in a cache or a TLB, the hottest path of a run, updates its
 // policy, and a call there, indirect or not, costs measurable speed. So
 // State holds the built-in policies' state itself, not behind Policy or a
-// pointer, and TryHit, small enough to be inlined where it is called, does
-// their hits in place; a policy registered elsewhere goes through Policy.
-// A State must not be copied once used: the copies' counters would part.
+// pointer, and TryHit and TryFill, small enough to be inlined where they
+// are called, do their hits and fills in place; a policy registered
+// elsewhere goes through Policy. A State must not be copied once used: the
+// copies' counters would part.
 type State struct {
 	kind builtin
 	// What a hit and a fill do to a built-in policy's state, for TryHit
@@ -102,8 +103,8 @@ func (s *State) do(act action, set, way int) bool {
 }
 
 // Update tells the policy of a hit or a fill. (It takes the Access by
-// pointer, and Victim its fields, since Go builds an Access in memory, and
-// only a registered policy is given one.)
+// pointer, and Victim takes its fields, since Go builds an Access in
+// memory; only a registered policy is given one by value.)
 func (s *State) Update(a *Access) {
 	var told bool
 	if a.Hit {
