@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/emu
 TRACE   ?= examples/matmul.lackey.gz
 
-.PHONY: all build run test bench fuzz vet clean
+.PHONY: all build run test bench fuzz hostile vet clean
 
 all: build
 
@@ -37,8 +37,15 @@ bench:
 fuzz:
 	$(GO) test -run Differential ./machine/ -args -diff-ops=100000
 	$(GO) test -run '^$$' -fuzz FuzzLackey -fuzztime 60s ./traces/
+	$(GO) test -run '^$$' -fuzz FuzzNative -fuzztime 60s ./traces/
 	$(GO) test -run '^$$' -fuzz FuzzConfigFile -fuzztime 60s ./machine/
 	$(GO) test -run '^$$' -fuzz FuzzStateFile -fuzztime 60s ./machine/
+
+# Every hostile input of issue 16 (scripts/hostile has the table), each
+# under a time and a memory limit: fails on a Go crash, a timeout or an
+# exit status other than the documented one.
+hostile:
+	bash scripts/hostile
 
 clean:
 	rm -rf bin

@@ -3,6 +3,11 @@
 // in parallel or as a Slurm job array, one result file per point, then
 // collected into one table. Its functions work on plain structs; the
 // emu sweep command is a thin layer over them.
+//
+// Hostile sweep files are bounded: a plan of at most MaxPoints points, a
+// folder that holds one sweep and one run of each point at a time (a lock
+// file, lock.go), and batch scripts whose every value is checked and
+// quoted (slurm.go).
 package sweep
 
 import (
@@ -11,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/vmemu/vmemu/machine/config"
 	"go.yaml.in/yaml/v3"
@@ -87,15 +93,19 @@ func Parse(path string, data []byte) (*Sweep, error) {
 		return nil, err
 	}
 	defaults(s)
+	if err := r.checkPoints(s); err != nil {
+		return nil, err
+	}
 	return s, r.check(s)
 }
 
 // reader carries the file's name into every error, and the lines of
 // what check tests after the whole file is read.
 type reader struct {
-	file     string
-	baseLine int
-	lines    [][]int // per param, per value
+	file       string
+	baseLine   int
+	paramsLine int
+	lines      [][]int // per param, per value
 }
 
 func (r *reader) err(n *yaml.Node, field, format string, a ...any) error {
@@ -138,6 +148,7 @@ func (r *reader) field(s *Sweep, k, v *yaml.Node) error {
 		r.baseLine = v.Line
 	case "params":
 		s.Params, err = r.params(v)
+		r.paramsLine = v.Line
 	case "traces":
 		s.Traces, err = r.traces(s.Dir, v)
 	case "seeds":
@@ -150,6 +161,9 @@ func (r *reader) field(s *Sweep, k, v *yaml.Node) error {
 		s.Max, err = r.count(v, "max")
 	case "output":
 		s.Output, err = r.scalar(v, "output")
+		if err == nil && strings.IndexFunc(s.Output, unicode.IsControl) >= 0 {
+			err = r.err(v, "output", "%q holds a control character (a newline?); name a folder", s.Output)
+		}
 		if err == nil && !filepath.IsAbs(s.Output) {
 			s.Output = filepath.Join(s.Dir, s.Output)
 		}

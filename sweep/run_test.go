@@ -152,27 +152,41 @@ func resultFiles(t *testing.T, out string) []string {
 	return names
 }
 
-// A point that fails is recorded with its error; the others run.
+// A point that fails (a malformed trace; a configuration that cannot be
+// made, such as a key of a level its levels leave out) is recorded with
+// its error; the others run.
 func TestFailingPointRecorded(t *testing.T) {
-	path := sweepDir(t, "params: {l2.ways: [4, 8]}\ntraces: [a.trace, bad.trace]\n")
-	os.WriteFile(filepath.Join(filepath.Dir(path), "bad.trace"), []byte(" L 10,8\n L 20,8\n Q 30,8\n"), 0o644)
-	s := mustLoad(t, path)
-	sum, err := Run(context.Background(), s, Options{Jobs: 2})
-	if err != nil || sum.Ran != 4 || sum.Failed != 2 {
-		t.Fatalf("%+v, %v", sum, err)
-	}
-	tab, _ := Collect(s.Output)
-	for _, r := range tab.Rows {
-		bad := r.Point.Trace == "bad.trace"
-		if bad != (r.Status == Failed) || (bad && !strings.Contains(r.Error, "bad.trace:3")) {
-			t.Errorf("%s on %s: %s %q", r.ID, r.Point.Trace, r.Status, r.Error)
-		}
-	}
-	// Failed points are done too, unless asked to retry them.
-	again, _ := Run(context.Background(), s, Options{Jobs: 2})
-	retry, _ := Run(context.Background(), s, Options{Jobs: 2, RetryFailed: true})
-	if again.Ran != 0 || retry.Ran != 2 {
-		t.Errorf("again %+v, retry %+v", again, retry)
+	for _, tc := range []struct {
+		name, sweep string
+		bad         func(Result) bool
+		err         string
+	}{
+		{"malformed trace", "params: {l2.ways: [4, 8]}\ntraces: [a.trace, bad.trace]\n",
+			func(r Result) bool { return r.Point.Trace == "bad.trace" }, "bad.trace:3"},
+		{"missing level", "params:\n  levels: [\"l1i+l1d, l2, llc\", \"l1i+l1d, l2\"]\n  llc.size: [16MiB]\ntraces: [a.trace, b.trace]\n",
+			func(r Result) bool { return !strings.Contains(r.Point.Set[0], "llc") }, "llc"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := sweepDir(t, tc.sweep)
+			os.WriteFile(filepath.Join(filepath.Dir(path), "bad.trace"), []byte(" L 10,8\n L 20,8\n Q 30,8\n"), 0o644)
+			s := mustLoad(t, path)
+			sum, err := Run(context.Background(), s, Options{Jobs: 2})
+			if err != nil || sum.Ran != 4 || sum.Failed != 2 {
+				t.Fatalf("%+v, %v", sum, err)
+			}
+			tab, _ := Collect(s.Output)
+			for _, r := range tab.Rows {
+				if bad := tc.bad(r); bad != (r.Status == Failed) || (bad && !strings.Contains(r.Error, tc.err)) {
+					t.Errorf("%v on %s: %s %q", r.Point.Set, r.Point.Trace, r.Status, r.Error)
+				}
+			}
+			// Failed points are done too, unless asked to retry them.
+			again, _ := Run(context.Background(), s, Options{Jobs: 2})
+			retry, _ := Run(context.Background(), s, Options{Jobs: 2, RetryFailed: true})
+			if again.Ran != 0 || retry.Ran != 2 {
+				t.Errorf("again %+v, retry %+v", again, retry)
+			}
+		})
 	}
 }
 
@@ -256,4 +270,25 @@ func TestWarmupAndMax(t *testing.T) {
 	if r.Point.Warmup != 100 || r.Point.Max != 1000 || metric(t, r, "instructions") != 900 {
 		t.Errorf("%+v: instructions %s", r.Point, r.Metrics["instructions"])
 	}
+}
+
+// A panic in a worker outside a point's run (which only fails the point)
+// comes out of Run in the caller's goroutine, where emu reports it as an
+// internal error; in the worker's goroutine it would kill the process.
+func TestWorkerPanicReachesCaller(t *testing.T) {
+	s := mustLoad(t, sweepDir(t, twelve))
+	workerHook = func(p Point) {
+		if p.Index == 5 {
+			panic("worker bug")
+		}
+	}
+	defer func() { workerHook = nil }()
+	defer func() {
+		wp, ok := recover().(*WorkerPanic)
+		if !ok || wp.Value != "worker bug" || !strings.Contains(string(wp.Stack), "sweep.(*runner)") {
+			t.Fatalf("recovered %v", wp)
+		}
+	}()
+	Run(context.Background(), s, Options{Jobs: 2})
+	t.Fatal("Run returned")
 }

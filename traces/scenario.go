@@ -2,6 +2,7 @@ package traces
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -127,8 +128,9 @@ func ParseScenario(name string, r io.Reader) (*Scenario, error) {
 	values := map[string]bool{}
 	procNames := map[string]string{}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for line := 1; sc.Scan(); line++ {
+	sc.Buffer(make([]byte, 64<<10), maxScenarioLine)
+	line := 1
+	for ; sc.Scan(); line++ {
 		op, err := parseScenarioLine(sc.Text(), line)
 		if err != nil {
 			return nil, s.errorAt(err)
@@ -151,11 +153,17 @@ func ParseScenario(name string, r io.Reader) (*Scenario, error) {
 		}
 		s.Ops = append(s.Ops, *op)
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, &Error{File: name, Line: line, Field: "line", Msg: "longer than 1 MiB (not a scenario?)", Err: err}
+	} else if err != nil {
 		return nil, &Error{File: name, Msg: err.Error(), Err: err}
 	}
 	return s, nil
 }
+
+// maxScenarioLine bounds a line, so that a file that is not a scenario
+// cannot take memory without end.
+const maxScenarioLine = 1 << 20
 
 // scenarioError is an error at a column of a line.
 type scenarioError struct {

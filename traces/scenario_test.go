@@ -65,6 +65,7 @@ func TestScenarioErrors(t *testing.T) {
 		{"file f words=many\n", "t.emu:1: column 8: words: \"many\" is not a number"},
 		{"9x = p1 fork\n", "t.emu:1: column 1: name: \"9x\" is not a name"},
 		{"set nothing\n", "t.emu:1: column 1: set: a set line is: set key=value"},
+		{"p1 load 0x10 8\n# " + strings.Repeat("x", 1<<20) + "\n", "t.emu:2: line: longer than 1 MiB"},
 	}
 	for _, tc := range tests {
 		_, err := ParseScenario("t.emu", strings.NewReader(tc.text))

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -13,7 +14,7 @@ import (
 // its value since warmup under its name and its change over the interval
 // under interval_ and its name.
 type intervalWriter struct {
-	out        *outputFile
+	f          *outfile.File
 	w          *bufio.Writer
 	lastInstr  uint64
 	lastCycles uint64
@@ -23,11 +24,11 @@ type intervalWriter struct {
 }
 
 func newIntervalWriter(path string) (*intervalWriter, error) {
-	out, err := createOutput(path)
+	f, err := outfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	return &intervalWriter{out: out, w: bufio.NewWriter(out)}, nil
+	return &intervalWriter{f: f, w: bufio.NewWriter(f)}, nil
 }
 
 func (iw *intervalWriter) row(instructions, cycles uint64, stats []sim.Stat) {
@@ -73,11 +74,11 @@ func (iw *intervalWriter) close() error {
 		err = e
 	}
 	if err != nil {
-		iw.out.abort()
+		iw.f.Abort()
 		return err
 	}
-	return iw.out.commit()
+	return iw.f.Close()
 }
 
-// abort removes the file unless close put it in place.
-func (iw *intervalWriter) abort() { iw.out.abort() }
+// abort leaves no file if close was not reached (the run failed).
+func (iw *intervalWriter) abort() { iw.f.Abort() }

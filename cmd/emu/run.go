@@ -13,6 +13,7 @@ import (
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/machine/scenario"
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/progress"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -203,13 +204,13 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		defer iw.abort()
 		opt.OnInterval = iw.row
 	}
-	var tl *outputFile
+	var tl *outfile.File
 	if rf.timelinePath != "" {
 		var err error
-		if tl, err = createOutput(rf.timelinePath); err != nil {
+		if tl, err = outfile.Create(rf.timelinePath); err != nil {
 			return nil, err
 		}
-		defer tl.abort()
+		defer tl.Abort() // nothing after Close
 		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
 	}
 	bar := progress.NewTo(cmd.ErrOrStderr(), int64(rf.max), "instructions", rf.quiet)
@@ -221,7 +222,7 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		return nil, err
 	}
 	if tl != nil {
-		if err := tl.commit(); err != nil {
+		if err := tl.Close(); err != nil {
 			return nil, err
 		}
 	}
@@ -260,17 +261,17 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// writeJSONFile writes v to path whole or not at all (createOutput).
+// writeJSONFile writes v to path, whole or not at all (see outfile).
 func writeJSONFile(path string, v any) error {
-	out, err := createOutput(path)
+	out, err := outfile.Create(path)
 	if err != nil {
 		return err
 	}
 	if err := writeJSON(out, v); err != nil {
-		out.abort()
+		out.Abort()
 		return err
 	}
-	return out.commit()
+	return out.Close()
 }
 
 func sameFile(a, b string) bool {
@@ -304,15 +305,7 @@ func writeStdout(cmd *cobra.Command, path string, data []byte) error {
 		_, err := cmd.OutOrStdout().Write(data)
 		return err
 	}
-	out, err := createOutput(path)
-	if err != nil {
-		return err
-	}
-	if _, err := out.Write(data); err != nil {
-		out.abort()
-		return err
-	}
-	return out.commit()
+	return outfile.WriteFile(path, data)
 }
 
 // applySets applies a scenario's set lines, each named by its file and
