@@ -110,3 +110,24 @@ func TestRandomReplacementIsSeeded(t *testing.T) {
 		}
 	}
 }
+
+// A replacement policy the registry does not know, or one that cannot take
+// the level's shape, is an error naming the level; the unknown name's lists
+// every registered policy.
+func TestBadReplacementIsAnError(t *testing.T) {
+	tests := []struct {
+		policy string
+		ways   int
+		want   string
+	}{
+		{"lfu", 4, fmt.Sprintf(`c: unknown replacement policy "lfu" (one of %s)`, strings.Join(replacement.Names(), ", "))},
+		{"LRU", 4, `c: unknown replacement policy "LRU" (one of `},
+		{replacement.PLRU, 128, "c: tree-PLRU supports at most 64 ways, not 128"},
+	}
+	for _, tc := range tests {
+		cfg := Config{Name: "c", Size: uint64(tc.ways) * 64 * 4, Ways: tc.ways, LineSize: 64, MSHRs: 1, Replacement: tc.policy}
+		if _, err := New(cfg, sim.Level{}); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s, %d ways: error %v, want one starting %q", tc.policy, tc.ways, err, tc.want)
+		}
+	}
+}
