@@ -95,25 +95,19 @@ func (c *Cache) Level() sim.Level { return c.level }
 // Config returns the level's configuration.
 func (c *Cache) Config() Config { return c.cfg }
 
-// Counts returns the level's statistics so far.
-func (c *Cache) Counts() Counts { return c.n }
-
 // Register adds the level's counters to s under its name.
 func (c *Cache) Register(s *sim.Stats) {
 	p := c.cfg.Name + "."
 	for k := sim.Kind(0); k < sim.NumKinds; k++ {
-		s.Register(p+k.String()+".hits", &c.n.Hits[k])
-		s.Register(p+k.String()+".misses", &c.n.Misses[k])
+		s.Register(p+k.String()+".hits", &c.n.Hits[k], k.String()+" accesses that hit (a line still being filled counts: see merged)")
+		s.Register(p+k.String()+".misses", &c.n.Misses[k], k.String()+" accesses that missed (in at least one of their lines)")
 	}
-	s.Register(p+"evictions", &c.n.Evictions)
-	s.Register(p+"writebacks", &c.n.Writebacks)
-	s.Register(p+"merged", &c.n.Merged)
-	s.Register(p+"back_invalidations", &c.n.BackInvals)
-	s.Register(p+"mshr_waits", &c.n.MSHRWaits)
+	s.Register(p+"evictions", &c.n.Evictions, "valid lines replaced")
+	s.Register(p+"writebacks", &c.n.Writebacks, "dirty lines sent down")
+	s.Register(p+"merged", &c.n.Merged, "hits to a line whose fill was still in flight")
+	s.Register(p+"back_invalidations", &c.n.BackInvals, "lines invalidated above to keep inclusion")
+	s.Register(p+"mshr_waits", &c.n.MSHRWaits, "misses that found every MSHR busy")
 }
-
-// ResetCounts zeroes the statistics and keeps the contents (after a warm-up).
-func (c *Cache) ResetCounts() { c.n = Counts{} }
 
 // Access presents a request to this level; see sim.Port.
 func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {

@@ -51,7 +51,7 @@ func runAll(t *testing.T, top *Cache, seq string, below ...*Cache) []string {
 		}
 		before := make([]Counts, len(levels))
 		for i, c := range levels {
-			before[i] = c.Counts()
+			before[i] = c.n
 		}
 		req := &sim.Request{Addr: ln * line, Size: 1, Kind: kind}
 		done, ok := top.Access(now, req)
@@ -60,7 +60,7 @@ func runAll(t *testing.T, top *Cache, seq string, below ...*Cache) []string {
 		}
 		now = done
 		for i, c := range levels {
-			b, a := before[i], c.Counts()
+			b, a := before[i], c.n
 			word := "-"
 			switch {
 			case a.Misses[kind] > b.Misses[kind]:

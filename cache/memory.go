@@ -11,17 +11,19 @@ func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
 // Memory is a flat memory with one fixed latency and no limit on requests in
 // flight, to stand below the last level when no DRAM model is wanted.
 type Memory struct {
-	Latency       sim.Cycle
-	Level         sim.Level // reported as the level that served a read
-	Reads, Writes uint64
+	Latency sim.Cycle
+	Level   sim.Level // reported as the level that served a read
+	n       memoryCounts
 }
+
+type memoryCounts struct{ reads, writes uint64 }
 
 // Access answers every request after Latency cycles.
 func (m *Memory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	if req.IsRead() {
-		m.Reads++
+		m.n.reads++
 	} else {
-		m.Writes++
+		m.n.writes++
 	}
 	req.Served = m.Level
 	req.Dirty = false
@@ -31,6 +33,6 @@ func (m *Memory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 
 // Register adds the memory's counters to s under name.
 func (m *Memory) Register(s *sim.Stats, name string) {
-	s.Register(name+".reads", &m.Reads)
-	s.Register(name+".writes", &m.Writes)
+	s.Register(name+".reads", &m.n.reads, "requests that read (fills included)")
+	s.Register(name+".writes", &m.n.writes, "requests that wrote (write-backs, posted stores)")
 }

@@ -86,12 +86,12 @@ func runIPs(t *testing.T, c *Cache, seq string) string {
 			}
 			*n = *n*10 + uint64(d-'0')
 		}
-		before := c.Counts()
+		before := c.n
 		if _, ok := c.Access(0, &sim.Request{Addr: ln * line, IP: ip, Size: 1, Kind: sim.Load}); !ok {
 			t.Fatal("synchronous level returned pending")
 		}
-		word := map[bool]string{true: "m", false: "h"}[c.Counts().Misses[sim.Load] > before.Misses[sim.Load]]
-		if c.Counts().Evictions > before.Evictions {
+		word := map[bool]string{true: "m", false: "h"}[c.n.Misses[sim.Load] > before.Misses[sim.Load]]
+		if c.n.Evictions > before.Evictions {
 			word += "+e"
 		}
 		out = append(out, word)

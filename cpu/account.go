@@ -5,35 +5,62 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// tally holds a run's counters: the CPI stack, instructions and accesses.
-// Warmup ends with a reset.
+// tally holds a run's counters: the CPI stack, instructions and accesses,
+// registered with the core's registry (register), which warm-up resets;
+// start, the cycle counting started at, is kept apart.
 type tally struct {
 	stack        []uint64 // cycles by component (comp*)
 	levels       int      // cache levels; depth levels is memory
 	instructions uint64
 	start        sim.Cycle
-	access       [3]AccessStats
+	access       [3]accessCounts
+}
+
+// accessCounts count one kind of access.
+type accessCounts struct {
+	Count       uint64
+	Cycles      uint64   // sum of latencies, presentation to data
+	Translation uint64   // cycles of them spent translating
+	FaultCycles uint64   // cycles of them in the kernel
+	Faulted     uint64   // accesses abandoned after a fault
+	ByDepth     []uint64 // accesses by the depth that supplied them; the last is memory
 }
 
 func newTally(levels int, start sim.Cycle) *tally {
-	t := &tally{stack: make([]uint64, compLevels+levels+1), levels: levels}
+	t := &tally{stack: make([]uint64, compLevels+levels+1), levels: levels, start: start}
 	for k := range t.access {
 		t.access[k].ByDepth = make([]uint64, levels+1)
 	}
-	t.reset(start)
 	return t
 }
 
-// reset discards everything counted so far; counting starts again at start.
-func (t *tally) reset(start sim.Cycle) {
-	clear(t.stack)
-	for k := range t.access {
-		d := t.access[k].ByDepth
-		clear(d)
-		t.access[k] = AccessStats{ByDepth: d}
+// register adds the tally's counters to s under prefix ("core"), named
+// after the cache levels (levels, as Options.Levels names them): all of
+// them details, since the interval file has instructions and cycles as
+// its own first columns.
+func (t *tally) register(s *sim.Stats, prefix string, levels []string) {
+	p := prefix + "."
+	s.Register(p+"instructions", &t.instructions, "instructions retired", sim.Detail)
+	order := stackOrder(len(levels))
+	for i, name := range append(StackNames(levels), "kernel") {
+		s.Register(p+"cycles."+name, &t.stack[order[i]], stackDoc(name, order[i]), sim.Cycles, sim.Detail)
 	}
-	t.instructions, t.start = 0, start
+	depths := append(levels[:len(levels):len(levels)], "memory")
+	for k := range t.access {
+		a, q, kinds := &t.access[k], p+sim.Kind(k).String()+".", kindPlurals[k]
+		s.Register(q+"accesses", &a.Count, kinds+" finished", sim.Detail)
+		s.Register(q+"cycles", &a.Cycles, kinds+"' latencies, presentation to data, summed", sim.Cycles, sim.Detail)
+		s.Register(q+"translation_cycles", &a.Translation, "cycles "+kinds+" spent translating", sim.Cycles, sim.Detail)
+		s.Register(q+"fault_cycles", &a.FaultCycles, "cycles "+kinds+" spent in the kernel's fault handler", sim.Cycles, sim.Detail)
+		s.Register(q+"faulted", &a.Faulted, kinds+" abandoned after a fault", sim.Detail)
+		for d, name := range depths {
+			s.Register(q+"served_by."+name, &a.ByDepth[d], kinds+" "+name+" supplied", sim.Detail)
+		}
+	}
 }
+
+// kindPlurals name the accesses of tally.access in counters' docs.
+var kindPlurals = [3]string{"fetches", "loads", "stores"}
 
 // charge adds the cycles of [from, to) to comp.
 func (t *tally) charge(from, to sim.Cycle, comp int) {

@@ -27,11 +27,11 @@ type MMU struct {
 	// slowOnly turns the fast path off (tests compare the two).
 	slowOnly bool
 
-	N Counts
+	n counts
 }
 
-// Counts are the MMU's own statistics (each TLB and the walker keep theirs).
-type Counts struct {
+// counts are the MMU's own statistics (each TLB and the walker keep theirs).
+type counts struct {
 	Translations uint64
 	L1Hits       uint64 // answered by the first-level TLB
 	L2Hits       uint64 // answered by the second-level TLB
@@ -110,16 +110,15 @@ func (m *MMU) Register(s *sim.Stats) {
 	for _, t := range m.TLBs() {
 		t.Register(s)
 	}
-	s.Register("mmu.translations", &m.N.Translations)
-	s.Register("mmu.l1_tlb_hits", &m.N.L1Hits)
-	s.Register("mmu.l2_tlb_hits", &m.N.L2Hits)
-	s.Register("mmu.walks", &m.N.Walks)
-	s.Register("mmu.rechecks", &m.N.Rechecks)
-	s.Register("mmu.faults", &m.N.Faults)
-	s.Register("mmu.walk_cycles", &m.N.WalkCycles)
-	s.Register("walker.reads", &m.Walker.N.Reads)
-	s.Register("walker.merged", &m.Walker.N.Merged)
-	s.Register("walker.ad_writes", &m.Walker.N.ADWrites)
+	s.Register("mmu.translations", &m.n.Translations, "addresses translated")
+	s.Register("mmu.l1_tlb_hits", &m.n.L1Hits, "translations the first-level TLB answered")
+	s.Register("mmu.l2_tlb_hits", &m.n.L2Hits, "translations the second-level TLB answered")
+	s.Register("mmu.walks", &m.n.Walks, "translations that needed a walk")
+	s.Register("mmu.rechecks", &m.n.Rechecks, "TLB hits that lacked a right (or the Dirty bit) and walked again")
+	s.Register("mmu.faults", &m.n.Faults, "accesses abandoned after a fault")
+	s.Register("mmu.walk_cycles", &m.n.WalkCycles,
+		"cycles from the end of the TLB lookups to the end of walks, fault handling aside", sim.Cycles)
+	m.Walker.register(s)
 }
 
 // hitMemo is a first-level TLB hit remembered for the next access to its
@@ -180,8 +179,8 @@ func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 		return m.lookup(now, t)
 	}
 	h.t.CountHit()
-	m.N.Translations++
-	m.N.L1Hits++
+	m.n.Translations++
+	m.n.L1Hits++
 	t.PA, t.Faulted, t.Walked, t.FaultCycles = h.base|t.VA&(1<<h.shift-1), false, false, 0
 	return now + h.lat, true
 }
@@ -193,7 +192,7 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 		first, lat, side = m.itlb, m.iLat, 1
 	}
 	t.FaultCycles = 0
-	m.N.Translations++
+	m.n.Translations++
 	// A first-level hit touches nothing else (and the next access to its
 	// page may take the fast path).
 	if first != nil {
@@ -201,11 +200,11 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 			if side == 0 || !e.NX {
 				m.memo[side].remember(first, t.VA, m.PCID, e, lat)
 			}
-			m.N.L1Hits++
+			m.n.L1Hits++
 			t.PA, t.Faulted, t.Walked = e.Translate(t.VA), false, false
 			return now + lat, true
 		} else if ok {
-			m.N.Rechecks++
+			m.n.Rechecks++
 			return m.walk(now+lat, t)
 		}
 	}
@@ -213,14 +212,14 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	if m.stlb != nil {
 		at += m.sLat
 		if e, ok := m.stlb.LookupFor(t.VA, m.PCID, t.IP, t.Kind); ok && allows(e, t) {
-			m.N.L2Hits++
+			m.n.L2Hits++
 			if first != nil && first.Holds(uint(e.PageShift)) {
 				first.FillFor(e, t.IP, t.Kind)
 			}
 			t.PA, t.Faulted, t.Walked = e.Translate(t.VA), false, false
 			return at, true
 		} else if ok {
-			m.N.Rechecks++
+			m.n.Rechecks++
 		}
 	}
 	return m.walk(at, t)
@@ -228,7 +227,7 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 
 // walk starts a page walk at cycle at, after the TLB lookups.
 func (m *MMU) walk(at sim.Cycle, t *Translation) (sim.Cycle, bool) {
-	m.N.Walks++
+	m.n.Walks++
 	t.m, t.Faulted, t.Walked, t.start = m, false, true, at
 	t.q = Query{VA: t.VA, IP: t.IP, Trace: t.Trace, Kind: t.Kind, User: t.User, PCID: m.PCID, Root: m.Root, Done: t, Steps: t.Steps}
 	done, ok := m.Walker.Walk(at, &t.q)
@@ -251,10 +250,10 @@ func (t *Translation) WalkDone(_ *Query, at sim.Cycle) {
 func (m *MMU) walked(t *Translation, at sim.Cycle) {
 	q := &t.q
 	t.FaultCycles = q.FaultCycles
-	m.N.WalkCycles += uint64(at - t.start - q.FaultCycles)
+	m.n.WalkCycles += uint64(at - t.start - q.FaultCycles)
 	if q.Faulted {
 		t.Faulted, t.Fault = true, q.Fault
-		m.N.Faults++
+		m.n.Faults++
 		return
 	}
 	t.PA = q.PA

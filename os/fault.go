@@ -47,7 +47,8 @@ func (k *Kernel) fault(p *Process, f mmu.Fault) bool {
 		if e, _, _ := k.lookup(p, f.VA); e == 0 && v.File == nil && !k.DemandZero {
 			return false // an explanation shows the fault as it is
 		}
-		err = k.faultIn(p, v, f.VA, write)
+		// A trace's area fills a page of its own on any fault (VMA.Trace).
+		err = k.faultIn(p, v, f.VA, write || v.Trace)
 	case mmu.WriteProtect:
 		err = k.writeFault(p, v, f.VA)
 	case mmu.ExecuteNX:

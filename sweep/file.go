@@ -35,6 +35,9 @@ type Sweep struct {
 	Warmup  uint64   // instructions whose statistics are discarded
 	Max     uint64   // instructions per run, warmup included; 0: all
 	Output  string   // the result folder (relative to the working folder or absolute)
+	// AllowHost names host files and folders, besides each scenario's own
+	// folder, that scenarios' host= lines may read (relative to Dir).
+	AllowHost []string
 }
 
 // Param is one swept key and its values, as --set would write them.
@@ -66,7 +69,7 @@ func (e *Error) Error() string {
 }
 
 // topKeys are the keys a sweep file may have.
-var topKeys = []string{"base", "params", "traces", "seeds", "metrics", "warmup", "max", "output"}
+var topKeys = []string{"base", "params", "traces", "seeds", "metrics", "warmup", "max", "output", "allow_host"}
 
 // Load reads and checks a sweep file (YAML or JSON).
 func Load(path string) (*Sweep, error) {
@@ -86,7 +89,7 @@ func Parse(path string, data []byte) (*Sweep, error) {
 		return nil, r.yamlError(err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, &Error{File: path, Line: 1, Msg: "a sweep file is a mapping with base, params, traces, seeds, metrics, warmup, max and output"}
+		return nil, &Error{File: path, Line: 1, Msg: "a sweep file is a mapping with base, params, traces, seeds, metrics, warmup, max, output and allow_host"}
 	}
 	s := &Sweep{Path: path, Dir: filepath.Dir(path), Base: "default"}
 	if err := r.fields(s, doc.Content[0]); err != nil {
@@ -159,6 +162,13 @@ func (r *reader) field(s *Sweep, k, v *yaml.Node) error {
 		s.Warmup, err = r.count(v, "warmup")
 	case "max":
 		s.Max, err = r.count(v, "max")
+	case "allow_host":
+		s.AllowHost, err = r.strings(v, "allow_host")
+		for i, p := range s.AllowHost {
+			if !filepath.IsAbs(p) {
+				s.AllowHost[i] = filepath.Join(s.Dir, p)
+			}
+		}
 	case "output":
 		s.Output, err = r.scalar(v, "output")
 		if err == nil && strings.IndexFunc(s.Output, unicode.IsControl) >= 0 {

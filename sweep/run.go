@@ -62,7 +62,7 @@ func Run(ctx context.Context, s *Sweep, opt Options) (Summary, error) {
 	// keeps little of it: collecting garbage less often saves about a third
 	// of a short point's time, for a few machines' worth of memory.
 	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
-	r := &runner{env: env{dir: s.Dir, metrics: s.Metrics, version: opt.Version, host: hostname()}, out: s.Output, opt: opt}
+	r := &runner{env: env{dir: s.Dir, allowHost: s.AllowHost, metrics: s.Metrics, version: opt.Version, host: hostname()}, out: s.Output, opt: opt}
 	r.sum.Points = len(mine)
 	ctx, r.stop = context.WithCancel(ctx)
 	defer r.stop()

@@ -77,6 +77,10 @@ func TestTwelvePointsEqualSingleRuns(t *testing.T) {
 			metric(t, r, "levels.l1d.miss_rate") != l1d.MissRate || metric(t, r, "levels.l2.misses") != float64(rep.Levels[2].Misses) {
 			t.Errorf("%s %v: sweep %s, single run cycles %d amat %v l1d %v", r.ID, r.Point.Set, r.Metrics, rep.Cycles, rep.AMAT, l1d.MissRate)
 		}
+		// A counter of the registry, by its name: the level's load misses.
+		if m := metric(t, r, "stats.l1d.load.misses"); m != float64(l1d.ByKind["load"].Misses) || m == 0 {
+			t.Errorf("%s: stats.l1d.load.misses = %v, the single run's l1d missed %d loads", r.ID, m, l1d.ByKind["load"].Misses)
+		}
 		pv := r.Provenance
 		if pv.EmuVersion != "test" || len(pv.ConfigHash) != 64 || len(pv.TraceSHA256) != 64 || pv.Seed != 1 || pv.WallSeconds <= 0 || pv.TracePath != r.Point.Trace {
 			t.Errorf("provenance %+v", pv)
@@ -291,4 +295,39 @@ func TestWorkerPanicReachesCaller(t *testing.T) {
 	}()
 	Run(context.Background(), s, Options{Jobs: 2})
 	t.Fatal("Run returned")
+}
+
+// A scenario point reads host files under its own folder only, unless the
+// sweep file's allow_host names more (relative to the sweep file); a point
+// that reads elsewhere fails, naming the path and the key.
+func TestScenarioAllowHost(t *testing.T) {
+	for _, c := range []struct {
+		name, allow string
+		failed      int
+	}{
+		{"not allowed", "", 1},
+		{"allowed, relative", "allow_host: [other]\n", 0},
+		{"allowed, one path", "allow_host: other/secret.txt\n", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, d := range []string{"scn", "other"} {
+				os.Mkdir(filepath.Join(dir, d), 0o755)
+			}
+			os.WriteFile(filepath.Join(dir, "other", "secret.txt"), []byte("secret"), 0o644)
+			os.WriteFile(filepath.Join(dir, "scn", "own.txt"), []byte("own"), 0o644)
+			os.WriteFile(filepath.Join(dir, "scn", "s.emu"), []byte("file a host=own.txt\nfile b host=../other/secret.txt\nfd = p1 open b\n"), 0o644)
+			path := filepath.Join(dir, "s.yaml")
+			os.WriteFile(path, []byte("traces: [scn/s.emu]\n"+c.allow), 0o644)
+			s := mustLoad(t, path)
+			sum, err := Run(context.Background(), s, Options{Jobs: 1})
+			if err != nil || sum.Failed != c.failed {
+				t.Fatalf("%+v, %v: want %d failed", sum, err, c.failed)
+			}
+			tab, _ := Collect(s.Output)
+			if e := tab.Rows[0].Error; c.failed > 0 && !strings.Contains(e, "../other/secret.txt ("+filepath.Join(dir, "other", "secret.txt")+") is outside the scenario's folder; emu run --allow-host PATH (allow_host in a sweep file)") {
+				t.Errorf("error %q", e)
+			}
+		})
+	}
 }

@@ -383,19 +383,13 @@ func (t *TLB) put(i int, e Entry, valid bool) {
 	t.vpns[i], t.meta[i], t.ents[i] = e.VPN, metaOf(&e, valid), e
 }
 
-// Counts returns the counters.
-func (t *TLB) Counts() Counts { return t.n }
-
-// ResetCounts zeroes the counters (the end of a warm-up) and keeps the entries.
-func (t *TLB) ResetCounts() { t.n = Counts{} }
-
 // Register adds the counters to s under the TLB's name: NAME.hits,
 // NAME.misses, NAME.fills, NAME.evictions, NAME.invalidations.
 func (t *TLB) Register(s *sim.Stats) {
 	p := t.cfg.Name + "."
-	s.Register(p+"hits", &t.n.Hits)
-	s.Register(p+"misses", &t.n.Misses)
-	s.Register(p+"fills", &t.n.Fills)
-	s.Register(p+"evictions", &t.n.Evictions)
-	s.Register(p+"invalidations", &t.n.Invalidations)
+	s.Register(p+"hits", &t.n.Hits, "lookups that found the page")
+	s.Register(p+"misses", &t.n.Misses, "lookups that did not find the page")
+	s.Register(p+"fills", &t.n.Fills, "entries inserted (one replacing the same page in place included)")
+	s.Register(p+"evictions", &t.n.Evictions, "valid entries a fill pushed out")
+	s.Register(p+"invalidations", &t.n.Invalidations, "valid entries removed by an invalidation")
 }

@@ -87,7 +87,7 @@ func TestInsertSamePageReplacesInPlace(t *testing.T) {
 	if diff := cmp.Diff(want, tl.Entries()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if c := tl.Counts(); c.Fills != 3 || c.Evictions != 0 {
+	if c := tl.n; c.Fills != 3 || c.Evictions != 0 {
 		t.Errorf("counts %+v, want 3 fills, 0 evictions", c)
 	}
 }
@@ -251,8 +251,8 @@ func TestInvalidation(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("entries left (-want +got):\n%s", diff)
 			}
-			if removed := len(all) - len(got); n != removed || tl.Counts().Invalidations != uint64(removed) {
-				t.Errorf("returned %d, counted %d, removed %d", n, tl.Counts().Invalidations, removed)
+			if removed := len(all) - len(got); n != removed || tl.n.Invalidations != uint64(removed) {
+				t.Errorf("returned %d, counted %d, removed %d", n, tl.n.Invalidations, removed)
 			}
 		})
 	}
@@ -509,8 +509,11 @@ func TestRegister(t *testing.T) {
 	if diff := cmp.Diff(want, s.Under("dtlb")); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	tl.ResetCounts()
-	if diff := cmp.Diff(Counts{}, tl.Counts()); diff != "" {
+	if missed := s.Unregistered(&tl.n); len(missed) > 0 {
+		t.Errorf("counters not registered: %v", missed)
+	}
+	s.Reset()
+	if diff := cmp.Diff(Counts{}, tl.n); diff != "" {
 		t.Errorf("after reset (-want +got):\n%s", diff)
 	}
 }
@@ -523,7 +526,7 @@ func TestProbeHasNoSideEffects(t *testing.T) {
 	if diff := cmp.Diff([]string{"M-a"}, run(tl, "c")); diff != "" {
 		t.Errorf("Probe changed the LRU order (-want +got):\n%s", diff)
 	}
-	if c := tl.Counts(); c.Hits != 0 || c.Misses != 3 {
+	if c := tl.n; c.Hits != 0 || c.Misses != 3 {
 		t.Errorf("Probe counted: %+v", c)
 	}
 }
@@ -643,8 +646,8 @@ func TestAgainMatchesLookup(t *testing.T) {
 				b.Insert(e)
 			}
 		}
-		if a.Counts() != b.Counts() || !cmp.Equal(a.Entries(), b.Entries()) {
-			t.Errorf("%v: counts %+v vs %+v, or contents differ", pol, a.Counts(), b.Counts())
+		if a.n != b.n || !cmp.Equal(a.Entries(), b.Entries()) {
+			t.Errorf("%v: counts %+v vs %+v, or contents differ", pol, a.n, b.n)
 		}
 	}
 }

@@ -399,6 +399,17 @@ func FuzzNative(f *testing.F) {
 	for _, h := range hostileNatives {
 		f.Add(h.data[nativeHeaderLen:])
 	}
+	// issue 16: the addresses the scenario calls are bounded by, as a
+	// trace carries them: page 0, below and at the top of the user half,
+	// the kernel half, and an access that wraps around 2^64
+	var edges bytes.Buffer
+	w, _ = NewNativeWriter(&edges, WriteOptions{Carries: carriesAll, FrameRecords: 4})
+	for _, a := range []uint64{0, 0xfff8, 1<<47 - 8, 1 << 47, 0xffff800000000000, 1<<64 - 8} {
+		w.WriteRefs([]Ref{{Record: Record{Addr: a, Size: 16, Op: Store}, Value: a, HasValue: true},
+			{Record: Record{Addr: a, Size: MaxAccessSize, Op: Load}}})
+	}
+	w.Close()
+	f.Add(edges.Bytes()[nativeHeaderLen:])
 	header := b.Bytes()[:nativeHeaderLen]
 	f.Fuzz(func(t *testing.T, body []byte) {
 		data := append(bytes.Clone(header), body...)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	inputquote "github.com/vmemu/vmemu/quote"
 )
 
 // A scenario (.emu) is a text file of operations, one a line, each run by a
@@ -19,7 +21,8 @@ import (
 //	         | "set" key "=" value                     (a machine key, before the run)
 //	proc     = "p1" | name                             (a name bound by fork)
 //	op       = load | store | modify | fetch | fork | execve | mmap | munmap
-//	         | mprotect | brk | open | close | read | write | msync | exit | wait
+//	         | mprotect | madvise | brk | open | close | read | write | msync
+//	         | exit | wait
 //	arg      = number | name | name "+" number | name "-" number | word
 //	expect   = number | errno (EINVAL, EBADF, ENOMEM, ...) | "SIGSEGV"
 //	source   = "text=" quoted | "bytes=" number [ "seed=" number ]
@@ -68,6 +71,9 @@ type FileSpec struct {
 	Seed  uint64
 	Host  string // host=PATH: a file of the host
 	Words uint64 // words=N: N bytes, each 8-byte word holding its offset
+	// SourceCol is the column of the source (text=, bytes=, words= or
+	// host=) named last, for errors about it.
+	SourceCol int
 }
 
 // scenarioOpNames holds each operation's name once (see ParseScenario).
@@ -85,6 +91,7 @@ var scenarioArity = map[string][2]int{
 	"fork": {0, 0}, "execve": {1, 5}, "mmap": {4, 6}, "munmap": {2, 2},
 	"mprotect": {3, 3}, "brk": {1, 1}, "open": {1, 2}, "close": {1, 1},
 	"read": {3, 3}, "write": {3, 3}, "msync": {2, 2}, "exit": {0, 1}, "wait": {0, 1},
+	"madvise": {3, 3},
 }
 
 // Scenario is a parsed scenario file.
@@ -232,7 +239,7 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 	}
 	if len(toks) >= 2 && toks[1].Text == "=" {
 		if !isScenarioName(toks[0].Text) {
-			return nil, bad(toks[0], "name", "%q is not a name (letters, digits, _; starting with a letter)", toks[0].Text)
+			return nil, bad(toks[0], "name", "%s is not a name (letters, digits, _; starting with a letter)", inputquote.Input(toks[0].Text))
 		}
 		op.Bind, toks = toks[0].Text, toks[2:]
 	}
@@ -245,11 +252,11 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 	}
 	op.Proc, op.Op = toks[0].Text, toks[1].Text
 	if !isScenarioName(op.Proc) {
-		return nil, bad(toks[0], "process", "%q is not a process (p1, or a name bound by fork)", op.Proc)
+		return nil, bad(toks[0], "process", "%s is not a process (p1, or a name bound by fork)", inputquote.Input(op.Proc))
 	}
 	n, ok := scenarioArity[op.Op]
 	if !ok {
-		return nil, bad(toks[1], "operation", "unknown operation %q (load, store, modify, fetch, fork, execve, mmap, munmap, mprotect, brk, open, close, read, write, msync, exit, wait)", op.Op)
+		return nil, bad(toks[1], "operation", "unknown operation %s (load, store, modify, fetch, fork, execve, mmap, munmap, mprotect, madvise, brk, open, close, read, write, msync, exit, wait)", inputquote.Input(op.Op))
 	}
 	args := toks[2:]
 	for i, t := range args {
@@ -302,18 +309,25 @@ func parseFileLine(op *ScenarioOp, toks []Token, bad func(Token, string, string,
 	for _, t := range toks[2:] {
 		k, v, ok := strings.Cut(t.Text, "=")
 		if !ok {
-			return nil, bad(t, "file", "%q: expected key=value", t.Text)
+			return nil, bad(t, "file", "%s: expected key=value", inputquote.Input(t.Text))
 		}
 		var err error
 		switch k {
+		case "text", "bytes", "words", "host":
+			if spec.SourceCol != 0 {
+				return nil, bad(t, k, "a file has one source (text=, bytes=, words= or host=), and this one has two")
+			}
+			spec.SourceCol = t.Col
+		}
+		switch k {
 		case "text":
 			if spec.Text, err = strconv.Unquote(v); err != nil {
-				return nil, bad(t, "text", "%s is not a quoted string", v)
+				return nil, bad(t, "text", "%s is not a quoted string", inputquote.Input(v))
 			}
 		case "bytes", "seed", "words":
 			n, err := strconv.ParseUint(v, 0, 64)
 			if err != nil {
-				return nil, bad(t, k, "%q is not a number", v)
+				return nil, bad(t, k, "%s is not a number", inputquote.Input(v))
 			}
 			switch k {
 			case "bytes":
@@ -326,7 +340,7 @@ func parseFileLine(op *ScenarioOp, toks []Token, bad func(Token, string, string,
 		case "host":
 			spec.Host = v
 		default:
-			return nil, bad(t, "file", "unknown key %q (text, bytes, seed, words, host)", k)
+			return nil, bad(t, "file", "unknown key %s (text, bytes, seed, words, host)", inputquote.Input(k))
 		}
 	}
 	op.Op, op.File = "file", spec
@@ -341,14 +355,14 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 		return nil
 	}
 	if !procs[op.Proc] {
-		return bad(Token{Col: 1}, fmt.Sprintf("process %q is not defined (p1, or a name bound by fork)", op.Proc))
+		return bad(Token{Col: 1}, fmt.Sprintf("process %s is not defined (p1, or a name bound by fork)", inputquote.Input(op.Proc)))
 	}
 	for i, a := range op.Args {
 		if symbolic(op.Op, i) {
 			continue // a path or flags, not a name
 		}
 		if base := scenarioName(a.Text); base != "" && !values[base] && !procs[base] && !isSymbol(a.Text) {
-			return bad(a, fmt.Sprintf("name %q is not defined", base))
+			return bad(a, fmt.Sprintf("name %s is not defined", inputquote.Input(base)))
 		}
 	}
 	if op.Bind != "" {
@@ -361,15 +375,15 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 }
 
 // symbolic reports the arguments that are paths or flags: execve's and
-// open's path and layout, open's flags, mmap's and mprotect's protection
-// and mmap's flags.
+// open's path and layout, open's flags, mmap's and mprotect's protection,
+// mmap's flags and madvise's advice.
 func symbolic(op string, i int) bool {
 	switch op {
 	case "open", "execve":
 		return true
 	case "mmap":
 		return i == 2 || i == 3
-	case "mprotect":
+	case "mprotect", "madvise":
 		return i == 2
 	}
 	return false

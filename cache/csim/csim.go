@@ -42,6 +42,8 @@ func Run(r traces.Reader, s, E, b int, verbose io.Writer) (Result, error) {
 		return Result{}, err
 	}
 	cache.Connect(c, &cache.Memory{Latency: 1, Level: sim.Level{ID: 1, Depth: 1}})
+	var stats sim.Stats
+	c.Register(&stats)
 	var out *bufio.Writer
 	if verbose != nil {
 		out = bufio.NewWriter(verbose)
@@ -98,10 +100,10 @@ func Run(r traces.Reader, s, E, b int, verbose io.Writer) (Result, error) {
 			return Result{}, err
 		}
 	}
-	n := c.Counts()
+	v := stats.Snapshot().Value
 	return Result{
-		Hits:      n.Hits[sim.Load] + n.Hits[sim.Store],
-		Misses:    n.Misses[sim.Load] + n.Misses[sim.Store],
-		Evictions: n.Evictions,
+		Hits:      v("csim.load.hits") + v("csim.store.hits"),
+		Misses:    v("csim.load.misses") + v("csim.store.misses"),
+		Evictions: v("csim.evictions"),
 	}, nil
 }

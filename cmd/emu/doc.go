@@ -1,7 +1,7 @@
 // Command emu is vmemu's command line.
 //
 //	emu run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N]
-//	        [--interval N] [--quantum N] [--timeline FILE] TRACE ... | SCENARIO.emu
+//	        [--interval N] [--quantum N] [--timeline FILE] TRACE ... | SCENARIO.emu [--allow-host PATH]
 //	emu record [-o OUT] -- PROG [ARGS ...]
 //	emu csim [-hv] -s S -E E -b B -t TRACE
 //	emu explain [-c PRESET|FILE] [--state FILE] [--json] ADDR ...
@@ -11,6 +11,7 @@
 //	emu plot metric|cpi|latency|series ...
 //	emu config list
 //	emu config show [PRESET] [-c FILE] [--set key=value ...]
+//	emu calibrate [-c PRESET|FILE] [--set key=value ...] [--pages N]
 //
 // Every error in what the user gave (a trace line, a key, a value, a file)
 // is printed as "emu: FILE:LINE: field: what is wrong" with exit status 2;

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/outfile"
+	"github.com/vmemu/vmemu/quote"
 	"github.com/vmemu/vmemu/sweep"
 )
 
@@ -81,11 +82,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "emu:", ee.err)
+			fmt.Fprintln(stderr, "emu:", quote.Shorten(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "emu:", err)
+	fmt.Fprintln(stderr, "emu:", quote.Shorten(err.Error()))
 	return 2
 }
 
@@ -117,7 +118,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newRunCmd(), newRecordCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(), newTraceCmd(), newSweepCmd(), newPlotCmd(),
-		newPanicTestCmd())
+		newCalibrateCmd(), newPanicTestCmd())
 	addCompletions(root)
 	return root
 }

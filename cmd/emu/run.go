@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -57,6 +58,7 @@ type replayFlags struct {
 	warmup, max, interval, quantum                   uint64
 	timelineFirst, timelineCount                     uint64
 	quiet                                            bool
+	allowHost                                        []string
 }
 
 const runLong = `Replay one or more traces on a machine, one process each, or run a .emu
@@ -80,7 +82,7 @@ func newRunCmd() *cobra.Command {
 	var cf configFlags
 	var rf replayFlags
 	cmd := &cobra.Command{
-		Use:     "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N] [--interval N [--interval-csv FILE]] [--quantum N] [--timeline FILE.json] TRACE ... | SCENARIO.emu [--stdout FILE]",
+		Use:     "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N] [--interval N [--interval-csv FILE]] [--quantum N] [--timeline FILE.json] TRACE ... | SCENARIO.emu [--stdout FILE] [--allow-host PATH ...]",
 		Short:   "replay traces (or run a .emu scenario) and report cycles, IPC, hits and misses, and where the cycles went",
 		Long:    runLong,
 		Example: runExample,
@@ -113,18 +115,22 @@ func newRunCmd() *cobra.Command {
 			}
 			var rep *report.Report
 			if scn != nil {
-				rep, err = scenario.Run(m, scn)
-				if err == nil {
+				rep, err = scenario.RunWith(m, scn, scenario.Options{AllowHost: rf.allowHost})
+				if rep != nil {
 					rep.Trace.Path = scn.Name
 				}
 			} else {
 				rep, err = runTraces(cmd, m, args, rf)
 			}
-			if err != nil {
+			if rep == nil {
 				return err
 			}
 			rep.Made(emuVersion(), cf.sets)
+			// A scenario stopped partway still has its report so far.
 			if err := writeReport(cmd, rep, rf); err != nil {
+				return err
+			}
+			if err != nil {
 				return err
 			}
 			if scn != nil {
@@ -142,6 +148,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&rf.intervalPath, "interval-csv", "", "the CSV file for --interval (default: TRACE's name with .interval.csv, in the working folder)")
 	f.Uint64Var(&rf.quantum, "quantum", 100000, "several traces: instructions of one before the next one's turn")
 	f.StringVar(&rf.stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE (- for standard output; the report then goes to standard error)")
+	f.StringArrayVar(&rf.allowHost, "allow-host", nil, "scenarios: let host= lines read this file or folder too (repeatable; by default only the scenario's own folder)")
 	f.BoolVarP(&rf.quiet, "quiet", "q", false, "no progress bar (there is one only when standard error is a terminal)")
 	f.StringVar(&rf.timelinePath, "timeline", "", "write a window of accesses to FILE.json in Chrome's trace-event format (Perfetto)")
 	f.Uint64Var(&rf.timelineFirst, "timeline-from", 0, "the first access of the timeline's window (0: the first)")
@@ -157,6 +164,12 @@ func (rf *replayFlags) check(inputs []string, scenario bool) error {
 	}
 	if rf.stdoutPath != "" && !scenario {
 		return fmt.Errorf("--stdout: only scenarios (.emu) have processes that write")
+	}
+	if rf.max > 0 && rf.max <= rf.warmup {
+		return fmt.Errorf("--max %d --warmup %d: the run would stop within its warmup, and measure nothing", rf.max, rf.warmup)
+	}
+	if len(rf.allowHost) > 0 && !scenario {
+		return fmt.Errorf("--allow-host: only scenarios (.emu) read host files")
 	}
 	if rf.interval > 0 && rf.intervalPath == "" {
 		rf.intervalPath = defaultIntervalPath(inputs[0])
@@ -218,6 +231,9 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 	opt.Progress = func(n uint64) { bar.Add(int64(n - done)); done = n }
 	rep, err := m.RunMany(rs, opt)
 	bar.Done()
+	if we := (*machine.WarmupError)(nil); errors.As(err, &we) {
+		return nil, fmt.Errorf("--warmup %d: the trace has %d instructions, all of them warmup: nothing was measured (give a warmup shorter than the trace)", we.Warmup, we.Retired)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -2,13 +2,14 @@ package report
 
 // ScenarioReport is what a scenario's processes did.
 type ScenarioReport struct {
-	Processes  []ProcessReport `json:"processes"`
-	Total      ProcessFaults   `json:"total"`
-	SwapOuts   uint64          `json:"swap_outs"`
-	SwapIns    uint64          `json:"swap_ins"`
-	COWCopies  uint64          `json:"cow_copies"`
-	Writebacks uint64          `json:"writebacks"`
-	Disk       *DiskReport     `json:"disk,omitempty"`
+	Processes []ProcessReport `json:"processes"`
+	// Total adds up the processes' faults.
+	Total      Counts      `json:"total"`
+	SwapOuts   uint64      `json:"swap_outs"`
+	SwapIns    uint64      `json:"swap_ins"`
+	COWCopies  uint64      `json:"cow_copies"`
+	Writebacks uint64      `json:"writebacks"`
+	Disk       *DiskReport `json:"disk,omitempty"`
 	// Mismatches are the loads and calls whose results differ from the
 	// scenario's "==": any fails the run.
 	Mismatches []Mismatch     `json:"mismatches"`
@@ -17,21 +18,19 @@ type ScenarioReport struct {
 
 // ProcessReport is one process's faults, signals and output.
 type ProcessReport struct {
-	PID     int           `json:"pid"`
-	Exited  bool          `json:"exited"`
-	Faults  ProcessFaults `json:"faults"`
-	Signals []SignalInfo  `json:"sigsegv"`
-	Stdout  string        `json:"stdout"`
+	PID    int  `json:"pid"`
+	Exited bool `json:"exited"`
+	// Faults are the process's faults as getrusage counts them (minor,
+	// major: each fault once), its SIGSEGVs (segv), then the breakdown of
+	// the faults (cow, reuse, zero_page, thp, ...; see the schema).
+	Faults  Counts       `json:"faults"`
+	Signals []SignalInfo `json:"sigsegv"`
+	Stdout  string       `json:"stdout"`
 }
 
-// ProcessFaults counts faults by kind.
-type ProcessFaults struct {
-	Minor   uint64 `json:"minor"`
-	Major   uint64 `json:"major"`
-	COW     uint64 `json:"cow"`
-	Segv    uint64 `json:"segv"`
-	SwapIns uint64 `json:"swap_ins"`
-}
+// FaultsShown is how many of a process's fault counts the table shows
+// (minor, major, segv); the breakdown follows on lines of its own.
+const FaultsShown = 3
 
 // SignalInfo is one SIGSEGV: where and why.
 type SignalInfo struct {
@@ -67,13 +66,16 @@ type Mismatch struct {
 }
 
 func (s *ScenarioReport) writeText(p *printer) {
-	p.f("\n%-6s %10s %10s %10s %10s %10s  %s\n", "pid", "minor", "major", "cow", "segv", "swap-ins", "stdout")
+	p.f("\n%-6s %10s %10s %10s  %s\n", "pid", "minor", "major", "segv", "stdout")
 	for _, pr := range s.Processes {
-		p.f("%-6d %10s %10s %10s %10s %10s  %d bytes\n", pr.PID, group(pr.Faults.Minor), group(pr.Faults.Major),
-			group(pr.Faults.COW), group(pr.Faults.Segv), group(pr.Faults.SwapIns), len(pr.Stdout))
+		p.f("%-6d %10s %10s %10s  %d bytes\n", pr.PID, group(pr.Faults.Get("minor")), group(pr.Faults.Get("major")),
+			group(pr.Faults.Get("segv")), len(pr.Stdout))
 	}
 	t := s.Total
-	p.f("%-6s %10s %10s %10s %10s %10s\n", "total", group(t.Minor), group(t.Major), group(t.COW), group(t.Segv), group(t.SwapIns))
+	p.f("%-6s %10s %10s %10s\n", "total", group(t.Get("minor")), group(t.Get("major")), group(t.Get("segv")))
+	for _, pr := range s.Processes {
+		p.f("faults of pid %d: %s\n", pr.PID, pr.Faults.nonZero(FaultsShown))
+	}
 	p.f("pages swapped out %s, in %s; COW copies %s; file pages written back %s\n",
 		group(s.SwapOuts), group(s.SwapIns), group(s.COWCopies), group(s.Writebacks))
 	if d := s.Disk; d != nil {

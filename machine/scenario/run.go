@@ -1,10 +1,7 @@
 package scenario
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 
@@ -12,6 +9,7 @@ import (
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/report"
 	kernel "github.com/vmemu/vmemu/os"
+	inputquote "github.com/vmemu/vmemu/quote"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -22,13 +20,17 @@ import (
 type scenarioRun struct {
 	m      *machine.Machine
 	s      *traces.Scenario
+	opt    Options
 	k      *kernel.Kernel
 	values map[string]uint64
-	procs  map[string]*kernel.Process
-	misses []report.Mismatch
-	errors []report.SyscallError
-	wanted uint64 // SIGSEGVs the scenario asked for
-	stop   bool   // os.on_segv: stop
+	// unbound holds the names whose line failed, and why (bindings.go).
+	unbound map[string]unbound
+	procs   map[string]*kernel.Process
+	misses  []report.Mismatch
+	errors  []report.SyscallError
+	wanted  uint64 // SIGSEGVs the scenario asked for
+	stop    bool   // os.on_segv: stop
+	halt    error  // what stopped the run early, with its report made
 
 	checkKernel bool // check the kernel's books after every line (tests)
 
@@ -54,27 +56,34 @@ const (
 	stageDone                   // nothing left but to close the line
 )
 
-// Run runs a scenario on a machine, which must translate. Process p1
-// starts with an empty address space.
+// Run runs a scenario on a machine, which must translate, with the
+// default Options. Process p1 starts with an empty address space. A run
+// stopped partway (the machine out of memory and swap) returns its report
+// so far with the error.
 func Run(m *machine.Machine, s *traces.Scenario) (*report.Report, error) {
-	return run(m, s, false)
+	return RunWith(m, s, Options{})
+}
+
+// RunWith runs a scenario on a machine with options.
+func RunWith(m *machine.Machine, s *traces.Scenario, opt Options) (*report.Report, error) {
+	return run(m, s, opt, false)
 }
 
 // run runs a scenario; checkKernel (the tests) checks the kernel's books
 // after every line.
-func run(m *machine.Machine, s *traces.Scenario, checkKernel bool) (*report.Report, error) {
+func run(m *machine.Machine, s *traces.Scenario, opt Options, checkKernel bool) (*report.Report, error) {
 	if m.MMU == nil {
 		return nil, fmt.Errorf("%s: a scenario needs translation (mmu.enabled: true)", s.Name)
 	}
 	m.Kernel.ClearAreas(m.Process)
-	r := &scenarioRun{m: m, s: s, k: m.Kernel, values: map[string]uint64{}, checkKernel: checkKernel,
+	r := &scenarioRun{m: m, s: s, opt: opt, k: m.Kernel, values: map[string]uint64{}, unbound: map[string]unbound{}, checkKernel: checkKernel,
 		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
 	rep, err := m.RunProgram(r, "scenario")
 	if err != nil {
 		return nil, err
 	}
 	rep.Scenario = r.report()
-	return rep, nil
+	return rep, r.halt
 }
 
 // errAt is an error in the scenario at a token.
@@ -100,48 +109,19 @@ func (r *scenarioRun) num(op *traces.ScenarioOp, t traces.Token) (uint64, error)
 	}
 	base, ok := r.values[name]
 	if !ok {
-		return 0, r.errAt(op, t, "value", "%q is not a number or a defined name", s)
+		return 0, r.undefined(op, t, name, s)
 	}
 	if rest == "" {
 		return base, nil
 	}
 	off, err := strconv.ParseUint(rest[1:], 0, 64)
 	if err != nil {
-		return 0, r.errAt(op, t, "value", "%q: bad offset after %s", s, name)
+		return 0, r.errAt(op, t, "value", "%s: bad offset after %s", inputquote.Input(s), name)
 	}
 	if rest[0] == '-' {
 		return base - off, nil
 	}
 	return base + off, nil
-}
-
-func (r *scenarioRun) placeFile(op *traces.ScenarioOp) error {
-	f := op.File
-	var data []byte
-	switch {
-	case f.Host != "":
-		var err error
-		if data, err = os.ReadFile(f.Host); err != nil {
-			return r.errAt(op, traces.Token{Col: 1}, "host", "%v", err)
-		}
-	case f.Words > 0:
-		data = make([]byte, f.Words)
-		for o := uint64(0); o+8 <= f.Words; o += 8 {
-			binary.LittleEndian.PutUint64(data[o:], o)
-		}
-	case f.Bytes > 0:
-		rng := rand.New(rand.NewPCG(f.Seed, 0x5eed))
-		data = make([]byte, f.Bytes)
-		for i := range data {
-			data[i] = byte(rng.Uint32())
-		}
-	default:
-		data = []byte(f.Text)
-	}
-	if _, err := r.k.PlaceFile(f.Path, data); err != nil {
-		return r.errAt(op, traces.Token{Col: 1}, "file", "%v", err)
-	}
-	return nil
 }
 
 func (r *scenarioRun) stopOnSegv(err error) error {
