@@ -3,6 +3,7 @@ package cache
 import (
 	"math/bits"
 
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -25,11 +26,11 @@ type Cache struct {
 	lineShift uint
 	setMask   uint64
 
-	lines  []wayState // per way, set by set
-	prints []uint8    // per way: a byte of the line's hash, 0 when the way is empty
-	dirty  []bool     // per way
-	repl   replacer
-	arrays *wayArrays // the above, to hand back on Release
+	lines  []wayState        // per way, set by set
+	prints []uint8           // per way: a byte of the line's hash, 0 when the way is empty
+	dirty  []bool            // per way
+	repl   replacement.State // moved here from arrays while the level lives
+	arrays *wayArrays        // the above, to hand back on Release
 
 	next           sim.Port
 	lowerExclusive bool     // next is a cache that keeps what this level evicts
@@ -67,7 +68,10 @@ func New(cfg Config, level sim.Level) (*Cache, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	a := newWayArrays(cfg)
+	a, err := newWayArrays(cfg)
+	if err != nil {
+		return nil, err
+	}
 	c := &Cache{
 		cfg:       cfg,
 		level:     level,
@@ -81,6 +85,7 @@ func New(cfg Config, level sim.Level) (*Cache, error) {
 		arrays:    a,
 		byLine:    newLineTable(),
 	}
+	a.repl = replacement.State{} // one copy in use: a State must not be copied once used
 	return c, nil
 }
 
@@ -223,7 +228,9 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 		return false
 	}
 	set := int(ln & c.setMask)
-	c.repl.touch(set, i-set*c.ways)
+	if way := i - set*c.ways; !c.repl.TryHit(set, way) {
+		c.tellHit(set, way, ln, req)
+	}
 	if r := c.lines[i].ready; r > now {
 		c.n.Merged++
 		req.Merged = true
@@ -242,6 +249,16 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 		c.invalidate(i)
 	}
 	return true
+}
+
+// tellHit tells the replacement policy of a hit on line ln for req when
+// TryHit could not. The address is the access's own for its first line,
+// the line's for the lines after. It is a call of its own so that the
+// Access it builds does not weigh on its callers' hit paths.
+//
+//go:noinline
+func (c *Cache) tellHit(set, way int, ln uint64, req *sim.Request) {
+	c.repl.Update(&replacement.Access{Set: set, Way: way, Addr: max(req.Addr, ln<<c.lineShift), IP: req.IP, Kind: req.Kind, Hit: true})
 }
 
 // write applies a write to the line in way i.

@@ -85,7 +85,7 @@ func tlbConfig(r *config.Reader, name string) (tlb.Config, error) {
 	}
 	cfg.Ways = int(r.Count(p + "ways"))
 	cfg.Latency = sim.Cycle(r.Count(p + "latency"))
-	cfg.Replacement, _ = tlb.ParsePolicy(r.Str(p + "replacement"))
+	cfg.Replacement = r.Str(p + "replacement")
 	sizes, _ := config.ParseSizes(r.Str(p + "pages"))
 	for _, s := range sizes {
 		shift := uint(0)

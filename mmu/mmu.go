@@ -44,7 +44,7 @@ type counts struct {
 // Translation is one address to translate and, once done, its answer.
 type Translation struct {
 	VA   uint64
-	IP   uint64 // the instruction that translates (its walk's reads carry it)
+	IP   uint64 // the instruction that translates (its walk's reads carry it, and the TLBs' replacement sees it)
 	Kind sim.Kind
 	User bool
 	Done TranslationDone // told when a translation that had to wait ends
@@ -137,9 +137,10 @@ type hitMemo struct {
 
 // remember notes a first-level hit of a user page the access was allowed
 // on. A supervisor page is not remembered: the fast path would have to
-// check U/S.
+// check U/S; nor is a hit in a TLB whose replacement policy must see every
+// hit.
 func (h *hitMemo) remember(t *tlb.TLB, va uint64, pcid uint16, e tlb.Entry, lat sim.Cycle) {
-	if !e.User {
+	if !e.User || !t.SkipsRepeats() {
 		h.valid = false
 		return
 	}
@@ -195,7 +196,7 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	// A first-level hit touches nothing else (and the next access to its
 	// page may take the fast path).
 	if first != nil {
-		if e, ok := first.Lookup(t.VA, m.PCID); ok && allows(e, t) {
+		if e, ok := first.LookupFor(t.VA, m.PCID, t.IP, t.Kind); ok && allows(e, t) {
 			if side == 0 || !e.NX {
 				m.memo[side].remember(first, t.VA, m.PCID, e, lat)
 			}
@@ -210,10 +211,10 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	at := now + lat
 	if m.stlb != nil {
 		at += m.sLat
-		if e, ok := m.stlb.Lookup(t.VA, m.PCID); ok && allows(e, t) {
+		if e, ok := m.stlb.LookupFor(t.VA, m.PCID, t.IP, t.Kind); ok && allows(e, t) {
 			m.n.L2Hits++
 			if first != nil && first.Holds(uint(e.PageShift)) {
-				first.Fill(e)
+				first.FillFor(e, t.IP, t.Kind)
 			}
 			t.PA, t.Faulted, t.Walked = e.Translate(t.VA), false, false
 			return at, true
@@ -266,7 +267,7 @@ func (m *MMU) walked(t *Translation, at sim.Cycle) {
 	}
 	for _, tl := range []*tlb.TLB{first, m.stlb} {
 		if tl != nil && tl.Holds(q.Shift) {
-			tl.Fill(e)
+			tl.FillFor(e, t.IP, t.Kind)
 		}
 	}
 }

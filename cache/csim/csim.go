@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -35,7 +36,7 @@ func Run(r traces.Reader, s, E, b int, verbose io.Writer) (Result, error) {
 	}
 	c, err := cache.New(cache.Config{
 		Name: "csim", Size: uint64(E) << (s + b), Ways: E, LineSize: 1 << b, Latency: 1, MSHRs: 1,
-		Replacement: cache.LRU, Write: cache.WriteAsRead, WriteAllocate: true, Straddle: cache.StraddleFirst,
+		Replacement: replacement.LRU, Write: cache.WriteAsRead, WriteAllocate: true, Straddle: cache.StraddleFirst,
 	}, sim.Level{})
 	if err != nil {
 		return Result{}, err

@@ -8,6 +8,7 @@ import (
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/cpu"
 	kernel "github.com/vmemu/vmemu/os"
+	"github.com/vmemu/vmemu/replacement"
 )
 
 // Key describes one configuration key: its unit, the range or choices it
@@ -179,7 +180,7 @@ var tlbKeys = []Key{
 	{Name: "ways", Unit: Count, Min: 1, Max: 1 << 16, Doc: "associativity"},
 	{Name: "latency", Unit: Cycles, Min: 0, Max: 1000, Doc: "cycles a lookup adds (0: hidden behind the L1 cache access)"},
 	{Name: "pages", Unit: Sizes, Min: 16, Max: 1 << 30, Doc: "page sizes it holds"},
-	{Name: "replacement", Unit: Choice, Choices: []string{"lru", "plru", "fifo", "random"}, Doc: "victim choice"},
+	{Name: "replacement", Unit: Choice, Choices: replacement.Names(), Doc: "victim choice (package replacement describes each)"},
 }
 
 func init() {
@@ -202,7 +203,7 @@ var levelKeys = []Key{
 	{Name: "line", Unit: Bytes, Min: 1, Max: 1 << 16, Pow2: true, Doc: "line (block) size"},
 	{Name: "latency", Unit: Cycles, Min: 0, Max: 10_000, Doc: "cycles from request to data on a hit; a miss is known this late too"},
 	{Name: "mshrs", Unit: Count, Min: 1, Max: 4096, Doc: "misses that can be in flight at once; more wait for one to finish"},
-	{Name: "replacement", Unit: Choice, Choices: cache.PolicyNames, Doc: "victim choice: true LRU, tree pseudo-LRU, FIFO, seeded random, SRRIP"},
+	{Name: "replacement", Unit: Choice, Choices: replacement.Names(), Doc: "victim choice (package replacement describes each)"},
 	{Name: "write_policy", Unit: Choice, Choices: cache.WriteNames, Doc: "write-back marks lines dirty; write-through sends every write down; as-read treats a write as a read (cachegrind)"},
 	{Name: "write_allocate", Unit: Bool, Doc: "a write miss fetches the line (else the write goes down and the line is not filled)"},
 	{Name: "inclusion", Unit: Choice, Choices: cache.InclusionNames, Doc: "relation to the levels above: independent, inclusive (evictions invalidate above), or exclusive (holds what the levels above evict)"},
