@@ -156,7 +156,7 @@ func (s *scene) touch(i, from, to int) {
 	}
 }
 
-// faults says whether a load of page n of p's area by core i takes SIGSEGV.
+// segv says whether a load of page n of p's area by core i takes SIGSEGV.
 func (s *scene) segv(i, n int) bool {
 	_, ok := s.access(i, s.a+uint64(n)*pg, false, 0)
 	return !ok

@@ -292,9 +292,10 @@
 //     Exts, the file name endings that ask for it when writing;
 //   - Order, its place in detection: formats are asked from the lowest,
 //     so one recognised by a magic number or a strict check of its first
-//     records goes before a lenient one. Native is 10 and ChampSim 20;
-//     lackey text is 100 and takes whatever the others did not, so a new
-//     format goes below 100. Binary says its files are not text;
+//     records goes before a lenient one. Native is 10, ChampSim
+//     CloudSuite 15 and ChampSim 20; lackey text is 100 and takes
+//     whatever the others did not, so a new format goes below 100. Binary
+//     says its files are not text;
 //     Compressed, that its writer compresses (no .gz on top);
 //   - Detect, which sees the file's name and up to 4 KiB of the
 //     decompressed stream (Sniff) and says yes only to its own format:
