@@ -508,3 +508,31 @@ func TestCheckInvariantsCatchesStaleEntries(t *testing.T) {
 		})
 	}
 }
+
+// RegisterShootdowns covers every shootdown counter, over all cores and
+// per core, each with a doc.
+func TestShootdownCountersRegistered(t *testing.T) {
+	s := newScene(t, 64*mib, 0, true)
+	var st sim.Stats
+	s.k.RegisterShootdowns(&st)
+	if missed := st.Unregistered(&s.k.SD); len(missed) > 0 {
+		t.Errorf("counters not registered: %v", missed)
+	}
+	for i := range s.k.Cores() {
+		if missed := st.Unregistered(&s.k.cores[i].n); len(missed) > 0 {
+			t.Errorf("core %d: counters not registered: %v", i, missed)
+		}
+	}
+	s.touch(1, 0, 1)
+	s.w.call(s.on(0).Munmap(s.w.now, s.p, s.a, pg))
+	snap := st.Snapshot()
+	if snap.Value("os.shootdown.ipis") != 1 || snap.Value("os.shootdown.core1.ipis") != 1 || snap.Value("os.shootdown.core2.ipis") != 0 {
+		t.Errorf("registry: %d IPIs, core 1 %d, core 2 %d; want 1, 1, 0", snap.Value("os.shootdown.ipis"),
+			snap.Value("os.shootdown.core1.ipis"), snap.Value("os.shootdown.core2.ipis"))
+	}
+	for _, i := range st.Infos() {
+		if i.Doc == "" {
+			t.Errorf("%s has no doc", i.Name)
+		}
+	}
+}

@@ -42,8 +42,9 @@ type ShootdownCounts struct {
 }
 
 // RegisterShootdowns adds the shootdown counts to s, over all cores
-// (os.shootdown.NAME) and per core (os.shootdown.coreN.NAME). A machine of
-// one core leaves them out: they would always read 0.
+// (os.shootdown.NAME) and per core (os.shootdown.coreN.NAME), for the
+// cores SetCores made: call it after. A machine of one core leaves them
+// out: they would always read 0, and its report stays as it was.
 func (k *Kernel) RegisterShootdowns(s *sim.Stats) {
 	d := &k.SD
 	s.RegisterTable("os.shootdown", []sim.Counter{
