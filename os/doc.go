@@ -122,7 +122,8 @@
 //
 // What it leaves out of many cores: scheduling (the machine decides which
 // thread runs where and when, and switches cores), blocking (a join or a
-// wait that would block returns at once), signals between threads, thread
+// wait that would block returns at once), signals between threads (and
+// execve's ending of a process's other threads, Linux's de_thread), thread
 // migration (a thread runs on one core until switched out), per-thread
 // stacks and thread-local storage (a thread is an id and its counts), the
 // TLB generation counts by which Linux lets a lazily skipped core flush
