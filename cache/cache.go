@@ -36,6 +36,12 @@ type Cache struct {
 	lowerExclusive bool     // next is a cache that keeps what this level evicts
 	uppers         []*Cache // levels whose misses come here, for back-invalidation
 
+	// Coherence (Share): a private level's state, or the shared level's
+	// directory; coherent is set with either.
+	coh      *member
+	dir      *Directory
+	coherent bool
+
 	// MSHR entries: issued ones until their fill is home (active), misses
 	// waiting for an MSHR (queued, oldest first), and entries to reuse.
 	// Entries never move: the level below holds pointers to them.
@@ -143,6 +149,9 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	} else {
 		c.n.Hits[req.Kind]++
 	}
+	if c.dir != nil {
+		c.dir.serve(now, req, first, last)
+	}
 	if req.Trace != nil {
 		c.traceAccess(now, req, missed)
 	}
@@ -236,11 +245,17 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 		req.Merged = true
 		if m := c.inflight(now, ln); m != nil {
 			c.wait(m, req)
+			if c.coh != nil && r != sim.Never {
+				req.Ready = sim.Max(req.Ready, r) // an upgrade's grant, after its fill
+			}
 		} else if r != sim.Never {
 			req.Ready = sim.Max(req.Ready, r)
 		}
 	}
 	if write {
+		if c.coh != nil && !c.coh.excl[i] {
+			c.claim(now, i, ln, req)
+		}
 		c.write(now, i, req)
 	}
 	if c.cfg.Inclusion == Exclusive && req.Fills {
