@@ -149,9 +149,6 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	} else {
 		c.n.Hits[req.Kind]++
 	}
-	if c.dir != nil {
-		c.dir.serve(now, req, first, last)
-	}
 	if req.Trace != nil {
 		c.traceAccess(now, req, missed)
 	}

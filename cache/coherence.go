@@ -76,10 +76,14 @@ type member struct {
 
 // Share makes shared the level where the private hierarchies of cores meet
 // and keeps a MESI directory beside it; cores[k] lists core k's private
-// levels, each already connected on a path down to shared (Connect), and
-// every request a core's levels send down carries Core = k. With fewer
-// than two cores there is nothing to keep coherent: Share returns nil and
-// changes nothing. Call it before the first access.
+// levels, each already connected on a path down to shared (Connect). The
+// levels that were connected to shared send their requests through the
+// directory from then on (it is a sim.Port in front of shared), each
+// marked with its core; anything else that presents requests to the
+// shared level (the kernel's traffic, a page walker that starts there)
+// must present them to the directory too, or they bypass coherence. With
+// fewer than two cores there is nothing to keep coherent: Share returns
+// nil and changes nothing. Call it before the first access.
 //
 // Every level involved must be write-back and write-allocate (M is a
 // dirty line; a store that misses must fetch its line to own it), with
@@ -131,7 +135,7 @@ func (d *Directory) join(l *Cache, k int) error {
 		return err
 	}
 	toDir := l.cfg.Latency
-	for p := l.next; p != sim.Port(shared); {
+	for p := l.next; p != sim.Port(shared) && p != sim.Port(d); {
 		lc, ok := p.(*Cache)
 		if !ok || lc == nil {
 			return errorf("%s: core %d's level does not lead down to %s", l.cfg.Name, k, shared.cfg.Name)
@@ -141,6 +145,9 @@ func (d *Directory) join(l *Cache, k int) error {
 	}
 	l.coh = &member{dir: d, core: k, toDir: toDir + shared.cfg.Latency, excl: make([]bool, len(l.lines))}
 	l.coherent = true
+	if l.next == sim.Port(shared) {
+		l.next = d // its requests reach the shared level through the directory
+	}
 	return nil
 }
 

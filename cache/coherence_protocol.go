@@ -14,9 +14,25 @@ import (
 // here schedules an event: every message is a fixed latency, known when
 // the request arrives.
 
-// serve applies a request presented to the shared level (after its own
-// lookup, which placed every line the request covers) to the directory,
-// and makes the request wait for what that costs.
+// Access presents req to the shared level, then to the directory: the
+// shared level's lookup places every line the request covers, and the
+// directory makes the request wait for the messages it sends. A request
+// the shared level could not time at once gets the wait when its fill
+// arrives (the fill's waiters keep the later of the two times).
+func (d *Directory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
+	done, ok := d.shared.Access(now, req)
+	if req.Kind == sim.Writeback || req.Kind == sim.Victim {
+		return done, ok
+	}
+	first, last := d.shared.lineRange(req)
+	d.serve(now, req, first, last)
+	if !ok {
+		return 0, false
+	}
+	return req.Ready, true
+}
+
+// serve applies req, just presented to the shared level, to the directory.
 func (d *Directory) serve(now sim.Cycle, req *sim.Request, first, last uint64) {
 	c := d.shared
 	var extra sim.Cycle
@@ -70,15 +86,21 @@ func (d *Directory) share(i int, ln uint64, k int) sim.Cycle {
 		d.sharers[i] |= bit
 		return 0
 	}
+	d.sharers[i] |= bit
+	d.byCore[k].Transfers++
+	return d.forward(i, ln, o)
+}
+
+// forward has the owner o of line ln (way i) send its copy to a reader:
+// o's copies become Shared, and a Modified one's data is written back here.
+func (d *Directory) forward(i int, ln uint64, o int) sim.Cycle {
 	if d.downgrade(o, ln) {
 		d.shared.dirty[i] = true
 		d.n.Writebacks++
 		d.byCore[o].Writebacks++
 	}
 	d.owner[i] = 0
-	d.sharers[i] |= bit
 	d.n.Transfers++
-	d.byCore[k].Transfers++
 	return d.cfg.Transfer
 }
 
@@ -99,12 +121,7 @@ func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 		d.byCore[k].Transfers++
 		cost = d.cfg.Transfer
 	default:
-		n := 0
-		for s := d.sharers[i] &^ bit; s != 0; s &= s - 1 {
-			d.invalidate(bits.TrailingZeros64(s), ln)
-			n++
-		}
-		cost = d.invalidations(n)
+		cost = d.invalidateAll(d.sharers[i]&^bit, ln)
 	}
 	d.sharers[i], d.owner[i] = bit, uint8(k+1)
 	d.setExclusive(k, ln)
@@ -117,30 +134,24 @@ func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 // owner; a write invalidates every copy.
 func (d *Directory) outside(i int, ln uint64, req *sim.Request) sim.Cycle {
 	if req.Kind.IsWrite() {
-		n := 0
-		for s := d.sharers[i]; s != 0; s &= s - 1 {
-			d.invalidate(bits.TrailingZeros64(s), ln)
-			n++
-		}
+		cost := d.invalidateAll(d.sharers[i], ln)
 		d.sharers[i], d.owner[i] = 0, 0
-		return d.invalidations(n)
+		return cost
 	}
-	o := int(d.owner[i]) - 1
-	if o < 0 {
-		return 0
+	if o := int(d.owner[i]) - 1; o >= 0 {
+		return d.forward(i, ln, o)
 	}
-	if d.downgrade(o, ln) {
-		d.shared.dirty[i] = true
-		d.n.Writebacks++
-		d.byCore[o].Writebacks++
-	}
-	d.owner[i] = 0
-	d.n.Transfers++
-	return d.cfg.Transfer
+	return 0
 }
 
-// invalidations is how long a request waits for n acknowledgments.
-func (d *Directory) invalidations(n int) sim.Cycle {
+// invalidateAll invalidates line ln in the cores of the mask and returns
+// how long the request waits for their acknowledgments.
+func (d *Directory) invalidateAll(cores uint64, ln uint64) sim.Cycle {
+	n := 0
+	for ; cores != 0; cores &= cores - 1 {
+		d.invalidate(bits.TrailingZeros64(cores), ln)
+		n++
+	}
 	switch {
 	case n == 0:
 		return 0

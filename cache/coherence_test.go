@@ -403,3 +403,31 @@ func TestStoreWhileWaitingForMSHR(t *testing.T) {
 	}
 	must(t, checkMESI(m))
 }
+
+// Requests presented to the directory that no core's levels keep (a page
+// walk or the kernel's traffic starting at the shared level): a read has
+// the owner forward its copy and keep it Shared, a write invalidates every
+// copy.
+func TestRequestsFromOutsideTheCores(t *testing.T) {
+	m := build(t, handShape(2))
+	const x = 3
+	now := m.access(t, 0, sim.Store, x*line, 0)
+	now = m.access(t, 1, sim.Load, 9*line, now)
+	read := &sim.Request{Addr: x * line, Size: 8, Kind: sim.PTERead, Core: 1, Done: &waiter{at: map[uint64]sim.Cycle{}}}
+	done, ok := m.dir.Access(1000, read)
+	// 1000+30, the lookup and a transfer from core 0, whose data is
+	// written back.
+	if !ok || done != 1072 || m.states(x) != "S I" || m.dir.n.Writebacks != 1 || !m.llc.Holds(x*line) {
+		t.Errorf("read: done %d (%v), states %q, %d write-backs; want 1072, S I, 1", done, ok, m.states(x), m.dir.n.Writebacks)
+	}
+	m.access(t, 1, sim.Load, x*line, 1100)
+	posted := &sim.Request{Addr: x * line, Size: 64, Kind: sim.Store}
+	m.dir.Access(1200, posted)
+	if got := m.states(x); got != "I I" || m.dir.n.Invalidations != 2 {
+		t.Errorf("posted write: states %q, %d invalidations; want I I, 2", got, m.dir.n.Invalidations)
+	}
+	if cores, owner := m.dir.Sharers(x * line); cores != 0 || owner != -1 {
+		t.Errorf("posted write: sharers %b, owner %d; want none", cores, owner)
+	}
+	must(t, checkMESI(m))
+}
