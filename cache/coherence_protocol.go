@@ -176,12 +176,17 @@ func (d *Directory) upgrade(at sim.Cycle, k int, ln uint64) sim.Cycle {
 	return at + d.cfg.Lookup + d.own(i, ln, k)
 }
 
-// dropped is told that core k's level evicted line ln: the core leaves the
+// dropped is told that core k's level from evicted line ln: the core leaves the
 // line's sharers when none of its levels holds it any more. Every
 // eviction is told (a clean one too), so the sharers are exact.
-func (d *Directory) dropped(k int, ln uint64) {
+func (d *Directory) dropped(k int, ln uint64, from *Cache) {
+	for _, l := range d.cores[k] {
+		if l != from && l.find(ln) >= 0 {
+			return // checked first: an L1's victim is usually still in its L2
+		}
+	}
 	i := d.shared.find(ln)
-	if i < 0 || d.sharers[i]&(1<<k) == 0 || d.holds(k, ln) {
+	if i < 0 || d.sharers[i]&(1<<k) == 0 {
 		return
 	}
 	d.sharers[i] &^= 1 << k

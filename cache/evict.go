@@ -73,7 +73,7 @@ func (c *Cache) evict(now sim.Cycle, i int) {
 		c.post(now, sim.Victim, ln<<c.lineShift, uint32(c.cfg.LineSize), false)
 	}
 	if c.coh != nil {
-		c.coh.dir.dropped(c.coh.core, ln) // after the post, which a level below may keep
+		c.coh.dir.dropped(c.coh.core, ln, c) // after the post, which a level below may keep
 	}
 }
 
