@@ -41,6 +41,9 @@ type Cache struct {
 	coh      *member
 	dir      *Directory
 	coherent bool
+	// byCore counts each core's hits and misses apart, at a level the
+	// cores share (CountByCore); nil elsewhere.
+	byCore []coreCounts
 
 	// MSHR entries: issued ones until their fill is home (active), misses
 	// waiting for an MSHR (queued, oldest first), and entries to reuse.
@@ -113,6 +116,7 @@ func (c *Cache) Register(s *sim.Stats) {
 	s.Register(p+"merged", &c.n.Merged, "hits to a line whose fill was still in flight")
 	s.Register(p+"back_invalidations", &c.n.BackInvals, "lines invalidated above to keep inclusion")
 	s.Register(p+"mshr_waits", &c.n.MSHRWaits, "misses that found every MSHR busy")
+	c.registerByCore(s)
 }
 
 // Access presents a request to this level; see sim.Port.
@@ -148,6 +152,9 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 		}
 	} else {
 		c.n.Hits[req.Kind]++
+	}
+	if c.byCore != nil {
+		c.countCore(req, missed)
 	}
 	if req.Trace != nil {
 		c.traceAccess(now, req, missed)

@@ -14,7 +14,14 @@ type tally struct {
 	instructions uint64
 	start        sim.Cycle
 	access       [3]accessCounts
+	// halts are the interrupts a core that charges its cycles later (the
+	// out-of-order core, at retirement) has been in, oldest first, until
+	// the charges have passed them: their cycles go to shootdown.
+	halts []window
 }
+
+// window is the cycles [from, to).
+type window struct{ from, to sim.Cycle }
 
 // accessCounts count one kind of access.
 type accessCounts struct {
@@ -38,12 +45,15 @@ func newTally(levels int, start sim.Cycle) *tally {
 // after the cache levels (levels, as Options.Levels names them): all of
 // them details, since the interval file has instructions and cycles as
 // its own first columns.
-func (t *tally) register(s *sim.Stats, prefix string, levels []string) {
+func (t *tally) register(s *sim.Stats, prefix string, levels []string, shootdowns bool) {
 	p := prefix + "."
 	s.Register(p+"instructions", &t.instructions, "instructions retired", sim.Detail)
 	order := stackOrder(len(levels))
 	for i, name := range append(StackNames(levels), "kernel") {
 		s.Register(p+"cycles."+name, &t.stack[order[i]], stackDoc(name, order[i]), sim.Cycles, sim.Detail)
+	}
+	if shootdowns {
+		s.Register(p+"cycles.shootdown", &t.stack[compShootdown], stackDoc("shootdown", compShootdown), sim.Cycles, sim.Detail)
 	}
 	depths := append(levels[:len(levels):len(levels)], "memory")
 	for k := range t.access {
@@ -64,6 +74,10 @@ var kindPlurals = [3]string{"fetches", "loads", "stores"}
 
 // charge adds the cycles of [from, to) to comp.
 func (t *tally) charge(from, to sim.Cycle, comp int) {
+	if len(t.halts) > 0 {
+		t.carve(from, to, nil, comp)
+		return
+	}
 	if to > from {
 		t.stack[comp] += uint64(to - from)
 	}
@@ -96,6 +110,15 @@ func spanOf(a *memside.Access, issued, done sim.Cycle) span {
 // chargeSpan charges the cycles of [from, to) by where access s was at each
 // of them; cycles outside the access's life go to outside.
 func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int) {
+	if len(t.halts) > 0 {
+		t.carve(from, to, &s, outside)
+		return
+	}
+	t.chargeSpanAt(from, to, s, outside)
+}
+
+// chargeSpanAt is chargeSpan outside any interrupt.
+func (t *tally) chargeSpanAt(from, to sim.Cycle, s span, outside int) {
 	if s.tr == 0 && s.fault == 0 && from >= s.issued && to <= s.done {
 		// The common case: every cycle charged waits for the level.
 		if to > from {
@@ -132,4 +155,35 @@ func (t *tally) record(kind sim.Kind, a *memside.Access, issued, done sim.Cycle)
 		s.Faulted++
 	}
 	s.ByDepth[t.clampDepth(int(a.Out.Served.Depth))]++
+}
+
+// carve charges [from, to) as charge (s nil) or chargeSpan would, but the
+// cycles inside an interrupt the core was in to shootdown, and forgets the
+// interrupts the charges have passed (a core charges its cycles in order).
+func (t *tally) carve(from, to sim.Cycle, s *span, comp int) {
+	part := func(a, b sim.Cycle) {
+		switch {
+		case b <= a:
+		case s == nil:
+			t.stack[comp] += uint64(b - a)
+		default:
+			t.chargeSpanAt(a, b, *s, comp)
+		}
+	}
+	for _, h := range t.halts {
+		if h.to <= from || h.from >= to {
+			continue
+		}
+		part(from, h.from)
+		from = max(from, h.from)
+		end := min(h.to, to)
+		t.stack[compShootdown] += uint64(end - from)
+		from = end
+	}
+	part(from, to)
+	n := 0
+	for n < len(t.halts) && t.halts[n].to <= to {
+		n++
+	}
+	t.halts = t.halts[n:]
 }

@@ -34,12 +34,20 @@ type Options struct {
 	// with the instructions and cycles counted so far.
 	Interval   uint64
 	OnInterval func(instructions, cycles uint64)
+	// Name is what the core's counters' names start with: "core"
+	// (core.instructions) if empty; on a machine of several cores each
+	// has its own ("core1").
+	Name string
+	// Shootdowns says the core can be interrupted by other cores' TLB
+	// shootdowns (TakeInterrupts): its stack then has a shootdown
+	// component.
+	Shootdowns bool
 }
 
 // Core is one core, a component the machine steps (sim.Component) until it
 // is done; then Result says what it measured, and its registry the rest. A
-// second core is a second Core (whose counters will need another prefix
-// than "core").
+// second core is a second Core, its counters under another name
+// (Options.Name).
 type Core struct {
 	run
 	model model
@@ -116,7 +124,11 @@ func newCore(cfg Config, eng *sim.Engine, mem Memory, opt Options) (*Core, error
 	if stats == nil {
 		stats = &sim.Stats{}
 	}
-	t.register(stats, "core", opt.Levels)
+	name := opt.Name
+	if name == "" {
+		name = "core"
+	}
+	t.register(stats, name, opt.Levels, opt.Shootdowns)
 	c := &Core{run: run{cfg: cfg, eng: eng, mem: mem, opt: opt, t: t, stats: stats}}
 	c.m = &meter{opt: &c.opt, t: t, stats: stats}
 	return c, nil
@@ -169,12 +181,15 @@ func (r *run) finish(end sim.Cycle, err error) {
 	}
 }
 
-// meter counts retirements: it ends warmup and calls the interval hook.
+// meter counts retirements: it ends warmup, calls the interval hook, and
+// tells the one who set a mark (At) when the core reaches it.
 type meter struct {
 	opt   *Options
 	t     *tally
 	stats *sim.Stats
 	seen  uint64 // instructions retired, warmup included
+	mark  uint64 // 0: none
+	at    func(end sim.Cycle)
 }
 
 // retire counts one instruction, retired by cycle end (the first cycle
@@ -188,11 +203,16 @@ func (m *meter) retire(end sim.Cycle, cont bool) {
 		if m.seen == m.opt.Warmup {
 			m.endWarmup(end)
 		}
-		return
+	} else {
+		m.t.instructions++
+		if iv := m.opt.Interval; iv > 0 && m.opt.OnInterval != nil && m.t.instructions%iv == 0 {
+			m.opt.OnInterval(m.t.instructions, uint64(end-m.t.start))
+		}
 	}
-	m.t.instructions++
-	if iv := m.opt.Interval; iv > 0 && m.opt.OnInterval != nil && m.t.instructions%iv == 0 {
-		m.opt.OnInterval(m.t.instructions, uint64(end-m.t.start))
+	if m.seen == m.mark {
+		f := m.at
+		m.mark, m.at = 0, nil
+		f(end)
 	}
 }
 

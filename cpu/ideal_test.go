@@ -51,6 +51,15 @@ func (c *ideal) step(_, limit sim.Cycle) {
 
 func (c *ideal) AccessDone(*memside.Access, sim.Cycle) { c.left-- }
 
+func (c *ideal) free(sim.Cycle) sim.Cycle { return c.now }
+
+func (c *ideal) interrupt(at, until sim.Cycle) {
+	c.t.charge(at, until, compShootdown)
+	c.now = until
+}
+
+func (c *ideal) charged() sim.Cycle { return c.now }
+
 func TestAModelIsOneFile(t *testing.T) {
 	if _, err := ParseModel("ideal"); err != nil {
 		t.Fatal(err)

@@ -54,6 +54,19 @@ func (c *inOrder) next() sim.Cycle {
 	return c.now
 }
 
+// free is the core's clock: it runs from there whatever the loop's now.
+func (c *inOrder) free(sim.Cycle) sim.Cycle { return c.now }
+
+// interrupt moves the core's clock past the interrupt: nothing is in
+// flight while it runs ahead, and an access it waits for keeps it from
+// being stepped (the interrupt then overlaps the wait).
+func (c *inOrder) interrupt(at, until sim.Cycle) {
+	c.t.charge(at, until, compShootdown)
+	c.now = until
+}
+
+func (c *inOrder) charged() sim.Cycle { return c.now }
+
 // step runs until the core must wait, the run is over, or its clock
 // reaches limit or the engine's next event (which must run first).
 func (c *inOrder) step(_, limit sim.Cycle) {

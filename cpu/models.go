@@ -13,6 +13,16 @@ import (
 type model interface {
 	next() sim.Cycle
 	step(now, limit sim.Cycle)
+	// free is the first cycle, from now, at which the core could run: its
+	// own clock (a core that runs ahead) or the end of an interrupt it is
+	// in.
+	free(now sim.Cycle) sim.Cycle
+	// interrupt stops the core from at to until (a shootdown's interrupt:
+	// it retires, dispatches and fetches nothing), charged to shootdown.
+	interrupt(at, until sim.Cycle)
+	// charged is the first cycle not yet charged to the CPI stack, where
+	// a measurement that starts now starts.
+	charged() sim.Cycle
 }
 
 // models holds every kind of core by name. A new kind is a file that

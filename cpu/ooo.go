@@ -67,6 +67,7 @@ type ooo struct {
 
 	inCallback bool      // inside Memory's call to AccessDone: do not call Memory
 	stallFrom  sim.Cycle // the first cycle not yet charged to the CPI stack
+	haltUntil  sim.Cycle // no retirement, dispatch or fetch before it (an interrupt)
 	switching  bool      // the turn is over: drain, then switch process
 	feedDone   bool      // no instruction left to read
 }
@@ -133,11 +134,13 @@ func (c *ooo) step(now, _ sim.Cycle) {
 		c.cycRetired, c.cycDispatched, c.cycFetched = 0, 0, 0
 	}
 	c.sbFree(now)
-	c.retire(now)
-	c.dispatch(now)
-	c.fetch(now)
-	if c.switching && c.drained() {
-		c.switchProcess(now)
+	if now >= c.haltUntil {
+		c.retire(now)
+		c.dispatch(now)
+		c.fetch(now)
+		if c.switching && c.drained() {
+			c.switchProcess(now)
+		}
 	}
 	switch {
 	case c.err != nil:
@@ -175,8 +178,24 @@ func (c *ooo) nextTime() sim.Cycle {
 	if c.retired == c.fetched && c.sbHead != c.sbTail && (c.switching || c.feedDone) {
 		next = min(next, max(c.sbOldest(), soon))
 	}
+	if next != sim.Never {
+		next = max(next, c.haltUntil)
+	}
 	return next
 }
+
+// free is the first cycle from now outside an interrupt the core is in.
+func (c *ooo) free(now sim.Cycle) sim.Cycle { return max(now, c.haltUntil) }
+
+// interrupt stops retirement, dispatch and fetch from at to until; what
+// is in flight goes on. The cycles are charged when the stall they fall in
+// is (at the head's retirement), to shootdown.
+func (c *ooo) interrupt(at, until sim.Cycle) {
+	c.haltUntil = until
+	c.t.halts = append(c.t.halts, window{at, until})
+}
+
+func (c *ooo) charged() sim.Cycle { return c.stallFrom }
 
 // retireTime is when the ROB head can retire next, as far as is known.
 func (c *ooo) retireTime() sim.Cycle {

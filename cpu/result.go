@@ -26,7 +26,9 @@ type Result struct {
 //     (and, at the end of the run, the buffer draining);
 //   - switch: context switches, with the drain before them;
 //   - kernel, registered after them and shown only by a run that has
-//     any: a program's system calls and context switches (a scenario's).
+//     any: a program's system calls and context switches (a scenario's);
+//   - shootdown, registered after kernel by a core of a machine of several
+//     (Options.Shootdowns): other cores' TLB shootdown interrupts.
 func StackNames(levels []string) []string {
 	names := []string{"base", "frontend"}
 	names = append(names, levels...)
@@ -41,8 +43,9 @@ const (
 	compFaults
 	compStoreBuffer
 	compSwitch
-	compKernel // a program's system calls (the stack lists it only when a run has them)
-	compLevels // the first cache level; memory is compLevels + number of levels
+	compKernel    // a program's system calls (the stack lists it only when a run has them)
+	compShootdown // shootdown interrupts (registered only for a core of a machine of several)
+	compLevels    // the first cache level; memory is compLevels + number of levels
 )
 
 // stackOrder is the component of each of StackNames, then kernel's.
@@ -71,6 +74,8 @@ func stackDoc(name string, comp int) string {
 		return "cycles of context switches, with the drain before them"
 	case compKernel:
 		return "cycles of a program's system calls and context switches"
+	case compShootdown:
+		return "cycles the core spent in other cores' TLB shootdown interrupts (entry, flush, exit), not overlapped with a wait"
 	}
 	return "cycles the oldest instruction waited for data " + name + " supplied"
 }

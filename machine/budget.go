@@ -61,24 +61,42 @@ func checkBudget(r *config.Reader) error {
 }
 
 // arrayParts estimates what Build allocates that grows with the
-// configuration: the cache levels' way arrays, the TLBs, the page-walk
-// caches, the DRAM controller's state, and the kernel's frame tables.
+// configuration: the cache levels' way arrays (a private level's once a
+// core), the directory's when it keeps several cores coherent, each core's
+// TLBs and page-walk caches, the DRAM controller's state, and the kernel's
+// frame tables.
 func arrayParts(r *config.Reader) []part {
 	var out []part
-	for _, l := range r.Config.Levels() {
+	cores := r.Count("cores")
+	ls := r.Config.Levels()
+	split, err := firstShared(r, ls)
+	if err != nil {
+		return nil // Build says what is wrong with it
+	}
+	coherent := cores > 1 && split > 0 && split < len(ls) && r.Str("coherence.model") == "mesi"
+	for d, l := range ls {
 		for _, name := range []string{l.Name, l.Split} {
-			if name != "" {
-				out = append(out, part{name + ".size", levelConfig(r, name, 0, 0).ArrayBytes()})
+			if name == "" {
+				continue
 			}
+			cfg := levelConfig(r, name, 0, 0)
+			n, bytes := uint64(1), cfg.ArrayBytes()
+			if d < split {
+				n = cores
+			}
+			if coherent && d <= split {
+				bytes += cfg.CoherenceBytes(d == split)
+			}
+			out = append(out, part{name + ".size", n * bytes})
 		}
 	}
 	if r.Bool("mmu.enabled") {
 		for _, t := range []string{"itlb", "dtlb", "stlb"} {
 			cfg := tlb.Config{Entries: int(r.Count(t + ".entries")), Ways: int(r.Count(t + ".ways")), Replacement: r.Str(t + ".replacement")}
-			out = append(out, part{t + ".entries", cfg.ArrayBytes()})
+			out = append(out, part{t + ".entries", cores * cfg.ArrayBytes()})
 		}
 		for _, k := range []string{"mmu.pml4e_cache", "mmu.pdpte_cache", "mmu.pde_cache"} {
-			out = append(out, part{k, mmu.PWCBytes(int(r.Count(k)))})
+			out = append(out, part{k, cores * mmu.PWCBytes(int(r.Count(k)))})
 		}
 		out = append(out, part{"os.memory", frameTableBytes(r)})
 	}

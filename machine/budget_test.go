@@ -26,7 +26,7 @@ func TestBudgetRefuses(t *testing.T) {
 			"--set l2.size=2GiB: l2.size: the machine's arrays would take 1.41 GiB (832 MiB for l2), more than the 1.00 GiB this host allows (VMEMU_MEMORY_BUDGET=1GiB)"},
 		{"1GiB", "default", []string{"llc.size=1GiB"}, ""},
 		{"10MiB", "default", nil,
-			"preset default:134: llc.size: the machine's arrays would take 10.6 MiB (9.50 MiB for llc), more than the 10.0 MiB this host allows (VMEMU_MEMORY_BUDGET=10MiB)"},
+			"preset default:151: llc.size: the machine's arrays would take 10.6 MiB (9.50 MiB for llc), more than the 10.0 MiB this host allows (VMEMU_MEMORY_BUDGET=10MiB)"},
 		{"1GiB", "default", []string{"os.memory=1024TiB"},
 			"--set os.memory=1024TiB: os.memory: the machine's arrays would take 2.01 GiB (2.00 GiB for os.memory), more than the 1.00 GiB this host allows (VMEMU_MEMORY_BUDGET=1GiB)"},
 		{"1GiB", "default", []string{"os.memory=1024TiB", "mmu.enabled=false"}, ""},
@@ -74,6 +74,7 @@ func TestArrayEstimateMatchesBuild(t *testing.T) {
 		{"cachegrind", []string{"ll.size=32MiB", "ll.ways=32", "ll.replacement=plru"}},
 		{"default", []string{"dram.channels=64", "dram.read_queue=4000", "dram.write_queue=4000", "l2.ways=32"}},
 		{"default", []string{"stlb.entries=65536", "stlb.ways=8", "mmu.pde_cache=4096", "l2.ways=64"}},
+		{"default", []string{"cores=8", "l2.size=5MiB", "l2.ways=20", "llc.size=24MiB", "llc.ways=12", "stlb.entries=16384", "stlb.ways=4"}},
 	} {
 		cfg := configFor(t, tc.spec, tc.sets...)
 		var est uint64

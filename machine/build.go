@@ -11,17 +11,27 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// Machine is a core's memory system assembled from a configuration.
+// Machine is the cores and their memory system, assembled from a
+// configuration.
 type Machine struct {
 	Config *config.Config
 	Engine *sim.Engine
 	Stats  sim.Stats
-	Caches []*cache.Cache // top first; a split first level gives two
+	// Caches are every level: each core's private ones, top first (a
+	// split first level gives two), core 0's first, then the shared ones.
+	Caches []*cache.Cache
 	// Levels says what each level (sim.Level.ID) is: the caches in the
 	// order of Caches, then main memory.
 	Levels []sim.LevelInfo
-	Fetch  *cache.Cache // where instruction fetches go
-	Data   *cache.Cache // where loads and stores go
+	// Cores are what each core has to itself; Fetch, Data and MMU are
+	// core 0's, the machine's on one core.
+	Cores []*Core
+	Fetch *cache.Cache // where instruction fetches go
+	Data  *cache.Cache // where loads and stores go
+	// Directory keeps the private levels of two cores or more coherent at
+	// the first shared level (shared), nil without.
+	Directory *cache.Directory
+	shared    *cache.Cache
 	// Main memory: Memory (fixed latency) or DRAM; Main is whichever.
 	Memory *cache.Memory
 	DRAM   *dram.Controller

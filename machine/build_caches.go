@@ -1,52 +1,192 @@
 package machine
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/sim"
 )
 
-// buildCaches makes the cache levels, top first, each connected to the one
-// above it, and returns the last (both sides, if it is a split first level).
+// buildCaches makes the cache levels: each core's private ones, top first,
+// then the shared ones, each connected to the one above it, the private
+// hierarchies meeting the first shared level in share. It returns what
+// connects to main memory: the last shared level, or every core's last
+// private levels when none is shared (both sides of a split one).
 func (m *Machine) buildCaches(r *config.Reader) ([]*cache.Cache, error) {
+	ls := m.Config.Levels()
+	split, err := firstShared(r, ls)
+	if err != nil {
+		return nil, err
+	}
+	n := int(r.Count("cores"))
+	var bottoms [][]*cache.Cache
+	for i := range n {
+		core := newCore(i, n)
+		m.Cores = append(m.Cores, core)
+		h, err := m.buildLevels(r, ls[:split], 0, core, 1)
+		if err != nil {
+			return nil, err
+		}
+		core.Caches = h.all
+		if split > 0 {
+			core.Fetch, core.Data = h.top[0], h.top[len(h.top)-1]
+		}
+		bottoms = append(bottoms, h.bottom)
+	}
+	shared, err := m.buildLevels(r, ls[split:], split, nil, n)
+	if err != nil {
+		return nil, err
+	}
+	if split == 0 {
+		for _, core := range m.Cores {
+			core.Fetch, core.Data = shared.top[0], shared.top[len(shared.top)-1]
+		}
+	}
+	m.Fetch, m.Data = m.Cores[0].Fetch, m.Cores[0].Data
+	switch {
+	case len(shared.all) == 0:
+		return slices.Concat(bottoms...), nil
+	case split > 0:
+		if err := m.share(r, bottoms, shared.top[0]); err != nil {
+			return nil, err
+		}
+	}
+	return shared.bottom, nil
+}
+
+// hierarchy is levels built one below the other: all of them, top first,
+// and the first and last depth's (two when split).
+type hierarchy struct{ all, top, bottom []*cache.Cache }
+
+// buildLevels makes the levels ls, the first of them at depth depth0, each
+// connected to the one above it: core's private ones, or (core nil) the
+// shared ones, which count each of cores cores' accesses apart when there
+// are several.
+func (m *Machine) buildLevels(r *config.Reader, ls []config.Level, depth0 int, core *Core, cores int) (hierarchy, error) {
 	c := m.Config
 	straddle := cache.Straddle(cache.Lookup(cache.StraddleNames, r.Str("access.straddle")))
 	seed := r.Count("seed")
-
-	var above []*cache.Cache
-	for depth, l := range c.Levels() {
+	var h hierarchy
+	for i, l := range ls {
 		var here []*cache.Cache
 		for _, name := range []string{l.Name, l.Split} {
 			if name == "" {
 				continue
 			}
 			cfg := levelConfig(r, name, straddle, seed)
-			lc, err := cache.New(cfg, m.addLevel(name, depth, 0))
+			owner, place := sim.Shared, name
+			if core != nil {
+				owner, place = core.ID, core.Place(name)
+			}
+			cfg.Name = place
+			lc, err := cache.New(cfg, m.addLevel(place, depth0+i, owner))
 			if err != nil {
-				return nil, c.Blame(trimName(err, name), levelKeyNames(name, "size", "ways", "line", "mshrs", "replacement")...)
+				return h, c.Blame(trimName(err, place), levelKeyNames(name, "size", "ways", "line", "mshrs", "replacement")...)
+			}
+			if core == nil && cores > 1 {
+				lc.CountByCore(cores)
 			}
 			lc.Register(&m.Stats)
 			here = append(here, lc)
 		}
-		for _, u := range above {
+		for _, u := range h.bottom {
 			if err := cache.Connect(u, here[0]); err != nil {
-				lower, upper := here[0].Config().Name, u.Config().Name
-				return nil, c.Blame(trimName(err, lower), lower+".line", upper+".line", lower+".inclusion")
+				return h, c.Blame(trimName(err, here[0].Config().Name), l.Name+".line", configName(u)+".line", l.Name+".inclusion")
 			}
 		}
+		if i == 0 {
+			h.top = here
+		}
+		h.all = append(h.all, here...)
+		h.bottom = here
 		m.Caches = append(m.Caches, here...)
-		above = here
 	}
-	m.Fetch, m.Data = m.Caches[0], m.Caches[0]
-	if c.Levels()[0].Split != "" {
-		m.Data = m.Caches[1]
+	return h, nil
+}
+
+// firstShared is the depth of the first shared level (len(ls) if none is
+// shared): the levels above it are each core's own, the rest are shared.
+// A split level's sides must agree, and no private level may lie below a
+// shared one, whose misses it would have to tell apart by core.
+func firstShared(r *config.Reader, ls []config.Level) (int, error) {
+	split := len(ls)
+	for d, l := range ls {
+		shared := r.Str(l.Name+".sharing") == "shared"
+		if l.Split != "" && shared != (r.Str(l.Split+".sharing") == "shared") {
+			return 0, r.Config.Blame(fmt.Sprintf("the two sides of a split level are shared alike (%s and %s)", l.Name, l.Split),
+				l.Name+".sharing", l.Split+".sharing")
+		}
+		switch {
+		case shared && split == len(ls):
+			split = d
+		case !shared && split < len(ls):
+			return 0, r.Config.Blame(fmt.Sprintf("%s is private below %s, which is shared: a core's own levels come first",
+				l.Name, ls[split].Name), l.Name+".sharing", ls[split].Name+".sharing")
+		}
 	}
-	return above, nil
+	return split, nil
+}
+
+// share connects each core's last private levels (bottoms[i], both sides
+// of a split level) to the first shared level, where the private
+// hierarchies meet, and, with two cores or more and coherence.model: mesi,
+// keeps a MESI directory there (cache.Share): anything that presents
+// requests to that level from then on goes through the directory
+// (m.portOf). It is the one place the hierarchies are joined.
+func (m *Machine) share(r *config.Reader, bottoms [][]*cache.Cache, shared *cache.Cache) error {
+	for _, b := range bottoms {
+		for _, u := range b {
+			if err := cache.Connect(u, shared); err != nil {
+				lower := configName(shared)
+				return m.Config.Blame(trimName(err, shared.Config().Name), lower+".line", configName(u)+".line", lower+".inclusion")
+			}
+		}
+	}
+	m.shared = shared
+	if len(m.Cores) < 2 || r.Str("coherence.model") != "mesi" {
+		return nil
+	}
+	var privates [][]*cache.Cache
+	for _, core := range m.Cores {
+		privates = append(privates, core.Caches)
+	}
+	d, err := cache.Share(shared, privates, cache.Coherence{
+		Lookup:     sim.Cycle(r.Count("coherence.lookup_cycles")),
+		Transfer:   sim.Cycle(r.Count("coherence.transfer_cycles")),
+		Invalidate: sim.Cycle(r.Count("coherence.invalidate_cycles")),
+		Serial:     r.Bool("coherence.serial"),
+	})
+	if err != nil {
+		var keys []string
+		for _, l := range m.Config.Levels() {
+			for _, n := range []string{l.Name, l.Split} {
+				if n != "" {
+					keys = append(keys, n+".write_policy", n+".write_allocate", n+".line", n+".inclusion")
+				}
+			}
+		}
+		return m.Config.Blame(err.Error()+" (or set coherence.model: none)", append(keys, "coherence.model", "cores")...)
+	}
+	d.Register(&m.Stats, "coherence")
+	m.Directory = d
+	return nil
+}
+
+// configName is the name the levels key gives a cache (l1d for core1.l1d).
+func configName(c *cache.Cache) string {
+	name := c.Config().Name
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
 }
 
 // addLevel names the next level of the hierarchy, of core (sim.Shared for
-// main memory): levels are numbered in the order they are built, top
-// first, so a deeper one has a larger number.
+// shared levels and main memory): levels are numbered in the order they
+// are built, top first, so a deeper one has a larger number.
 func (m *Machine) addLevel(name string, depth, core int) sim.Level {
 	l := sim.Level{ID: uint16(len(m.Levels)), Depth: uint8(depth)}
 	m.Levels = append(m.Levels, sim.LevelInfo{Name: name, Core: core, Level: l})

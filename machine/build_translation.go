@@ -5,15 +5,15 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/mmu"
+	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/tlb"
 )
 
-// buildTranslation adds the kernel, the page tables of one process and the
-// MMU to a machine whose caches are built.
+// buildTranslation adds the kernel, the page tables of one process and
+// each core's MMU to a machine whose caches are built.
 func (m *Machine) buildTranslation(r *config.Reader) error {
 	c := m.Config
 	if !r.Bool("mmu.enabled") {
@@ -28,41 +28,27 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 	if err != nil {
 		return err
 	}
-	port, err := m.walkPort(r.Str("mmu.walk_from"))
-	if err != nil {
-		return &config.Error{Where: c.Origin("mmu.walk_from"), Key: "mmu.walk_from", Msg: err.Error()}
-	}
-	pwc := make([]int, 5)
-	pwc[2], pwc[3], pwc[4] = int(r.Count("mmu.pde_cache")), int(r.Count("mmu.pdpte_cache")), int(r.Count("mmu.pml4e_cache"))
-	w, err := mmu.NewWalker(mmu.WalkerConfig{Geometry: geo, Walks: int(r.Count("mmu.walkers")), PWCEntries: pwc,
-		Depths: m.walkDepths()}, k, port, k)
-	if err != nil {
-		return c.Blame(err.Error(), geometryKeys...)
-	}
-	cfg := mmu.Config{Walker: mmu.WalkerConfig{Geometry: geo}}
-	for _, t := range []struct {
-		name string
-		dst  *tlb.Config
-	}{{"itlb", &cfg.ITLB}, {"dtlb", &cfg.DTLB}, {"stlb", &cfg.STLB}} {
-		if *t.dst, err = tlbConfig(r, t.name); err != nil {
+	var mmus []*mmu.MMU
+	for _, core := range m.Cores {
+		u, err := m.buildMMU(r, k, core)
+		if err != nil {
 			return err
 		}
+		core.MMU = u
+		mmus = append(mmus, u)
 	}
-	u, err := mmu.New(cfg, w)
-	if err != nil {
-		return &config.Error{Where: c.Name, Msg: err.Error()}
+	u := mmus[0]
+	if len(mmus) == 1 {
+		k.SetMMU(u)
+	} else if err := k.SetCores(mmus); err != nil {
+		return &config.Error{Where: c.Origin("cores"), Key: "cores", Msg: err.Error()}
 	}
-	k.SetMMU(u)
 	k.MapEverything(p)
 	if err := m.buildDisk(r, k); err != nil {
 		return err
 	}
-	if lvl := r.Str("os.traffic"); lvl != "none" {
-		port, err := m.walkPort(lvl)
-		if _, isCache := port.(*cache.Cache); err != nil || !isCache {
-			return &config.Error{Where: c.Origin("os.traffic"), Key: "os.traffic", Msg: fmt.Sprintf("%q is not a cache level (or none)", lvl)}
-		}
-		k.SetTraffic(port)
+	if err := m.kernelTraffic(r, k); err != nil {
+		return err
 	}
 	u.Root, u.PCID = p.Root, p.PCID
 	if !r.Bool("os.pcid") {
@@ -71,7 +57,69 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 	m.Kernel, m.Process, m.MMU = k, p, u
 	k.Register(&m.Stats)
 	k.RegisterFaults(&m.Stats) // as getrusage counts them: warmup clears them too
-	u.Register(&m.Stats)
+	for _, core := range m.Cores {
+		core.register(&m.Stats, core.MMU.Register)
+	}
+	if len(m.Cores) > 1 {
+		k.RegisterShootdowns(&m.Stats)
+	}
+	return nil
+}
+
+// buildMMU makes a core's TLBs, page walker and page-walk caches. Its
+// walks read through the core's levels from mmu.walk_from, and its faults
+// run the kernel on that core.
+func (m *Machine) buildMMU(r *config.Reader, k *kernel.Kernel, core *Core) (*mmu.MMU, error) {
+	c, geo := m.Config, m.Geometry
+	port, err := m.portOf(core, r.Str("mmu.walk_from"))
+	if err != nil {
+		return nil, &config.Error{Where: c.Origin("mmu.walk_from"), Key: "mmu.walk_from", Msg: err.Error()}
+	}
+	var faults mmu.FaultHandler = k
+	if len(m.Cores) > 1 {
+		faults = k.FaultHandler(core.ID)
+	}
+	pwc := make([]int, 5)
+	pwc[2], pwc[3], pwc[4] = int(r.Count("mmu.pde_cache")), int(r.Count("mmu.pdpte_cache")), int(r.Count("mmu.pml4e_cache"))
+	w, err := mmu.NewWalker(mmu.WalkerConfig{Geometry: geo, Walks: int(r.Count("mmu.walkers")), PWCEntries: pwc,
+		Depths: m.walkDepths()}, k, port, faults)
+	if err != nil {
+		return nil, c.Blame(err.Error(), geometryKeys...)
+	}
+	cfg := mmu.Config{Walker: mmu.WalkerConfig{Geometry: geo}}
+	for _, t := range []struct {
+		name string
+		dst  *tlb.Config
+	}{{"itlb", &cfg.ITLB}, {"dtlb", &cfg.DTLB}, {"stlb", &cfg.STLB}} {
+		if *t.dst, err = tlbConfig(r, t.name); err != nil {
+			return nil, err
+		}
+	}
+	u, err := mmu.New(cfg, w)
+	if err != nil {
+		return nil, &config.Error{Where: c.Name, Msg: err.Error()}
+	}
+	return u, nil
+}
+
+// kernelTraffic sends each core's kernel paths' zeroing and copying
+// through the level os.traffic names (that core's, if it is private).
+func (m *Machine) kernelTraffic(r *config.Reader, k *kernel.Kernel) error {
+	lvl := r.Str("os.traffic")
+	if lvl == "none" {
+		return nil
+	}
+	for _, core := range m.Cores {
+		port, err := m.portOf(core, lvl)
+		if err != nil || lvl == "memory" {
+			return &config.Error{Where: m.Config.Origin("os.traffic"), Key: "os.traffic", Msg: fmt.Sprintf("%q is not a cache level (or none)", lvl)}
+		}
+		if len(m.Cores) == 1 {
+			k.SetTraffic(port)
+		} else {
+			k.SetTrafficOn(core.ID, port)
+		}
+	}
 	return nil
 }
 
@@ -102,19 +150,45 @@ func tlbConfig(r *config.Reader, name string) (tlb.Config, error) {
 	return cfg, nil
 }
 
-// walkPort returns the level page-table reads enter.
-func (m *Machine) walkPort(name string) (sim.Port, error) {
+// portOf returns where a core's requests to the level called name (as the
+// levels key names it) enter: the core's own level, a shared one (through
+// the directory, where it keeps one), or memory.
+func (m *Machine) portOf(core *Core, name string) (sim.Port, error) {
 	if name == "memory" {
 		return m.Main, nil
 	}
-	var names []string
-	for _, c := range m.Caches {
-		if c.Config().Name == name {
-			return c, nil
+	if c := core.cacheNamed(name); c != nil {
+		return c, nil
+	}
+	for _, c := range m.Caches[len(m.Caches)-m.sharedLevels():] {
+		if c.Config().Name != name {
+			continue
 		}
-		names = append(names, c.Config().Name)
+		if c == m.shared && m.Directory != nil {
+			return m.Directory, nil
+		}
+		return c, nil
+	}
+	var names []string
+	for _, l := range m.Config.Levels() {
+		for _, n := range []string{l.Name, l.Split} {
+			if n != "" {
+				names = append(names, n)
+			}
+		}
 	}
 	return nil, fmt.Errorf("no cache level called %q (levels: %s, or memory)", name, strings.Join(names, ", "))
+}
+
+// sharedLevels is how many of the caches are shared.
+func (m *Machine) sharedLevels() int {
+	n := 0
+	for _, l := range m.Levels[:len(m.Caches)] {
+		if l.Core == sim.Shared {
+			n++
+		}
+	}
+	return n
 }
 
 // geometry reads the page-table geometry keys and checks that they add up.

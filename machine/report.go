@@ -68,7 +68,7 @@ func (m *Machine) reportProgram(res cpu.Result, format string) *report.Report {
 			names = append(names, "kernel")
 		}
 	}
-	r.Breakdown = breakdown(s, append(names, m.depthNames()...), r.Cycles)
+	r.Breakdown = breakdown(coreCounters(s), append(names, m.depthNames()...), r.Cycles)
 	m.fillReport(r, s)
 	return r
 }
@@ -77,29 +77,39 @@ func (m *Machine) reportProgram(res cpu.Result, format string) *report.Report {
 func (m *Machine) reportCPU(res cpu.Result, format string) *report.Report {
 	s := m.snapshot()
 	r := newReport(m, res, format, s)
-	var cycles uint64
-	for _, k := range coreKinds {
-		p := "core." + k.String() + "."
-		n, cy := s.Value(p+"accesses"), s.Value(p+"cycles")
-		if n == 0 {
-			continue
-		}
-		r.Accesses += n
-		cycles += cy
-		r.Kinds = append(r.Kinds, report.KindReport{Kind: k.String(), Accesses: n, Cycles: cy, AMAT: ratio(cy, n)})
-	}
-	r.AMAT = ratio(cycles, r.Accesses)
+	r.Kinds, r.Accesses, r.AMAT = traceKinds(coreCounters(s))
 	names := cpu.StackNames(m.depthNames()[:len(m.Config.Levels())])
 	if s.Value("core.cycles.kernel") > 0 {
 		names = append(names, "kernel")
 	}
-	r.Breakdown = breakdown(s, names, r.Cycles)
+	r.Breakdown = breakdown(coreCounters(s), names, r.Cycles)
 	m.fillReport(r, s)
+	m.measuredBandwidth(r)
+	return r
+}
+
+// measuredBandwidth is the DRAM's bandwidth over the measured run (after
+// any warmup), not over its life.
+func (m *Machine) measuredBandwidth(r *report.Report) {
 	if d := r.DRAM; d != nil && r.Cycles > 0 {
-		// Over the measured run (after any warmup), not the DRAM's life.
 		d.BandwidthGBps = float64((d.Reads+d.Writes)*64) / (float64(r.Cycles) / float64(m.freqHz)) / 1e9
 	}
-	return r
+}
+
+// traceKinds are a trace run's accesses by kind, counted by a core (v's
+// KIND.accesses and KIND.cycles), their number and their mean latency.
+func traceKinds(v counts) (kinds []report.KindReport, accesses uint64, amat float64) {
+	var cycles uint64
+	for _, k := range coreKinds {
+		n, cy := v(k.String()+".accesses"), v(k.String()+".cycles")
+		if n == 0 {
+			continue
+		}
+		accesses += n
+		cycles += cy
+		kinds = append(kinds, report.KindReport{Kind: k.String(), Accesses: n, Cycles: cy, AMAT: ratio(cy, n)})
+	}
+	return kinds, accesses, ratio(cycles, accesses)
 }
 
 // newReport starts a run's report: what it ran, the core's instructions
@@ -109,12 +119,18 @@ func newReport(m *Machine, res cpu.Result, format string, s sim.Snapshot) *repor
 		Instructions: s.Value("core.instructions"), Cycles: res.Cycles, IPC: res.IPC, Stats: s.Map()}
 }
 
-// breakdown is the named components of the CPI stack (core.cycles.NAME),
+// coreCounters reads the counters of a machine of one core's core
+// (core.NAME).
+func coreCounters(s sim.Snapshot) counts {
+	return func(name string) uint64 { return s.Value("core." + name) }
+}
+
+// breakdown is the named components of the CPI stack (v's cycles.NAME),
 // each with its share of cycles.
-func breakdown(s sim.Snapshot, names []string, cycles uint64) []report.ServedBy {
+func breakdown(v counts, names []string, cycles uint64) []report.ServedBy {
 	var out []report.ServedBy
 	for _, name := range names {
-		cy := s.Value("core.cycles." + name)
+		cy := v("cycles." + name)
 		out = append(out, report.ServedBy{Level: name, Cycles: cy, Fraction: ratio(cy, cycles)})
 	}
 	return out
@@ -123,21 +139,26 @@ func breakdown(s sim.Snapshot, names []string, cycles uint64) []report.ServedBy 
 // fillReport adds what the caches, memory, MMU and kernel counted.
 func (m *Machine) fillReport(r *report.Report, s sim.Snapshot) {
 	for _, l := range m.Levels[:len(m.Caches)] {
-		r.Levels = append(r.Levels, levelReport(s, l.Name))
+		r.Levels = append(r.Levels, levelReport(s.Value, l.Name))
 	}
-	if m.Memory != nil {
-		r.Memory = report.MemoryReport{Reads: s.Value("memory.reads"), Writes: s.Value("memory.writes")}
-	} else {
-		d := dramSummary(m, s)
-		r.Memory = report.MemoryReport{Reads: d.Reads, Writes: d.Writes}
-		r.DRAM, r.DRAMName = &d, m.DRAM.Config().Name
-	}
+	m.fillMemory(r, s)
 	if m.MMU != nil {
-		r.Translation = m.translationReport(s)
+		r.Translation = m.translationReport(s.Value, s.Value)
 	}
 	if m.Fetch != m.Data {
 		r.Cachegrind = cachegrindCounts(s, m.Fetch.Config().Name, m.Data.Config().Name, m.Caches[len(m.Caches)-1].Config().Name)
 	}
+}
+
+// fillMemory adds what main memory counted.
+func (m *Machine) fillMemory(r *report.Report, s sim.Snapshot) {
+	if m.Memory != nil {
+		r.Memory = report.MemoryReport{Reads: s.Value("memory.reads"), Writes: s.Value("memory.writes")}
+		return
+	}
+	d := dramSummary(m, s)
+	r.Memory = report.MemoryReport{Reads: d.Reads, Writes: d.Writes}
+	r.DRAM, r.DRAMName = &d, m.DRAM.Config().Name
 }
 
 // dramSummary is the DRAM's part, as the controller summarizes it.
@@ -145,8 +166,9 @@ func dramSummary(m *Machine, s sim.Snapshot) dram.Summary {
 	return dram.SummaryOf(m.DRAM.Config(), s, dramStats)
 }
 
-func levelReport(s sim.Snapshot, name string) report.LevelReport {
-	v := func(counter string) uint64 { return s.Value(name + "." + counter) }
+// levelReport is the counts of the level called name (by place).
+func levelReport(s counts, name string) report.LevelReport {
+	v := func(counter string) uint64 { return s(name + "." + counter) }
 	l := report.LevelReport{Name: name, Evictions: v("evictions"), Writebacks: v("writebacks"),
 		Merged: v("merged"), MSHRWaits: v("mshr_waits"), BackInvals: v("back_invalidations"), ByKind: map[string]report.KindCounts{}}
 	for k := sim.Kind(0); k < sim.NumKinds; k++ {

@@ -36,6 +36,11 @@ type RunOptions struct {
 	// TimelineFirst+TimelineCount-1 as a Chrome trace-event JSON file.
 	Timeline                     io.Writer
 	TimelineFirst, TimelineCount uint64
+	// Reopen opens trace i again from its start (as Run is given it),
+	// for a machine of several cores: a core whose trace ends before the
+	// others are done replays it (see runCores). Nil, or a nil reader: it
+	// stops.
+	Reopen func(i int) (traces.Reader, error)
 }
 
 // Run replays a trace on the machine's core and returns its report.
@@ -43,21 +48,40 @@ func (m *Machine) Run(r traces.Reader, opt RunOptions) (*report.Report, error) {
 	return m.RunMany([]traces.Reader{r}, opt)
 }
 
-// RunMany replays several traces on one core, one process each, taking
-// turns by opt.Quantum instructions.
+// RunMany replays several traces, one process each: on a machine of one
+// core, taking turns by opt.Quantum instructions; on one of several, a
+// trace a core (see runCores).
 func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, error) {
 	irs := make([]traces.InstrReader, len(rs))
 	for i, r := range rs {
 		irs[i] = traces.Instructions(r, !m.modifyStore)
 	}
-	return m.RunInstrs(irs, opt)
+	var reopen func(int) (traces.InstrReader, error)
+	if opt.Reopen != nil {
+		reopen = func(i int) (traces.InstrReader, error) {
+			r, err := opt.Reopen(i)
+			if r == nil || err != nil {
+				return nil, err
+			}
+			return traces.Instructions(r, !m.modifyStore), nil
+		}
+	}
+	return m.runInstrs(irs, reopen, opt)
 }
 
 // RunInstrs replays instruction streams (with registers, where the trace
-// has them) on one core, one process each.
+// has them), one process each, as RunMany does; a core of a machine of
+// several does not replay its stream.
 func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.Report, error) {
+	return m.runInstrs(irs, nil, opt)
+}
+
+func (m *Machine) runInstrs(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, error), opt RunOptions) (*report.Report, error) {
 	if err := m.once(); err != nil {
 		return nil, err
+	}
+	if len(m.Cores) > 1 {
+		return m.runCores(irs, reopen, opt)
 	}
 	side := m.NewSide()
 	var tl *Timeline
@@ -99,19 +123,9 @@ func (m *Machine) once() error {
 	return nil
 }
 
-// NewSide returns a memory side of the machine's core: the one path an
-// access takes (explain makes its own).
-func (m *Machine) NewSide() *memside.Side {
-	cfg := memside.Config{MMU: m.MMU, Fetch: m.Fetch, Data: m.Data, Phys: m.Phys}
-	if m.MMU != nil {
-		cfg.PageShift = m.Geometry.PageShift
-	}
-	s := memside.New(cfg)
-	if m.Process != nil {
-		s.Proc = uint32(m.Process.PID)
-	}
-	return s
-}
+// NewSide returns a memory side of the machine's core (core 0): the one
+// path an access takes (explain makes its own).
+func (m *Machine) NewSide() *memside.Side { return m.sideOf(m.Cores[0]) }
 
 // coreOptions are the options of a core that runs n traces, one process
 // each (the first is the machine's process; the others are made here).
@@ -152,18 +166,16 @@ func (m *Machine) coreOptions(side *memside.Side, n int, opt RunOptions) (cpu.Op
 // loop steps the core until it is done. A run that stops making progress
 // is an internal error that shows everything in flight.
 func (m *Machine) loop(core *cpu.Core) error {
-	err := sim.Loop(m.Engine, []sim.Component{core})
-	if errors.Is(err, sim.ErrStuck) || errors.Is(err, sim.ErrNoProgress) {
-		return m.stuck(err, core)
-	}
-	return core.Err()
+	return m.loopAll([]sim.Component{core}, []*cpu.Core{core})
 }
 
 // WarmupError is a run that ended within its warmup: its report would be
-// all zeros, so there is none.
+// all zeros, so there is none. On a machine of several cores, it is a
+// core whose trace ended within its warmup (and could not be read again).
 type WarmupError struct {
 	Warmup  uint64 // instructions asked to be warmup
 	Retired uint64 // instructions the trace had (or --max let run)
+	Core    int    // the core (0 on a machine of one)
 }
 
 func (e *WarmupError) Error() string {
@@ -175,14 +187,19 @@ var ErrInternal = errors.New("internal error")
 
 // stuck reports a run that stopped making progress, with what every
 // component holds in flight.
-func (m *Machine) stuck(err error, core *cpu.Core) error {
+func (m *Machine) stuck(err error, cores ...*cpu.Core) error {
 	var b bytes.Buffer
-	parts := []any{core}
+	var parts []any
+	for _, c := range cores {
+		parts = append(parts, c)
+	}
 	for _, c := range m.Caches {
 		parts = append(parts, c)
 	}
-	if m.MMU != nil {
-		parts = append(parts, m.MMU.Walker)
+	for _, c := range m.Cores {
+		if c.MMU != nil {
+			parts = append(parts, c.MMU.Walker)
+		}
 	}
 	if m.DRAM != nil {
 		parts = append(parts, m.DRAM)

@@ -4,39 +4,46 @@ import (
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/mmu"
 	kernel "github.com/vmemu/vmemu/os"
-	"github.com/vmemu/vmemu/sim"
 )
 
-// translationReport is what the MMU, its TLBs, the walker and the kernel
-// counted.
-func (m *Machine) translationReport(s sim.Snapshot) *report.TranslationReport {
+// counts reads a counter by name: a snapshot's (Snapshot.Value), or one
+// core's (its prefix added), or the cores' summed.
+type counts func(name string) uint64
+
+// translationReport is what the MMU, its TLBs, the walker (v, by the names
+// a core's blocks register) and the kernel (os, nil for none: a core of a
+// machine of several, whose kernel counts are the machine's) counted.
+func (m *Machine) translationReport(v, os counts) *report.TranslationReport {
 	r := &report.TranslationReport{
-		Translations: s.Value("mmu.translations"), L1TLBHits: s.Value("mmu.l1_tlb_hits"), L2TLBHits: s.Value("mmu.l2_tlb_hits"),
-		Walks: s.Value("mmu.walks"), Rechecks: s.Value("mmu.rechecks"), ADWrites: s.Value("walker.ad_writes"),
-		AvgWalkCycles: ratio(s.Value("mmu.walk_cycles"), s.Value("mmu.walks")),
-		MinorFaults:   s.Value("os.minor_faults"), SIGSEGV: s.Value("os.segv"), PageTableFrames: s.Value("os.table_frames"),
-		PTEReads: map[string]uint64{}, PWCHits: map[string]uint64{}, PWCMisses: map[string]uint64{},
-		FaultsByCause: map[string]uint64{}, Faults: m.kernelFaults(s),
+		Translations: v("mmu.translations"), L1TLBHits: v("mmu.l1_tlb_hits"), L2TLBHits: v("mmu.l2_tlb_hits"),
+		Walks: v("mmu.walks"), Rechecks: v("mmu.rechecks"), ADWrites: v("walker.ad_writes"),
+		AvgWalkCycles: ratio(v("mmu.walk_cycles"), v("mmu.walks")),
+		PTEReads:      map[string]uint64{}, PWCHits: map[string]uint64{}, PWCMisses: map[string]uint64{},
+		FaultsByCause: map[string]uint64{}, Faults: report.Counts{},
+	}
+	if os != nil {
+		r.MinorFaults, r.SIGSEGV, r.PageTableFrames = os("os.minor_faults"), os("os.segv"), os("os.table_frames")
+		r.Faults = m.kernelFaults(os)
 	}
 	for _, t := range m.MMU.TLBs() {
 		name := t.Config().Name
-		hits, misses := s.Value(name+".hits"), s.Value(name+".misses")
+		hits, misses := v(name+".hits"), v(name+".misses")
 		r.TLBs = append(r.TLBs, report.TLBReport{Name: name, Hits: hits, Misses: misses,
-			MissRate: ratio(misses, hits+misses), Evictions: s.Value(name + ".evictions")})
+			MissRate: ratio(misses, hits+misses), Evictions: v(name + ".evictions")})
 	}
 	for _, name := range m.walkDepths() {
-		if n := s.Value("walker.reads_at." + name); n > 0 {
+		if n := v("walker.reads_at." + name); n > 0 {
 			r.PTEReads[name] = n
 		}
 	}
 	for l := 2; l <= m.Geometry.Levels; l++ {
 		if m.MMU.Walker.PWC(l) != nil {
 			name := mmu.PWCName(l)
-			r.PWCHits[name], r.PWCMisses[name] = s.Value("pwc."+name+".hits"), s.Value("pwc."+name+".misses")
+			r.PWCHits[name], r.PWCMisses[name] = v("pwc."+name+".hits"), v("pwc."+name+".misses")
 		}
 	}
 	for c := mmu.Cause(0); c <= mmu.OutOfRange; c++ {
-		if n := s.Value("walker.faults." + c.Key()); n > 0 {
+		if n := v("walker.faults." + c.Key()); n > 0 {
 			r.FaultsByCause[c.String()] = n
 		}
 	}
@@ -57,10 +64,10 @@ func (m *Machine) walkDepths() []string {
 // kernelFaults are the faults of every process as getrusage counts them,
 // in the kernel's order (minor and major, then the breakdown), from the
 // registry (os.faults.NAME).
-func (m *Machine) kernelFaults(s sim.Snapshot) report.Counts {
+func (m *Machine) kernelFaults(v counts) report.Counts {
 	var out report.Counts
 	for _, c := range m.Kernel.N.Faults.Counts() {
-		out = append(out, report.Count{Name: c.Name, N: s.Value("os.faults." + c.Name)})
+		out = append(out, report.Count{Name: c.Name, N: v("os.faults." + c.Name)})
 	}
 	return out
 }

@@ -20,7 +20,10 @@ type core struct {
 	traffic sim.Port // where its kernel paths' zeroing and copying go, or nil
 	// irqs are the interrupts sent to it and not yet taken, by arrival.
 	irqs []Interrupt
-	n    CoreCounts
+	// irqEnd is when the last interrupt it took ends: one that arrives
+	// while that one runs starts after it, though taken later.
+	irqEnd sim.Cycle
+	n      CoreCounts
 }
 
 // CoreCounts are what one core received of the shootdowns.
@@ -204,8 +207,9 @@ func (k *Kernel) SwitchTo(i int, now sim.Cycle, t *Thread) sim.Cycle {
 // by now, in the order they arrived; it returns the cycle from which the
 // core runs its thread again (now, if none reached it). Each interrupt
 // runs from its arrival, or from the end of the one before, for its
-// Cycles; one that arrives while another runs waits for it. A core that
-// was waiting (on memory, say) when one arrived overlaps it with the wait.
+// Cycles; one that arrives while another runs waits for it, also when it
+// is taken by a later call. A core that was waiting (on memory, say) when
+// one arrived overlaps it with the wait.
 // The machine calls it before each step of core i: the kernel cannot move
 // another core's clock, so a target's cost reaches it here (NextInterrupt
 // says when one will). The flush itself happened when the IPI was sent,
@@ -216,7 +220,7 @@ func (k *Kernel) TakeInterrupts(i int, now sim.Cycle) sim.Cycle {
 	if len(c.irqs) == 0 || c.irqs[0].At > now {
 		return now
 	}
-	end := sim.Cycle(0)
+	end := c.irqEnd
 	taken := 0
 	for _, q := range c.irqs {
 		if q.At > max(now, end) {
@@ -226,6 +230,7 @@ func (k *Kernel) TakeInterrupts(i int, now sim.Cycle) sim.Cycle {
 		taken++
 	}
 	c.irqs = append(c.irqs[:0], c.irqs[taken:]...)
+	c.irqEnd = end
 	return max(now, end)
 }
 

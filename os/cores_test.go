@@ -431,27 +431,36 @@ func TestClone(t *testing.T) {
 }
 
 // TakeInterrupts: a core takes the interrupts that reached it, one after
-// another, overlapping them with the time it was waiting.
+// another, overlapping them with the time it was waiting; one sent while
+// an interrupt taken before ran starts after it (before: that one's
+// arrival and cycles, taken at 0).
 func TestTakeInterrupts(t *testing.T) {
 	for _, c := range []struct {
 		name   string
+		before *Interrupt
 		irqs   []Interrupt
 		now    sim.Cycle
 		resume sim.Cycle
 		left   int
 	}{
-		{"none", nil, 100, 100, 0},
-		{"not yet arrived", []Interrupt{{At: 200, Cycles: 50}}, 100, 100, 1},
-		{"arrived while the core waited, over", []Interrupt{{At: 10, Cycles: 50}}, 100, 100, 0},
-		{"arrived while the core waited, still running", []Interrupt{{At: 80, Cycles: 50}}, 100, 130, 0},
-		{"one after another", []Interrupt{{At: 80, Cycles: 50}, {At: 90, Cycles: 50}}, 100, 180, 0},
-		{"one arriving during another", []Interrupt{{At: 100, Cycles: 50}, {At: 120, Cycles: 50}}, 100, 200, 0},
-		{"one arriving after the others end", []Interrupt{{At: 100, Cycles: 50}, {At: 151, Cycles: 50}}, 100, 150, 1},
+		{"sent while the one taken before ran", &Interrupt{At: 0, Cycles: 150}, []Interrupt{{At: 120, Cycles: 50}}, 150, 200, 0},
+		{"sent after the one taken before", &Interrupt{At: 0, Cycles: 150}, []Interrupt{{At: 160, Cycles: 50}}, 200, 210, 0},
+		{"none", nil, nil, 100, 100, 0},
+		{"not yet arrived", nil, []Interrupt{{At: 200, Cycles: 50}}, 100, 100, 1},
+		{"arrived while the core waited, over", nil, []Interrupt{{At: 10, Cycles: 50}}, 100, 100, 0},
+		{"arrived while the core waited, still running", nil, []Interrupt{{At: 80, Cycles: 50}}, 100, 130, 0},
+		{"one after another", nil, []Interrupt{{At: 80, Cycles: 50}, {At: 90, Cycles: 50}}, 100, 180, 0},
+		{"one arriving during another", nil, []Interrupt{{At: 100, Cycles: 50}, {At: 120, Cycles: 50}}, 100, 200, 0},
+		{"one arriving after the others end", nil, []Interrupt{{At: 100, Cycles: 50}, {At: 151, Cycles: 50}}, 100, 150, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWorld(t, 16*mib, 0)
 			if err := w.k.SetCores(make([]*mmu.MMU, 2)); err != nil {
 				t.Fatal(err)
+			}
+			if c.before != nil {
+				w.k.interrupt(1, *c.before)
+				w.k.TakeInterrupts(1, 0)
 			}
 			for _, q := range c.irqs {
 				w.k.interrupt(1, q)

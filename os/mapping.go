@@ -102,15 +102,15 @@ func (k *Kernel) traffic2(dst, src uint64, copying bool) {
 		return
 	}
 	const line = 64
-	t := k.t
+	t, core := k.t, uint16(k.on) // the core whose path this is: a shared level counts it there
 	for off := uint64(0); off < k.pageSize(); off += line {
 		if copying {
 			// Nobody waits for these reads (Done is nil): the kernel's
 			// time is its Copy cost; the reads move lines into the caches.
-			k.posted = sim.Request{Addr: src + off, Size: line, Kind: sim.Load}
+			k.posted = sim.Request{Addr: src + off, Size: line, Kind: sim.Load, Core: core}
 			port.Access(t, &k.posted)
 		}
-		k.posted = sim.Request{Addr: dst + off, Size: line, Kind: sim.Store}
+		k.posted = sim.Request{Addr: dst + off, Size: line, Kind: sim.Store, Core: core}
 		port.Access(t, &k.posted)
 		t++
 	}

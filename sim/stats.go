@@ -89,6 +89,17 @@ func (s *Stats) RegisterBins(name string, bins []uint64, low func(int) uint64, d
 	s.add(entry{Info: i, bins: bins, low: low})
 }
 
+// Include registers every counter of from in s as prefix + its name, in
+// from's order: a block registers itself under the names it always has
+// (mmu.walks), and a machine of several cores includes each core's under
+// the core's place (core1.mmu.walks).
+func (s *Stats) Include(prefix string, from *Stats) {
+	for _, e := range from.entries {
+		e.Name = prefix + e.Name
+		s.add(e)
+	}
+}
+
 func info(name, doc string, opts []Option) Info {
 	i := Info{Name: name, Doc: doc}
 	for _, o := range opts {

@@ -134,3 +134,27 @@ func TestRegisterTable(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestInclude: a block registered in a registry of its own joins another
+// under a prefix, its counters read and reset through either.
+func TestInclude(t *testing.T) {
+	var own, machine Stats
+	var c component
+	c.register(&own)
+	machine.Register("os.faults", new(uint64), "faults")
+	machine.Include("core1.", &own)
+	c.hits, c.lat[2] = 5, 7
+	snap := machine.Snapshot()
+	for name, want := range map[string]uint64{"core1.l1d.load.hits": 5, "core1.dram.lat.100": 7, "os.faults": 0} {
+		if v, ok := snap.Get(name); !ok || v != want {
+			t.Errorf("Get(%s) = %d, %v; want %d", name, v, ok, want)
+		}
+	}
+	if _, ok := snap.Get("l1d.load.hits"); ok {
+		t.Error("the counter is there under its own name too")
+	}
+	machine.Reset()
+	if c.hits != 0 || c.lat[2] != 0 {
+		t.Errorf("Reset left hits %d, bin %d", c.hits, c.lat[2])
+	}
+}

@@ -207,7 +207,8 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		defer r.Close()
 		rs = append(rs, r)
 	}
-	opt := machine.RunOptions{Warmup: rf.warmup, Max: rf.max, Interval: rf.interval, Quantum: rf.quantum}
+	opt := machine.RunOptions{Warmup: rf.warmup, Max: rf.max, Interval: rf.interval, Quantum: rf.quantum,
+		Reopen: func(i int) (traces.Reader, error) { return reopen(m, paths[i]) }}
 	var iw *intervalWriter
 	if rf.interval > 0 {
 		var err error
@@ -249,6 +250,19 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 	}
 	rep.Trace.Path = strings.Join(paths, " ")
 	return rep, nil
+}
+
+// reopen opens a trace again from its start, for a core of a machine of
+// several that replays it; standard input cannot be (nil).
+func reopen(m *machine.Machine, path string) (traces.Reader, error) {
+	if path == "-" {
+		return nil, nil
+	}
+	tr, err := traces.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return traces.Pipelined(m.Input(tr), 0), nil
 }
 
 // writeReport prints the report as text, or as JSON with --json -, and

@@ -50,6 +50,11 @@ func (c *Config) Inert() []Inert {
 	return out
 }
 
+// either is a set of keys made of two.
+func either(a, b func(string) bool) func(string) bool {
+	return func(k string) bool { return a(k) || b(k) }
+}
+
 // inertRules are this configuration's rules, the widest first: under
 // mmu.enabled: false every TLB key is inert, whatever its entries.
 func (c *Config) inertRules() []inertRule {
@@ -75,8 +80,14 @@ func (c *Config) inertRules() []inertRule {
 			return false
 		}
 	}
+	manyCores := oneOf("os.ipi_send_cycles", "os.ipi_latency_cycles", "os.irq_entry_cycles", "os.irq_exit_cycles")
+	for _, n := range levelNames(c.levels) {
+		manyCores = either(manyCores, oneOf(n+".sharing"))
+	}
 	rules := []inertRule{
 		{"mmu.enabled", is("false"), "mmu.enabled: true", under("mmu.", "itlb.", "dtlb.", "stlb.", "os.", "disk.")},
+		{"cores", is("1"), "cores above 1", either(manyCores, under("coherence."))},
+		{"coherence.model", is("none"), "coherence.model: mesi", under("coherence.")},
 		{"memory.model", isNot("fixed"), "memory.model: fixed", oneOf("memory.latency")},
 		{"memory.model", isNot("dram"), "memory.model: dram", under("dram.")},
 		{"core.model", is("inorder"), "core.model: ooo",

@@ -26,7 +26,7 @@ func parseLevels(v string) ([]Level, error) {
 			if !validName(n) {
 				return nil, fmt.Errorf("%q is not a level name (letters and digits, starting with a letter)", n)
 			}
-			if seen[n] || isGlobalPrefix(n) || slices.Contains(statNames, n) {
+			if seen[n] || isGlobalPrefix(n) || slices.Contains(statNames, n) || isCoreName(n) {
 				return nil, fmt.Errorf("level name %q is used twice or is reserved", n)
 			}
 			seen[n] = true
@@ -57,7 +57,24 @@ func validName(n string) bool {
 
 // statNames are the names other blocks count under in the machine's
 // statistics (walker.merged beside l2.merged): a level may not take one.
-var statNames = []string{"walker", "pwc", "swap"}
+// With several cores a core's counters are coreN.NAME and its tally's
+// coreN.instructions and coreN.cycles.NAME, which a level called cycles
+// or instructions would meet.
+var statNames = []string{"walker", "pwc", "swap", "cycles", "instructions"}
+
+// isCoreName reports a name a core's counters take (core, core0, core12).
+func isCoreName(n string) bool {
+	rest, ok := strings.CutPrefix(n, "core")
+	if !ok {
+		return false
+	}
+	for _, r := range rest {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 func isGlobalPrefix(n string) bool {
 	for _, k := range globalKeys {

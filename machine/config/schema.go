@@ -111,6 +111,7 @@ func (k Key) check(v string) error {
 // globalKeys are the keys every machine has.
 var globalKeys = []Key{
 	{Name: "levels", Unit: Levels, Doc: "the cache levels from the core down; the first may be split (l1i+l1d) into instruction and data sides; misses from the last go to memory"},
+	{Name: "cores", Unit: Count, Min: 1, Max: 64, Doc: "cores: each has its own private levels (a level's sharing), TLBs, page walker and page-walk caches and runs one trace or thread at a time; the shared levels and memory are one"},
 	{Name: "core.freq", Unit: Hertz, Min: 1e6, Max: 100e9, Doc: "core clock; cycles are reported in this clock"},
 	{Name: "core.model", Unit: Choice, Choices: cpu.ModelNames(), Doc: modelDoc()},
 	{Name: "core.width", Unit: Count, Min: 1, Max: 64, Doc: "instructions fetched, dispatched and retired per cycle"},
@@ -162,6 +163,16 @@ var globalKeys = []Key{
 	{Name: "os.thp", Unit: Choice, Choices: kernel.THPModes, Doc: "transparent huge pages for private anonymous memory: never; madvise, in areas advised MADV_HUGEPAGE (as the distributions ship Linux); always, in every area not advised MADV_NOHUGEPAGE, a trace's first touches too. A fault maps 2MiB with one entry where the aligned 2MiB lies in the area"},
 	{Name: "os.hugetlb_2m", Unit: Count, Min: 0, Max: 1 << 29, Doc: "2MiB pages set aside at boot, from the top of os.memory, for mmap with MAP_HUGETLB (Linux's nr_hugepages)"},
 	{Name: "os.hugetlb_1g", Unit: Count, Min: 0, Max: 1 << 20, Doc: "1GiB pages set aside at boot for mmap with MAP_HUGETLB|MAP_HUGE_1GB"},
+	{Name: "os.clone_cycles", Unit: Cycles, Min: 0, Max: 100_000_000, Doc: "clone of a thread beyond the system call: a task that shares the address space, none to copy"},
+	{Name: "os.ipi_send_cycles", Unit: Cycles, Min: 0, Max: 1_000_000, Doc: "TLB shootdown: the initiator's work to send one IPI"},
+	{Name: "os.ipi_latency_cycles", Unit: Cycles, Min: 0, Max: 1_000_000, Doc: "TLB shootdown: an IPI's delivery to another core, and its acknowledgment's return (each way)"},
+	{Name: "os.irq_entry_cycles", Unit: Cycles, Min: 0, Max: 1_000_000, Doc: "TLB shootdown: a target core's interrupt entry, up to its flush"},
+	{Name: "os.irq_exit_cycles", Unit: Cycles, Min: 0, Max: 1_000_000, Doc: "TLB shootdown: a target core's return from the interrupt"},
+	{Name: "coherence.model", Unit: Choice, Choices: []string{"mesi", "none"}, Doc: "with several cores, the shared level where their private levels meet keeps a MESI directory (write-back, write-allocate levels of one line size); none: the private levels are not kept coherent (memory still holds the bytes)"},
+	{Name: "coherence.lookup_cycles", Unit: Cycles, Min: 0, Max: 10_000, Doc: "the directory's lookup beyond the shared level's (0: read with its tags)"},
+	{Name: "coherence.transfer_cycles", Unit: Cycles, Min: 0, Max: 100_000, Doc: "a request forwarded to the core that owns the line and the line's data back, beyond the shared level's lookup"},
+	{Name: "coherence.invalidate_cycles", Unit: Cycles, Min: 0, Max: 100_000, Doc: "an invalidation's round trip to a sharer's core"},
+	{Name: "coherence.serial", Unit: Bool, Doc: "a request's invalidations go one after another (a round trip each); false: they fan out at once"},
 	{Name: "os.on_segv", Unit: Choice, Choices: []string{"continue", "stop"}, Doc: "after a SIGSEGV the run goes on (the access is skipped) or stops"},
 	{Name: "disk.model", Unit: Choice, Choices: []string{"none", "hdd-7200", "ssd-sata", "ssd-nvme"}, Doc: "the disk holding files and swap (1 GiB)"},
 	{Name: "disk.swap", Unit: Bytes, Min: 0, Max: 1 << 30, Doc: "the swap area at the end of the disk; the file system has the rest"},
@@ -207,14 +218,27 @@ var levelKeys = []Key{
 	{Name: "write_policy", Unit: Choice, Choices: cache.WriteNames, Doc: "write-back marks lines dirty; write-through sends every write down; as-read treats a write as a read (cachegrind)"},
 	{Name: "write_allocate", Unit: Bool, Doc: "a write miss fetches the line (else the write goes down and the line is not filled)"},
 	{Name: "inclusion", Unit: Choice, Choices: cache.InclusionNames, Doc: "relation to the levels above: independent, inclusive (evictions invalidate above), or exclusive (holds what the levels above evict)"},
+	{Name: "sharing", Unit: Choice, Choices: []string{"private", "shared"}, Doc: "with several cores: each core has one of its own (private), or all share one (shared); no private level may lie below a shared one. By default the last level is shared"},
 }
 
 // levelDefaults fill the keys of a level that neither the preset nor the
-// user set.
+// user set; a level's sharing is levelDefault's.
 var levelDefaults = map[string]string{
 	"size": "32KiB", "ways": "8", "line": "64B", "latency": "4", "mshrs": "16",
 	"replacement": "lru", "write_policy": "write-back", "write_allocate": "true",
 	"inclusion": "non-inclusive",
+}
+
+// levelDefault is the default of key k of the level at depth of levels
+// levels: the last level shared (as an LLC is), the others private.
+func levelDefault(k string, depth, levels int) string {
+	if k != "sharing" {
+		return levelDefaults[k]
+	}
+	if depth == levels-1 {
+		return "shared"
+	}
+	return "private"
 }
 
 // modelDoc describes core.model's choices from the models the cpu package

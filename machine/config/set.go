@@ -57,11 +57,13 @@ func (c *Config) setLevels(s setting) error {
 	c.levels = ls
 	c.keys, c.keyIndex = nil, nil // the level keys changed
 	c.put("levels", s.value, from)
-	for _, n := range levelNames(ls) {
-		for _, k := range levelKeys {
-			name := n + "." + k.Name
-			if _, ok := c.values[name]; !ok {
-				c.put(name, levelDefaults[k.Name], source{where: "level default", seq: from.seq})
+	for depth := range ls {
+		for _, n := range levelNames(ls[depth : depth+1]) {
+			for _, k := range levelKeys {
+				name := n + "." + k.Name
+				if _, ok := c.values[name]; !ok {
+					c.put(name, levelDefault(k.Name, depth, len(ls)), source{where: "level default", seq: from.seq})
+				}
 			}
 		}
 	}

@@ -41,6 +41,17 @@ type Report struct {
 	Cachegrind *CachegrindCounts `json:"cachegrind,omitempty"`
 	// Scenario is what a scenario's processes did, for scenario runs.
 	Scenario *ScenarioReport `json:"scenario,omitempty"`
+	// Cores, on a machine of several, are what each core measured (the
+	// keys above are then the whole machine's: instructions, accesses
+	// and the CPI stack summed over the cores, the cycles of the last to
+	// finish, each private level summed over the cores, the shared levels,
+	// memory and the kernel to the end of the run), with the shootdowns
+	// across cores, the directory's coherence and, with --alone, the
+	// speedups against each trace alone. A machine of one core has none.
+	Cores      []CoreReport     `json:"cores,omitempty"`
+	Shootdowns *ShootdownReport `json:"shootdowns,omitempty"`
+	Coherence  *CoherenceReport `json:"coherence,omitempty"`
+	Speedups   *Speedups        `json:"speedups,omitempty"`
 	// Stats is every counter of the machine's registry by name (warmup
 	// excluded), what the rest of the report is made from; of a
 	// histogram (dram.read_latency.LOW), the bins that counted something.
@@ -93,6 +104,8 @@ type LevelReport struct {
 	MSHRWaits  uint64                `json:"mshr_waits"`
 	BackInvals uint64                `json:"back_invalidations"`
 	ByKind     map[string]KindCounts `json:"by_kind"`
+	// ByCore is each core's part of a level several cores share.
+	ByCore []CoreShare `json:"by_core,omitempty"`
 }
 
 // KindCounts are one level's hits and misses of one kind.

@@ -50,6 +50,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		p.f("  D reads %s  D1 read misses %s  LLd read misses %s\n", group(c.Dr), group(c.D1mr), group(c.DLmr))
 		p.f("  D writes %s  D1 write misses %s  LLd write misses %s\n", group(c.Dw), group(c.D1mw), group(c.DLmw))
 	}
+	if len(r.Cores) > 0 {
+		r.writeCores(p)
+	}
 	return p.err
 }
 

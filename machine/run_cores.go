@@ -1,0 +1,301 @@
+package machine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/vmemu/vmemu/cpu"
+	"github.com/vmemu/vmemu/machine/report"
+	"github.com/vmemu/vmemu/memside"
+	"github.com/vmemu/vmemu/sim"
+	"github.com/vmemu/vmemu/traces"
+)
+
+// A machine of several cores runs traces as ChampSim's multi-core runs do
+// (a trace a core, each its own process; cores without a trace idle):
+//
+//   - each core warms up on its first opt.Warmup instructions; the
+//     measured part begins for every core at once, when the last has
+//     (the registry is reset then, as one core's warmup resets it);
+//   - each core then measures opt.Max - opt.Warmup instructions, or,
+//     without --max, to the end of its trace (of the pass of it it was
+//     in when measuring began);
+//   - a core that has finished its measured part keeps replaying its
+//     trace (from the start, each time it ends) so the others still see
+//     its contention, its statistics frozen at its finish: the registry's
+//     snapshot at that moment is its part of the report;
+//   - the run ends when every core has finished; the shared levels,
+//     memory and the kernel are counted to then.
+//
+// Before each step of a core it takes the shootdown interrupts other
+// cores' kernel paths sent it (kernel.TakeInterrupts), which stall it.
+
+// coreRun is one core's run: its core, its trace, and where it stands.
+type coreRun struct {
+	slot  *Core
+	cpu   *cpu.Core
+	trace int // its trace's index
+	src   *replaying
+	phase phase
+	// passEnd is the last end of its trace seen (instructions handed
+	// out by then), 0 before the first.
+	passEnd uint64
+	// from is the instructions it had retired when measuring began.
+	from uint64
+	// frozen is the registry when it finished its measured part, res
+	// what it measured, end the cycle it finished.
+	frozen sim.Snapshot
+	res    cpu.Result
+	end    sim.Cycle
+}
+
+type phase uint8
+
+const (
+	warming   phase = iota
+	warm            // waiting for the others to warm up
+	measuring       // until its measured part ends
+	finished        // frozen; it replays until every core has finished
+)
+
+// multiRun steps the cores and moves them through the phases.
+type multiRun struct {
+	m       *Machine
+	runs    []*coreRun
+	warmup  uint64
+	measure uint64 // instructions each core measures; 0: to the end of its trace
+	begun   bool   // the measured part has begun
+	done    int    // cores finished
+	stop    bool   // every core has finished: the loop ends
+	last    *coreRun
+}
+
+// runCores replays traces on a machine of several cores, trace i on core
+// i; reopen opens trace i again from its start (nil: a core whose trace
+// ends stops).
+func (m *Machine) runCores(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, error), opt RunOptions) (*report.Report, error) {
+	if len(irs) > len(m.Cores) {
+		return nil, fmt.Errorf("%d traces on %d cores: each core runs one (set cores to %d or more)", len(irs), len(m.Cores), len(irs))
+	}
+	if opt.Interval > 0 || opt.Timeline != nil {
+		return nil, errors.New("intervals and timelines are made on a machine of one core (cores: 1)")
+	}
+	mr := &multiRun{m: m, warmup: opt.Warmup}
+	if opt.Max > 0 {
+		mr.measure = opt.Max - min(opt.Max, opt.Warmup)
+	}
+	var comps []sim.Component
+	for i, r := range irs {
+		cr, err := mr.start(i, r, reopen, opt.Progress)
+		if err != nil {
+			return nil, err
+		}
+		defer cr.src.Close()
+		mr.runs = append(mr.runs, cr)
+		comps = append(comps, &coreStep{mr: mr, cr: cr})
+	}
+	if mr.warmup == 0 {
+		mr.begin()
+	} else {
+		for _, cr := range mr.runs {
+			cr.cpu.At(mr.warmup, func(sim.Cycle) { mr.warmed(cr) })
+		}
+	}
+	if err := m.loopAll(comps, mr.cpus()); err != nil {
+		return nil, err
+	}
+	m.Engine.Run() // write-backs still in flight
+	for _, cr := range mr.runs {
+		if cr.res.Instructions == 0 && opt.Warmup > 0 {
+			return nil, &WarmupError{Warmup: opt.Warmup, Retired: cr.cpu.Retired(), Core: cr.slot.ID}
+		}
+	}
+	return m.reportCores(mr, irs[0].Format()), nil
+}
+
+// start makes core i's run of trace i: its process (core 0 runs the
+// machine's), its memory side and its core.
+func (mr *multiRun) start(i int, r traces.InstrReader, reopen func(int) (traces.InstrReader, error), progress func(uint64)) (*coreRun, error) {
+	m := mr.m
+	slot := m.Cores[i]
+	side := m.sideOf(slot)
+	if k := m.Kernel; k != nil && i > 0 {
+		p, err := k.NewProcess()
+		if err != nil {
+			return nil, err
+		}
+		k.MapEverything(p)
+		k.SwitchTo(i, 0, p.Main())
+		side.Proc = uint32(p.PID)
+	}
+	cr := &coreRun{slot: slot, trace: i}
+	cr.src = &replaying{r: r, passEnd: func(read uint64) { mr.passEnded(cr, read) }}
+	if reopen != nil {
+		cr.src.reopen = func() (traces.InstrReader, error) { return reopen(i) }
+	}
+	copt := cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Stats: &m.Stats, Name: slot.Name,
+		Shootdowns: m.Kernel != nil}
+	if progress != nil {
+		copt.Interval = 1 << 20
+		copt.OnInterval = func(uint64, uint64) { mr.progressed(progress, copt.Interval) }
+	}
+	c, err := cpu.New(m.coreCfg, m.Engine, side, []traces.InstrReader{cr.src}, copt)
+	if err != nil {
+		return nil, err
+	}
+	cr.cpu = c
+	return cr, nil
+}
+
+// sideOf returns a memory side of a core: the one path its accesses take.
+func (m *Machine) sideOf(c *Core) *memside.Side {
+	cfg := memside.Config{MMU: c.MMU, Fetch: c.Fetch, Data: c.Data, Phys: m.Phys, Core: uint16(c.ID)}
+	if c.MMU != nil {
+		cfg.PageShift = m.Geometry.PageShift
+	}
+	s := memside.New(cfg)
+	if m.Process != nil {
+		s.Proc = uint32(m.Process.PID)
+	}
+	return s
+}
+
+func (mr *multiRun) cpus() []*cpu.Core {
+	var out []*cpu.Core
+	for _, cr := range mr.runs {
+		out = append(out, cr.cpu)
+	}
+	return out
+}
+
+// warmed is core cr at the end of its warmup; the last to get there
+// begins everyone's measured part.
+func (mr *multiRun) warmed(cr *coreRun) {
+	if cr.phase != warming {
+		return
+	}
+	cr.phase = warm
+	for _, o := range mr.runs {
+		if o.phase == warming {
+			return
+		}
+	}
+	mr.begin()
+}
+
+// begin starts every core's measured part at once.
+func (mr *multiRun) begin() {
+	mr.begun = true
+	if mr.warmup > 0 {
+		mr.m.Stats.Reset()
+	}
+	for _, cr := range mr.runs {
+		if cr.phase == finished {
+			continue
+		}
+		cr.cpu.StartMeasuring()
+		cr.phase, cr.from = measuring, cr.cpu.Retired()
+		switch {
+		case mr.measure > 0:
+			mr.finishAt(cr, cr.from+mr.measure)
+		case cr.passEnd > cr.from:
+			mr.finishAt(cr, cr.passEnd)
+		}
+	}
+}
+
+// passEnded is told that cr's trace ended, read instructions in: without
+// --max, a core measures to the end of the pass it measures in.
+func (mr *multiRun) passEnded(cr *coreRun, read uint64) {
+	cr.passEnd = read
+	if cr.phase == measuring && mr.measure == 0 && read > cr.from {
+		mr.finishAt(cr, read)
+	}
+}
+
+// finishAt ends cr's measured part when it has retired n instructions.
+func (mr *multiRun) finishAt(cr *coreRun, n uint64) {
+	cr.cpu.At(n, func(end sim.Cycle) { mr.finish(cr, end) })
+}
+
+// finish freezes cr's statistics at the end of its measured part.
+func (mr *multiRun) finish(cr *coreRun, end sim.Cycle) {
+	if cr.phase == finished {
+		return
+	}
+	if cr.phase == measuring {
+		cr.res, cr.frozen = cr.cpu.Measured(end), mr.m.Stats.Snapshot()
+	}
+	cr.phase, cr.end = finished, end
+	mr.done++
+	if mr.last == nil || end >= mr.last.end {
+		mr.last = cr
+	}
+	if mr.done == len(mr.runs) {
+		mr.stop = true
+	}
+}
+
+// stopped is cr's core ending on its own (its trace over, with no way to
+// read it again): it is out of whatever phase it was in.
+func (mr *multiRun) stopped(cr *coreRun) {
+	if cr.phase == warming || cr.phase == warm {
+		cr.phase = finished // nothing measured
+		mr.done++
+		mr.warmed(cr)
+		if mr.done == len(mr.runs) {
+			mr.stop = true
+		}
+		return
+	}
+	if cr.phase == measuring {
+		mr.finish(cr, cr.cpu.Charged())
+	}
+}
+
+func (mr *multiRun) progressed(progress func(uint64), n uint64) {
+	var total uint64
+	for _, cr := range mr.runs {
+		total += cr.cpu.Retired()
+	}
+	progress(total)
+}
+
+// coreStep is a core as the loop steps it: the shootdown interrupts that
+// reached it first, and never past the next one's arrival.
+type coreStep struct {
+	mr *multiRun
+	cr *coreRun
+}
+
+func (s *coreStep) Next() sim.Cycle { return s.cr.cpu.Next() }
+
+func (s *coreStep) Step(now, limit sim.Cycle) {
+	c, k := s.cr.cpu, s.mr.m.Kernel
+	if k != nil {
+		i := s.cr.slot.ID
+		c.TakeInterrupts(now, func(at sim.Cycle) sim.Cycle { return k.TakeInterrupts(i, at) })
+		limit = min(limit, k.NextInterrupt(i))
+	}
+	c.Step(now, limit)
+	if c.Done() && s.cr.phase != finished {
+		s.mr.stopped(s.cr)
+	}
+}
+
+func (s *coreStep) Done() bool { return s.mr.stop || s.cr.cpu.Done() }
+
+// loopAll steps the cores until every one is done. A run that stops
+// making progress is an internal error that shows everything in flight.
+func (m *Machine) loopAll(comps []sim.Component, cores []*cpu.Core) error {
+	err := sim.Loop(m.Engine, comps)
+	if errors.Is(err, sim.ErrStuck) || errors.Is(err, sim.ErrNoProgress) {
+		return m.stuck(err, cores...)
+	}
+	for _, c := range cores {
+		if err := c.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
