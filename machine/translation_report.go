@@ -19,7 +19,7 @@ func (m *Machine) translationReport(v, os counts) *report.TranslationReport {
 		Walks: v("mmu.walks"), Rechecks: v("mmu.rechecks"), ADWrites: v("walker.ad_writes"),
 		AvgWalkCycles: ratio(v("mmu.walk_cycles"), v("mmu.walks")),
 		PTEReads:      map[string]uint64{}, PWCHits: map[string]uint64{}, PWCMisses: map[string]uint64{},
-		FaultsByCause: map[string]uint64{}, Faults: report.Counts{},
+		FaultsByCause: map[string]uint64{},
 	}
 	if os != nil {
 		r.MinorFaults, r.SIGSEGV, r.PageTableFrames = os("os.minor_faults"), os("os.segv"), os("os.table_frames")

@@ -144,6 +144,9 @@ func runs(t *testing.T) map[string]*report.Report {
 	if out["trace"], err = m.Run(r, machine.RunOptions{Max: 20000}); err != nil {
 		t.Fatal(err)
 	}
+	if out["cores"], err = coresRun(); err != nil {
+		t.Fatal(err)
+	}
 	s, err := traces.ReadScenario("../traces/examples/fork.emu")
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +165,29 @@ func runs(t *testing.T) map[string]*report.Report {
 		rep.Made("dev", []string{"l2.size=1MiB", "llc.replacement=random"})
 	}
 	return out
+}
+
+// coresRun is two traces on a machine of two cores, with their IPCs alone.
+func coresRun() (*report.Report, error) {
+	m, err := machine.BuildFrom("default", "cores=2")
+	if err != nil {
+		return nil, err
+	}
+	var rs []traces.Reader
+	for range 2 {
+		r, err := traces.Open("../examples/matmul.lackey.gz")
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		rs = append(rs, r)
+	}
+	rep, err := m.RunMany(rs, machine.RunOptions{Max: 20000})
+	if err != nil {
+		return nil, err
+	}
+	rep.SetAlone([]float64{1, 2})
+	return rep, nil
 }
 
 // Reports of real runs follow the schema, and the schema describes every

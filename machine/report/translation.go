@@ -20,8 +20,9 @@ type TranslationReport struct {
 	// and without a copy-on-write (its own count; Faults has getrusage's).
 	MinorFaults uint64 `json:"minor_faults"`
 	// Faults are the faults as getrusage counts them (minor, major), then
-	// their breakdown.
-	Faults          Counts            `json:"faults"`
+	// their breakdown: the machine's, so none in a core's part of a
+	// machine of several.
+	Faults          Counts            `json:"faults,omitempty"`
 	SIGSEGV         uint64            `json:"sigsegv"`
 	FaultsByCause   map[string]uint64 `json:"faults_by_cause"`
 	PageTableFrames uint64            `json:"page_table_frames"`
