@@ -22,6 +22,10 @@ type RunOptions struct {
 	// Max stops the run after this many instructions, warmup included (0:
 	// all of them).
 	Max uint64
+	// Measure stops the run after this many instructions after warmup
+	// (ChampSim's -i; 0: all of them). With Max too, the run stops at
+	// whichever limit comes first.
+	Measure uint64
 	// Interval calls OnInterval every Interval instructions after warmup
 	// with the statistics so far (for plots over time).
 	Interval   uint64
@@ -36,6 +40,18 @@ type RunOptions struct {
 	// TimelineFirst+TimelineCount-1 as a Chrome trace-event JSON file.
 	Timeline                     io.Writer
 	TimelineFirst, TimelineCount uint64
+}
+
+// Limit is the instructions after which the run stops, warmup included
+// (0: none).
+func (o *RunOptions) Limit() uint64 {
+	if o.Measure == 0 {
+		return o.Max
+	}
+	if n := o.Warmup + o.Measure; o.Max == 0 || n < o.Max {
+		return n
+	}
+	return o.Max
 }
 
 // Run replays a trace on the machine's core and returns its report.
@@ -101,7 +117,7 @@ func (m *Machine) NewSide() *memside.Side {
 // each (the first is the machine's process; the others are made here).
 func (m *Machine) coreOptions(side *memside.Side, n int, opt RunOptions) (cpu.Options, error) {
 	copt := cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Quantum: opt.Quantum,
-		Warmup: opt.Warmup, OnWarmupEnd: m.ResetCounts, Max: opt.Max, Interval: opt.Interval}
+		Warmup: opt.Warmup, OnWarmupEnd: m.ResetCounts, Max: opt.Limit(), Interval: opt.Interval}
 	if m.Kernel != nil && n > 1 {
 		procs := []*kernel.Process{m.Process}
 		for range n - 1 {

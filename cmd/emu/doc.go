@@ -1,7 +1,7 @@
 // Command emu is vmemu's command line.
 //
-//	emu run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N]
-//	        [--interval N] [--quantum N] [--timeline FILE] TRACE ... | SCENARIO.emu
+//	emu run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N]
+//	        [--max N | --measure N] [--interval N] [--quantum N] [--timeline FILE] TRACE ... | SCENARIO.emu
 //	emu record [-o OUT] -- PROG [ARGS ...]
 //	emu csim [-hv] -s S -E E -b B -t TRACE
 //	emu explain [-c PRESET|FILE] [--state FILE] [--json] ADDR ...
