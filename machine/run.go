@@ -60,17 +60,20 @@ func (m *Machine) Run(r traces.Reader, opt RunOptions) (*report.Report, error) {
 }
 
 // RunMany replays several traces on one core, one process each, taking
-// turns by opt.Quantum instructions.
+// turns by opt.Quantum instructions. It reads each trace as the
+// configuration says (access.fetch: ignore drops its fetch records, as
+// Cache Lab's csim does; access.modify says what a modify is).
 func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, error) {
 	irs := make([]traces.InstrReader, len(rs))
 	for i, r := range rs {
-		irs[i] = traces.Instructions(r, !m.modifyStore)
+		irs[i] = traces.Instructions(m.input(r), !m.modifyStore)
 	}
 	return m.RunInstrs(irs, opt)
 }
 
 // RunInstrs replays instruction streams (with registers, where the trace
-// has them) on one core, one process each.
+// has them) on one core, one process each, as they are: access.fetch and
+// access.modify apply to a trace's records, which RunMany groups.
 func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.Report, error) {
 	side := m.NewSide()
 	var tl *Timeline

@@ -191,7 +191,7 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		if err != nil {
 			return nil, err
 		}
-		r := traces.Pipelined(m.Input(tr), 0) // decompress and parse on another core
+		r := traces.Pipelined(tr, 0) // decompress and parse on another core
 		defer r.Close()
 		rs = append(rs, r)
 	}
