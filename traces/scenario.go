@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -13,18 +14,25 @@ import (
 // process: memory accesses with values, system calls, and files placed on
 // the emulated disk. The grammar, one line:
 //
-//	line     = [ name "=" ] proc op { arg } [ "==" expect ] [ "#" comment ]
+//	line     = { loop } [ name "=" ] proc op { arg } [ "==" expect ] [ "#" comment ]
 //	         | "file" path source                      (a file on the disk)
 //	         | "set" key "=" value                     (a machine key, before the run)
+//	loop     = "for" name "in" expr ".." expr ":"      (the line once per value, both ends included)
 //	proc     = "p1" | name                             (a name bound by fork)
 //	op       = load | store | modify | fetch | fork | execve | mmap | munmap
 //	         | mprotect | brk | open | close | read | write | msync | exit | wait
-//	arg      = number | name | name "+" number | name "-" number | word
-//	expect   = number | errno (EINVAL, EBADF, ENOMEM, ...) | "SIGSEGV"
+//	arg      = expr | word
+//	expr     = numbers, names, + - * and parentheses, no spaces (Expr)
+//	expect   = expr | errno (EINVAL, EBADF, ENOMEM, ...) | "SIGSEGV" | "SIGBUS"
 //	source   = "text=" quoted | "bytes=" number [ "seed=" number ]
 //	         | "words=" number | "host=" path
 //
-// Numbers are decimal or 0x hex. "buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE
+// Numbers are decimal or 0x hex; arithmetic wraps modulo 2^64 (Expr). "for
+// i in 0..255: p1 store base+i*4096 8 i" stores to 256 pages, i bound in
+// the line's expressions; loops nest (for i in 0..3: for j in 0..i: ...),
+// an inner range may use the outer variables, and a range is evaluated
+// when its loop starts. A line's loops run it at most MaxLoopRuns times in
+// all, and a range whose end is below its start is an error. "buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE
 // MAP_PRIVATE|MAP_ANONYMOUS -1 0" binds buf to the address returned; "c = p1
 // fork" binds c to the child, which then runs lines as "c store buf 8 1".
 // "== v" after a load states the value it must return (a mismatch fails
@@ -48,15 +56,32 @@ type ScenarioOp struct {
 	// of many accesses reads them from the line itself, not its tokens.
 	Literal           bool
 	Addr, Size, Value uint64
+	// Loops are the line's "for" prefixes, the outermost first.
+	Loops []Loop
 }
 
+// Loop is one "for Var in From..To:" of a line: the line runs once for
+// each value from From to To, both included, with Var bound to it.
+type Loop struct {
+	Var      string
+	Col      int // of the variable
+	From, To Token
+}
+
+// MaxLoopRuns is the most times one line's loops may run it, all nested
+// loops together, so that a scenario of a few lines cannot run without end.
+const MaxLoopRuns = 1 << 20
+
 // Token is one word of a line, with its column (1-based) for errors. A
-// word that is a number has it in Num (IsNum), read once at parse time.
+// word that is a number has it in Num (IsNum), read once at parse time;
+// an argument or expectation that is an expression has it compiled in
+// Expr.
 type Token struct {
 	Text  string
 	Col   int
 	Num   uint64
 	IsNum bool
+	Expr  *Expr
 }
 
 // FileSpec says what a "file" line puts on the disk.
@@ -191,11 +216,7 @@ func scenarioTokens(text string) []Token {
 				j++
 			}
 			t := Token{Text: text[i:j], Col: i + 1}
-			if v, err := strconv.ParseInt(t.Text, 0, 64); err == nil {
-				t.Num, t.IsNum = uint64(v), true
-			} else if v, err := strconv.ParseUint(t.Text, 0, 64); err == nil {
-				t.Num, t.IsNum = v, true
-			}
+			t.Num, t.IsNum = parseNumber(t.Text)
 			out = append(out, t)
 			i = j
 		}
@@ -212,16 +233,26 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 		return &scenarioError{line, t.Col, field, fmt.Sprintf(format, a...)}
 	}
 	op := &ScenarioOp{Line: line}
-	switch toks[0].Text {
-	case "file":
-		return parseFileLine(op, toks, bad)
-	case "set":
-		if len(toks) != 2 || !strings.Contains(toks[1].Text, "=") {
-			return nil, bad(toks[0], "set", "a set line is: set key=value")
-		}
-		op.Op, op.Args = "set", toks[1:]
-		return op, nil
+	loops, toks, err := parseLoops(toks, line)
+	if err != nil {
+		return nil, err
 	}
+	if len(toks) > 0 && len(loops) > 0 && (toks[0].Text == "file" || toks[0].Text == "set") {
+		return nil, bad(toks[0], "loop", "a loop runs a process's operation, not a %s line", toks[0].Text)
+	}
+	if len(toks) > 0 {
+		switch toks[0].Text {
+		case "file":
+			return parseFileLine(op, toks, bad)
+		case "set":
+			if len(toks) != 2 || !strings.Contains(toks[1].Text, "=") {
+				return nil, bad(toks[0], "set", "a set line is: set key=value")
+			}
+			op.Op, op.Args = "set", toks[1:]
+			return op, nil
+		}
+	}
+	op.Loops = loops
 	if len(toks) >= 2 && toks[1].Text == "=" {
 		if !isScenarioName(toks[0].Text) {
 			return nil, bad(toks[0], "name", "%q is not a name (letters, digits, _; starting with a letter)", toks[0].Text)
@@ -263,6 +294,9 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 		return nil, bad(at, "arguments", "%s takes %s, not %d", op.Op, scenarioArgCount(n), len(args))
 	}
 	op.Args = args
+	if err := compileOperands(op); err != nil {
+		return nil, err
+	}
 	switch op.Op {
 	case "load", "store", "modify", "fetch":
 		op.Literal = true
@@ -277,6 +311,109 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 		}
 	}
 	return op, nil
+}
+
+// parseLoops reads the "for NAME in FROM..TO:" prefixes of a line and
+// returns them with the words after them.
+func parseLoops(toks []Token, line int) ([]Loop, []Token, error) {
+	bad := func(t Token, format string, a ...any) error {
+		return &scenarioError{line, t.Col, "loop", fmt.Sprintf(format, a...)}
+	}
+	var loops []Loop
+	runs := uint64(1) // of the loops whose ranges are numbers
+	for len(toks) > 0 && toks[0].Text == "for" {
+		if len(toks) < 4 || toks[2].Text != "in" {
+			return nil, nil, bad(toks[0], "a loop is: for NAME in FROM..TO: OPERATION")
+		}
+		v, rng, rest := toks[1], toks[3], toks[4:]
+		if !isScenarioName(v.Text) {
+			return nil, nil, bad(v, "%q is not a name (letters, digits, _; starting with a letter)", v.Text)
+		}
+		text, colon := strings.CutSuffix(rng.Text, ":")
+		if !colon && len(rest) > 0 && rest[0].Text == ":" {
+			colon, rest = true, rest[1:]
+		}
+		if !colon {
+			return nil, nil, bad(rng, "expected \":\" after the range %s", rng.Text)
+		}
+		from, to, ok := strings.Cut(text, "..")
+		if !ok {
+			return nil, nil, bad(rng, "%q is not a range FROM..TO", text)
+		}
+		l := Loop{Var: v.Text, Col: v.Col, From: Token{Text: from, Col: rng.Col}, To: Token{Text: to, Col: rng.Col + len(from) + 2}}
+		for _, t := range []*Token{&l.From, &l.To} {
+			if err := compileToken(t, line); err != nil {
+				return nil, nil, err
+			}
+		}
+		if l.From.IsNum && l.To.IsNum {
+			if l.To.Num < l.From.Num {
+				return nil, nil, bad(rng, "the range %s is empty: its end is below its start", text)
+			}
+			if n := l.To.Num - l.From.Num; n >= MaxLoopRuns || runs*(n+1) > MaxLoopRuns {
+				return nil, nil, bad(rng, "the line would run more than %d times (2^20), the most its loops may run it", MaxLoopRuns)
+			}
+			runs *= l.To.Num - l.From.Num + 1
+		}
+		loops = append(loops, l)
+		toks = rest
+	}
+	return loops, toks, nil
+}
+
+// compileOperands compiles the operands of op that are expressions, and
+// its expectation unless it is a signal or an errno.
+func compileOperands(op *ScenarioOp) error {
+	for i := range op.Args {
+		if a := &op.Args[i]; !symbolic(op.Op, i) && !isSymbol(a.Text) {
+			if err := compileToken(a, op.Line); err != nil {
+				return err
+			}
+		}
+	}
+	if e := op.Expect; e != nil && !IsSignalOrErrno(e.Text) {
+		return compileToken(e, op.Line)
+	}
+	return nil
+}
+
+// IsSignalOrErrno reports an expectation that names a signal (SIGSEGV,
+// SIGBUS) or an errno (EINVAL, ...), not a value.
+func IsSignalOrErrno(s string) bool {
+	if strings.HasPrefix(s, "SIG") {
+		return true
+	}
+	return len(s) > 1 && s[0] == 'E' && strings.ToUpper(s) == s
+}
+
+// compileToken makes t a number (IsNum) or a compiled expression.
+func compileToken(t *Token, line int) error {
+	if t.IsNum {
+		return nil
+	}
+	if v, ok := parseNumber(t.Text); ok {
+		t.Num, t.IsNum = v, true
+		return nil
+	}
+	e, err := compileExpr(t.Text, t.Col)
+	if err != nil {
+		ee := err.(*exprError)
+		return &scenarioError{line, ee.col, "value", ee.msg}
+	}
+	t.Expr = e
+	return nil
+}
+
+// parseNumber reads a number as a line's word: decimal or 0x hex, a
+// negative one as its two's complement.
+func parseNumber(s string) (uint64, bool) {
+	if v, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return uint64(v), true
+	}
+	if v, err := strconv.ParseUint(s, 0, 64); err == nil {
+		return v, true
+	}
+	return 0, false
 }
 
 func scenarioArgCount(n [2]int) string {
@@ -325,25 +462,54 @@ func parseFileLine(op *ScenarioOp, toks []Token, bad func(Token, string, string,
 	return op, nil
 }
 
-// checkNames makes sure every name is defined before use, and defines the
-// names a line binds.
+// checkScenarioNames makes sure every name is defined before use, and
+// defines the names a line binds. A loop's variable is defined in its
+// line alone (and in the ranges of the loops inside it), and must not be
+// a name defined already.
 func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
-	bad := func(t Token, msg string) error { return &scenarioError{op.Line, t.Col, "name", msg} }
+	bad := func(col int, msg string) error { return &scenarioError{op.Line, col, "name", msg} }
 	if op.Op == "file" || op.Op == "set" {
 		return nil
 	}
-	if !procs[op.Proc] {
-		return bad(Token{Col: 1}, fmt.Sprintf("process %q is not defined (p1, or a name bound by fork)", op.Proc))
+	var loopVars []string
+	defined := func(name string) bool { return values[name] || procs[name] || slices.Contains(loopVars, name) }
+	var err error
+	check := func(t *Token) {
+		if t.Expr != nil && err == nil {
+			t.Expr.Names(func(name string, col int) {
+				if err == nil && !defined(name) {
+					err = bad(col, fmt.Sprintf("name %q is not defined", name))
+				}
+			})
+		}
 	}
-	for i, a := range op.Args {
-		if symbolic(op.Op, i) {
-			continue // a path or flags, not a name
+	for i := range op.Loops {
+		l := &op.Loops[i]
+		check(&l.From)
+		if check(&l.To); err != nil {
+			return err
 		}
-		if base := scenarioName(a.Text); base != "" && !values[base] && !procs[base] && !isSymbol(a.Text) {
-			return bad(a, fmt.Sprintf("name %q is not defined", base))
+		if defined(l.Var) {
+			return bad(l.Col, fmt.Sprintf("the loop variable %q is a name defined already", l.Var))
 		}
+		loopVars = append(loopVars, l.Var)
+	}
+	if !procs[op.Proc] {
+		return bad(1, fmt.Sprintf("process %q is not defined (p1, or a name bound by fork)", op.Proc))
+	}
+	for i := range op.Args {
+		check(&op.Args[i])
+	}
+	if op.Expect != nil {
+		check(op.Expect)
+	}
+	if err != nil {
+		return err
 	}
 	if op.Bind != "" {
+		if slices.Contains(loopVars, op.Bind) {
+			return bad(1, fmt.Sprintf("%q is the line's loop variable: it cannot be bound", op.Bind))
+		}
 		if op.Op == "fork" {
 			procs[op.Bind] = true
 		}
@@ -367,19 +533,7 @@ func symbolic(op string, i int) bool {
 	return false
 }
 
-// scenarioName returns the name an argument starts with ("buf" of "buf+0x10").
-func scenarioName(s string) string {
-	end := strings.IndexAny(s, "+-")
-	if end < 0 {
-		end = len(s)
-	}
-	if isScenarioName(s[:end]) {
-		return s[:end]
-	}
-	return ""
-}
-
-// isWord reports arguments that are symbols, not names: PROT_*, MAP_*,
+// isSymbol reports arguments that are symbols, not names: PROT_*, MAP_*,
 // O_*, and quoted paths.
 func isSymbol(s string) bool {
 	return strings.HasPrefix(s, "PROT_") || strings.HasPrefix(s, "MAP_") || strings.HasPrefix(s, "O_") ||

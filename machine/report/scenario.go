@@ -64,6 +64,9 @@ type Mismatch struct {
 	Line int    `json:"line"`
 	Want string `json:"want"`
 	Got  string `json:"got"`
+	// Loop is the values of the line's loop variables ("i=3 j=0") when
+	// the line has loops.
+	Loop string `json:"loop,omitempty"`
 }
 
 func (s *ScenarioReport) writeText(p *printer) {
@@ -89,7 +92,11 @@ func (s *ScenarioReport) writeText(p *printer) {
 		p.f("line %d: pid %d %s returned %s\n", e.Line, e.PID, e.Call, e.Errno)
 	}
 	for _, m := range s.Mismatches {
-		p.f("line %d: MISMATCH: want %s, got %s\n", m.Line, m.Want, m.Got)
+		where := ""
+		if m.Loop != "" {
+			where = " (" + m.Loop + ")"
+		}
+		p.f("line %d%s: MISMATCH: want %s, got %s\n", m.Line, where, m.Want, m.Got)
 	}
 	if len(s.Mismatches) == 0 {
 		p.f("every stated value matched\n")
