@@ -123,6 +123,7 @@ type Counts struct {
 	COWFaults      uint64 // copy-on-write faults (copies and reuses)
 	COWCopies      uint64 // pages copied
 	Segv           uint64 // accesses abandoned with SIGSEGV
+	Sigbus         uint64 // accesses abandoned with SIGBUS
 	SwapOuts       uint64 // pages written to swap
 	SwapIns        uint64 // pages read from swap
 	Writebacks     uint64 // file pages written back

@@ -1,5 +1,7 @@
 package report
 
+import "fmt"
+
 // ScenarioReport is what a scenario's processes did.
 type ScenarioReport struct {
 	Processes  []ProcessReport `json:"processes"`
@@ -20,7 +22,7 @@ type ProcessReport struct {
 	PID     int           `json:"pid"`
 	Exited  bool          `json:"exited"`
 	Faults  ProcessFaults `json:"faults"`
-	Signals []SignalInfo  `json:"sigsegv"`
+	Signals []SignalInfo  `json:"sigsegv"` // every signal, SIGBUS too (the key is older)
 	Stdout  string        `json:"stdout"`
 }
 
@@ -30,11 +32,13 @@ type ProcessFaults struct {
 	Major   uint64 `json:"major"`
 	COW     uint64 `json:"cow"`
 	Segv    uint64 `json:"segv"`
+	Sigbus  uint64 `json:"sigbus,omitempty"`
 	SwapIns uint64 `json:"swap_ins"`
 }
 
-// SignalInfo is one SIGSEGV: where and why.
+// SignalInfo is one signal an access got: which, where and why.
 type SignalInfo struct {
+	Signal string `json:"signal"` // SIGSEGV or SIGBUS
 	Addr   uint64 `json:"addr"`
 	Access string `json:"access"`
 	Cause  string `json:"cause"`
@@ -70,13 +74,25 @@ type Mismatch struct {
 }
 
 func (s *ScenarioReport) writeText(p *printer) {
-	p.f("\n%-6s %10s %10s %10s %10s %10s  %s\n", "pid", "minor", "major", "cow", "segv", "swap-ins", "stdout")
-	for _, pr := range s.Processes {
-		p.f("%-6d %10s %10s %10s %10s %10s  %d bytes\n", pr.PID, group(pr.Faults.Minor), group(pr.Faults.Major),
-			group(pr.Faults.COW), group(pr.Faults.Segv), group(pr.Faults.SwapIns), len(pr.Stdout))
-	}
 	t := s.Total
-	p.f("%-6s %10s %10s %10s %10s %10s\n", "total", group(t.Minor), group(t.Major), group(t.COW), group(t.Segv), group(t.SwapIns))
+	bus := t.Sigbus > 0 // a column only where a run has any, so that other reports stay as they were
+	sigbus := func(f ProcessFaults) string {
+		if !bus {
+			return ""
+		}
+		return fmt.Sprintf(" %10s", group(f.Sigbus))
+	}
+	head := ""
+	if bus {
+		head = fmt.Sprintf(" %10s", "sigbus")
+	}
+	p.f("\n%-6s %10s %10s %10s %10s%s %10s  %s\n", "pid", "minor", "major", "cow", "segv", head, "swap-ins", "stdout")
+	for _, pr := range s.Processes {
+		f := pr.Faults
+		p.f("%-6d %10s %10s %10s %10s%s %10s  %d bytes\n", pr.PID, group(f.Minor), group(f.Major),
+			group(f.COW), group(f.Segv), sigbus(f), group(f.SwapIns), len(pr.Stdout))
+	}
+	p.f("%-6s %10s %10s %10s %10s%s %10s\n", "total", group(t.Minor), group(t.Major), group(t.COW), group(t.Segv), sigbus(t), group(t.SwapIns))
 	p.f("pages swapped out %s, in %s; COW copies %s; file pages written back %s\n",
 		group(s.SwapOuts), group(s.SwapIns), group(s.COWCopies), group(s.Writebacks))
 	if d := s.Disk; d != nil {
@@ -85,7 +101,7 @@ func (s *ScenarioReport) writeText(p *printer) {
 	}
 	for _, pr := range s.Processes {
 		for _, sg := range pr.Signals {
-			p.f("SIGSEGV: pid %d, %s at %#x: %s\n", pr.PID, sg.Access, sg.Addr, sg.Cause)
+			p.f("%s: pid %d, %s at %#x: %s\n", sg.Signal, pr.PID, sg.Access, sg.Addr, sg.Cause)
 		}
 	}
 	for _, e := range s.Errors {

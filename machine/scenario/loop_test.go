@@ -97,3 +97,42 @@ func TestScenarioLoopErrorsAtRun(t *testing.T) {
 		}
 	}
 }
+
+// A page of a file mapping wholly past the file's end is SIGBUS, stated
+// as "== SIGBUS"; the last page holding data reads zeros past the end. The
+// report lists each signal by name and counts SIGBUS apart.
+func TestScenarioSigbus(t *testing.T) {
+	rep, err := runText(t, "file f bytes=6000 seed=1\n"+
+		"fd = p1 open f O_RDWR\n"+
+		"a = p1 mmap 0 16384 PROT_READ|PROT_WRITE MAP_SHARED fd 0\n"+
+		"p1 load a+6000 8 == 0\n"+
+		"p1 load a+8192 8 == SIGBUS\n"+
+		"p1 store a+12288 1 7 == SIGBUS\n"+
+		"p1 load a+8192 8 == SIGSEGV\n"+ // a mismatch: the signal is SIGBUS
+		"p1 load 0x10 8 == SIGBUS\n") // and this one SIGSEGV
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Scenario
+	want := []report.Mismatch{{Line: 7, Want: "SIGSEGV", Got: "SIGBUS"}, {Line: 8, Want: "SIGBUS", Got: "SIGSEGV"}}
+	if diff := cmp.Diff(want, s.Mismatches); diff != "" {
+		t.Errorf("mismatches (-want +got):\n%s", diff)
+	}
+	var names []string
+	for _, sg := range s.Processes[0].Signals {
+		names = append(names, sg.Signal)
+	}
+	if diff := cmp.Diff([]string{"SIGBUS", "SIGBUS", "SIGBUS", "SIGSEGV"}, names); diff != "" {
+		t.Errorf("signals (-want +got):\n%s", diff)
+	}
+	if s.Total.Sigbus != 3 || s.Total.Segv != 1 {
+		t.Errorf("%d SIGBUS and %d SIGSEGV, want 3 and 1", s.Total.Sigbus, s.Total.Segv)
+	}
+	var text strings.Builder
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "SIGBUS: pid 1, store at 0x") || !strings.Contains(text.String(), "sigbus") {
+		t.Errorf("the text report does not show the SIGBUS:\n%s", text.String())
+	}
+}

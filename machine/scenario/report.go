@@ -22,15 +22,18 @@ func (r *scenarioRun) report() *report.ScenarioReport {
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].PID < ps[j].PID })
 	for _, p := range ps {
-		f := report.ProcessFaults{Minor: p.N.Minor, Major: p.N.Major, COW: p.N.COW, Segv: p.N.Segv, SwapIns: p.N.SwapIns}
+		f := report.ProcessFaults{Minor: p.N.Minor, Major: p.N.Major, COW: p.N.COW, Segv: p.N.Segv, Sigbus: p.N.Sigbus,
+			SwapIns: p.N.SwapIns}
 		pr := report.ProcessReport{PID: p.PID, Exited: p.Exited, Faults: f, Stdout: p.Stdout.String(),
 			Signals: []report.SignalInfo{}}
 		for i, s := range p.Signals {
-			pr.Signals = append(pr.Signals, report.SignalInfo{Addr: s.VA, Access: s.Kind.String(), Cause: p.SignalReasons[i]})
+			pr.Signals = append(pr.Signals, report.SignalInfo{Signal: p.SignalNames[i], Addr: s.VA, Access: s.Kind.String(),
+				Cause: p.SignalReasons[i]})
 		}
 		out.Processes = append(out.Processes, pr)
 		t := &out.Total
 		t.Minor, t.Major, t.COW, t.Segv, t.SwapIns = t.Minor+f.Minor, t.Major+f.Major, t.COW+f.COW, t.Segv+f.Segv, t.SwapIns+f.SwapIns
+		t.Sigbus += f.Sigbus
 	}
 	if d := r.m.Disk; d != nil {
 		n := d.Counters()

@@ -25,7 +25,7 @@ type scenarioRun struct {
 	procs  map[string]*kernel.Process
 	misses []report.Mismatch
 	errors []report.SyscallError
-	wanted uint64 // SIGSEGVs the scenario asked for
+	wanted uint64 // signals (SIGSEGV, SIGBUS) the scenario asked for
 	stop   bool   // os.on_segv: stop
 
 	checkKernel bool // check the kernel's books after every line (tests)
@@ -152,11 +152,11 @@ func (r *scenarioRun) stopOnSegv(err error) error {
 	if err != nil {
 		return err
 	}
-	if r.stop && r.k.N.Segv > r.wanted {
+	if r.stop && r.k.N.Segv+r.k.N.Sigbus > r.wanted {
 		p := r.k.Current()
-		f := p.LastSegv
-		return fmt.Errorf("%s: SIGSEGV in pid %d at %#x (%s); the run stops (os.on_segv: stop)",
-			r.s.Name, p.PID, f.VA, p.SignalReasons[len(p.SignalReasons)-1])
+		f, last := p.LastSegv, len(p.SignalReasons)-1
+		return fmt.Errorf("%s: %s in pid %d at %#x (%s); the run stops (os.on_segv: stop)",
+			r.s.Name, p.SignalNames[last], p.PID, f.VA, p.SignalReasons[last])
 	}
 	return nil
 }
