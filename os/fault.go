@@ -78,7 +78,9 @@ func (k *Kernel) fault(p *Process, f mmu.Fault) bool {
 }
 
 // segv delivers SIGSEGV.
-func (k *Kernel) segv(p *Process, f mmu.Fault, reason string) bool { return k.signal(p, f, SIGSEGV, reason) }
+func (k *Kernel) segv(p *Process, f mmu.Fault, reason string) bool {
+	return k.signal(p, f, SIGSEGV, reason)
+}
 
 // signal delivers a signal for a fault: counted, remembered, the access
 // abandoned.
