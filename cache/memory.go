@@ -14,12 +14,21 @@ type Memory struct {
 	Latency       sim.Cycle
 	Level         sim.Level // reported as the level that served a read
 	Reads, Writes uint64
+	byIP          sim.ByIP
+	readEvent     sim.Event
 }
+
+// CountReadsByIP makes the memory tell b of every read it counts, as event
+// e at the IP the request carries. A nil b stops it.
+func (m *Memory) CountReadsByIP(b sim.ByIP, e sim.Event) { m.byIP, m.readEvent = b, e }
 
 // Access answers every request after Latency cycles.
 func (m *Memory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	if req.IsRead() {
 		m.Reads++
+		if m.byIP != nil {
+			m.byIP.Count(req.IP, m.readEvent, 1)
+		}
 	} else {
 		m.Writes++
 	}

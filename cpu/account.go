@@ -1,6 +1,8 @@
 package cpu
 
 import (
+	"fmt"
+
 	"github.com/vmemu/vmemu/memside"
 	"github.com/vmemu/vmemu/sim"
 )
@@ -13,6 +15,12 @@ type tally struct {
 	instructions uint64
 	start        sim.Cycle
 	access       [3]AccessStats
+	// byIP, when set, is told every instruction counted and every cycle
+	// charged, with the instruction's IP (Options.ByIP); events are the
+	// components' Events, by comp.
+	byIP       sim.ByIP
+	events     []sim.Event
+	instrEvent sim.Event
 }
 
 func newTally(levels int, start sim.Cycle) *tally {
@@ -35,10 +43,50 @@ func (t *tally) reset(start sim.Cycle) {
 	t.instructions, t.start = 0, start
 }
 
-// charge adds the cycles of [from, to) to comp.
-func (t *tally) charge(from, to sim.Cycle, comp int) {
+// countByIP makes t tell b of every instruction and every cycle charged;
+// stack holds the Events of the components in StackNames' order, then
+// kernel's.
+func (t *tally) countByIP(b sim.ByIP, instr sim.Event, stack []sim.Event) error {
+	order := t.order()
+	if len(stack) != len(order) {
+		return fmt.Errorf("cpu: %d CPI-stack events for %d components", len(stack), len(order))
+	}
+	t.byIP, t.instrEvent, t.events = b, instr, make([]sim.Event, len(t.stack))
+	for i, comp := range order {
+		t.events[comp] = stack[i]
+	}
+	return nil
+}
+
+// order is the components in StackNames' order, then kernel.
+func (t *tally) order() []int {
+	order := []int{compBase, compFrontend}
+	for d := 0; d <= t.levels; d++ {
+		order = append(order, compLevels+d)
+	}
+	return append(order, compTranslation, compFaults, compStoreBuffer, compSwitch, compKernel)
+}
+
+// add charges n cycles to comp, for the instruction at ip (0: none).
+func (t *tally) add(comp int, n, ip uint64) {
+	t.stack[comp] += n
+	if t.byIP != nil {
+		t.byIP.Count(ip, t.events[comp], n)
+	}
+}
+
+// retired counts an instruction, at ip.
+func (t *tally) retired(ip uint64) {
+	t.instructions++
+	if t.byIP != nil {
+		t.byIP.Count(ip, t.instrEvent, 1)
+	}
+}
+
+// charge adds the cycles of [from, to) to comp, for the instruction at ip.
+func (t *tally) charge(from, to sim.Cycle, comp int, ip uint64) {
 	if to > from {
-		t.stack[comp] += uint64(to - from)
+		t.add(comp, uint64(to-from), ip)
 	}
 }
 
@@ -67,12 +115,13 @@ func spanOf(a *memside.Access, issued, done sim.Cycle) span {
 }
 
 // chargeSpan charges the cycles of [from, to) by where access s was at each
-// of them; cycles outside the access's life go to outside.
-func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int) {
+// of them, for the instruction at ip; cycles outside the access's life go
+// to outside.
+func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int, ip uint64) {
 	if s.tr == 0 && s.fault == 0 && from >= s.issued && to <= s.done {
 		// The common case: every cycle charged waits for the level.
 		if to > from {
-			t.stack[t.depthComp(s.depth)] += uint64(to - from)
+			t.add(t.depthComp(s.depth), uint64(to-from), ip)
 		}
 		return
 	}
@@ -85,7 +134,7 @@ func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int) {
 	for i, b := range bounds {
 		hi := min(b, to)
 		if hi > lo {
-			t.stack[comps[i]] += uint64(hi - lo)
+			t.add(comps[i], uint64(hi-lo), ip)
 			lo = hi
 		}
 	}

@@ -32,6 +32,19 @@ type Options struct {
 	// with the instructions and cycles counted so far.
 	Interval   uint64
 	OnInterval func(instructions, cycles uint64)
+	// ByIP, when set, counts the run's instructions and CPI stack by
+	// instruction: each instruction counted (after warmup) as InstrEvent,
+	// each cycle charged to the stack as StackEvents[i], i its component's
+	// place in StackNames with kernel last; each with the IP of the
+	// instruction the cycle is charged to. That is the ROB head's (or,
+	// with the ROB empty, the instruction waiting to enter it) in the
+	// out-of-order core, the running instruction's in the in-order one,
+	// the last store's for the store buffer's drain at the end of a run,
+	// and 0 (no instruction) for context switches and a program's kernel
+	// operations.
+	ByIP        sim.ByIP
+	InstrEvent  sim.Event
+	StackEvents []sim.Event
 }
 
 // Core is one core, a component the machine steps (sim.Component) until it
@@ -107,6 +120,11 @@ func newCore(cfg Config, eng *sim.Engine, mem Memory, opt Options) (*Core, error
 	}
 	opt.Levels = append([]string(nil), opt.Levels...)
 	t := newTally(len(opt.Levels), eng.Now())
+	if opt.ByIP != nil {
+		if err := t.countByIP(opt.ByIP, opt.InstrEvent, opt.StackEvents); err != nil {
+			return nil, err
+		}
+	}
 	c := &Core{run: run{cfg: cfg, eng: eng, mem: mem, opt: opt, t: t}}
 	c.m = &meter{opt: &c.opt, t: t}
 	return c, nil
@@ -163,9 +181,10 @@ type meter struct {
 	seen uint64 // instructions retired, warmup included
 }
 
-// retire counts one instruction, retired by cycle end (the first cycle
-// after it); a continuation (traces.Instr.Cont) is part of the one before.
-func (m *meter) retire(end sim.Cycle, cont bool) {
+// retire counts one instruction at ip, retired by cycle end (the first
+// cycle after it); a continuation (traces.Instr.Cont) is part of the one
+// before.
+func (m *meter) retire(end sim.Cycle, cont bool, ip uint64) {
 	if cont {
 		return
 	}
@@ -179,7 +198,7 @@ func (m *meter) retire(end sim.Cycle, cont bool) {
 		}
 		return
 	}
-	m.t.instructions++
+	m.t.retired(ip)
 	if iv := m.opt.Interval; iv > 0 && m.opt.OnInterval != nil && m.t.instructions%iv == 0 {
 		m.opt.OnInterval(m.t.instructions, uint64(end-m.t.start))
 	}

@@ -194,25 +194,26 @@ func (c *ooo) dispatch(t sim.Cycle) {
 			return
 		}
 		if c.retired == seq {
-			c.chargeEmpty(s, t)
+			c.chargeEmpty(s, t, c.instr(seq).IP)
 		}
 		c.enter(seq, s, t)
 		c.cycDispatched++
 	}
 }
 
-// chargeEmpty charges the cycles the ROB stood empty before s entered it at
-// t to what s's fetch was doing; the rest is the front end's.
-func (c *ooo) chargeEmpty(s *slot, t sim.Cycle) {
+// chargeEmpty charges the cycles the ROB stood empty before s (at ip)
+// entered it at t to what s's fetch was doing; the rest is the front
+// end's.
+func (c *ooo) chargeEmpty(s *slot, t sim.Cycle, ip uint64) {
 	if c.stallFrom >= t {
 		return
 	}
 	if s.rec == noRec {
-		c.t.charge(c.stallFrom, t, compFrontend)
+		c.t.charge(c.stallFrom, t, compFrontend, ip)
 	} else {
 		r := &c.recs[s.rec&c.recMask]
 		i := r.crit
-		c.t.chargeSpan(c.stallFrom, t, spanOf(&r.a[i], r.issued[i], r.at[i]), compFrontend)
+		c.t.chargeSpan(c.stallFrom, t, spanOf(&r.a[i], r.issued[i], r.at[i]), compFrontend, ip)
 	}
 	c.stallFrom = t
 }

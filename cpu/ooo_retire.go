@@ -14,6 +14,7 @@ type stores struct {
 	sbMask         uint64
 	sbHead, sbTail uint64
 	sbLastDone     sim.Cycle // when the last write known so far is done
+	sbLastIP       uint64    // the store whose write that is
 }
 
 type storeEntry struct {
@@ -57,8 +58,9 @@ func (c *ooo) retire(t sim.Cycle) {
 		if s.done > t || s.dispatchAt >= t || (s.nstores > 0 && !c.sbRoom(s.nstores)) {
 			return
 		}
+		ip := c.instr(seq).IP
 		if c.cycRetired == 0 {
-			c.chargeHead(s, t)
+			c.chargeHead(s, t, ip)
 		}
 		if s.nstores > 0 {
 			c.writeStores(seq, t)
@@ -67,25 +69,25 @@ func (c *ooo) retire(t sim.Cycle) {
 		c.sqUsed -= int(s.nstores)
 		c.retired++
 		c.cycRetired++
-		c.m.retire(t+1, s.cont)
+		c.m.retire(t+1, s.cont, ip)
 	}
 }
 
 // chargeHead charges the cycles since the last retirement to why the
-// instruction retiring at t, the ROB head all that time, could not retire
-// before (commit-stall accounting), and cycle t itself to base.
-func (c *ooo) chargeHead(s *slot, t sim.Cycle) {
+// instruction retiring at t (at ip), the ROB head all that time, could not
+// retire before (commit-stall accounting), and cycle t itself to base.
+func (c *ooo) chargeHead(s *slot, t sim.Cycle, ip uint64) {
 	if from := c.stallFrom; from < t {
 		rr := max(s.done, s.dispatchAt+1) // ready to retire, had there been room
 		if s.nloads > 0 {
 			e := &c.lq[s.crit&c.lqMask]
-			c.t.chargeSpan(from, min(rr, t), spanOf(&e.a, e.issued, e.done), compBase)
+			c.t.chargeSpan(from, min(rr, t), spanOf(&e.a, e.issued, e.done), compBase, ip)
 		} else {
-			c.t.charge(from, min(rr, t), compBase)
+			c.t.charge(from, min(rr, t), compBase, ip)
 		}
-		c.t.charge(max(from, rr), t, compStoreBuffer)
+		c.t.charge(max(from, rr), t, compStoreBuffer, ip)
 	}
-	c.t.stack[compBase]++
+	c.t.add(compBase, 1, ip)
 	c.stallFrom = t + 1
 }
 
@@ -113,7 +115,9 @@ func (c *ooo) writeStores(seq uint64, t sim.Cycle) {
 func (c *ooo) storeArrived(e *storeEntry, at sim.Cycle) {
 	e.done = max(at, e.issued)
 	c.t.record(sim.Store, &e.a, e.issued, e.done)
-	c.sbLastDone = max(c.sbLastDone, e.done)
+	if e.done >= c.sbLastDone {
+		c.sbLastDone, c.sbLastIP = e.done, e.a.IP
+	}
 }
 
 func (c *ooo) storeCallback(k uint64, at sim.Cycle) {
@@ -139,16 +143,16 @@ func (c *ooo) switchProcess(t sim.Cycle) {
 		resume += c.opt.Switch(t, c.feed.cur)
 	}
 	end := max(resume, c.stallFrom) // an instruction may have retired at t
-	c.t.charge(c.stallFrom, end, compSwitch)
+	c.t.charge(c.stallFrom, end, compSwitch, 0)
 	c.stallFrom, c.fetchResume = end, resume
 	c.haveLine = false
 }
 
 // drainEnd is when the run ends: when the last store is written. The wait
-// for it is charged to the store buffer.
+// for it is charged to the store buffer, and to that store.
 func (c *ooo) drainEnd() sim.Cycle {
 	end := max(c.stallFrom, c.sbLastDone)
-	c.t.charge(c.stallFrom, end, compStoreBuffer)
+	c.t.charge(c.stallFrom, end, compStoreBuffer, c.sbLastIP)
 	c.stallFrom = end
 	return end
 }

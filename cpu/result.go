@@ -89,12 +89,7 @@ func (t *tally) result(end sim.Cycle, levels []string) Result {
 		r.IPC = float64(r.Instructions) / float64(r.Cycles)
 	}
 	names := StackNames(levels)
-	order := []int{compBase, compFrontend}
-	for d := 0; d <= len(levels); d++ {
-		order = append(order, compLevels+d)
-	}
-	order = append(order, compTranslation, compFaults, compStoreBuffer, compSwitch)
-	for i, comp := range order {
+	for i, comp := range t.order()[:len(names)] {
 		r.Stack = append(r.Stack, StackEntry{names[i], t.stack[comp]})
 	}
 	if k := t.stack[compKernel]; k > 0 {

@@ -40,6 +40,10 @@ type RunOptions struct {
 	// TimelineFirst+TimelineCount-1 as a Chrome trace-event JSON file.
 	Timeline                     io.Writer
 	TimelineFirst, TimelineCount uint64
+	// ByIP, when set, counts the run's events by instruction, each under
+	// the report's name for it (see countByIP), after warmup as the report
+	// does: emu annotate's table.
+	ByIP EventCounter
 }
 
 // Limit is the instructions after which the run stops, warmup included
@@ -84,6 +88,11 @@ func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.R
 	copt, err := m.coreOptions(side, len(irs), opt)
 	if err != nil {
 		return nil, err
+	}
+	if t := opt.ByIP; t != nil {
+		defer m.countByIP(t, &copt)()
+		warm := copt.OnWarmupEnd
+		copt.OnWarmupEnd = func() { warm(); t.Reset() }
 	}
 	core, err := cpu.New(m.coreCfg, m.Engine, side, irs, copt)
 	if err != nil {

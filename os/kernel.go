@@ -114,6 +114,10 @@ type Kernel struct {
 	DemandZero bool
 
 	N Counts
+	// byIP, when set, is told what each page fault counted
+	// (CountFaultsByIP).
+	byIP        sim.ByIP
+	faultEvents FaultEvents
 }
 
 // Counts are the kernel's statistics, over every process.

@@ -51,7 +51,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newRunCmd(), newRecordCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(), newTraceCmd(), newSweepCmd(), newPlotCmd())
+	root.AddCommand(newRunCmd(), newRecordCmd(), newAnnotateCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(), newTraceCmd(), newSweepCmd(), newPlotCmd())
 	addCompletions(root)
 	return root
 }

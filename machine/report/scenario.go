@@ -80,7 +80,7 @@ func (s *ScenarioReport) writeText(p *printer) {
 		if !bus {
 			return ""
 		}
-		return fmt.Sprintf(" %10s", group(f.Sigbus))
+		return fmt.Sprintf(" %10s", Group(f.Sigbus))
 	}
 	head := ""
 	if bus {
@@ -89,15 +89,15 @@ func (s *ScenarioReport) writeText(p *printer) {
 	p.f("\n%-6s %10s %10s %10s %10s%s %10s  %s\n", "pid", "minor", "major", "cow", "segv", head, "swap-ins", "stdout")
 	for _, pr := range s.Processes {
 		f := pr.Faults
-		p.f("%-6d %10s %10s %10s %10s%s %10s  %d bytes\n", pr.PID, group(f.Minor), group(f.Major),
-			group(f.COW), group(f.Segv), sigbus(f), group(f.SwapIns), len(pr.Stdout))
+		p.f("%-6d %10s %10s %10s %10s%s %10s  %d bytes\n", pr.PID, Group(f.Minor), Group(f.Major),
+			Group(f.COW), Group(f.Segv), sigbus(f), Group(f.SwapIns), len(pr.Stdout))
 	}
-	p.f("%-6s %10s %10s %10s %10s%s %10s\n", "total", group(t.Minor), group(t.Major), group(t.COW), group(t.Segv), sigbus(t), group(t.SwapIns))
+	p.f("%-6s %10s %10s %10s %10s%s %10s\n", "total", Group(t.Minor), Group(t.Major), Group(t.COW), Group(t.Segv), sigbus(t), Group(t.SwapIns))
 	p.f("pages swapped out %s, in %s; COW copies %s; file pages written back %s\n",
-		group(s.SwapOuts), group(s.SwapIns), group(s.COWCopies), group(s.Writebacks))
+		Group(s.SwapOuts), Group(s.SwapIns), Group(s.COWCopies), Group(s.Writebacks))
 	if d := s.Disk; d != nil {
 		p.f("disk: %s reads (%s B), %s writes (%s B), busy %s cycles, %.0f cycles a request on average\n",
-			group(d.Reads), group(d.BytesRead), group(d.Writes), group(d.BytesWritten), group(d.BusyCycles), d.AvgLatencyCycles)
+			Group(d.Reads), Group(d.BytesRead), Group(d.Writes), Group(d.BytesWritten), Group(d.BusyCycles), d.AvgLatencyCycles)
 	}
 	for _, pr := range s.Processes {
 		for _, sg := range pr.Signals {
