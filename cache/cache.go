@@ -117,6 +117,7 @@ func (c *Cache) Register(s *sim.Stats) {
 // kernel's traffic). A nil b stops it.
 func (c *Cache) CountMissesByIP(b sim.ByIP, e sim.Event) { c.byIP, c.missEvent = b, e }
 
+
 // ResetCounts zeroes the statistics and keeps the contents (after a warm-up).
 func (c *Cache) ResetCounts() { c.n = Counts{} }
 
@@ -146,14 +147,7 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 		}
 	}
 	if missed {
-		req.Missed = true
-		c.n.Misses[req.Kind]++
-		if c.byIP != nil {
-			c.byIP.Count(req.IP, c.missEvent, 1)
-		}
-		if c.cfg.Straddle == StraddleWhole {
-			c.miss(now, missFirst, missLast, req, write)
-		}
+		c.missed(now, missFirst, missLast, req, write)
 	} else {
 		c.n.Hits[req.Kind]++
 	}
@@ -164,6 +158,19 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 		return 0, false
 	}
 	return req.Ready, true
+}
+
+// missed counts a demand access that missed (lines first to last of it, a
+// whole-access miss's), once, and starts its whole-access miss.
+func (c *Cache) missed(now sim.Cycle, first, last uint64, req *sim.Request, write bool) {
+	req.Missed = true
+	c.n.Misses[req.Kind]++
+	if c.byIP != nil {
+		c.byIP.Count(req.IP, c.missEvent, 1)
+	}
+	if c.cfg.Straddle == StraddleWhole {
+		c.miss(now, first, last, req, write)
+	}
 }
 
 // traceAccess records what this level did with a traced request: a hit

@@ -15,12 +15,15 @@ type tally struct {
 	instructions uint64
 	start        sim.Cycle
 	access       [3]AccessStats
-	// byIP, when set, is told every instruction counted and every cycle
-	// charged, with the instruction's IP (Options.ByIP); events are the
-	// components' Events, by comp.
+	// byIP, when set, is told every instruction counted and the cycles
+	// charged for it (Options.ByIP); events are the components' Events, by
+	// comp; told and toldInstr the stack and instructions as byIP was last
+	// told of them.
 	byIP       sim.ByIP
 	events     []sim.Event
 	instrEvent sim.Event
+	told       []uint64
+	toldInstr  uint64
 }
 
 func newTally(levels int, start sim.Cycle) *tally {
@@ -35,6 +38,8 @@ func newTally(levels int, start sim.Cycle) *tally {
 // reset discards everything counted so far; counting starts again at start.
 func (t *tally) reset(start sim.Cycle) {
 	clear(t.stack)
+	clear(t.told)
+	t.toldInstr = 0
 	for k := range t.access {
 		d := t.access[k].ByDepth
 		clear(d)
@@ -51,7 +56,7 @@ func (t *tally) countByIP(b sim.ByIP, instr sim.Event, stack []sim.Event) error 
 	if len(stack) != len(order) {
 		return fmt.Errorf("cpu: %d CPI-stack events for %d components", len(stack), len(order))
 	}
-	t.byIP, t.instrEvent, t.events = b, instr, make([]sim.Event, len(t.stack))
+	t.byIP, t.instrEvent, t.events, t.told = b, instr, make([]sim.Event, len(t.stack)), make([]uint64, len(t.stack))
 	for i, comp := range order {
 		t.events[comp] = stack[i]
 	}
@@ -67,26 +72,38 @@ func (t *tally) order() []int {
 	return append(order, compTranslation, compFaults, compStoreBuffer, compSwitch, compKernel)
 }
 
-// add charges n cycles to comp, for the instruction at ip (0: none).
-func (t *tally) add(comp int, n, ip uint64) {
-	t.stack[comp] += n
+// closeFor tells byIP, if there is one, that the cycles charged and the
+// instructions counted since it was last told were those of the
+// instruction at ip (0: none). The models close where the instruction
+// charged changes: at an instruction's retirement (every cycle charged
+// since the one before is for it: the ROB head's, or, with the ROB empty,
+// the instruction about to enter it; the in-order core's running one),
+// after a context switch and a program's kernel work (no instruction),
+// and after the store buffer's drain at the end (the last store). So
+// charging itself costs nothing more; a retirement, one test (meter.byIP).
+func (t *tally) closeFor(ip uint64) {
 	if t.byIP != nil {
-		t.byIP.Count(ip, t.events[comp], n)
+		t.close(ip)
 	}
 }
 
-// retired counts an instruction, at ip.
-func (t *tally) retired(ip uint64) {
-	t.instructions++
-	if t.byIP != nil {
-		t.byIP.Count(ip, t.instrEvent, 1)
+func (t *tally) close(ip uint64) {
+	if d := t.instructions - t.toldInstr; d > 0 {
+		t.byIP.Count(ip, t.instrEvent, d)
+		t.toldInstr = t.instructions
+	}
+	for comp, n := range t.stack {
+		if d := n - t.told[comp]; d > 0 {
+			t.byIP.Count(ip, t.events[comp], d)
+			t.told[comp] = n
+		}
 	}
 }
 
-// charge adds the cycles of [from, to) to comp, for the instruction at ip.
-func (t *tally) charge(from, to sim.Cycle, comp int, ip uint64) {
+// charge adds the cycles of [from, to) to comp.
+func (t *tally) charge(from, to sim.Cycle, comp int) {
 	if to > from {
-		t.add(comp, uint64(to-from), ip)
+		t.stack[comp] += uint64(to - from)
 	}
 }
 
@@ -115,13 +132,12 @@ func spanOf(a *memside.Access, issued, done sim.Cycle) span {
 }
 
 // chargeSpan charges the cycles of [from, to) by where access s was at each
-// of them, for the instruction at ip; cycles outside the access's life go
-// to outside.
-func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int, ip uint64) {
+// of them; cycles outside the access's life go to outside.
+func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int) {
 	if s.tr == 0 && s.fault == 0 && from >= s.issued && to <= s.done {
 		// The common case: every cycle charged waits for the level.
 		if to > from {
-			t.add(t.depthComp(s.depth), uint64(to-from), ip)
+			t.stack[t.depthComp(s.depth)] += uint64(to - from)
 		}
 		return
 	}
@@ -134,7 +150,7 @@ func (t *tally) chargeSpan(from, to sim.Cycle, s span, outside int, ip uint64) {
 	for i, b := range bounds {
 		hi := min(b, to)
 		if hi > lo {
-			t.add(comps[i], uint64(hi-lo), ip)
+			t.stack[comps[i]] += uint64(hi - lo)
 			lo = hi
 		}
 	}

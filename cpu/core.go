@@ -41,7 +41,7 @@ type Options struct {
 	// out-of-order core, the running instruction's in the in-order one,
 	// the last store's for the store buffer's drain at the end of a run,
 	// and 0 (no instruction) for context switches and a program's kernel
-	// operations.
+	// operations. The cycles of an instruction are told at its retirement.
 	ByIP        sim.ByIP
 	InstrEvent  sim.Event
 	StackEvents []sim.Event
@@ -126,7 +126,7 @@ func newCore(cfg Config, eng *sim.Engine, mem Memory, opt Options) (*Core, error
 		}
 	}
 	c := &Core{run: run{cfg: cfg, eng: eng, mem: mem, opt: opt, t: t}}
-	c.m = &meter{opt: &c.opt, t: t}
+	c.m = &meter{opt: &c.opt, t: t, byIP: t.byIP != nil}
 	return c, nil
 }
 
@@ -169,6 +169,7 @@ func (c *Core) Run() (Result, error) {
 // unless the run stopped on an error.
 func (r *run) finish(end sim.Cycle, err error) {
 	r.done, r.end, r.err = true, end, err
+	r.t.closeFor(0) // nothing is left to close, but the totals must hold
 	if err == nil {
 		r.eng.RunUntil(end)
 	}
@@ -179,12 +180,14 @@ type meter struct {
 	opt  *Options
 	t    *tally
 	seen uint64 // instructions retired, warmup included
+	byIP bool   // the tally tells a ByIP of each instruction
 }
 
-// retire counts one instruction at ip, retired by cycle end (the first
-// cycle after it); a continuation (traces.Instr.Cont) is part of the one
-// before.
-func (m *meter) retire(end sim.Cycle, cont bool, ip uint64) {
+// retire counts one instruction, retired by cycle end (the first cycle
+// after it); a continuation (traces.Instr.Cont) is part of the one before.
+// A model that retires an instruction then closes it (tally.closeFor)
+// when byIP says the tally counts by instruction.
+func (m *meter) retire(end sim.Cycle, cont bool) {
 	if cont {
 		return
 	}
@@ -198,7 +201,7 @@ func (m *meter) retire(end sim.Cycle, cont bool, ip uint64) {
 		}
 		return
 	}
-	m.t.retired(ip)
+	m.t.instructions++
 	if iv := m.opt.Interval; iv > 0 && m.opt.OnInterval != nil && m.t.instructions%iv == 0 {
 		m.opt.OnInterval(m.t.instructions, uint64(end-m.t.start))
 	}

@@ -149,15 +149,20 @@ func (f *feed) take(buf []traces.Instr) (int, error) {
 	return n + min(max(m, 0), len(buf)-n), err
 }
 
-// counted counts the instructions that start in ins.
+// counted counts the instructions that start in ins. Only limits need the
+// count (a turn's only with another process to turn to), and a run
+// without them reads no entry twice.
 func (f *feed) counted(ins []traces.Instr) {
+	if len(ins) == 0 || f.max == 0 && (f.quantum == 0 || f.nlive < 2) {
+		return
+	}
+	n := uint64(0)
 	for i := range ins {
 		if !ins[i].Cont {
-			f.count++
-			f.turn++
+			n++
 		}
 	}
-	if len(ins) > 0 {
-		f.open = true
-	}
+	f.count += n
+	f.turn += n
+	f.open = true
 }

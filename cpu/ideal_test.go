@@ -43,9 +43,9 @@ func (c *ideal) step(_, limit sim.Cycle) {
 				c.left++
 			}
 		}
-		c.t.charge(c.now, c.now+1, compBase, c.buf[0].IP)
+		c.t.charge(c.now, c.now+1, compBase)
 		c.now++
-		c.m.retire(c.now, c.buf[0].Cont, c.buf[0].IP)
+		c.m.retire(c.now, c.buf[0].Cont)
 	}
 }
 

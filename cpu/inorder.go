@@ -116,10 +116,13 @@ func (c *inOrder) instr() bool {
 		}
 	}
 	if in.NMem == 0 {
-		c.t.charge(c.now, c.now+c.exec, compBase, in.IP)
+		c.t.charge(c.now, c.now+c.exec, compBase)
 		c.now += c.exec
 	}
-	c.m.retire(c.now, in.Cont, in.IP)
+	c.m.retire(c.now, in.Cont)
+	if c.m.byIP {
+		c.t.close(in.IP)
+	}
 	c.i, c.stage = c.i+1, 0
 	return true
 }
@@ -157,7 +160,7 @@ func (c *inOrder) access(kind sim.Kind, ip, va uint64, size uint32) accessState 
 	}
 	done = max(done, t)
 	c.t.record(kind, a, t, done)
-	c.t.chargeSpan(t, done, spanOf(a, t, done), compBase, ip)
+	c.t.chargeSpan(t, done, spanOf(a, t, done), compBase)
 	c.now = done
 	return presented
 }
@@ -195,7 +198,8 @@ func (c *inOrder) switchTo(p int) {
 	if c.opt.Switch != nil {
 		cost = c.opt.Switch(c.now, p)
 	}
-	c.t.charge(c.now, c.now+cost, compSwitch, 0)
+	c.t.charge(c.now, c.now+cost, compSwitch)
+	c.t.closeFor(0)
 	c.now += cost
 	c.proc = p
 }
@@ -226,7 +230,8 @@ func (c *inOrder) programStep() bool {
 			c.finish(c.now, err)
 			return false
 		}
-		c.t.charge(c.now, end, compKernel, 0)
+		c.t.charge(c.now, end, compKernel)
+		c.t.closeFor(0)
 		c.now = max(c.now, end)
 	}
 	return c.opDone()
@@ -240,7 +245,8 @@ func (c *inOrder) opDone() bool {
 		return false
 	}
 	if c.op.Retires {
-		c.m.retire(c.now, false, c.op.Access.IP)
+		c.m.retire(c.now, false)
+		c.t.closeFor(c.op.Access.IP)
 	}
 	return true
 }
@@ -272,6 +278,6 @@ func (c *inOrder) arrived(a *memside.Access, done sim.Cycle) {
 	t := c.issued
 	done = max(done, t)
 	c.t.record(a.Kind, a, t, done)
-	c.t.chargeSpan(t, done, spanOf(a, t, done), compBase, a.IP)
+	c.t.chargeSpan(t, done, spanOf(a, t, done), compBase)
 	c.now = done
 }

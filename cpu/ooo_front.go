@@ -194,26 +194,25 @@ func (c *ooo) dispatch(t sim.Cycle) {
 			return
 		}
 		if c.retired == seq {
-			c.chargeEmpty(s, t, c.instr(seq).IP)
+			c.chargeEmpty(s, t)
 		}
 		c.enter(seq, s, t)
 		c.cycDispatched++
 	}
 }
 
-// chargeEmpty charges the cycles the ROB stood empty before s (at ip)
-// entered it at t to what s's fetch was doing; the rest is the front
-// end's.
-func (c *ooo) chargeEmpty(s *slot, t sim.Cycle, ip uint64) {
+// chargeEmpty charges the cycles the ROB stood empty before s entered it at
+// t to what s's fetch was doing; the rest is the front end's.
+func (c *ooo) chargeEmpty(s *slot, t sim.Cycle) {
 	if c.stallFrom >= t {
 		return
 	}
 	if s.rec == noRec {
-		c.t.charge(c.stallFrom, t, compFrontend, ip)
+		c.t.charge(c.stallFrom, t, compFrontend)
 	} else {
 		r := &c.recs[s.rec&c.recMask]
 		i := r.crit
-		c.t.chargeSpan(c.stallFrom, t, spanOf(&r.a[i], r.issued[i], r.at[i]), compFrontend, ip)
+		c.t.chargeSpan(c.stallFrom, t, spanOf(&r.a[i], r.issued[i], r.at[i]), compFrontend)
 	}
 	c.stallFrom = t
 }

@@ -58,9 +58,8 @@ func (c *ooo) retire(t sim.Cycle) {
 		if s.done > t || s.dispatchAt >= t || (s.nstores > 0 && !c.sbRoom(s.nstores)) {
 			return
 		}
-		ip := c.instr(seq).IP
 		if c.cycRetired == 0 {
-			c.chargeHead(s, t, ip)
+			c.chargeHead(s, t)
 		}
 		if s.nstores > 0 {
 			c.writeStores(seq, t)
@@ -69,25 +68,28 @@ func (c *ooo) retire(t sim.Cycle) {
 		c.sqUsed -= int(s.nstores)
 		c.retired++
 		c.cycRetired++
-		c.m.retire(t+1, s.cont, ip)
+		c.m.retire(t+1, s.cont)
+		if c.m.byIP {
+			c.t.close(c.instr(seq).IP)
+		}
 	}
 }
 
 // chargeHead charges the cycles since the last retirement to why the
-// instruction retiring at t (at ip), the ROB head all that time, could not
-// retire before (commit-stall accounting), and cycle t itself to base.
-func (c *ooo) chargeHead(s *slot, t sim.Cycle, ip uint64) {
+// instruction retiring at t, the ROB head all that time, could not retire
+// before (commit-stall accounting), and cycle t itself to base.
+func (c *ooo) chargeHead(s *slot, t sim.Cycle) {
 	if from := c.stallFrom; from < t {
 		rr := max(s.done, s.dispatchAt+1) // ready to retire, had there been room
 		if s.nloads > 0 {
 			e := &c.lq[s.crit&c.lqMask]
-			c.t.chargeSpan(from, min(rr, t), spanOf(&e.a, e.issued, e.done), compBase, ip)
+			c.t.chargeSpan(from, min(rr, t), spanOf(&e.a, e.issued, e.done), compBase)
 		} else {
-			c.t.charge(from, min(rr, t), compBase, ip)
+			c.t.charge(from, min(rr, t), compBase)
 		}
-		c.t.charge(max(from, rr), t, compStoreBuffer, ip)
+		c.t.charge(max(from, rr), t, compStoreBuffer)
 	}
-	c.t.add(compBase, 1, ip)
+	c.t.stack[compBase]++
 	c.stallFrom = t + 1
 }
 
@@ -143,7 +145,8 @@ func (c *ooo) switchProcess(t sim.Cycle) {
 		resume += c.opt.Switch(t, c.feed.cur)
 	}
 	end := max(resume, c.stallFrom) // an instruction may have retired at t
-	c.t.charge(c.stallFrom, end, compSwitch, 0)
+	c.t.charge(c.stallFrom, end, compSwitch)
+	c.t.closeFor(0)
 	c.stallFrom, c.fetchResume = end, resume
 	c.haveLine = false
 }
@@ -152,7 +155,8 @@ func (c *ooo) switchProcess(t sim.Cycle) {
 // for it is charged to the store buffer, and to that store.
 func (c *ooo) drainEnd() sim.Cycle {
 	end := max(c.stallFrom, c.sbLastDone)
-	c.t.charge(c.stallFrom, end, compStoreBuffer, c.sbLastIP)
+	c.t.charge(c.stallFrom, end, compStoreBuffer)
+	c.t.closeFor(c.sbLastIP)
 	c.stallFrom = end
 	return end
 }
