@@ -117,7 +117,6 @@ func (c *Cache) Register(s *sim.Stats) {
 // kernel's traffic). A nil b stops it.
 func (c *Cache) CountMissesByIP(b sim.ByIP, e sim.Event) { c.byIP, c.missEvent = b, e }
 
-
 // ResetCounts zeroes the statistics and keeps the contents (after a warm-up).
 func (c *Cache) ResetCounts() { c.n = Counts{} }
 

@@ -23,6 +23,11 @@
 // once (a fixed-latency memory, a hit below) cost no event, and fills it
 // cannot (DRAM) complete through sim.Requester.
 //
+// Given a sim.ByIP (CountMissesByIP, for emu annotate), a level also tells
+// it of each demand miss it counts, by the IP its request carries: the
+// MSHR's request below, a write-through store and a write-no-allocate one
+// carry the IP of the access they serve.
+//
 // What it leaves out: coherence (one core); bank and port conflicts (a
 // level accepts any number of lookups a cycle, only MSHRs limit misses);
 // data (memory holds the bytes, caches hold tags and state); prefetchers

@@ -30,7 +30,9 @@
 // disk's time; zeroing and copying can also go through a cache level as
 // memory traffic. Faults are counted as getrusage counts them (Faults:
 // minor and major, each fault once, with a breakdown), per process and in
-// all, beside the kernel's own counts (Counts).
+// all, beside the kernel's own counts (Counts), which a sim.ByIP can be
+// told of too, fault by fault, by the IP of the faulting access
+// (CountFaultsByIP, for emu annotate).
 //
 // Linux's behaviours, each off in the zero Config (the textbook):
 //
