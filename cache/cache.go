@@ -3,6 +3,7 @@ package cache
 import (
 	"math/bits"
 
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -25,11 +26,11 @@ type Cache struct {
 	lineShift uint
 	setMask   uint64
 
-	lines  []wayState // per way, set by set
-	prints []uint8    // per way: a byte of the line's hash, 0 when the way is empty
-	dirty  []bool     // per way
-	repl   replacer
-	arrays *wayArrays // the above, to hand back on Release
+	lines  []wayState        // per way, set by set
+	prints []uint8           // per way: a byte of the line's hash, 0 when the way is empty
+	dirty  []bool            // per way
+	repl   replacement.State // moved here from arrays while the level lives
+	arrays *wayArrays        // the above, to hand back on Release
 
 	next           sim.Port
 	lowerExclusive bool     // next is a cache that keeps what this level evicts
@@ -70,7 +71,10 @@ func New(cfg Config, level sim.Level) (*Cache, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	a := newWayArrays(cfg)
+	a, err := newWayArrays(cfg)
+	if err != nil {
+		return nil, err
+	}
 	c := &Cache{
 		cfg:       cfg,
 		level:     level,
@@ -84,6 +88,7 @@ func New(cfg Config, level sim.Level) (*Cache, error) {
 		arrays:    a,
 		byLine:    newLineTable(),
 	}
+	a.repl = replacement.State{} // one copy in use: a State must not be copied once used
 	return c, nil
 }
 
@@ -93,21 +98,18 @@ func (c *Cache) Level() sim.Level { return c.level }
 // Config returns the level's configuration.
 func (c *Cache) Config() Config { return c.cfg }
 
-// Counts returns the level's statistics so far.
-func (c *Cache) Counts() Counts { return c.n }
-
 // Register adds the level's counters to s under its name.
 func (c *Cache) Register(s *sim.Stats) {
 	p := c.cfg.Name + "."
 	for k := sim.Kind(0); k < sim.NumKinds; k++ {
-		s.Register(p+k.String()+".hits", &c.n.Hits[k])
-		s.Register(p+k.String()+".misses", &c.n.Misses[k])
+		s.Register(p+k.String()+".hits", &c.n.Hits[k], k.String()+" accesses that hit (a line still being filled counts: see merged)")
+		s.Register(p+k.String()+".misses", &c.n.Misses[k], k.String()+" accesses that missed (in at least one of their lines)")
 	}
-	s.Register(p+"evictions", &c.n.Evictions)
-	s.Register(p+"writebacks", &c.n.Writebacks)
-	s.Register(p+"merged", &c.n.Merged)
-	s.Register(p+"back_invalidations", &c.n.BackInvals)
-	s.Register(p+"mshr_waits", &c.n.MSHRWaits)
+	s.Register(p+"evictions", &c.n.Evictions, "valid lines replaced")
+	s.Register(p+"writebacks", &c.n.Writebacks, "dirty lines sent down")
+	s.Register(p+"merged", &c.n.Merged, "hits to a line whose fill was still in flight")
+	s.Register(p+"back_invalidations", &c.n.BackInvals, "lines invalidated above to keep inclusion")
+	s.Register(p+"mshr_waits", &c.n.MSHRWaits, "misses that found every MSHR busy")
 }
 
 // CountMissesByIP makes the level tell b of every demand miss it counts
@@ -116,9 +118,6 @@ func (c *Cache) Register(s *sim.Stats) {
 // whose access, or whose access's page walk, it serves (0 for the
 // kernel's traffic). A nil b stops it.
 func (c *Cache) CountMissesByIP(b sim.ByIP, e sim.Event) { c.byIP, c.missEvent = b, e }
-
-// ResetCounts zeroes the statistics and keeps the contents (after a warm-up).
-func (c *Cache) ResetCounts() { c.n = Counts{} }
 
 // Access presents a request to this level; see sim.Port.
 func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
@@ -248,7 +247,9 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 		return false
 	}
 	set := int(ln & c.setMask)
-	c.repl.touch(set, i-set*c.ways)
+	if way := i - set*c.ways; !c.repl.TryHit(set, way) {
+		c.tellHit(set, way, ln, req)
+	}
 	if r := c.lines[i].ready; r > now {
 		c.n.Merged++
 		req.Merged = true
@@ -267,6 +268,16 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 		c.invalidate(i)
 	}
 	return true
+}
+
+// tellHit tells the replacement policy of a hit on line ln for req when
+// TryHit could not. The address is the access's own for its first line,
+// the line's for the lines after. It is a call of its own so that the
+// Access it builds does not weigh on its callers' hit paths.
+//
+//go:noinline
+func (c *Cache) tellHit(set, way int, ln uint64, req *sim.Request) {
+	c.repl.Update(&replacement.Access{Set: set, Way: way, Addr: max(req.Addr, ln<<c.lineShift), IP: req.IP, Kind: req.Kind, Hit: true})
 }
 
 // write applies a write to the line in way i.

@@ -1,10 +1,12 @@
 package cache
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -49,7 +51,7 @@ func runAll(t *testing.T, top *Cache, seq string, below ...*Cache) []string {
 		}
 		before := make([]Counts, len(levels))
 		for i, c := range levels {
-			before[i] = c.Counts()
+			before[i] = c.n
 		}
 		req := &sim.Request{Addr: ln * line, Size: 1, Kind: kind}
 		done, ok := top.Access(now, req)
@@ -58,7 +60,7 @@ func runAll(t *testing.T, top *Cache, seq string, below ...*Cache) []string {
 		}
 		now = done
 		for i, c := range levels {
-			b, a := before[i], c.Counts()
+			b, a := before[i], c.n
 			word := "-"
 			switch {
 			case a.Misses[kind] > b.Misses[kind]:
@@ -93,58 +95,39 @@ func contents(c *Cache) []int64 {
 	return out
 }
 
-func TestReplacement(t *testing.T) {
-	tests := []struct {
-		policy Policy
-		seq    string
-		want   string
-		final  []int64
-	}{
-		// One set of four ways, lines 0-4.
-		{LRU, "L0 L1 L2 L3 L0 L4 L1 L2 L0", "m m m m h m+e m+e m+e h", []int64{0, 4, 1, 2}},
-		{FIFO, "L0 L1 L2 L3 L0 L4 L1 L2 L0", "m m m m h m+e h h m+e", []int64{4, 0, 2, 3}},
-		// Tree-PLRU: after the fills the tree points at way 0; the hit on
-		// way 0 points it at the right half, where way 2 is next.
-		{PLRU, "L0 L1 L2 L3 L0 L4 L1 L2 L3", "m m m m h m+e h m+e m+e", []int64{3, 1, 4, 2}},
-		// SRRIP: fills predict 2, the hit on 0 predicts 0; each miss ages the
-		// set until some way reaches 3 and takes the first such way.
-		{SRRIP, "L0 L1 L2 L3 L0 L4 L1 L2 L3", "m m m m h m+e m+e m+e m+e", []int64{0, 3, 1, 2}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.policy.String(), func(t *testing.T) {
-			c := level(t, "c", 1, 4, func(cfg *Config) { cfg.Replacement = tc.policy })
-			Connect(c, &Memory{Latency: 10})
-			if diff := cmp.Diff(tc.want, run(t, c, tc.seq)); diff != "" {
-				t.Errorf("outcomes (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(tc.final, contents(c)); diff != "" {
-				t.Errorf("final contents by way (-want +got):\n%s", diff)
-			}
-		})
+// A random level draws its victims from its own stream: the run's seed
+// derived by the level's name.
+func TestRandomReplacementIsSeeded(t *testing.T) {
+	c := level(t, "l2", 1, 4, func(cfg *Config) { cfg.Replacement = replacement.Random; cfg.Seed = 3 })
+	Connect(c, &Memory{Latency: 10})
+	run(t, c, "L0 L1 L2 L3")
+	want := sim.NewRNG(3).Derive("l2")
+	for ln := int64(4); ln < 40; ln++ {
+		way := want.IntN(4)
+		run(t, c, fmt.Sprintf("L%d", ln))
+		if got := contents(c)[way]; got != ln {
+			t.Fatalf("line %d went to way %d, want way %d (contents %v)", ln, slices.Index(contents(c), ln), way, contents(c))
+		}
 	}
 }
 
-func TestRandomReplacementIsSeeded(t *testing.T) {
-	seq := "L0 L1 L2 L3 L4 L5 L6 L7 L8 L9 L0 L1 L2 L3 L4 L5 L6 L7 L8 L9"
-	build := func(seed uint64) (*Cache, string) {
-		c := level(t, "c", 1, 4, func(cfg *Config) { cfg.Replacement = Random; cfg.Seed = seed })
-		Connect(c, &Memory{Latency: 10})
-		return c, run(t, c, seq)
+// A replacement policy the registry does not know, or one that cannot take
+// the level's shape, is an error naming the level; the unknown name's lists
+// every registered policy.
+func TestBadReplacementIsAnError(t *testing.T) {
+	tests := []struct {
+		policy string
+		ways   int
+		want   string
+	}{
+		{"lfu", 4, fmt.Sprintf(`c: unknown replacement policy "lfu" (one of %s)`, strings.Join(replacement.Names(), ", "))},
+		{"LRU", 4, `c: unknown replacement policy "LRU" (one of `},
+		{replacement.PLRU, 128, "c: tree-PLRU supports at most 64 ways, not 128"},
 	}
-	c1, a := build(3)
-	_, b := build(3)
-	if a != b {
-		t.Errorf("same seed, different outcomes:\n%s\n%s", a, b)
-	}
-	if n, m := c1.Counts().Evictions, c1.Counts().Misses[sim.Load]; n != m-4 {
-		t.Errorf("evictions = %d with %d misses; every miss but the 4 cold ones must evict", n, m)
-	}
-	seen := map[string]bool{}
-	for seed := uint64(0); seed < 20; seed++ {
-		_, s := build(seed)
-		seen[s] = true
-	}
-	if len(seen) < 2 {
-		t.Error("20 seeds all chose the same victims")
+	for _, tc := range tests {
+		cfg := Config{Name: "c", Size: uint64(tc.ways) * 64 * 4, Ways: tc.ways, LineSize: 64, MSHRs: 1, Replacement: tc.policy}
+		if _, err := New(cfg, sim.Level{}); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s, %d ways: error %v, want one starting %q", tc.policy, tc.ways, err, tc.want)
+		}
 	}
 }

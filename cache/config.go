@@ -4,18 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
-)
-
-// Policy chooses the victim in a full set.
-type Policy uint8
-
-const (
-	LRU    Policy = iota // true least-recently-used
-	PLRU                 // tree pseudo-LRU (ways a power of two)
-	FIFO                 // oldest fill first
-	Random               // seeded uniform choice
-	SRRIP                // static re-reference interval prediction, 2-bit (Jaleel et al., ISCA 2010)
 )
 
 // WritePolicy says what a write does to this level and the ones below.
@@ -58,20 +48,27 @@ const (
 // Config is one level's geometry and policies. Sizes are in bytes,
 // latencies in core cycles.
 type Config struct {
-	Name        string
-	Size        uint64
-	Ways        int
-	LineSize    int
-	Latency     sim.Cycle // from request to data on a hit; a miss is known this late too
-	MSHRs       int       // misses that can be in flight at once
-	Replacement Policy
+	Name     string
+	Size     uint64
+	Ways     int
+	LineSize int
+	Latency  sim.Cycle // from request to data on a hit; a miss is known this late too
+	MSHRs    int       // misses that can be in flight at once
+	// Replacement names the policy that chooses the victim in a full set,
+	// one registered in package replacement (empty: replacement.Default).
+	Replacement string
 	Write       WritePolicy
 	// WriteAllocate fetches the line on a write miss; without it the write
 	// goes down and the line is not filled.
 	WriteAllocate bool
 	Inclusion     Inclusion
 	Straddle      Straddle
-	Seed          uint64 // for Random replacement
+	Seed          uint64 // for random replacement
+}
+
+// replacementConfig is what the replacement policy is built for.
+func (c Config) replacementConfig() replacement.Config {
+	return replacement.Config{Sets: c.Sets(), Ways: c.Ways, Seed: c.Seed, Name: c.Name}
 }
 
 // Sets is the number of sets the geometry gives.
@@ -100,16 +97,15 @@ func (c Config) Validate() error {
 		return bad("%d sets (size / (ways x line)) is not a power of two", c.Sets())
 	case c.MSHRs <= 0:
 		return bad("mshrs must be at least 1, not %d", c.MSHRs)
-	case c.Replacement == PLRU && (c.Ways > 64 || bits.OnesCount(uint(c.Ways)) != 1):
-		return bad("tree-PLRU needs a power-of-two number of ways up to 64, not %d", c.Ways)
-	case c.Replacement > SRRIP:
-		return bad("unknown replacement policy %d", c.Replacement)
 	case c.Write > WriteAsRead:
 		return bad("unknown write policy %d", c.Write)
 	case c.Inclusion > Exclusive:
 		return bad("unknown inclusion %d", c.Inclusion)
 	case c.Straddle > StraddleWhole:
 		return bad("unknown straddle mode %d", c.Straddle)
+	}
+	if err := replacement.Check(c.Replacement, c.replacementConfig()); err != nil {
+		return bad("%v", err)
 	}
 	return nil
 }

@@ -2,8 +2,8 @@
 // them wired port to port (Connect).
 //
 // What it models: size, ways and line size (sets a power of two); a hit
-// latency; true LRU, tree pseudo-LRU, FIFO, seeded random and SRRIP-HP
-// replacement (invalid ways are filled first); write-back, write-through or
+// latency; replacement by a policy of package replacement, named in the
+// Config (invalid ways are filled first); write-back, write-through or
 // cachegrind's writes-as-reads; write-allocate or not; MSHRs that bound the
 // misses in flight, where a miss to a line already on its way merges with it
 // and a miss that finds them all busy waits for the first to free; and the
@@ -36,6 +36,6 @@
 //
 // References: the Cache Lab reference simulator (8 graded cases, exact) and
 // cachegrind's cg_sim.c (matmul trace, all nine counts exact); see
-// machine's tests. The replacement and write-policy unit tests follow
-// hand-worked sequences written in the tests.
+// machine's tests. The write-policy unit tests follow hand-worked sequences
+// written in the tests (the replacement policies' are in replacement).
 package cache

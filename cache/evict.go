@@ -1,12 +1,15 @@
 package cache
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"github.com/vmemu/vmemu/replacement"
+	"github.com/vmemu/vmemu/sim"
+)
 
-// allocate makes room for line ln in its set and returns the way's index
-// and the tag (line address plus one) of the valid line it evicted, or
-// invalidTag. An invalid way is used first; otherwise the policy picks a
-// victim.
-func (c *Cache) allocate(now sim.Cycle, ln uint64) (int, uint64) {
+// allocate makes room for line ln in its set, for req, and returns the
+// way's index and the tag (line address plus one) of the valid line it
+// evicted, or invalidTag. An invalid way is used first; otherwise the
+// policy picks a victim.
+func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) (int, uint64) {
 	set := int(ln & c.setMask)
 	base := set * c.ways
 	way := -1
@@ -18,15 +21,31 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64) (int, uint64) {
 	}
 	evicted := uint64(invalidTag)
 	if way < 0 {
-		way = c.repl.victim(set)
+		way = c.repl.Victim(set, max(req.Addr, ln<<c.lineShift), req.IP, req.Kind)
 		evicted = c.lines[base+way].tag // its host line is written just below anyway
 		c.evict(now, base+way)
 	}
 	i := base + way
 	c.arrays.touch(set)
 	c.place(i, ln, now)
-	c.repl.insert(set, way)
+	if !c.repl.TryFill(set, way) {
+		c.tellFill(i, ln, req, evicted)
+	}
 	return i, evicted
+}
+
+// tellFill tells the replacement policy of the fill of way i with line ln
+// for req, which evicted the line of tag evicted (or invalidTag), when
+// TryFill could not.
+//
+//go:noinline
+func (c *Cache) tellFill(i int, ln uint64, req *sim.Request, evicted uint64) {
+	set := int(ln & c.setMask)
+	a := replacement.Access{Set: set, Way: i - set*c.ways, Addr: max(req.Addr, ln<<c.lineShift), IP: req.IP, Kind: req.Kind}
+	if evicted != invalidTag {
+		a.Evicts, a.Evicted = true, (evicted-1)<<c.lineShift
+	}
+	c.repl.Update(&a)
 }
 
 // evict removes the line in way i, writing it down if it must.
@@ -74,7 +93,10 @@ func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
 	done := now + c.cfg.Latency
 	if i := c.find(ln); i >= 0 {
 		c.n.Hits[req.Kind]++
-		c.repl.touch(int(ln&c.setMask), i-int(ln&c.setMask)*c.ways)
+		set := int(ln & c.setMask)
+		if way := i - set*c.ways; !c.repl.TryHit(set, way) {
+			c.tellHit(set, way, ln, req)
+		}
 		if req.Dirty {
 			c.write(now, i, req)
 		}
@@ -84,7 +106,7 @@ func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
 	switch {
 	case req.Kind == sim.Victim || (c.cfg.Write == WriteBack && c.cfg.WriteAllocate):
 		// A whole line arrives: nothing to fetch.
-		i, _ := c.allocate(now, ln)
+		i, _ := c.allocate(now, ln, req)
 		c.dirty[i] = req.Dirty && c.cfg.Write == WriteBack
 		if req.Dirty && c.cfg.Write == WriteThrough {
 			c.post(now, sim.Writeback, req.Addr, req.Size, true, 0)

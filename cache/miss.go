@@ -32,7 +32,7 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 	if keep {
 		for ln := first; ln <= last; ln++ {
 			if c.find(ln) < 0 { // the whole-access case passes lines that hit too
-				i, evicted := c.allocate(now, ln)
+				i, evicted := c.allocate(now, ln, req)
 				if evicted != invalidTag {
 					req.Evicted = evicted
 				}

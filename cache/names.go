@@ -4,13 +4,11 @@ import "fmt"
 
 // The names the configuration uses for each choice, in constant order.
 var (
-	PolicyNames    = []string{"lru", "plru", "fifo", "random", "srrip"}
 	WriteNames     = []string{"write-back", "write-through", "as-read"}
 	InclusionNames = []string{"non-inclusive", "inclusive", "exclusive"}
 	StraddleNames  = []string{"first", "lines", "whole"}
 )
 
-func (p Policy) String() string      { return nameOf(PolicyNames, int(p)) }
 func (w WritePolicy) String() string { return nameOf(WriteNames, int(w)) }
 func (i Inclusion) String() string   { return nameOf(InclusionNames, int(i)) }
 func (s Straddle) String() string    { return nameOf(StraddleNames, int(s)) }

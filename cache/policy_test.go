@@ -43,7 +43,7 @@ func TestWritePolicies(t *testing.T) {
 			mem := &Memory{Latency: 10}
 			Connect(c, mem)
 			got := result{Outcomes: run(t, c, tc.seq)}
-			got.Writebacks, got.MemReads, got.MemWrites = c.Counts().Writebacks, mem.Reads, mem.Writes
+			got.Writebacks, got.MemReads, got.MemWrites = c.n.Writebacks, mem.n.reads, mem.n.writes
 			got.FinalContents = contents(c)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
@@ -103,7 +103,7 @@ func TestInclusion(t *testing.T) {
 			words := runAll(t, l1, tc.seq, l2)
 			got := result{L1: words[0], L2: words[1]}
 			got.L1Lines, got.L2Lines = contents(l1), contents(l2)
-			got.BackInvals, got.MemReads, got.MemWrites = l2.Counts().BackInvals, mem.Reads, mem.Writes
+			got.BackInvals, got.MemReads, got.MemWrites = l2.n.BackInvals, mem.n.reads, mem.n.writes
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"sync"
 	"unsafe"
+
+	"github.com/vmemu/vmemu/replacement"
 )
 
 // A level's per-way arrays are most of what building a machine allocates
@@ -19,14 +21,14 @@ type wayArrays struct {
 	lines   []wayState
 	prints  []uint8
 	dirty   []bool
-	repl    replacer
-	touched []uint64 // a bit per set that a line was ever placed in
+	repl    replacement.State // while spare; the level holds it while it lives
+	touched []uint64          // a bit per set that a line was ever placed in
 }
 
 // shape is what makes two levels' arrays interchangeable.
 type shape struct {
 	sets, ways int
-	policy     Policy
+	policy     string
 }
 
 // spareArrays holds released arrays by shape. A few per shape are enough
@@ -39,9 +41,9 @@ var spareArrays = struct {
 const sparesPerShape = 4
 
 // ArrayBytes is what New allocates for a level's ways (newWayArrays and
-// newReplacer), for a machine to know before it builds one whether it fits
-// the host. It is computed from the size in 64-bit arithmetic, so a
-// geometry too large to build still gets its true figure.
+// its replacement policy), for a machine to know before it builds one
+// whether it fits the host. It is computed from the size in 64-bit
+// arithmetic, so a geometry too large to build still gets its true figure.
 func (c Config) ArrayBytes() uint64 {
 	if c.LineSize <= 0 || c.Ways <= 0 {
 		return 0
@@ -49,20 +51,11 @@ func (c Config) ArrayBytes() uint64 {
 	ways := c.Size / uint64(c.LineSize)
 	sets := ways / uint64(c.Ways)
 	perWay := uint64(unsafe.Sizeof(wayState{})) + 2 // a print and a dirty bit
-	switch c.Replacement {
-	case LRU, FIFO:
-		perWay += 8 // a stamp
-	case SRRIP:
-		perWay++ // an RRPV
-	}
-	n := ways*perWay + sets/8 // and a touched bit per set
-	if c.Replacement == PLRU {
-		n += 8 * sets // the tree bits of each set
-	}
-	return n
+	n := ways*perWay + sets/8                       // and a touched bit per set
+	return n + replacement.Bytes(c.Replacement, replacement.Config{Sets: int(sets), Ways: c.Ways})
 }
 
-func newWayArrays(cfg Config) *wayArrays {
+func newWayArrays(cfg Config) (*wayArrays, error) {
 	sets := cfg.Sets()
 	k := shape{sets, cfg.Ways, cfg.Replacement}
 	spareArrays.Lock()
@@ -73,19 +66,22 @@ func newWayArrays(cfg Config) *wayArrays {
 		spareArrays.byShape[k] = list[:n-1]
 	}
 	spareArrays.Unlock()
-	if a == nil {
-		n := sets * cfg.Ways
-		a = &wayArrays{
-			lines:   make([]wayState, n),
-			prints:  make([]uint8, n),
-			dirty:   make([]bool, n),
-			touched: make([]uint64, (sets+63)/64),
-		}
-		a.repl = newReplacer(cfg, sets)
-	} else if cfg.Replacement == Random {
-		a.repl = newReplacer(cfg, sets) // a fresh generator from the seed
+	if a != nil {
+		a.repl.Restart(cfg.replacementConfig()) // this level's seed and name
+		return a, nil
 	}
-	return a
+	repl, err := replacement.New(cfg.Replacement, cfg.replacementConfig())
+	if err != nil {
+		return nil, err
+	}
+	n := sets * cfg.Ways
+	return &wayArrays{
+		lines:   make([]wayState, n),
+		prints:  make([]uint8, n),
+		dirty:   make([]bool, n),
+		repl:    repl,
+		touched: make([]uint64, (sets+63)/64),
+	}, nil
 }
 
 // Release gives the level's arrays back for a later level of the same
@@ -95,7 +91,8 @@ func (c *Cache) Release() {
 	if a == nil {
 		return
 	}
-	c.arrays, c.lines, c.prints, c.dirty, c.repl = nil, nil, nil, nil, nil
+	a.repl = c.repl
+	c.arrays, c.lines, c.prints, c.dirty, c.repl = nil, nil, nil, nil, replacement.State{}
 	a.clear(c.ways)
 	k := shape{int(c.setMask) + 1, c.ways, c.cfg.Replacement}
 	spareArrays.Lock()
@@ -106,7 +103,8 @@ func (c *Cache) Release() {
 }
 
 // clear empties every set a line was placed in, and the replacement
-// state with it, back to what fresh zeroed memory holds.
+// state with it, back to what fresh zeroed memory holds (the policy's state
+// that is not per set restarts when the arrays are taken again).
 func (a *wayArrays) clear(ways int) {
 	for w, word := range a.touched {
 		for ; word != 0; word &= word - 1 {
@@ -114,11 +112,10 @@ func (a *wayArrays) clear(ways int) {
 			clear(a.lines[set*ways : (set+1)*ways])
 			clear(a.prints[set*ways : (set+1)*ways])
 			clear(a.dirty[set*ways : (set+1)*ways])
-			a.repl.clearSet(set)
+			a.repl.ClearSet(set)
 		}
 		a.touched[w] = 0
 	}
-	a.repl.restart()
 }
 
 // touch records that set holds or held a line.

@@ -2,10 +2,12 @@ package cache
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -30,11 +32,11 @@ func randomSeq(seed uint64, n int, lines uint64) string {
 // same outcome for every access of a second sequence, and the same arrays
 // after it.
 func TestReleasedArraysStartEmpty(t *testing.T) {
-	for _, p := range []Policy{LRU, FIFO, PLRU, Random, SRRIP} {
+	for pi, p := range []string{replacement.LRU, replacement.FIFO, replacement.PLRU, replacement.Random, replacement.SRRIP, shipLRU} {
 		for _, inc := range []Inclusion{NonInclusive, Exclusive} {
 			t.Run(fmt.Sprint(p, inc), func(t *testing.T) {
 				// A shape of its own per case, so no other case's spares are taken.
-				sets, ways := 1<<(9+int(p)), 4<<int(inc)
+				sets, ways := 1<<(9+pi), 4<<int(inc)
 				mod := func(c *Config) { c.Replacement, c.Inclusion = p, inc }
 				build := func() (*Cache, *Cache) {
 					l1 := level(t, "l1", 2, 2, nil)
@@ -68,7 +70,7 @@ func TestReleasedArraysStartEmpty(t *testing.T) {
 				}
 				checkPrints(t, reused)
 				checkPrints(t, top)
-				if diff := cmp.Diff(fresh.repl, reused.repl, cmp.AllowUnexported(lru{}, fifo{}, stamps{}, treePLRU{}, srrip{}, random{}, sim.RNG{})); diff != "" {
+				if diff := cmp.Diff(fresh.repl, reused.repl, cmp.Exporter(func(reflect.Type) bool { return true })); diff != "" {
 					t.Errorf("replacement state (-fresh +reused):\n%s", diff)
 				}
 			})

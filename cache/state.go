@@ -1,6 +1,11 @@
 package cache
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/vmemu/vmemu/replacement"
+	"github.com/vmemu/vmemu/sim"
+)
 
 // Sets is the number of sets.
 func (c *Cache) Sets() int { return int(c.setMask) + 1 }
@@ -38,8 +43,9 @@ func (c *Cache) Place(set, way int, tag uint64, valid bool) error {
 	c.invalidate(i)
 	c.lines[i].ready = 0
 	if valid {
-		c.place(i, tag<<uint(bitsOf(c.setMask))|uint64(set), 0)
-		c.repl.insert(set, way)
+		ln := tag<<uint(bitsOf(c.setMask)) | uint64(set)
+		c.place(i, ln, 0)
+		c.repl.Update(&replacement.Access{Set: set, Way: way, Addr: ln << c.lineShift, Kind: sim.Load})
 	}
 	return nil
 }

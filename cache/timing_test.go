@@ -141,16 +141,16 @@ func TestStraddleModes(t *testing.T) {
 			var got []string
 			var got2 []string
 			for _, addr := range []uint64{60, 60} {
-				b1, b2 := l1.Counts(), l2.Counts()
+				b1, b2 := l1.n, l2.n
 				l1.Access(0, &sim.Request{Addr: addr, Size: 8, Kind: sim.Load})
-				got = append(got, word(b1, l1.Counts()))
-				got2 = append(got2, word(b2, l2.Counts()))
+				got = append(got, word(b1, l1.n))
+				got2 = append(got2, word(b2, l2.n))
 			}
 			if diff := cmp.Diff([]string{tc.wantL1, tc.wantL2}, []string{join(got), join(got2)}); diff != "" {
 				t.Errorf("L1, L2 outcomes (-want +got):\n%s", diff)
 			}
-			if mem.Reads != tc.wantMemReads {
-				t.Errorf("memory reads = %d, want %d", mem.Reads, tc.wantMemReads)
+			if mem.n.reads != tc.wantMemReads {
+				t.Errorf("memory reads = %d, want %d", mem.n.reads, tc.wantMemReads)
 			}
 		})
 	}

@@ -7,14 +7,15 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// tally holds a run's counters: the CPI stack, instructions and accesses.
-// Warmup ends with a reset.
+// tally holds a run's counters: the CPI stack, instructions and accesses,
+// registered with the core's registry (register), which warm-up resets;
+// start, the cycle counting started at, is kept apart.
 type tally struct {
 	stack        []uint64 // cycles by component (comp*)
 	levels       int      // cache levels; depth levels is memory
 	instructions uint64
 	start        sim.Cycle
-	access       [3]AccessStats
+	access       [3]accessCounts
 	// byIP, when set, is told every instruction counted and the cycles
 	// charged for it (Options.ByIP); events are the components' Events, by
 	// comp; told and toldInstr the stack and instructions as byIP was last
@@ -26,33 +27,57 @@ type tally struct {
 	toldInstr  uint64
 }
 
+// accessCounts count one kind of access.
+type accessCounts struct {
+	Count       uint64
+	Cycles      uint64   // sum of latencies, presentation to data
+	Translation uint64   // cycles of them spent translating
+	FaultCycles uint64   // cycles of them in the kernel
+	Faulted     uint64   // accesses abandoned after a fault
+	ByDepth     []uint64 // accesses by the depth that supplied them; the last is memory
+}
+
 func newTally(levels int, start sim.Cycle) *tally {
-	t := &tally{stack: make([]uint64, compLevels+levels+1), levels: levels}
+	t := &tally{stack: make([]uint64, compLevels+levels+1), levels: levels, start: start}
 	for k := range t.access {
 		t.access[k].ByDepth = make([]uint64, levels+1)
 	}
-	t.reset(start)
 	return t
 }
 
-// reset discards everything counted so far; counting starts again at start.
-func (t *tally) reset(start sim.Cycle) {
-	clear(t.stack)
-	clear(t.told)
-	t.toldInstr = 0
-	for k := range t.access {
-		d := t.access[k].ByDepth
-		clear(d)
-		t.access[k] = AccessStats{ByDepth: d}
+// register adds the tally's counters to s under prefix ("core"), named
+// after the cache levels (levels, as Options.Levels names them): all of
+// them details, since the interval file has instructions and cycles as
+// its own first columns.
+func (t *tally) register(s *sim.Stats, prefix string, levels []string) {
+	p := prefix + "."
+	s.Register(p+"instructions", &t.instructions, "instructions retired", sim.Detail)
+	order := stackOrder(len(levels))
+	for i, name := range append(StackNames(levels), "kernel") {
+		s.Register(p+"cycles."+name, &t.stack[order[i]], stackDoc(name, order[i]), sim.Cycles, sim.Detail)
 	}
-	t.instructions, t.start = 0, start
+	depths := append(levels[:len(levels):len(levels)], "memory")
+	for k := range t.access {
+		a, q, kinds := &t.access[k], p+sim.Kind(k).String()+".", kindPlurals[k]
+		s.Register(q+"accesses", &a.Count, kinds+" finished", sim.Detail)
+		s.Register(q+"cycles", &a.Cycles, kinds+"' latencies, presentation to data, summed", sim.Cycles, sim.Detail)
+		s.Register(q+"translation_cycles", &a.Translation, "cycles "+kinds+" spent translating", sim.Cycles, sim.Detail)
+		s.Register(q+"fault_cycles", &a.FaultCycles, "cycles "+kinds+" spent in the kernel's fault handler", sim.Cycles, sim.Detail)
+		s.Register(q+"faulted", &a.Faulted, kinds+" abandoned after a fault", sim.Detail)
+		for d, name := range depths {
+			s.Register(q+"served_by."+name, &a.ByDepth[d], kinds+" "+name+" supplied", sim.Detail)
+		}
+	}
 }
+
+// kindPlurals name the accesses of tally.access in counters' docs.
+var kindPlurals = [3]string{"fetches", "loads", "stores"}
 
 // countByIP makes t tell b of every instruction and every cycle charged;
 // stack holds the Events of the components in StackNames' order, then
 // kernel's.
 func (t *tally) countByIP(b sim.ByIP, instr sim.Event, stack []sim.Event) error {
-	order := t.order()
+	order := stackOrder(t.levels)
 	if len(stack) != len(order) {
 		return fmt.Errorf("cpu: %d CPI-stack events for %d components", len(stack), len(order))
 	}
@@ -61,15 +86,6 @@ func (t *tally) countByIP(b sim.ByIP, instr sim.Event, stack []sim.Event) error 
 		t.events[comp] = stack[i]
 	}
 	return nil
-}
-
-// order is the components in StackNames' order, then kernel.
-func (t *tally) order() []int {
-	order := []int{compBase, compFrontend}
-	for d := 0; d <= t.levels; d++ {
-		order = append(order, compLevels+d)
-	}
-	return append(order, compTranslation, compFaults, compStoreBuffer, compSwitch, compKernel)
 }
 
 // closeFor tells byIP, if there is one, that the cycles charged and the
@@ -97,6 +113,16 @@ func (t *tally) close(ip uint64) {
 			t.byIP.Count(ip, t.events[comp], d)
 			t.told[comp] = n
 		}
+	}
+}
+
+// resetByIP starts counting by instruction again (the end of warmup, when
+// the registry's counters, the stack among them, start again from zero).
+func (t *tally) resetByIP() {
+	if t.byIP != nil {
+		clear(t.told)
+		t.toldInstr = 0
+		t.byIP.Reset()
 	}
 }
 

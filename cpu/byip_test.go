@@ -17,6 +17,8 @@ func (b byIPTable) Count(ip uint64, e sim.Event, n uint64) {
 	b[e][ip] += n
 }
 
+func (b byIPTable) Reset() { clear(b) }
+
 func (b byIPTable) total(e sim.Event) uint64 {
 	var n uint64
 	for _, v := range b[e] {
@@ -57,11 +59,11 @@ func TestStackByIP(t *testing.T) {
 			t.Errorf("%s: %d instructions by IP, %d in all", cfg.Model, got, r.Instructions)
 		}
 		var cycles uint64
-		for i, e := range r.Stack {
+		for i, name := range append(names, "kernel") {
 			got := tab.total(stackEv[i])
 			cycles += got
-			if got != e.Cycles {
-				t.Errorf("%s: %s: %d cycles by IP, %d in the stack", cfg.Model, e.Name, got, e.Cycles)
+			if want := r.Component(name); got != want {
+				t.Errorf("%s: %s: %d cycles by IP, %d in the stack", cfg.Model, name, got, want)
 			}
 		}
 		if cycles != r.Cycles {

@@ -21,10 +21,12 @@ type Options struct {
 	Quantum uint64
 	// Warmup is the instructions whose statistics are discarded: the run
 	// goes on with warm caches and TLBs, and counting starts after them.
+	// Its end resets Stats, every counter in it.
 	Warmup uint64
-	// OnWarmupEnd is called when warmup ends, so the machine can reset its
-	// own counters at the same point.
-	OnWarmupEnd func()
+	// Stats is the registry the core's counters join, as core.* (the
+	// machine's, which warmup then resets whole); nil: a registry of the
+	// core's own.
+	Stats *sim.Stats
 	// Max stops the run after this many instructions, warmup included
 	// (0: the whole trace).
 	Max uint64
@@ -33,23 +35,25 @@ type Options struct {
 	Interval   uint64
 	OnInterval func(instructions, cycles uint64)
 	// ByIP, when set, counts the run's instructions and CPI stack by
-	// instruction: each instruction counted (after warmup) as InstrEvent,
-	// each cycle charged to the stack as StackEvents[i], i its component's
-	// place in StackNames with kernel last; each with the IP of the
-	// instruction the cycle is charged to. That is the ROB head's (or,
-	// with the ROB empty, the instruction waiting to enter it) in the
-	// out-of-order core, the running instruction's in the in-order one,
-	// the last store's for the store buffer's drain at the end of a run,
-	// and 0 (no instruction) for context switches and a program's kernel
-	// operations. The cycles of an instruction are told at its retirement.
+	// instruction: each instruction counted (after warmup, whose end
+	// resets ByIP) as InstrEvent, each cycle charged to the stack as
+	// StackEvents[i], i its component's place in StackNames with kernel
+	// last; each with the IP of the instruction the cycle is charged to.
+	// That is the ROB head's (or, with the ROB empty, the instruction
+	// waiting to enter it) in the out-of-order core, the running
+	// instruction's in the in-order one, the last store's for the store
+	// buffer's drain at the end of a run, and 0 (no instruction) for
+	// context switches and a program's kernel operations. The cycles of an
+	// instruction are told at its retirement.
 	ByIP        sim.ByIP
 	InstrEvent  sim.Event
 	StackEvents []sim.Event
 }
 
 // Core is one core, a component the machine steps (sim.Component) until it
-// is done; then Result says what it measured. A second core is a second
-// Core.
+// is done; then Result says what it measured, and its registry the rest. A
+// second core is a second Core (whose counters will need another prefix
+// than "core").
 type Core struct {
 	run
 	model model
@@ -66,9 +70,11 @@ type run struct {
 	prog Program // or a program's operations (in-order only)
 	m    *meter  // retirements: warmup and intervals
 	t    *tally  // the CPI stack and the accesses
-	done bool    // the run is over
-	end  sim.Cycle
-	err  error
+	// stats is where t is registered (Options.Stats, or the core's own).
+	stats *sim.Stats
+	done  bool // the run is over
+	end   sim.Cycle
+	err   error
 }
 
 // New returns a core of configuration cfg that runs the traces rs (one
@@ -120,13 +126,18 @@ func newCore(cfg Config, eng *sim.Engine, mem Memory, opt Options) (*Core, error
 	}
 	opt.Levels = append([]string(nil), opt.Levels...)
 	t := newTally(len(opt.Levels), eng.Now())
+	stats := opt.Stats
+	if stats == nil {
+		stats = &sim.Stats{}
+	}
+	t.register(stats, "core", opt.Levels)
 	if opt.ByIP != nil {
 		if err := t.countByIP(opt.ByIP, opt.InstrEvent, opt.StackEvents); err != nil {
 			return nil, err
 		}
 	}
-	c := &Core{run: run{cfg: cfg, eng: eng, mem: mem, opt: opt, t: t}}
-	c.m = &meter{opt: &c.opt, t: t, byIP: t.byIP != nil}
+	c := &Core{run: run{cfg: cfg, eng: eng, mem: mem, opt: opt, t: t, stats: stats}}
+	c.m = &meter{opt: &c.opt, t: t, stats: stats, byIP: opt.ByIP != nil}
 	return c, nil
 }
 
@@ -146,13 +157,16 @@ func (c *Core) Done() bool { return c.done }
 // returned as it is.
 func (c *Core) Err() error { return c.err }
 
-// Result is what the run measured, warmup excluded; a run that never left
-// warmup counts nothing.
+// Retired is how many instructions the run retired, warmup included.
+func (c *Core) Retired() uint64 { return c.m.seen }
+
+// Result is what the run measured, warmup excluded. A run that never left
+// warmup measured nothing: its end ends warmup, and resets the registry.
 func (c *Core) Result() Result {
 	if c.m.seen < c.opt.Warmup {
-		c.t.reset(c.end)
+		c.m.endWarmup(c.end)
 	}
-	return c.t.result(c.end, c.opt.Levels)
+	return c.t.result(c.end)
 }
 
 // Run steps the core alone on its engine until it is done, and returns its
@@ -177,10 +191,11 @@ func (r *run) finish(end sim.Cycle, err error) {
 
 // meter counts retirements: it ends warmup and calls the interval hook.
 type meter struct {
-	opt  *Options
-	t    *tally
-	seen uint64 // instructions retired, warmup included
-	byIP bool   // the tally tells a ByIP of each instruction
+	opt   *Options
+	t     *tally
+	stats *sim.Stats
+	seen  uint64 // instructions retired, warmup included
+	byIP  bool   // the tally tells a ByIP of each instruction
 }
 
 // retire counts one instruction, retired by cycle end (the first cycle
@@ -194,10 +209,7 @@ func (m *meter) retire(end sim.Cycle, cont bool) {
 	m.seen++
 	if m.seen <= m.opt.Warmup {
 		if m.seen == m.opt.Warmup {
-			if m.opt.OnWarmupEnd != nil {
-				m.opt.OnWarmupEnd()
-			}
-			m.t.reset(end)
+			m.endWarmup(end)
 		}
 		return
 	}
@@ -205,6 +217,15 @@ func (m *meter) retire(end sim.Cycle, cont bool) {
 	if iv := m.opt.Interval; iv > 0 && m.opt.OnInterval != nil && m.t.instructions%iv == 0 {
 		m.opt.OnInterval(m.t.instructions, uint64(end-m.t.start))
 	}
+}
+
+// endWarmup ends warmup at cycle end: the registry is reset, every counter
+// in it, and the run's cycles count from end.
+func (m *meter) endWarmup(end sim.Cycle) {
+	m.seen = max(m.seen, m.opt.Warmup)
+	m.stats.Reset()
+	m.t.resetByIP()
+	m.t.start = end
 }
 
 func errStuck(at sim.Cycle) error {

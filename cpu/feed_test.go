@@ -129,9 +129,9 @@ func TestMaxExactWithContinuations(t *testing.T) {
 			}
 			eng := &sim.Engine{}
 			r := runOn(t, cfg, hitsAndMisses(t, eng, 100), ins, Options{Max: max})
-			if r.Instructions != max || r.Access[sim.Load].Count != want {
+			if loads := r.count("load.accesses"); r.Instructions != max || loads != want {
 				t.Errorf("%s, max %d: %d instructions and %d loads; want %d and %d",
-					cfg.Model, max, r.Instructions, r.Access[sim.Load].Count, max, want)
+					cfg.Model, max, r.Instructions, loads, max, want)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vmemu/vmemu/sim"
@@ -23,8 +24,31 @@ func inOrderConfig(exec sim.Cycle) Config {
 	return Config{Model: InOrder, ExecLatency: exec}
 }
 
+// outcome is a run's Result and what its registry counted.
+type outcome struct {
+	Result
+	stats sim.Snapshot
+}
+
+// Component is the cycles of the CPI stack's component name.
+func (o outcome) Component(name string) uint64 { return o.stats.Value("core.cycles." + name) }
+
+// count is the core's counter core.NAME.
+func (o outcome) count(name string) uint64 { return o.stats.Value("core." + name) }
+
+// stack is the CPI stack's components that have cycles.
+func (o outcome) stack() map[string]uint64 {
+	out := map[string]uint64{}
+	for _, st := range o.stats.Under("core.cycles") {
+		if st.Value > 0 {
+			out[strings.TrimPrefix(st.Name, "core.cycles.")] = st.Value
+		}
+	}
+	return out
+}
+
 // runOn replays ins on a new core of cfg over mem.
-func runOn(t testing.TB, cfg Config, mem *fakeMem, ins []traces.Instr, opt Options) Result {
+func runOn(t testing.TB, cfg Config, mem *fakeMem, ins []traces.Instr, opt Options) outcome {
 	t.Helper()
 	r, err := replay(cfg, mem, []traces.InstrReader{reader(ins)}, 0, opt)
 	if err != nil {
@@ -36,24 +60,25 @@ func runOn(t testing.TB, cfg Config, mem *fakeMem, ins []traces.Instr, opt Optio
 
 // replay runs the traces rs (one process each, taking turns by quantum)
 // on a new core of cfg over mem, alone on mem's engine.
-func replay(cfg Config, mem *fakeMem, rs []traces.InstrReader, quantum uint64, opt Options) (Result, error) {
+func replay(cfg Config, mem *fakeMem, rs []traces.InstrReader, quantum uint64, opt Options) (outcome, error) {
 	opt.Levels, opt.Quantum, opt.Switch = mem.levels, quantum, mem.Switch
 	c, err := New(cfg, mem.eng, mem, rs, opt)
 	if err != nil {
-		return Result{}, err
+		return outcome{}, err
 	}
-	return c.Run()
+	r, err := c.Run()
+	return outcome{r, c.stats.Snapshot()}, err
 }
 
 // checkStack fails unless the CPI stack adds up to the cycles exactly.
-func checkStack(t testing.TB, r Result) {
+func checkStack(t testing.TB, r outcome) {
 	t.Helper()
 	var sum uint64
-	for _, e := range r.Stack {
-		sum += e.Cycles
+	for _, c := range r.stack() {
+		sum += c
 	}
 	if sum != r.Cycles {
-		t.Errorf("CPI stack sums to %d, cycles are %d: %+v", sum, r.Cycles, r.Stack)
+		t.Errorf("CPI stack sums to %d, cycles are %d: %+v", sum, r.Cycles, r.stack())
 	}
 }
 

@@ -1,6 +1,7 @@
 package cpu
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -49,13 +50,7 @@ func TestInOrderSumOfLatencies(t *testing.T) {
 				if r.Cycles != tc.want {
 					t.Errorf("cycles = %d, want %d", r.Cycles, tc.want)
 				}
-				got := map[string]uint64{}
-				for _, e := range r.Stack {
-					if e.Cycles > 0 {
-						got[e.Name] = e.Cycles
-					}
-				}
-				if diff := cmp.Diff(tc.stack, got); diff != "" {
+				if diff := cmp.Diff(tc.stack, r.stack()); diff != "" {
 					t.Errorf("stack (-want +got):\n%s", diff)
 				}
 			})
@@ -77,16 +72,16 @@ func TestInOrderLackeyIsSumOfAccesses(t *testing.T) {
 			count++
 		}
 		var fromStats, n uint64
-		for _, a := range r.Access {
-			fromStats += a.Cycles
-			n += a.Count
+		for _, k := range []string{"fetch", "load", "store"} {
+			fromStats += r.count(k + ".cycles")
+			n += r.count(k + ".accesses")
 		}
 		if r.Cycles != sum || fromStats != sum || n != count {
 			t.Errorf("async=%v: cycles %d, access stats %d (%d accesses), memory side's latencies %d (%d accesses)",
 				async, r.Cycles, fromStats, n, sum, count)
 		}
-		if r.Access[sim.Fetch].Count != 5000 {
-			t.Errorf("fetches = %d, want 5000", r.Access[sim.Fetch].Count)
+		if f := r.count("fetch.accesses"); f != 5000 {
+			t.Errorf("fetches = %d, want 5000", f)
 		}
 	}
 }
@@ -103,8 +98,13 @@ func TestInOrderTranslationAndFaults(t *testing.T) {
 			t.Errorf("%s = %d, want %d", name, got, c)
 		}
 	}
-	a := r.Access[sim.Load]
-	if a.Count != 2 || a.Translation != 80 || a.FaultCycles != 200 || a.AMAT() != 300 {
-		t.Errorf("load stats %+v, AMAT %v", a, a.AMAT())
+	got := map[string]uint64{}
+	for _, st := range r.stats.Under("core.load") {
+		got[strings.TrimPrefix(st.Name, "core.load.")] = st.Value
+	}
+	want = map[string]uint64{"accesses": 2, "cycles": 600, "translation_cycles": 80, "fault_cycles": 200, "faulted": 0,
+		"served_by.l1": 0, "served_by.l2": 2, "served_by.llc": 0, "served_by.memory": 0}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("load counts (-want +got):\n%s", diff)
 	}
 }

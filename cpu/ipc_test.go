@@ -12,7 +12,7 @@ import (
 // least 4 times faster.
 func TestIPCCheck(t *testing.T) {
 	const lat = 200
-	run := func(name string, cfg Config, n int, chased bool) Result {
+	run := func(name string, cfg Config, n int, chased bool) outcome {
 		eng := &sim.Engine{}
 		mem := hitsAndMisses(t, eng, lat)
 		mem.async, mem.mshrs = true, 16

@@ -126,8 +126,8 @@ func TestOOOStoreBuffer(t *testing.T) {
 			if float64(r.Component("store_buffer")) < tc.stalled*float64(r.Cycles) {
 				t.Errorf("%s: store_buffer %d of %d cycles", tc.name, r.Component("store_buffer"), r.Cycles)
 			}
-			if r.Access[sim.Store].Count != n {
-				t.Errorf("%s: %d stores written", tc.name, r.Access[sim.Store].Count)
+			if r.count("store.accesses") != n {
+				t.Errorf("%s: %d stores written", tc.name, r.count("store.accesses"))
 			}
 		}
 	}
@@ -186,7 +186,7 @@ func TestOOOFetchMisses(t *testing.T) {
 		mem := hitsAndMisses(t, eng, 150)
 		mem.async = async
 		r := runOn(t, oooConfig(4, 224), mem, ins, Options{})
-		if got := r.Access[sim.Fetch].Count; got != n/16 {
+		if got := r.count("fetch.accesses"); got != n/16 {
 			t.Errorf("async=%v: %d fetches, want %d (one per line)", async, got, n/16)
 		}
 		// the front end fetches ahead: the 4 line misses overlap
@@ -194,7 +194,7 @@ func TestOOOFetchMisses(t *testing.T) {
 			t.Errorf("async=%v: %d cycles", async, r.Cycles)
 		}
 		if r.Component("memory") < 140 {
-			t.Errorf("async=%v: fetch misses not charged to memory: %+v", async, r.Stack)
+			t.Errorf("async=%v: fetch misses not charged to memory: %+v", async, r.stack())
 		}
 	}
 	// an instruction across a line boundary fetches both lines

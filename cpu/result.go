@@ -2,55 +2,17 @@ package cpu
 
 import "github.com/vmemu/vmemu/sim"
 
-// Result is what a run measured, warmup excluded.
+// Result is what a run measured, warmup excluded. The rest of what the
+// core counted (the CPI stack, the accesses by kind) is in its registry, as
+// core.*: see Options.Stats.
 type Result struct {
-	Instructions uint64  `json:"instructions"`
-	Cycles       uint64  `json:"cycles"`
-	IPC          float64 `json:"ipc"`
-	// Stack is the CPI stack: every cycle of the run charged to one cause,
-	// in a fixed order (see StackNames). The entries add up to Cycles.
-	Stack []StackEntry `json:"cpi_stack"`
-	// Access holds the accesses by kind, indexed by sim.Fetch, sim.Load
-	// and sim.Store.
-	Access [3]AccessStats `json:"accesses"`
-}
-
-// StackEntry is one component of the CPI stack.
-type StackEntry struct {
-	Name   string `json:"name"`
-	Cycles uint64 `json:"cycles"`
-}
-
-// Component returns the cycles of the named stack component (0 if none).
-func (r *Result) Component(name string) uint64 {
-	for _, e := range r.Stack {
-		if e.Name == name {
-			return e.Cycles
-		}
-	}
-	return 0
-}
-
-// AccessStats counts one kind of access.
-type AccessStats struct {
-	Count       uint64   `json:"count"`
-	Cycles      uint64   `json:"cycles"`       // sum of latencies, presentation to data
-	Translation uint64   `json:"translation"`  // cycles of them spent translating
-	FaultCycles uint64   `json:"fault_cycles"` // cycles of them in the kernel
-	Faulted     uint64   `json:"faulted"`      // accesses abandoned after a fault
-	ByDepth     []uint64 `json:"by_depth"`     // accesses by the depth that supplied them; the last is memory
-}
-
-// AMAT is the average latency of these accesses in cycles.
-func (s *AccessStats) AMAT() float64 {
-	if s.Count == 0 {
-		return 0
-	}
-	return float64(s.Cycles) / float64(s.Count)
+	Instructions uint64
+	Cycles       uint64
+	IPC          float64
 }
 
 // StackNames lists the CPI stack's components for a memory side with these
-// cache levels, in Result.Stack's order:
+// cache levels, in order (the registry's core.cycles.NAME):
 //
 //   - base: a cycle in which an instruction retires, or the head is executing;
 //   - frontend: the ROB is empty and no instruction fetch explains it
@@ -63,8 +25,8 @@ func (s *AccessStats) AMAT() float64 {
 //   - store_buffer: the head cannot retire because the store buffer is full
 //     (and, at the end of the run, the buffer draining);
 //   - switch: context switches, with the drain before them;
-//   - kernel, only in the stack of a run that has any: a program's system
-//     calls and context switches (a scenario's).
+//   - kernel, registered after them and shown only by a run that has
+//     any: a program's system calls and context switches (a scenario's).
 func StackNames(levels []string) []string {
 	names := []string{"base", "frontend"}
 	names = append(names, levels...)
@@ -83,21 +45,40 @@ const (
 	compLevels // the first cache level; memory is compLevels + number of levels
 )
 
-func (t *tally) result(end sim.Cycle, levels []string) Result {
+// stackOrder is the component of each of StackNames, then kernel's.
+func stackOrder(levels int) []int {
+	order := []int{compBase, compFrontend}
+	for d := 0; d <= levels; d++ {
+		order = append(order, compLevels+d)
+	}
+	return append(order, compTranslation, compFaults, compStoreBuffer, compSwitch, compKernel)
+}
+
+// stackDoc says what the cycles of a component of the CPI stack are.
+func stackDoc(name string, comp int) string {
+	switch comp {
+	case compBase:
+		return "cycles an instruction retired in, or the head was executing"
+	case compFrontend:
+		return "cycles the ROB was empty with no fetch to wait for"
+	case compTranslation:
+		return "cycles the oldest instruction waited for its access's translation"
+	case compFaults:
+		return "cycles the oldest instruction waited for the kernel to handle its fault"
+	case compStoreBuffer:
+		return "cycles the head could not retire for a full store buffer (and its drain at the end)"
+	case compSwitch:
+		return "cycles of context switches, with the drain before them"
+	case compKernel:
+		return "cycles of a program's system calls and context switches"
+	}
+	return "cycles the oldest instruction waited for data " + name + " supplied"
+}
+
+func (t *tally) result(end sim.Cycle) Result {
 	r := Result{Instructions: t.instructions, Cycles: uint64(end - t.start)}
 	if r.Cycles > 0 {
 		r.IPC = float64(r.Instructions) / float64(r.Cycles)
-	}
-	names := StackNames(levels)
-	for i, comp := range t.order()[:len(names)] {
-		r.Stack = append(r.Stack, StackEntry{names[i], t.stack[comp]})
-	}
-	if k := t.stack[compKernel]; k > 0 {
-		r.Stack = append(r.Stack, StackEntry{"kernel", k})
-	}
-	for k := range r.Access {
-		r.Access[k] = t.access[k]
-		r.Access[k].ByDepth = append([]uint64(nil), t.access[k].ByDepth...)
 	}
 	return r
 }

@@ -19,32 +19,38 @@ var bothModels = []struct {
 	{"ooo", DefaultConfig()},
 }
 
-// Warmup discards the statistics of its instructions; the hook is called
-// once, at its end; Max counts warmup in.
+// Warmup discards the statistics of its instructions: its end resets the
+// registry the core counts in, whole (a run that never leaves warmup too,
+// at its end); Max counts warmup in.
 func TestWarmupAndMax(t *testing.T) {
 	ins := mixed(3000, 11)
 	tests := []struct {
 		name         string
 		warmup, max  uint64
 		instructions uint64
-		hooks        int
+		reset        bool
 	}{
-		{"none", 0, 0, 3000, 0},
-		{"warmup", 1000, 0, 2000, 1},
-		{"max", 0, 1200, 1200, 0},
-		{"warmup and max", 1000, 1200, 200, 1},
-		{"warmup longer than the trace", 5000, 0, 0, 0},
-		{"max longer than the trace", 0, 9000, 3000, 0},
+		{"none", 0, 0, 3000, false},
+		{"warmup", 1000, 0, 2000, true},
+		{"max", 0, 1200, 1200, false},
+		{"warmup and max", 1000, 1200, 200, true},
+		{"warmup longer than the trace", 5000, 0, 0, true},
+		{"max longer than the trace", 0, 9000, 3000, false},
 	}
 	for _, m := range bothModels {
 		for _, tc := range tests {
 			t.Run(m.name+"/"+tc.name, func(t *testing.T) {
 				eng := &sim.Engine{}
 				mem := hitsAndMisses(t, eng, 150)
-				hooks := 0
-				r := runOn(t, m.cfg, mem, ins, Options{Warmup: tc.warmup, Max: tc.max, OnWarmupEnd: func() { hooks++ }})
-				if r.Instructions != tc.instructions || hooks != tc.hooks {
-					t.Errorf("%d instructions, %d hooks; want %d, %d", r.Instructions, hooks, tc.instructions, tc.hooks)
+				var st sim.Stats
+				other := uint64(1) // another component's counter
+				st.Register("other", &other, "a counter beside the core's")
+				r := runOn(t, m.cfg, mem, ins, Options{Warmup: tc.warmup, Max: tc.max, Stats: &st})
+				if r.Instructions != tc.instructions || (other == 0) != tc.reset {
+					t.Errorf("%d instructions, other counter %d; want %d, reset %v", r.Instructions, other, tc.instructions, tc.reset)
+				}
+				if n := st.Snapshot().Value("core.instructions"); n != r.Instructions {
+					t.Errorf("core.instructions = %d, the result says %d", n, r.Instructions)
 				}
 			})
 		}
@@ -55,7 +61,7 @@ func TestWarmupAndMax(t *testing.T) {
 // instructions run alone.
 func TestInOrderWarmupCycles(t *testing.T) {
 	ins := lackey(3000, 2)
-	run := func(opt Options) Result {
+	run := func(opt Options) outcome {
 		eng := &sim.Engine{}
 		return runOn(t, inOrderConfig(1), hitsAndMisses(t, eng, 100), ins, opt)
 	}

@@ -77,19 +77,19 @@ func (c Counters) AvgLatencyCycles() float64 {
 }
 
 func (c *Counters) register(s *sim.Stats, prefix string) {
-	for _, r := range []struct {
-		name string
-		p    *uint64
-	}{
-		{"reads", &c.Reads}, {"writes", &c.Writes},
-		{"bytes_read", &c.BytesRead}, {"bytes_written", &c.BytesWritten},
-		{"busy_cycles", &c.BusyCycles}, {"queue_wait_cycles", &c.QueueWaitCycles},
-		{"seeks", &c.Seeks}, {"readahead_hits", &c.ReadAheadHits},
-		{"latency_sum_cycles", &c.LatencySumCycles}, {"latency_max_cycles", &c.LatencyMaxCycles},
-		{"errors", &c.Errors},
-	} {
-		s.Register(prefix+"."+r.name, r.p)
-	}
+	s.RegisterTable(prefix, []sim.Counter{
+		{Name: "reads", P: &c.Reads, Doc: "read requests served"},
+		{Name: "writes", P: &c.Writes, Doc: "write requests served"},
+		{Name: "bytes_read", P: &c.BytesRead, Unit: "bytes", Doc: "bytes read"},
+		{Name: "bytes_written", P: &c.BytesWritten, Unit: "bytes", Doc: "bytes written"},
+		{Name: "busy_cycles", P: &c.BusyCycles, Unit: "cycles", Doc: "time the device had work (the union of requests' times)"},
+		{Name: "queue_wait_cycles", P: &c.QueueWaitCycles, Unit: "cycles", Doc: "time requests waited behind earlier ones, summed"},
+		{Name: "seeks", P: &c.Seeks, Doc: "requests that moved the arm to another cylinder (HDD)"},
+		{Name: "readahead_hits", P: &c.ReadAheadHits, Doc: "reads answered from the read-ahead buffer (HDD)"},
+		{Name: "latency_sum_cycles", P: &c.LatencySumCycles, Unit: "cycles", Doc: "request latencies, submission to completion, summed"},
+		{Name: "latency_max_cycles", P: &c.LatencyMaxCycles, Unit: "cycles", Doc: "the longest request latency"},
+		{Name: "errors", P: &c.Errors, Doc: "requests rejected (out of range, not whole blocks)"},
+	})
 }
 
 // store holds a device's bytes sparsely: a block never written (or written

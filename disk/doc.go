@@ -60,7 +60,10 @@
 // when they can be and fragmented when they must; a growing file extends its
 // last extent in place when the next blocks are free. Create places bytes
 // on the disk without taking time (the scenario or the command line puts
-// host files there before the run); File.ReadAt and File.WriteAt go through
+// host files there before the run); CreateFrom does it from a reader a
+// chunk at a time, after finding the blocks, so a file as large as the disk
+// is never whole in host memory twice, and CreateFromHost reads only a
+// regular file (a device or a fifo could be read without end); File.ReadAt and File.WriteAt go through
 // the device and return when they complete; File.Block gives the device
 // block that holds a byte offset, which is how the kernel finds a file page.
 // The metadata (names, extents, the free list) is kept in host memory: no

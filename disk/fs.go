@@ -1,11 +1,14 @@
 package disk
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
+	"syscall"
 
 	"github.com/vmemu/vmemu/sim"
 )
@@ -86,42 +89,78 @@ func (fs *FS) Files() []string {
 // (a file put on the disk before the run, by the scenario or the command
 // line); reads and writes during the run go through ReadAt and WriteAt.
 func (fs *FS) Create(name string, data []byte) (*File, error) {
+	return fs.CreateFrom(name, uint64(len(data)), bytes.NewReader(data))
+}
+
+// CreateFrom is Create for a file of size bytes read from src, a chunk at
+// a time, so that a file as large as the disk never sits whole in host
+// memory beside the disk's own copy. Space is taken before src is read:
+// a file too large for the free blocks is ErrNoSpace at once.
+func (fs *FS) CreateFrom(name string, size uint64, src io.Reader) (*File, error) {
 	if name == "" {
 		return nil, fmt.Errorf("disk: create %q: %w", name, ErrBadName)
 	}
 	if _, dup := fs.files[name]; dup {
 		return nil, fmt.Errorf("disk: create %q: %w", name, ErrExist)
 	}
-	need := fs.blocksFor(uint64(len(data)))
+	need := fs.blocksFor(size)
+	if size > math.MaxUint64-fs.bs {
+		need = math.MaxUint64 // rounding up would wrap: more than any disk
+	}
 	ext, err := fs.alloc(need, nil)
 	if err != nil {
-		return nil, fmt.Errorf("disk: create %q (%d bytes): %w", name, len(data), err)
+		return nil, fmt.Errorf("disk: create %q (%d bytes): %w", name, size, err)
 	}
-	f := &File{fs: fs, name: name, size: uint64(len(data)), extents: ext}
-	fs.files[name] = f
-	// whole blocks, the last one padded with zeros
-	buf := make([]byte, need*fs.bs)
-	copy(buf, data)
-	var off uint64
+	chunk := make([]byte, min(need, max(1, createChunk/fs.bs))*fs.bs)
+	left := size
 	for _, e := range ext {
-		n := e.Blocks * fs.bs
-		if err := fs.dev.WriteUntimed(e.Start, buf[off:off+n]); err != nil {
-			return nil, err
+		for b := uint64(0); b < e.Blocks; {
+			n := min(e.Blocks-b, uint64(len(chunk))/fs.bs)
+			buf := chunk[:n*fs.bs]
+			k := min(left, uint64(len(buf)))
+			if got, err := io.ReadFull(src, buf[:k]); err != nil {
+				for _, e := range ext {
+					fs.release(e)
+				}
+				return nil, fmt.Errorf("disk: create %q: read %d of its %d bytes: %w", name, size-left+uint64(got), size, err)
+			}
+			clear(buf[k:]) // the last block padded with zeros
+			if err := fs.dev.WriteUntimed(e.Start+b, buf); err != nil {
+				return nil, err
+			}
+			left -= k
+			b += n
 		}
-		off += n
 	}
+	f := &File{fs: fs, name: name, size: size, extents: ext}
+	fs.files[name] = f
 	return f, nil
 }
 
+// createChunk is how many bytes CreateFrom reads at a time.
+const createChunk = 1 << 20
+
 // CreateFromHost makes a file named name holding the bytes of the host file
-// at path.
+// at path, which must be a regular file (not a device or a fifo, which
+// could be read without end) that fits the free blocks.
 func (fs *FS) CreateFromHost(name, path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	h, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a fifo's open would wait for a writer
 	if err != nil {
 		return nil, fmt.Errorf("disk: placing host file: %w", err)
 	}
-	return fs.Create(name, data)
+	defer h.Close()
+	fi, err := h.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("disk: placing host file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("disk: placing host file %s: not a regular file", path)
+	}
+	return fs.CreateFrom(name, uint64(fi.Size()), h)
 }
+
+// Capacity is the bytes the file system holds, used or free.
+func (fs *FS) Capacity() uint64 { return fs.size * fs.bs }
 
 // Open returns the named file.
 func (fs *FS) Open(name string) (*File, error) {

@@ -464,6 +464,9 @@ func TestStatsRegistration(t *testing.T) {
 	for _, s := range st.Under("disk") {
 		got[s.Name] = s.Value
 	}
+	if missed := st.Unregistered(&h.c); len(missed) > 0 {
+		t.Errorf("counters not registered: %v", missed)
+	}
 	c := h.Counters()
 	want := map[string]uint64{
 		"disk.reads": 1, "disk.writes": 0, "disk.bytes_read": 4096, "disk.bytes_written": 0,

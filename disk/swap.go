@@ -91,16 +91,14 @@ func (s *Swap) Counters() SwapCounters { return s.c }
 // RegisterStats registers the counters under prefix ("swap" gives
 // "swap.pages_out", ...).
 func (s *Swap) RegisterStats(st *sim.Stats, prefix string) {
-	for _, r := range []struct {
-		name string
-		p    *uint64
-	}{
-		{"pages_out", &s.c.PagesOut}, {"pages_in", &s.c.PagesIn},
-		{"allocs", &s.c.Allocs}, {"frees", &s.c.Frees},
-		{"full", &s.c.Full}, {"max_used", &s.c.MaxUsed},
-	} {
-		st.Register(prefix+"."+r.name, r.p)
-	}
+	st.RegisterTable(prefix, []sim.Counter{
+		{Name: "pages_out", P: &s.c.PagesOut, Doc: "pages written to swap"},
+		{Name: "pages_in", P: &s.c.PagesIn, Doc: "pages read from swap"},
+		{Name: "allocs", P: &s.c.Allocs, Doc: "slots taken"},
+		{Name: "frees", P: &s.c.Frees, Doc: "slots given back"},
+		{Name: "full", P: &s.c.Full, Doc: "slots asked for when every one was taken"},
+		{Name: "max_used", P: &s.c.MaxUsed, Unit: "slots", Doc: "the most slots in use at once"},
+	})
 }
 
 // Alloc takes the lowest free slot.

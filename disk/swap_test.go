@@ -138,6 +138,9 @@ func TestSwapAlloc(t *testing.T) {
 	if diff := cmp.Diff(want, gotStats); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
 	}
+	if missed := st.Unregistered(&s.c); len(missed) > 0 {
+		t.Errorf("counters not registered: %v", missed)
+	}
 	for _, tc := range []struct {
 		first, blocks uint64
 		page          int

@@ -20,6 +20,8 @@ type Controller struct {
 	line     uint64 // bytes per access
 	ctr      counters
 	hist     latencyHist
+	stats    *sim.Stats // where the counters are registered
+	prefix   string     // under this name
 	splits   splitTable
 	// onAdmit, when set, hears of every request entering a queue (the
 	// trace replay feeds the next record from it).
@@ -44,8 +46,8 @@ type Controller struct {
 
 // New builds the controller for cfg on engine eng. coreHz is the clock
 // sim.Cycle counts (for a stand-alone run, cfg.ClockHz). Counters are
-// registered with stats under prefix ("dram" gives "dram.act", ...);
-// stats may be nil.
+// registered with stats under prefix ("dram" gives "dram.act", ...); with
+// stats nil, the controller keeps them in its own registry, as "dram".
 func New(eng *sim.Engine, cfg Config, coreHz uint64, stats *sim.Stats, prefix string) (*Controller, error) {
 	if eng == nil {
 		return nil, errors.New("dram: New needs an engine")
@@ -71,14 +73,17 @@ func New(eng *sim.Engine, cfg Config, coreHz uint64, stats *sim.Stats, prefix st
 	for i := range cfg.Geometry.Channels {
 		c.channels = append(c.channels, newChannel(c, i))
 	}
-	if stats != nil {
-		c.register(stats, prefix)
+	if stats == nil {
+		stats, prefix = &sim.Stats{}, "dram"
 	}
+	c.stats, c.prefix = stats, prefix
+	c.register(stats, prefix)
 	return c, nil
 }
 
 func (c *Controller) register(s *sim.Stats, prefix string) {
 	c.ctr.register(s, prefix)
+	c.hist.register(s, prefix)
 	if !c.cfg.Policy.PerBankStats {
 		return
 	}
@@ -166,9 +171,6 @@ func (c *Controller) CoreCycle(dramCycle uint64) sim.Cycle {
 // its lines are in.
 func (c *Controller) finishRead(done completion) {
 	lat := done.at - done.arrive
-	if c.ctr.latencySamples != c.hist.n {
-		c.hist.reset() // the stats registry was reset (end of warm-up)
-	}
 	c.hist.add(lat)
 	c.ctr.latencySamples++
 	c.ctr.latencySum += lat
@@ -204,34 +206,39 @@ func (c *Controller) Settle(now sim.Cycle) {
 	}
 }
 
-// Summary is a snapshot of the statistics so far (call Settle first to
-// include an idle stretch at the end).
-func (c *Controller) Summary() Summary {
-	x := &c.ctr
+// Summary is the statistics so far (call Settle first to include an idle
+// stretch at the end).
+func (c *Controller) Summary() Summary { return SummaryOf(c.cfg, c.stats.Snapshot(), c.prefix) }
+
+// SummaryOf reads the statistics of a controller of configuration cfg from
+// a snapshot of the registry it counts in, under prefix.
+func SummaryOf(cfg Config, snap sim.Snapshot, prefix string) Summary {
+	v := func(name string) uint64 { return snap.Value(prefix + "." + name) }
 	s := Summary{
-		Reads: x.reads, Writes: x.writes,
-		ForwardedReads: x.forwarded, MergedWrites: x.merged,
-		ACT: x.act, PRE: x.pre, RD: x.rd, WR: x.wr, REF: x.ref,
-		RowHits: x.rowHits, RowMisses: x.rowMisses, RowConflicts: x.rowConflicts,
-		IngressWait: x.ingressWait,
-		Cycles:      x.channelCycles / uint64(len(c.channels)),
+		Reads: v("reads"), Writes: v("writes"),
+		ForwardedReads: v("forwarded_reads"), MergedWrites: v("merged_writes"),
+		ACT: v("act"), PRE: v("pre"), RD: v("rd"), WR: v("wr"), REF: v("ref"),
+		RowHits: v("row_hits"), RowMisses: v("row_misses"), RowConflicts: v("row_conflicts"),
+		IngressWait: v("ingress_wait_cycles"),
+		Cycles:      v("channel_cycles") / uint64(cfg.Geometry.Channels),
 	}
-	if n := x.rd + x.wr; n > 0 {
-		s.RowHitRate = float64(x.rowHits) / float64(n)
+	if n := s.RD + s.WR; n > 0 {
+		s.RowHitRate = float64(s.RowHits) / float64(n)
 	}
-	if x.latencySamples > 0 {
-		s.ReadLatencyMean = float64(x.latencySum) / float64(x.latencySamples)
-		s.ReadLatencyP50 = c.hist.percentile(50)
-		s.ReadLatencyP95 = c.hist.percentile(95)
-		s.ReadLatencyP99 = c.hist.percentile(99)
+	if n := v("read_latency_samples"); n > 0 {
+		bins := snap.Bins(prefix + ".read_latency")
+		s.ReadLatencyMean = float64(v("read_latency_sum_cycles")) / float64(n)
+		s.ReadLatencyP50 = percentile(bins, n, 50)
+		s.ReadLatencyP95 = percentile(bins, n, 95)
+		s.ReadLatencyP99 = percentile(bins, n, 99)
 	}
-	if x.channelCycles > 0 {
-		s.AvgReadQueue = float64(x.readQueueSum) / float64(x.channelCycles)
-		s.AvgWriteQueue = float64(x.writeQueueSum) / float64(x.channelCycles)
+	if cc := v("channel_cycles"); cc > 0 {
+		s.AvgReadQueue = float64(v("read_queue_occupancy_sum")) / float64(cc)
+		s.AvgWriteQueue = float64(v("write_queue_occupancy_sum")) / float64(cc)
 	}
 	if s.Cycles > 0 {
-		bytes := float64(x.reads+x.writes) * float64(c.line)
-		s.BandwidthGBps = bytes / (float64(s.Cycles) * c.cfg.TCKNanos())
+		bytes := float64(s.Reads+s.Writes) * float64(cfg.Geometry.LineBytes())
+		s.BandwidthGBps = bytes / (float64(s.Cycles) * cfg.TCKNanos())
 	}
 	return s
 }

@@ -72,5 +72,7 @@
 //     as caches keep tags only.
 //   - Read merging: two queued reads of one line are served twice.
 //   - Address-range errors on the Port: an address beyond capacity wraps
-//     (and is counted); the trace replay rejects it with file and line.
+//     (and is counted); the trace replay rejects it with file and line, and
+//     a request's cycle past MaxCycle (2^62: room for the run to end before
+//     a 64-bit cycle wraps) too.
 package dram

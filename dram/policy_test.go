@@ -281,6 +281,17 @@ func TestStatsRegistered(t *testing.T) {
 			t.Errorf("%s = %d (registered %v), want %d", name, got, ok, want)
 		}
 	}
+	counters := []any{&ctl.ctr, &ctl.hist}
+	for _, ch := range ctl.channels {
+		for b := range ch.bq {
+			counters = append(counters, &ch.bq[b].stats)
+		}
+	}
+	for _, counters := range counters {
+		if missed := st.Unregistered(counters); len(missed) > 0 {
+			t.Errorf("counters not registered: %v", missed)
+		}
+	}
 	// A registry reset (end of warm-up) also resets the percentiles.
 	st.Reset()
 	ctl.Access(eng.Now(), &sim.Request{Addr: addr(t, cfg, Location{BankGroup: 2, Bank: 3, Row: 8, Column: 1}), Size: 64, Kind: sim.Load, Done: rec})

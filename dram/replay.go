@@ -105,6 +105,10 @@ func (d *replayer) next() (Record, bool) {
 				Msg: fmt.Sprintf("%#x is beyond the capacity of %s (%d bytes)", rec.Addr, d.ctl.cfg.Name, capacity)}
 			return Record{}, false
 		}
+		if rec.Cycle > MaxCycle { // a source other than TraceReader
+			d.err = &TraceError{File: sourceName(d.sources[0]), Line: rec.Line, Field: "cycle", Msg: cycleTooLate(rec.Cycle)}
+			return Record{}, false
+		}
 		return rec, true
 	}
 	return Record{}, false

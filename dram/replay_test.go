@@ -115,6 +115,25 @@ func TestReplayBadInput(t *testing.T) {
 	if !errors.As(err, &te) || te.File != "trace" || te.Line != 3 || te.Field != "address" {
 		t.Errorf("got %v", err)
 	}
+	// So does a cycle no trace reader would give, from any source.
+	_, err = Replay(cfg, Records([]Record{{Addr: 0}, {Addr: 64, Cycle: 1<<64 - 1, Line: 2}}))
+	if !errors.As(err, &te) || te.Line != 2 || te.Field != "cycle" {
+		t.Errorf("cycle 2^64-1: got %v", err)
+	}
+}
+
+// A request at the latest cycle allowed is served, none dropped, and the
+// end cycle does not wrap around: the run's arithmetic has room.
+func TestReplayLatestCycle(t *testing.T) {
+	cfg := preset(t, "ddr4-2400")
+	recs := []Record{{Addr: 0}, {Addr: 64, Cycle: MaxCycle}, {Addr: 128, Cycle: MaxCycle, Write: true}, {Addr: 4096, Cycle: 3}}
+	res, err := Replay(cfg, Records(recs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reads != 3 || res.Writes != 1 || res.EndCycle < MaxCycle || res.EndCycle > MaxCycle+1000 {
+		t.Errorf("reads %d, writes %d, end cycle %d; want 3, 1 and just after %d", res.Reads, res.Writes, res.EndCycle, uint64(MaxCycle))
+	}
 }
 
 func TestResultJSONAndText(t *testing.T) {

@@ -10,57 +10,67 @@ import (
 // counters are the controller's totals over all channels. They are plain
 // fields, incremented inline and registered by pointer with sim.Stats.
 type counters struct {
-	reads, writes         uint64 // line requests accepted
-	forwarded, merged     uint64 // reads answered by a queued write; writes folded into one
-	outOfRange            uint64 // addresses beyond capacity, wrapped
-	act, pre, rd, wr, ref uint64 // commands (RDA counts as RD, WRA as WR, REFsb as REF)
-	rowHits               uint64 // column commands to a row already serving others
-	rowMisses             uint64 // first column command after activating a closed bank
-	rowConflicts          uint64 // first column command after closing another row
-	latencySum            uint64 // read latency, DRAM cycles, summed
-	latencySamples        uint64 // reads in latencySum
-	readQueueSum          uint64 // read-queue entries x DRAM cycles, all channels
-	writeQueueSum         uint64 // write-queue entries x DRAM cycles
-	channelCycles         uint64 // DRAM cycles accounted, summed over channels
-	ingressWait           uint64 // DRAM cycles requests waited for a queue slot
+	reads, writes     uint64 // line requests accepted
+	forwarded, merged uint64 // reads answered by a queued write; writes folded into one
+	outOfRange        uint64 // addresses beyond capacity, wrapped
+	bankCounters             // the commands and row outcomes of every bank
+	ref               uint64 // REF commands (REFsb counts as REF)
+	latencySum        uint64 // read latency, DRAM cycles, summed
+	latencySamples    uint64 // reads in latencySum
+	readQueueSum      uint64 // read-queue entries x DRAM cycles, all channels
+	writeQueueSum     uint64 // write-queue entries x DRAM cycles
+	channelCycles     uint64 // DRAM cycles accounted, summed over channels
+	ingressWait       uint64 // DRAM cycles requests waited for a queue slot
 }
 
 func (c *counters) register(s *sim.Stats, prefix string) {
-	for _, r := range []struct {
-		name string
-		p    *uint64
-	}{
-		{"reads", &c.reads}, {"writes", &c.writes},
-		{"forwarded_reads", &c.forwarded}, {"merged_writes", &c.merged},
-		{"out_of_range", &c.outOfRange},
-		{"act", &c.act}, {"pre", &c.pre}, {"rd", &c.rd}, {"wr", &c.wr}, {"ref", &c.ref},
-		{"row_hits", &c.rowHits}, {"row_misses", &c.rowMisses}, {"row_conflicts", &c.rowConflicts},
-		{"read_latency_sum_cycles", &c.latencySum}, {"read_latency_samples", &c.latencySamples},
-		{"read_queue_occupancy_sum", &c.readQueueSum}, {"write_queue_occupancy_sum", &c.writeQueueSum},
-		{"channel_cycles", &c.channelCycles}, {"ingress_wait_cycles", &c.ingressWait},
-	} {
-		s.Register(prefix+"."+r.name, r.p)
-	}
+	cmds := c.bankCounters.table()
+	// ref goes between the commands and the row outcomes, where it always was.
+	table := append([]sim.Counter{
+		{Name: "reads", P: &c.reads, Doc: "line reads accepted"},
+		{Name: "writes", P: &c.writes, Doc: "line writes accepted"},
+		{Name: "forwarded_reads", P: &c.forwarded, Doc: "reads answered by a write still queued"},
+		{Name: "merged_writes", P: &c.merged, Doc: "writes folded into one already queued"},
+		{Name: "out_of_range", P: &c.outOfRange, Doc: "addresses beyond the capacity, wrapped around"},
+	}, cmds[:4]...)
+	table = append(table, sim.Counter{Name: "ref", P: &c.ref, Doc: "REF commands (REFsb included)"})
+	table = append(table, cmds[4:]...)
+	s.RegisterTable(prefix, append(table, []sim.Counter{
+		{Name: "read_latency_sum_cycles", P: &c.latencySum, Unit: "dram cycles",
+			Doc: "read latencies, queue entry to last data beat, summed"},
+		{Name: "read_latency_samples", P: &c.latencySamples, Doc: "reads in read_latency_sum_cycles"},
+		{Name: "read_queue_occupancy_sum", P: &c.readQueueSum, Unit: "entries x dram cycles",
+			Doc: "read-queue entries summed over DRAM cycles and channels"},
+		{Name: "write_queue_occupancy_sum", P: &c.writeQueueSum, Unit: "entries x dram cycles",
+			Doc: "write-queue entries summed over DRAM cycles and channels"},
+		{Name: "channel_cycles", P: &c.channelCycles, Unit: "dram cycles", Doc: "DRAM cycles accounted, summed over channels"},
+		{Name: "ingress_wait_cycles", P: &c.ingressWait, Unit: "dram cycles",
+			Doc: "DRAM cycles requests waited for a queue slot, summed"},
+	}...))
 }
 
-// bankCounters are one bank's share, kept always (an add each) and
-// registered only when Policy.PerBankStats asks.
+// bankCounters are the commands and row outcomes: the totals' (counters)
+// and each bank's, kept always (an add each) and registered only when
+// Policy.PerBankStats asks.
 type bankCounters struct {
-	act, pre, rd, wr                 uint64
+	act, pre, rd, wr                 uint64 // commands (RDA counts as RD, WRA as WR)
 	rowHits, rowMisses, rowConflicts uint64
 }
 
-func (b *bankCounters) register(s *sim.Stats, prefix string) {
-	for _, r := range []struct {
-		name string
-		p    *uint64
-	}{
-		{"act", &b.act}, {"pre", &b.pre}, {"rd", &b.rd}, {"wr", &b.wr},
-		{"row_hits", &b.rowHits}, {"row_misses", &b.rowMisses}, {"row_conflicts", &b.rowConflicts},
-	} {
-		s.Register(prefix+"."+r.name, r.p)
+// table is the counters with their names and docs.
+func (b *bankCounters) table() []sim.Counter {
+	return []sim.Counter{
+		{Name: "act", P: &b.act, Doc: "ACT commands"},
+		{Name: "pre", P: &b.pre, Doc: "PRE commands"},
+		{Name: "rd", P: &b.rd, Doc: "RD commands (RDA included)"},
+		{Name: "wr", P: &b.wr, Doc: "WR commands (WRA included)"},
+		{Name: "row_hits", P: &b.rowHits, Doc: "column commands to a row already serving others"},
+		{Name: "row_misses", P: &b.rowMisses, Doc: "first column commands after activating a closed bank"},
+		{Name: "row_conflicts", P: &b.rowConflicts, Doc: "first column commands after closing another row"},
 	}
 }
+
+func (b *bankCounters) register(s *sim.Stats, prefix string) { s.RegisterTable(prefix, b.table()) }
 
 func bankPrefix(prefix string, ch int, l Location) string {
 	return fmt.Sprintf("%s.ch%d.ra%d.bg%d.ba%d", prefix, ch, l.Rank, l.BankGroup, l.Bank)
@@ -68,10 +78,11 @@ func bankPrefix(prefix string, ch int, l Location) string {
 
 // latencyHist counts read latencies: exactly below exactBins DRAM cycles,
 // then 64 bins per power of two (1.6% wide), so percentiles are exact for
-// every latency a loaded DDR channel produces and close beyond.
+// every latency a loaded DDR channel produces and close beyond. Its bins
+// are counters of the registry (NAME.read_latency.LOW), so a reset clears
+// them with the rest.
 type latencyHist struct {
 	bins []uint64
-	n    uint64
 }
 
 const (
@@ -101,35 +112,33 @@ func binLow(i int) uint64 {
 	return uint64(i%subBins+subBins) << e
 }
 
-func (h *latencyHist) add(v uint64) {
-	h.bins[histBin(v)]++
-	h.n++
+func (h *latencyHist) add(v uint64) { h.bins[histBin(v)]++ }
+
+func (h *latencyHist) register(s *sim.Stats, prefix string) {
+	s.RegisterBins(prefix+".read_latency", h.bins, binLow,
+		"reads by latency, queue entry to last data beat, from the bin's least latency", sim.Unit("dram cycles"))
 }
 
-func (h *latencyHist) reset() {
-	clear(h.bins)
-	h.n = 0
-}
-
-// percentile is the nearest-rank p-th percentile (0 < p <= 100): the least
-// latency L such that at least p% of reads took L cycles or fewer.
-func (h *latencyHist) percentile(p float64) uint64 {
-	if h.n == 0 {
+// percentile is the nearest-rank p-th percentile (0 < p <= 100) of the n
+// latencies in bins: the least latency L such that at least p% of reads
+// took L cycles or fewer.
+func percentile(bins []uint64, n uint64, p float64) uint64 {
+	if n == 0 {
 		return 0
 	}
-	rank := uint64(p / 100 * float64(h.n))
-	if float64(rank) < p/100*float64(h.n) {
+	rank := uint64(p / 100 * float64(n))
+	if float64(rank) < p/100*float64(n) {
 		rank++
 	}
 	rank = max(rank, 1)
 	var seen uint64
-	for i, c := range h.bins {
+	for i, c := range bins {
 		seen += c
 		if seen >= rank {
 			return binLow(i)
 		}
 	}
-	return binLow(len(h.bins) - 1)
+	return binLow(len(bins) - 1)
 }
 
 // Summary is a snapshot of a controller's statistics. Latencies are DRAM

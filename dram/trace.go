@@ -152,7 +152,20 @@ func (t *TraceReader) parse(f [][]byte) (Record, error) {
 	if err != nil {
 		return Record{}, t.fail("cycle", err.Error())
 	}
+	if cycle > MaxCycle {
+		return Record{}, t.fail("cycle", cycleTooLate(cycle))
+	}
 	return Record{Addr: addr, Write: write, Cycle: cycle}, nil
+}
+
+// MaxCycle is the latest cycle a request may ask for: 2^62 DRAM cycles,
+// 122 years of a 1.2 GHz clock. It leaves a run room to finish before a
+// 64-bit cycle count wraps (each request adds at most thousands of cycles);
+// a request at 2^64-1 used to be dropped and the end cycle wrapped.
+const MaxCycle = 1 << 62
+
+func cycleTooLate(c uint64) string {
+	return fmt.Sprintf("%d is later than %d (2^62), the latest a request may ask for", c, uint64(MaxCycle))
 }
 
 func joinFields(f [][]byte) string {

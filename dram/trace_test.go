@@ -34,7 +34,7 @@ func TestTraceParse(t *testing.T) {
 		"fff write 100\n" +
 		"LD 0x40\n" +
 		"st 80\n" +
-		"0x7 READ 18446744073709551615" // no final newline
+		"0x7 READ 4611686018427387904" // the latest cycle; no final newline
 	got, err := readAll(t, "t.trace", text)
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func TestTraceParse(t *testing.T) {
 		{Addr: 0xfff, Write: true, Cycle: 100, Line: 6},
 		{Addr: 0x40, Line: 7},
 		{Addr: 0x80, Write: true, Line: 8},
-		{Addr: 7, Cycle: 1<<64 - 1, Line: 9},
+		{Addr: 7, Cycle: MaxCycle, Line: 9},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -64,6 +64,9 @@ func TestTraceErrors(t *testing.T) {
 		{"bad operation", "0x10 FETCH 2\n", `x.trace:1: operation: "FETCH": want READ or WRITE`},
 		{"bad cycle", "\n\n0x10 READ -4\n", `x.trace:3: cycle: "-4" is not a decimal number`},
 		{"cycle overflow", "0x10 READ 18446744073709551616\n", `x.trace:1: cycle: "18446744073709551616" does not fit in 64 bits`},
+		{"cycle 2^64-1", "0x10 READ 1\n0x40 READ 18446744073709551615\n", `x.trace:2: cycle: 18446744073709551615 is later than 4611686018427387904 (2^62), the latest a request may ask for`},
+		{"cycle 2^63", "0x10 WRITE 9223372036854775808\n", `x.trace:1: cycle: 9223372036854775808 is later than 4611686018427387904 (2^62), the latest a request may ask for`},
+		{"cycle one past the latest", "0x10 READ 4611686018427387905\n", `x.trace:1: cycle: 4611686018427387905 is later than 4611686018427387904 (2^62), the latest a request may ask for`},
 		{"missing cycle", "0x10 READ\n", `x.trace:1: line: "0x10 READ": want "0x<addr> READ|WRITE <cycle>" or "LD|ST <addr>"`},
 		{"too many fields", "0x10 READ 4 5\n", `x.trace:1: line: "0x10 READ 4 5": want "0x<addr> READ|WRITE <cycle>" or "LD|ST <addr>"`},
 		{"LD without address", "LD\n", `x.trace:1: line: "LD": want "LD|ST <addr>"`},
@@ -99,11 +102,17 @@ func TestTraceReadError(t *testing.T) {
 func FuzzTraceReader(f *testing.F) {
 	f.Add("0x10 READ 1\nLD 0x40\n")
 	f.Add("0xzz WRITE 9\n")
+	f.Add("0x0 READ 0\n0x40 READ 18446744073709551615\n")
+	f.Add("0x40 WRITE 4611686018427387904\n0x80 READ 4611686018427387905\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		r := NewTraceReader("fuzz", strings.NewReader(text))
 		for range 1000 {
-			if _, err := r.Next(); err != nil {
+			rec, err := r.Next()
+			if err != nil {
 				return
+			}
+			if rec.Cycle > MaxCycle {
+				t.Fatalf("%q: a record at cycle %d, past MaxCycle", text, rec.Cycle)
 			}
 		}
 	})

@@ -74,8 +74,7 @@ func arrayParts(r *config.Reader) []part {
 	}
 	if r.Bool("mmu.enabled") {
 		for _, t := range []string{"itlb", "dtlb", "stlb"} {
-			policy, _ := tlb.ParsePolicy(r.Str(t + ".replacement"))
-			cfg := tlb.Config{Entries: int(r.Count(t + ".entries")), Replacement: policy}
+			cfg := tlb.Config{Entries: int(r.Count(t + ".entries")), Ways: int(r.Count(t + ".ways")), Replacement: r.Str(t + ".replacement")}
 			out = append(out, part{t + ".entries", cfg.ArrayBytes()})
 		}
 		for _, k := range []string{"mmu.pml4e_cache", "mmu.pdpte_cache", "mmu.pde_cache"} {

@@ -26,7 +26,7 @@ func TestBudgetRefuses(t *testing.T) {
 			"--set l2.size=2GiB: l2.size: the machine's arrays would take 1.41 GiB (832 MiB for l2), more than the 1.00 GiB this host allows (VMEMU_MEMORY_BUDGET=1GiB)"},
 		{"1GiB", "default", []string{"llc.size=1GiB"}, ""},
 		{"10MiB", "default", nil,
-			"preset default:117: llc.size: the machine's arrays would take 10.6 MiB (9.50 MiB for llc), more than the 10.0 MiB this host allows (VMEMU_MEMORY_BUDGET=10MiB)"},
+			"preset default:134: llc.size: the machine's arrays would take 10.6 MiB (9.50 MiB for llc), more than the 10.0 MiB this host allows (VMEMU_MEMORY_BUDGET=10MiB)"},
 		{"1GiB", "default", []string{"os.memory=1024TiB"},
 			"--set os.memory=1024TiB: os.memory: the machine's arrays would take 2.01 GiB (2.00 GiB for os.memory), more than the 1.00 GiB this host allows (VMEMU_MEMORY_BUDGET=1GiB)"},
 		{"1GiB", "default", []string{"os.memory=1024TiB", "mmu.enabled=false"}, ""},

@@ -42,6 +42,7 @@ type Machine struct {
 	// ignoreFetches drops a trace's fetch records (access.fetch: ignore);
 	// see Input.
 	ignoreFetches bool
+	ran           bool // a run has begun (see once)
 }
 
 // Build assembles the machine a configuration describes.

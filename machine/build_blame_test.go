@@ -22,7 +22,7 @@ func TestBuildErrorNamesTheKeySet(t *testing.T) {
 		{"default", []string{"l2.size=1000KiB"}, "--set l2.size=1000KiB: l2.size: 1000 sets (size / (ways x line)) is not a power of two"},
 		{"default", []string{"l2.line=32"}, "--set l2.line=32: l2.line: line size 32 B is smaller than l1i's 64 B above it"},
 		{"default", []string{"l1d.line=128"}, "--set l1d.line=128: l1d.line: line size 64 B is smaller than l1d's 128 B above it"},
-		{"default", []string{"l1d.replacement=plru"}, "--set l1d.replacement=plru: l1d.replacement: tree-PLRU needs a power-of-two number of ways up to 64, not 12"},
+		{"default", []string{"l2.ways=128", "l2.replacement=plru"}, "--set l2.replacement=plru: l2.replacement: tree-PLRU supports at most 64 ways, not 128"},
 		{"default", []string{"dtlb.ways=7"}, "--set dtlb.ways=7: dtlb.ways: entries: 96 is not a multiple of ways (7)"},
 		{"default", []string{"dtlb.entries=100"}, "--set dtlb.entries=100: dtlb.entries: entries: 100 is not a multiple of ways (6)"},
 		{"default", []string{"mmu.level_bits=8"}, "--set mmu.level_bits=8: mmu.level_bits: the page table does not add up: mmu.levels (4) x mmu.level_bits (8) + log2 mmu.page (12) = 44, not mmu.va_bits (48)"},

@@ -63,7 +63,7 @@ func levelConfig(r *config.Reader, name string, straddle cache.Straddle, seed ui
 		LineSize:      int(r.Bytes(p + "line")),
 		Latency:       sim.Cycle(r.Count(p + "latency")),
 		MSHRs:         int(r.Count(p + "mshrs")),
-		Replacement:   cache.Policy(cache.Lookup(cache.PolicyNames, r.Str(p+"replacement"))),
+		Replacement:   r.Str(p + "replacement"),
 		Write:         cache.WritePolicy(cache.Lookup(cache.WriteNames, r.Str(p+"write_policy"))),
 		WriteAllocate: r.Bool(p + "write_allocate"),
 		Inclusion:     cache.Inclusion(cache.Lookup(cache.InclusionNames, r.Str(p+"inclusion"))),

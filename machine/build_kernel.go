@@ -15,7 +15,11 @@ func (m *Machine) buildKernel(r *config.Reader, geo mmu.Geometry) (*kernel.Kerne
 	m.Phys = dram.NewPhysMem()
 	k, err := kernel.New(kernelConfig(r, geo), m.Phys)
 	if err != nil {
-		return nil, nil, &config.Error{Where: c.Origin("os.memory"), Key: "os.memory", Msg: err.Error()}
+		// The kernel refuses memory too small for its pools, a window its
+		// page size cannot make, huge pages the page table cannot map: the
+		// key set last of those is the user's change.
+		return nil, nil, c.Blame(err.Error(), "os.memory", "os.fault_around", "os.readahead", "os.thp",
+			"os.hugetlb_2m", "os.hugetlb_1g", "mmu.paging", "mmu.page", "mmu.large_pages")
 	}
 	p, err := k.NewProcess()
 	if err != nil {
@@ -26,6 +30,7 @@ func (m *Machine) buildKernel(r *config.Reader, geo mmu.Geometry) (*kernel.Kerne
 
 // kernelConfig reads the os keys.
 func kernelConfig(r *config.Reader, geo mmu.Geometry) kernel.Config {
+	thp, _ := kernel.ParseTHP(r.Str("os.thp")) // the schema checked it
 	return kernel.Config{
 		Geometry:     geo,
 		MemoryBytes:  r.Bytes("os.memory"),
@@ -46,5 +51,11 @@ func kernelConfig(r *config.Reader, geo mmu.Geometry) kernel.Config {
 		PCID:           r.Bool("os.pcid"),
 		ShootdownLimit: int(r.Count("os.shootdown_limit")),
 		StopOnSegv:     r.Str("os.on_segv") == "stop",
+		ZeroPage:       r.Bool("os.zero_page"),
+		FaultAround:    r.Bytes("os.fault_around"),
+		Readahead:      r.Bytes("os.readahead"),
+		THP:            thp,
+		HugeTLB2M:      r.Count("os.hugetlb_2m"),
+		HugeTLB1G:      r.Count("os.hugetlb_1g"),
 	}
 }

@@ -7,6 +7,9 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
+// dramStats is the name the DRAM's counters go under.
+const dramStats = "dram"
+
 // buildMemory makes main memory: a fixed latency or the DRAM controller.
 func (m *Machine) buildMemory(r *config.Reader) error {
 	level := m.addLevel("memory", len(m.Config.Levels()), sim.Shared)
@@ -20,7 +23,7 @@ func (m *Machine) buildMemory(r *config.Reader) error {
 	if err != nil {
 		return err
 	}
-	d, err := dram.New(m.Engine, cfg, m.freqHz, &m.Stats, "dram")
+	d, err := dram.New(m.Engine, cfg, m.freqHz, &m.Stats, dramStats)
 	if err != nil {
 		return config.DRAMError(m.Config, err)
 	}

@@ -34,8 +34,8 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 	}
 	pwc := make([]int, 5)
 	pwc[2], pwc[3], pwc[4] = int(r.Count("mmu.pde_cache")), int(r.Count("mmu.pdpte_cache")), int(r.Count("mmu.pml4e_cache"))
-	w, err := mmu.NewWalker(mmu.WalkerConfig{Geometry: geo, Walks: int(r.Count("mmu.walkers")), PWCEntries: pwc},
-		k, port, k)
+	w, err := mmu.NewWalker(mmu.WalkerConfig{Geometry: geo, Walks: int(r.Count("mmu.walkers")), PWCEntries: pwc,
+		Depths: m.walkDepths()}, k, port, k)
 	if err != nil {
 		return c.Blame(err.Error(), geometryKeys...)
 	}
@@ -70,6 +70,7 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 	}
 	m.Kernel, m.Process, m.MMU = k, p, u
 	k.Register(&m.Stats)
+	k.RegisterFaults(&m.Stats) // as getrusage counts them: warmup clears them too
 	u.Register(&m.Stats)
 	return nil
 }
@@ -84,7 +85,7 @@ func tlbConfig(r *config.Reader, name string) (tlb.Config, error) {
 	}
 	cfg.Ways = int(r.Count(p + "ways"))
 	cfg.Latency = sim.Cycle(r.Count(p + "latency"))
-	cfg.Replacement, _ = tlb.ParsePolicy(r.Str(p + "replacement"))
+	cfg.Replacement = r.Str(p + "replacement")
 	sizes, _ := config.ParseSizes(r.Str(p + "pages"))
 	for _, s := range sizes {
 		shift := uint(0)

@@ -31,8 +31,9 @@ type EventCounter interface {
 //     its way misses nowhere (the fill's first access was charged);
 //   - TLB.misses, each TLB's misses, and walks, charged to the access that
 //     looked up and walked;
-//   - minor_faults, major_faults, cow_faults, sigsegv, sigbus: the
-//     kernel's counts, charged to the access that faulted;
+//   - faults.NAME: the faults as getrusage counts them (faults.minor,
+//     faults.major) and their breakdown (faults.cow, faults.zero_page,
+//     ...), and sigsegv and sigbus, charged to the access that faulted;
 //   - memory.reads: the reads main memory counts (lines, in DRAM),
 //     charged to the instruction behind the request;
 //   - cpi_stack.NAME, each component of the CPI stack (kernel last),
@@ -62,8 +63,12 @@ func (m *Machine) countByIP(t EventCounter, copt *cpu.Options) (stop func()) {
 		u.CountByIP(t, ev)
 	}
 	if k := m.Kernel; k != nil {
-		k.CountFaultsByIP(t, kernel.FaultEvents{Minor: t.Event("minor_faults"), Major: t.Event("major_faults"),
-			COW: t.Event("cow_faults"), Segv: t.Event("sigsegv"), Sigbus: t.Event("sigbus")})
+		var ev kernel.FaultEvents
+		for _, c := range k.N.Faults.Counts() {
+			ev.Faults = append(ev.Faults, t.Event("faults."+c.Name))
+		}
+		ev.Segv, ev.Sigbus = t.Event("sigsegv"), t.Event("sigbus")
+		k.CountFaultsByIP(t, ev)
 	}
 	reads := t.Event("memory.reads")
 	if m.Memory != nil {
@@ -104,7 +109,10 @@ func EventTotals(r *report.Report) map[string]uint64 {
 		for _, tl := range t.TLBs {
 			out[tl.Name+".misses"] = tl.Misses
 		}
-		out["walks"], out["minor_faults"], out["sigsegv"] = t.Walks, t.MinorFaults, t.SIGSEGV
+		out["walks"], out["sigsegv"] = t.Walks, t.SIGSEGV
+		for _, f := range t.Faults {
+			out["faults."+f.Name] = f.N
+		}
 	}
 	for _, e := range r.Breakdown {
 		out["cpi_stack."+e.Level] = e.Cycles

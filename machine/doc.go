@@ -5,7 +5,9 @@
 // the keys, units, presets and files): the caches (build_caches.go), main
 // memory, a fixed latency or the DRAM controller (build_memory.go), and
 // with mmu.enabled the kernel (build_kernel.go), the disk (build_disk.go),
-// the page tables and the MMU (build_translation.go), and a state file's
+// the page tables and the MMU (build_translation.go; the kernel's Linux
+// behaviours, off in every preset but default, from the os keys), and a
+// state file's
 // entries (build_state.go; package state reads the file). Before any of
 // it, it estimates from the configuration what the blocks will allocate
 // and refuses a machine over the host's budget (budget.go). A state file's
@@ -28,14 +30,21 @@
 // window of accesses and draws the spans the levels recorded. Package
 // machine/explain breaks one load down as a textbook exercise does.
 //
-// A run's result is a report.Report, filled here from what the caches,
-// memory, MMU, kernel and core counted (report.go, translation_report.go;
-// a scenario's own part in machine/scenario); package report holds the types, their text and the
-// trace-event file. The report counts instructions, cycles and IPC,
-// accesses and AMAT by kind, per level demand accesses, hits, misses,
+// Every component registers its counters once, when it is built, in the
+// machine's registry (Machine.Stats, a sim.Stats): the caches, memory or
+// the DRAM, the disk and swap, the kernel, the TLBs, MMU, walker and
+// page-walk caches, and, when a run makes it, the core. Warm-up resets
+// the registry and nothing else; intervals read snapshots of it. A run's
+// result is a report.Report made from a snapshot of the registry and the
+// machine's layout, its levels and TLBs by name (report.go,
+// translation_report.go; a scenario's own part in machine/scenario), with
+// every counter in its Stats; package report holds the types, their text
+// and the trace-event file. The report counts instructions, cycles and
+// IPC, accesses and AMAT by kind, per level demand accesses, hits, misses,
 // evictions and write-backs, the DRAM's commands and latencies, the TLBs,
-// walks and faults, a scenario's processes, and the CPI stack, which adds
-// up to the cycles.
+// walks and faults (as getrusage counts them, with their breakdown:
+// os.faults.*), a scenario's processes, and the CPI stack, which adds up
+// to the cycles. A machine runs once.
 //
 // It leaves out the Cache Lab reference simulator, which never needed a
 // machine (package cache/csim), and everything the blocks model themselves.

@@ -1,11 +1,15 @@
 package machine
 
 import (
-	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/cpu"
+	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/sim"
 )
+
+// A run's report is read from a snapshot of the machine's registry
+// (m.Stats), named by the machine's layout: its levels, TLBs and page-walk
+// caches.
 
 func ratio(a, b uint64) float64 {
 	if b == 0 {
@@ -24,62 +28,73 @@ func (m *Machine) depthNames() []string {
 	return names
 }
 
+// snapshot is every counter at the end of a run, the DRAM's idle stretch
+// at the end counted.
+func (m *Machine) snapshot() sim.Snapshot {
+	if m.DRAM != nil {
+		m.DRAM.Settle(m.Engine.Now())
+	}
+	return m.Stats.Snapshot()
+}
+
+// coreKinds are the kinds of access the core counts (core.KIND.*).
+var coreKinds = []sim.Kind{sim.Fetch, sim.Load, sim.Store}
+
 // reportProgram is a scenario's report, from its in-order core's result.
 // A scenario's accesses are counted as the coursework model counts them:
 // those that reached the caches, each with the cycles the caches took (its
 // translation and faults are apart, in the breakdown); an access abandoned
 // after a fault counts only there.
 func (m *Machine) reportProgram(res cpu.Result, format string) *report.Report {
-	r := &report.Report{Schema: report.Schema, Config: m.Config.Name, Trace: report.TraceInfo{Format: format},
-		Instructions: res.Instructions, Cycles: res.Cycles, IPC: res.IPC}
+	s := m.snapshot()
+	r := newReport(m, res, format, s)
 	var cycles uint64
-	for k := range res.Access {
-		a := &res.Access[k]
-		n, cy := a.Count-a.Faulted, a.Cycles-a.Translation-a.FaultCycles
+	for _, k := range coreKinds {
+		p := "core." + k.String() + "."
+		n := s.Value(p+"accesses") - s.Value(p+"faulted")
+		cy := s.Value(p+"cycles") - s.Value(p+"translation_cycles") - s.Value(p+"fault_cycles")
 		if n == 0 {
 			continue
 		}
 		r.Accesses += n
 		cycles += cy
-		r.Kinds = append(r.Kinds, report.KindReport{Kind: sim.Kind(k).String(), Accesses: n, Cycles: cy, AMAT: ratio(cy, n)})
+		r.Kinds = append(r.Kinds, report.KindReport{Kind: k.String(), Accesses: n, Cycles: cy, AMAT: ratio(cy, n)})
 	}
 	r.AMAT = ratio(cycles, r.Accesses)
+	var names []string
 	if m.MMU != nil {
-		for _, name := range []string{"translation", "faults", "kernel"} {
-			if cy := res.Component(name); cy > 0 || name != "kernel" {
-				r.Breakdown = append(r.Breakdown, report.ServedBy{Level: name, Cycles: cy, Fraction: ratio(cy, r.Cycles)})
-			}
+		names = []string{"translation", "faults"}
+		if s.Value("core.cycles.kernel") > 0 {
+			names = append(names, "kernel")
 		}
 	}
-	for _, name := range m.depthNames() {
-		cy := res.Component(name)
-		r.Breakdown = append(r.Breakdown, report.ServedBy{Level: name, Cycles: cy, Fraction: ratio(cy, r.Cycles)})
-	}
-	m.fillReport(r)
+	r.Breakdown = breakdown(s, append(names, m.depthNames()...), r.Cycles)
+	m.fillReport(r, s)
 	return r
 }
 
 // reportCPU is a trace run's report, from the core's result.
 func (m *Machine) reportCPU(res cpu.Result, format string) *report.Report {
-	r := &report.Report{Schema: report.Schema, Config: m.Config.Name, Trace: report.TraceInfo{Format: format},
-		Instructions: res.Instructions, Cycles: res.Cycles, IPC: res.IPC}
+	s := m.snapshot()
+	r := newReport(m, res, format, s)
 	var cycles uint64
-	for k := range res.Access {
-		a := &res.Access[k]
-		if a.Count == 0 {
+	for _, k := range coreKinds {
+		p := "core." + k.String() + "."
+		n, cy := s.Value(p+"accesses"), s.Value(p+"cycles")
+		if n == 0 {
 			continue
 		}
-		r.Accesses += a.Count
-		cycles += a.Cycles
-		r.Kinds = append(r.Kinds, report.KindReport{Kind: sim.Kind(k).String(), Accesses: a.Count, Cycles: a.Cycles,
-			AMAT: a.AMAT()})
+		r.Accesses += n
+		cycles += cy
+		r.Kinds = append(r.Kinds, report.KindReport{Kind: k.String(), Accesses: n, Cycles: cy, AMAT: ratio(cy, n)})
 	}
 	r.AMAT = ratio(cycles, r.Accesses)
-	for _, e := range res.Stack {
-		r.Breakdown = append(r.Breakdown,
-			report.ServedBy{Level: e.Name, Cycles: e.Cycles, Fraction: ratio(e.Cycles, res.Cycles)})
+	names := cpu.StackNames(m.depthNames()[:len(m.Config.Levels())])
+	if s.Value("core.cycles.kernel") > 0 {
+		names = append(names, "kernel")
 	}
-	m.fillReport(r)
+	r.Breakdown = breakdown(s, names, r.Cycles)
+	m.fillReport(r, s)
 	if d := r.DRAM; d != nil && r.Cycles > 0 {
 		// Over the measured run (after any warmup), not the DRAM's life.
 		d.BandwidthGBps = float64((d.Reads+d.Writes)*64) / (float64(r.Cycles) / float64(m.freqHz)) / 1e9
@@ -87,38 +102,62 @@ func (m *Machine) reportCPU(res cpu.Result, format string) *report.Report {
 	return r
 }
 
+// newReport starts a run's report: what it ran, the core's instructions
+// and cycles, and every counter.
+func newReport(m *Machine, res cpu.Result, format string, s sim.Snapshot) *report.Report {
+	return &report.Report{Schema: report.Schema, Config: m.Config.Name, Trace: report.TraceInfo{Format: format},
+		Instructions: s.Value("core.instructions"), Cycles: res.Cycles, IPC: res.IPC, Stats: s.Map()}
+}
+
+// breakdown is the named components of the CPI stack (core.cycles.NAME),
+// each with its share of cycles.
+func breakdown(s sim.Snapshot, names []string, cycles uint64) []report.ServedBy {
+	var out []report.ServedBy
+	for _, name := range names {
+		cy := s.Value("core.cycles." + name)
+		out = append(out, report.ServedBy{Level: name, Cycles: cy, Fraction: ratio(cy, cycles)})
+	}
+	return out
+}
+
 // fillReport adds what the caches, memory, MMU and kernel counted.
-func (m *Machine) fillReport(r *report.Report) {
-	for _, lc := range m.Caches {
-		r.Levels = append(r.Levels, levelReport(lc.Config().Name, lc.Counts()))
+func (m *Machine) fillReport(r *report.Report, s sim.Snapshot) {
+	for _, l := range m.Levels[:len(m.Caches)] {
+		r.Levels = append(r.Levels, levelReport(s, l.Name))
 	}
 	if m.Memory != nil {
-		r.Memory = report.MemoryReport{Reads: m.Memory.Reads, Writes: m.Memory.Writes}
+		r.Memory = report.MemoryReport{Reads: s.Value("memory.reads"), Writes: s.Value("memory.writes")}
 	} else {
-		m.DRAM.Settle(m.Engine.Now())
-		s := m.DRAM.Summary()
-		r.Memory = report.MemoryReport{Reads: s.Reads, Writes: s.Writes}
-		r.DRAM, r.DRAMName = &s, m.DRAM.Config().Name
+		d := dramSummary(m, s)
+		r.Memory = report.MemoryReport{Reads: d.Reads, Writes: d.Writes}
+		r.DRAM, r.DRAMName = &d, m.DRAM.Config().Name
 	}
 	if m.MMU != nil {
-		r.Translation = m.translationReport()
+		r.Translation = m.translationReport(s)
 	}
 	if m.Fetch != m.Data {
-		r.Cachegrind = cachegrindCounts(m)
+		r.Cachegrind = cachegrindCounts(s, m.Fetch.Config().Name, m.Data.Config().Name, m.Caches[len(m.Caches)-1].Config().Name)
 	}
 }
 
-func levelReport(name string, n cache.Counts) report.LevelReport {
-	l := report.LevelReport{Name: name, Evictions: n.Evictions, Writebacks: n.Writebacks,
-		Merged: n.Merged, MSHRWaits: n.MSHRWaits, BackInvals: n.BackInvals, ByKind: map[string]report.KindCounts{}}
+// dramSummary is the DRAM's part, as the controller summarizes it.
+func dramSummary(m *Machine, s sim.Snapshot) dram.Summary {
+	return dram.SummaryOf(m.DRAM.Config(), s, dramStats)
+}
+
+func levelReport(s sim.Snapshot, name string) report.LevelReport {
+	v := func(counter string) uint64 { return s.Value(name + "." + counter) }
+	l := report.LevelReport{Name: name, Evictions: v("evictions"), Writebacks: v("writebacks"),
+		Merged: v("merged"), MSHRWaits: v("mshr_waits"), BackInvals: v("back_invalidations"), ByKind: map[string]report.KindCounts{}}
 	for k := sim.Kind(0); k < sim.NumKinds; k++ {
-		if n.Hits[k]+n.Misses[k] == 0 {
+		hits, misses := v(k.String()+".hits"), v(k.String()+".misses")
+		if hits+misses == 0 {
 			continue
 		}
-		l.ByKind[k.String()] = report.KindCounts{Hits: n.Hits[k], Misses: n.Misses[k]}
+		l.ByKind[k.String()] = report.KindCounts{Hits: hits, Misses: misses}
 		if isDemand(k) {
-			l.Hits += n.Hits[k]
-			l.Misses += n.Misses[k]
+			l.Hits += hits
+			l.Misses += misses
 		}
 	}
 	l.Accesses = l.Hits + l.Misses
@@ -128,11 +167,15 @@ func levelReport(name string, n cache.Counts) report.LevelReport {
 
 func isDemand(k sim.Kind) bool { return k != sim.Writeback && k != sim.Victim }
 
-func cachegrindCounts(m *Machine) *report.CachegrindCounts {
-	i1, d1, ll := m.Fetch.Counts(), m.Data.Counts(), m.Caches[len(m.Caches)-1].Counts()
+// cachegrindCounts are the counts under cachegrind's names, of the first
+// level's instruction and data sides and the last level.
+func cachegrindCounts(s sim.Snapshot, i1, d1, ll string) *report.CachegrindCounts {
+	v := func(level string, k sim.Kind, what string) uint64 {
+		return s.Value(level + "." + k.String() + "." + what)
+	}
 	return &report.CachegrindCounts{
-		Ir: i1.Hits[sim.Fetch] + i1.Misses[sim.Fetch], I1mr: i1.Misses[sim.Fetch], ILmr: ll.Misses[sim.Fetch],
-		Dr: d1.Hits[sim.Load] + d1.Misses[sim.Load], D1mr: d1.Misses[sim.Load], DLmr: ll.Misses[sim.Load],
-		Dw: d1.Hits[sim.Store] + d1.Misses[sim.Store], D1mw: d1.Misses[sim.Store], DLmw: ll.Misses[sim.Store],
+		Ir: v(i1, sim.Fetch, "hits") + v(i1, sim.Fetch, "misses"), I1mr: v(i1, sim.Fetch, "misses"), ILmr: v(ll, sim.Fetch, "misses"),
+		Dr: v(d1, sim.Load, "hits") + v(d1, sim.Load, "misses"), D1mr: v(d1, sim.Load, "misses"), DLmr: v(ll, sim.Load, "misses"),
+		Dw: v(d1, sim.Store, "hits") + v(d1, sim.Store, "misses"), D1mw: v(d1, sim.Store, "misses"), DLmw: v(ll, sim.Store, "misses"),
 	}
 }

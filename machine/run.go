@@ -29,7 +29,7 @@ type RunOptions struct {
 	// Interval calls OnInterval every Interval instructions after warmup
 	// with the statistics so far (for plots over time).
 	Interval   uint64
-	OnInterval func(instructions, cycles uint64, stats []sim.Stat)
+	OnInterval func(instructions, cycles uint64, stats sim.Snapshot)
 	// Quantum is how many instructions of one trace run before the next
 	// one's turn, when several run at once (0: each to its end).
 	Quantum uint64
@@ -79,6 +79,9 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, e
 // has them) on one core, one process each, as they are: access.fetch and
 // access.modify apply to a trace's records, which RunMany groups.
 func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.Report, error) {
+	if err := m.once(); err != nil {
+		return nil, err
+	}
 	side := m.NewSide()
 	var tl *Timeline
 	if opt.Timeline != nil {
@@ -90,9 +93,7 @@ func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.R
 		return nil, err
 	}
 	if t := opt.ByIP; t != nil {
-		defer m.countByIP(t, &copt)()
-		warm := copt.OnWarmupEnd
-		copt.OnWarmupEnd = func() { warm(); t.Reset() }
+		defer m.countByIP(t, &copt)() // the core resets t at warmup's end
 	}
 	core, err := cpu.New(m.coreCfg, m.Engine, side, irs, copt)
 	if err != nil {
@@ -100,6 +101,9 @@ func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.R
 	}
 	if err := m.loop(core); err != nil {
 		return nil, err
+	}
+	if opt.Warmup > 0 && core.Retired() <= opt.Warmup {
+		return nil, &WarmupError{Warmup: opt.Warmup, Retired: core.Retired()}
 	}
 	res := core.Result()
 	m.Engine.Run() // write-backs still in flight
@@ -109,6 +113,16 @@ func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.R
 		}
 	}
 	return m.reportCPU(res, irs[0].Format()), nil
+}
+
+// once refuses a second run: the machine's core, and its counters in the
+// registry, are made for one.
+func (m *Machine) once() error {
+	if m.ran {
+		return errors.New("machine: a machine runs once; build another")
+	}
+	m.ran = true
+	return nil
 }
 
 // NewSide returns a memory side of the machine's core: the one path an
@@ -129,7 +143,7 @@ func (m *Machine) NewSide() *memside.Side {
 // each (the first is the machine's process; the others are made here).
 func (m *Machine) coreOptions(side *memside.Side, n int, opt RunOptions) (cpu.Options, error) {
 	copt := cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Quantum: opt.Quantum,
-		Warmup: opt.Warmup, OnWarmupEnd: m.ResetCounts, Max: opt.Limit(), Interval: opt.Interval}
+		Warmup: opt.Warmup, Stats: &m.Stats, Max: opt.Limit(), Interval: opt.Interval}
 	if m.Kernel != nil && n > 1 {
 		procs := []*kernel.Process{m.Process}
 		for range n - 1 {
@@ -151,7 +165,7 @@ func (m *Machine) coreOptions(side *memside.Side, n int, opt RunOptions) (cpu.Op
 	if opt.OnInterval != nil || opt.Progress != nil {
 		copt.OnInterval = func(n, cycles uint64) {
 			if opt.OnInterval != nil && opt.Interval > 0 {
-				opt.OnInterval(n, cycles, m.Stats.All())
+				opt.OnInterval(n, cycles, m.Stats.Snapshot())
 			}
 			if opt.Progress != nil {
 				opt.Progress(n)
@@ -169,6 +183,17 @@ func (m *Machine) loop(core *cpu.Core) error {
 		return m.stuck(err, core)
 	}
 	return core.Err()
+}
+
+// WarmupError is a run that ended within its warmup: its report would be
+// all zeros, so there is none.
+type WarmupError struct {
+	Warmup  uint64 // instructions asked to be warmup
+	Retired uint64 // instructions the trace had (or --max let run)
+}
+
+func (e *WarmupError) Error() string {
+	return fmt.Sprintf("warmup %d: the run ended after %d instructions, all of them warmup: nothing was measured", e.Warmup, e.Retired)
 }
 
 // ErrInternal marks an error that is the simulator's fault, not the input's.
@@ -209,21 +234,15 @@ func (i indent) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// ResetCounts zeroes every statistic and keeps every state (the end of a
-// warmup).
-func (m *Machine) ResetCounts() {
-	m.Stats.Reset()
-	if m.MMU != nil {
-		m.MMU.Walker.ResetCounts()
-	}
-}
-
 // RunProgram runs a program (a scenario's lines) on the machine's in-order
 // core, its accesses carrying their data, to its end, and returns the
 // run's report (format names the input in it).
 func (m *Machine) RunProgram(p cpu.Program, format string) (*report.Report, error) {
+	if err := m.once(); err != nil {
+		return nil, err
+	}
 	core, err := cpu.NewProgram(cpu.Config{Model: cpu.InOrder}, m.Engine, m.NewSide(), p,
-		cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())]})
+		cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Stats: &m.Stats})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/dram"
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -14,7 +15,7 @@ import (
 func tinySide(t *testing.T) *Side {
 	t.Helper()
 	l1, err := cache.New(cache.Config{Name: "l1", Size: 256, Ways: 1, LineSize: 64, Latency: 4, MSHRs: 4,
-		Replacement: cache.LRU, Write: cache.WriteBack, WriteAllocate: true}, sim.Level{ID: 0, Depth: 0})
+		Replacement: replacement.LRU, Write: cache.WriteBack, WriteAllocate: true}, sim.Level{ID: 0, Depth: 0})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func TestAsyncWalksOverlapAndMerge(t *testing.T) {
 			t.Errorf("query %d: PA %#x, want %#x", i, q.PA, want)
 		}
 	}
-	if port.reads != 12 || w.N.Merged != 1 || w.N.Waited != 1 {
-		t.Errorf("reads %d merged %d waited %d; want 12, 1, 1", port.reads, w.N.Merged, w.N.Waited)
+	if port.reads != 12 || w.n.Merged != 1 || w.n.Waited != 1 {
+		t.Errorf("reads %d merged %d waited %d; want 12, 1, 1", port.reads, w.n.Merged, w.n.Waited)
 	}
 }

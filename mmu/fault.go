@@ -28,6 +28,16 @@ func (c Cause) String() string {
 	return fmt.Sprintf("cause(%d)", uint8(c))
 }
 
+var causeKeys = [...]string{"not_present", "write_protect", "user_supervisor", "execute_nx", "reserved_bit", "out_of_range"}
+
+// Key names a cause in a counter's name: "not_present", "write_protect".
+func (c Cause) Key() string {
+	if int(c) < len(causeKeys) {
+		return causeKeys[c]
+	}
+	return fmt.Sprintf("cause%d", uint8(c))
+}
+
 // Fault describes a failed translation to the operating system.
 type Fault struct {
 	VA        uint64

@@ -27,14 +27,14 @@ type MMU struct {
 	// slowOnly turns the fast path off (tests compare the two).
 	slowOnly bool
 
-	N Counts
+	n counts
 	// byIP, when set, is told every TLB miss and walk (CountByIP).
 	byIP     sim.ByIP
 	byIPEvts Events
 }
 
 // Events are the events the MMU counts by instruction: a miss of each TLB
-// (the TLB's own Misses) and a walk (Counts.Walks).
+// (the TLB's own misses) and a walk.
 type Events struct {
 	ITLBMiss, DTLBMiss, STLBMiss, Walk sim.Event
 }
@@ -43,8 +43,8 @@ type Events struct {
 // events ev, at the IP of the translation's access. A nil b stops it.
 func (m *MMU) CountByIP(b sim.ByIP, ev Events) { m.byIP, m.byIPEvts = b, ev }
 
-// Counts are the MMU's own statistics (each TLB and the walker keep theirs).
-type Counts struct {
+// counts are the MMU's own statistics (each TLB and the walker keep theirs).
+type counts struct {
 	Translations uint64
 	L1Hits       uint64 // answered by the first-level TLB
 	L2Hits       uint64 // answered by the second-level TLB
@@ -57,7 +57,7 @@ type Counts struct {
 // Translation is one address to translate and, once done, its answer.
 type Translation struct {
 	VA   uint64
-	IP   uint64 // the instruction that translates (its walk's reads carry it)
+	IP   uint64 // the instruction that translates (its walk's reads carry it, and the TLBs' replacement sees it)
 	Kind sim.Kind
 	User bool
 	Done TranslationDone // told when a translation that had to wait ends
@@ -129,16 +129,15 @@ func (m *MMU) Register(s *sim.Stats) {
 	for _, t := range m.TLBs() {
 		t.Register(s)
 	}
-	s.Register("mmu.translations", &m.N.Translations)
-	s.Register("mmu.l1_tlb_hits", &m.N.L1Hits)
-	s.Register("mmu.l2_tlb_hits", &m.N.L2Hits)
-	s.Register("mmu.walks", &m.N.Walks)
-	s.Register("mmu.rechecks", &m.N.Rechecks)
-	s.Register("mmu.faults", &m.N.Faults)
-	s.Register("mmu.walk_cycles", &m.N.WalkCycles)
-	s.Register("walker.reads", &m.Walker.N.Reads)
-	s.Register("walker.merged", &m.Walker.N.Merged)
-	s.Register("walker.ad_writes", &m.Walker.N.ADWrites)
+	s.Register("mmu.translations", &m.n.Translations, "addresses translated")
+	s.Register("mmu.l1_tlb_hits", &m.n.L1Hits, "translations the first-level TLB answered")
+	s.Register("mmu.l2_tlb_hits", &m.n.L2Hits, "translations the second-level TLB answered")
+	s.Register("mmu.walks", &m.n.Walks, "translations that needed a walk")
+	s.Register("mmu.rechecks", &m.n.Rechecks, "TLB hits that lacked a right (or the Dirty bit) and walked again")
+	s.Register("mmu.faults", &m.n.Faults, "accesses abandoned after a fault")
+	s.Register("mmu.walk_cycles", &m.n.WalkCycles,
+		"cycles from the end of the TLB lookups to the end of walks, fault handling aside", sim.Cycles)
+	m.Walker.register(s)
 }
 
 // hitMemo is a first-level TLB hit remembered for the next access to its
@@ -157,9 +156,10 @@ type hitMemo struct {
 
 // remember notes a first-level hit of a user page the access was allowed
 // on. A supervisor page is not remembered: the fast path would have to
-// check U/S.
+// check U/S; nor is a hit in a TLB whose replacement policy must see every
+// hit.
 func (h *hitMemo) remember(t *tlb.TLB, va uint64, pcid uint16, e tlb.Entry, lat sim.Cycle) {
-	if !e.User {
+	if !e.User || !t.SkipsRepeats() {
 		h.valid = false
 		return
 	}
@@ -198,8 +198,8 @@ func (m *MMU) Translate(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 		return m.lookup(now, t)
 	}
 	h.t.CountHit()
-	m.N.Translations++
-	m.N.L1Hits++
+	m.n.Translations++
+	m.n.L1Hits++
 	t.PA, t.Faulted, t.Walked, t.FaultCycles = h.base|t.VA&(1<<h.shift-1), false, false, 0
 	return now + h.lat, true
 }
@@ -211,11 +211,11 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 		first, lat, side = m.itlb, m.iLat, 1
 	}
 	t.FaultCycles = 0
-	m.N.Translations++
+	m.n.Translations++
 	// A first-level hit touches nothing else (and the next access to its
 	// page may take the fast path).
 	if first != nil {
-		e, ok := first.Lookup(t.VA, m.PCID)
+		e, ok := first.LookupFor(t.VA, m.PCID, t.IP, t.Kind)
 		if !ok && m.byIP != nil {
 			ev := m.byIPEvts.DTLBMiss
 			if side == 1 {
@@ -227,30 +227,30 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 			if side == 0 || !e.NX {
 				m.memo[side].remember(first, t.VA, m.PCID, e, lat)
 			}
-			m.N.L1Hits++
+			m.n.L1Hits++
 			t.PA, t.Faulted, t.Walked = e.Translate(t.VA), false, false
 			return now + lat, true
 		} else if ok {
-			m.N.Rechecks++
+			m.n.Rechecks++
 			return m.walk(now+lat, t)
 		}
 	}
 	at := now + lat
 	if m.stlb != nil {
 		at += m.sLat
-		e, ok := m.stlb.Lookup(t.VA, m.PCID)
+		e, ok := m.stlb.LookupFor(t.VA, m.PCID, t.IP, t.Kind)
 		if !ok && m.byIP != nil {
 			m.byIP.Count(t.IP, m.byIPEvts.STLBMiss, 1)
 		}
 		if ok && allows(e, t) {
-			m.N.L2Hits++
+			m.n.L2Hits++
 			if first != nil && first.Holds(uint(e.PageShift)) {
-				first.Fill(e)
+				first.FillFor(e, t.IP, t.Kind)
 			}
 			t.PA, t.Faulted, t.Walked = e.Translate(t.VA), false, false
 			return at, true
 		} else if ok {
-			m.N.Rechecks++
+			m.n.Rechecks++
 		}
 	}
 	return m.walk(at, t)
@@ -258,7 +258,7 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 
 // walk starts a page walk at cycle at, after the TLB lookups.
 func (m *MMU) walk(at sim.Cycle, t *Translation) (sim.Cycle, bool) {
-	m.N.Walks++
+	m.n.Walks++
 	if m.byIP != nil {
 		m.byIP.Count(t.IP, m.byIPEvts.Walk, 1)
 	}
@@ -284,10 +284,10 @@ func (t *Translation) WalkDone(_ *Query, at sim.Cycle) {
 func (m *MMU) walked(t *Translation, at sim.Cycle) {
 	q := &t.q
 	t.FaultCycles = q.FaultCycles
-	m.N.WalkCycles += uint64(at - t.start - q.FaultCycles)
+	m.n.WalkCycles += uint64(at - t.start - q.FaultCycles)
 	if q.Faulted {
 		t.Faulted, t.Fault = true, q.Fault
-		m.N.Faults++
+		m.n.Faults++
 		return
 	}
 	t.PA = q.PA
@@ -301,7 +301,7 @@ func (m *MMU) walked(t *Translation, at sim.Cycle) {
 	}
 	for _, tl := range []*tlb.TLB{first, m.stlb} {
 		if tl != nil && tl.Holds(q.Shift) {
-			tl.Fill(e)
+			tl.FillFor(e, t.IP, t.Kind)
 		}
 	}
 }

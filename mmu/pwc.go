@@ -1,6 +1,9 @@
 package mmu
 
-import "unsafe"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // PageWalkCache holds upper-level entries so that a walk can skip the levels
 // above (Intel SDM Vol. 3A §4.10.3, paging-structure caches). The cache for
@@ -12,8 +15,21 @@ type PageWalkCache struct {
 	Level   int
 	entries []pwcEntry
 	clock   uint64
+	n       pwcCounts
+}
 
-	Hits, Misses uint64
+type pwcCounts struct{ hits, misses uint64 }
+
+// pwcNames name the entries a level's page-walk cache holds (x86-64's).
+var pwcNames = map[int]string{2: "pde", 3: "pdpte", 4: "pml4e", 5: "pml5e"}
+
+// PWCName names the entries the page-walk cache of a level holds: "pde"
+// for level 2, "pdpte", "pml4e", "pml5e" (x86-64's names).
+func PWCName(level int) string {
+	if n, ok := pwcNames[level]; ok {
+		return n
+	}
+	return fmt.Sprintf("level%d", level)
 }
 
 type pwcEntry struct {
@@ -50,11 +66,11 @@ func (c *PageWalkCache) lookup(pcid uint16, tag uint64) (pwcEntry, bool) {
 		if e.valid && e.tag == tag && e.pcid == pcid {
 			c.clock++
 			e.used = c.clock
-			c.Hits++
+			c.n.hits++
 			return *e, true
 		}
 	}
-	c.Misses++
+	c.n.misses++
 	return pwcEntry{}, false
 }
 

@@ -86,8 +86,8 @@ func (wk *walk) read() {
 	w, q, g := wk.w, wk.q, &wk.w.geo
 	addr := wk.entryAddr()
 	e := w.mem.ReadPTE(addr)
-	w.N.Reads++
-	w.N.ReadsAt[min(int(wk.req.Served.Depth), len(w.N.ReadsAt)-1)]++
+	w.n.Reads++
+	w.n.ReadsAt[min(int(wk.req.Served.Depth), len(w.n.ReadsAt)-1)]++
 	if q.Steps != nil {
 		*q.Steps = append(*q.Steps, Step{wk.level, g.Index(q.VA, wk.level), addr, e, wk.req.Served})
 	}
@@ -157,7 +157,7 @@ func (wk *walk) setBits(addr uint64, e, bits PTE) PTE {
 	e |= bits
 	w := wk.w
 	w.mem.WritePTE(addr, e)
-	w.N.ADWrites++
+	w.n.ADWrites++
 	w.post = sim.Request{Addr: addr, Size: uint32(w.geo.EntryBytes), Kind: sim.PTEWrite, IP: wk.q.IP}
 	w.port.Access(wk.t, &w.post)
 	return e
@@ -168,7 +168,7 @@ func (wk *walk) setBits(addr uint64, e, bits PTE) PTE {
 func (wk *walk) fault(c Cause, level int, addr uint64) {
 	w, q := wk.w, wk.q
 	f := Fault{VA: q.VA, IP: q.IP, Kind: q.Kind, User: q.User, PCID: q.PCID, Cause: c, Level: level, EntryAddr: addr}
-	w.N.FaultsBy[c]++
+	w.n.FaultsBy[c]++
 	q.Fault = f
 	resume, retry := wk.t, false
 	if w.os != nil && wk.faults < maxFaults {

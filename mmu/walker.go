@@ -53,6 +53,10 @@ type WalkerConfig struct {
 	// (index = level; 0 or missing = none). x86-64: [2] PDE, [3] PDPTE, [4]
 	// PML4E.
 	PWCEntries []int
+	// Depths names what supplies an entry at each depth below the core
+	// (the cache levels, then memory), for counting reads by the depth
+	// that served them; none counts them all as one, "any".
+	Depths []string
 }
 
 // Walker walks radix page tables that live in memory. Every entry it reads
@@ -80,18 +84,20 @@ type Walker struct {
 	queue sim.Queue[*walk] // walks waiting for a walker, oldest first
 	busy  int
 	post  sim.Request
+	// depths names the depths of n.ReadsAt.
+	depths []string
 
-	N WalkerCounts
+	n walkerCounts
 }
 
-// WalkerCounts are the walker's statistics.
-type WalkerCounts struct {
-	Walks    uint64    // walks started
-	Merged   uint64    // queries that joined a walk in flight to the same page
-	Reads    uint64    // entries read
-	ReadsAt  [8]uint64 // entries read, by the depth of the cache level that supplied them
-	ADWrites uint64    // entries written to set Accessed or Dirty
-	Cycles   uint64    // sum of walk latencies
+// walkerCounts are the walker's statistics.
+type walkerCounts struct {
+	Walks    uint64   // walks started
+	Merged   uint64   // queries that joined a walk in flight to the same page
+	Reads    uint64   // entries read
+	ReadsAt  []uint64 // entries read, by the depth of the level that supplied them (WalkerConfig.Depths)
+	ADWrites uint64   // entries written to set Accessed or Dirty
+	Cycles   uint64   // sum of walk latencies
 	FaultsBy [OutOfRange + 1]uint64
 	Waited   uint64 // walks that waited for a free walker
 }
@@ -103,6 +109,11 @@ func NewWalker(cfg WalkerConfig, mem Memory, port sim.Port, os FaultHandler) (*W
 		return nil, err
 	}
 	w := &Walker{geo: cfg.Geometry, mem: mem, port: port, os: os, max: max(cfg.Walks, 1)}
+	w.depths = cfg.Depths
+	if len(w.depths) == 0 {
+		w.depths = []string{"any"}
+	}
+	w.n.ReadsAt = make([]uint64, len(w.depths))
 	w.pwc = make([]*PageWalkCache, cfg.Geometry.Levels+1)
 	for l, n := range cfg.PWCEntries {
 		if n > 0 && l >= 2 && l <= cfg.Geometry.Levels {
@@ -112,12 +123,27 @@ func NewWalker(cfg WalkerConfig, mem Memory, port sim.Port, os FaultHandler) (*W
 	return w, nil
 }
 
-// ResetCounts zeroes the walker's and its page-walk caches' statistics.
-func (w *Walker) ResetCounts() {
-	w.N = WalkerCounts{}
+// register adds the walker's and its page-walk caches' counters to s: the
+// first three as they always were, the rest as details.
+func (w *Walker) register(s *sim.Stats) {
+	s.Register("walker.reads", &w.n.Reads, "page-table entries read")
+	s.Register("walker.merged", &w.n.Merged, "translations that joined a walk in flight to the same page")
+	s.Register("walker.ad_writes", &w.n.ADWrites, "entries written to set the Accessed or Dirty bit")
+	s.Register("walker.walks", &w.n.Walks, "walks started", sim.Detail)
+	s.Register("walker.waited", &w.n.Waited, "walks that waited for a free walker", sim.Detail)
+	s.Register("walker.cycles", &w.n.Cycles, "walk latencies, start to end, summed", sim.Cycles, sim.Detail)
+	for d, name := range w.depths {
+		s.Register("walker.reads_at."+name, &w.n.ReadsAt[d], "entries read that "+name+" supplied", sim.Detail)
+	}
+	for c := range w.n.FaultsBy {
+		cause := Cause(c)
+		s.Register("walker.faults."+cause.Key(), &w.n.FaultsBy[c], "faults walks took: "+cause.String(), sim.Detail)
+	}
 	for _, c := range w.pwc {
 		if c != nil {
-			c.Hits, c.Misses = 0, 0
+			name := PWCName(c.Level)
+			s.Register("pwc."+name+".hits", &c.n.hits, "walks that found their "+name+" here (and skipped the levels above it)", sim.Detail)
+			s.Register("pwc."+name+".misses", &c.n.misses, "walks that looked for their "+name+" here and did not find it", sim.Detail)
 		}
 	}
 }
@@ -152,7 +178,7 @@ func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	page := q.VA >> w.geo.PageShift
 	if q.Done != nil && w.busy+w.queue.Len() > 0 {
 		if wk := w.inFlight(page, q); wk != nil {
-			w.N.Merged++
+			w.n.Merged++
 			wk.waiters = append(wk.waiters, q)
 			return 0, false
 		}
@@ -161,9 +187,9 @@ func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	wk.q, wk.faults, wk.suspended = q, 0, false
 	wk.start = now
 	q.Faulted, q.Faults, q.FaultCycles = false, 0, 0
-	w.N.Walks++
+	w.n.Walks++
 	if w.busy >= w.max {
-		w.N.Waited++
+		w.n.Waited++
 		wk.suspended = true
 		w.queue.Push(wk)
 		return 0, false
@@ -225,7 +251,7 @@ func (w *Walker) take(page uint64) *walk {
 // finished is called when a walk ends at cycle at.
 func (w *Walker) finished(wk *walk, at sim.Cycle) {
 	w.busy--
-	w.N.Cycles += uint64(at - wk.start)
+	w.n.Cycles += uint64(at - wk.start)
 	wk.active = false
 	w.onBucket[w.pages[wk.idx]%pageBuckets]--
 	w.pages[wk.idx] = noPage

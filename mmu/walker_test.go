@@ -150,8 +150,8 @@ func TestAccessedAndDirtyBits(t *testing.T) {
 		t.Errorf("after a store, leaf %v: want D set", got)
 	}
 	// 4 entries got A (one write each), then the leaf got D: 5 posted writes.
-	if port.writes != 5 || w.N.ADWrites != 5 {
-		t.Errorf("A/D writes: port saw %d, walker counted %d; want 5", port.writes, w.N.ADWrites)
+	if port.writes != 5 || w.n.ADWrites != 5 {
+		t.Errorf("A/D writes: port saw %d, walker counted %d; want 5", port.writes, w.n.ADWrites)
 	}
 }
 

@@ -34,10 +34,23 @@
 // told of too, fault by fault, by the IP of the faulting access
 // (CountFaultsByIP, for emu annotate).
 //
+// Every call that names a range checks it as Linux's mm/ does, whatever the
+// Config (syscalls_layout.go; each call's comment names the function it
+// follows): a range that wraps around 2^64 or leaves the user half
+// (TASK_SIZE, 2^47 with 48-bit addresses) is EINVAL or ENOMEM as there,
+// nothing is mapped below mmap_min_addr (64 KiB), a process that never ran
+// execve has its break at 0x400000, and read and write refuse a buffer
+// outside the user half and hold in host memory only what they move: what
+// is mapped, what the file system has room for, and at most 1 GiB of
+// standard output in all. Linux's guard page below TASK_SIZE and its
+// bottom-up retry of a full mmap area are left out.
+//
 // Linux's behaviours, each off in the zero Config (the textbook):
 //
 //   - the zero page (zeropage.go; Linux's do_anonymous_page): a read of
-//     fresh private anonymous memory maps one shared read-only frame;
+//     fresh private anonymous memory maps one shared read-only frame (not
+//     in a plain trace's one area, VMA.Trace, which stands for memory
+//     whose contents the trace does not show);
 //   - fault-around (faultaround.go; do_fault_around, filemap_map_pages): a
 //     read fault on a file maps the cached pages of its aligned window;
 //   - readahead (readahead.go; mm/readahead.c): a page-cache miss reads a
@@ -69,8 +82,11 @@
 // Linux 6.18's own fault counts for the programs of testdata/refdata/linux
 // (faults.c, thp.c), run through the kernel's calls; by a differential
 // test against a reference model of what every load must return
-// (machine/scenario/differential_test.go for the textbook kernel,
-// random_test.go here with every behaviour), with CheckInvariants after
-// every operation; and through the MMU, TLBs and page-walk caches for huge
-// pages.
+// (machine/scenario/differential_test.go through scenarios, on the textbook
+// kernel and on Linux's with huge pages never, on MADV_HUGEPAGE and
+// always; random_test.go here with every behaviour), with CheckInvariants
+// after every operation; and through the MMU, TLBs and page-walk caches
+// for huge pages. The machine's configuration keys (os.zero_page,
+// os.fault_around, os.readahead, os.thp, os.hugetlb_2m, os.hugetlb_1g) set
+// Config's fields; machine/scenario runs faults.c and thp.c as scenarios.
 package os

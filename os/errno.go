@@ -18,11 +18,13 @@ const (
 	EINVAL  Errno = 22
 	ENOSPC  Errno = 28
 	ENOEXEC Errno = 8
+	EFBIG   Errno = 27
 )
 
 var errnoNames = map[Errno]string{
 	OK: "OK", EPERM: "EPERM", ENOENT: "ENOENT", EBADF: "EBADF", ECHILD: "ECHILD", ENOMEM: "ENOMEM",
 	EACCES: "EACCES", EFAULT: "EFAULT", EEXIST: "EEXIST", EINVAL: "EINVAL", ENOSPC: "ENOSPC", ENOEXEC: "ENOEXEC",
+	EFBIG: "EFBIG",
 }
 
 func (e Errno) String() string {

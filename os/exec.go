@@ -31,6 +31,9 @@ func (k *Kernel) Execve(now sim.Cycle, p *Process, path string, layout *Layout) 
 			return 0, ENOENT
 		}
 		areas, errno := k.programAreas(f, layout)
+		if errno == OK {
+			errno = k.areasFit(areas)
+		}
 		if errno != OK {
 			return 0, errno
 		}
@@ -83,7 +86,7 @@ func (k *Kernel) elfAreas(f *File, ef *elf.File) ([]*VMA, Errno) {
 		if ph.Type != elf.PT_LOAD || ph.Memsz == 0 {
 			continue
 		}
-		if ph.Vaddr&mask != ph.Off&mask || ph.Filesz > ph.Memsz || ph.Off+ph.Filesz > f.Size() {
+		if ph.Vaddr&mask != ph.Off&mask || ph.Filesz > ph.Memsz || ph.Filesz > f.Size() || ph.Off > f.Size()-ph.Filesz {
 			return nil, ENOEXEC
 		}
 		prot := 0
@@ -114,8 +117,9 @@ func (k *Kernel) elfAreas(f *File, ef *elf.File) ([]*VMA, Errno) {
 }
 
 func (k *Kernel) declaredAreas(f *File, l Layout) ([]*VMA, Errno) {
+	textPages := k.roundUp(l.Text)
 	if l.Text == 0 || !k.pageAligned(l.TextStart) || l.TextStart == 0 || l.Text > f.Size() ||
-		(l.Data > 0 && k.roundUp(l.Text)+l.Data > f.Size()) {
+		(l.Data > 0 && (textPages > f.Size() || l.Data > f.Size()-textPages)) {
 		return nil, EINVAL
 	}
 	text := &VMA{Start: l.TextStart, End: l.TextStart + k.roundUp(l.Text), Prot: ProtRead | ProtExec, File: f, Name: f.Name}
@@ -130,4 +134,21 @@ func (k *Kernel) declaredAreas(f *File, l Layout) ([]*VMA, Errno) {
 		out = append(out, &VMA{Start: end, End: end + k.roundUp(l.BSS), Prot: ProtRead | ProtWrite, Name: "[bss]"})
 	}
 	return out, OK
+}
+
+// areasFit checks a new program's areas as load_elf_binary does: an area
+// that wraps around 2^64 or passes TASK_SIZE is EINVAL ("set_brk can never
+// work"), one below mmap_min_addr EPERM (the mmap of elf_map). Linux, past
+// its point of no return by then, kills the process; here the call fails
+// and the old program stays.
+func (k *Kernel) areasFit(areas []*VMA) Errno {
+	for _, v := range areas {
+		switch {
+		case v.End <= v.Start || !k.inUserHalf(v.Start, v.End-v.Start):
+			return EINVAL
+		case v.Start < k.mmapMinAddr():
+			return EPERM
+		}
+	}
+	return OK
 }

@@ -25,50 +25,17 @@ func (s sigbus) Error() string { return string(s) }
 // or SIGBUS for the rest; the access restarts only after a mend.
 func (k *Kernel) PageFault(now sim.Cycle, f mmu.Fault) (sim.Cycle, bool) {
 	k.enter(now, k.cfg.Costs.Fault)
-	var before [5]uint64
+	var before faultCounts
 	if k.byIP != nil {
 		before = k.faultCounts()
 	}
 	ok := k.fault(k.cur, f)
 	if k.byIP != nil {
-		k.countByIP(f.IP, before)
+		k.countByIP(f.IP, &before)
 	}
 	done := k.leave()
 	k.N.FaultCycles += uint64(done - now)
 	return done, ok
-}
-
-// FaultEvents are the events the kernel counts by instruction: its own
-// counts of minor, major and copy-on-write faults (Counts) and of the
-// signals faults deliver.
-type FaultEvents struct {
-	Minor, Major, COW, Segv, Sigbus sim.Event
-}
-
-// CountFaultsByIP makes the kernel tell b of what each page fault the MMU
-// hands it adds to its counts of faults and signals, as the events ev, at
-// the IP of the faulting access. Faults in a system call's copy of user
-// memory are not counted by IP. A nil b stops it.
-func (k *Kernel) CountFaultsByIP(b sim.ByIP, ev FaultEvents) { k.byIP, k.faultEvents = b, ev }
-
-// faultCounts are the counts CountFaultsByIP follows, in FaultEvents'
-// order.
-func (k *Kernel) faultCounts() [5]uint64 {
-	return [5]uint64{k.N.MinorFaults, k.N.MajorFaults, k.N.COWFaults, k.N.Segv, k.N.Sigbus}
-}
-
-// countByIP tells the ByIP what one fault added to the counts since
-// before, at ip. The kernel's paths count in many places (a COW fault of
-// an uncached private file page is a major fault too); the difference is
-// what the fault did, whichever path it took.
-func (k *Kernel) countByIP(ip uint64, before [5]uint64) {
-	ev := k.faultEvents
-	events := [5]sim.Event{ev.Minor, ev.Major, ev.COW, ev.Segv, ev.Sigbus}
-	for i, n := range k.faultCounts() {
-		if n > before[i] {
-			k.byIP.Count(ip, events[i], n-before[i])
-		}
-	}
 }
 
 func (k *Kernel) fault(p *Process, f mmu.Fault) bool {
@@ -94,7 +61,8 @@ func (k *Kernel) fault(p *Process, f mmu.Fault) bool {
 		if e, _, _ := k.lookup(p, f.VA); e == 0 && v.File == nil && !k.DemandZero {
 			return false // an explanation shows the fault as it is
 		}
-		err = k.faultIn(p, v, f.VA, write)
+		// A trace's area fills a page of its own on any fault (VMA.Trace).
+		err = k.faultIn(p, v, f.VA, write || v.Trace)
 	case mmu.WriteProtect:
 		err = k.writeFault(p, v, f.VA)
 	case mmu.ExecuteNX:

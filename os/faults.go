@@ -44,15 +44,33 @@ type Faults struct {
 	Splits uint64
 }
 
-// Count is one of the counts of Faults, with the name reports give it.
+// Count is one of the counts of Faults, with the name reports give it and
+// what it counts.
 type Count struct {
 	Name string
 	N    *uint64
+	Doc  string
 }
 
 // countNames are the report names of Faults' counts, in fields' order.
 var countNames = [...]string{"minor", "major", "cow", "reuse", "zero_page", "thp", "hugetlb", "swap_ins",
 	"fault_around", "readahead", "thp_fallbacks", "splits"}
+
+// countDocs say what each of countNames counts.
+var countDocs = [len(countNames)]string{
+	"faults mended without waiting for the disk (getrusage's ru_minflt)",
+	"faults that waited for the disk (getrusage's ru_majflt)",
+	"write faults that gave the process its own copy of a page",
+	"write faults that made a page held by the process alone writable in place",
+	"read faults that mapped the shared zero page",
+	"faults that mapped a 2 MiB page with one entry",
+	"faults that mapped a page of a MAP_HUGETLB area",
+	"pages faults read back from swap",
+	"pages fault-around mapped beside the faulting ones",
+	"pages read ahead beyond the ones asked for",
+	"faults that could have mapped a huge page but found no 2 MiB free",
+	"huge mappings split into 512 entries",
+}
 
 // fields are f's counts in a fixed order (getrusage's minor and major
 // first, then the breakdown): an array, so that add, on every fault,
@@ -66,7 +84,7 @@ func (f *Faults) fields() [len(countNames)]*uint64 {
 func (f *Faults) Counts() []Count {
 	var out []Count
 	for i, n := range f.fields() {
-		out = append(out, Count{countNames[i], n})
+		out = append(out, Count{countNames[i], n, countDocs[i]})
 	}
 	return out
 }

@@ -1,7 +1,9 @@
 package os
 
 import (
+	"bytes"
 	"errors"
+	"io"
 
 	"github.com/vmemu/vmemu/disk"
 	"github.com/vmemu/vmemu/mmu"
@@ -11,16 +13,32 @@ import (
 // PlaceFile puts a file with these bytes on the emulated disk (a scenario's
 // or the command line's host file), without taking time.
 func (k *Kernel) PlaceFile(name string, data []byte) (*File, error) {
+	return k.PlaceFileFrom(name, uint64(len(data)), bytes.NewReader(data))
+}
+
+// PlaceFileFrom is PlaceFile for a file of size bytes read from src a
+// chunk at a time; a size past the file system's free space is refused
+// before src is read.
+func (k *Kernel) PlaceFileFrom(name string, size uint64, src io.Reader) (*File, error) {
 	if k.fs == nil {
 		return nil, errors.New("the machine has no disk (disk.model: none)")
 	}
-	df, err := k.fs.Create(name, data)
+	df, err := k.fs.CreateFrom(name, size, src)
 	if err != nil {
 		return nil, err
 	}
 	f := &File{Name: name, disk: df, pages: map[uint64]uint64{}}
 	k.files[name] = f
 	return f, nil
+}
+
+// FileSpace is the file system's free bytes and its capacity, or false
+// with no disk.
+func (k *Kernel) FileSpace() (free, capacity uint64, ok bool) {
+	if k.fs == nil {
+		return 0, 0, false
+	}
+	return k.fs.FreeBlocks() * uint64(k.fs.Device().BlockSize()), k.fs.Capacity(), true
 }
 
 // FileContents reads a file as it is on the disk (for checks), untimed.
@@ -71,11 +89,18 @@ func (k *Kernel) Read(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64,
 		if of == nil || of.f == nil || of.flags&3 == OpenWrite {
 			return 0, EBADF
 		}
+		// vfs_read: a buffer not in the user half is EFAULT, and at most
+		// MAX_RW_COUNT bytes move.
+		if !k.inUserHalf(buf, n) {
+			return 0, EFAULT
+		}
+		n = min(n, k.maxRW())
 		size := of.f.Size()
 		if of.off >= size {
 			return 0, OK
 		}
 		n = min(n, size-of.off)
+		page := make([]byte, k.pageSize())
 		done := uint64(0)
 		for done < n {
 			off := of.off + done
@@ -84,7 +109,7 @@ func (k *Kernel) Read(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64,
 				return done, ENOMEM
 			}
 			chunk := min(n-done, k.pageSize()-off&(k.pageSize()-1))
-			data := make([]byte, chunk)
+			data := page[:chunk]
 			k.mem.Read(frame<<k.pageShift()|off&(k.pageSize()-1), data)
 			if !k.copyOut(p, buf+done, data) {
 				return done, EFAULT
@@ -122,27 +147,75 @@ func (k *Kernel) readPage(p *Process, f *File, index, last uint64) (uint64, erro
 
 // Write is write(fd, buf, n): p's bytes at buf to its standard output, or
 // into a file through the page cache (written back later, or by msync).
+// As Linux's vfs_write, a buffer not in the user half is EFAULT and at most
+// MAX_RW_COUNT bytes move; a file takes what the file system has room for
+// (a short write, ENOSPC when nothing fits, as generic_perform_write), and
+// standard output what is left of stdoutLimit (EFBIG when nothing is, as a
+// file past RLIMIT_FSIZE). A range with a hole is EFAULT before anything
+// is copied; a fault the kernel cannot mend partway (out of memory) ends
+// the write with what was copied kept, as Linux's short write keeps it
+// (syscall then makes it ENOMEM, as every call once memory ran out). So the bytes a write
+// holds in host memory are what it moves, never the count asked for.
 func (k *Kernel) Write(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
 		of := p.fds[fd]
 		if of == nil || (!of.stdout && of.flags&3 == OpenRead) {
 			return 0, EBADF
 		}
-		data, ok := k.copyIn(p, buf, n)
-		if !ok {
+		if !k.inUserHalf(buf, n) {
 			return 0, EFAULT
 		}
-		k.t += sim.Cycle((n+63)/64) * k.cfg.Costs.PerByte
+		room, full := k.writeRoom(of)
+		if n > 0 && room == 0 {
+			return 0, full
+		}
+		n = min(n, k.maxRW(), room)
+		if !k.readable(p, buf, n) {
+			return 0, EFAULT // a hole: nothing is copied
+		}
+		// Standard output takes the bytes a page at a time; a file's are
+		// gathered first, then go through the page cache.
+		var data []byte
+		put := func(b []byte) { p.Stdout.Write(b) }
+		if !of.stdout {
+			data = make([]byte, 0, min(n, 1<<20))
+			put = func(b []byte) { data = append(data, b...) }
+		}
+		done := k.copyIn(p, buf, n, put)
+		if done == 0 && n > 0 {
+			return 0, EFAULT
+		}
+		k.t += sim.Cycle((done+63)/64) * k.cfg.Costs.PerByte
 		if of.stdout {
-			p.Stdout.Write(data)
-			return n, OK
+			k.stdoutBytes += done
+			return done, OK
 		}
 		if err := k.writeFile(of.f, of.off, data); err != nil {
 			return 0, ENOSPC
 		}
-		of.off += n
-		return n, OK
+		of.off += done
+		return done, OK
 	})
+}
+
+// stdoutLimit is the most the processes write to their standard output in
+// all, which the run keeps in host memory for its report: 1 GiB, the
+// emulated disk's size.
+const stdoutLimit = 1 << 30
+
+// writeRoom is how many bytes a write to of can take, and the errno when it
+// can take none: what is left of stdoutLimit, or the room left in the
+// file's blocks and the file system's free ones past its offset.
+func (k *Kernel) writeRoom(of *openFile) (uint64, Errno) {
+	if of.stdout {
+		return stdoutLimit - min(k.stdoutBytes, stdoutLimit), EFBIG
+	}
+	bs := uint64(k.fs.Device().BlockSize())
+	room := k.fs.FreeBlocks() * bs
+	for _, e := range of.f.disk.Extents() {
+		room += e.Blocks * bs
+	}
+	return room - min(of.off, room), ENOSPC
 }
 
 // writeFile puts data at off of f's page cache, growing the file.
@@ -171,16 +244,32 @@ func (k *Kernel) writeFile(f *File, off uint64, data []byte) error {
 	return nil
 }
 
-// Msync is msync(addr, length): the dirty pages of shared file areas in the
-// range go to their files.
+// Msync is msync(addr, length, MS_SYNC): the dirty pages of shared file
+// areas in the range go to their files. As Linux's msync (mm/msync.c): an
+// unaligned start is EINVAL; the length rounds up to pages, a range that
+// then wraps is ENOMEM and one of no pages does nothing (so a length of
+// 2^64-1, which rounds to 0, returns 0 there too); every mapped part is
+// written back, and a hole anywhere in the range makes it ENOMEM.
 func (k *Kernel) Msync(now sim.Cycle, p *Process, addr, length uint64) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
-		if !k.pageAligned(addr) {
-			return 0, EINVAL
-		}
 		end := addr + k.roundUp(length)
+		switch {
+		case !k.pageAligned(addr):
+			return 0, EINVAL
+		case end < addr:
+			return 0, ENOMEM
+		case end == addr:
+			return 0, OK
+		}
+		covered := addr // the range is mapped up to here
+		hole := false
 		for _, v := range p.MM.VMAs {
-			if v.End <= addr || v.Start >= end || !v.Shared || v.File == nil || v.File.anon {
+			if v.End <= addr || v.Start >= end {
+				continue
+			}
+			hole = hole || v.Start > covered
+			covered = v.End
+			if !v.Shared || v.File == nil || v.File.anon {
 				continue
 			}
 			var err error
@@ -192,6 +281,9 @@ func (k *Kernel) Msync(now sim.Cycle, p *Process, addr, length uint64) (uint64, 
 			if err != nil {
 				return 0, ENOSPC
 			}
+		}
+		if hole || covered < end {
+			return 0, ENOMEM
 		}
 		return 0, OK
 	})
@@ -251,19 +343,37 @@ func (k *Kernel) copyOut(p *Process, va uint64, data []byte) bool {
 	return true
 }
 
-// copyIn reads n bytes of p's memory at va.
-func (k *Kernel) copyIn(p *Process, va, n uint64) ([]byte, bool) {
-	out := make([]byte, n)
-	for done := uint64(0); done < n; {
+// copyIn reads n bytes of p's memory at va, giving them to put a page at
+// a time (in a buffer put must not keep), and returns how many it read: n,
+// or fewer when a fault could not be mended.
+func (k *Kernel) copyIn(p *Process, va, n uint64, put func([]byte)) uint64 {
+	page := make([]byte, k.pageSize())
+	done := uint64(0)
+	for done < n {
 		pa, ok := k.userPage(p, va+done, false)
 		if !ok {
-			return nil, false
+			break
 		}
 		chunk := min(n-done, k.pageSize()-(va+done)&(k.pageSize()-1))
-		k.mem.Read(pa, out[done:done+chunk])
+		k.mem.Read(pa, page[:chunk])
+		put(page[:chunk])
 		done += chunk
 	}
-	return out, true
+	return done
+}
+
+// readable says whether areas that may be read cover [va, va+n): the test
+// userPage makes of each page, made of the whole range before anything is
+// copied, so that a write over a hole takes neither time nor memory.
+func (k *Kernel) readable(p *Process, va, n uint64) bool {
+	for a, end := va, va+n; a < end; {
+		v := p.MM.Find(a)
+		if v == nil || !v.allows(false, false) {
+			return false
+		}
+		a = v.End
+	}
+	return true
 }
 
 // Fsync is fsync(fd): the file's dirty pages go to the disk, and the call

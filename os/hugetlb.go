@@ -74,18 +74,25 @@ func (k *Kernel) hugetlbLevel(flags int) int {
 	return 0
 }
 
-// mmapHuge is mmap for MAP_HUGETLB: the length rounds up to whole pages, a
-// fixed address must be aligned, and the pool must have the pages to
-// promise.
+// mmapHuge is mmap for MAP_HUGETLB (anonymous: mmap checked the rest):
+// the length rounds up to whole pages of the size asked for
+// (ksys_mmap_pgoff), a fixed address must be aligned to it
+// (hugetlb_get_unmapped_area), and the pool must have the pages to promise
+// (hugetlb_reserve_pages).
 func (k *Kernel) mmapHuge(p *Process, addr, length uint64, prot, flags int) (uint64, Errno) {
 	level := k.hugetlbLevel(flags)
-	if level == 0 || flags&MapAnonymous == 0 {
+	if level == 0 {
 		return 0, EINVAL
 	}
 	size := uint64(1) << k.hugeShift(level)
-	length = (length + size - 1) &^ (size - 1)
-	start := addr &^ (size - 1)
-	if flags&MapFixed != 0 && addr&(size-1) != 0 {
+	if length = (length + size - 1) &^ (size - 1); length == 0 {
+		return 0, EINVAL // 0, or a length that wrapped as it was rounded
+	}
+	start, errno := k.unmappedArea(p, addr, length, size, flags&MapFixed != 0)
+	switch {
+	case errno != OK:
+		return 0, errno
+	case (flags&MapShared != 0) == (flags&MapPrivate != 0) || prot&^(ProtRead|ProtWrite|ProtExec) != 0:
 		return 0, EINVAL
 	}
 	pool, need := k.pools[level-2], int(length/size)
@@ -95,10 +102,6 @@ func (k *Kernel) mmapHuge(p *Process, addr, length uint64, prot, flags int) (uin
 	if flags&MapFixed != 0 {
 		if errno := k.unmapRange(p, start, start+length); errno != OK {
 			return 0, errno
-		}
-	} else if start == 0 || start+length > k.mmapTop() || p.MM.overlaps(start, start+length) {
-		if start = p.MM.gap(length, size, k.pageSize(), k.mmapTop()); start == 0 {
-			return 0, ENOMEM
 		}
 	}
 	pool.reserved += need

@@ -107,6 +107,8 @@ type Kernel struct {
 	pools    [2]*hugePool // MAP_HUGETLB pages: [0] 2 MiB, [1] 1 GiB
 	// objects are the shared anonymous objects (shmem) some area maps.
 	objects map[*File]bool
+	// stdoutBytes is what every process wrote to its standard output.
+	stdoutBytes uint64
 
 	// DemandZero maps a zeroed page on a not-present fault (first touch).
 	// Off, such a fault abandons the access as a page fault, which is what
@@ -204,27 +206,38 @@ func (k *Kernel) Process(pid int) *Process { return k.procs[pid] }
 
 // Register adds the kernel's counters to s.
 func (k *Kernel) Register(s *sim.Stats) {
-	for _, c := range []struct {
-		name string
-		p    *uint64
-	}{
-		{"minor_faults", &k.N.MinorFaults}, {"major_faults", &k.N.MajorFaults}, {"cow_faults", &k.N.COWFaults},
-		{"cow_copies", &k.N.COWCopies}, {"segv", &k.N.Segv}, {"swap_outs", &k.N.SwapOuts}, {"swap_ins", &k.N.SwapIns},
-		{"writebacks", &k.N.Writebacks}, {"page_cache_reads", &k.N.PageCacheReads}, {"evictions", &k.N.Evictions},
-		{"invlpgs", &k.N.Invlpgs}, {"flushes", &k.N.Flushes}, {"switches", &k.N.Switches}, {"syscalls", &k.N.Syscalls},
-		{"table_frames", &k.N.TableFrames}, {"fault_cycles", &k.N.FaultCycles},
-	} {
-		s.Register("os."+c.name, c.p)
+	s.RegisterTable("os", []sim.Counter{
+		{Name: "minor_faults", P: &k.N.MinorFaults, Doc: "faults mended without the disk (a COW fault is not one)"},
+		{Name: "major_faults", P: &k.N.MajorFaults, Doc: "faults that read the disk"},
+		{Name: "cow_faults", P: &k.N.COWFaults, Doc: "copy-on-write faults (copies and reuses)"},
+		{Name: "cow_copies", P: &k.N.COWCopies, Doc: "pages copied for copy-on-write"},
+		{Name: "segv", P: &k.N.Segv, Doc: "accesses abandoned with SIGSEGV"},
+		{Name: "swap_outs", P: &k.N.SwapOuts, Doc: "pages written to swap"},
+		{Name: "swap_ins", P: &k.N.SwapIns, Doc: "pages read from swap"},
+		{Name: "writebacks", P: &k.N.Writebacks, Doc: "file pages written back"},
+		{Name: "page_cache_reads", P: &k.N.PageCacheReads, Doc: "file pages read into the page cache"},
+		{Name: "evictions", P: &k.N.Evictions, Doc: "frames reclaimed"},
+		{Name: "invlpgs", P: &k.N.Invlpgs, Doc: "pages invalidated in the TLBs one by one"},
+		{Name: "flushes", P: &k.N.Flushes, Doc: "whole address spaces flushed from the TLBs"},
+		{Name: "switches", P: &k.N.Switches, Doc: "context switches"},
+		{Name: "syscalls", P: &k.N.Syscalls, Doc: "system calls"},
+		{Name: "table_frames", P: &k.N.TableFrames, Unit: "frames",
+			Doc: "frames holding page tables now (less those there at the last reset)"},
+		{Name: "fault_cycles", P: &k.N.FaultCycles, Unit: "cycles", Doc: "cycles spent in the fault handler"},
+	})
+	for c := range k.N.SegvBy {
+		cause := mmu.Cause(c)
+		s.Register("os.segv."+cause.Key(), &k.N.SegvBy[c], "SIGSEGVs of faults of this cause: "+cause.String(), sim.Detail)
 	}
+	s.Register("os.sigbus", &k.N.Sigbus, "accesses abandoned with SIGBUS (a page past a file's end, an empty MAP_HUGETLB pool)",
+		sim.Detail)
 }
 
 // RegisterFaults adds the getrusage counts over every process
 // (Counts.Faults) to s as os.faults.NAME (Faults.Counts names them).
-// Register leaves them out, so that what reads s stays as it was until it
-// asks for them.
 func (k *Kernel) RegisterFaults(s *sim.Stats) {
 	for _, c := range k.N.Faults.Counts() {
-		s.Register("os.faults."+c.Name, c.N)
+		s.Register("os.faults."+c.Name, c.N, c.Doc)
 	}
 }
 

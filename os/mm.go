@@ -19,6 +19,13 @@ type VMA struct {
 	// HugeLevel is, for a MAP_HUGETLB area, the level of the entries that
 	// map its pages (2: 2 MiB, 3: 1 GiB); 0 for any other area.
 	HugeLevel int
+	// Trace marks the one area of a plain trace (MapEverything), which
+	// stands for all of a program's memory: text, data, files read, the
+	// heap, whose contents the trace does not show. A fault there fills a
+	// page of its own, as a write would, never the zero page: a trace that
+	// reads memory written before it started would otherwise see all of
+	// it as one frame of zeros.
+	Trace bool
 
 	resv *hugeResv // a private MAP_HUGETLB area's promised pages
 }

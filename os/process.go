@@ -61,7 +61,8 @@ func (k *Kernel) newProcess() (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Process{PID: k.nextPID, Root: root, fds: map[int]*openFile{1: {stdout: true}, 2: {stdout: true}}, nextFD: 3}
+	p := &Process{PID: k.nextPID, Root: root, fds: map[int]*openFile{1: {stdout: true}, 2: {stdout: true}}, nextFD: 3,
+		MM: k.emptyMM()}
 	p.PCID = uint16(p.PID)
 	k.nextPID++
 	k.procs[p.PID] = p
@@ -80,7 +81,7 @@ func (k *Kernel) MapEverything(p *Process) {
 	if k.cfg.Geometry.VABits == 64 {
 		top = ^uint64(0) &^ (k.pageSize() - 1)
 	}
-	p.MM.VMAs = []*VMA{{Start: k.pageSize(), End: top, Prot: ProtRead | ProtWrite | ProtExec, Name: "[anon]"}}
+	p.MM.VMAs = []*VMA{{Start: k.pageSize(), End: top, Prot: ProtRead | ProtWrite | ProtExec, Name: "[anon]", Trace: true}}
 }
 
 // pcidOf is the PCID p's translations are tagged with: its own with PCIDs
@@ -137,9 +138,14 @@ func (k *Kernel) ClearAreas(p *Process) {
 	for _, v := range append([]*VMA(nil), p.MM.VMAs...) {
 		k.unmapRange(p, v.Start, v.End)
 	}
-	p.MM = MM{}
+	p.MM = k.emptyMM()
 	k.leave()
 }
+
+// emptyMM is the address space of a process that never ran execve: no
+// areas, and the break at heapStart, never at 0, so that even a heap it
+// grows leaves the null page unmapped.
+func (k *Kernel) emptyMM() MM { return MM{BrkStart: k.heapStart(), Brk: k.heapStart()} }
 
 // Resolve translates va in p's tables as they are, taking no fault: the
 // physical address, or false if the page is not present.

@@ -198,3 +198,23 @@ func TestSegvAndErrno(t *testing.T) {
 		t.Errorf("errnos (-want +got):\n%s", diff)
 	}
 }
+
+// MAP_POPULATE of an area larger than memory swaps the first pages out as
+// the last come in, as Linux does, rather than running out of frames: each
+// page is a fault of its own, whose frame is not held once it is mapped.
+func TestPopulateLargerThanMemory(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		set  func(*Config)
+	}{{"textbook", nil}, {"linux", linux}} {
+		w := newWorldWith(t, 1<<20, 1024, c.set)
+		p := w.proc()
+		a := w.call(w.k.Mmap(w.now, p, 0, 2<<20, ProtRead|ProtWrite, anonPriv|MapPopulate, -1, 0))
+		if w.k.N.SwapOuts == 0 {
+			t.Errorf("%s: 2 MiB populated in 1 MiB and nothing swapped out", c.name)
+		}
+		if v := w.mustLoad(p, a); v != 0 || w.k.Err() != nil {
+			t.Errorf("%s: first word %#x, kernel error %v", c.name, v, w.k.Err())
+		}
+	}
+}

@@ -5,21 +5,6 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// The layout of a new address space (Linux x86-64's, scaled to the
-// virtual address width): mmap areas grow down from mmapTop, the stack sits
-// at the top.
-func (k *Kernel) mmapTop() uint64 {
-	top := uint64(1) << (k.cfg.Geometry.VABits - 1) // user half, as x86-64
-	if k.cfg.Geometry.VABits < 32 {
-		top = uint64(1) << k.cfg.Geometry.VABits
-	}
-	return top - top/4 // leave room above for the stack
-}
-
-func (k *Kernel) pageAligned(a uint64) bool { return a&(k.pageSize()-1) == 0 }
-
-func (k *Kernel) roundUp(n uint64) uint64 { return (n + k.pageSize() - 1) &^ (k.pageSize() - 1) }
-
 // syscall runs body as a system call at cycle now and returns its result,
 // its error and when it returns.
 func (k *Kernel) syscall(now sim.Cycle, body func() (uint64, Errno)) (uint64, Errno, sim.Cycle) {
@@ -38,42 +23,53 @@ func (k *Kernel) Mmap(now sim.Cycle, p *Process, addr, length uint64, prot, flag
 }
 
 func (k *Kernel) mmap(p *Process, addr, length uint64, prot, flags, fd int, off uint64) (uint64, Errno) {
-	shared, private := flags&MapShared != 0, flags&MapPrivate != 0
-	anon := flags&MapAnonymous != 0
-	switch {
-	case length == 0 || shared == private || !k.pageAligned(off) || prot&^(ProtRead|ProtWrite|ProtExec) != 0:
+	// The checks of x86's sys_mmap, ksys_mmap_pgoff and do_mmap
+	// (mm/mmap.c), in their order.
+	if !k.pageAligned(off) {
 		return 0, EINVAL
-	case flags&MapFixed != 0 && !k.pageAligned(addr):
-		return 0, EINVAL
-	case flags&MapHugeTLB != 0:
+	}
+	var of *openFile
+	if flags&MapAnonymous == 0 {
+		switch of = p.fds[fd]; {
+		case of == nil:
+			return 0, EBADF
+		case flags&MapHugeTLB != 0:
+			return 0, EINVAL // a MAP_HUGETLB file must be on hugetlbfs
+		case of.f == nil:
+			return 0, EBADF // standard output cannot be mapped
+		}
+	}
+	if flags&MapHugeTLB != 0 {
 		return k.mmapHuge(p, addr, length, prot, flags)
 	}
-	length = k.roundUp(length)
-	var file *File
-	if !anon {
-		of := p.fds[fd]
-		if of == nil || of.f == nil {
-			return 0, EBADF
-		}
-		if shared && prot&ProtWrite != 0 && of.flags&3 != OpenRDWR {
-			return 0, EACCES
-		}
-		file = of.f
+	if length == 0 {
+		return 0, EINVAL
 	}
-	start := addr &^ (k.pageSize() - 1)
+	if length = k.roundUp(length); length == 0 {
+		return 0, ENOMEM
+	}
+	// (do_mmap's EOVERFLOW, an offset in pages plus the length wrapping,
+	// cannot happen with 64-bit byte offsets.)
+	start, errno := k.unmappedArea(p, addr, length, k.pageSize(), flags&MapFixed != 0)
+	if errno != OK {
+		return 0, errno
+	}
+	shared := flags&MapShared != 0
+	switch {
+	case shared == (flags&MapPrivate != 0) || prot&^(ProtRead|ProtWrite|ProtExec) != 0:
+		return 0, EINVAL
+	case of != nil && shared && prot&ProtWrite != 0 && of.flags&3 != OpenRDWR:
+		return 0, EACCES
+	}
 	if flags&MapFixed != 0 {
 		if errno := k.unmapRange(p, start, start+length); errno != OK {
 			return 0, errno
 		}
-	} else if start == 0 || start+length > k.mmapTop() || p.MM.overlaps(start, start+length) {
-		if start = p.MM.gap(length, k.pageSize(), k.pageSize(), k.mmapTop()); start == 0 {
-			return 0, ENOMEM
-		}
 	}
-	v := &VMA{Start: start, End: start + length, Prot: prot, Shared: shared, File: file, Offset: off, Name: "[anon]"}
+	v := &VMA{Start: start, End: start + length, Prot: prot, Shared: shared, Offset: off, Name: "[anon]"}
 	switch {
-	case file != nil:
-		v.Name = file.Name
+	case of != nil:
+		v.File, v.Name = of.f, of.f.Name
 	case shared:
 		v.File, v.Offset, v.Name = k.newShmem("[shmem]"), 0, "[shmem]"
 	}
@@ -87,6 +83,10 @@ func (k *Kernel) mmap(p *Process, addr, length uint64, prot, flags, fd int, off 
 			if _, ok := k.userPage(p, va, write); !ok {
 				return start, ENOMEM
 			}
+			// Each page is a fault of its own: the pages before it may
+			// be reclaimed for it, so an area larger than memory swaps
+			// as it fills rather than running out of frames.
+			clear(k.pinned)
 		}
 	}
 	return start, OK
@@ -95,7 +95,10 @@ func (k *Kernel) mmap(p *Process, addr, length uint64, prot, flags, fd int, off 
 // Munmap is munmap(addr, length).
 func (k *Kernel) Munmap(now sim.Cycle, p *Process, addr, length uint64) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
-		if !k.pageAligned(addr) || length == 0 {
+		// do_vmi_munmap (mm/mmap.c): an unaligned start, a range past
+		// TASK_SIZE, or a length of no pages is EINVAL; an unmapped range
+		// is not an error.
+		if !k.pageAligned(addr) || !k.inUserHalf(addr, length) || length == 0 {
 			return 0, EINVAL
 		}
 		return 0, k.unmapRange(p, addr, addr+k.roundUp(length))
@@ -133,8 +136,19 @@ func (k *Kernel) unmapRange(p *Process, start, end uint64) Errno {
 // Mprotect is mprotect(addr, length, prot).
 func (k *Kernel) Mprotect(now sim.Cycle, p *Process, addr, length uint64, prot int) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
+		// do_mprotect_pkey (mm/mprotect.c), in its order: an unaligned
+		// start is EINVAL, a length of 0 does nothing, a range that wraps
+		// (a length that rounds past 2^64, too) is ENOMEM, then unknown
+		// protection bits are EINVAL and a hole in the range ENOMEM.
 		end := addr + k.roundUp(length)
-		if !k.pageAligned(addr) || prot&^(ProtRead|ProtWrite|ProtExec) != 0 {
+		switch {
+		case !k.pageAligned(addr):
+			return 0, EINVAL
+		case length == 0:
+			return 0, OK
+		case end <= addr:
+			return 0, ENOMEM
+		case prot&^(ProtRead|ProtWrite|ProtExec) != 0:
 			return 0, EINVAL
 		}
 		for a := addr; a < end; {
@@ -200,25 +214,31 @@ func (k *Kernel) reprotect(p *Process, v *VMA, va, addr uint64, e mmu.PTE) {
 }
 
 // Brk is brk(addr): it moves the end of the heap and returns the break.
+// As Linux's brk (mm/mmap.c), an address below the heap's start asks for
+// the break (brk(0)), and a move that cannot be made leaves it where it
+// was: a growth past TASK_SIZE (check_brk_limits) or to within a page of
+// the next area. The break is returned then with ENOMEM, the errno glibc's
+// brk() sets.
 func (k *Kernel) Brk(now sim.Cycle, p *Process, addr uint64) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
 		mm := &p.MM
-		if addr == 0 || addr < mm.BrkStart {
+		if addr < mm.BrkStart {
 			return mm.Brk, OK
 		}
 		oldEnd, newEnd := k.roundUp(mm.Brk), k.roundUp(addr)
 		switch {
-		case newEnd > oldEnd:
-			if mm.overlaps(oldEnd, newEnd) {
-				return mm.Brk, ENOMEM
-			}
+		case newEnd == oldEnd:
+		case addr <= mm.Brk:
+			k.unmapRange(p, newEnd, oldEnd)
+		case !k.inUserHalf(oldEnd, newEnd-oldEnd) || oldEnd < k.mmapMinAddr() ||
+			mm.overlaps(oldEnd, newEnd+k.pageSize()):
+			return mm.Brk, ENOMEM
+		default:
 			if heap := mm.Find(oldEnd - 1); heap != nil && heap.Name == "[heap]" && heap.End == oldEnd {
 				heap.End = newEnd
 			} else {
 				mm.insert(&VMA{Start: oldEnd, End: newEnd, Prot: ProtRead | ProtWrite, Name: "[heap]"})
 			}
-		case newEnd < oldEnd:
-			k.unmapRange(p, newEnd, oldEnd)
 		}
 		mm.Brk = addr
 		return addr, OK

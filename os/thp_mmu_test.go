@@ -75,9 +75,9 @@ func TestTHPThroughTheMMU(t *testing.T) {
 	if s := dtlbShift(u, a+0x1ff000); s != 21 {
 		t.Errorf("dTLB entry for the huge page: page shift %d, want 21", s)
 	}
-	walks := u.N.Walks
+	walks := walksOf(u)
 	w.translate(u, a+0x1ff008, sim.Store)
-	if u.N.Walks != walks {
+	if walksOf(u) != walks {
 		t.Error("an access elsewhere in the 2 MiB page walked again")
 	}
 
@@ -144,9 +144,9 @@ func TestGiantPageThroughTheMMU(t *testing.T) {
 	if e, ok := stlb.Lookup(g, u.PCID); !ok || e.PageShift != 30 || dtlbShift(u, g) != 0 {
 		t.Errorf("STLB entry %+v (%v), dTLB shift %d; want a 30-bit STLB entry and none in the dTLB", e, ok, dtlbShift(u, g))
 	}
-	walks := u.N.Walks
+	walks := walksOf(u)
 	w.translate(u, g+0x3fff0000, sim.Load)
-	if u.N.Walks != walks {
+	if walksOf(u) != walks {
 		t.Error("another address of the 1 GiB page walked again")
 	}
 	w.call(w.k.Munmap(w.now, p, g, 1<<30))
@@ -172,7 +172,7 @@ func TestTHPAlwaysTraceWalks(t *testing.T) {
 		for i := 0; i < 200000; i++ {
 			w.translate(u, base+uint64(rng.IntN(size/64))*64, sim.Load)
 		}
-		walks[mode] = u.N.Walks
+		walks[mode] = walksOf(u)
 		if mode == THPAlways && p.Faults.THP != size/(2*mib) {
 			t.Errorf("THP always: %d huge-page faults, want %d", p.Faults.THP, size/(2*mib))
 		}
@@ -181,4 +181,11 @@ func TestTHPAlwaysTraceWalks(t *testing.T) {
 	if walks[THPAlways]*10 > walks[THPNever] {
 		t.Errorf("walks: %d with 4 KiB pages, %d with huge pages; want a tenth or less", walks[THPNever], walks[THPAlways])
 	}
+}
+
+// walksOf is how many translations of u have walked so far.
+func walksOf(u *mmu.MMU) uint64 {
+	var s sim.Stats
+	u.Register(&s)
+	return s.Snapshot().Value("mmu.walks")
 }

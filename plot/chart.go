@@ -11,6 +11,7 @@ package plot
 import (
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -96,10 +97,98 @@ func Format(path string) (string, error) {
 	return "", fmt.Errorf("%s: write a .png or a .svg file", path)
 }
 
+// Limits of what a chart draws. A value beyond maxMagnitude (or NaN or
+// an infinity) would overflow the axes' arithmetic, and gonum panics on
+// such a range; a PNG is drawn whole in memory, 4 bytes a pixel, so its
+// pixels are bounded (a 500 cm square at 96 dpi took 21 s and 1.4 GB);
+// more bins than MaxBins are narrower than a pixel.
+const (
+	maxMagnitude = 1e300
+	MinSize      = 1 * vg.Centimeter
+	MaxSize      = 120 * vg.Centimeter // the long side of an A0 poster
+	MinDPI       = 10
+	MaxDPI       = 1200
+	MaxPixels    = 64 << 20 // 256 MiB drawn: an A0 poster at 200 dpi
+	MaxBins      = 1000
+)
+
+// checkValue says what is wrong with a value to draw, or "".
+func checkValue(v float64) string {
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return "is not a finite number"
+	case math.Abs(v) > maxMagnitude:
+		return "is too large to draw (beyond 1e300)"
+	}
+	return ""
+}
+
+// CheckSize refuses an image size out of reason: a side in centimetres
+// out of [MinSize, MaxSize] (NaN included), a DPI out of [MinDPI, MaxDPI]
+// (0 is DefaultDPI), or a PNG of more than MaxPixels.
+func CheckSize(width, height float64, dpi int, format string) error {
+	ok := func(cm float64) bool {
+		l := vg.Length(cm) * vg.Centimeter
+		return l >= MinSize && l <= MaxSize
+	}
+	if !ok(width) || !ok(height) {
+		return fmt.Errorf("--width %g --height %g: give centimetres from %g to %g",
+			width, height, float64(MinSize/vg.Centimeter), float64(MaxSize/vg.Centimeter))
+	}
+	if dpi == 0 {
+		dpi = DefaultDPI
+	}
+	if dpi < MinDPI || dpi > MaxDPI {
+		return fmt.Errorf("--dpi %d: give %d to %d", dpi, MinDPI, MaxDPI)
+	}
+	if px := width / 2.54 * float64(dpi) * height / 2.54 * float64(dpi); format == "png" && px > MaxPixels {
+		return fmt.Errorf("--width %g --height %g at --dpi %d: a PNG of %.0f million pixels; at most %d million",
+			width, height, dpi, px/1e6, MaxPixels/1000000)
+	}
+	return nil
+}
+
+// checkChart is the last check before drawing: whatever made c, every
+// value is one a chart can draw.
+func checkChart(c Chart) error {
+	var vals [][]float64
+	switch c := c.(type) {
+	case Lines:
+		for _, s := range c.Series {
+			vals = append(vals, s.X, s.Y)
+		}
+	case Stacks:
+		for _, p := range c.Parts {
+			vals = append(vals, p.Values)
+		}
+	case Bars:
+		vals = append(vals, c.Values)
+	case Histogram:
+		if c.Bins < 0 || c.Bins > MaxBins {
+			return fmt.Errorf("--bins %d: give 1 to %d, or 0 for a number that suits the count", c.Bins, MaxBins)
+		}
+		vals = append(vals, c.Values)
+	}
+	for _, vs := range vals {
+		for _, v := range vs {
+			if msg := checkValue(v); msg != "" {
+				return fmt.Errorf("a value to draw, %g, %s", v, msg)
+			}
+		}
+	}
+	return nil
+}
+
 // Write draws c in format (png or svg) at the given size, its legend in a
 // column of its own on the right (or below, when it would take more than
 // a third of the width).
 func Write(w io.Writer, c Chart, format string, size Size) error {
+	if err := CheckSize(float64(size.Width/vg.Centimeter), float64(size.Height/vg.Centimeter), size.DPI, format); err != nil {
+		return err
+	}
+	if err := checkChart(c); err != nil {
+		return err
+	}
 	p, err := c.plot()
 	if err != nil {
 		return err

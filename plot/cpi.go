@@ -49,6 +49,9 @@ func stackOf(path string, rep map[string]any) ([]component, error) {
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("%s: element %d of the CPI stack lacks a name (or level) or cycles", path, i)
 		}
+		if msg := checkValue(cycles); msg != "" {
+			return nil, fmt.Errorf("%s: element %d of the CPI stack: cycles %g %s", path, i, cycles, msg)
+		}
 		out = append(out, component{name, cycles})
 	}
 	return out, nil

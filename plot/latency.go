@@ -52,6 +52,9 @@ func readNumbers(path string, data []byte) ([]float64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %q is not a number", path, line, t)
 		}
+		if msg := checkValue(f); msg != "" {
+			return nil, fmt.Errorf("%s:%d: %q %s", path, line, t, msg)
+		}
 		out = append(out, f)
 	}
 	if len(out) == 0 {

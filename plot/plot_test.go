@@ -7,12 +7,15 @@ import (
 	"flag"
 	"image"
 	"image/png"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vmemu/vmemu/dram"
+	"gonum.org/v1/plot/vg"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden images in testdata/ from the current output")
@@ -290,5 +293,45 @@ func TestFormat(t *testing.T) {
 		if got != want || (err != nil) != (want == "") {
 			t.Errorf("%s: %q, %v", in, got, err)
 		}
+	}
+}
+
+// Whatever made a chart, Write refuses values it cannot draw (gonum
+// panics on a NaN range) and sizes out of range, before drawing.
+func TestWriteRefusesWhatItCannotDraw(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tc := range []struct {
+		name string
+		c    Chart
+		size Size
+		want string
+	}{
+		{"NaN in a histogram", Histogram{Values: []float64{1, nan, 3}}, DefaultSize, "a value to draw, NaN, is not a finite number"},
+		{"Inf in a line", Lines{Series: []Series{{X: []float64{1, 2}, Y: []float64{inf, 1}}}}, DefaultSize, "+Inf, is not a finite number"},
+		{"-Inf in a stack", Stacks{Bars: []string{"a"}, Parts: []Part{{Name: "p", Values: []float64{math.Inf(-1)}}}}, DefaultSize, "-Inf"},
+		{"huge bar", Bars{Names: []string{"a", "b"}, Values: []float64{-1e301, 1e301}}, DefaultSize, "too large to draw"},
+		{"bins", Histogram{Values: []float64{1, 2}, Bins: MaxBins + 1}, DefaultSize, "--bins 1001"},
+		{"NaN width", Histogram{Values: []float64{1, 2}}, Size{Width: vg.Length(nan), Height: DefaultHeight}, "--width NaN"},
+		{"zero height", Histogram{Values: []float64{1, 2}}, Size{Width: DefaultWidth}, "--height 0"},
+		{"huge width", Histogram{Values: []float64{1, 2}}, Size{Width: 1e9, Height: DefaultHeight}, "give centimetres from 1 to 120"},
+		{"dpi", Histogram{Values: []float64{1, 2}}, Size{Width: DefaultWidth, Height: DefaultHeight, DPI: 5000}, "--dpi 5000: give 10 to 1200"},
+	} {
+		for _, format := range []string{"png", "svg"} {
+			var b bytes.Buffer
+			err := Write(&b, tc.c, format, tc.size)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || b.Len() > 0 {
+				t.Errorf("%s, %s: %v (%d bytes), want %q", tc.name, format, err, b.Len(), tc.want)
+			}
+		}
+	}
+	// A PNG is drawn whole in memory: its pixels are bounded; an SVG's
+	// size costs nothing.
+	poster := Size{Width: 120 * vg.Centimeter, Height: 120 * vg.Centimeter, DPI: 300}
+	h := Histogram{Values: []float64{1, 2}}
+	if err := Write(io.Discard, h, "png", poster); err == nil || !strings.Contains(err.Error(), "a PNG of 201 million pixels; at most 67 million") {
+		t.Errorf("png: %v", err)
+	}
+	if err := Write(io.Discard, h, "svg", poster); err != nil {
+		t.Errorf("svg: %v", err)
 	}
 }

@@ -168,6 +168,7 @@ func xValues(rows [][]string, xi int) (xs []float64, ticks []gplot.Tick, sized b
 	numeric := true
 	for i, row := range rows {
 		v, s, ok := sweep.ParseSize(row[xi])
+		ok = ok && checkValue(v) == "" // NaN and Inf are names here
 		xs[i], sized, numeric = v, sized || s, numeric && ok
 	}
 	if numeric {
@@ -213,6 +214,9 @@ func (r *Results) series(rows [][]string, xs []float64, yi int, group []int) ([]
 		y, _, ok := sweep.ParseSize(row[yi])
 		if !ok {
 			return nil, fmt.Errorf("%s: %s = %q is not a number", r.Path, r.Header[yi], row[yi])
+		}
+		if msg := checkValue(y); msg != "" {
+			return nil, fmt.Errorf("%s: %s = %q %s", r.Path, r.Header[yi], row[yi], msg)
 		}
 		label := r.label(row, group)
 		i, seen := index[label]

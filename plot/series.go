@@ -87,6 +87,14 @@ func column(path string, rows [][]string, xi, yi int, head []string) (Series, er
 			}
 			return s, fmt.Errorf("%s:%d: %s: %q is not a number", path, n+2, head[bad], row[bad])
 		}
+		for _, c := range []struct {
+			i int
+			v float64
+		}{{xi, xv}, {yi, yv}} {
+			if msg := checkValue(c.v); msg != "" {
+				return s, fmt.Errorf("%s:%d: %s: %q %s", path, n+2, head[c.i], row[c.i], msg)
+			}
+		}
 		s.X, s.Y = append(s.X, xv), append(s.Y, yv)
 	}
 	return s, nil

@@ -140,9 +140,10 @@ func humanNumber(v float64) string {
 }
 
 // withUnit names a metric with the clock its cycles count: "DRAM cycles"
-// under the DRAM model's keys, "core cycles" elsewhere.
+// under the DRAM model's keys, "core cycles" elsewhere. A counter of the
+// registry (stats.NAME) goes by its name.
 func withUnit(name string) string {
-	low := strings.ToLower(name)
+	low := strings.TrimPrefix(strings.ToLower(name), "stats.")
 	clock := "core cycles"
 	if strings.HasPrefix(low, "dram.") || strings.HasPrefix(low, "dram_") {
 		clock = "DRAM cycles"

@@ -81,6 +81,9 @@ func TestWithUnit(t *testing.T) {
 		{"levels.l2.miss_rate", "levels.l2.miss_rate"},
 		{"instructions", "instructions"},
 		{"dram.bandwidth_gbps", "dram.bandwidth_gbps (GB/s)"},
+		{"stats.dram.read_latency_sum_cycles", "stats.dram.read_latency_sum_cycles (DRAM cycles)"},
+		{"stats.core.cycles.memory", "stats.core.cycles.memory (core cycles)"},
+		{"stats.l1d.load.misses", "stats.l1d.load.misses"},
 	}
 	for _, tc := range tests {
 		if got := withUnit(tc.in); got != tc.want {

@@ -4,7 +4,7 @@ package schema
 
 import _ "embed"
 
-// Report is the JSON Schema (draft 2020-12) of the report vmemu.run/1.
+// Report is the JSON Schema (draft 2020-12) of the report vmemu.run/2.
 //
 //go:embed report.schema.json
 var Report []byte

@@ -192,9 +192,9 @@ func TestCheckerCatches(t *testing.T) {
 	var root node
 	json.Unmarshal(Report, &root)
 	c := &checker{root: root}
-	c.check(root, map[string]any{"schema": "vmemu.run/2", "cycles": -1.0, "levels": []any{map[string]any{"name": 3.0}}, "nope": 1.0}, "r")
+	c.check(root, map[string]any{"schema": "vmemu.run/9", "cycles": -1.0, "levels": []any{map[string]any{"name": 3.0}}, "nope": 1.0}, "r")
 	got := strings.Join(c.errs, "\n")
-	for _, want := range []string{"r.schema: vmemu.run/2, want vmemu.run/1", "r.cycles: -1 is below 0", "r: no instructions", "r.levels[0].name: float64 is not string"} {
+	for _, want := range []string{"r.schema: vmemu.run/9, want vmemu.run/2", "r.cycles: -1 is below 0", "r: no instructions", "r.levels[0].name: float64 is not string"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missed %q in:\n%s", want, got)
 		}

@@ -11,4 +11,7 @@ type Event uint16
 // in every other run, that costs a comparison with nil.
 type ByIP interface {
 	Count(ip uint64, e Event, n uint64)
+	// Reset discards the counts: the end of warmup, when the registry's
+	// counters start again (Stats.Reset).
+	Reset()
 }

@@ -30,29 +30,6 @@ func TestRatio(t *testing.T) {
 	}
 }
 
-func TestStats(t *testing.T) {
-	var s Stats
-	var hits, misses, other uint64
-	s.Register("l1d.load.misses", &misses)
-	s.Register("l1d.load.hits", &hits)
-	s.Register("l2.load.hits", &other)
-	hits, misses, other = 3, 1, 9
-	want := []Stat{{"l1d.load.hits", 3}, {"l1d.load.misses", 1}}
-	if diff := cmp.Diff(want, s.Under("l1d")); diff != "" {
-		t.Errorf("Under (-want +got):\n%s", diff)
-	}
-	if v, ok := s.Get("l2.load.hits"); !ok || v != 9 {
-		t.Errorf("Get = %d, %v", v, ok)
-	}
-	if _, ok := s.Get("l2.nothing"); ok {
-		t.Error("Get of an unknown name succeeded")
-	}
-	s.Reset()
-	if hits != 0 || other != 0 {
-		t.Error("Reset left counters")
-	}
-}
-
 func TestRNGDeterministic(t *testing.T) {
 	draw := func(r *RNG) []uint64 {
 		var out []uint64

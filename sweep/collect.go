@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/vmemu/vmemu/outfile"
 )
 
 // ResultsSchema names the version of the collected JSON.
@@ -186,8 +188,8 @@ func (t *Table) WriteFiles(dir string) error {
 	if err := t.WriteJSON(&jsonText); err != nil {
 		return err
 	}
-	if err := WriteAtomic(filepath.Join(dir, CSVFile), []byte(csvText.String())); err != nil {
+	if err := outfile.WriteFile(filepath.Join(dir, CSVFile), []byte(csvText.String())); err != nil {
 		return err
 	}
-	return WriteAtomic(filepath.Join(dir, JSONFile), []byte(jsonText.String()))
+	return outfile.WriteFile(filepath.Join(dir, JSONFile), []byte(jsonText.String()))
 }

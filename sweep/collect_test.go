@@ -12,7 +12,10 @@ import (
 func TestLookup(t *testing.T) {
 	var doc any
 	json.Unmarshal([]byte(`{"cycles": 10, "levels": [{"name": "l1d", "miss_rate": 0.5}, {"name": "l2", "miss_rate": 0.25}],
-		"breakdown": [{"level": "memory", "cycles": 4}], "kinds": [{"kind": "load", "amat": 3}]}`), &doc)
+		"breakdown": [{"level": "memory", "cycles": 4}], "kinds": [{"kind": "load", "amat": 3}],
+		"stats": {"l1d.load.misses": 7, "l1d.load.hits": 9, "dram.read_latency.91": 2}}`), &doc)
+	var old any
+	json.Unmarshal([]byte(`{"cycles": 10}`), &old)
 	for _, tc := range []struct {
 		path string
 		want any
@@ -23,10 +26,13 @@ func TestLookup(t *testing.T) {
 		{"levels.0.name", "l1d", ""},
 		{"breakdown.memory.cycles", 4.0, ""},
 		{"kinds.load.amat", 3.0, ""},
-		{"cylces", nil, `cylces: no "cylces"; did you mean cycles? (there are breakdown, cycles, kinds, levels)`},
+		{"cylces", nil, `cylces: no "cylces"; did you mean cycles? (there are breakdown, cycles, kinds, levels, stats)`},
 		{"levels.l3.miss_rate", nil, `levels.l3: no "l3"; did you mean l2? (there are l1d, l2)`},
 		{"levels.llc.miss_rate", nil, `levels.llc: no "llc" (there are l1d, l2)`},
 		{"cycles.x", nil, `cycles.x: "x": the value above is a single value`},
+		{"stats.l1d.load.misses", 7.0, ""},
+		{"stats.dram.read_latency.91", 2.0, ""},
+		{"stats.l1d.load.mises", nil, `stats.l1d.load.mises: no "l1d.load.mises"; did you mean l1d.load.misses? (there are dram.read_latency.91, l1d.load.hits, l1d.load.misses)`},
 	} {
 		got, err := Lookup(doc, tc.path)
 		if tc.err != "" {
@@ -38,6 +44,9 @@ func TestLookup(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("%s: %v, %v; want %v", tc.path, got, err, tc.want)
 		}
+	}
+	if _, err := Lookup(old, "stats.l1d.load.misses"); err == nil || !strings.Contains(err.Error(), "before the registry") {
+		t.Errorf("a report without stats: %v", err)
 	}
 }
 

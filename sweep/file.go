@@ -3,6 +3,11 @@
 // in parallel or as a Slurm job array, one result file per point, then
 // collected into one table. Its functions work on plain structs; the
 // emu sweep command is a thin layer over them.
+//
+// Hostile sweep files are bounded: a plan of at most MaxPoints points, a
+// folder that holds one sweep and one run of each point at a time (a lock
+// file, lock.go), and batch scripts whose every value is checked and
+// quoted (slurm.go).
 package sweep
 
 import (
@@ -11,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/vmemu/vmemu/machine/config"
 	"go.yaml.in/yaml/v3"
@@ -29,6 +35,9 @@ type Sweep struct {
 	Warmup  uint64   // instructions whose statistics are discarded
 	Max     uint64   // instructions per run, warmup included; 0: all
 	Output  string   // the result folder (relative to the working folder or absolute)
+	// AllowHost names host files and folders, besides each scenario's own
+	// folder, that scenarios' host= lines may read (relative to Dir).
+	AllowHost []string
 }
 
 // Param is one swept key and its values, as --set would write them.
@@ -60,7 +69,7 @@ func (e *Error) Error() string {
 }
 
 // topKeys are the keys a sweep file may have.
-var topKeys = []string{"base", "params", "traces", "seeds", "metrics", "warmup", "max", "output"}
+var topKeys = []string{"base", "params", "traces", "seeds", "metrics", "warmup", "max", "output", "allow_host"}
 
 // Load reads and checks a sweep file (YAML or JSON).
 func Load(path string) (*Sweep, error) {
@@ -80,22 +89,26 @@ func Parse(path string, data []byte) (*Sweep, error) {
 		return nil, r.yamlError(err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, &Error{File: path, Line: 1, Msg: "a sweep file is a mapping with base, params, traces, seeds, metrics, warmup, max and output"}
+		return nil, &Error{File: path, Line: 1, Msg: "a sweep file is a mapping with base, params, traces, seeds, metrics, warmup, max, output and allow_host"}
 	}
 	s := &Sweep{Path: path, Dir: filepath.Dir(path), Base: "default"}
 	if err := r.fields(s, doc.Content[0]); err != nil {
 		return nil, err
 	}
 	defaults(s)
+	if err := r.checkPoints(s); err != nil {
+		return nil, err
+	}
 	return s, r.check(s)
 }
 
 // reader carries the file's name into every error, and the lines of
 // what check tests after the whole file is read.
 type reader struct {
-	file     string
-	baseLine int
-	lines    [][]int // per param, per value
+	file       string
+	baseLine   int
+	paramsLine int
+	lines      [][]int // per param, per value
 }
 
 func (r *reader) err(n *yaml.Node, field, format string, a ...any) error {
@@ -138,6 +151,7 @@ func (r *reader) field(s *Sweep, k, v *yaml.Node) error {
 		r.baseLine = v.Line
 	case "params":
 		s.Params, err = r.params(v)
+		r.paramsLine = v.Line
 	case "traces":
 		s.Traces, err = r.traces(s.Dir, v)
 	case "seeds":
@@ -148,8 +162,18 @@ func (r *reader) field(s *Sweep, k, v *yaml.Node) error {
 		s.Warmup, err = r.count(v, "warmup")
 	case "max":
 		s.Max, err = r.count(v, "max")
+	case "allow_host":
+		s.AllowHost, err = r.strings(v, "allow_host")
+		for i, p := range s.AllowHost {
+			if !filepath.IsAbs(p) {
+				s.AllowHost[i] = filepath.Join(s.Dir, p)
+			}
+		}
 	case "output":
 		s.Output, err = r.scalar(v, "output")
+		if err == nil && strings.IndexFunc(s.Output, unicode.IsControl) >= 0 {
+			err = r.err(v, "output", "%q holds a control character (a newline?); name a folder", s.Output)
+		}
 		if err == nil && !filepath.IsAbs(s.Output) {
 			s.Output = filepath.Join(s.Dir, s.Output)
 		}

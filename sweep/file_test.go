@@ -71,6 +71,15 @@ func TestBadSweepFiles(t *testing.T) {
 		{"traces: [a.trace]\ntraces: [b.trace]\n", "s.yaml:2: traces: given twice, on lines 1 and 2"},
 		{"params:\n  l2.ways: [4]\n  l1d.ways: [4]\n  l2.ways: [8]\ntraces: [a.trace]\n", "s.yaml:4: l2.ways: given twice, on lines 2 and 4"},
 		{"params:\n  l2.ways: {from: 2, to: 8,\n    from: 4, step: 2}\ntraces: [a.trace]\n", "s.yaml:3: l2.ways: from: given twice, on lines 2 and 3"},
+		{"params:\n  l1d.latency: {from: 1, to: 10000, step: 1}\n  l2.latency: {from: 1, to: 10000, step: 1}\n  llc.latency: {from: 1, to: 10000, step: 1}\ntraces: [a.trace]\n",
+			"s.yaml:2: params: the plan has 1000000000000 points (1 trace x 10000 l1d.latency values x 10000 l2.latency values x 10000 llc.latency values); at most 100000"},
+		{"params:\n  l2.latency: {from: 1, to: 400, step: 1}\n  llc.latency: {from: 1, to: 251, step: 1}\ntraces: [a.trace]\n",
+			"the plan has 100400 points"},
+		{"params:\n  l2.latency: {from: 1, to: 1000, step: 1}\ntraces: [a.trace]\nseeds: {from: 1, to: 101, step: 1}\n",
+			"the plan has 101000 points (1 trace x 1000 l2.latency values x 101 seeds)"},
+		{"params:\n  l1d.latency: {from: 1, to: 100000, step: 1}\n  l2.latency: {from: 1, to: 100000, step: 1}\n  llc.latency: {from: 1, to: 100000, step: 1}\n  l1i.latency: {from: 1, to: 100000, step: 1}\ntraces: [a.trace]\n",
+			"the plan has more than 2^64 points"},
+		{"traces: [a.trace]\noutput: \"out\\n touch /tmp/pwned\"\n", "s.yaml:2: output: \"out\\n touch /tmp/pwned\" holds a control character"},
 	} {
 		dir := t.TempDir()
 		writeTrace(t, filepath.Join(dir, "a.trace"), 10, 64)

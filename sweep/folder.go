@@ -3,9 +3,12 @@ package sweep
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/vmemu/vmemu/outfile"
 )
 
 // Layout of a result folder.
@@ -47,14 +50,40 @@ func Prepare(s *Sweep, points []Point) error {
 	if err := WritePlan(&plan, points); err != nil {
 		return err
 	}
-	if err := WriteAtomic(filepath.Join(s.Output, PlanFile), []byte(plan.String())); err != nil {
+	if err := checkOwner(s, plan.String()); err != nil {
+		return err
+	}
+	if err := outfile.WriteFile(filepath.Join(s.Output, PlanFile), []byte(plan.String())); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(describe(s), "", "  ")
 	if err != nil {
 		return err
 	}
-	return WriteAtomic(filepath.Join(s.Output, SweepFile), append(data, '\n'))
+	return outfile.WriteFile(filepath.Join(s.Output, SweepFile), append(data, '\n'))
+}
+
+// checkOwner refuses to lay a sweep over a folder that holds another
+// sweep's plan: that sweep's results would be mixed with these, and its
+// plan lost. The same sweep (by its file, or by an identical plan: the
+// folder may have moved) is resumed.
+func checkOwner(s *Sweep, plan string) error {
+	old, err := os.ReadFile(filepath.Join(s.Output, PlanFile))
+	if errors.Is(err, os.ErrNotExist) {
+		old = nil
+	} else if err != nil {
+		return err
+	}
+	var d Description
+	haveDesc := readJSONFile(filepath.Join(s.Output, SweepFile), &d) == nil && d.Schema == SweepSchema
+	if old == nil && !haveDesc || string(old) == plan || haveDesc && d.File == describe(s).File {
+		return nil
+	}
+	other := "another sweep"
+	if haveDesc {
+		other = "the sweep " + d.File
+	}
+	return fmt.Errorf("%s holds the results of %s, not of %s: give another -o, or remove the folder", s.Output, other, s.Path)
 }
 
 // removeTemps deletes what a killed run of these points left half
@@ -73,33 +102,6 @@ func removeTemps(out string, points []Point) {
 			os.Remove(filepath.Join(dir, name))
 		}
 	}
-}
-
-// WriteAtomic writes data to path through a temporary file in the same
-// folder and a rename, so a reader, or a run after the writer was killed,
-// sees the old file or the new one, never a part. There is no fsync: it
-// would cost more than a short point, and the one thing it guards against,
-// a file left empty by a crash of the whole machine, fails ReadResult, so
-// its point simply runs again.
-func WriteAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	// CreateTemp makes the file private; results are for everyone to read.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func hostname() string {

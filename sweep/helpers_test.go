@@ -56,6 +56,6 @@ params:
   l1d.ways: [6, 12]
   l2.size: {from: 256KiB, to: 1MiB, times: 2}
 traces: ["*.trace"]
-metrics: [cycles, amat, levels.l1d.miss_rate, levels.l2.misses]
+metrics: [cycles, amat, levels.l1d.miss_rate, levels.l2.misses, stats.l1d.load.misses]
 output: out
 `

@@ -27,8 +27,20 @@ func decodeReport(rep any) (any, error) {
 // decoded report. A step into a list takes an index ("kinds.0") or the
 // element whose name, level or kind is that step ("levels.l1d"), so a path
 // reads the same whatever the order of the list. Fields added to the
-// report later need no change here.
+// report later need no change here. "stats.NAME" reads one counter of the
+// machine's registry (the report's stats, whose names hold dots).
 func Lookup(doc any, path string) (any, error) {
+	if name, ok := strings.CutPrefix(path, "stats."); ok {
+		stats, err := lookupStep(doc, "stats")
+		if err != nil {
+			return nil, fmt.Errorf("stats: %v (a report of an emu before the registry)", err)
+		}
+		v, err := lookupStep(stats, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		return v, nil
+	}
 	cur := doc
 	steps := strings.Split(path, ".")
 	for i, step := range steps {

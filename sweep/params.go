@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"fmt"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,8 +13,47 @@ import (
 )
 
 // maxValues bounds one range, so a typo in a step cannot plan a billion
-// points.
-const maxValues = 100000
+// points; MaxPoints bounds the plan, the product of every list and range
+// with the traces and seeds, for the same reason: three ranges of 10,000
+// values each are within the first bound and plan 10^12 points.
+const (
+	maxValues = 100000
+	MaxPoints = 100000
+)
+
+// checkPoints refuses a plan of more than MaxPoints points before any is
+// made; the product is checked arithmetic, as it may pass 2^64.
+func (r *reader) checkPoints(s *Sweep) error {
+	n, factors, overflow := uint64(len(s.Traces)), []string{plural(len(s.Traces), "trace")}, false
+	mul := func(k int) {
+		hi, lo := bits.Mul64(n, uint64(k))
+		n, overflow = lo, overflow || hi != 0
+	}
+	for _, p := range s.Params {
+		mul(len(p.Values))
+		factors = append(factors, plural(len(p.Values), p.Key+" value"))
+	}
+	if len(s.Seeds) > 0 {
+		mul(len(s.Seeds))
+		factors = append(factors, plural(len(s.Seeds), "seed"))
+	}
+	if !overflow && n <= MaxPoints {
+		return nil
+	}
+	count := strconv.FormatUint(n, 10)
+	if overflow {
+		count = "more than 2^64"
+	}
+	return &Error{File: r.file, Line: r.paramsLine, Field: "params",
+		Msg: fmt.Sprintf("the plan has %s points (%s); at most %d: split the sweep", count, strings.Join(factors, " x "), MaxPoints)}
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
 
 // params reads the params mapping: each key takes one value, a list, or a
 // range.

@@ -16,6 +16,7 @@ import (
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/machine/scenario"
+	"github.com/vmemu/vmemu/quote"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -56,11 +57,12 @@ type Provenance struct {
 
 // env is what every point of a run shares.
 type env struct {
-	dir     string // the sweep file's folder
-	metrics []string
-	version string
-	host    string
-	hashes  hashCache
+	dir       string   // the sweep file's folder
+	allowHost []string // what scenarios may read besides their folder
+	metrics   []string
+	version   string
+	host      string
+	hashes    hashCache
 }
 
 // prepared is a point made ready to run: its configuration (with a
@@ -128,7 +130,7 @@ func (e *env) runPoint(p Point) (res Result) {
 		res.Provenance.Finished = time.Now().UTC().Format(time.RFC3339)
 	}()
 	if err := e.simulate(p, &res); err != nil {
-		res.Status, res.Error = Failed, err.Error()
+		res.Status, res.Error = Failed, quote.Shorten(err.Error())
 	}
 	return res
 }
@@ -162,7 +164,7 @@ func (e *env) replay(p Point, pr *prepared) (*report.Report, error) {
 	}
 	defer m.Release() // the worker's next point reuses the cache arrays
 	if pr.scenario != nil {
-		rep, err := scenario.Run(m, pr.scenario)
+		rep, err := scenario.RunWith(m, pr.scenario, scenario.Options{AllowHost: e.allowHost})
 		if err == nil && rep.Scenario != nil && len(rep.Scenario.Mismatches) > 0 {
 			err = fmt.Errorf("%s: %d stated values did not match", p.Trace, len(rep.Scenario.Mismatches))
 		}

@@ -3,10 +3,13 @@ package sweep
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"sync"
+
+	"github.com/vmemu/vmemu/outfile"
 )
 
 // Options change how a sweep runs.
@@ -17,6 +20,9 @@ type Options struct {
 	Version     string
 	// Progress, if set, hears of every point done or found done.
 	Progress interface{ Add(int64) }
+	// Note, if set, hears what the user should know (a stale lock taken
+	// over).
+	Note func(string)
 }
 
 // Summary counts what a run did.
@@ -38,6 +44,11 @@ const gcPercent = 400
 // returns ctx's error: running again finishes the rest.
 func Run(ctx context.Context, s *Sweep, opt Options) (Summary, error) {
 	points := Plan(s)
+	unlock, err := Lock(s.Output, opt.Shard, opt.Note)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer unlock()
 	if err := Prepare(s, points); err != nil {
 		return Summary{}, err
 	}
@@ -51,7 +62,7 @@ func Run(ctx context.Context, s *Sweep, opt Options) (Summary, error) {
 	// keeps little of it: collecting garbage less often saves about a third
 	// of a short point's time, for a few machines' worth of memory.
 	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
-	r := &runner{env: env{dir: s.Dir, metrics: s.Metrics, version: opt.Version, host: hostname()}, out: s.Output, opt: opt}
+	r := &runner{env: env{dir: s.Dir, allowHost: s.AllowHost, metrics: s.Metrics, version: opt.Version, host: hostname()}, out: s.Output, opt: opt}
 	r.sum.Points = len(mine)
 	ctx, r.stop = context.WithCancel(ctx)
 	defer r.stop()
@@ -59,12 +70,16 @@ func Run(ctx context.Context, s *Sweep, opt Options) (Summary, error) {
 	var wg sync.WaitGroup
 	for range min(jobs, max(len(mine), 1)) {
 		wg.Go(func() {
+			defer r.catch()
 			for p := range work {
 				r.do(p)
 			}
 		})
 	}
 	wg.Wait()
+	if r.panicked != nil {
+		panic(r.panicked) // in the caller's goroutine, where it can be reported
+	}
 	if r.err != nil {
 		return r.sum, r.err
 	}
@@ -78,12 +93,42 @@ type runner struct {
 	opt  Options
 	stop context.CancelFunc // a result that cannot be written stops the run
 
-	mu  sync.Mutex
-	sum Summary
-	err error
+	mu       sync.Mutex
+	sum      Summary
+	err      error
+	panicked *WorkerPanic
 }
 
+// WorkerPanic is a panic of a sweep worker outside a point's run (which
+// fails only its point), raised again by Run in its caller's goroutine.
+type WorkerPanic struct {
+	Value any
+	Stack []byte // the worker's
+}
+
+func (p *WorkerPanic) Error() string {
+	return fmt.Sprintf("in a sweep worker: %v\n\n%s", p.Value, p.Stack)
+}
+
+// catch stops the run on a worker's panic and keeps it for Run.
+func (r *runner) catch() {
+	if v := recover(); v != nil {
+		r.mu.Lock()
+		if r.panicked == nil {
+			r.panicked = &WorkerPanic{Value: v, Stack: debug.Stack()}
+		}
+		r.mu.Unlock()
+		r.stop()
+	}
+}
+
+// workerHook, when set (by a test), runs in the worker before each point.
+var workerHook func(Point)
+
 func (r *runner) do(p Point) {
+	if workerHook != nil {
+		workerHook(p)
+	}
 	o, err := r.point(r.out, p, r.opt.RetryFailed)
 	r.mu.Lock()
 	if err != nil && r.err == nil {
@@ -157,7 +202,7 @@ func (e *env) point(out string, p Point, retryFailed bool) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	return outcome{res: res}, WriteAtomic(path, append(data, '\n'))
+	return outcome{res: res}, outfile.WriteFile(path, append(data, '\n'))
 }
 
 // done says whether path holds a complete result for p, made from the

@@ -77,6 +77,10 @@ func TestTwelvePointsEqualSingleRuns(t *testing.T) {
 			metric(t, r, "levels.l1d.miss_rate") != l1d.MissRate || metric(t, r, "levels.l2.misses") != float64(rep.Levels[2].Misses) {
 			t.Errorf("%s %v: sweep %s, single run cycles %d amat %v l1d %v", r.ID, r.Point.Set, r.Metrics, rep.Cycles, rep.AMAT, l1d.MissRate)
 		}
+		// A counter of the registry, by its name: the level's load misses.
+		if m := metric(t, r, "stats.l1d.load.misses"); m != float64(l1d.ByKind["load"].Misses) || m == 0 {
+			t.Errorf("%s: stats.l1d.load.misses = %v, the single run's l1d missed %d loads", r.ID, m, l1d.ByKind["load"].Misses)
+		}
 		pv := r.Provenance
 		if pv.EmuVersion != "test" || len(pv.ConfigHash) != 64 || len(pv.TraceSHA256) != 64 || pv.Seed != 1 || pv.WallSeconds <= 0 || pv.TracePath != r.Point.Trace {
 			t.Errorf("provenance %+v", pv)
@@ -152,27 +156,41 @@ func resultFiles(t *testing.T, out string) []string {
 	return names
 }
 
-// A point that fails is recorded with its error; the others run.
+// A point that fails (a malformed trace; a configuration that cannot be
+// made, such as a key of a level its levels leave out) is recorded with
+// its error; the others run.
 func TestFailingPointRecorded(t *testing.T) {
-	path := sweepDir(t, "params: {l2.ways: [4, 8]}\ntraces: [a.trace, bad.trace]\n")
-	os.WriteFile(filepath.Join(filepath.Dir(path), "bad.trace"), []byte(" L 10,8\n L 20,8\n Q 30,8\n"), 0o644)
-	s := mustLoad(t, path)
-	sum, err := Run(context.Background(), s, Options{Jobs: 2})
-	if err != nil || sum.Ran != 4 || sum.Failed != 2 {
-		t.Fatalf("%+v, %v", sum, err)
-	}
-	tab, _ := Collect(s.Output)
-	for _, r := range tab.Rows {
-		bad := r.Point.Trace == "bad.trace"
-		if bad != (r.Status == Failed) || (bad && !strings.Contains(r.Error, "bad.trace:3")) {
-			t.Errorf("%s on %s: %s %q", r.ID, r.Point.Trace, r.Status, r.Error)
-		}
-	}
-	// Failed points are done too, unless asked to retry them.
-	again, _ := Run(context.Background(), s, Options{Jobs: 2})
-	retry, _ := Run(context.Background(), s, Options{Jobs: 2, RetryFailed: true})
-	if again.Ran != 0 || retry.Ran != 2 {
-		t.Errorf("again %+v, retry %+v", again, retry)
+	for _, tc := range []struct {
+		name, sweep string
+		bad         func(Result) bool
+		err         string
+	}{
+		{"malformed trace", "params: {l2.ways: [4, 8]}\ntraces: [a.trace, bad.trace]\n",
+			func(r Result) bool { return r.Point.Trace == "bad.trace" }, "bad.trace:3"},
+		{"missing level", "params:\n  levels: [\"l1i+l1d, l2, llc\", \"l1i+l1d, l2\"]\n  llc.size: [16MiB]\ntraces: [a.trace, b.trace]\n",
+			func(r Result) bool { return !strings.Contains(r.Point.Set[0], "llc") }, "llc"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := sweepDir(t, tc.sweep)
+			os.WriteFile(filepath.Join(filepath.Dir(path), "bad.trace"), []byte(" L 10,8\n L 20,8\n Q 30,8\n"), 0o644)
+			s := mustLoad(t, path)
+			sum, err := Run(context.Background(), s, Options{Jobs: 2})
+			if err != nil || sum.Ran != 4 || sum.Failed != 2 {
+				t.Fatalf("%+v, %v", sum, err)
+			}
+			tab, _ := Collect(s.Output)
+			for _, r := range tab.Rows {
+				if bad := tc.bad(r); bad != (r.Status == Failed) || (bad && !strings.Contains(r.Error, tc.err)) {
+					t.Errorf("%v on %s: %s %q", r.Point.Set, r.Point.Trace, r.Status, r.Error)
+				}
+			}
+			// Failed points are done too, unless asked to retry them.
+			again, _ := Run(context.Background(), s, Options{Jobs: 2})
+			retry, _ := Run(context.Background(), s, Options{Jobs: 2, RetryFailed: true})
+			if again.Ran != 0 || retry.Ran != 2 {
+				t.Errorf("again %+v, retry %+v", again, retry)
+			}
+		})
 	}
 }
 
@@ -255,5 +273,61 @@ func TestWarmupAndMax(t *testing.T) {
 	r := tab.Rows[0]
 	if r.Point.Warmup != 100 || r.Point.Max != 1000 || metric(t, r, "instructions") != 900 {
 		t.Errorf("%+v: instructions %s", r.Point, r.Metrics["instructions"])
+	}
+}
+
+// A panic in a worker outside a point's run (which only fails the point)
+// comes out of Run in the caller's goroutine, where emu reports it as an
+// internal error; in the worker's goroutine it would kill the process.
+func TestWorkerPanicReachesCaller(t *testing.T) {
+	s := mustLoad(t, sweepDir(t, twelve))
+	workerHook = func(p Point) {
+		if p.Index == 5 {
+			panic("worker bug")
+		}
+	}
+	defer func() { workerHook = nil }()
+	defer func() {
+		wp, ok := recover().(*WorkerPanic)
+		if !ok || wp.Value != "worker bug" || !strings.Contains(string(wp.Stack), "sweep.(*runner)") {
+			t.Fatalf("recovered %v", wp)
+		}
+	}()
+	Run(context.Background(), s, Options{Jobs: 2})
+	t.Fatal("Run returned")
+}
+
+// A scenario point reads host files under its own folder only, unless the
+// sweep file's allow_host names more (relative to the sweep file); a point
+// that reads elsewhere fails, naming the path and the key.
+func TestScenarioAllowHost(t *testing.T) {
+	for _, c := range []struct {
+		name, allow string
+		failed      int
+	}{
+		{"not allowed", "", 1},
+		{"allowed, relative", "allow_host: [other]\n", 0},
+		{"allowed, one path", "allow_host: other/secret.txt\n", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, d := range []string{"scn", "other"} {
+				os.Mkdir(filepath.Join(dir, d), 0o755)
+			}
+			os.WriteFile(filepath.Join(dir, "other", "secret.txt"), []byte("secret"), 0o644)
+			os.WriteFile(filepath.Join(dir, "scn", "own.txt"), []byte("own"), 0o644)
+			os.WriteFile(filepath.Join(dir, "scn", "s.emu"), []byte("file a host=own.txt\nfile b host=../other/secret.txt\nfd = p1 open b\n"), 0o644)
+			path := filepath.Join(dir, "s.yaml")
+			os.WriteFile(path, []byte("traces: [scn/s.emu]\n"+c.allow), 0o644)
+			s := mustLoad(t, path)
+			sum, err := Run(context.Background(), s, Options{Jobs: 1})
+			if err != nil || sum.Failed != c.failed {
+				t.Fatalf("%+v, %v: want %d failed", sum, err, c.failed)
+			}
+			tab, _ := Collect(s.Output)
+			if e := tab.Rows[0].Error; c.failed > 0 && !strings.Contains(e, "../other/secret.txt ("+filepath.Join(dir, "other", "secret.txt")+") is outside the scenario's folder; emu run --allow-host PATH (allow_host in a sweep file)") {
+				t.Errorf("error %q", e)
+			}
+		})
 	}
 }

@@ -5,53 +5,30 @@ import (
 	"math/bits"
 	"slices"
 
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
 
-// Policy chooses the victim in a full set.
-type Policy uint8
-
-const (
-	LRU    Policy = iota // true least-recently-used
-	PLRU                 // tree pseudo-LRU (up to 64 ways; any number of ways)
-	FIFO                 // oldest fill first; hits do not refresh
-	Random               // seeded uniform choice
-)
-
-// PolicyNames are the configuration's names of the policies, in constant order.
-var PolicyNames = []string{"lru", "plru", "fifo", "random"}
-
-func (p Policy) String() string {
-	if int(p) < len(PolicyNames) {
-		return PolicyNames[p]
-	}
-	return fmt.Sprintf("?%d", uint8(p))
-}
-
-// ParsePolicy returns the policy called name (one of PolicyNames).
-func ParsePolicy(name string) (Policy, error) {
-	if i := slices.Index(PolicyNames, name); i >= 0 {
-		return Policy(i), nil
-	}
-	return 0, fmt.Errorf("replacement: unknown policy %q (want one of %v)", name, PolicyNames)
-}
-
 // Config is one TLB's geometry and policy.
 type Config struct {
-	Name        string    // prefix of its counters: "dtlb", "stlb"
-	Entries     int       // total entries
-	Ways        int       // entries per set; Entries/Ways sets, a power of two
-	Latency     sim.Cycle // hit latency the MMU charges
-	Replacement Policy
+	Name    string    // prefix of its counters: "dtlb", "stlb"
+	Entries int       // total entries
+	Ways    int       // entries per set; Entries/Ways sets, a power of two
+	Latency sim.Cycle // hit latency the MMU charges
+	// Replacement names the policy that chooses the victim in a full set,
+	// one registered in package replacement (empty: replacement.Default).
+	Replacement string
 	// PageShifts are the page sizes the TLB holds, as log2 of the size:
 	// {12} a 4 KiB L1 DTLB, {21} a 2 MiB TLB, {12, 21} a unified STLB.
 	// Any order; lookups probe the smallest page first.
 	PageShifts []uint
-	Seed       uint64 // for Random replacement
+	Seed       uint64 // for random replacement
 }
 
-// MaxPLRUWays is the most ways tree pseudo-LRU supports (its bits fit a uint64).
-const MaxPLRUWays = 64
+// replacementConfig is what the replacement policy is built for.
+func (c Config) replacementConfig() replacement.Config {
+	return replacement.Config{Sets: c.Sets(), Ways: c.Ways, Seed: c.Seed, Name: c.Name}
+}
 
 // Sets is Entries/Ways, or 0 when Ways is not positive.
 func (c Config) Sets() int {
@@ -78,12 +55,11 @@ func (c Config) Validate() error {
 		return bad("entries: %d is not a multiple of ways (%d)", c.Entries, c.Ways)
 	case bits.OnesCount(uint(c.Sets())) != 1:
 		return bad("entries: %d entries / %d ways gives %d sets, not a power of two", c.Entries, c.Ways, c.Sets())
-	case c.Replacement > Random:
-		return bad("replacement: unknown policy %d", c.Replacement)
-	case c.Replacement == PLRU && c.Ways > MaxPLRUWays:
-		return bad("ways: tree-PLRU supports at most %d ways, not %d", MaxPLRUWays, c.Ways)
 	case len(c.PageShifts) == 0:
 		return bad("page_shifts: must list at least one page size")
+	}
+	if err := replacement.Check(c.Replacement, c.replacementConfig()); err != nil {
+		return bad("replacement: %v", err)
 	}
 	setBits := uint(bits.TrailingZeros(uint(c.Sets())))
 	for i, s := range c.PageShifts {

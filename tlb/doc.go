@@ -22,10 +22,10 @@
 // A lookup hits on a valid entry for the page of va, at the entry's page
 // size, whose PCID is the current one or that is global (Intel SDM Vol. 3A
 // §4.10.2.4 and §4.10.1: with CR4.PCIDE = 0 every entry has PCID 0). Fills
-// use an invalid way first, then the replacement policy's victim: true LRU,
-// tree pseudo-LRU, FIFO (hits do not refresh) or seeded random. Lookup does
-// not allocate; it scans one set per page size, and it remembers its last
-// hit, so a run of lookups to one page skips the search.
+// use an invalid way first, then the victim of a policy of package
+// replacement, named in the Config (LRU by default). Lookup does not
+// allocate; it scans one set per page size, and it remembers its last hit,
+// so a run of lookups to one page skips the search.
 //
 // Invalidation follows Intel SDM Vol. 3A §4.10.4.1 ("Operations that
 // Invalidate TLBs and Paging-Structure Caches"):

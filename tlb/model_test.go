@@ -28,8 +28,8 @@ func reference(tl *TLB, va uint64, pcid uint16) (Slot, bool) {
 // A random mix of every operation on a small, crowded TLB, checking each
 // lookup (and the memo of the last hit) against the brute-force reference.
 func TestAgainstReference(t *testing.T) {
-	for _, p := range []Policy{LRU, PLRU, FIFO, Random} {
-		t.Run(p.String(), func(t *testing.T) {
+	for _, p := range policies {
+		t.Run(p, func(t *testing.T) {
 			tl := mustNew(t, Config{Name: "t", Entries: 16, Ways: 4, Replacement: p, Seed: 3, PageShifts: []uint{21, 12}})
 			rng := sim.NewRNG(99)
 			va := func() uint64 { // 2 regions of 2 MiB, 8 pages each, any offset
@@ -87,7 +87,7 @@ func TestAgainstReference(t *testing.T) {
 					}
 				}
 			}
-			if c := tl.Counts(); c.Hits != hits || c.Hits+c.Misses != lookups {
+			if c := tl.n; c.Hits != hits || c.Hits+c.Misses != lookups {
 				t.Errorf("counts %+v; want %d hits of %d lookups", c, hits, lookups)
 			}
 			if hits == 0 || hits == lookups {
@@ -100,7 +100,7 @@ func TestAgainstReference(t *testing.T) {
 // Fill leaves a TLB exactly as Insert does: the same entries, replacement
 // state (seen through later victims) and counters.
 func TestFillIsInsert(t *testing.T) {
-	for _, p := range []Policy{LRU, PLRU, FIFO, Random} {
+	for _, p := range policies {
 		cfg := Config{Name: "t", Entries: 16, Ways: 4, Replacement: p, Seed: 3, PageShifts: []uint{21, 12}}
 		ins, fil := mustNew(t, cfg), mustNew(t, cfg)
 		rng := sim.NewRNG(7)
@@ -115,7 +115,7 @@ func TestFillIsInsert(t *testing.T) {
 				ins.Insert(e)
 				fil.Fill(e)
 			}
-			if diff := cmp.Diff(ins.Entries(), fil.Entries()); diff != "" || ins.Counts() != fil.Counts() {
+			if diff := cmp.Diff(ins.Entries(), fil.Entries()); diff != "" || ins.n != fil.n {
 				t.Fatalf("%v op %d: Fill differs from Insert (-Insert +Fill):\n%s", p, i, diff)
 			}
 		}

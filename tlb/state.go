@@ -3,6 +3,9 @@ package tlb
 import (
 	"fmt"
 	"slices"
+
+	"github.com/vmemu/vmemu/replacement"
+	"github.com/vmemu/vmemu/sim"
 )
 
 // Set presets the entry at set and way, for machine state files and tests:
@@ -46,7 +49,7 @@ func (t *TLB) Set(set, way int, e Entry, valid bool) error {
 	}
 	t.put(i, e, valid)
 	if valid {
-		t.fill(set, way)
+		t.repl.Update(&replacement.Access{Set: set, Way: way, Addr: e.VPN << e.PageShift, Kind: sim.Load})
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"unsafe"
 
-	"github.com/vmemu/vmemu/plru"
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -100,12 +100,7 @@ type TLB struct {
 	meta    []uint32 // per slot: metaOf its entry
 	ents    []Entry  // per slot
 
-	// replacement state; which fields are used depends on the policy
-	stamps []uint64 // LRU: last use, FIFO: fill time, per slot
-	clock  uint64
-	plru   []uint64    // tree bits per set
-	plruOn [][2]uint64 // per way: the bits a use sets and clears
-	rng    *sim.RNG
+	repl replacement.State
 
 	// The last hit, while it stands: the slot that answered a lookup of
 	// the page va>>minShift under lastPCID. Anything that changes a slot
@@ -125,13 +120,7 @@ type TLB struct {
 func (c Config) ArrayBytes() uint64 {
 	n := uint64(max(c.Entries, 0))
 	b := n * uint64(8+4+unsafe.Sizeof(Entry{})) // vpns, meta, ents
-	switch c.Replacement {
-	case LRU, FIFO:
-		b += 8 * n
-	case PLRU:
-		b += 8 * n // a set's tree bits, at most one set per entry
-	}
-	return b
+	return b + replacement.Bytes(c.Replacement, c.replacementConfig())
 }
 
 // New builds an empty TLB (every entry invalid).
@@ -155,15 +144,11 @@ func New(cfg Config) (*TLB, error) {
 	}
 	slices.Sort(t.shifts)
 	t.minShift = t.shifts[0]
-	switch cfg.Replacement {
-	case LRU, FIFO:
-		t.stamps = make([]uint64, cfg.Entries)
-	case PLRU:
-		t.plru = make([]uint64, sets)
-		t.plruOn = plru.Masks(cfg.Ways)
-	case Random:
-		t.rng = sim.NewRNG(cfg.Seed).Derive(cfg.Name)
+	repl, err := replacement.New(cfg.Replacement, cfg.replacementConfig())
+	if err != nil {
+		return nil, err
 	}
+	t.repl = repl
 	return t, nil
 }
 
@@ -209,19 +194,26 @@ func (t *TLB) find(va uint64, pcid uint16) (set, way int) {
 	return 0, -1
 }
 
-// Lookup translates va for the process-context pcid (0 when PCIDs are off).
-// It hits on a valid entry that maps va's page at its own page size and that
-// belongs to pcid or is global (if a global entry and one of pcid's both
-// match, the lower way wins); a hit updates the replacement state. Lookup
-// counts a hit or a miss and does not allocate.
-func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
+// Lookup is LookupFor with no instruction known behind the access, taken
+// for a load.
+func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) { return t.LookupFor(va, pcid, 0, sim.Load) }
+
+// LookupFor translates va for the process-context pcid (0 when PCIDs are
+// off), for an access of kind by the instruction at ip. It hits on a valid
+// entry that maps va's page at its own page size and that belongs to pcid
+// or is global (if a global entry and one of pcid's both match, the lower
+// way wins); a hit updates the replacement state. It counts a hit or a
+// miss and does not allocate.
+func (t *TLB) LookupFor(va uint64, pcid uint16, ip uint64, kind sim.Kind) (Entry, bool) {
 	// The last hit answers again while no slot has changed, for the same
 	// smallest-size page and PCID: the search below would find the same
 	// entry. Traces touch one page many times in a row.
 	if t.lastOK && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
 		t.n.Hits++
 		set, way := int(t.lastSet), int(t.lastWay)
-		t.touch(set, way)
+		if !t.repl.TryHit(set, way) {
+			t.repl.Update(&replacement.Access{Set: set, Way: way, Addr: va, IP: ip, Kind: kind, Hit: true})
+		}
 		return t.ents[set*t.ways+way], true
 	}
 	// find, written out here to save a call on the hot path.
@@ -236,7 +228,9 @@ func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
 				t.gen++
 				t.lastSet, t.lastWay = int32(set), int32(w)
 				t.n.Hits++
-				t.touch(set, w)
+				if !t.repl.TryHit(set, w) {
+					t.repl.Update(&replacement.Access{Set: set, Way: w, Addr: va, IP: ip, Kind: kind, Hit: true})
+				}
 				return t.ents[base+w], true
 			}
 		}
@@ -250,9 +244,10 @@ func (t *TLB) Lookup(va uint64, pcid uint16) (Entry, bool) {
 // hit and returns the entry in place, or reports false and does nothing
 // (then call Lookup). It skips the replacement update because the entry is
 // already the most recently used one: every other hit would have moved the
-// memo, and every fill or invalidation forgets it.
+// memo, and every fill or invalidation forgets it. Under a policy that must
+// see every hit (see SkipsRepeats) it always reports false.
 func (t *TLB) Again(va uint64, pcid uint16) (*Entry, bool) {
-	if t.lastOK && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
+	if t.lastOK && !t.repl.NeedsEveryHit() && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
 		t.n.Hits++
 		return &t.ents[int(t.lastSet)*t.ways+int(t.lastWay)], true
 	}
@@ -263,8 +258,14 @@ func (t *TLB) Again(va uint64, pcid uint16) (*Entry, bool) {
 // forgotten (a fill, an invalidation). While it stands still, a lookup of
 // the page of the last hit would hit the same entry, already the most
 // recently used: a caller that remembers that hit may answer from it and
-// call CountHit instead of Lookup.
+// call CountHit instead of Lookup, if SkipsRepeats.
 func (t *TLB) Gen() uint64 { return t.gen }
+
+// SkipsRepeats reports whether a repeat hit on the entry of the last hit
+// may be answered without telling the replacement policy (Again, or a
+// caller's memo through Gen): the built-in policies would make the same
+// choices either way; a registered one must see every hit.
+func (t *TLB) SkipsRepeats() bool { return !t.repl.NeedsEveryHit() }
 
 // CountHit counts a hit answered from a remembered hit (see Gen).
 func (t *TLB) CountHit() { t.n.Hits++ }
@@ -285,30 +286,49 @@ func (t *TLB) Probe(va uint64, pcid uint16) (Slot, bool) {
 // global) is dropped; else into the first invalid way; else over the
 // replacement policy's victim, which it returns. The TLB must hold e's page
 // size (see Holds): inserting another size is a programming error and
-// panics.
+// panics. The fill is taken for a load with no instruction known behind it.
 func (t *TLB) Insert(e Entry) (victim Entry, evicted bool) {
-	set, way, evicted := t.place(e)
+	i, evicted := t.fill(&e, 0, sim.Load)
 	if evicted {
-		victim = t.ents[set*t.ways+way]
+		victim = t.ents[i]
 	}
-	t.put(set*t.ways+way, e, true)
-	t.fill(set, way)
+	t.put(i, e, true)
 	return victim, evicted
 }
 
-// Fill is Insert for a caller that does not want the victim: it never reads
-// the entry it replaces, which on a large TLB filled at random is a cache
-// miss the simulator need not wait for.
-func (t *TLB) Fill(e Entry) {
-	set, way, _ := t.place(e)
-	t.put(set*t.ways+way, e, true)
-	t.fill(set, way)
+// Fill is FillFor with no instruction known behind the fill, taken for a
+// load.
+func (t *TLB) Fill(e Entry) { t.FillFor(e, 0, sim.Load) }
+
+// FillFor is Insert for a caller that does not want the victim, for an
+// access of kind by the instruction at ip: it never reads the entry it
+// replaces, which on a large TLB filled at random is a cache miss the
+// simulator need not wait for.
+func (t *TLB) FillFor(e Entry, ip uint64, kind sim.Kind) {
+	i, _ := t.fill(&e, ip, kind)
+	t.put(i, e, true)
 }
 
-// place counts a fill of e and chooses its way, as Insert describes:
-// dropping a second entry for the same page, and reporting whether the way
-// holds a valid entry to evict.
-func (t *TLB) place(e Entry) (set, way int, evicted bool) {
+// fill counts a fill of e, for an access of kind by the instruction at ip,
+// chooses its slot, as Insert describes, and tells the replacement policy.
+// It returns the slot and whether it holds a valid entry to evict.
+func (t *TLB) fill(e *Entry, ip uint64, kind sim.Kind) (i int, evicts bool) {
+	set, way := t.place(e)
+	if evicts = way < 0; evicts {
+		way = t.repl.Victim(set, e.VPN<<e.PageShift, ip, kind)
+		t.n.Evictions++
+	}
+	if !t.repl.TryFill(set, way) {
+		t.tellFill(set, way, e, ip, kind, evicts) // before the entry it evicts leaves
+	}
+	return set*t.ways + way, evicts
+}
+
+// place chooses the way for e in its set as Insert describes, dropping a
+// second entry for the same page: the way of the entry e refreshes, or the
+// first invalid one, or -1 when the set is full. It is fill's search, with
+// nothing else to keep in registers.
+func (t *TLB) place(e *Entry) (set, way int) {
 	if !slices.Contains(t.shifts, e.PageShift) {
 		panic(fmt.Sprintf("tlb %q: Insert of an entry with page shift %d; this TLB holds shifts %v (check Holds)",
 			t.cfg.Name, e.PageShift, t.shifts))
@@ -318,7 +338,7 @@ func (t *TLB) place(e Entry) (set, way int, evicted bool) {
 	t.n.Fills++
 	// One pass finds both the entry to refresh and the first invalid way;
 	// the compact VPN row rules out most ways before an Entry is read.
-	way, free := -1, -1
+	way, free, vpn := -1, -1, e.VPN // vpn: e may alias the arrays for all the compiler knows
 	for w, v := range t.vpns[base : base+t.ways] {
 		if !t.valid(base + w) {
 			if free < 0 {
@@ -326,7 +346,7 @@ func (t *TLB) place(e Entry) (set, way int, evicted bool) {
 			}
 			continue
 		}
-		if v == e.VPN && samePage(&t.ents[base+w], &e) {
+		if v == vpn && samePage(&t.ents[base+w], e) {
 			if way < 0 {
 				way = w
 			} else { // e is global: its PCID's entry and a global one
@@ -340,11 +360,19 @@ func (t *TLB) place(e Entry) (set, way int, evicted bool) {
 	if way < 0 {
 		way = free
 	}
-	if way < 0 {
-		way, evicted = t.victim(set), true
-		t.n.Evictions++
+	return set, way
+}
+
+// tellFill tells the replacement policy of the fill of way of set with e
+// when TryFill could not, and of the entry the fill evicts, still there.
+//
+//go:noinline
+func (t *TLB) tellFill(set, way int, e *Entry, ip uint64, kind sim.Kind, evicts bool) {
+	a := replacement.Access{Set: set, Way: way, Addr: e.VPN << e.PageShift, IP: ip, Kind: kind}
+	if i := set*t.ways + way; evicts {
+		a.Evicts, a.Evicted = true, t.vpns[i]<<(t.meta[i]>>metaShift&0xff)
 	}
-	return set, way, evicted
+	t.repl.Update(&a)
 }
 
 func (t *TLB) valid(i int) bool { return t.meta[i]&metaValid != 0 }
@@ -355,19 +383,13 @@ func (t *TLB) put(i int, e Entry, valid bool) {
 	t.vpns[i], t.meta[i], t.ents[i] = e.VPN, metaOf(&e, valid), e
 }
 
-// Counts returns the counters.
-func (t *TLB) Counts() Counts { return t.n }
-
-// ResetCounts zeroes the counters (the end of a warm-up) and keeps the entries.
-func (t *TLB) ResetCounts() { t.n = Counts{} }
-
 // Register adds the counters to s under the TLB's name: NAME.hits,
 // NAME.misses, NAME.fills, NAME.evictions, NAME.invalidations.
 func (t *TLB) Register(s *sim.Stats) {
 	p := t.cfg.Name + "."
-	s.Register(p+"hits", &t.n.Hits)
-	s.Register(p+"misses", &t.n.Misses)
-	s.Register(p+"fills", &t.n.Fills)
-	s.Register(p+"evictions", &t.n.Evictions)
-	s.Register(p+"invalidations", &t.n.Invalidations)
+	s.Register(p+"hits", &t.n.Hits, "lookups that found the page")
+	s.Register(p+"misses", &t.n.Misses, "lookups that did not find the page")
+	s.Register(p+"fills", &t.n.Fills, "entries inserted (one replacing the same page in place included)")
+	s.Register(p+"evictions", &t.n.Evictions, "valid entries a fill pushed out")
+	s.Register(p+"invalidations", &t.n.Invalidations, "valid entries removed by an invalidation")
 }

@@ -7,9 +7,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/vmemu/vmemu/plru"
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
+
+// policies are the built-in replacement policies.
+var policies = []string{replacement.FIFO, replacement.LRU, replacement.PLRU, replacement.Random, replacement.SRRIP}
 
 func mustNew(t testing.TB, cfg Config) *TLB {
 	t.Helper()
@@ -42,53 +45,6 @@ func run(tl *TLB, pages string) []string {
 	return out
 }
 
-// Hand-worked sequences in one fully associative set of 4 ways (the PLRU
-// tree: root bit, then the bit over ways 0-1 and the bit over ways 2-3).
-func TestPolicySequences(t *testing.T) {
-	const seq = "abcdaebacd"
-	tests := []struct {
-		policy Policy
-		want   []string
-	}{
-		// Last uses after "abcda": b2 c3 d4 a5. e evicts b; b evicts c;
-		// a hits (a8); c evicts d (e6 b7 a8 d4); d evicts e.
-		{LRU, []string{"M", "M", "M", "M", "H", "M-b", "M-c", "H", "M-d", "M-e"}},
-		// Fills a1 b2 c3 d4; hits do not count. e evicts a; b hits; a
-		// evicts b (oldest fill); c and d hit.
-		{FIFO, []string{"M", "M", "M", "M", "H", "M-a", "H", "M-b", "H", "H"}},
-		// Fills of ways 0-3 leave every bit 0; a (way 0) sets root=1,
-		// left=1; e: root 1 -> right, right bit 0 -> way 2 (c); fill way 2:
-		// root=0, right=1. b (way 1): root=1, left=0. a: root=1, left=1.
-		// c: root 1 -> right, right 1 -> way 3 (d); fill: root=0, right=0.
-		// d: root 0 -> left, left 1 -> way 1 (b). True LRU would evict e.
-		{PLRU, []string{"M", "M", "M", "M", "H", "M-c", "H", "H", "M-d", "M-b"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.policy.String(), func(t *testing.T) {
-			tl := mustNew(t, Config{Name: "t", Entries: 4, Ways: 4, Replacement: tc.policy, PageShifts: []uint{12}})
-			got := run(tl, seq)
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("%s on %s (-want +got):\n%s", tc.policy, seq, diff)
-			}
-			var h, m, ev uint64
-			for _, r := range tc.want {
-				if r == "H" {
-					h++
-				} else {
-					m++
-				}
-				if len(r) > 1 {
-					ev++
-				}
-			}
-			want := Counts{Hits: h, Misses: m, Fills: m, Evictions: ev}
-			if diff := cmp.Diff(want, tl.Counts()); diff != "" {
-				t.Errorf("counts (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 // Sets are independent: two sets of 2 ways, LRU; odd pages go to set 1.
 func TestSetsIndependent(t *testing.T) {
 	tl := mustNew(t, Config{Name: "t", Entries: 4, Ways: 2, PageShifts: []uint{12}})
@@ -100,60 +56,21 @@ func TestSetsIndependent(t *testing.T) {
 	}
 }
 
+// A random TLB fills invalid ways first, then draws its victims from its
+// own stream: the run's seed derived by the TLB's name.
 func TestRandomPolicy(t *testing.T) {
-	cfg := Config{Name: "t", Entries: 8, Ways: 8, Replacement: Random, Seed: 7, PageShifts: []uint{12}}
-	var seq strings.Builder
-	for i := range 400 {
-		seq.WriteRune(rune('a' + (i*7)%20))
-	}
-	a := run(mustNew(t, cfg), seq.String())
-	b := run(mustNew(t, cfg), seq.String())
-	if diff := cmp.Diff(a, b); diff != "" {
-		t.Errorf("same seed, different runs (-first +second):\n%s", diff)
-	}
-	// Invalid ways fill first: the first 8 misses evict nothing.
-	if diff := cmp.Diff([]string{"M", "M", "M", "M", "M", "M", "M", "M"}, a[:8]); diff != "" {
-		t.Errorf("first fills (-want +got):\n%s", diff)
-	}
-	// Every way gets chosen as a victim sooner or later.
-	tl := mustNew(t, cfg)
+	tl := mustNew(t, Config{Name: "stlb", Entries: 8, Ways: 8, Replacement: replacement.Random, Seed: 7, PageShifts: []uint{12}})
 	for v := range uint64(8) {
+		if _, ev := tl.Insert(Entry{VPN: v, PageShift: 12}); ev {
+			t.Fatalf("fill %d evicted with invalid ways left", v)
+		}
+	}
+	want := sim.NewRNG(7).Derive("stlb")
+	for v := uint64(100); v < 200; v++ {
+		way := want.IntN(8)
 		tl.Insert(Entry{VPN: v, PageShift: 12})
-	}
-	seen := map[int]bool{}
-	for v := uint64(100); v < 300; v++ {
-		victim, ev := tl.Insert(Entry{VPN: v, PageShift: 12})
-		if !ev {
-			t.Fatal("full set did not evict")
-		}
-		_ = victim
-		s, ok := tl.Probe(v<<12, 0)
-		if !ok {
-			t.Fatalf("page %d not found after insert", v)
-		}
-		seen[s.Way] = true
-	}
-	if len(seen) != 8 {
-		t.Errorf("random victims covered ways %v, want all 8", seen)
-	}
-}
-
-func TestPLRUAnyWays(t *testing.T) {
-	for _, ways := range []int{1, 2, 3, 6, 12, 16, 48, 64} {
-		tl := mustNew(t, Config{Name: "t", Entries: ways, Ways: ways, Replacement: PLRU, PageShifts: []uint{12}})
-		for w := range ways {
-			tl.Insert(Entry{VPN: uint64(w), PageShift: 12})
-		}
-		// Used in way order, the victim is way 0.
-		if v := plru.Victim(tl.plru[0], ways); v != 0 {
-			t.Errorf("%d ways: victim after using 0..%d is %d, want 0", ways, ways-1, v)
-		}
-		// The victim is never the way just used.
-		for w := range ways {
-			tl.Lookup(uint64(w)<<12, 0)
-			if v := plru.Victim(tl.plru[0], ways); ways > 1 && v == w {
-				t.Errorf("%d ways: victim %d is the way just used", ways, v)
-			}
+		if s, _ := tl.Probe(v<<12, 0); s.Way != way {
+			t.Fatalf("page %d went to way %d, want %d", v, s.Way, way)
 		}
 	}
 }
@@ -170,7 +87,7 @@ func TestInsertSamePageReplacesInPlace(t *testing.T) {
 	if diff := cmp.Diff(want, tl.Entries()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if c := tl.Counts(); c.Fills != 3 || c.Evictions != 0 {
+	if c := tl.n; c.Fills != 3 || c.Evictions != 0 {
 		t.Errorf("counts %+v, want 3 fills, 0 evictions", c)
 	}
 }
@@ -334,8 +251,8 @@ func TestInvalidation(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("entries left (-want +got):\n%s", diff)
 			}
-			if removed := len(all) - len(got); n != removed || tl.Counts().Invalidations != uint64(removed) {
-				t.Errorf("returned %d, counted %d, removed %d", n, tl.Counts().Invalidations, removed)
+			if removed := len(all) - len(got); n != removed || tl.n.Invalidations != uint64(removed) {
+				t.Errorf("returned %d, counted %d, removed %d", n, tl.n.Invalidations, removed)
 			}
 		})
 	}
@@ -544,8 +461,8 @@ func TestBadConfigs(t *testing.T) {
 		{"zero entries", func(c *Config) { c.Entries = 0 }, "entries: must be at least 1"},
 		{"not a multiple", func(c *Config) { c.Entries = 65 }, "entries: 65 is not a multiple of ways (4)"},
 		{"sets not a power of two", func(c *Config) { c.Entries = 48 }, "gives 12 sets, not a power of two"},
-		{"unknown policy", func(c *Config) { c.Replacement = 9 }, "replacement: unknown policy 9"},
-		{"plru too wide", func(c *Config) { c.Entries, c.Ways, c.Replacement = 128, 128, PLRU }, "ways: tree-PLRU supports at most 64"},
+		{"unknown policy", func(c *Config) { c.Replacement = "lfu" }, `replacement: unknown replacement policy "lfu" (one of fifo, lru, plru, random, srrip`},
+		{"plru too wide", func(c *Config) { c.Entries, c.Ways, c.Replacement = 128, 128, replacement.PLRU }, "replacement: tree-PLRU supports at most 64"},
 		{"no page sizes", func(c *Config) { c.PageShifts = nil }, "page_shifts: must list at least one"},
 		{"shift 0", func(c *Config) { c.PageShifts = []uint{0} }, "page_shifts: shift 0 is out of range"},
 		{"shift 64", func(c *Config) { c.PageShifts = []uint{12, 64} }, "page_shifts: shift 64 is out of range"},
@@ -566,25 +483,13 @@ func TestBadConfigs(t *testing.T) {
 	}
 	// Odd shapes that are fine.
 	for _, c := range []Config{
-		{Name: "stlb", Entries: 1536, Ways: 12, Replacement: PLRU, PageShifts: []uint{12, 21}},
+		{Name: "stlb", Entries: 1536, Ways: 12, Replacement: replacement.PLRU, PageShifts: []uint{12, 21}},
 		{Name: "fa", Entries: 1, Ways: 1, PageShifts: []uint{30}},
 		{Name: "csapp", Entries: 16, Ways: 4, PageShifts: []uint{6}},
 	} {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%+v: %v", c, err)
 		}
-	}
-}
-
-func TestParsePolicy(t *testing.T) {
-	for i, n := range PolicyNames {
-		p, err := ParsePolicy(n)
-		if err != nil || p != Policy(i) || p.String() != n {
-			t.Errorf("ParsePolicy(%q) = %v, %v", n, p, err)
-		}
-	}
-	if _, err := ParsePolicy("srrip"); err == nil || !strings.Contains(err.Error(), "replacement") {
-		t.Errorf("ParsePolicy(srrip) = %v, want an error naming replacement", err)
 	}
 }
 
@@ -604,8 +509,11 @@ func TestRegister(t *testing.T) {
 	if diff := cmp.Diff(want, s.Under("dtlb")); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	tl.ResetCounts()
-	if diff := cmp.Diff(Counts{}, tl.Counts()); diff != "" {
+	if missed := s.Unregistered(&tl.n); len(missed) > 0 {
+		t.Errorf("counters not registered: %v", missed)
+	}
+	s.Reset()
+	if diff := cmp.Diff(Counts{}, tl.n); diff != "" {
 		t.Errorf("after reset (-want +got):\n%s", diff)
 	}
 }
@@ -618,13 +526,13 @@ func TestProbeHasNoSideEffects(t *testing.T) {
 	if diff := cmp.Diff([]string{"M-a"}, run(tl, "c")); diff != "" {
 		t.Errorf("Probe changed the LRU order (-want +got):\n%s", diff)
 	}
-	if c := tl.Counts(); c.Hits != 0 || c.Misses != 3 {
+	if c := tl.n; c.Hits != 0 || c.Misses != 3 {
 		t.Errorf("Probe counted: %+v", c)
 	}
 }
 
 func TestLookupDoesNotAllocate(t *testing.T) {
-	for _, p := range []Policy{LRU, PLRU, FIFO, Random} {
+	for _, p := range policies {
 		tl := mustNew(t, Config{Name: "stlb", Entries: 1536, Ways: 12, Replacement: p, PageShifts: []uint{12, 21}})
 		tl.Insert(Entry{VPN: 5, PageShift: 12})
 		tl.Insert(Entry{VPN: 1, PageShift: 21})
@@ -665,7 +573,7 @@ func BenchmarkLookup(b *testing.B) {
 		benchLookup(b, Config{Name: "dtlb", Entries: 64, Ways: 4, PageShifts: []uint{12}}, 12, 64)
 	})
 	b.Run("dtlb-64x4-4K-plru", func(b *testing.B) {
-		benchLookup(b, Config{Name: "dtlb", Entries: 64, Ways: 4, Replacement: PLRU, PageShifts: []uint{12}}, 12, 64)
+		benchLookup(b, Config{Name: "dtlb", Entries: 64, Ways: 4, Replacement: replacement.PLRU, PageShifts: []uint{12}}, 12, 64)
 	})
 	b.Run("stlb-1536x12-4K-lru", func(b *testing.B) {
 		benchLookup(b, Config{Name: "stlb", Entries: 1536, Ways: 12, PageShifts: []uint{12, 21}}, 12, 1536)
@@ -706,7 +614,7 @@ func BenchmarkLookupStream(b *testing.B) {
 // Lookup would: a run of lookups through Again-then-Lookup and one through
 // Lookup alone end with the same hits, misses and contents.
 func TestAgainMatchesLookup(t *testing.T) {
-	for _, pol := range []Policy{LRU, PLRU, FIFO, Random} {
+	for _, pol := range policies {
 		cfg := Config{Name: "t", Entries: 16, Ways: 4, Replacement: pol, PageShifts: []uint{12, 21}, Seed: 3}
 		a, _ := New(cfg)
 		b, _ := New(cfg)
@@ -738,8 +646,8 @@ func TestAgainMatchesLookup(t *testing.T) {
 				b.Insert(e)
 			}
 		}
-		if a.Counts() != b.Counts() || !cmp.Equal(a.Entries(), b.Entries()) {
-			t.Errorf("%v: counts %+v vs %+v, or contents differ", pol, a.Counts(), b.Counts())
+		if a.n != b.n || !cmp.Equal(a.Entries(), b.Entries()) {
+			t.Errorf("%v: counts %+v vs %+v, or contents differ", pol, a.n, b.n)
 		}
 	}
 }

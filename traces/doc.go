@@ -42,7 +42,9 @@
 // # Three views of a trace
 //
 // A Reader gives Records: a fetch, load, store or modify of Size bytes at
-// Addr, by process PID. Readers of formats that say more (ChampSim,
+// Addr, by process PID. Size is 1 to MaxAccessSize (16 KiB, the largest
+// XSAVE area rounded up) in every format: a reader refuses a larger one at
+// its line or offset, and a writer will not write it. Readers of formats that say more (ChampSim,
 // native, the generators) are also RefReaders: a Ref adds, on a fetch, the
 // instruction's registers and branch outcome, and on any reference the
 // value it loads or stores (native only). Instructions groups a trace into
@@ -61,7 +63,7 @@
 //	record  = op blank blanks address blanks "," blanks size
 //	op      = "I" | "L" | "S" | "M"         fetch, load, store, modify
 //	address = [ "0x" | "0X" ] hexdigit { hexdigit }     at most 64 bits
-//	size    = digit { digit }                           1 to 2^32-1
+//	size    = digit { digit }                           1 to 16384 (MaxAccessSize)
 //	blank   = " " | "\t"
 //
 // Lackey prints "I  0401ab70,3" for a fetch and " L 1fff000d38,8" for data;
@@ -199,8 +201,9 @@
 //
 // A reader checks everything: the magic, the header's checksum, version
 // and flags, each frame header's checksum and limits, the payload's
-// checksum, that the columns add up to the payload and are each used up
-// exactly by the records, and each record's kind. A problem is an *Error
+// checksum, that the columns add up to the payload (a sum checked for
+// overflow: five varint lengths can wrap 2^64) and are each used up
+// exactly by the records, each record's kind, and each size. A problem is an *Error
 // naming the byte offset in the (decompressed) stream where the bad frame
 // starts, and the frame's number: "t.vmt: offset 4242: frame 3: corrupt
 // frame (checksum 1c0ffee0, want 3b9aca00)". An unknown kind byte (a newer
@@ -217,7 +220,9 @@
 // of doubles) and transpose. The same kind and parameters (with Seed) give
 // the same trace. Each instruction is a 4-byte fetch with registers, so a
 // core knows what depends on what; filler instructions (GenParams.ALU) go
-// between memory instructions.
+// between memory instructions. A generated trace holds at most
+// GenMaxRecords (2^32) records, and ALU is at most GenMaxALU; a working set
+// that would run past the top of the address space is refused.
 //
 // # Statistics
 //

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	inputquote "github.com/vmemu/vmemu/quote"
 )
 
 // Error is what every reader of this package returns for bad input: a
@@ -48,13 +50,7 @@ var errClosed = errors.New("traces: Read after Close")
 
 // quote shows a bad token to the user; long garbage (a binary file read as
 // text) is cut so the message stays one readable line.
-func quote(b []byte) string {
-	const max = 40
-	if len(b) > max {
-		return fmt.Sprintf("%q...", b[:max])
-	}
-	return fmt.Sprintf("%q", b)
-}
+func quote(b []byte) string { return inputquote.Input(string(b)) }
 
 // offsetError is an *Error about the bytes at off of a binary trace.
 func offsetError(file string, off int64, format string, args ...any) *Error {

@@ -3,6 +3,8 @@ package traces
 import (
 	"fmt"
 	"strconv"
+
+	inputquote "github.com/vmemu/vmemu/quote"
 )
 
 // Expr is a scenario's number: an argument or an expected value written
@@ -100,7 +102,7 @@ func (p *exprParser) product() {
 // unary = "-" unary | "(" sum ")" | number | name
 func (p *exprParser) unary() {
 	if p.pos == len(p.text) {
-		p.fail(p.pos, "expected a number or a name at the end of %q", p.text)
+		p.fail(p.pos, "expected a number or a name at the end of %s", inputquote.Input(p.text))
 		return
 	}
 	switch c := p.text[p.pos]; {
@@ -127,7 +129,7 @@ func (p *exprParser) unary() {
 		p.word()
 		n, err := strconv.ParseUint(p.text[start:p.pos], 0, 64)
 		if err != nil {
-			p.fail(start, "%q is not a number (decimal or 0x hex, below 2^64)", p.text[start:p.pos])
+			p.fail(start, "%s is not a number (decimal or 0x hex, below 2^64)", inputquote.Input(p.text[start:p.pos]))
 			return
 		}
 		p.emit(exprStep{op: 'n', num: n}, 1)
@@ -136,7 +138,7 @@ func (p *exprParser) unary() {
 		p.word()
 		name := p.text[start:p.pos]
 		if !isScenarioName(name) {
-			p.fail(start, "%q is not a name (letters, digits, _; starting with a letter)", name)
+			p.fail(start, "%s is not a name (letters, digits, _; starting with a letter)", inputquote.Input(name))
 			return
 		}
 		p.emit(exprStep{op: 'v', name: name, col: p.col + start}, 1)

@@ -42,10 +42,12 @@ type Format struct {
 	Detect func(s *Sniff) bool
 	// Open makes a reader of in, which it owns from then on: Close on the
 	// reader calls in.Close. On an error, Open's caller closes what in
-	// came from.
+	// came from. Its records' sizes are 1 to MaxAccessSize: a reader
+	// refuses any other (checkSize) at its line or offset, and checks
+	// every sum of lengths it reads from the file for overflow.
 	Open func(in *Input) (Reader, error)
 	// NewWriter makes a writer to w; nil for a format read only. Only the
-	// native writer uses opt.
+	// native writer uses opt; a writer refuses a size a reader would.
 	NewWriter func(w io.Writer, opt WriteOptions) (TraceWriter, error)
 }
 

@@ -16,7 +16,7 @@ func FuzzLackey(f *testing.F) {
 		"I 0400d7d4,8\n L 10,4 \n",
 		"==1234== Lackey\n==1234== \nI  0401ab70,3\n",
 		"\tL\t0x1F , 16 \r\n\n",
-		" L ffffffffffffffff,4294967295\n",
+		" L ffffffffffffffff,16384\n", " L 0,16385\n", " L 0,4294967295\n",
 		" L 1ffffffffffffffff,1\n",
 		" L 10,0\n", " L 10\n", " L ,1\n", " L 12g4,1\n", " X 10,1\n", "L10,1\n",
 		" L 10,1 x\n", " L 0x,1", "\x00\x01", "hello\n", "",

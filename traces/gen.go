@@ -3,6 +3,8 @@ package traces
 import (
 	"fmt"
 	"io"
+	"math/bits"
+	"strconv"
 	"strings"
 
 	"github.com/vmemu/vmemu/sim"
@@ -32,6 +34,16 @@ const (
 	genInstrSize     = 4
 	genDataSize      = 8
 	genMaxChaseNodes = 1 << 28
+
+	// GenMaxRecords bounds the records (fetches and data references) of
+	// one generated trace: 2^32, four times a billion-instruction
+	// simulation point (what SimPoint picks from SPEC), 40 seconds of
+	// generating and 80 GB of lackey text. Without a bound, --alu
+	// 1000000000 asks for 10^15 records.
+	GenMaxRecords = 1 << 32
+	// GenMaxALU bounds GenParams.ALU: a thousand filler instructions after
+	// each memory instruction is already a trace that barely touches memory.
+	GenMaxALU = 1000
 )
 
 // Registers of the generated instructions. They avoid the numbers
@@ -100,6 +112,7 @@ type generator struct {
 	node           uint32
 	pos            uint64 // offset of the next stream or stride reference
 	a, b, c        uint64 // matrix bases
+	span           uint64 // bytes from Base that the pattern may touch
 }
 
 func (g *generator) init() error {
@@ -122,10 +135,14 @@ func (g *generator) init() error {
 	if p.ALU < 0 || p.N < 0 {
 		return fmt.Errorf("gen: negative --alu or --n")
 	}
+	if p.ALU > GenMaxALU {
+		return fmt.Errorf("gen: --alu %d: at most %d filler instructions after each memory instruction", p.ALU, GenMaxALU)
+	}
 	if p.Base%64 != 0 {
 		return fmt.Errorf("gen: base %#x is not 64-byte aligned", p.Base)
 	}
 	g.rng = sim.NewRNG(p.Seed)
+	g.span = p.Size
 	g.limit = p.Count
 	defLimit := uint64(GenDefaultCount)
 	switch g.kind {
@@ -149,6 +166,7 @@ func (g *generator) init() error {
 		n := uint64(p.N)
 		span := (n*n*genDataSize + 4095) &^ 4095
 		g.a, g.b, g.c = p.Base, p.Base+span, p.Base+2*span
+		g.span = 3 * span // the places of three matrices (transpose uses two)
 		if g.kind == "matmul" {
 			defLimit = 2*n*n*n + n*n
 		} else {
@@ -164,7 +182,34 @@ func (g *generator) init() error {
 	if g.limit == 0 {
 		g.limit = defLimit
 	}
+	return g.checkSpan()
+}
+
+// checkSpan refuses a trace larger than GenMaxRecords, or a working set
+// that runs past the top of the address space (its addresses would wrap
+// around to 0 without a word). A reference makes at most 3 + ALU records:
+// its instruction's fetch and itself, the filler fetches after it, and
+// at most one non-memory instruction of the pattern (matmul's addsd,
+// one per two loads, and xorpd, one per store).
+func (g *generator) checkSpan() error {
+	hi, records := bits.Mul64(g.limit, 3+uint64(g.p.ALU))
+	if hi != 0 || records > GenMaxRecords {
+		return fmt.Errorf("gen %s: %d references with --alu %d make up to %s records; a generated trace holds at most %d (use a smaller --count or --alu)",
+			g.kind, g.limit, g.p.ALU, bigProduct(hi, records), uint64(GenMaxRecords))
+	}
+	if _, carry := bits.Add64(g.p.Base, g.span-1, 0); carry != 0 {
+		return fmt.Errorf("gen %s: a working set of %d bytes at --base %#x runs past the top of the 64-bit address space", g.kind, g.span, g.p.Base)
+	}
 	return nil
+}
+
+// bigProduct writes the 128-bit number hi:lo, in decimal when it fits 64
+// bits.
+func bigProduct(hi, lo uint64) string {
+	if hi == 0 {
+		return strconv.FormatUint(lo, 10)
+	}
+	return "more than 2^64"
 }
 
 // cyclicPermutation returns next[] such that following it from any node
@@ -243,7 +288,12 @@ func (g *generator) step(in *Instr) {
 		in.IP = genCodeBase
 		in.SrcRegs, in.DstRegs = [4]uint8{regBase}, [2]uint8{dst}
 		load(in, p.Base+g.pos)
-		g.pos = (g.pos + stride) % p.Size
+		// pos + stride, modulo the size, without a sum that could wrap.
+		if step := stride % p.Size; g.pos >= p.Size-step {
+			g.pos -= p.Size - step
+		} else {
+			g.pos += step
+		}
 	case "random":
 		in.IP = genCodeBase
 		in.SrcRegs, in.DstRegs = [4]uint8{regBase}, [2]uint8{dst}

@@ -169,9 +169,59 @@ func TestGenerateErrors(t *testing.T) {
 		{"random", GenParams{Size: 12}, "not a positive multiple of 8"},
 		{"matmul", GenParams{N: 1 << 16}, "between 1 and 32768"},
 		{"stream", GenParams{Base: 3}, "not 64-byte aligned"},
+		{"stream", GenParams{ALU: 1000000000}, "--alu 1000000000: at most 1000"},
+		{"stream", GenParams{ALU: 1001}, "--alu 1001: at most 1000"},
+		{"stream", GenParams{Count: 1 << 31, ALU: 1}, "2147483648 references with --alu 1 make up to 8589934592 records; a generated trace holds at most 4294967296"},
+		{"random", GenParams{Count: 1<<64 - 1, ALU: 1000}, "make up to more than 2^64 records"},
+		{"matmul", GenParams{N: 32768}, "70369817919488 references with --alu 0 make up to 211109453758464 records"},
+		{"matmul", GenParams{N: 895}, "1434635775 references with --alu 0 make up to 4303907325 records"},
+		{"random", GenParams{Size: 1 << 30, Base: 0xfffffffffffff000}, "a working set of 1073741824 bytes at --base 0xfffffffffffff000 runs past the top"},
+		{"random", GenParams{Size: 0xfffffffffffffff8}, "runs past the top of the 64-bit address space"},
+		{"transpose", GenParams{N: 4, Base: 1<<64 - 4096}, "a working set of 12288 bytes"},
 	} {
 		if _, err := Generate(tc.kind, tc.p); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %+v: %v, want %q", tc.kind, tc.p, err, tc.want)
 		}
+	}
+}
+
+// The largest trace within the limits is accepted (and not generated
+// here); a stride of nearly 2^64 wraps around the working set as the
+// modulus says, not as a 64-bit sum would.
+func TestGenerateLimits(t *testing.T) {
+	for _, tc := range []struct {
+		kind string
+		p    GenParams
+	}{
+		{"stream", GenParams{Count: GenMaxRecords / 3}},
+		{"stream", GenParams{Count: GenMaxRecords / (3 + GenMaxALU), ALU: GenMaxALU}},
+		{"matmul", GenParams{N: 894}}, // 1,429,833,204 references
+		{"random", GenParams{Size: 1<<64 - GenDefaultBase}},
+	} {
+		r, err := Generate(tc.kind, tc.p)
+		if err != nil {
+			t.Errorf("%s %+v: %v", tc.kind, tc.p, err)
+			continue
+		}
+		r.Close()
+	}
+	r, err := Generate("stride", GenParams{Size: 96, Stride: 1<<64 - 8, Count: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := readAll(r, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []uint64
+	for _, rec := range recs {
+		if rec.Op == Load {
+			got = append(got, rec.Addr-GenDefaultBase)
+		}
+	}
+	// 2^64 = 64 modulo 96, so the stride is 56: 0, 56, 112-96, 72. A
+	// 64-bit sum would wrap at the second step, to 48.
+	if diff := cmp.Diff([]uint64{0, 56, 16, 72}, got); diff != "" {
+		t.Errorf("offsets (-want +got):\n%s", diff)
 	}
 }

@@ -1,9 +1,6 @@
 package traces
 
-import (
-	"bytes"
-	"math"
-)
+import "bytes"
 
 // diagnose re-reads a line the fast parser rejected, token by token, to say
 // which field is wrong and how. It follows the grammar in doc.go; speed does
@@ -55,8 +52,8 @@ func diagnose(s []byte) (field, msg string) {
 		if c < '0' || c > '9' {
 			return "size", quote(size) + " is not a decimal number"
 		}
-		if v = v*10 + uint64(c-'0'); v > math.MaxUint32 {
-			return "size", quote(size) + " does not fit in 32 bits"
+		if v = v*10 + uint64(c-'0'); v > MaxAccessSize {
+			return "size", quote(size) + " " + sizeTooBig
 		}
 	}
 	if v == 0 {

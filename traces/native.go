@@ -199,6 +199,10 @@ func (w *NativeWriter) put(rec *Record, ref *Ref) {
 		w.err = fmt.Errorf("traces: cannot write record with op %v", rec.Op)
 		return
 	}
+	if msg := checkSize(uint64(rec.Size)); msg != "" {
+		w.err = fmt.Errorf("traces: cannot write record %+v: size %s", *rec, msg)
+		return
+	}
 	if rec.PID != w.pid {
 		if w.opt.Carries&CarriesPIDs == 0 {
 			w.err = fmt.Errorf("traces: record of process %d, but the writer's Carries has no CarriesPIDs", rec.PID)

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"io"
+	"math/bits"
 	"strconv"
 	"sync"
 
@@ -183,19 +184,7 @@ func (r *nativeReader) nextFrame() {
 	sum := binary.LittleEndian.Uint32(h[12:])
 	r.off += frameHeaderLen
 	if count == 0 {
-		if u != 0 || c != 0 || sum != 0 {
-			r.err = r.frameError("corrupt end marker")
-			return
-		}
-		var extra [1]byte
-		switch m, err := readFull(r.src, extra[:]); {
-		case m > 0:
-			r.err = offsetError(r.name, r.off, "data after the end marker of the native trace")
-		case err != io.EOF:
-			r.err = streamError(r.name, r.zkind, err) // a compressed stream's last check
-		default:
-			r.err = io.EOF
-		}
+		r.err = r.endMarker(u != 0 || c != 0 || sum != 0)
 		return
 	}
 	if count > maxFrameRecords || u > maxFramePayload || c > maxFramePayload+(1<<20) || uint64(u) < uint64(count) {
@@ -232,25 +221,58 @@ func (r *nativeReader) nextFrame() {
 		return
 	}
 	r.payload = p
-	// Column lengths, then the columns.
+	if err := r.setColumns(p, count); err != nil {
+		r.err = err
+		return
+	}
+	r.ki, r.si, r.ai, r.vi, r.ii, r.mi = 0, 0, 0, 0, 0, 0
+	r.fetchEnd, r.ip, r.slot, r.pid = 0, 0, 0, 0
+	clear(r.table)
+}
+
+// endMarker checks the end marker just read (corrupt: its fields are not
+// all zero) and that nothing follows it; io.EOF if all is well.
+func (r *nativeReader) endMarker(corrupt bool) error {
+	if corrupt {
+		return r.frameError("corrupt end marker")
+	}
+	var extra [1]byte
+	switch m, err := readFull(r.src, extra[:]); {
+	case m > 0:
+		return offsetError(r.name, r.off, "data after the end marker of the native trace")
+	case err != io.EOF:
+		return streamError(r.name, r.zkind, err) // a compressed stream's last check
+	}
+	return io.EOF
+}
+
+// setColumns cuts the payload p of a frame of count records into its
+// columns: five lengths, then the kinds and the five columns, which must
+// fill p exactly.
+func (r *nativeReader) setColumns(p []byte, count uint32) error {
 	var lens [5]uint64
 	pos := 0
 	for i := range lens {
 		v, k := binary.Uvarint(p[pos:])
 		if k <= 0 {
-			r.err = r.frameError("corrupt frame: bad column length")
-			return
+			return r.frameError("corrupt frame: bad column length")
 		}
 		lens[i] = v
 		pos += k
 	}
-	total := uint64(pos) + uint64(count)
+	// Five lengths of up to 2^64-1 each can wrap a plain sum around to
+	// the payload's size: the sum is checked.
+	total, carry := uint64(pos)+uint64(count), uint64(0)
 	for _, l := range lens {
-		total += l
+		var c uint64
+		total, c = bits.Add64(total, l, 0)
+		carry += c
 	}
-	if total != uint64(u) {
-		r.err = r.frameError("corrupt frame: columns of %d bytes in a payload of %d", total, u)
-		return
+	if carry != 0 {
+		return r.frameError("corrupt frame: columns of more than 2^64 bytes in a payload of %d", len(p))
+	}
+	if total != uint64(len(p)) {
+		return r.frameError("corrupt frame: columns of %d bytes in a payload of %d", total, len(p))
 	}
 	cut := func(n uint64) []byte {
 		b := p[pos : pos+int(n) : pos+int(n)]
@@ -259,9 +281,7 @@ func (r *nativeReader) nextFrame() {
 	}
 	r.kinds = cut(uint64(count))
 	r.sizes, r.addrs, r.values, r.info, r.misc = cut(lens[0]), cut(lens[1]), cut(lens[2]), cut(lens[3]), cut(lens[4])
-	r.ki, r.si, r.ai, r.vi, r.ii, r.mi = 0, 0, 0, 0, 0, 0
-	r.fetchEnd, r.ip, r.slot, r.pid = 0, 0, 0, 0
-	clear(r.table)
+	return nil
 }
 
 // unzig1 is unzigzag of the one-byte varints.
@@ -384,11 +404,11 @@ func (r *nativeReader) plainRecord(rec *Record) error {
 	k := r.kinds[r.ki]
 	size := uint32(k >> 2)
 	if size == 0 {
-		v, ok := uvarint(r.sizes, &r.si)
-		if !ok || v > 1<<32-1 {
-			return r.recordError(r.ki, "bad size")
+		v, err := r.size()
+		if err != nil {
+			return err
 		}
-		size = uint32(v)
+		size = v
 	}
 	d, ok := uvarint(r.addrs, &r.ai)
 	if !ok {
@@ -408,6 +428,19 @@ func (r *nativeReader) plainRecord(rec *Record) error {
 	*rec = Record{Addr: addr, Size: size, Op: Op(k & 3), PID: r.pid}
 	r.ki++
 	return nil
+}
+
+// size decodes the next varint of the sizes column, for the record at
+// r.ki, and checks it.
+func (r *nativeReader) size() (uint32, error) {
+	v, ok := uvarint(r.sizes, &r.si)
+	if !ok {
+		return 0, r.recordError(r.ki, "bad size")
+	}
+	if msg := checkSize(v); msg != "" {
+		return 0, r.recordError(r.ki, "size: "+msg)
+	}
+	return uint32(v), nil
 }
 
 func (r *nativeReader) recordError(ki int, msg string) error {
@@ -441,11 +474,11 @@ func (r *nativeReader) slowRecord(ref *Ref) (bool, error) {
 	if k < kindRich && k>>2 != 0 {
 		size = uint32(k >> 2)
 	} else {
-		v, ok := uvarint(r.sizes, &r.si)
-		if !ok || v > 1<<32-1 {
-			return false, r.recordError(r.ki, "bad size")
+		v, err := r.size()
+		if err != nil {
+			return false, err
 		}
-		size = uint32(v)
+		size = v
 	}
 	d, ok := uvarint(r.addrs, &r.ai)
 	if !ok {

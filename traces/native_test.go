@@ -208,11 +208,8 @@ func randomRefs(n int, seed uint64) []Ref {
 			}
 		}
 		r.Size = uint32(1 + next()%20)
-		switch next() % 20 {
-		case 0:
-			r.Size = uint32(next())
-		case 1:
-			r.Size = 0
+		if next()%20 == 0 {
+			r.Size = uint32(1 + next()%MaxAccessSize)
 		}
 		if next()%7 == 0 {
 			r.HasValue, r.Value = true, next()>>(next()%64)
@@ -290,6 +287,14 @@ func nativeFile(t *testing.T) ([]byte, []int64) {
 
 // reframe replaces frame k's payload by payload, with correct checksums.
 func reframe(t *testing.T, data []byte, offs []int64, k int, count uint32, payload []byte) []byte {
+	out := append([]byte{}, data[:offs[k]]...)
+	out = append(out, encodeFrame(count, payload)...)
+	return append(out, data[offs[k+1]:]...)
+}
+
+// encodeFrame is a frame of count records holding payload, whatever it
+// holds, with correct checksums.
+func encodeFrame(count uint32, payload []byte) []byte {
 	enc, _ := zstd.NewWriter(nil)
 	comp := enc.EncodeAll(payload, nil)
 	var h [frameHeaderLen]byte
@@ -298,10 +303,7 @@ func reframe(t *testing.T, data []byte, offs []int64, k int, count uint32, paylo
 	binary.LittleEndian.PutUint32(h[8:], uint32(len(comp)))
 	binary.LittleEndian.PutUint32(h[12:], crc32.Checksum(payload, castagnoli))
 	binary.LittleEndian.PutUint32(h[16:], crc32.Checksum(h[:16], castagnoli))
-	out := append([]byte{}, data[:offs[k]]...)
-	out = append(out, h[:]...)
-	out = append(out, comp...)
-	return append(out, data[offs[k+1]:]...)
+	return append(h[:], comp...)
 }
 
 // Bad headers, corrupt frames, truncation, unknown kinds: an *Error that
@@ -394,6 +396,20 @@ func FuzzNative(f *testing.F) {
 	w.Close()
 	f.Add(b.Bytes()[nativeHeaderLen:])
 	f.Add([]byte{})
+	for _, h := range hostileNatives {
+		f.Add(h.data[nativeHeaderLen:])
+	}
+	// issue 16: the addresses the scenario calls are bounded by, as a
+	// trace carries them: page 0, below and at the top of the user half,
+	// the kernel half, and an access that wraps around 2^64
+	var edges bytes.Buffer
+	w, _ = NewNativeWriter(&edges, WriteOptions{Carries: carriesAll, FrameRecords: 4})
+	for _, a := range []uint64{0, 0xfff8, 1<<47 - 8, 1 << 47, 0xffff800000000000, 1<<64 - 8} {
+		w.WriteRefs([]Ref{{Record: Record{Addr: a, Size: 16, Op: Store}, Value: a, HasValue: true},
+			{Record: Record{Addr: a, Size: MaxAccessSize, Op: Load}}})
+	}
+	w.Close()
+	f.Add(edges.Bytes()[nativeHeaderLen:])
 	header := b.Bytes()[:nativeHeaderLen]
 	f.Fuzz(func(t *testing.T, body []byte) {
 		data := append(bytes.Clone(header), body...)

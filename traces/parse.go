@@ -134,8 +134,8 @@ func fastLines(b *[bufAlloc]byte, p, lim int, recs []Record) (int, int) {
 			size = size*10 + uint64(d)
 			q++
 		}
-		if size == 0 || q-start > 9 || b[q&amask] != '\n' {
-			break // no digits, 0, or maybe too many for 32 bits
+		if size-1 >= MaxAccessSize || q-start > 9 || b[q&amask] != '\n' {
+			break // no digits, 0, too big, or maybe too many for 64 bits
 		}
 		out[0] = Record{Addr: addr, Size: uint32(size), Op: Op(op&7 - 1)}
 		out = out[1:]
@@ -180,7 +180,7 @@ func parseLine(b []byte, p int) (Record, bool, int) {
 		p++
 	}
 	size, p := longDec(b, p)
-	if p < 0 || size == 0 {
+	if p < 0 || size-1 >= MaxAccessSize {
 		return Record{}, false, -1
 	}
 	for c := b[p]; c == ' ' || c == '\t' || c == '\r'; c = b[p] {
@@ -258,7 +258,7 @@ func longHex(b []byte, p int) (uint64, int) {
 }
 
 // longDec decodes decimal digits, rejecting none at all and what exceeds 32
-// bits.
+// bits (a size's own bound, MaxAccessSize, is the caller's).
 func longDec(b []byte, p int) (uint64, int) {
 	var v uint64
 	start := p

@@ -2,7 +2,9 @@ package traces
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"runtime/debug"
 )
 
 // DefaultBatch is the batch size Pipelined uses when given batch <= 0:
@@ -14,8 +16,22 @@ const DefaultBatch = 8192
 const pipeDepth = 4
 
 type chunk[T any] struct {
-	items []T
-	err   error // after items: io.EOF or the reader's error
+	items    []T
+	err      error         // after items: io.EOF or the reader's error
+	panicked *DecoderPanic // the decoder goroutine panicked
+}
+
+// DecoderPanic is a panic of Pipelined's goroutine, raised again in the
+// goroutine that reads, where a recover (emu's report of an internal
+// error) can see it; in the decoder's goroutine it would end the process
+// before anything could say so.
+type DecoderPanic struct {
+	Value any
+	Stack []byte // the decoder goroutine's
+}
+
+func (p *DecoderPanic) Error() string {
+	return fmt.Sprintf("in the trace decoder: %v\n\n%s", p.Value, p.Stack)
 }
 
 // pipe runs read in a goroutine of its own, batch items at a time.
@@ -141,6 +157,14 @@ func (l *lazyPipe) Close() error {
 
 func (p *pipe[T]) decode() {
 	defer close(p.done)
+	defer func() {
+		if v := recover(); v != nil {
+			select {
+			case p.full <- chunk[T]{panicked: &DecoderPanic{Value: v, Stack: debug.Stack()}}:
+			case <-p.stop:
+			}
+		}
+	}()
 	for {
 		var buf []T
 		select {
@@ -150,7 +174,7 @@ func (p *pipe[T]) decode() {
 		}
 		n, err := readBatch(p.read, buf[:cap(buf)])
 		select {
-		case p.full <- chunk[T]{buf[:n], err}:
+		case p.full <- chunk[T]{items: buf[:n], err: err}:
 		case <-p.stop:
 			return
 		}
@@ -195,6 +219,10 @@ func (p *pipe[T]) Read(items []T) (int, error) {
 			p.free <- p.cur // never blocks: free holds every batch there is
 		}
 		c := <-p.full
+		if c.panicked != nil {
+			p.err = errClosed
+			panic(c.panicked)
+		}
 		p.cur, p.off, p.err = c.items, 0, c.err
 	}
 	if n > 0 {

@@ -2,6 +2,7 @@ package traces
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -123,4 +124,49 @@ func TestPipelinedNoProgress(t *testing.T) {
 		t.Errorf("error %v, want io.ErrNoProgress", err)
 	}
 	p.Close()
+}
+
+// panicky gives n records, then panics, as a reader with a bug would.
+type panicky struct{ n int }
+
+func (p *panicky) Read(recs []Record) (int, error) {
+	if p.n == 0 {
+		var table []int
+		return table[len(recs)], nil // index out of range
+	}
+	k := min(p.n, len(recs))
+	p.n -= k
+	return k, nil
+}
+func (p *panicky) Format() string { return "panicky" }
+func (p *panicky) Close() error   { return nil }
+
+// A panic in the decoder's goroutine comes out of Read, in the reader's
+// goroutine, with the decoder's stack: there a recover can report it,
+// where in its own goroutine it would kill the process unreported.
+func TestPipelinedPanic(t *testing.T) {
+	p := Pipelined(&panicky{n: 10}, 4)
+	defer p.Close()
+	var n int
+	defer func() {
+		v := recover()
+		dp, ok := v.(*DecoderPanic)
+		if !ok {
+			t.Fatalf("recovered %v, want a *DecoderPanic", v)
+		}
+		if !strings.Contains(fmt.Sprint(dp.Value), "index out of range") || !strings.Contains(string(dp.Stack), "panicky") {
+			t.Errorf("value %v, stack:\n%s", dp.Value, dp.Stack)
+		}
+		if n != 8 {
+			t.Errorf("%d records before the panic, want 8 (two whole batches)", n)
+		}
+	}()
+	buf := make([]Record, 4)
+	for {
+		k, err := p.Read(buf)
+		n += k
+		if err != nil {
+			t.Fatalf("Read returned %v, not a panic", err)
+		}
+	}
 }

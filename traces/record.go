@@ -1,6 +1,9 @@
 package traces
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Op is what a trace record does.
 type Op uint8
@@ -33,6 +36,31 @@ type Record struct {
 	// between processes. It sits in what was padding, so Record stays 16
 	// bytes.
 	PID uint16
+}
+
+// MaxAccessSize is the most bytes one record may move. The largest memory
+// operand of an x86-64 instruction is XSAVE's area with every state
+// component enabled: 11,008 bytes on a processor with AMX (Intel SDM vol. 1,
+// section 13.4 and table 13-1; CPUID.(EAX=0DH,ECX=0):ECX). Rounded up to a
+// power of two, the bound leaves room for state components to come and
+// covers a 4 KiB page (SGX's EADD copies one). A bigger size is not an
+// access but a corrupt or hostile trace, and would cost a simulator and
+// Stat time and memory in proportion to it (2^32-1 bytes are 67 million
+// lines), so every reader refuses it and every writer too.
+const MaxAccessSize = 16 << 10
+
+// sizeTooBig is what a reader says of a size above MaxAccessSize.
+const sizeTooBig = "is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)"
+
+// checkSize says what is wrong with an access of size bytes, or "".
+func checkSize(size uint64) string {
+	switch {
+	case size == 0:
+		return "must not be 0"
+	case size > MaxAccessSize:
+		return strconv.FormatUint(size, 10) + " " + sizeTooBig
+	}
+	return ""
 }
 
 // Reader streams the records of a trace. Read fills recs from the start and

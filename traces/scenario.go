@@ -2,12 +2,15 @@ package traces
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	inputquote "github.com/vmemu/vmemu/quote"
 )
 
 // A scenario (.emu) is a text file of operations, one a line, each run by a
@@ -20,7 +23,8 @@ import (
 //	loop     = "for" name "in" expr ".." expr ":"      (the line once per value, both ends included)
 //	proc     = "p1" | name                             (a name bound by fork)
 //	op       = load | store | modify | fetch | fork | execve | mmap | munmap
-//	         | mprotect | brk | open | close | read | write | msync | exit | wait
+//	         | mprotect | madvise | brk | open | close | read | write | msync
+//	         | exit | wait
 //	arg      = expr | word
 //	expr     = numbers, names, + - * and parentheses, no spaces (Expr)
 //	expect   = expr | errno (EINVAL, EBADF, ENOMEM, ...) | "SIGSEGV" | "SIGBUS"
@@ -92,6 +96,9 @@ type FileSpec struct {
 	Seed  uint64
 	Host  string // host=PATH: a file of the host
 	Words uint64 // words=N: N bytes, each 8-byte word holding its offset
+	// SourceCol is the column of the source (text=, bytes=, words= or
+	// host=) named last, for errors about it.
+	SourceCol int
 }
 
 // scenarioOpNames holds each operation's name once (see ParseScenario).
@@ -109,6 +116,7 @@ var scenarioArity = map[string][2]int{
 	"fork": {0, 0}, "execve": {1, 5}, "mmap": {4, 6}, "munmap": {2, 2},
 	"mprotect": {3, 3}, "brk": {1, 1}, "open": {1, 2}, "close": {1, 1},
 	"read": {3, 3}, "write": {3, 3}, "msync": {2, 2}, "exit": {0, 1}, "wait": {0, 1},
+	"madvise": {3, 3},
 }
 
 // Scenario is a parsed scenario file.
@@ -152,8 +160,9 @@ func ParseScenario(name string, r io.Reader) (*Scenario, error) {
 	values := map[string]bool{}
 	procNames := map[string]string{}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for line := 1; sc.Scan(); line++ {
+	sc.Buffer(make([]byte, 64<<10), maxScenarioLine)
+	line := 1
+	for ; sc.Scan(); line++ {
 		op, err := parseScenarioLine(sc.Text(), line)
 		if err != nil {
 			return nil, s.errorAt(err)
@@ -176,11 +185,17 @@ func ParseScenario(name string, r io.Reader) (*Scenario, error) {
 		}
 		s.Ops = append(s.Ops, *op)
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, &Error{File: name, Line: line, Field: "line", Msg: "longer than 1 MiB (not a scenario?)", Err: err}
+	} else if err != nil {
 		return nil, &Error{File: name, Msg: err.Error(), Err: err}
 	}
 	return s, nil
 }
+
+// maxScenarioLine bounds a line, so that a file that is not a scenario
+// cannot take memory without end.
+const maxScenarioLine = 1 << 20
 
 // scenarioError is an error at a column of a line.
 type scenarioError struct {
@@ -255,7 +270,7 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 	op.Loops = loops
 	if len(toks) >= 2 && toks[1].Text == "=" {
 		if !isScenarioName(toks[0].Text) {
-			return nil, bad(toks[0], "name", "%q is not a name (letters, digits, _; starting with a letter)", toks[0].Text)
+			return nil, bad(toks[0], "name", "%s is not a name (letters, digits, _; starting with a letter)", inputquote.Input(toks[0].Text))
 		}
 		op.Bind, toks = toks[0].Text, toks[2:]
 	}
@@ -268,11 +283,11 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 	}
 	op.Proc, op.Op = toks[0].Text, toks[1].Text
 	if !isScenarioName(op.Proc) {
-		return nil, bad(toks[0], "process", "%q is not a process (p1, or a name bound by fork)", op.Proc)
+		return nil, bad(toks[0], "process", "%s is not a process (p1, or a name bound by fork)", inputquote.Input(op.Proc))
 	}
 	n, ok := scenarioArity[op.Op]
 	if !ok {
-		return nil, bad(toks[1], "operation", "unknown operation %q (load, store, modify, fetch, fork, execve, mmap, munmap, mprotect, brk, open, close, read, write, msync, exit, wait)", op.Op)
+		return nil, bad(toks[1], "operation", "unknown operation %s (load, store, modify, fetch, fork, execve, mmap, munmap, mprotect, madvise, brk, open, close, read, write, msync, exit, wait)", inputquote.Input(op.Op))
 	}
 	args := toks[2:]
 	for i, t := range args {
@@ -327,18 +342,18 @@ func parseLoops(toks []Token, line int) ([]Loop, []Token, error) {
 		}
 		v, rng, rest := toks[1], toks[3], toks[4:]
 		if !isScenarioName(v.Text) {
-			return nil, nil, bad(v, "%q is not a name (letters, digits, _; starting with a letter)", v.Text)
+			return nil, nil, bad(v, "%s is not a name (letters, digits, _; starting with a letter)", inputquote.Input(v.Text))
 		}
 		text, colon := strings.CutSuffix(rng.Text, ":")
 		if !colon && len(rest) > 0 && rest[0].Text == ":" {
 			colon, rest = true, rest[1:]
 		}
 		if !colon {
-			return nil, nil, bad(rng, "expected \":\" after the range %s", rng.Text)
+			return nil, nil, bad(rng, "expected \":\" after the range %s", inputquote.Cut(rng.Text))
 		}
 		from, to, ok := strings.Cut(text, "..")
 		if !ok {
-			return nil, nil, bad(rng, "%q is not a range FROM..TO", text)
+			return nil, nil, bad(rng, "%s is not a range FROM..TO", inputquote.Input(text))
 		}
 		l := Loop{Var: v.Text, Col: v.Col, From: Token{Text: from, Col: rng.Col}, To: Token{Text: to, Col: rng.Col + len(from) + 2}}
 		for _, t := range []*Token{&l.From, &l.To} {
@@ -348,7 +363,7 @@ func parseLoops(toks []Token, line int) ([]Loop, []Token, error) {
 		}
 		if l.From.IsNum && l.To.IsNum {
 			if l.To.Num < l.From.Num {
-				return nil, nil, bad(rng, "the range %s is empty: its end is below its start", text)
+				return nil, nil, bad(rng, "the range %s is empty: its end is below its start", inputquote.Cut(text))
 			}
 			if n := l.To.Num - l.From.Num; n >= MaxLoopRuns || runs*(n+1) > MaxLoopRuns {
 				return nil, nil, bad(rng, "the line would run more than %d times (2^20), the most its loops may run it", MaxLoopRuns)
@@ -431,18 +446,25 @@ func parseFileLine(op *ScenarioOp, toks []Token, bad func(Token, string, string,
 	for _, t := range toks[2:] {
 		k, v, ok := strings.Cut(t.Text, "=")
 		if !ok {
-			return nil, bad(t, "file", "%q: expected key=value", t.Text)
+			return nil, bad(t, "file", "%s: expected key=value", inputquote.Input(t.Text))
 		}
 		var err error
 		switch k {
+		case "text", "bytes", "words", "host":
+			if spec.SourceCol != 0 {
+				return nil, bad(t, k, "a file has one source (text=, bytes=, words= or host=), and this one has two")
+			}
+			spec.SourceCol = t.Col
+		}
+		switch k {
 		case "text":
 			if spec.Text, err = strconv.Unquote(v); err != nil {
-				return nil, bad(t, "text", "%s is not a quoted string", v)
+				return nil, bad(t, "text", "%s is not a quoted string", inputquote.Input(v))
 			}
 		case "bytes", "seed", "words":
 			n, err := strconv.ParseUint(v, 0, 64)
 			if err != nil {
-				return nil, bad(t, k, "%q is not a number", v)
+				return nil, bad(t, k, "%s is not a number", inputquote.Input(v))
 			}
 			switch k {
 			case "bytes":
@@ -455,7 +477,7 @@ func parseFileLine(op *ScenarioOp, toks []Token, bad func(Token, string, string,
 		case "host":
 			spec.Host = v
 		default:
-			return nil, bad(t, "file", "unknown key %q (text, bytes, seed, words, host)", k)
+			return nil, bad(t, "file", "unknown key %s (text, bytes, seed, words, host)", inputquote.Input(k))
 		}
 	}
 	op.Op, op.File = "file", spec
@@ -478,7 +500,7 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 		if t.Expr != nil && err == nil {
 			t.Expr.Names(func(name string, col int) {
 				if err == nil && !defined(name) {
-					err = bad(col, fmt.Sprintf("name %q is not defined", name))
+					err = bad(col, fmt.Sprintf("name %s is not defined", inputquote.Input(name)))
 				}
 			})
 		}
@@ -490,12 +512,12 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 			return err
 		}
 		if defined(l.Var) {
-			return bad(l.Col, fmt.Sprintf("the loop variable %q is a name defined already", l.Var))
+			return bad(l.Col, fmt.Sprintf("the loop variable %s is a name defined already", inputquote.Input(l.Var)))
 		}
 		loopVars = append(loopVars, l.Var)
 	}
 	if !procs[op.Proc] {
-		return bad(1, fmt.Sprintf("process %q is not defined (p1, or a name bound by fork)", op.Proc))
+		return bad(1, fmt.Sprintf("process %s is not defined (p1, or a name bound by fork)", inputquote.Input(op.Proc)))
 	}
 	for i := range op.Args {
 		check(&op.Args[i])
@@ -508,7 +530,7 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 	}
 	if op.Bind != "" {
 		if slices.Contains(loopVars, op.Bind) {
-			return bad(1, fmt.Sprintf("%q is the line's loop variable: it cannot be bound", op.Bind))
+			return bad(1, fmt.Sprintf("%s is the line's loop variable: it cannot be bound", inputquote.Input(op.Bind)))
 		}
 		if op.Op == "fork" {
 			procs[op.Bind] = true
@@ -519,15 +541,15 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 }
 
 // symbolic reports the arguments that are paths or flags: execve's and
-// open's path and layout, open's flags, mmap's and mprotect's protection
-// and mmap's flags.
+// open's path and layout, open's flags, mmap's and mprotect's protection,
+// mmap's flags and madvise's advice.
 func symbolic(op string, i int) bool {
 	switch op {
 	case "open", "execve":
 		return true
 	case "mmap":
 		return i == 2 || i == 3
-	case "mprotect":
+	case "mprotect", "madvise":
 		return i == 2
 	}
 	return false

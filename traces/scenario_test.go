@@ -81,6 +81,13 @@ func TestScenarioErrors(t *testing.T) {
 		{"for i in 0..3: i = p1 load 0 8\n", "t.emu:1: column 1: name: \"i\" is the line's loop variable"},
 		{"for i in 0..3: set os.memory=1MiB\n", "t.emu:1: column 16: loop: a loop runs a process's operation, not a set line"},
 		{"for i in 0..3:\n", "t.emu:1: column 15: operation: expected a process and an operation"},
+		{"p1 load 0x10 8\n# " + strings.Repeat("x", 1<<20) + "\n", "t.emu:2: line: longer than 1 MiB"},
+		// issue 16: one source a file, and quoted input cut to 64 bytes
+		{"file f bytes=10 words=8\n", "t.emu:1: column 17: words: a file has one source (text=, bytes=, words= or host=), and this one has two"},
+		{"file f text=\"a\" host=x\n", "t.emu:1: column 17: host: a file has one source"},
+		{"p1 load " + strings.Repeat("x", 70000) + " 8\n", "t.emu:1: column 9: name: name \"" + strings.Repeat("x", 64) + "\"... (70000 bytes) is not defined"},
+		{"file f bytes=" + strings.Repeat("9z", 35000) + "\n", "t.emu:1: column 8: bytes: \"" + strings.Repeat("9z", 32) + "\"... (70000 bytes) is not a number"},
+		{strings.Repeat("p", 70000) + " fork\n", "t.emu:1: column 1: name: process \"" + strings.Repeat("p", 64) + "\"... (70000 bytes) is not defined"},
 	}
 	for _, tc := range tests {
 		_, err := ParseScenario("t.emu", strings.NewReader(tc.text))
@@ -127,6 +134,9 @@ func FuzzScenario(f *testing.F) {
 		"buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 store buf+0x10 8 0x1111\n",
 		"c = p1 fork\nc load 0x10 8 == SIGSEGV\n", "file f text=\"a\\n\"\nset os.memory=1MiB\n", "p1 execve prog text=4096\n",
 		"for i in 0..3: for j in i..i*2: p1 store 0x1000+(i*4+j)*8 8 -i*j\n",
+		// issue 16: sources, sizes and tokens of files
+		"file big bytes=17179869184\n", "file big words=1099511627776 seed=1\n", "file x host=/dev/zero\n",
+		"file f bytes=10 words=8\n", "file f text=\"a\" host=x\n", "p1 load " + strings.Repeat("x", 70000) + " 8\n",
 	} {
 		f.Add(s)
 	}

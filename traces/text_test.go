@@ -78,8 +78,8 @@ func TestParseValid(t *testing.T) {
 			[]Record{{Addr: 0xabcdef, Size: 1, Op: Load}, {Addr: 0xabcdef, Size: 1, Op: Load}, {Addr: 0xabcdef, Size: 1, Op: Load}}},
 		{"64-bit address", " L ffffffffffffffff,1\n L 000000000000000000000001,1\n", "cachelab",
 			[]Record{{Addr: 1<<64 - 1, Size: 1, Op: Load}, {Addr: 1, Size: 1, Op: Load}}},
-		{"32-bit size", " L 0,4294967295\n L 0,0000000000008\n L 0,999999999\n", "cachelab",
-			[]Record{{Addr: 0, Size: 1<<32 - 1, Op: Load}, {Addr: 0, Size: 8, Op: Load}, {Addr: 0, Size: 999999999, Op: Load}}},
+		{"largest size", " L 0,16384\n L 0,0000000000008\n L 0,000000016384\n", "cachelab",
+			[]Record{{Addr: 0, Size: MaxAccessSize, Op: Load}, {Addr: 0, Size: 8, Op: Load}, {Addr: 0, Size: MaxAccessSize, Op: Load}}},
 		{"empty", "", "cachelab", nil},
 		{"messages", "==1== hello\n--1-- verbose\nI  0400,3\n==1== bye\n", "lackey", []Record{{Addr: 0x400, Size: 3, Op: Fetch}}},
 		// The Cache Lab handout's valgrind --log-fd=1 -v: the program's
@@ -125,7 +125,11 @@ func TestParseErrors(t *testing.T) {
 		{"size with letters", " L 10,8k\n", 0, `t.trace:1: size: "8k" is not a decimal number`},
 		{"negative size", " L 10,-8\n", 0, `t.trace:1: size: "-8" is not a decimal number`},
 		{"size 0", " L 10,1\n S 10,0\n", 1, `t.trace:2: size: must not be 0`},
-		{"size overflow", " L 10,4294967296\n", 0, `t.trace:1: size: "4294967296" does not fit in 32 bits`},
+		{"size overflow", " L 10,4294967296\n", 0, `t.trace:1: size: "4294967296" is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)`},
+		{"size 2^32-1", " L 10,1\n L 10,4294967295\n", 1, `t.trace:2: size: "4294967295" is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)`},
+		{"size one past the bound", " L 10,16385\n", 0, `t.trace:1: size: "16385" is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)`},
+		{"size past the bound, slow path", "\tL 0x10 , 000000000016385\r\n", 0, `t.trace:1: size: "000000000016385" is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)`},
+		{"size of 30 digits", " L 10,100000000000000000000000016384\n", 0, `t.trace:1: size: "100000000000000000000000016384" is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)`},
 		{"trailing garbage", " L 10,1\n L 10,1 x\n", 1, `t.trace:2: line: unexpected "x" after the size`},
 		{"two records on a line", " L 10,1 L 20,1\n", 0, `t.trace:1: line: unexpected "L 20,1" after the size`},
 		// A valgrind log skips what does not start like a record, not a
@@ -255,10 +259,7 @@ func synthetic(n int) []byte {
 		addr := x >> (x % 64)
 		size := 1 + x%20
 		if i%89 == 0 {
-			size = x % (1 << 32)
-			if size == 0 {
-				size = 1
-			}
+			size = 1 + x%MaxAccessSize
 		}
 		b.WriteString(fmt.Sprintf(shapes[int(x>>3)%len(shapes)], addr, size))
 	}

@@ -21,15 +21,15 @@ func NewWriter(w io.Writer) *Writer {
 	return &Writer{w: w, buf: make([]byte, 0, 64<<10)}
 }
 
-// Write appends recs. A record this package could not read back (size 0,
-// unknown op) is an error, and so is any error of the underlying writer;
-// after one, Write and Flush keep returning it.
+// Write appends recs. A record this package could not read back (size 0
+// or above MaxAccessSize, unknown op) is an error, and so is any error of
+// the underlying writer; after one, Write and Flush keep returning it.
 func (w *Writer) Write(recs []Record) error {
 	for _, r := range recs {
 		if w.err != nil {
 			return w.err
 		}
-		if r.Size == 0 || r.Op > Modify {
+		if checkSize(uint64(r.Size)) != "" || r.Op > Modify {
 			w.err = fmt.Errorf("traces: cannot write record %+v", r)
 			return w.err
 		}

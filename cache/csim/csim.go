@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/vmemu/vmemu/cache"
+	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -35,12 +36,14 @@ func Run(r traces.Reader, s, E, b int, verbose io.Writer) (Result, error) {
 	}
 	c, err := cache.New(cache.Config{
 		Name: "csim", Size: uint64(E) << (s + b), Ways: E, LineSize: 1 << b, Latency: 1, MSHRs: 1,
-		Replacement: cache.LRU, Write: cache.WriteAsRead, WriteAllocate: true, Straddle: cache.StraddleFirst,
+		Replacement: replacement.LRU, Write: cache.WriteAsRead, WriteAllocate: true, Straddle: cache.StraddleFirst,
 	}, sim.Level{})
 	if err != nil {
 		return Result{}, err
 	}
 	cache.Connect(c, &cache.Memory{Latency: 1, Level: sim.Level{ID: 1, Depth: 1}})
+	var stats sim.Stats
+	c.Register(&stats)
 	var out *bufio.Writer
 	if verbose != nil {
 		out = bufio.NewWriter(verbose)
@@ -97,10 +100,10 @@ func Run(r traces.Reader, s, E, b int, verbose io.Writer) (Result, error) {
 			return Result{}, err
 		}
 	}
-	n := c.Counts()
+	v := stats.Snapshot().Value
 	return Result{
-		Hits:      n.Hits[sim.Load] + n.Hits[sim.Store],
-		Misses:    n.Misses[sim.Load] + n.Misses[sim.Store],
-		Evictions: n.Evictions,
+		Hits:      v("csim.load.hits") + v("csim.store.hits"),
+		Misses:    v("csim.load.misses") + v("csim.store.misses"),
+		Evictions: v("csim.evictions"),
 	}, nil
 }

@@ -20,9 +20,10 @@ instruction that caused it, as cg_annotate does for cachegrind's counts:
 instructions, cycles and each component of the CPI stack (cpi_stack.NAME),
 each cache level's misses (LEVEL.misses: its demand misses, a page walk's
 reads charged to the access that walked), each TLB's misses and the walks,
-page faults by kind (minor_faults, major_faults, cow_faults) and the
-signals they gave (sigsegv, sigbus), and main memory's reads
-(memory.reads), under the run report's names. The totals are the report's.
+page faults as getrusage counts them and their breakdown (faults.minor,
+faults.major, faults.cow, ...) and the signals they gave (sigsegv,
+sigbus), and main memory's reads (memory.reads), under the run report's
+names. The totals are the report's.
 
 It prints the totals, the functions sorted by --sort with every event shown
 (--show; by default every event that happened), then the source of the

@@ -126,9 +126,10 @@ func checkAgainstRun(t *testing.T, dir, preset, trace string, totals map[string]
 			Cycles uint64
 		} `json:"cpi_stack"`
 		Translation *struct {
-			Walks       uint64
-			MinorFaults uint64 `json:"minor_faults"`
-			TLBs        []struct {
+			Walks   uint64
+			SIGSEGV uint64 `json:"sigsegv"`
+			Faults  map[string]uint64
+			TLBs    []struct {
 				Name   string
 				Misses uint64
 			}
@@ -145,7 +146,10 @@ func checkAgainstRun(t *testing.T, dir, preset, trace string, totals map[string]
 		want["cpi_stack."+e.Level] = e.Cycles
 	}
 	if tr := rep.Translation; tr != nil {
-		want["walks"], want["minor_faults"] = tr.Walks, tr.MinorFaults
+		want["walks"], want["sigsegv"] = tr.Walks, tr.SIGSEGV
+		for name, n := range tr.Faults {
+			want["faults."+name] = n
+		}
 		for _, tl := range tr.TLBs {
 			want[tl.Name+".misses"] = tl.Misses
 		}

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/cache/csim"
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -123,5 +123,5 @@ func runCSim(a csimArgs, out io.Writer) error {
 		return err
 	}
 	// The reference leaves its counts here for the Cache Lab driver.
-	return os.WriteFile(".csim_results", fmt.Appendf(nil, "%d %d %d\n", res.Hits, res.Misses, res.Evictions), 0o644)
+	return outfile.WriteFile(".csim_results", fmt.Appendf(nil, "%d %d %d\n", res.Hits, res.Misses, res.Evictions))
 }

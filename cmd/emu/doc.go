@@ -1,8 +1,10 @@
 // Command emu is vmemu's command line.
 //
 //	emu run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N]
-//	        [--max N | --measure N] [--interval N] [--quantum N] [--timeline FILE] TRACE ... | SCENARIO.emu
+//	        [--max N | --measure N] [--interval N] [--quantum N] [--timeline FILE] TRACE ... |
+//	        SCENARIO.emu [--allow-host PATH]
 //	emu record [-o OUT] -- PROG [ARGS ...]
+//	emu annotate --binary PROG [-c PRESET|FILE] [--set key=value ...] [--sort EVENT] [--json] TRACE
 //	emu csim [-hv] -s S -E E -b B -t TRACE
 //	emu explain [-c PRESET|FILE] [--state FILE] [--json] ADDR ...
 //	emu dram [-c PART|FILE] [--set key=value ...] [--json FILE] TRACE
@@ -11,6 +13,7 @@
 //	emu plot metric|cpi|latency|series ...
 //	emu config list
 //	emu config show [PRESET] [-c FILE] [--set key=value ...]
+//	emu calibrate [-c PRESET|FILE] [--set key=value ...] [--pages N]
 //
 // Every error in what the user gave (a trace line, a key, a value, a file)
 // is printed as "emu: FILE:LINE: field: what is wrong" with exit status 2;

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -108,6 +110,14 @@ func dramMachineConfig(notes io.Writer, spec string, sets []string) (*config.Con
 	}
 	cfg, err := config.Load(load)
 	if err != nil {
+		if _, serr := os.Stat(spec); serr != nil && load == spec {
+			msg := fmt.Sprintf("-c %s: not a DRAM part (%s), a machine preset (%s) or a readable file (a machine configuration, or a DRAMsim3 or Ramulator 2 file)",
+				spec, strings.Join(dram.PresetNames(), ", "), strings.Join(config.Presets(), ", "))
+			if near := config.Nearest(spec, append(dram.PresetNames(), config.Presets()...)); near != "" {
+				msg += "; did you mean " + near + "?"
+			}
+			return nil, errors.New(msg)
+		}
 		return nil, err
 	}
 	switch {

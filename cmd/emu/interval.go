@@ -4,39 +4,42 @@ import (
 	"bufio"
 	"fmt"
 
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/sim"
 )
 
 // intervalWriter writes --interval statistics as CSV, one row per
 // interval: the running totals instructions and cycles, the interval's
-// own instructions, cycles and IPC (interval_*), then every counter twice,
-// its value since warmup under its name and its change over the interval
-// under interval_ and its name.
+// own instructions, cycles and IPC (interval_*), then every counter of
+// the registry but its details (sim.Info.Detail) twice, its value since
+// warmup under its name and its change over the interval under interval_
+// and its name.
 type intervalWriter struct {
-	out        *outputFile
+	f          *outfile.File
 	w          *bufio.Writer
 	lastInstr  uint64
 	lastCycles uint64
-	last       []uint64
+	last       sim.Snapshot
 	header     bool
 	err        error
 }
 
 func newIntervalWriter(path string) (*intervalWriter, error) {
-	out, err := createOutput(path)
+	f, err := outfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	return &intervalWriter{out: out, w: bufio.NewWriter(out)}, nil
+	return &intervalWriter{f: f, w: bufio.NewWriter(f)}, nil
 }
 
-func (iw *intervalWriter) row(instructions, cycles uint64, stats []sim.Stat) {
+func (iw *intervalWriter) row(instructions, cycles uint64, snap sim.Snapshot) {
 	if iw.err != nil {
 		return
 	}
+	stats, change := snap.List(false), snap.Sub(iw.last).List(false)
+	iw.last = snap
 	if !iw.header {
 		iw.header = true
-		iw.last = make([]uint64, len(stats))
 		fmt.Fprint(iw.w, "instructions,cycles,interval_instructions,interval_cycles,interval_ipc")
 		for _, s := range stats {
 			fmt.Fprint(iw.w, ",", s.Name)
@@ -56,11 +59,10 @@ func (iw *intervalWriter) row(instructions, cycles uint64, stats []sim.Stat) {
 	for _, s := range stats {
 		fmt.Fprintf(iw.w, ",%d", s.Value)
 	}
-	for i, s := range stats {
+	for _, s := range change {
 		// Signed: a gauge (os.table_frames, frames holding page tables
 		// now) may go down over an interval.
-		fmt.Fprintf(iw.w, ",%d", int64(s.Value-iw.last[i]))
-		iw.last[i] = s.Value
+		fmt.Fprintf(iw.w, ",%d", int64(s.Value))
 	}
 	_, iw.err = fmt.Fprintln(iw.w)
 }
@@ -73,11 +75,11 @@ func (iw *intervalWriter) close() error {
 		err = e
 	}
 	if err != nil {
-		iw.out.abort()
+		iw.f.Abort()
 		return err
 	}
-	return iw.out.commit()
+	return iw.f.Close()
 }
 
-// abort removes the file unless close put it in place.
-func (iw *intervalWriter) abort() { iw.out.abort() }
+// abort leaves no file if close was not reached (the run failed).
+func (iw *intervalWriter) abort() { iw.f.Abort() }

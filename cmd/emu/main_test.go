@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -47,7 +48,12 @@ func emu(t *testing.T, dir string, args ...string) (int, string, string) {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	goldenFile(t, filepath.Join("testdata", name), got)
+}
+
+// goldenFile compares got with the file at path, or with -update writes it.
+func goldenFile(t *testing.T, path, got string) {
+	t.Helper()
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -59,7 +65,7 @@ func golden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-golden +got):\n%s", name, diff)
+		t.Errorf("%s differs (-golden +got):\n%s", path, diff)
 	}
 }
 
@@ -137,5 +143,34 @@ func TestCSimArguments(t *testing.T) {
 					code, out, stderr, tc.code, tc.stdout, tc.stderr)
 			}
 		})
+	}
+}
+
+// goCrash matches what the Go runtime prints for a panic or a fatal error
+// that nothing recovered (scripts/hostile looks for the same).
+var goCrash = regexp.MustCompile(`(?m)^(panic: |fatal error: |goroutine [0-9]+ \[)`)
+
+// A panic is reported as an internal error with its own exit status, the
+// command line to report and the stack, and not as Go prints a crash.
+func TestInternalError(t *testing.T) {
+	code, stdout, stderr := emu(t, "", "internal-panic-test")
+	for _, want := range []string{
+		"emu: internal error: runtime error: index out of range [0] with length 0\n",
+		"newPanicTestCmd", // the stack
+		"this is a bug in emu, not a fault of the input",
+		"\n  emu internal-panic-test\n",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if code != exitInternal || exitInternal == 2 || exitInternal == 1 || stdout != "" || goCrash.MatchString(stderr) {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	// The command line is quoted as a shell would need it.
+	var b strings.Builder
+	internalError(&b, []string{"run", "--set", "l2.size=1 MiB", "it's.trace"}, "x", nil)
+	if !strings.Contains(b.String(), `emu run --set 'l2.size=1 MiB' 'it'\''s.trace'`) {
+		t.Errorf("quoted:\n%s", b.String())
 	}
 }

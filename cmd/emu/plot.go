@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/plot"
-	"github.com/vmemu/vmemu/sweep"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -61,11 +61,8 @@ func (f *plotFlags) draw(c plot.Chart, inputs ...string) error {
 	if err != nil {
 		return err
 	}
-	if f.width <= 0 || f.height <= 0 || f.width > 500 || f.height > 500 {
-		return fmt.Errorf("--width %g --height %g: give centimetres between 0 and 500", f.width, f.height)
-	}
-	if f.dpi < 10 || f.dpi > 1200 {
-		return fmt.Errorf("--dpi %d: give 10 to 1200", f.dpi)
+	if err := plot.CheckSize(f.width, f.height, f.dpi, format); err != nil {
+		return err
 	}
 	for _, in := range inputs {
 		if sameFile(f.out, in) {
@@ -77,7 +74,7 @@ func (f *plotFlags) draw(c plot.Chart, inputs ...string) error {
 	if err := plot.Write(&buf, c, format, size); err != nil {
 		return err
 	}
-	return sweep.WriteAtomic(f.out, buf.Bytes())
+	return outfile.WriteFile(f.out, buf.Bytes())
 }
 
 func newPlotMetricCmd() *cobra.Command {

@@ -284,7 +284,7 @@ func usage(root *cobra.Command) string {
 			walk(sub, path+c.Name()+" ")
 		}
 	}
-	for _, name := range []string{"run", "record", "csim", "explain", "dram", "trace", "sweep", "plot", "config"} {
+	for _, name := range []string{"run", "record", "csim", "explain", "dram", "trace", "sweep", "plot", "config", "calibrate"} {
 		c, _, err := root.Find([]string{name})
 		if err == nil {
 			walk(c, "emu ")

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -76,11 +77,15 @@ func record(cmd *cobra.Command, out, format string, prog []string) error {
 	if err != nil {
 		return err
 	}
-	dst, err := createOutput(out)
+	dst, err := outfile.Create(out)
 	if err != nil {
 		return err
 	}
-	defer dst.abort()
+	defer dst.Abort() // nothing after Close
+	// The signals are record's own (valgrind stops PROG, and OUT keeps
+	// what was traced), not the handler's that removes temporaries.
+	cleanStop.Store(true)
+	defer cleanStop.Store(false)
 	rec, err := startLackey(cmd, vg, prog)
 	if err != nil {
 		return err
@@ -93,7 +98,7 @@ func record(cmd *cobra.Command, out, format string, prog []string) error {
 	if n == 0 {
 		return fmt.Errorf("record: valgrind traced nothing (%s); %s not written", status, out)
 	}
-	if err := dst.commit(); err != nil {
+	if err := dst.Close(); err != nil {
 		return err
 	}
 	return recordOutcome(cmd, out, prog[0], n, status, interrupted)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/machine/scenario"
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/progress"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -56,6 +58,7 @@ type replayFlags struct {
 	warmup, max, measure, interval, quantum          uint64
 	timelineFirst, timelineCount                     uint64
 	quiet                                            bool
+	allowHost                                        []string
 }
 
 const runLong = `Replay one or more traces on a machine, one process each, or run a .emu
@@ -80,7 +83,7 @@ func newRunCmd() *cobra.Command {
 	var cf configFlags
 	var rf replayFlags
 	cmd := &cobra.Command{
-		Use:     "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N | --measure N] [--interval N [--interval-csv FILE]] [--quantum N] [--timeline FILE.json] TRACE ... | SCENARIO.emu [--stdout FILE]",
+		Use:     "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N | --measure N] [--interval N [--interval-csv FILE]] [--quantum N] [--timeline FILE.json] TRACE ... | SCENARIO.emu [--stdout FILE] [--allow-host PATH ...]",
 		Short:   "replay traces (or run a .emu scenario) and report cycles, IPC, hits and misses, and where the cycles went",
 		Long:    runLong,
 		Example: runExample,
@@ -113,18 +116,22 @@ func newRunCmd() *cobra.Command {
 			}
 			var rep *report.Report
 			if scn != nil {
-				rep, err = scenario.Run(m, scn)
-				if err == nil {
+				rep, err = scenario.RunWith(m, scn, scenario.Options{AllowHost: rf.allowHost})
+				if rep != nil {
 					rep.Trace.Path = scn.Name
 				}
 			} else {
 				rep, err = runTraces(cmd, m, args, rf)
 			}
-			if err != nil {
+			if rep == nil {
 				return err
 			}
 			rep.Made(emuVersion(), cf.sets)
+			// A scenario stopped partway still has its report so far.
 			if err := writeReport(cmd, rep, rf); err != nil {
+				return err
+			}
+			if err != nil {
 				return err
 			}
 			if scn != nil {
@@ -143,6 +150,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&rf.intervalPath, "interval-csv", "", "the CSV file for --interval (default: TRACE's name with .interval.csv, in the working folder)")
 	f.Uint64Var(&rf.quantum, "quantum", 100000, "several traces: instructions of one before the next one's turn")
 	f.StringVar(&rf.stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE (- for standard output; the report then goes to standard error)")
+	f.StringArrayVar(&rf.allowHost, "allow-host", nil, "scenarios: let host= lines read this file or folder too (repeatable; by default only the scenario's own folder)")
 	f.BoolVarP(&rf.quiet, "quiet", "q", false, "no progress bar (there is one only when standard error is a terminal)")
 	f.StringVar(&rf.timelinePath, "timeline", "", "write a window of accesses to FILE.json in Chrome's trace-event format (Perfetto)")
 	f.Uint64Var(&rf.timelineFirst, "timeline-from", 0, "the first access of the timeline's window (0: the first)")
@@ -158,6 +166,12 @@ func (rf *replayFlags) check(inputs []string, scenario bool) error {
 	}
 	if rf.stdoutPath != "" && !scenario {
 		return fmt.Errorf("--stdout: only scenarios (.emu) have processes that write")
+	}
+	if rf.max > 0 && rf.max <= rf.warmup {
+		return fmt.Errorf("--max %d --warmup %d: the run would stop within its warmup, and measure nothing", rf.max, rf.warmup)
+	}
+	if len(rf.allowHost) > 0 && !scenario {
+		return fmt.Errorf("--allow-host: only scenarios (.emu) read host files")
 	}
 	if rf.interval > 0 && rf.intervalPath == "" {
 		rf.intervalPath = defaultIntervalPath(inputs[0])
@@ -205,13 +219,13 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		defer iw.abort()
 		opt.OnInterval = iw.row
 	}
-	var tl *outputFile
+	var tl *outfile.File
 	if rf.timelinePath != "" {
 		var err error
-		if tl, err = createOutput(rf.timelinePath); err != nil {
+		if tl, err = outfile.Create(rf.timelinePath); err != nil {
 			return nil, err
 		}
-		defer tl.abort()
+		defer tl.Abort() // nothing after Close
 		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
 	}
 	bar := progress.NewTo(cmd.ErrOrStderr(), int64(opt.Limit()), "instructions", rf.quiet)
@@ -219,11 +233,14 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 	opt.Progress = func(n uint64) { bar.Add(int64(n - done)); done = n }
 	rep, err := m.RunMany(rs, opt)
 	bar.Done()
+	if we := (*machine.WarmupError)(nil); errors.As(err, &we) {
+		return nil, fmt.Errorf("--warmup %d: the trace has %d instructions, all of them warmup: nothing was measured (give a warmup shorter than the trace)", we.Warmup, we.Retired)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if tl != nil {
-		if err := tl.commit(); err != nil {
+		if err := tl.Close(); err != nil {
 			return nil, err
 		}
 	}
@@ -262,17 +279,17 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// writeJSONFile writes v to path whole or not at all (createOutput).
+// writeJSONFile writes v to path, whole or not at all (see outfile).
 func writeJSONFile(path string, v any) error {
-	out, err := createOutput(path)
+	out, err := outfile.Create(path)
 	if err != nil {
 		return err
 	}
 	if err := writeJSON(out, v); err != nil {
-		out.abort()
+		out.Abort()
 		return err
 	}
-	return out.commit()
+	return out.Close()
 }
 
 func sameFile(a, b string) bool {
@@ -306,15 +323,7 @@ func writeStdout(cmd *cobra.Command, path string, data []byte) error {
 		_, err := cmd.OutOrStdout().Write(data)
 		return err
 	}
-	out, err := createOutput(path)
-	if err != nil {
-		return err
-	}
-	if _, err := out.Write(data); err != nil {
-		out.abort()
-		return err
-	}
-	return out.commit()
+	return outfile.WriteFile(path, data)
 }
 
 // applySets applies a scenario's set lines, each named by its file and

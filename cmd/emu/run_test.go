@@ -55,7 +55,7 @@ func TestRunCachegrindJSON(t *testing.T) {
 	if diff := cmp.Diff(want, rep.Cachegrind); diff != "" {
 		t.Errorf("(-cachegrind +emu):\n%s", diff)
 	}
-	if rep.Schema != "vmemu.run/1" {
+	if rep.Schema != "vmemu.run/2" {
 		t.Errorf("schema = %q", rep.Schema)
 	}
 }
@@ -110,9 +110,10 @@ func TestRunBadInput(t *testing.T) {
 		{"unknown key in file", []string{"run", "-c", cfgFile, good}, "m.yaml:3: l1d.sise: unknown key; did you mean l1d.size?"},
 		{"out of range", []string{"run", "--set", "l1d.ways=0", good}, "l1d.ways: 0 is out of range 1..1024"},
 		{"not a size", []string{"run", "--set", "l2.size=big", good}, `"big" is not a size`},
-		{"bad choice", []string{"run", "--set", "l2.replacement=lfu", good}, `"lfu" is not one of lru, plru, fifo, random, srrip`},
+		{"bad choice", []string{"run", "--set", "l2.replacement=lfu", good}, `"lfu" is not one of fifo, lru, plru, random, srrip`},
 		{"impossible geometry", []string{"run", "-c", badGeom, good}, "not a power of two"},
-		{"plru ways", []string{"run", "--set", "l1d.replacement=plru", good}, "tree-PLRU needs a power-of-two number of ways"},
+		{"plru ways", []string{"run", "--set", "l2.replacement=plru", "--set", "l2.ways=128", good}, "tree-PLRU supports at most 64 ways, not 128"},
+		{"tlb plru ways", []string{"run", "--set", "stlb.replacement=plru", "--set", "stlb.ways=128", "--set", "stlb.entries=1024", good}, "tree-PLRU supports at most 64 ways, not 128"},
 		{"not multiple", []string{"run", "--set", "l1d.size=40000", good}, "is not a multiple of ways x line"},
 		{"truncated gzip", []string{"run", cut}, "truncated gzip"},
 		{"missing trace", []string{"run", filepath.Join(dir, "none.trace")}, "none.trace"},
@@ -317,6 +318,49 @@ func TestRunCachelabMatchesReference(t *testing.T) {
 			got := fmt.Sprintf("%.0f %.0f %.0f", l1["hits"], l1["misses"], l1["evictions"])
 			if want := f[4] + " " + f[5] + " " + f[6]; got != want {
 				t.Errorf("hits misses evictions %s, csim-ref %s", got, want)
+			}
+		})
+	}
+}
+
+// Runs that cannot measure anything or that stop partway say so, with
+// status 2: a warmup as long as the trace or longer, a --max within the
+// warmup, a scenario out of memory and swap (which still prints its
+// report so far), and no error quotes a long token whole.
+func TestRunStopsAndSaysWhy(t *testing.T) {
+	dir := t.TempDir()
+	trace := writeFile(t, dir, "t.trace", "I 400000,4\n L 10,4\nI 400004,4\n S 20,4\nI 400008,4\n")
+	oom := "set os.memory=256KiB\nset disk.swap=64KiB\nb = p1 mmap 0 1048576 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"
+	for i := 0; i < 200; i++ {
+		oom += fmt.Sprintf("p1 store b+%#x 8 1\n", i*4096)
+	}
+	oomFile := writeFile(t, dir, "oom.emu", oom)
+	long := strings.Repeat("z", 70000)
+	for _, c := range []struct {
+		name           string
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{"warmup past the trace", []string{"run", "-q", "--warmup", "5", trace}, 2, "",
+			"--warmup 5: the trace has 3 instructions, all of them warmup: nothing was measured"},
+		{"warmup as long as the trace", []string{"run", "-q", "--warmup", "3", trace}, 2, "", "--warmup 3: the trace has 3 instructions"},
+		{"max within the warmup", []string{"run", "-q", "--warmup", "3", "--max", "2", trace}, 2, "",
+			"--max 2 --warmup 3: the run would stop within its warmup"},
+		{"warmup short of the trace", []string{"run", "-q", "--warmup", "2", trace}, 0, "instructions            1", ""},
+		{"out of memory and swap", []string{"run", "-q", oomFile}, 2, "pages swapped out 16",
+			"oom.emu:63: store: at 0x5ffffff3b000: out of physical memory: swap is full (16 slots) (os.memory is 256KiB, disk.swap 64KiB); the run stops here"},
+		{"--allow-host for a trace", []string{"run", "-q", "--allow-host", dir, trace}, 2, "", "--allow-host: only scenarios (.emu) read host files"},
+		{"a long value", []string{"run", "-q", "--set", "l2.size=" + long, trace}, 2, "",
+			`"` + strings.Repeat("z", 64) + `"... (70000 bytes) is not a size`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := emu(t, "", c.args...)
+			if code != c.code || !strings.Contains(stdout, c.stdout) || !strings.Contains(stderr, c.stderr) {
+				t.Errorf("exit %d, stdout %.300q, stderr %.300q\nwant exit %d, %q and %q", code, stdout, stderr, c.code, c.stdout, c.stderr)
+			}
+			if len(stderr) > 1000 {
+				t.Errorf("stderr holds %d bytes", len(stderr))
 			}
 		})
 	}

@@ -156,9 +156,12 @@ func newSweepRunCmd() *cobra.Command {
 func runSweepPoints(cmd *cobra.Command, s *sweep.Sweep, f *sweepFlags) (sweep.Summary, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	cleanStop.Store(true)
+	defer cleanStop.Store(false)
 	total := len(f.shardV.Of(sweep.Plan(s)))
 	bar := progress.NewTo(cmd.ErrOrStderr(), int64(total), "points", f.quiet)
-	sum, err := sweep.Run(ctx, s, sweep.Options{Jobs: f.jobs, Shard: f.shardV, RetryFailed: f.retry, Version: emuVersion(), Progress: bar})
+	note := func(msg string) { fmt.Fprintln(cmd.ErrOrStderr(), "emu: note:", msg) }
+	sum, err := sweep.Run(ctx, s, sweep.Options{Jobs: f.jobs, Shard: f.shardV, RetryFailed: f.retry, Version: emuVersion(), Progress: bar, Note: note})
 	bar.Done()
 	printSweepSummary(cmd, s, sum)
 	if err == context.Canceled {
@@ -304,6 +307,9 @@ func sweepSubmitSlurm(cmd *cobra.Command, s *sweep.Sweep, sf *sweepSubmitFlags) 
 	}
 	job, err := sweepSlurmJob(s, sf)
 	if err != nil {
+		return err
+	}
+	if err := job.Check(); err != nil {
 		return err
 	}
 	if sf.dryRun {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vmemu/vmemu/sweep"
 )
 
 const smallSweep = "testdata/sweep/small.yaml"
@@ -177,5 +179,40 @@ func TestEmuVersion(t *testing.T) {
 	version = "v1.2.3"
 	if emuVersion() != "v1.2.3" {
 		t.Error("the version set at build time is not used")
+	}
+}
+
+// Two runs on one folder: the second refuses (exit 2), naming the holder;
+// a folder of another sweep is refused; an output that would inject a
+// command into the batch script is refused.
+func TestSweepHostileFolders(t *testing.T) {
+	out := t.TempDir()
+	release, err := sweep.Lock(out, sweep.Shard{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := emu(t, "", "sweep", "run", smallSweep, "-o", out, "-q")
+	if code != 2 || !strings.Contains(stderr, "the sweep there is being run by pid "+strconv.Itoa(os.Getpid())) {
+		t.Errorf("while locked: exit %d, %q", code, stderr)
+	}
+	release()
+	if code, _, stderr := emu(t, "", "sweep", "run", smallSweep, "-o", out, "-q"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	dir := t.TempDir()
+	writeTemp(t, dir, "t.trace", []byte(tinyTrace))
+	other := writeTemp(t, dir, "other.yaml", []byte("params: {l2.ways: [4, 8]}\ntraces: [t.trace]\n"))
+	code, _, stderr = emu(t, "", "sweep", "run", other, "-o", out, "-q")
+	if code != 2 || !strings.Contains(stderr, "holds the results of the sweep ") {
+		t.Errorf("another sweep's folder: exit %d, %q", code, stderr)
+	}
+	bad := writeTemp(t, dir, "bad.yaml", []byte("traces: [t.trace]\noutput: \"o\\n touch /tmp/pwned\"\n"))
+	code, stdout, stderr := emu(t, "", "sweep", "submit", bad, "--backend", "slurm", "--dry-run")
+	if code != 2 || !strings.Contains(stderr, "bad.yaml:2: output: ") || strings.Contains(stdout, "pwned") {
+		t.Errorf("injection: exit %d, %q, %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = emu(t, "", "sweep", "submit", other, "--backend", "slurm", "--dry-run", "-o", filepath.Join(dir, "o\n touch x"))
+	if code != 2 || !strings.Contains(stderr, "control character") || strings.Contains(stdout, "touch") {
+		t.Errorf("injection by -o: exit %d, %q, %q", code, stdout, stderr)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/spf13/cobra"
 	"github.com/ulikunitz/xz"
+	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -100,34 +100,22 @@ func (x *xzProgram) Close() error {
 }
 
 // writeTrace writes the refs of src to path in the format called format
-// ("" for what the name says), through a temporary file renamed at the
-// end, so that a failure leaves no half-written trace.
+// ("" for what the name says), whole or not at all (see outfile).
 func writeTrace(path, format string, carries traces.Carries, src traces.RefReader) (int64, error) {
-	f, zkind, err := outputFormat(path, format)
+	tf, zkind, err := outputFormat(path, format)
 	if err != nil {
 		return 0, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	out, err := outfile.Create(path)
 	if err != nil {
 		return 0, err
 	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	mode := os.FileMode(0o644)  // CreateTemp's 0600 is for secrets
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	n, err := writeTo(tmp, f, zkind, carries, src)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	n, err := writeTo(out, tf, zkind, carries, src)
 	if err != nil {
+		out.Abort()
 		return n, err
 	}
-	return n, os.Rename(tmp.Name(), path)
+	return n, out.Close()
 }
 
 func writeTo(w io.Writer, f *traces.Format, zkind string, carries traces.Carries, src traces.RefReader) (int64, error) {
@@ -430,7 +418,13 @@ Every instruction is a 4-byte fetch with its registers, so a core sees the
 dependencies: independent loads can overlap, a pointer chase cannot. --alu
 puts that many non-memory instructions after each memory one. Sizes take
 units: 64MiB, 4KiB, 1G. The format comes from -o's name (see emu trace
-convert), or --format; without -o, lackey text goes to standard output.`
+convert), or --format; without -o, lackey text goes to standard output.
+
+Limits: --alu at most ` + strconv.Itoa(traces.GenMaxALU) + `; a trace holds at most ` + strconv.Itoa(traces.GenMaxRecords) + ` records,
+and --count times (3 + --alu) may not pass that (matmul and transpose
+without --count: their whole product); the working set may not run past
+the top of the 64-bit address space. A flag given as 0 is an error: leave
+it out for its default.`
 	cmd := &cobra.Command{
 		Use:     "gen KIND [--size BYTES] [--count N] [--stride BYTES] [--n N] [--seed S] [--alu N] [-o FILE] [--format F]",
 		Short:   "generate a synthetic workload: " + strings.Join(names, ", "),
@@ -449,6 +443,9 @@ convert), or --format; without -o, lackey text goes to standard output.`
 				if *f.dst, err = parseBytes(f.val); err != nil {
 					return fmt.Errorf("--%s: %v", f.flag, err)
 				}
+			}
+			if err := checkGenZeros(cmd, p); err != nil {
+				return err
 			}
 			r, err := traces.Generate(args[0], p)
 			if err != nil {
@@ -489,6 +486,20 @@ convert), or --format; without -o, lackey text goes to standard output.`
 	f.StringVarP(&out, "output", "o", "", "write to FILE (default: standard output)")
 	f.StringVar(&format, "format", "", "one of "+strings.Join(traces.WriteFormats(), ", ")+" (default: from -o's name; lackey on standard output)")
 	return cmd
+}
+
+// checkGenZeros refuses a flag given as 0 where GenParams reads 0 as "the
+// default": --size 0 silently meaning 64 MiB is not what was asked.
+func checkGenZeros(cmd *cobra.Command, p traces.GenParams) error {
+	for _, f := range []struct {
+		flag string
+		v    uint64
+	}{{"size", p.Size}, {"count", p.Count}, {"stride", p.Stride}, {"n", uint64(p.N)}, {"seed", p.Seed}, {"base", p.Base}} {
+		if f.v == 0 && cmd.Flags().Changed(f.flag) {
+			return fmt.Errorf("--%s 0: give at least 1, or leave --%s out for the default", f.flag, f.flag)
+		}
+	}
+	return nil
 }
 
 // parseBytes reads a byte count: a number (decimal, or hex with 0x) with

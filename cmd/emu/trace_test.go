@@ -215,6 +215,15 @@ func TestTraceErrors(t *testing.T) {
 		{"bad format", []string{"trace", "convert", "--format", "csv", "in.trace", "o"}, `--format "csv": one of native, champsim, lackey`},
 		{"gen kind", []string{"trace", "gen", "zigzag"}, `gen: unknown kind "zigzag"`},
 		{"gen size", []string{"trace", "gen", "chase", "--size", "12q"}, `--size: "12q" is not a size`},
+		{"gen size 0", []string{"trace", "gen", "random", "--size", "0", "-o", "z.vmt"}, "--size 0: give at least 1, or leave --size out for the default"},
+		{"gen size 0KiB", []string{"trace", "gen", "random", "--size", "0KiB"}, "--size 0: give at least 1"},
+		{"gen n 0", []string{"trace", "gen", "matmul", "--n", "0"}, "--n 0: give at least 1"},
+		{"gen count 0", []string{"trace", "gen", "stream", "--count", "0"}, "--count 0: give at least 1"},
+		{"gen stride 0", []string{"trace", "gen", "stride", "--stride", "0"}, "--stride 0: give at least 1"},
+		{"gen seed 0", []string{"trace", "gen", "random", "--seed", "0"}, "--seed 0: give at least 1"},
+		{"gen base 0", []string{"trace", "gen", "random", "--base", "0x0"}, "--base 0: give at least 1"},
+		{"gen alu", []string{"trace", "gen", "stream", "--alu", "1000000000", "-o", "z.vmt"}, "--alu 1000000000: at most 1000"},
+		{"gen records", []string{"trace", "gen", "matmul", "--n", "32768", "-o", "z.vmt"}, "a generated trace holds at most 4294967296"},
 		{"champsim address 0", []string{"trace", "convert", refdata(t, "cachelab/traces/yi2.trace"), "y.champsim"}, "address 0 cannot be written"},
 	}
 	for _, tc := range tests {
@@ -227,7 +236,7 @@ func TestTraceErrors(t *testing.T) {
 	}
 	// Nothing half-written is left behind, and the input is intact.
 	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
-	if _, err := os.Stat(filepath.Join(dir, "x.trace")); err == nil || len(left) > 0 {
+	if _, err := os.Stat(filepath.Join(dir, "x.trace")); err == nil || len(left) > 0 || exists(filepath.Join(dir, "z.vmt")) {
 		t.Errorf("left behind: x.trace %v, temporary files %v", err, left)
 	}
 	if in, _ := os.ReadFile(filepath.Join(dir, "in.trace")); string(in) != tinyTrace {
@@ -248,4 +257,9 @@ func TestParseBytes(t *testing.T) {
 			t.Errorf("parseBytes(%q) accepted", s)
 		}
 	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -25,7 +26,7 @@ func parseLevels(v string) ([]Level, error) {
 			if !validName(n) {
 				return nil, fmt.Errorf("%q is not a level name (letters and digits, starting with a letter)", n)
 			}
-			if seen[n] || isGlobalPrefix(n) {
+			if seen[n] || isGlobalPrefix(n) || slices.Contains(statNames, n) {
 				return nil, fmt.Errorf("level name %q is used twice or is reserved", n)
 			}
 			seen[n] = true
@@ -53,6 +54,10 @@ func validName(n string) bool {
 	}
 	return true
 }
+
+// statNames are the names other blocks count under in the machine's
+// statistics (walker.merged beside l2.merged): a level may not take one.
+var statNames = []string{"walker", "pwc", "swap"}
 
 func isGlobalPrefix(n string) bool {
 	for _, k := range globalKeys {

@@ -26,3 +26,16 @@ func TestDepthName(t *testing.T) {
 		t.Errorf("data side (-want +got):\n%s", diff)
 	}
 }
+
+// A level may not take a name another block's counters go under.
+func TestLevelNamesReserved(t *testing.T) {
+	for _, name := range []string{"walker", "pwc", "swap", "core", "dram", "dtlb"} {
+		c, err := Load("default")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Set("levels", "l1i+l1d,"+name); err == nil {
+			t.Errorf("a level called %s was accepted", name)
+		}
+	}
+}

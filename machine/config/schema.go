@@ -7,16 +7,20 @@ import (
 
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/cpu"
+	kernel "github.com/vmemu/vmemu/os"
+	"github.com/vmemu/vmemu/replacement"
 )
 
 // Key describes one configuration key: its unit, the range or choices it
 // accepts, and what it means.
 type Key struct {
-	Name    string
-	Unit    Unit
-	Min     uint64 // numbers: inclusive range
-	Max     uint64
-	Pow2    bool     // numbers that must be a power of two
+	Name string
+	Unit Unit
+	Min  uint64 // numbers: inclusive range
+	Max  uint64
+	Pow2 bool // numbers that must be a power of two
+	// Off says 0 is accepted besides the range: the behaviour is off.
+	Off     bool
 	Choices []string // for Choice
 	Doc     string
 }
@@ -37,6 +41,9 @@ func (k Key) Range() string {
 		if k.Pow2 {
 			s += ", power of two"
 		}
+		if k.Off {
+			s = "0 (off), or " + s
+		}
 		return s
 	case Hertz:
 		return formatHertz(k.Min) + ".." + formatHertz(k.Max)
@@ -44,6 +51,9 @@ func (k Key) Range() string {
 	s := fmt.Sprintf("%d..%d", k.Min, k.Max)
 	if k.Pow2 {
 		s += ", power of two"
+	}
+	if k.Off {
+		s = "0 (off), or " + s
 	}
 	return s
 }
@@ -85,6 +95,9 @@ func (k Key) check(v string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if n == 0 && k.Off {
+		return nil
 	}
 	if n < k.Min || n > k.Max {
 		return fmt.Errorf("%s is out of range %s", v, k.Range())
@@ -143,10 +156,21 @@ var globalKeys = []Key{
 	{Name: "os.pcid", Unit: Bool, Doc: "give each process a PCID, so a context switch keeps the others' TLB entries"},
 	{Name: "os.shootdown_limit", Unit: Count, Min: 1, Max: 1 << 20, Doc: "pages one kernel path invalidates one by one; beyond, it flushes"},
 	{Name: "os.traffic", Unit: Word, Doc: "the cache level that zeroing and copying pages go through as memory traffic, or none"},
+	{Name: "os.zero_page", Unit: Bool, Doc: "a read fault on fresh private anonymous memory maps the one shared zero page read-only (the huge zero page with THP); the write after it faults again for a page of its own (Linux's do_anonymous_page); off: every first touch gets its own zeroed page (CS:APP)"},
+	{Name: "os.fault_around", Unit: Bytes, Min: 8 << 10, Max: 2 << 20, Pow2: true, Off: true, Doc: "a read fault on a file mapping also maps the pages of this aligned window that are in the page cache (Linux's fault_around_bytes: 64KiB); 0: the faulting page only (CS:APP)"},
+	{Name: "os.readahead", Unit: Bytes, Min: 4 << 10, Max: 256 << 20, Off: true, Doc: readaheadDoc},
+	{Name: "os.thp", Unit: Choice, Choices: kernel.THPModes, Doc: "transparent huge pages for private anonymous memory: never; madvise, in areas advised MADV_HUGEPAGE (as the distributions ship Linux); always, in every area not advised MADV_NOHUGEPAGE, a trace's first touches too. A fault maps 2MiB with one entry where the aligned 2MiB lies in the area"},
+	{Name: "os.hugetlb_2m", Unit: Count, Min: 0, Max: 1 << 29, Doc: "2MiB pages set aside at boot, from the top of os.memory, for mmap with MAP_HUGETLB (Linux's nr_hugepages)"},
+	{Name: "os.hugetlb_1g", Unit: Count, Min: 0, Max: 1 << 20, Doc: "1GiB pages set aside at boot for mmap with MAP_HUGETLB|MAP_HUGE_1GB"},
 	{Name: "os.on_segv", Unit: Choice, Choices: []string{"continue", "stop"}, Doc: "after a SIGSEGV the run goes on (the access is skipped) or stops"},
 	{Name: "disk.model", Unit: Choice, Choices: []string{"none", "hdd-7200", "ssd-sata", "ssd-nvme"}, Doc: "the disk holding files and swap (1 GiB)"},
 	{Name: "disk.swap", Unit: Bytes, Min: 0, Max: 1 << 30, Doc: "the swap area at the end of the disk; the file system has the rest"},
 }
+
+// readaheadDoc says what os.readahead is and why the default preset's is
+// 4MiB, not Linux's usual 128KiB.
+const readaheadDoc = "a page-cache miss reads this window from the disk in one request: read-around of the faulting page for a fault, a window that grows up to it for read() and MADV_SEQUENTIAL (Linux's read_ahead_kb); 0: one page a miss (CS:APP). " +
+	"The default preset's 4MiB is what the reference Linux VM behaved as: its cold 1MiB mmapcopy took 16 minor faults and 1 major, which needs a window of 4MiB or more (128KiB, Linux's usual default, gives 17 and 8)"
 
 // tlbNames are the translation buffers; each has the keys in tlbKeys.
 var tlbNames = []string{"itlb", "dtlb", "stlb"}
@@ -156,7 +180,7 @@ var tlbKeys = []Key{
 	{Name: "ways", Unit: Count, Min: 1, Max: 1 << 16, Doc: "associativity"},
 	{Name: "latency", Unit: Cycles, Min: 0, Max: 1000, Doc: "cycles a lookup adds (0: hidden behind the L1 cache access)"},
 	{Name: "pages", Unit: Sizes, Min: 16, Max: 1 << 30, Doc: "page sizes it holds"},
-	{Name: "replacement", Unit: Choice, Choices: []string{"lru", "plru", "fifo", "random"}, Doc: "victim choice"},
+	{Name: "replacement", Unit: Choice, Choices: replacement.Names(), Doc: "victim choice (package replacement describes each)"},
 }
 
 func init() {
@@ -179,7 +203,7 @@ var levelKeys = []Key{
 	{Name: "line", Unit: Bytes, Min: 1, Max: 1 << 16, Pow2: true, Doc: "line (block) size"},
 	{Name: "latency", Unit: Cycles, Min: 0, Max: 10_000, Doc: "cycles from request to data on a hit; a miss is known this late too"},
 	{Name: "mshrs", Unit: Count, Min: 1, Max: 4096, Doc: "misses that can be in flight at once; more wait for one to finish"},
-	{Name: "replacement", Unit: Choice, Choices: cache.PolicyNames, Doc: "victim choice: true LRU, tree pseudo-LRU, FIFO, seeded random, SRRIP"},
+	{Name: "replacement", Unit: Choice, Choices: replacement.Names(), Doc: "victim choice (package replacement describes each)"},
 	{Name: "write_policy", Unit: Choice, Choices: cache.WriteNames, Doc: "write-back marks lines dirty; write-through sends every write down; as-read treats a write as a read (cachegrind)"},
 	{Name: "write_allocate", Unit: Bool, Doc: "a write miss fetches the line (else the write goes down and the line is not filled)"},
 	{Name: "inclusion", Unit: Choice, Choices: cache.InclusionNames, Doc: "relation to the levels above: independent, inclusive (evictions invalidate above), or exclusive (holds what the levels above evict)"},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/mmu"
+	"github.com/vmemu/vmemu/quote"
 )
 
 // setting is one key = value read from somewhere: where names it in
@@ -142,7 +143,7 @@ func geometryValues(g mmu.Geometry) map[string]string {
 
 // Set changes one key, as --set key=value does.
 func (c *Config) Set(key, value string) error {
-	return c.SetFrom("--set "+key+"="+value, key, value)
+	return c.SetFrom("--set "+key+"="+quote.Cut(value), key, value)
 }
 
 // SetFrom changes one key as Set does; where says, in errors, what the
@@ -164,7 +165,7 @@ func (c *Config) SetFrom(where, key, value string) error {
 func (c *Config) SetArg(arg string) error {
 	k, v, ok := strings.Cut(arg, "=")
 	if !ok {
-		return &Error{Where: "--set " + arg, Msg: "expected key=value"}
+		return &Error{Where: "--set " + quote.Cut(arg), Msg: "expected key=value"}
 	}
 	return c.Set(k, v)
 }

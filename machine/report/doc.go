@@ -1,7 +1,7 @@
 // Package report holds what a run measured, as plain data, and writes it
 // out: Report and its parts (per kind, per cache level, memory and DRAM,
 // translation, a scenario's processes, the CPI stack, cachegrind's counts)
-// are the JSON report (schema "vmemu.run/1", described in
+// are the JSON report (schema "vmemu.run/2", described in
 // schema/report.schema.json), WriteText prints them as tables for a
 // terminal, and TraceEvents writes a timeline in Chrome's trace-event
 // format.

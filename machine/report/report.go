@@ -8,7 +8,7 @@ import (
 
 // Schema names the version of the JSON report. It changes when a field
 // changes meaning or goes away; new fields may appear within a version.
-const Schema = "vmemu.run/1"
+const Schema = "vmemu.run/2"
 
 // Report is what a replay measured. Its JSON form is the --json output.
 type Report struct {
@@ -41,6 +41,10 @@ type Report struct {
 	Cachegrind *CachegrindCounts `json:"cachegrind,omitempty"`
 	// Scenario is what a scenario's processes did, for scenario runs.
 	Scenario *ScenarioReport `json:"scenario,omitempty"`
+	// Stats is every counter of the machine's registry by name (warmup
+	// excluded), what the rest of the report is made from; of a
+	// histogram (dram.read_latency.LOW), the bins that counted something.
+	Stats map[string]uint64 `json:"stats"`
 }
 
 // Override is one --set key=value, the key as given.

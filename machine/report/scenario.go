@@ -1,16 +1,15 @@
 package report
 
-import "fmt"
-
 // ScenarioReport is what a scenario's processes did.
 type ScenarioReport struct {
-	Processes  []ProcessReport `json:"processes"`
-	Total      ProcessFaults   `json:"total"`
-	SwapOuts   uint64          `json:"swap_outs"`
-	SwapIns    uint64          `json:"swap_ins"`
-	COWCopies  uint64          `json:"cow_copies"`
-	Writebacks uint64          `json:"writebacks"`
-	Disk       *DiskReport     `json:"disk,omitempty"`
+	Processes []ProcessReport `json:"processes"`
+	// Total adds up the processes' faults.
+	Total      Counts      `json:"total"`
+	SwapOuts   uint64      `json:"swap_outs"`
+	SwapIns    uint64      `json:"swap_ins"`
+	COWCopies  uint64      `json:"cow_copies"`
+	Writebacks uint64      `json:"writebacks"`
+	Disk       *DiskReport `json:"disk,omitempty"`
 	// Mismatches are the loads and calls whose results differ from the
 	// scenario's "==": any fails the run.
 	Mismatches []Mismatch     `json:"mismatches"`
@@ -19,22 +18,22 @@ type ScenarioReport struct {
 
 // ProcessReport is one process's faults, signals and output.
 type ProcessReport struct {
-	PID     int           `json:"pid"`
-	Exited  bool          `json:"exited"`
-	Faults  ProcessFaults `json:"faults"`
-	Signals []SignalInfo  `json:"sigsegv"` // every signal, SIGBUS too (the key is older)
-	Stdout  string        `json:"stdout"`
+	PID    int  `json:"pid"`
+	Exited bool `json:"exited"`
+	// Faults are the process's faults as getrusage counts them (minor,
+	// major: each fault once), its SIGSEGVs (segv) and, when it had any,
+	// SIGBUSes (sigbus), then the breakdown of the faults (cow, reuse,
+	// zero_page, thp, ...; see the schema).
+	Faults Counts `json:"faults"`
+	// Signals are every signal an access got, SIGBUS too (the key is
+	// older).
+	Signals []SignalInfo `json:"sigsegv"`
+	Stdout  string       `json:"stdout"`
 }
 
-// ProcessFaults counts faults by kind.
-type ProcessFaults struct {
-	Minor   uint64 `json:"minor"`
-	Major   uint64 `json:"major"`
-	COW     uint64 `json:"cow"`
-	Segv    uint64 `json:"segv"`
-	Sigbus  uint64 `json:"sigbus,omitempty"`
-	SwapIns uint64 `json:"swap_ins"`
-}
+// FaultsShown is how many of a process's fault counts the table shows
+// (minor, major, segv); the breakdown follows on lines of its own.
+const FaultsShown = 3
 
 // SignalInfo is one signal an access got: which, where and why.
 type SignalInfo struct {
@@ -74,25 +73,16 @@ type Mismatch struct {
 }
 
 func (s *ScenarioReport) writeText(p *printer) {
-	t := s.Total
-	bus := t.Sigbus > 0 // a column only where a run has any, so that other reports stay as they were
-	sigbus := func(f ProcessFaults) string {
-		if !bus {
-			return ""
-		}
-		return fmt.Sprintf(" %10s", Group(f.Sigbus))
-	}
-	head := ""
-	if bus {
-		head = fmt.Sprintf(" %10s", "sigbus")
-	}
-	p.f("\n%-6s %10s %10s %10s %10s%s %10s  %s\n", "pid", "minor", "major", "cow", "segv", head, "swap-ins", "stdout")
+	p.f("\n%-6s %10s %10s %10s  %s\n", "pid", "minor", "major", "segv", "stdout")
 	for _, pr := range s.Processes {
-		f := pr.Faults
-		p.f("%-6d %10s %10s %10s %10s%s %10s  %d bytes\n", pr.PID, Group(f.Minor), Group(f.Major),
-			Group(f.COW), Group(f.Segv), sigbus(f), Group(f.SwapIns), len(pr.Stdout))
+		p.f("%-6d %10s %10s %10s  %d bytes\n", pr.PID, Group(pr.Faults.Get("minor")), Group(pr.Faults.Get("major")),
+			Group(pr.Faults.Get("segv")), len(pr.Stdout))
 	}
-	p.f("%-6s %10s %10s %10s %10s%s %10s\n", "total", Group(t.Minor), Group(t.Major), Group(t.COW), Group(t.Segv), sigbus(t), Group(t.SwapIns))
+	t := s.Total
+	p.f("%-6s %10s %10s %10s\n", "total", Group(t.Get("minor")), Group(t.Get("major")), Group(t.Get("segv")))
+	for _, pr := range s.Processes {
+		p.f("faults of pid %d: %s\n", pr.PID, pr.Faults.nonZero(FaultsShown))
+	}
 	p.f("pages swapped out %s, in %s; COW copies %s; file pages written back %s\n",
 		Group(s.SwapOuts), Group(s.SwapIns), Group(s.COWCopies), Group(s.Writebacks))
 	if d := s.Disk; d != nil {

@@ -11,12 +11,17 @@ type TranslationReport struct {
 	TLBs         []TLBReport `json:"tlbs"`
 	// PTEReads counts the entries walks read, by the level that supplied
 	// them; PWCHits the page-walk-cache hits by the level of the entry.
-	PTEReads        map[string]uint64 `json:"pte_reads"`
-	PWCHits         map[string]uint64 `json:"pwc_hits"`
-	PWCMisses       map[string]uint64 `json:"pwc_misses"`
-	ADWrites        uint64            `json:"ad_writes"`
-	AvgWalkCycles   float64           `json:"avg_walk_cycles"`
-	MinorFaults     uint64            `json:"minor_faults"`
+	PTEReads      map[string]uint64 `json:"pte_reads"`
+	PWCHits       map[string]uint64 `json:"pwc_hits"`
+	PWCMisses     map[string]uint64 `json:"pwc_misses"`
+	ADWrites      uint64            `json:"ad_writes"`
+	AvgWalkCycles float64           `json:"avg_walk_cycles"`
+	// MinorFaults counts the faults the kernel mended without the disk
+	// and without a copy-on-write (its own count; Faults has getrusage's).
+	MinorFaults uint64 `json:"minor_faults"`
+	// Faults are the faults as getrusage counts them (minor, major), then
+	// their breakdown.
+	Faults          Counts            `json:"faults"`
 	SIGSEGV         uint64            `json:"sigsegv"`
 	FaultsByCause   map[string]uint64 `json:"faults_by_cause"`
 	PageTableFrames uint64            `json:"page_table_frames"`
@@ -46,9 +51,9 @@ func (r *TranslationReport) writeText(p *printer) {
 			p.f(" %s %s/%s hits", name, Group(h), Group(h+r.PWCMisses[name]))
 		}
 	}
-	p.f("\nfaults: %s minor (demand-zero), %s SIGSEGV", Group(r.MinorFaults), Group(r.SIGSEGV))
+	p.f("\nfaults: %s minor, %s major, %s SIGSEGV", Group(r.Faults.Get("minor")), Group(r.Faults.Get("major")), Group(r.SIGSEGV))
 	for _, cause := range sortedKeys(r.FaultsByCause) {
 		p.f("; %s %s", cause, Group(r.FaultsByCause[cause]))
 	}
-	p.f("\n")
+	p.f("\nfaults in detail: %s\n", r.Faults.nonZero(2))
 }

@@ -62,11 +62,9 @@ func accessOp(kind sim.Kind, va, size, value uint64, retires bool) cpu.Op {
 // accessDone checks what an access of the line returned against what the
 // line states.
 func (r *scenarioRun) accessDone(a *memside.Access) error {
-	if a.Out.Faulted {
-		if err := r.k.Err(); err != nil {
-			return fmt.Errorf("at %#x: %v (os.memory is %s, disk.swap %s)",
-				a.Out.FaultVA, err, r.m.Config.Get("os.memory"), r.m.Config.Get("disk.swap"))
-		}
+	if a.Out.Faulted && r.k.Err() != nil {
+		r.outOfMemory(a)
+		return nil
 	}
 	ok := !a.Out.Faulted
 	switch line := r.line; {
@@ -148,7 +146,22 @@ func (r *scenarioRun) loadDone(got uint64, ok bool) error {
 		}
 	}
 	if line.Bind != "" {
-		r.values[line.Bind] = got
+		why := ""
+		if !ok {
+			why = "SIGSEGV"
+		}
+		r.bind(line, got, why)
 	}
 	return r.stopOnSegv(nil)
+}
+
+// outOfMemory stops the run at an access the kernel could not mend for
+// want of memory and swap: the run ends as if the scenario ended there, so
+// that its report so far is made, and Run returns the error, which names
+// the line.
+func (r *scenarioRun) outOfMemory(a *memside.Access) {
+	line := r.line
+	r.halt = &traces.Error{File: r.s.Name, Line: line.Line, Field: line.Op,
+		Msg: fmt.Sprintf("at %#x: %v (os.memory is %s, disk.swap %s); the run stops here",
+			a.Out.FaultVA, r.k.Err(), r.m.Config.Get("os.memory"), r.m.Config.Get("disk.swap"))}
 }

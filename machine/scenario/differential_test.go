@@ -9,6 +9,7 @@ import (
 
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -37,6 +38,9 @@ type refProc struct {
 }
 
 type refModel struct {
+	// big adds areas of 2 and 4 MiB at 2 MiB-aligned addresses, where
+	// transparent huge pages can go.
+	big   bool
 	rng   *sim.RNG
 	files map[string]map[uint64]uint64 // file -> offset -> value written
 	procs []*refProc
@@ -140,6 +144,8 @@ func (m *refModel) step() {
 	switch r := m.rng.IntN(100); {
 	case r < 6 || len(p.areas) == 0:
 		m.mmap(p)
+	case r < 7 && m.big:
+		m.mmapBig(p)
 	case r < 8 && len(m.procs) < 4:
 		m.kids++
 		c := &refProc{name: fmt.Sprintf("c%d", m.kids)}
@@ -170,6 +176,8 @@ func (m *refModel) step() {
 			prot = "PROT_READ|PROT_WRITE"
 		}
 		m.emit("%s mprotect %#x %d %s", p.name, a.start, a.pages*4096, prot)
+	case r < 15:
+		m.madvise(p)
 	case r < 55:
 		va := m.addr(p)
 		v := m.rng.Uint64() >> 1
@@ -227,19 +235,99 @@ func (m *refModel) mmap(p *refProc) {
 	p.areas = append(p.areas, a)
 }
 
-// A random mix of fork, mmap (anonymous, shared and private files),
-// munmap, mprotect, exit, stores and loads, under memory pressure, against
-// the reference model: every load must return what the model says.
-func TestDifferentialAgainstReferenceModel(t *testing.T) {
-	m := &refModel{rng: sim.NewRNG(2026), files: map[string]map[uint64]uint64{"f0": {}, "f1": {}},
-		procs: []*refProc{{name: "p1"}}, next: 0x10000000}
-	m.emit("set os.memory=512KiB")
-	m.emit("set disk.swap=64MiB")
-	m.emit("file f0 words=%d", diffFileBytes)
-	m.emit("file f1 words=%d", diffFileBytes)
-	for i := 0; i < *diffOps; i++ {
-		m.step()
+// bigBase is where the big areas go: 8 slots of 4 MiB.
+const bigBase = 0x40000000
+
+// mmapBig maps an anonymous area of 2 or 4 MiB, or a page more or less,
+// at one of 8 slots of 4 MiB, over whatever the process had there: a
+// transparent huge page fits where an aligned 2 MiB lies inside.
+func (m *refModel) mmapBig(p *refProc) {
+	pages := uint64([]int{511, 512, 513, 1024}[m.rng.IntN(4)])
+	start := bigBase + uint64(m.rng.IntN(8))<<22
+	for i := 0; i < len(p.areas); i++ {
+		if p.areas[i].start == start {
+			p.areas = append(p.areas[:i], p.areas[i+1:]...)
+			i--
+		}
 	}
+	a := &refArea{start: start, pages: pages, kind: "anon", writable: true, words: map[uint64]uint64{}, copies: map[uint64]map[uint64]uint64{}}
+	populate := []string{"", "|MAP_POPULATE"}[m.rng.IntN(2)] // memory fills, reclaim must split
+	m.emit("%s mmap %#x %d PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED%s -1 0", p.name, a.start, pages*4096, populate)
+	if m.rng.IntN(2) == 0 { // as thp.c does, for THP in madvise mode
+		m.emit("%s madvise %#x %d MADV_HUGEPAGE == 0", p.name, a.start, pages*4096)
+	}
+	p.areas = append(p.areas, a)
+}
+
+// madvise gives advice for some pages of one of p's areas. Only
+// MADV_DONTNEED changes what loads return: anonymous pages read as zeros
+// again, private file pages as the file has them.
+func (m *refModel) madvise(p *refProc) {
+	a := p.areas[m.rng.IntN(len(p.areas))]
+	first := uint64(m.rng.IntN(int(a.pages)))
+	n := 1 + uint64(m.rng.IntN(int(a.pages-first)))
+	advice := []string{"MADV_DONTNEED", "MADV_HUGEPAGE", "MADV_NOHUGEPAGE", "MADV_WILLNEED", "MADV_SEQUENTIAL", "MADV_RANDOM"}[m.rng.IntN(6)]
+	m.emit("%s madvise %#x %d %s == 0", p.name, a.start+first*4096, n*4096, advice)
+	if advice != "MADV_DONTNEED" {
+		return
+	}
+	for pg := first; pg < first+n; pg++ {
+		delete(a.copies, pg)
+		for w := pg << 12; w < (pg+1)<<12; w += 8 {
+			delete(a.words, w)
+		}
+	}
+}
+
+// A random mix of fork, mmap (anonymous, shared and private files),
+// munmap, mprotect, madvise, exit, stores and loads, under memory
+// pressure, against the reference model: every load must return what the
+// model says. It runs on the textbook kernel, and on Linux's (the zero
+// page, fault-around and readahead on) with transparent huge pages never,
+// on MADV_HUGEPAGE and always; areas of 2 and 4 MiB, some populated at
+// once, fill memory, so that huge pages are made, split by fork, munmap,
+// mprotect, madvise and reclaim, and swapped.
+func TestDifferentialAgainstReferenceModel(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		big    bool   // areas where huge pages fit
+		thp    bool   // huge pages must be made and split
+		memory string // small enough to swap, large enough for some huge pages
+		sets   []string
+	}{
+		{"textbook", false, false, "512KiB", []string{"os.zero_page=false", "os.fault_around=0", "os.readahead=0", "os.thp=never"}},
+		{"linux, thp never", true, false, "4MiB", []string{"os.thp=never"}},
+		{"linux, thp madvise", true, true, "12MiB", nil},
+		{"linux, thp always", true, true, "12MiB", []string{"os.thp=always"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			m := &refModel{big: c.big, rng: sim.NewRNG(2026), files: map[string]map[uint64]uint64{"f0": {}, "f1": {}},
+				procs: []*refProc{{name: "p1"}}, next: 0x10000000}
+			m.emit("set os.memory=%s", c.memory)
+			m.emit("set disk.swap=64MiB")
+			for _, kv := range c.sets {
+				m.emit("set %s", kv)
+			}
+			m.emit("file f0 words=%d", diffFileBytes)
+			m.emit("file f1 words=%d", diffFileBytes)
+			for i := 0; i < *diffOps; i++ {
+				m.step()
+			}
+			sc := runDifferential(t, m)
+			if c.thp && (sc.Total.Get("thp") == 0 || sc.Total.Get("splits") == 0) {
+				t.Errorf("the run made %d huge pages and split %d; want some of each", sc.Total.Get("thp"), sc.Total.Get("splits"))
+			}
+			if !c.thp && sc.Total.Get("thp") != 0 {
+				t.Errorf("%d huge pages with THP off", sc.Total.Get("thp"))
+			}
+		})
+	}
+}
+
+// runDifferential runs the model's scenario with the kernel's books checked
+// after every line, and compares every load with the model.
+func runDifferential(t *testing.T, m *refModel) *report.ScenarioReport {
 	text := strings.Join(m.lines, "\n") + "\n"
 	if *dumpDiff != "" {
 		os.WriteFile(*dumpDiff, []byte(text), 0o644)
@@ -258,7 +346,7 @@ func TestDifferentialAgainstReferenceModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := run(mach, s, true)
+	rep, err := run(mach, s, Options{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,6 +361,7 @@ func TestDifferentialAgainstReferenceModel(t *testing.T) {
 	if sc.SwapOuts == 0 || sc.COWCopies == 0 {
 		t.Errorf("the run did not exercise swap (%d outs) or copy-on-write (%d copies)", sc.SwapOuts, sc.COWCopies)
 	}
-	t.Logf("%d operations: %d swap-outs, %d swap-ins, %d COW copies, %d write-backs, %d SIGSEGVs",
-		len(s.Ops), sc.SwapOuts, sc.SwapIns, sc.COWCopies, sc.Writebacks, sc.Total.Segv)
+	t.Logf("%d operations: %d swap-outs, %d swap-ins, %d COW copies, %d write-backs, %d SIGSEGVs; faults %v",
+		len(s.Ops), sc.SwapOuts, sc.SwapIns, sc.COWCopies, sc.Writebacks, sc.Total.Get("segv"), sc.Total)
+	return sc
 }

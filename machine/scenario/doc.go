@@ -4,9 +4,12 @@
 // (scenarioRun is its cpu.Program): a context switch when the line's
 // process is not the current one, then its access, which carries its data
 // through the same memory side as any access, or its system call in the
-// kernel. What each access returns is checked against the line, and the
-// report adds the processes' faults, signals (SIGSEGV and SIGBUS, by name)
-// and output, the kernel's swap and copy-on-write counts and the disk.
+// kernel (madvise and MAP_HUGETLB's flags included; a bad call returns
+// Linux's errno and the run goes on). What each access returns is checked
+// against the line, and the report adds the processes' faults as
+// getrusage counts them with their breakdown, signals (SIGSEGV and SIGBUS,
+// by name) and output, the kernel's swap and copy-on-write counts and the
+// disk.
 //
 // A line's operands and expectation are expressions (traces.Expr),
 // evaluated when the line runs with the names bound so far and the line's
@@ -16,8 +19,17 @@
 // runs, and traces.MaxLoopRuns bounds them. An error or a mismatch in a
 // loop says the variables' values.
 //
+// A file line's file goes to the emulated disk a chunk at a time, refused
+// first when the file system has not the room; host= reads only regular
+// files under the scenario's folder or a path Options.AllowHost names
+// (files.go). A name whose line failed has no value, and a use of it says
+// which line failed (bindings.go); out of memory and swap, the run stops at
+// the access with its report so far and an error naming the line.
+//
 // It leaves out the parsing (traces.ParseScenario) and everything the
 // kernel models. differential_test.go runs random scenarios against a
 // reference model of CS:APP's memory semantics, with the kernel's books
-// checked after every line.
+// checked after every line, on the textbook kernel and on Linux's;
+// linux_test.go runs testdata/refdata/linux's faults.c and thp.c as
+// scenarios and compares their fault counts with Linux's.
 package scenario

@@ -26,7 +26,7 @@ func runText(t *testing.T, text string) (*report.Report, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return run(m, s, true)
+	return run(m, s, Options{}, true)
 }
 
 const mapMiB = "base = p1 mmap 0 1048576 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"
@@ -52,7 +52,7 @@ func TestScenarioLoops(t *testing.T) {
 	if want := uint64(1 + 256 + 256 + 136 + 136 + 2); rep.Instructions != want {
 		t.Errorf("%d instructions (lines run), want %d", rep.Instructions, want)
 	}
-	if got := s.Total.Minor; got != 256 {
+	if got := s.Total.Get("minor"); got != 256 {
 		t.Errorf("%d minor faults, want 256 (one per page stored to)", got)
 	}
 }
@@ -125,8 +125,8 @@ func TestScenarioSigbus(t *testing.T) {
 	if diff := cmp.Diff([]string{"SIGBUS", "SIGBUS", "SIGBUS", "SIGSEGV"}, names); diff != "" {
 		t.Errorf("signals (-want +got):\n%s", diff)
 	}
-	if s.Total.Sigbus != 3 || s.Total.Segv != 1 {
-		t.Errorf("%d SIGBUS and %d SIGSEGV, want 3 and 1", s.Total.Sigbus, s.Total.Segv)
+	if bus, segv := s.Total.Get("sigbus"), s.Total.Get("segv"); bus != 3 || segv != 1 {
+		t.Errorf("%d SIGBUS and %d SIGSEGV, want 3 and 1", bus, segv)
 	}
 	var text strings.Builder
 	if err := rep.WriteText(&text); err != nil {

@@ -11,6 +11,9 @@ import (
 
 // Next gives the core the scenario's next operation (cpu.Program).
 func (r *scenarioRun) Next(_ sim.Cycle, op *cpu.Op) (bool, error) {
+	if r.halt != nil {
+		return false, nil
+	}
 	if r.line == nil {
 		if r.next == len(r.s.Ops) {
 			return false, nil
@@ -70,6 +73,9 @@ func (r *scenarioRun) process(line *traces.ScenarioOp) (*kernel.Process, error) 
 		r.lastName, r.lastProc = line.Proc, p
 	}
 	if p == nil {
+		if u, ok := r.unbound[line.Proc]; ok {
+			return nil, r.errAt(line, traces.Token{Col: 1}, "process", "process %s does not exist: the fork on line %d that was to make it failed with %s", line.Proc, u.line, u.why)
+		}
 		return nil, r.errAt(line, traces.Token{Col: 1}, "process", "process %s does not exist (the fork that was to make it failed)", line.Proc)
 	}
 	if p.Exited {

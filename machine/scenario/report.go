@@ -1,17 +1,21 @@
 package scenario
 
 import (
+	"slices"
 	"sort"
 
+	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/report"
 	kernel "github.com/vmemu/vmemu/os"
 )
 
-// report is what the scenario's processes did, for the run's report.
+// report is what the scenario's processes did, for the run's report: the
+// kernel's and the disk's counts from the machine's registry, each
+// process's from its own books.
 func (r *scenarioRun) report() *report.ScenarioReport {
-	k := r.k
-	out := &report.ScenarioReport{SwapOuts: k.N.SwapOuts, SwapIns: k.N.SwapIns, COWCopies: k.N.COWCopies,
-		Writebacks: k.N.Writebacks, Mismatches: r.misses, Errors: r.errors}
+	s := r.m.Stats.Snapshot()
+	out := &report.ScenarioReport{SwapOuts: s.Value("os.swap_outs"), SwapIns: s.Value("os.swap_ins"),
+		COWCopies: s.Value("os.cow_copies"), Writebacks: s.Value("os.writebacks"), Mismatches: r.misses, Errors: r.errors}
 	seen := map[int]bool{}
 	var ps []*kernel.Process
 	for _, p := range r.procs {
@@ -22,8 +26,12 @@ func (r *scenarioRun) report() *report.ScenarioReport {
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].PID < ps[j].PID })
 	for _, p := range ps {
-		f := report.ProcessFaults{Minor: p.N.Minor, Major: p.N.Major, COW: p.N.COW, Segv: p.N.Segv, Sigbus: p.N.Sigbus,
-			SwapIns: p.N.SwapIns}
+		// The table's columns first: minor, major, segv; then sigbus, if
+		// the process had any.
+		f := slices.Insert(machine.FaultCounts(&p.Faults), report.FaultsShown-1, report.Count{Name: "segv", N: p.N.Segv})
+		if p.N.Sigbus > 0 {
+			f = slices.Insert(f, report.FaultsShown, report.Count{Name: "sigbus", N: p.N.Sigbus})
+		}
 		pr := report.ProcessReport{PID: p.PID, Exited: p.Exited, Faults: f, Stdout: p.Stdout.String(),
 			Signals: []report.SignalInfo{}}
 		for i, s := range p.Signals {
@@ -31,14 +39,16 @@ func (r *scenarioRun) report() *report.ScenarioReport {
 				Cause: p.SignalReasons[i]})
 		}
 		out.Processes = append(out.Processes, pr)
-		t := &out.Total
-		t.Minor, t.Major, t.COW, t.Segv, t.SwapIns = t.Minor+f.Minor, t.Major+f.Major, t.COW+f.COW, t.Segv+f.Segv, t.SwapIns+f.SwapIns
-		t.Sigbus += f.Sigbus
+		out.Total = out.Total.Add(f)
 	}
-	if d := r.m.Disk; d != nil {
-		n := d.Counters()
-		out.Disk = &report.DiskReport{Reads: n.Reads, Writes: n.Writes, BytesRead: n.BytesRead,
-			BytesWritten: n.BytesWritten, BusyCycles: n.BusyCycles, AvgLatencyCycles: n.AvgLatencyCycles()}
+	if r.m.Disk != nil {
+		v := func(name string) uint64 { return s.Value("disk." + name) }
+		reads, writes := v("reads"), v("writes")
+		out.Disk = &report.DiskReport{Reads: reads, Writes: writes, BytesRead: v("bytes_read"),
+			BytesWritten: v("bytes_written"), BusyCycles: v("busy_cycles")}
+		if reads+writes > 0 {
+			out.Disk.AvgLatencyCycles = float64(v("latency_sum_cycles")) / float64(reads+writes)
+		}
 	}
 	if out.Mismatches == nil {
 		out.Mismatches = []report.Mismatch{}

@@ -1,10 +1,7 @@
 package scenario
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math/rand/v2"
-	"os"
 
 	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/machine"
@@ -20,13 +17,17 @@ import (
 type scenarioRun struct {
 	m      *machine.Machine
 	s      *traces.Scenario
+	opt    Options
 	k      *kernel.Kernel
 	values map[string]uint64
-	procs  map[string]*kernel.Process
-	misses []report.Mismatch
-	errors []report.SyscallError
-	wanted uint64 // signals (SIGSEGV, SIGBUS) the scenario asked for
-	stop   bool   // os.on_segv: stop
+	// unbound holds the names whose line failed, and why (bindings.go).
+	unbound map[string]unbound
+	procs   map[string]*kernel.Process
+	misses  []report.Mismatch
+	errors  []report.SyscallError
+	wanted  uint64 // signals (SIGSEGV, SIGBUS) the scenario asked for
+	stop    bool   // os.on_segv: stop
+	halt    error  // what stopped the run early, with its report made
 
 	checkKernel bool // check the kernel's books after every line (tests)
 
@@ -55,20 +56,27 @@ const (
 	stageDone                   // nothing left but to close the line
 )
 
-// Run runs a scenario on a machine, which must translate. Process p1
-// starts with an empty address space.
+// Run runs a scenario on a machine, which must translate, with the
+// default Options. Process p1 starts with an empty address space. A run
+// stopped partway (the machine out of memory and swap) returns its report
+// so far with the error.
 func Run(m *machine.Machine, s *traces.Scenario) (*report.Report, error) {
-	return run(m, s, false)
+	return RunWith(m, s, Options{})
+}
+
+// RunWith runs a scenario on a machine with options.
+func RunWith(m *machine.Machine, s *traces.Scenario, opt Options) (*report.Report, error) {
+	return run(m, s, opt, false)
 }
 
 // run runs a scenario; checkKernel (the tests) checks the kernel's books
 // after every line.
-func run(m *machine.Machine, s *traces.Scenario, checkKernel bool) (*report.Report, error) {
+func run(m *machine.Machine, s *traces.Scenario, opt Options, checkKernel bool) (*report.Report, error) {
 	if m.MMU == nil {
 		return nil, fmt.Errorf("%s: a scenario needs translation (mmu.enabled: true)", s.Name)
 	}
 	m.Kernel.ClearAreas(m.Process)
-	r := &scenarioRun{m: m, s: s, k: m.Kernel, values: map[string]uint64{}, checkKernel: checkKernel,
+	r := &scenarioRun{m: m, s: s, opt: opt, k: m.Kernel, values: map[string]uint64{}, unbound: map[string]unbound{}, checkKernel: checkKernel,
 		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
 	r.lookup = r.value
 	rep, err := m.RunProgram(r, "scenario")
@@ -76,7 +84,7 @@ func run(m *machine.Machine, s *traces.Scenario, checkKernel bool) (*report.Repo
 		return nil, err
 	}
 	rep.Scenario = r.report()
-	return rep, nil
+	return rep, r.halt
 }
 
 // errAt is an error in the scenario at a token; in a loop, it says the
@@ -96,11 +104,11 @@ func (r *scenarioRun) num(op *traces.ScenarioOp, t traces.Token) (uint64, error)
 		return t.Num, nil
 	}
 	if t.Expr == nil {
-		return 0, r.errAt(op, t, "value", "%q is not a number or a defined name", t.Text)
+		return 0, r.undefined(op, t, t.Text, t.Text)
 	}
 	v, name, col := t.Expr.Eval(r.lookup)
 	if name != "" {
-		return 0, r.errAt(op, traces.Token{Col: col}, "value", "name %q has no value (the call that was to bind it failed)", name)
+		return 0, r.undefined(op, traces.Token{Col: col}, name, name)
 	}
 	return v, nil
 }
@@ -117,35 +125,6 @@ func (r *scenarioRun) value(name string) (uint64, bool) {
 	}
 	v, ok := r.values[name]
 	return v, ok
-}
-
-func (r *scenarioRun) placeFile(op *traces.ScenarioOp) error {
-	f := op.File
-	var data []byte
-	switch {
-	case f.Host != "":
-		var err error
-		if data, err = os.ReadFile(f.Host); err != nil {
-			return r.errAt(op, traces.Token{Col: 1}, "host", "%v", err)
-		}
-	case f.Words > 0:
-		data = make([]byte, f.Words)
-		for o := uint64(0); o+8 <= f.Words; o += 8 {
-			binary.LittleEndian.PutUint64(data[o:], o)
-		}
-	case f.Bytes > 0:
-		rng := rand.New(rand.NewPCG(f.Seed, 0x5eed))
-		data = make([]byte, f.Bytes)
-		for i := range data {
-			data[i] = byte(rng.Uint32())
-		}
-	default:
-		data = []byte(f.Text)
-	}
-	if _, err := r.k.PlaceFile(f.Path, data); err != nil {
-		return r.errAt(op, traces.Token{Col: 1}, "file", "%v", err)
-	}
-	return nil
 }
 
 func (r *scenarioRun) stopOnSegv(err error) error {

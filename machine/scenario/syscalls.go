@@ -16,8 +16,18 @@ var flagWords = map[string]int{
 	"PROT_NONE": kernel.ProtNone, "PROT_READ": kernel.ProtRead, "PROT_WRITE": kernel.ProtWrite, "PROT_EXEC": kernel.ProtExec,
 	"MAP_SHARED": kernel.MapShared, "MAP_PRIVATE": kernel.MapPrivate, "MAP_FIXED": kernel.MapFixed,
 	"MAP_ANONYMOUS": kernel.MapAnonymous, "MAP_ANON": kernel.MapAnonymous, "MAP_POPULATE": kernel.MapPopulate,
+	"MAP_HUGETLB": kernel.MapHugeTLB, "MAP_HUGE_2MB": kernel.MapHuge2MB, "MAP_HUGE_1GB": kernel.MapHuge1GB,
 	"O_RDONLY": kernel.OpenRead, "O_WRONLY": kernel.OpenWrite, "O_RDWR": kernel.OpenRDWR,
 	"O_CREAT": kernel.OpenCreate, "O_TRUNC": kernel.OpenTrunc,
+}
+
+// adviceWords are madvise's advice by name: the advice the kernel models.
+// A number passes as it is, so a scenario can give one the kernel does not
+// know (EINVAL, as Linux gives for an advice it does not know).
+var adviceWords = map[string]int{
+	"MADV_NORMAL": kernel.MadvNormal, "MADV_RANDOM": kernel.MadvRandom, "MADV_SEQUENTIAL": kernel.MadvSequential,
+	"MADV_WILLNEED": kernel.MadvWillneed, "MADV_DONTNEED": kernel.MadvDontneed,
+	"MADV_HUGEPAGE": kernel.MadvHugepage, "MADV_NOHUGEPAGE": kernel.MadvNohugepage,
 }
 
 // flags reads "PROT_READ|PROT_WRITE", "rw-" style protections, or a number.
@@ -71,12 +81,16 @@ func (r *scenarioRun) syscallAt(now sim.Cycle) (sim.Cycle, error) {
 func (r *scenarioRun) syscallDone() error {
 	op, p := r.line, r.proc
 	ret, errno := r.result.ret, r.result.errno
-	if op.Bind != "" && errno == kernel.OK {
-		r.values[op.Bind] = ret
-		if op.Op == "fork" {
-			r.procs[op.Bind] = r.k.Process(int(ret))
-			r.lastName = "" // the name may have meant another process
-		}
+	switch {
+	case op.Bind == "":
+	case errno != kernel.OK:
+		r.bind(op, 0, errno.String())
+	case op.Op == "fork":
+		r.bind(op, ret, "")
+		r.procs[op.Bind] = r.k.Process(int(ret))
+		r.lastName = "" // the name may have meant another process
+	default:
+		r.bind(op, ret, "")
 	}
 	if errno != kernel.OK {
 		r.errors = append(r.errors, report.SyscallError{Line: op.Line, PID: p.PID, Call: op.Op, Errno: errno.String()})
@@ -111,7 +125,7 @@ func (r *scenarioRun) call(op *traces.ScenarioOp, p *kernel.Process, now sim.Cyc
 	switch op.Op {
 	case "fork", "exit", "wait", "execve":
 		c = r.processCall(a, p, now)
-	case "mmap", "munmap", "msync", "mprotect", "brk":
+	case "mmap", "munmap", "msync", "mprotect", "madvise", "brk":
 		c = r.memoryCall(a, p, now)
 	case "open", "close", "read", "write":
 		c = r.fileCall(a, p, now)
@@ -161,6 +175,9 @@ func (r *scenarioRun) memoryCall(a *operands, p *kernel.Process, now sim.Cycle) 
 	case "mprotect":
 		prot := a.flags(2, "PROT_")
 		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Mprotect(now, p, addr, n, prot) }
+	case "madvise":
+		advice := a.advice(2)
+		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Madvise(now, p, addr, n, advice) }
 	}
 	return func() (uint64, kernel.Errno, sim.Cycle) { return k.Brk(now, p, addr) }
 }
@@ -217,6 +234,22 @@ func (a *operands) flags(i int, prefix string) int {
 	}
 	v, err := a.r.flags(a.op, a.op.Args[i], prefix)
 	a.err = err
+	return v
+}
+
+// advice reads madvise's advice: one MADV_ word, or a number.
+func (a *operands) advice(i int) int {
+	if a.err != nil {
+		return 0
+	}
+	t := a.op.Args[i]
+	if n, err := strconv.ParseInt(t.Text, 0, 32); err == nil {
+		return int(n)
+	}
+	v, ok := adviceWords[t.Text]
+	if !ok {
+		a.err = a.r.errAt(a.op, t, "advice", "%q is not an advice (MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED, MADV_HUGEPAGE, MADV_NOHUGEPAGE, or a number)", t.Text)
+	}
 	return v
 }
 

@@ -1,4 +1,4 @@
-package plru
+package replacement
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestVictimOrder(t *testing.T) {
+func TestTreeVictimOrder(t *testing.T) {
 	tests := []struct {
 		name    string
 		ways    int
@@ -29,13 +29,13 @@ func TestVictimOrder(t *testing.T) {
 	for _, tc := range tests {
 		var tree uint64
 		for _, w := range tc.touches {
-			tree = Touch(tree, tc.ways, w)
+			tree = treeTouch(tree, tc.ways, w)
 		}
 		var got []int
 		for range tc.want {
-			v := Victim(tree, tc.ways)
+			v := treeVictim(tree, tc.ways)
 			got = append(got, v)
-			tree = Touch(tree, tc.ways, v)
+			tree = treeTouch(tree, tc.ways, v)
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("%s: victims (-want +got):\n%s", tc.name, diff)
@@ -43,13 +43,13 @@ func TestVictimOrder(t *testing.T) {
 	}
 }
 
-func TestMasksMatchTouch(t *testing.T) {
+func TestTreeMasksMatchTouch(t *testing.T) {
 	for _, ways := range []int{1, 2, 3, 4, 7, 8, 16, 64} {
-		m := Masks(ways)
+		set, clr := treeMasks(ways)
 		for _, tree := range []uint64{0, ^uint64(0), 0x5555555555555555, 0x123456789abcdef} {
 			for w := range ways {
-				if got, want := tree&^m[w][1]|m[w][0], Touch(tree, ways, w); got != want {
-					t.Errorf("ways %d way %d tree %#x: masks give %#x, Touch %#x", ways, w, tree, got, want)
+				if got, want := tree&^clr[w]|set[w], treeTouch(tree, ways, w); got != want {
+					t.Errorf("ways %d way %d tree %#x: masks give %#x, treeTouch %#x", ways, w, tree, got, want)
 				}
 			}
 		}
