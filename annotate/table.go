@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/vmemu/vmemu/sim"
@@ -59,14 +60,7 @@ func (t *Table) Reset() {
 func (t *Table) Events() []string { return slices.Clone(t.names) }
 
 // IPs are the IPs that have counts, in increasing order.
-func (t *Table) IPs() []uint64 {
-	ips := make([]uint64, 0, len(t.rows))
-	for ip := range t.rows {
-		ips = append(ips, ip)
-	}
-	slices.Sort(ips)
-	return ips
-}
+func (t *Table) IPs() []uint64 { return slices.Sorted(maps.Keys(t.rows)) }
 
 // Row is the counts at ip, by column (nil if none).
 func (t *Table) Row(ip uint64) []uint64 { return t.rows[ip] }

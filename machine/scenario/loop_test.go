@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/vmemu/vmemu/machine"
-	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -18,15 +16,7 @@ func runText(t *testing.T, text string) (*report.Report, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load("default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := machine.Build(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return run(m, s, Options{}, true)
+	return run(build(t, "default"), s, Options{}, true)
 }
 
 const mapMiB = "base = p1 mmap 0 1048576 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"
