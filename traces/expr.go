@@ -15,11 +15,15 @@ import (
 // does (base-8 below 8, or -1, is 2^64 minus something), so an address
 // computed past the top wraps rather than stopping the scenario.
 //
-// It is compiled once, when the line is parsed, into steps run on a small
-// stack; names are looked up when it is evaluated.
+// It is compiled once, when the scenario is parsed, into steps run on a
+// small stack, and shared by every operand of the same text (positions in
+// it are offsets in the word); names are looked up when it is evaluated.
 type Expr struct {
 	steps []exprStep
 	depth int // the deepest the stack goes
+	// short holds the steps of a short expression (name+number is three),
+	// so that one takes one allocation: a scenario has one per operand.
+	short [3]exprStep
 }
 
 // exprStep is one step of an expression in postfix order: push a number
@@ -28,7 +32,7 @@ type exprStep struct {
 	op   byte // 'n' number, 'v' name, '+', '-', '*', '~' (negate)
 	num  uint64
 	name string
-	col  int // of the name, for errors
+	at   int // where the name starts in the word, for errors
 }
 
 // exprError is a mistake in an expression, at a column of the line.
@@ -41,7 +45,8 @@ func (e *exprError) Error() string { return e.msg }
 
 // compileExpr compiles text, the word at column col of its line.
 func compileExpr(text string, col int) (*Expr, error) {
-	p := &exprParser{text: text, col: col}
+	e := &Expr{}
+	p := exprParser{text: text, col: col, steps: e.short[:0]}
 	p.sum()
 	if p.err == nil && p.pos < len(text) {
 		p.fail(p.pos, "unexpected %q", text[p.pos:p.pos+1])
@@ -49,7 +54,8 @@ func compileExpr(text string, col int) (*Expr, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	return &Expr{steps: p.steps, depth: p.maxDepth}, nil
+	e.steps, e.depth = p.steps, p.maxDepth
+	return e, nil
 }
 
 // exprParser is a recursive-descent parser over one word.
@@ -141,7 +147,7 @@ func (p *exprParser) unary() {
 			p.fail(start, "%s is not a name (letters, digits, _; starting with a letter)", inputquote.Input(name))
 			return
 		}
-		p.emit(exprStep{op: 'v', name: name, col: p.col + start}, 1)
+		p.emit(exprStep{op: 'v', name: name, at: start}, 1)
 	default:
 		p.fail(p.pos, "expected a number or a name, not %q", p.text[p.pos:p.pos+1])
 	}
@@ -157,18 +163,20 @@ func (p *exprParser) word() {
 func isDigit(c byte) bool     { return c >= '0' && c <= '9' }
 func isNameStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
 
-// Names calls f with each name the expression uses and its column.
-func (e *Expr) Names(f func(name string, col int)) {
+// Names calls f with each name the expression uses and where it starts in
+// the word (0 for the word's first byte).
+func (e *Expr) Names(f func(name string, at int)) {
 	for _, s := range e.steps {
 		if s.op == 'v' {
-			f(s.name, s.col)
+			f(s.name, s.at)
 		}
 	}
 }
 
 // Eval computes the expression, looking its names up with value. A name
-// value does not know is returned with its column, and the value is then 0.
-func (e *Expr) Eval(value func(name string) (uint64, bool)) (v uint64, undefined string, col int) {
+// value does not know is returned with where it starts in the word, and
+// the value is then 0.
+func (e *Expr) Eval(value func(name string) (uint64, bool)) (v uint64, undefined string, at int) {
 	var small [16]uint64
 	st := small[:0]
 	if e.depth > len(small) {
@@ -182,7 +190,7 @@ func (e *Expr) Eval(value func(name string) (uint64, bool)) (v uint64, undefined
 		case 'v':
 			x, ok := value(s.name)
 			if !ok {
-				return 0, s.name, s.col
+				return 0, s.name, s.at
 			}
 			st = append(st, x)
 		case '~':

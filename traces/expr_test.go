@@ -83,7 +83,7 @@ func TestExprUndefinedName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, name, col := e.Eval(func(n string) (uint64, bool) { return 1, n == "base" }); name != "n" || col != 12 {
-		t.Errorf("undefined %q at column %d, want n at 12", name, col)
+	if _, name, at := e.Eval(func(n string) (uint64, bool) { return 1, n == "base" }); name != "n" || at != 5 {
+		t.Errorf("undefined %q at offset %d, want n at 5", name, at)
 	}
 }

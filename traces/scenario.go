@@ -82,10 +82,10 @@ const MaxLoopRuns = 1 << 20
 // Expr.
 type Token struct {
 	Text  string
-	Col   int
 	Num   uint64
-	IsNum bool
 	Expr  *Expr
+	Col   int32 // beside IsNum: a scenario holds many tokens
+	IsNum bool
 }
 
 // FileSpec says what a "file" line puts on the disk.
@@ -159,11 +159,12 @@ func ParseScenario(name string, r io.Reader) (*Scenario, error) {
 	procs := map[string]bool{"p1": true}
 	values := map[string]bool{}
 	procNames := map[string]string{}
+	exprs := map[string]*Expr{} // one for each text: operands repeat
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxScenarioLine)
 	line := 1
 	for ; sc.Scan(); line++ {
-		op, err := parseScenarioLine(sc.Text(), line)
+		op, err := parseScenarioLine(sc.Text(), line, exprs)
 		if err != nil {
 			return nil, s.errorAt(err)
 		}
@@ -213,14 +214,19 @@ func (s *Scenario) errorAt(err error) error {
 
 // scenarioTokens splits a line into words with their columns; a quoted string is
 // one word (quotes kept), a # starts a comment.
+//
+// The words are gathered on the stack and handed out in a slice of their
+// own size (a scenario keeps every line's), and only a word that can be a
+// number is parsed as one: a failed strconv parse allocates its error.
 func scenarioTokens(text string) []Token {
-	var out []Token
+	var buf [16]Token
+	out := buf[:0]
 	for i := 0; i < len(text); {
 		switch c := text[i]; {
 		case c == ' ' || c == '\t' || c == '\r':
 			i++
 		case c == '#':
-			return out
+			return slices.Clip(slices.Clone(out))
 		default:
 			j := i
 			inQuote := false
@@ -230,25 +236,27 @@ func scenarioTokens(text string) []Token {
 				}
 				j++
 			}
-			t := Token{Text: text[i:j], Col: i + 1}
-			t.Num, t.IsNum = parseNumber(t.Text)
+			t := Token{Text: text[i:j], Col: int32(i + 1)}
+			if c >= '0' && c <= '9' || c == '-' || c == '+' {
+				t.Num, t.IsNum = parseNumber(t.Text)
+			}
 			out = append(out, t)
 			i = j
 		}
 	}
-	return out
+	return slices.Clip(slices.Clone(out))
 }
 
-func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
+func parseScenarioLine(text string, line int, exprs map[string]*Expr) (*ScenarioOp, error) {
 	toks := scenarioTokens(text)
 	if len(toks) == 0 {
 		return nil, nil
 	}
 	bad := func(t Token, field, format string, a ...any) error {
-		return &scenarioError{line, t.Col, field, fmt.Sprintf(format, a...)}
+		return &scenarioError{line, int(t.Col), field, fmt.Sprintf(format, a...)}
 	}
 	op := &ScenarioOp{Line: line}
-	loops, toks, err := parseLoops(toks, line)
+	loops, toks, err := parseLoops(toks, line, exprs)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +283,7 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 		op.Bind, toks = toks[0].Text, toks[2:]
 	}
 	if len(toks) < 2 {
-		at := Token{Col: len(text) + 1}
+		at := Token{Col: int32(len(text) + 1)}
 		if len(toks) == 1 {
 			at = toks[0]
 		}
@@ -302,14 +310,14 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 		}
 	}
 	if len(args) < n[0] || len(args) > n[1] {
-		at := Token{Col: len(text) + 1}
+		at := Token{Col: int32(len(text) + 1)}
 		if len(args) > n[1] {
 			at = args[n[1]]
 		}
 		return nil, bad(at, "arguments", "%s takes %s, not %d", op.Op, scenarioArgCount(n), len(args))
 	}
 	op.Args = args
-	if err := compileOperands(op); err != nil {
+	if err := compileOperands(op, exprs); err != nil {
 		return nil, err
 	}
 	switch op.Op {
@@ -330,9 +338,9 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 
 // parseLoops reads the "for NAME in FROM..TO:" prefixes of a line and
 // returns them with the words after them.
-func parseLoops(toks []Token, line int) ([]Loop, []Token, error) {
+func parseLoops(toks []Token, line int, exprs map[string]*Expr) ([]Loop, []Token, error) {
 	bad := func(t Token, format string, a ...any) error {
-		return &scenarioError{line, t.Col, "loop", fmt.Sprintf(format, a...)}
+		return &scenarioError{line, int(t.Col), "loop", fmt.Sprintf(format, a...)}
 	}
 	var loops []Loop
 	runs := uint64(1) // of the loops whose ranges are numbers
@@ -355,10 +363,12 @@ func parseLoops(toks []Token, line int) ([]Loop, []Token, error) {
 		if !ok {
 			return nil, nil, bad(rng, "%s is not a range FROM..TO", inputquote.Input(text))
 		}
-		l := Loop{Var: v.Text, Col: v.Col, From: Token{Text: from, Col: rng.Col}, To: Token{Text: to, Col: rng.Col + len(from) + 2}}
+		l := Loop{Var: v.Text, Col: int(v.Col), From: Token{Text: from, Col: rng.Col}, To: Token{Text: to, Col: rng.Col + int32(len(from)+2)}}
 		for _, t := range []*Token{&l.From, &l.To} {
-			if err := compileToken(t, line); err != nil {
-				return nil, nil, err
+			if t.Num, t.IsNum = parseNumber(t.Text); !t.IsNum {
+				if err := compileToken(t, line, exprs); err != nil {
+					return nil, nil, err
+				}
 			}
 		}
 		if l.From.IsNum && l.To.IsNum {
@@ -378,16 +388,16 @@ func parseLoops(toks []Token, line int) ([]Loop, []Token, error) {
 
 // compileOperands compiles the operands of op that are expressions, and
 // its expectation unless it is a signal or an errno.
-func compileOperands(op *ScenarioOp) error {
+func compileOperands(op *ScenarioOp, exprs map[string]*Expr) error {
 	for i := range op.Args {
-		if a := &op.Args[i]; !symbolic(op.Op, i) && !isSymbol(a.Text) {
-			if err := compileToken(a, op.Line); err != nil {
+		if a := &op.Args[i]; !a.IsNum && !symbolic(op.Op, i) && !isSymbol(a.Text) {
+			if err := compileToken(a, op.Line, exprs); err != nil {
 				return err
 			}
 		}
 	}
-	if e := op.Expect; e != nil && !IsSignalOrErrno(e.Text) {
-		return compileToken(e, op.Line)
+	if e := op.Expect; e != nil && !e.IsNum && !IsSignalOrErrno(e.Text) {
+		return compileToken(e, op.Line, exprs)
 	}
 	return nil
 }
@@ -401,21 +411,20 @@ func IsSignalOrErrno(s string) bool {
 	return len(s) > 1 && s[0] == 'E' && strings.ToUpper(s) == s
 }
 
-// compileToken makes t a number (IsNum) or a compiled expression.
-func compileToken(t *Token, line int) error {
-	if t.IsNum {
+// compileToken compiles t, which is not a number (IsNum), as an
+// expression, or finds it in exprs, compiled for an operand of the same
+// text.
+func compileToken(t *Token, line int, exprs map[string]*Expr) error {
+	if e, ok := exprs[t.Text]; ok {
+		t.Expr = e
 		return nil
 	}
-	if v, ok := parseNumber(t.Text); ok {
-		t.Num, t.IsNum = v, true
-		return nil
-	}
-	e, err := compileExpr(t.Text, t.Col)
+	e, err := compileExpr(t.Text, int(t.Col))
 	if err != nil {
 		ee := err.(*exprError)
 		return &scenarioError{line, ee.col, "value", ee.msg}
 	}
-	t.Expr = e
+	t.Expr, exprs[t.Text] = e, e
 	return nil
 }
 
@@ -454,7 +463,7 @@ func parseFileLine(op *ScenarioOp, toks []Token, bad func(Token, string, string,
 			if spec.SourceCol != 0 {
 				return nil, bad(t, k, "a file has one source (text=, bytes=, words= or host=), and this one has two")
 			}
-			spec.SourceCol = t.Col
+			spec.SourceCol = int(t.Col)
 		}
 		switch k {
 		case "text":
@@ -498,9 +507,9 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 	var err error
 	check := func(t *Token) {
 		if t.Expr != nil && err == nil {
-			t.Expr.Names(func(name string, col int) {
+			t.Expr.Names(func(name string, at int) {
 				if err == nil && !defined(name) {
-					err = bad(col, fmt.Sprintf("name %s is not defined", inputquote.Input(name)))
+					err = bad(int(t.Col)+at, fmt.Sprintf("name %s is not defined", inputquote.Input(name)))
 				}
 			})
 		}

@@ -34,7 +34,7 @@ func (r *scenarioRun) enterLoops() error {
 }
 
 func (r *scenarioRun) tooManyRuns() error {
-	return r.errAt(r.line, traces.Token{Col: r.line.Loops[0].Col}, "loop",
+	return r.errAt(r.line, traces.Token{Col: int32(r.line.Loops[0].Col)}, "loop",
 		"the line's loops would run it more than %d times (2^20), the most they may", traces.MaxLoopRuns)
 }
 

@@ -106,9 +106,9 @@ func (r *scenarioRun) num(op *traces.ScenarioOp, t traces.Token) (uint64, error)
 	if t.Expr == nil {
 		return 0, r.undefined(op, t, t.Text, t.Text)
 	}
-	v, name, col := t.Expr.Eval(r.lookup)
+	v, name, at := t.Expr.Eval(r.lookup)
 	if name != "" {
-		return 0, r.undefined(op, traces.Token{Col: col}, name, name)
+		return 0, r.undefined(op, traces.Token{Col: t.Col + int32(at)}, name, name)
 	}
 	return v, nil
 }
