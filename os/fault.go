@@ -20,16 +20,22 @@ type sigbus string
 func (s sigbus) Error() string { return string(s) }
 
 // PageFault is the kernel's fault handler (mmu.FaultHandler) for the
-// running process: it mends what CS:APP 9.8 says it mends (a demand-zero
-// page, a file page, a page in swap, a copy-on-write) and delivers SIGSEGV
-// or SIGBUS for the rest; the access restarts only after a mend.
+// process running on the core the kernel runs on (RunOn; FaultHandler
+// gives each core's): it mends what CS:APP 9.8 says it mends (a
+// demand-zero page, a file page, a page in swap, a copy-on-write) and
+// delivers SIGSEGV or SIGBUS for the rest; the access restarts only after
+// a mend.
 func (k *Kernel) PageFault(now sim.Cycle, f mmu.Fault) (sim.Cycle, bool) {
+	p := k.here().proc()
+	if p == nil {
+		return now, false // a core that runs no process translates nothing
+	}
 	k.enter(now, k.cfg.Costs.Fault)
 	var before faultCounts
 	if k.byIP != nil {
 		before = k.faultCounts()
 	}
-	ok := k.fault(k.cur, f)
+	ok := k.fault(p, f)
 	if k.byIP != nil {
 		k.countByIP(f.IP, &before)
 	}
