@@ -172,4 +172,19 @@ instructions  cycles  l1d.misses  line
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("text (-want +got):\n%s", diff)
 	}
+	// Code outside the program first (??? has the most instructions)
+	// does not hide the program's hottest functions' sources.
+	tab := runTable(0)
+	tab.Count(0x7000000, tab.Event("instructions"), 100)
+	a = New(tab, fakeBinary(false), 0)
+	if err := a.SortBy("instructions"); err != nil || a.Functions[0].Function != Unknown {
+		t.Fatalf("sorted by instructions: %v, first %+v", err, a.Functions[0])
+	}
+	b.Reset()
+	if err := a.WriteText(&b, TextOptions{Show: []string{"instructions"}, Sources: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "-- source of f (a.c)") {
+		t.Errorf("with ??? first, no source of f:\n%s", b.String())
+	}
 }

@@ -68,10 +68,10 @@ func (a *Annotation) WriteText(w io.Writer, opt TextOptions) error {
 	}
 	shown := 0
 	for _, e := range a.Functions {
-		if shown == opt.Sources || !a.hot(e) {
+		if shown == opt.Sources {
 			break
 		}
-		if f, ok := a.spans[funcKey{e.Function, e.File}]; ok {
+		if f, ok := a.spans[funcKey{e.Function, e.File}]; ok && a.hot(e) {
 			t.source(e, f)
 			shown++
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -171,5 +170,5 @@ func writeAnnotation(w io.Writer, a *annotate.Annotation, rep *report.Report, in
 	default:
 		fmt.Fprintf(w, "binary %s\n", info.Path)
 	}
-	return a.WriteText(w, annotate.TextOptions{Show: slices.Clip(af.show), Sources: af.sources})
+	return a.WriteText(w, annotate.TextOptions{Show: af.show, Sources: af.sources})
 }
