@@ -13,6 +13,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/spf13/cobra"
 	"github.com/ulikunitz/xz"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -447,7 +448,7 @@ it out for its default.`
 				if f.val == "" {
 					continue
 				}
-				if *f.dst, err = parseBytes(f.val); err != nil {
+				if *f.dst, _, err = config.ParseBytes(f.val); err != nil {
 					return fmt.Errorf("--%s: %v", f.flag, err)
 				}
 			}
@@ -507,30 +508,4 @@ func checkGenZeros(cmd *cobra.Command, p traces.GenParams) error {
 		}
 	}
 	return nil
-}
-
-// parseBytes reads a byte count: a number (decimal, or hex with 0x) with
-// an optional binary unit K, KiB, M, MiB, G, GiB (any case, B optional).
-func parseBytes(s string) (uint64, error) {
-	t := strings.TrimSpace(s)
-	shift := uint(0)
-	lower := strings.ToLower(t)
-	for _, u := range []struct {
-		suffix string
-		shift  uint
-	}{{"kib", 10}, {"mib", 20}, {"gib", 30}, {"kb", 10}, {"mb", 20}, {"gb", 30}, {"k", 10}, {"m", 20}, {"g", 30}, {"b", 0}} {
-		if strings.HasSuffix(lower, u.suffix) && !strings.HasPrefix(lower, "0x") {
-			t = strings.TrimSpace(t[:len(t)-len(u.suffix)])
-			shift = u.shift
-			break
-		}
-	}
-	v, err := strconv.ParseUint(t, 0, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a size (a number with an optional unit: 4096, 64KiB, 1GiB)", s)
-	}
-	if v > (1<<64-1)>>shift {
-		return 0, fmt.Errorf("%q is too big", s)
-	}
-	return v << shift, nil
 }
