@@ -440,47 +440,7 @@ it out for its default.`
 		Long:    long,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			for _, f := range []struct {
-				flag, val string
-				dst       *uint64
-			}{{"size", size, &p.Size}, {"stride", stride, &p.Stride}, {"base", base, &p.Base}} {
-				if f.val == "" {
-					continue
-				}
-				if *f.dst, _, err = config.ParseBytes(f.val); err != nil {
-					return fmt.Errorf("--%s: %v", f.flag, err)
-				}
-			}
-			if err := checkGenZeros(cmd, p); err != nil {
-				return err
-			}
-			r, err := traces.Generate(args[0], p)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			if out == "" {
-				if format == "" {
-					format = "lackey"
-				}
-				f, _, err := outputFormat("stdout", format)
-				if err != nil {
-					return err
-				}
-				noteLosses(cmd, f, r)
-				_, err = writeTo(cmd.OutOrStdout(), f, "", traces.CarriesOf(r), traces.Refs(r))
-				return err
-			}
-			if f, _, err := outputFormat(out, format); err == nil {
-				noteLosses(cmd, f, r)
-			}
-			n, err := writeTrace(out, format, traces.CarriesOf(r), traces.Refs(r))
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "emu: %s: %d records\n", out, n)
-			return nil
+			return runTraceGen(cmd, args[0], p, genSizes{size, stride, base}, out, format)
 		},
 	}
 	f := cmd.Flags()
@@ -494,6 +454,55 @@ it out for its default.`
 	f.StringVarP(&out, "output", "o", "", "write to FILE (default: standard output)")
 	f.StringVar(&format, "format", "", "one of "+strings.Join(traces.WriteFormats(), ", ")+" (default: from -o's name; lackey on standard output)")
 	return cmd
+}
+
+// genSizes are trace gen's flags that take sizes, as given.
+type genSizes struct{ size, stride, base string }
+
+// runTraceGen generates a trace of kind with p's counts and the sizes, to
+// out (standard output if empty) in format.
+func runTraceGen(cmd *cobra.Command, kind string, p traces.GenParams, sizes genSizes, out, format string) error {
+	for _, f := range []struct {
+		flag, val string
+		dst       *uint64
+	}{{"size", sizes.size, &p.Size}, {"stride", sizes.stride, &p.Stride}, {"base", sizes.base, &p.Base}} {
+		if f.val == "" {
+			continue
+		}
+		var err error
+		if *f.dst, _, err = config.ParseBytes(f.val); err != nil {
+			return fmt.Errorf("--%s: %v", f.flag, err)
+		}
+	}
+	if err := checkGenZeros(cmd, p); err != nil {
+		return err
+	}
+	r, err := traces.Generate(kind, p)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if out == "" {
+		if format == "" {
+			format = "lackey"
+		}
+		f, _, err := outputFormat("stdout", format)
+		if err != nil {
+			return err
+		}
+		noteLosses(cmd, f, r)
+		_, err = writeTo(cmd.OutOrStdout(), f, "", traces.CarriesOf(r), traces.Refs(r))
+		return err
+	}
+	if f, _, err := outputFormat(out, format); err == nil {
+		noteLosses(cmd, f, r)
+	}
+	n, err := writeTrace(out, format, traces.CarriesOf(r), traces.Refs(r))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "emu: %s: %d records\n", out, n)
+	return nil
 }
 
 // checkGenZeros refuses a flag given as 0 where GenParams reads 0 as "the
