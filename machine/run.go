@@ -22,6 +22,10 @@ type RunOptions struct {
 	// Max stops the run after this many instructions, warmup included (0:
 	// all of them).
 	Max uint64
+	// Measure stops the run after this many instructions after warmup
+	// (ChampSim's -i; 0: all of them). With Max too, the run stops at
+	// whichever limit comes first.
+	Measure uint64
 	// Interval calls OnInterval every Interval instructions after warmup
 	// with the statistics so far (for plots over time).
 	Interval   uint64
@@ -36,11 +40,27 @@ type RunOptions struct {
 	// TimelineFirst+TimelineCount-1 as a Chrome trace-event JSON file.
 	Timeline                     io.Writer
 	TimelineFirst, TimelineCount uint64
+	// ByIP, when set, counts the run's events by instruction, each under
+	// the report's name for it (see countByIP), after warmup as the report
+	// does: emu annotate's table.
+	ByIP EventCounter
 	// Reopen opens trace i again from its start (as Run is given it),
 	// for a machine of several cores: a core whose trace ends before the
 	// others are done replays it (see runCores). Nil, or a nil reader: it
 	// stops.
 	Reopen func(i int) (traces.Reader, error)
+}
+
+// Limit is the instructions after which the run stops, warmup included
+// (0: none).
+func (o *RunOptions) Limit() uint64 {
+	if o.Measure == 0 {
+		return o.Max
+	}
+	if n := o.Warmup + o.Measure; o.Max == 0 || n < o.Max {
+		return n
+	}
+	return o.Max
 }
 
 // Run replays a trace on the machine's core and returns its report.
@@ -50,11 +70,13 @@ func (m *Machine) Run(r traces.Reader, opt RunOptions) (*report.Report, error) {
 
 // RunMany replays several traces, one process each: on a machine of one
 // core, taking turns by opt.Quantum instructions; on one of several, a
-// trace a core (see runCores).
+// trace a core (see runCores). It reads each trace as the configuration
+// says (access.fetch: ignore drops its fetch records, as Cache Lab's csim
+// does; access.modify says what a modify is).
 func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, error) {
 	irs := make([]traces.InstrReader, len(rs))
 	for i, r := range rs {
-		irs[i] = traces.Instructions(r, !m.modifyStore)
+		irs[i] = traces.Instructions(m.input(r), !m.modifyStore)
 	}
 	var reopen func(int) (traces.InstrReader, error)
 	if opt.Reopen != nil {
@@ -63,15 +85,17 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, e
 			if r == nil || err != nil {
 				return nil, err
 			}
-			return traces.Instructions(r, !m.modifyStore), nil
+			return traces.Instructions(m.input(r), !m.modifyStore), nil
 		}
 	}
 	return m.runInstrs(irs, reopen, opt)
 }
 
 // RunInstrs replays instruction streams (with registers, where the trace
-// has them), one process each, as RunMany does; a core of a machine of
-// several does not replay its stream.
+// has them), one process each, as RunMany does but as they are:
+// access.fetch and access.modify apply to a trace's records, which
+// RunMany groups. A core of a machine of several does not replay its
+// stream.
 func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.Report, error) {
 	return m.runInstrs(irs, nil, opt)
 }
@@ -92,6 +116,9 @@ func (m *Machine) runInstrs(irs []traces.InstrReader, reopen func(int) (traces.I
 	copt, err := m.coreOptions(side, len(irs), opt)
 	if err != nil {
 		return nil, err
+	}
+	if t := opt.ByIP; t != nil {
+		defer m.countByIP(t, &copt)() // the core resets t at warmup's end
 	}
 	core, err := cpu.New(m.coreCfg, m.Engine, side, irs, copt)
 	if err != nil {
@@ -131,7 +158,7 @@ func (m *Machine) NewSide() *memside.Side { return m.sideOf(m.Cores[0]) }
 // each (the first is the machine's process; the others are made here).
 func (m *Machine) coreOptions(side *memside.Side, n int, opt RunOptions) (cpu.Options, error) {
 	copt := cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Quantum: opt.Quantum,
-		Warmup: opt.Warmup, Stats: &m.Stats, Max: opt.Max, Interval: opt.Interval}
+		Warmup: opt.Warmup, Stats: &m.Stats, Max: opt.Limit(), Interval: opt.Interval}
 	if m.Kernel != nil && n > 1 {
 		procs := []*kernel.Process{m.Process}
 		for range n - 1 {

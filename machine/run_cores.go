@@ -17,9 +17,9 @@ import (
 //   - each core warms up on its first opt.Warmup instructions; the
 //     measured part begins for every core at once, when the last has
 //     (the registry is reset then, as one core's warmup resets it);
-//   - each core then measures opt.Max - opt.Warmup instructions, or,
-//     without --max, to the end of its trace (of the pass of it it was
-//     in when measuring began);
+//   - each core then measures opt.Measure instructions (ChampSim's -i;
+//     opt.Max - opt.Warmup if that is fewer), or, with neither, to the
+//     end of its trace (of the pass of it it was in when measuring began);
 //   - a core that has finished its measured part keeps replaying its
 //     trace (from the start, each time it ends) so the others still see
 //     its contention, its statistics frozen at its finish: the registry's
@@ -77,12 +77,12 @@ func (m *Machine) runCores(irs []traces.InstrReader, reopen func(int) (traces.In
 	if len(irs) > len(m.Cores) {
 		return nil, fmt.Errorf("%d traces on %d cores: each core runs one (set cores to %d or more)", len(irs), len(m.Cores), len(irs))
 	}
-	if opt.Interval > 0 || opt.Timeline != nil {
-		return nil, errors.New("intervals and timelines are made on a machine of one core (cores: 1)")
+	if opt.Interval > 0 || opt.Timeline != nil || opt.ByIP != nil {
+		return nil, errors.New("intervals, timelines and counts by instruction are made on a machine of one core (cores: 1)")
 	}
 	mr := &multiRun{m: m, warmup: opt.Warmup}
-	if opt.Max > 0 {
-		mr.measure = opt.Max - min(opt.Max, opt.Warmup)
+	if limit := opt.Limit(); limit > 0 {
+		mr.measure = limit - min(limit, opt.Warmup)
 	}
 	var comps []sim.Component
 	for i, r := range irs {

@@ -98,7 +98,7 @@ func (r *Report) writeCores(p *printer) {
 	}
 	p.f("\n")
 	for _, c := range r.Cores {
-		p.f("%-5d %-24s %14s %14s %7.3f", c.Core, c.Trace, group(c.Instructions), group(c.Cycles), c.IPC)
+		p.f("%-5d %-24s %14s %14s %7.3f", c.Core, c.Trace, Group(c.Instructions), Group(c.Cycles), c.IPC)
 		if r.Speedups != nil {
 			p.f(" %9.3f", c.AloneIPC)
 		}
@@ -122,28 +122,28 @@ func (r *Report) writeCores(p *printer) {
 	for _, c := range r.Cores {
 		p.f("\n")
 		for _, l := range c.Levels {
-			p.f("%-12s %14s accesses %14s misses %8.3f%%\n", l.Name, group(l.Accesses), group(l.Misses), 100*l.MissRate)
+			p.f("%-12s %14s accesses %14s misses %8.3f%%\n", l.Name, Group(l.Accesses), Group(l.Misses), 100*l.MissRate)
 		}
 		if tr := c.Translation; tr != nil {
 			for _, t := range tr.TLBs {
-				p.f("%-12s %14s lookups  %14s misses %8.3f%%\n", "core"+itoa(c.Core)+"."+t.Name, group(t.Hits+t.Misses), group(t.Misses), 100*t.MissRate)
+				p.f("%-12s %14s lookups  %14s misses %8.3f%%\n", "core"+itoa(c.Core)+"."+t.Name, Group(t.Hits+t.Misses), Group(t.Misses), 100*t.MissRate)
 			}
-			p.f("%-12s %14s walks, %s IPIs received (%s cycles)\n", "", group(tr.Walks), group(c.IPIs), group(c.IRQCycles))
+			p.f("%-12s %14s walks, %s IPIs received (%s cycles)\n", "", Group(tr.Walks), Group(c.IPIs), Group(c.IRQCycles))
 		}
 	}
 	for _, l := range r.Levels {
 		for _, s := range l.ByCore {
-			p.f("%s by core %d: %s accesses, %s misses (%.3f%%)\n", l.Name, s.Core, group(s.Accesses), group(s.Misses), 100*s.MissRate)
+			p.f("%s by core %d: %s accesses, %s misses (%.3f%%)\n", l.Name, s.Core, Group(s.Accesses), Group(s.Misses), 100*s.MissRate)
 		}
 	}
 	if s := r.Shootdowns; s != nil {
 		p.f("shootdowns: %s IPIs from %s paths, %s cycles (%s initiators', %s targets'), %s lazy skips\n",
-			group(s.IPIs), group(s.Paths), group(s.Cycles), group(s.InitiatorCycles), group(s.TargetCycles), group(s.LazySkips))
+			Group(s.IPIs), Group(s.Paths), Group(s.Cycles), Group(s.InitiatorCycles), Group(s.TargetCycles), Group(s.LazySkips))
 	}
 	if c := r.Coherence; c != nil {
 		p.f("coherence: %s invalidations, %s upgrades, %s transfers, %s write-backs, %s back-invalidations\n",
-			group(c.Invalidations), group(c.Upgrades), group(c.Transfers), group(c.Writebacks), group(c.BackInvalidations))
+			Group(c.Invalidations), Group(c.Upgrades), Group(c.Transfers), Group(c.Writebacks), Group(c.BackInvalidations))
 	}
 }
 
-func itoa(n int) string { return group(uint64(n)) }
+func itoa(n int) string { return Group(uint64(n)) }
