@@ -57,7 +57,7 @@ type replayFlags struct {
 	jsonPath, stdoutPath, intervalPath, timelinePath string
 	warmup, max, measure, interval, quantum          uint64
 	timelineFirst, timelineCount                     uint64
-	quiet                                            bool
+	quiet, alone                                     bool
 	allowHost                                        []string
 }
 
@@ -114,6 +114,9 @@ func newRunCmd() *cobra.Command {
 			if err := rf.check(args, scn != nil); err != nil {
 				return err
 			}
+			if err := rf.checkCores(len(m.Cores), scn != nil); err != nil {
+				return err
+			}
 			var rep *report.Report
 			if scn != nil {
 				rep, err = scenario.RunWith(m, scn, scenario.Options{AllowHost: rf.allowHost})
@@ -125,6 +128,11 @@ func newRunCmd() *cobra.Command {
 			}
 			if rep == nil {
 				return err
+			}
+			if rf.alone {
+				if err := runAlone(cf, args, rf, rep); err != nil {
+					return err
+				}
 			}
 			rep.Made(emuVersion(), cf.sets)
 			// A scenario stopped partway still has its report so far.
@@ -152,6 +160,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&rf.stdoutPath, "stdout", "", "scenarios: write what the processes wrote to their standard output to FILE (- for standard output; the report then goes to standard error)")
 	f.StringArrayVar(&rf.allowHost, "allow-host", nil, "scenarios: let host= lines read this file or folder too (repeatable; by default only the scenario's own folder)")
 	f.BoolVarP(&rf.quiet, "quiet", "q", false, "no progress bar (there is one only when standard error is a terminal)")
+	f.BoolVar(&rf.alone, "alone", false, "several cores: also run each trace alone on the machine (cores=1) and report each core's IPC alone, the weighted speedup and the harmonic mean of the speedups")
 	f.StringVar(&rf.timelinePath, "timeline", "", "write a window of accesses to FILE.json in Chrome's trace-event format (Perfetto)")
 	f.Uint64Var(&rf.timelineFirst, "timeline-from", 0, "the first access of the timeline's window (0: the first)")
 	f.Uint64Var(&rf.timelineCount, "timeline-count", 10000, "accesses in the timeline's window")
@@ -182,6 +191,21 @@ func (rf *replayFlags) check(inputs []string, scenario bool) error {
 				return fmt.Errorf("%s would overwrite the input %s", out, in)
 			}
 		}
+	}
+	return nil
+}
+
+// checkCores refuses what a machine of several cores does not make.
+func (rf *replayFlags) checkCores(cores int, scenario bool) error {
+	switch {
+	case cores == 1 && rf.alone:
+		return fmt.Errorf("--alone compares a run of several cores with each trace alone: set cores (--set cores=N)")
+	case cores == 1:
+		return nil
+	case scenario:
+		return fmt.Errorf("a scenario runs on a machine of one core (cores: 1, not %d)", cores)
+	case rf.interval > 0 || rf.timelinePath != "":
+		return fmt.Errorf("--interval and --timeline are made on a machine of one core (cores: 1, not %d)", cores)
 	}
 	return nil
 }
@@ -229,13 +253,21 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		defer tl.Abort() // nothing after Close
 		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
 	}
-	bar := progress.NewTo(cmd.ErrOrStderr(), int64(opt.Limit()), "instructions", rf.quiet)
+	total := opt.Limit()
+	if len(m.Cores) > 1 {
+		total *= uint64(len(paths)) // a trace a core
+	}
+	bar := progress.NewTo(cmd.ErrOrStderr(), int64(total), "instructions", rf.quiet)
 	done := uint64(0)
 	opt.Progress = func(n uint64) { bar.Add(int64(n - done)); done = n }
 	rep, err := m.RunMany(rs, opt)
 	bar.Done()
 	if we := (*machine.WarmupError)(nil); errors.As(err, &we) {
-		return nil, fmt.Errorf("--warmup %d: the trace has %d instructions, all of them warmup: nothing was measured (give a warmup shorter than the trace)", we.Warmup, we.Retired)
+		trace := "the trace"
+		if len(m.Cores) > 1 {
+			trace = fmt.Sprintf("core %d's trace (%s)", we.Core, paths[we.Core])
+		}
+		return nil, fmt.Errorf("--warmup %d: %s has %d instructions, all of them warmup: nothing was measured (give a warmup shorter than the trace)", we.Warmup, trace, we.Retired)
 	}
 	if err != nil {
 		return nil, err
@@ -251,7 +283,44 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		}
 	}
 	rep.Trace.Path = strings.Join(paths, " ")
+	for i := range rep.Cores {
+		rep.Cores[i].Trace = paths[rep.Cores[i].Core]
+	}
 	return rep, nil
+}
+
+// runAlone runs each trace of a run of several cores alone, on the same
+// machine with one core (which is what the machine of several is with one
+// trace: the others idle, having nothing of theirs), with the same warmup
+// and measured part, and adds the IPCs and speedups to rep.
+func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report) error {
+	ipcs := make([]float64, len(rep.Cores))
+	for i, c := range rep.Cores {
+		cfg, err := cf.load()
+		if err != nil {
+			return err
+		}
+		if err := cfg.Set("cores", "1"); err != nil {
+			return err
+		}
+		m, err := machine.Build(cfg)
+		if err != nil {
+			return err
+		}
+		tr, err := traces.Open(paths[c.Core])
+		if err != nil {
+			return err
+		}
+		r := traces.Pipelined(tr, 0)
+		alone, err := m.Run(r, machine.RunOptions{Warmup: rf.warmup, Max: rf.max, Measure: rf.measure})
+		r.Close()
+		if err != nil {
+			return fmt.Errorf("--alone: %s: %w", paths[c.Core], err)
+		}
+		ipcs[i] = alone.IPC
+	}
+	rep.SetAlone(ipcs)
+	return nil
 }
 
 // reopen opens a trace again from its start, for a core of a machine of
