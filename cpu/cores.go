@@ -55,3 +55,14 @@ func (c *Core) TakeInterrupts(now sim.Cycle, take func(at sim.Cycle) sim.Cycle) 
 // Charged is the first cycle not yet charged to the core's CPI stack: the
 // end of the run, once it is done.
 func (c *Core) Charged() sim.Cycle { return c.model.charged() }
+
+// oneCycle is a model whose step does the work of one cycle, whatever its
+// limit (the out-of-order core).
+type oneCycle interface{ oneCycle() }
+
+// RunsAhead reports whether the core's steps may go on past their cycle,
+// up to their limit (sim.Ahead): the in-order core's do.
+func (c *Core) RunsAhead() bool {
+	_, one := c.model.(oneCycle)
+	return !one
+}

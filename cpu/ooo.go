@@ -184,6 +184,8 @@ func (c *ooo) nextTime() sim.Cycle {
 	return next
 }
 
+func (c *ooo) oneCycle() {}
+
 // free is the first cycle from now outside an interrupt the core is in.
 func (c *ooo) free(now sim.Cycle) sim.Cycle { return max(now, c.haltUntil) }
 

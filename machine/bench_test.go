@@ -34,7 +34,7 @@ var (
 	loadOnce sync.Map // path -> []traces.Record
 )
 
-func loadRecords(b *testing.B, path string) []traces.Record {
+func loadRecords(b testing.TB, path string) []traces.Record {
 	if v, ok := loadOnce.Load(path); ok {
 		return v.([]traces.Record)
 	}
@@ -43,7 +43,7 @@ func loadRecords(b *testing.B, path string) []traces.Record {
 	return recs
 }
 
-func readAll(b *testing.B, path string) []traces.Record {
+func readAll(b testing.TB, path string) []traces.Record {
 	r, err := traces.Open(path)
 	if err != nil {
 		b.Fatal(err)

@@ -271,9 +271,8 @@ type coreStep struct {
 func (s *coreStep) Next() sim.Cycle { return s.cr.cpu.Next() }
 
 func (s *coreStep) Step(now, limit sim.Cycle) {
-	c, k := s.cr.cpu, s.mr.m.Kernel
-	if k != nil {
-		i := s.cr.slot.ID
+	c, k, i := s.cr.cpu, s.mr.m.Kernel, s.cr.slot.ID
+	if k != nil && k.NextInterrupt(i) != sim.Never {
 		c.TakeInterrupts(now, func(at sim.Cycle) sim.Cycle { return k.TakeInterrupts(i, at) })
 		limit = min(limit, k.NextInterrupt(i))
 	}
@@ -284,6 +283,8 @@ func (s *coreStep) Step(now, limit sim.Cycle) {
 }
 
 func (s *coreStep) Done() bool { return s.mr.stop || s.cr.cpu.Done() }
+
+func (s *coreStep) RunsAhead() bool { return s.cr.cpu.RunsAhead() }
 
 // loopAll steps the cores until every one is done. A run that stops
 // making progress is an internal error that shows everything in flight.

@@ -23,6 +23,20 @@ type Component interface {
 	Done() bool
 }
 
+// Ahead is a Component that may say it never runs ahead: each Step does
+// the work of cycle now alone, whatever its limit (the out-of-order core
+// works cycle by cycle). Loop spares it the computing of a limit, which
+// asks every other component its Next.
+type Ahead interface {
+	RunsAhead() bool
+}
+
+// runsAhead reports whether c may use its limit.
+func runsAhead(c Component) bool {
+	a, ok := c.(Ahead)
+	return !ok || a.RunsAhead()
+}
+
 // ErrStuck is Loop's answer when a component waits for an event and none
 // is left: something it asked for will never come.
 var ErrStuck = errors.New("no progress: a component waits for an event, and no event is pending")
@@ -47,6 +61,10 @@ func Loop(e *Engine, cs []Component) error {
 	if len(cs) == 1 {
 		return loopOne(e, cs[0])
 	}
+	ahead := make([]bool, len(cs))
+	for i, c := range cs {
+		ahead[i] = runsAhead(c)
+	}
 	idle := 0
 	for {
 		t, live := e.Next(), false
@@ -68,7 +86,11 @@ func Loop(e *Engine, cs []Component) error {
 		}
 		for i, c := range cs {
 			if !c.Done() && c.Next() <= t {
-				c.Step(t, limit(cs, i))
+				lim := t + 1
+				if ahead[i] {
+					lim = limit(cs, i)
+				}
+				c.Step(t, lim)
 				idle = 0
 			}
 		}

@@ -84,3 +84,25 @@ func TestLoopNoProgress(t *testing.T) {
 		t.Errorf("events that answer no one: %v, want ErrNoProgress", err)
 	}
 }
+
+// cycler works cycle by cycle (Ahead): it is given now+1 as its limit,
+// whatever the others' next cycles.
+type cycler struct{ ticker }
+
+func (*cycler) RunsAhead() bool { return false }
+
+func TestLoopSparesOneCycleComponents(t *testing.T) {
+	var e Engine
+	var log [][2]int
+	a := &cycler{ticker{id: 0, at: []Cycle{0, 5}, log: &log}}
+	b := &ticker{id: 1, at: []Cycle{20}, log: &log}
+	if err := Loop(&e, []Component{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]Cycle{1, 6}, a.limit); diff != "" {
+		t.Errorf("limits of the one-cycle component (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]Cycle{Never}, b.limit); diff != "" {
+		t.Errorf("limits of the other (-want +got):\n%s", diff)
+	}
+}
