@@ -48,6 +48,9 @@ type Cache struct {
 	frees      []sim.Cycle // scratch for slot
 	posted     sim.Request
 
+	pf *pfState   // prefetching (prefetch.go); nil without
+	bw *bandwidth // limits per cycle (bandwidth.go); nil without
+
 	n Counts
 }
 
@@ -86,6 +89,10 @@ func New(cfg Config, level sim.Level) (*Cache, error) {
 		byLine:    newLineTable(),
 	}
 	a.repl = replacement.State{} // one copy in use: a State must not be copied once used
+	c.bw = newBandwidth(cfg.Bandwidth)
+	if c.pf, err = newPrefetch(c); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -107,10 +114,16 @@ func (c *Cache) Register(s *sim.Stats) {
 	s.Register(p+"merged", &c.n.Merged, "hits to a line whose fill was still in flight")
 	s.Register(p+"back_invalidations", &c.n.BackInvals, "lines invalidated above to keep inclusion")
 	s.Register(p+"mshr_waits", &c.n.MSHRWaits, "misses that found every MSHR busy")
+	if c.pf != nil && c.pf.p != nil {
+		c.pf.register(s)
+	}
 }
 
 // Access presents a request to this level; see sim.Port.
 func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
+	if c.bw != nil {
+		now = c.bw.lookup(now, req.Kind)
+	}
 	if req.Kind == sim.Writeback || req.Kind == sim.Victim {
 		return c.acceptEviction(now, req), true
 	}
@@ -142,6 +155,9 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 		}
 	} else {
 		c.n.Hits[req.Kind]++
+	}
+	if c.pf != nil {
+		c.pf.after(now, req, first, last)
 	}
 	if req.Trace != nil {
 		c.traceAccess(now, req, missed)

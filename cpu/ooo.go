@@ -107,6 +107,9 @@ func newOOO(r *run) *ooo {
 		ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}
 	o.stallFrom = o.now
 	o.front.init(fq)
+	if b, ok := r.mem.(brancher); ok && b.BranchLookahead() > 0 {
+		o.bp, o.bpAhead = b, uint64(b.BranchLookahead())
+	}
 	o.loads.init(cfg.LQ, cfg.ROB)
 	o.stores.init(cfg.StoreBuffer)
 	return o

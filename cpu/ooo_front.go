@@ -19,7 +19,20 @@ type front struct {
 	curRec      uint64 // the record of the last line fetched
 	lastLine    uint64
 	haveLine    bool
+	lastTaken   bool      // the instruction fetched last was a taken branch
 	fetchResume sim.Cycle // no fetch before this cycle (a context switch)
+	// bp, when the instruction side's prefetcher follows branches, is
+	// told of them bpAhead instructions ahead of fetch; bpSeq is the next
+	// instruction to tell it of.
+	bp             brancher
+	bpAhead, bpSeq uint64
+}
+
+// brancher is a memory side whose instruction prefetcher follows the
+// branches the front end predicts (memside.Side with fdip).
+type brancher interface {
+	BranchLookahead() int
+	Branch(now sim.Cycle, ip uint64, taken bool, target uint64)
 }
 
 // fetchRec is the fetch of one or two lines (an instruction that straddles
@@ -87,6 +100,9 @@ func (c *ooo) fetch(t sim.Cycle) {
 	if t < c.fetchResume {
 		return
 	}
+	if c.bp != nil {
+		c.predict(t)
+	}
 	for c.cycFetched < c.width && c.fetched-c.dispatched < c.fq {
 		if c.fetched == c.filled && !c.fill() {
 			return
@@ -108,6 +124,7 @@ func (c *ooo) fetch(t sim.Cycle) {
 			}
 		}
 		s.rec = c.fetchLines(in, t)
+		c.lastTaken = in.Branch && in.Taken
 		c.fetched++
 		c.cycFetched++
 	}
@@ -124,7 +141,7 @@ func (c *ooo) fetchLines(in *traces.Instr, t sim.Cycle) uint64 {
 		end = ^uint64(0) // an IP at the top of the space: fetch what is there
 	}
 	first, last := in.IP/fetchBlock, (end-1)/fetchBlock
-	sameFirst := c.haveLine && first == c.lastLine
+	sameFirst := c.haveLine && first == c.lastLine && !(c.lastTaken && c.cfg.FetchOnTaken)
 	if sameFirst && last == first {
 		return c.curRec
 	}
@@ -215,4 +232,18 @@ func (c *ooo) chargeEmpty(s *slot, t sim.Cycle) {
 		c.t.chargeSpan(c.stallFrom, t, spanOf(&r.a[i], r.issued[i], r.at[i]), compFrontend)
 	}
 	c.stallFrom = t
+}
+
+// predict tells the instruction prefetcher of the branches up to bpAhead
+// instructions past the last one fetched, as far as the trace has been
+// read (a branch's target is the instruction after it): the front end's
+// branch predictor running ahead of fetch, perfect since a trace holds the
+// path taken.
+func (c *ooo) predict(t sim.Cycle) {
+	c.bpSeq = max(c.bpSeq, c.fetched)
+	for end := min(c.fetched+c.bpAhead, c.filled); c.bpSeq+1 < end; c.bpSeq++ {
+		if in := c.instr(c.bpSeq); in.Branch {
+			c.bp.Branch(t, in.IP, in.Taken, c.instr(c.bpSeq+1).IP)
+		}
+	}
 }

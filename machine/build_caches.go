@@ -3,6 +3,7 @@ package machine
 import (
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/prefetch"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -21,9 +22,13 @@ func (m *Machine) buildCaches(r *config.Reader) ([]*cache.Cache, error) {
 				continue
 			}
 			cfg := levelConfig(r, name, straddle, seed)
+			cfg.Prefetch.Marks = prefetchesBelow(above)
+			if depth == 0 && l.Split != "" && name == l.Name {
+				cfg.Prefetch.Where = prefetch.Instruction
+			}
 			lc, err := cache.New(cfg, m.addLevel(name, depth, 0))
 			if err != nil {
-				return nil, c.Blame(trimName(err, name), levelKeyNames(name, "size", "ways", "line", "mshrs", "replacement")...)
+				return nil, c.Blame(trimName(err, name), levelKeyNames(name, "size", "ways", "line", "mshrs", "replacement", "prefetcher", "inclusion")...)
 			}
 			lc.Register(&m.Stats)
 			here = append(here, lc)
@@ -69,7 +74,45 @@ func levelConfig(r *config.Reader, name string, straddle cache.Straddle, seed ui
 		Inclusion:     cache.Inclusion(cache.Lookup(cache.InclusionNames, r.Str(p+"inclusion"))),
 		Straddle:      straddle,
 		Seed:          seed,
+		Prefetch: cache.PrefetchConfig{
+			Name:      r.Str(p + "prefetcher"),
+			Degree:    int(r.Count(p + "prefetch_degree")),
+			Distance:  int(r.Count(p + "prefetch_distance")),
+			Below:     r.Str(p+"prefetch_fill") == "below",
+			Walk:      r.Bool(p + "prefetch_walk"),
+			Throttle:  r.Bool(p + "prefetch_throttle"),
+			PageShift: pageShift(r),
+		},
+		Bandwidth: cache.Bandwidth{
+			ReadPorts: int(r.Count(p + "read_ports")), WritePorts: int(r.Count(p + "write_ports")),
+			Fills: int(r.Count(p + "fills")), RQ: int(r.Count(p + "rq")), WQ: int(r.Count(p + "wq")), PQ: int(r.Count(p + "pq")),
+		},
 	}
+}
+
+// prefetchesBelow reports whether a level of above has a prefetcher, which
+// may send prefetches into the level below it.
+func prefetchesBelow(above []*cache.Cache) bool {
+	for _, u := range above {
+		if u.Prefetcher() != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// pageShift is log2 of the page a physical prefetch stays in: the base
+// page under translation, else 4 KiB.
+func pageShift(r *config.Reader) uint {
+	page := uint64(4096)
+	if r.Bool("mmu.enabled") {
+		page = r.Bytes("mmu.page")
+	}
+	shift := uint(0)
+	for 1<<shift < page {
+		shift++
+	}
+	return shift
 }
 
 // trimName drops the "name: " a cache error starts with, since the config

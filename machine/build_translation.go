@@ -39,7 +39,10 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 	if err != nil {
 		return c.Blame(err.Error(), geometryKeys...)
 	}
-	cfg := mmu.Config{Walker: mmu.WalkerConfig{Geometry: geo}}
+	cfg := mmu.Config{Walker: mmu.WalkerConfig{Geometry: geo}, Prefetch: mmu.PrefetchConfig{
+		Name: r.Str("stlb.prefetcher"), Buffer: int(r.Count("stlb.prefetch_buffer")),
+		Degree: int(r.Count("stlb.prefetch_degree")), CacheWalks: m.prefetchWalks(r),
+	}}
 	for _, t := range []struct {
 		name string
 		dst  *tlb.Config
@@ -52,6 +55,8 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 	if err != nil {
 		return &config.Error{Where: c.Name, Msg: err.Error()}
 	}
+	m.Fetch.SetTranslator(u)
+	m.Data.SetTranslator(u)
 	k.SetMMU(u)
 	k.MapEverything(p)
 	if err := m.buildDisk(r, k); err != nil {
@@ -156,3 +161,14 @@ func geometry(r *config.Reader) (mmu.Geometry, error) {
 
 // geometryKeys are the keys a page-table geometry is made of.
 var geometryKeys = []string{"mmu.va_bits", "mmu.levels", "mmu.level_bits", "mmu.page", "mmu.pa_bits", "mmu.large_pages"}
+
+// prefetchWalks reports whether a first level's prefetcher may walk for a
+// translation its TLBs lack.
+func (m *Machine) prefetchWalks(r *config.Reader) bool {
+	for _, c := range []*cache.Cache{m.Fetch, m.Data} {
+		if c.Prefetcher() != nil && r.Bool(c.Config().Name+".prefetch_walk") {
+			return true
+		}
+	}
+	return false
+}

@@ -16,7 +16,8 @@ import (
 type Stats struct {
 	entries []entry
 	index   map[string]int
-	size    int // values in a snapshot
+	size    int       // values in a snapshot
+	derived []Derived // figures made from the counters (derived.go)
 }
 
 // Info describes a registered counter.
@@ -144,6 +145,7 @@ type Snapshot struct {
 	entries []entry // the registry's, as they were then
 	index   map[string]int
 	values  []uint64 // by entry, a histogram's bins in a row
+	derived []Derived
 }
 
 // Snapshot copies every counter's value.
@@ -157,7 +159,8 @@ func (s *Stats) Snapshot() Snapshot {
 			copy(v[e.at:], e.bins)
 		}
 	}
-	return Snapshot{entries: s.entries[:len(s.entries):len(s.entries)], index: s.index, values: v}
+	return Snapshot{entries: s.entries[:len(s.entries):len(s.entries)], index: s.index, values: v,
+		derived: s.derived[:len(s.derived):len(s.derived)]}
 }
 
 // find returns the entry of a name, if it was registered by the time of
@@ -220,7 +223,7 @@ func (s Snapshot) Sub(before Snapshot) Snapshot {
 	for i := range min(len(v), len(before.values)) {
 		v[i] -= before.values[i]
 	}
-	return Snapshot{entries: s.entries, index: s.index, values: v}
+	return Snapshot{entries: s.entries, index: s.index, values: v, derived: s.derived}
 }
 
 // List returns the counters in registration order, with the details if
