@@ -122,8 +122,12 @@ func breakdown(s sim.Snapshot, names []string, cycles uint64) []report.ServedBy 
 
 // fillReport adds what the caches, memory, MMU and kernel counted.
 func (m *Machine) fillReport(r *report.Report, s sim.Snapshot) {
-	for _, l := range m.Levels[:len(m.Caches)] {
-		r.Levels = append(r.Levels, levelReport(s, l.Name))
+	for i, l := range m.Levels[:len(m.Caches)] {
+		lr := levelReport(s, l.Name)
+		if m.Caches[i].Prefetcher() != nil {
+			lr.Prefetch = prefetchReport(s, l.Name+".prefetch", m.Config.Reader().Str(l.Name+".prefetcher"))
+		}
+		r.Levels = append(r.Levels, lr)
 	}
 	if m.Memory != nil {
 		r.Memory = report.MemoryReport{Reads: s.Value("memory.reads"), Writes: s.Value("memory.writes")}
@@ -165,7 +169,20 @@ func levelReport(s sim.Snapshot, name string) report.LevelReport {
 	return l
 }
 
-func isDemand(k sim.Kind) bool { return k != sim.Writeback && k != sim.Victim }
+func isDemand(k sim.Kind) bool { return k != sim.Writeback && k != sim.Victim && k != sim.Prefetch }
+
+// prefetchReport is what the prefetcher counted under name (LEVEL.prefetch).
+func prefetchReport(s sim.Snapshot, name, prefetcher string) *report.PrefetchReport {
+	v := func(c string) uint64 { return s.Value(name + "." + c) }
+	acc, _ := s.DerivedNamed(name + ".accuracy")
+	cov, _ := s.DerivedNamed(name + ".coverage")
+	r := &report.PrefetchReport{Name: prefetcher, Issued: v("issued"), Dropped: v("dropped"), Useful: v("useful"),
+		Late: v("late"), Useless: v("useless"), Accuracy: acc, Coverage: cov}
+	if _, ok := s.Get(name + ".below"); ok {
+		r.Below = v("below")
+	}
+	return r
+}
 
 // cachegrindCounts are the counts under cachegrind's names, of the first
 // level's instruction and data sides and the last level.

@@ -40,6 +40,10 @@ func (m *Machine) translationReport(s sim.Snapshot) *report.TranslationReport {
 			r.FaultsByCause[c.String()] = n
 		}
 	}
+	if name := m.Config.Reader().Str("stlb.prefetcher"); name != "none" {
+		r.Prefetch = &report.TLBPrefetchReport{PrefetchReport: *prefetchReport(s, "stlb.prefetch", name),
+			Walks: s.Value("walker.prefetch_walks")}
+	}
 	return r
 }
 

@@ -125,13 +125,10 @@ func (p *berti) record(ip, line, now uint64) {
 // or more before the access to line at now: each of them could have
 // prefetched line in time, and its delta gains confidence.
 func (p *berti) learn(ip, line, now, latency uint64) {
-	if now < latency {
-		return
-	}
 	e := p.entry(ip)
 	s := ip % bertiHistorySets
 	found := 0
-	for k := 1; k <= bertiHistoryWays && found < bertiMaxTimely; k++ {
+	for k := 1; k <= bertiHistoryWays && found < bertiMaxTimely && latency <= now; k++ {
 		h := &p.history[s][(p.head[s]-k+bertiHistoryWays)%bertiHistoryWays]
 		if !h.valid || h.ip != ip || h.time+latency > now {
 			continue

@@ -22,8 +22,12 @@ import "github.com/vmemu/vmemu/sim"
 // prefetches (halved together). Here the pattern table is indexed by the
 // signature's low 9 bits (ChampSim hashes it), the filter is direct-mapped
 // with whole tags, and the global history register that carries a path
-// into the next page is left out. prefetch_degree, when set, caps the
-// prefetches of one access.
+// into the next page is left out. prefetch_degree caps the prefetches of
+// one access, 8 by default: the paper's prefetches wait in the L2's
+// prefetch queue, which stops the lookahead when it is full, where here a
+// prefetch takes an MSHR at once or is dropped, and a confident path would
+// otherwise ask for a page's 64 lines at once (on a stream that doubled the
+// DRAM's read latency and cost a tenth of the IPC).
 
 func init() {
 	Register("spp", Registration{
@@ -79,7 +83,7 @@ type spp struct {
 }
 
 func newSPP(c Config) Prefetcher {
-	return &spp{lineShift: c.LineShift, pageShift: c.PageShift, lines: 1 << (c.PageShift - c.LineShift), degree: c.Degree}
+	return &spp{lineShift: c.LineShift, pageShift: c.PageShift, lines: 1 << (c.PageShift - c.LineShift), degree: or(c.Degree, 8)}
 }
 
 func (p *spp) Operate(a *Access, l Issuer) {
@@ -174,7 +178,7 @@ func (p *spp) lookahead(base uint64, off int64, sig uint32, l Issuer) {
 			if c < sppPrefetchPct || t.cDelta[w] == 0 {
 				continue
 			}
-			if n := off + t.delta[w]; n >= 0 && n < p.lines && (p.degree == 0 || sent < p.degree) {
+			if n := off + t.delta[w]; n >= 0 && n < p.lines && sent < p.degree {
 				p.prefetch(base+uint64(n)<<p.lineShift, c >= sppFillPct, l)
 				sent++
 			}

@@ -27,6 +27,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			100*l.MissRate, group(l.Evictions), group(l.Writebacks))
 	}
 	p.f("%-8s %14s reads %s writes\n", "memory", group(r.Memory.Reads), group(r.Memory.Writes))
+	r.writePrefetchText(p)
 	if d := r.DRAM; d != nil {
 		p.f("dram     %s: row hits %.1f%% (%s hits, %s misses, %s conflicts), read latency %.1f DRAM cycles mean, p50 %d p95 %d p99 %d\n",
 			r.DRAMName, 100*d.RowHitRate, group(d.RowHits), group(d.RowMisses), group(d.RowConflicts),
@@ -51,6 +52,17 @@ func (r *Report) WriteText(w io.Writer) error {
 		p.f("  D writes %s  D1 write misses %s  LLd write misses %s\n", group(c.Dw), group(c.D1mw), group(c.DLmw))
 	}
 	return p.err
+}
+
+// writePrefetchText prints a line per level with a prefetcher.
+func (r *Report) writePrefetchText(p *printer) {
+	for _, l := range r.Levels {
+		if f := l.Prefetch; f != nil {
+			p.f("prefetch %-4s %s: %s issued (%s below), %s dropped, %s useful (%s late), %s useless, accuracy %.1f%%, coverage %.1f%%\n",
+				l.Name, f.Name, group(f.Issued), group(f.Below), group(f.Dropped), group(f.Useful), group(f.Late), group(f.Useless),
+				100*f.Accuracy, 100*f.Coverage)
+		}
+	}
 }
 
 // OverrideArgs writes the overrides as the command line gave them:
