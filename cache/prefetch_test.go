@@ -22,7 +22,7 @@ func init() {
 }
 
 func (f *fills) Operate(*prefetch.Access, prefetch.Issuer) {}
-func (f *fills) Fill(x *prefetch.Fill, _ prefetch.Issuer) { f.got = append(f.got, *x) }
+func (f *fills) Fill(x *prefetch.Fill, _ prefetch.Issuer)  { f.got = append(f.got, *x) }
 
 // load presents a load of line ln at cycle at and returns when it is done.
 func load(t *testing.T, c *Cache, at sim.Cycle, ln uint64) sim.Cycle {

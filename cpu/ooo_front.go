@@ -240,6 +240,9 @@ func (c *ooo) chargeEmpty(s *slot, t sim.Cycle) {
 // branch predictor running ahead of fetch, perfect since a trace holds the
 // path taken.
 func (c *ooo) predict(t sim.Cycle) {
+	if c.fetched == c.filled {
+		c.fill() // what fetch would read next, read first
+	}
 	c.bpSeq = max(c.bpSeq, c.fetched)
 	for end := min(c.fetched+c.bpAhead, c.filled); c.bpSeq+1 < end; c.bpSeq++ {
 		if in := c.instr(c.bpSeq); in.Branch {

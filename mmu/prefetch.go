@@ -53,6 +53,9 @@ type pfWalk struct {
 	page     uint64 // va >> the base page shift
 	toBuffer bool
 	kind     sim.Kind
+	// waiters are the demand translations that missed every TLB while
+	// this walk was on its way, and wait for its answer (late prefetches).
+	waiters []*Translation
 }
 
 // newPrefetching builds the MMU's prefetch state, nil if it needs none.
@@ -106,14 +109,22 @@ func (p *prefetching) register(s *sim.Stats) {
 		Num: []string{name + "useful"}, Den: []string{name + "useful", "mmu.walks"}})
 }
 
-// miss handles a miss of every TLB: the prefetch buffer may answer it; if
-// not, the demand walk starts, then the prefetcher is told (so that its
-// walks take only walkers demand left free).
+// miss handles a miss of every TLB: the prefetch buffer may answer it, or
+// a prefetch walk on its way to the page (the demand waits for it: a late
+// prefetch); if not, the demand walk starts, then the prefetcher is told
+// (so that its walks take only walkers demand left free).
 func (p *prefetching) miss(at sim.Cycle, t *Translation) (sim.Cycle, bool) {
-	if p.p == nil {
-		return p.m.walk(at, t)
-	}
 	m := p.m
+	if w := p.inFlight(t.VA); w != nil && t.Done != nil {
+		w.waiters = append(w.waiters, t)
+		if p.p != nil {
+			p.operate(at, t, true)
+		}
+		return 0, false
+	}
+	if p.p == nil {
+		return m.walk(at, t)
+	}
 	if s, ok := p.buf.Probe(t.VA, m.PCID); ok && allows(s.Entry, t) {
 		p.n.Useful++
 		if r := p.ready[s.Way]; r > at {
@@ -168,13 +179,18 @@ func (p *prefetching) holds(va uint64) bool {
 			}
 		}
 	}
-	page := va >> m.Walker.geo.PageShift
+	return p.inFlight(va) != nil
+}
+
+// inFlight returns the prefetch walk on its way to the page of va, if one is.
+func (p *prefetching) inFlight(va uint64) *pfWalk {
+	page := va >> p.m.Walker.geo.PageShift
 	for _, w := range p.walks {
-		if w.page == page {
-			return true
+		if w.page == page && w.q.PCID == p.m.PCID {
+			return w
 		}
 	}
-	return false
+	return nil
 }
 
 // start begins a prefetch walk for va at cycle now, and returns it when
@@ -211,22 +227,51 @@ func (p *prefetching) walked(w *pfWalk, at sim.Cycle) {
 	}
 	p.spare = append(p.spare, w)
 	q := &w.q
-	if q.Faulted {
-		if w.toBuffer {
-			p.n.Unmapped++
+	if q.Faulted && w.toBuffer {
+		p.n.Unmapped++
+	}
+	var e tlb.Entry
+	if !q.Faulted {
+		e = p.m.entryOf(q)
+	}
+	waiters := w.waiters
+	w.waiters = w.waiters[:0]
+	used := false
+	for _, t := range waiters {
+		used = used || !q.Faulted && allows(e, t)
+	}
+	switch {
+	case q.Faulted:
+	case !w.toBuffer || used:
+		p.m.fill(e, q.IP, w.kind) // used: where the demand's walk would have put it
+	default:
+		if _, evicted := p.buf.Insert(e); evicted {
+			p.n.Useless++
 		}
-		return
+		if s, ok := p.buf.Probe(q.VA, e.PCID); ok {
+			p.ready[s.Way] = at
+		}
 	}
-	e := p.m.entryOf(q)
-	if !w.toBuffer {
-		p.m.fill(e, q.IP, w.kind)
-		return
-	}
-	if _, evicted := p.buf.Insert(e); evicted {
-		p.n.Useless++
-	}
-	if s, ok := p.buf.Probe(q.VA, e.PCID); ok {
-		p.ready[s.Way] = at
+	p.answer(waiters, e, !q.Faulted, at)
+}
+
+// answer ends the demand translations that waited for a prefetch walk
+// ending at cycle at with entry e (if ok): those e allows are done (late
+// prefetches, useful), the others walk on their own now.
+func (p *prefetching) answer(waiters []*Translation, e tlb.Entry, ok bool, at sim.Cycle) {
+	for _, t := range waiters {
+		if ok && allows(e, t) {
+			if p.p != nil {
+				p.n.Useful++
+				p.n.Late++
+			}
+			t.PA, t.Faulted, t.Walked, t.FaultCycles = e.Translate(t.VA), false, false, 0
+			t.Done.TranslationDone(t, at)
+			continue
+		}
+		if done, ok := p.m.walk(at, t); ok {
+			t.Done.TranslationDone(t, done)
+		}
 	}
 }
 

@@ -8,7 +8,10 @@ package prefetch
 // access's stride (in lines) repeats the last one, it prefetches the
 // next Degree (3) lines along it: into this level while fewer than half
 // its MSHRs are busy, else into the level below (ChampSim's check of MSHR
-// occupancy). The level stops a physical prefetch at the page's edge.
+// occupancy). Another access to the same line changes nothing, as in the
+// version of the 2nd Data Prefetching Championship (the current one
+// forgets the stride, so a stream of words never prefetches). The level
+// stops a physical prefetch at the page's edge.
 
 func init() {
 	Register("ip-stride", Registration{
@@ -53,7 +56,11 @@ func (p *ipStride) Operate(a *Access, l Issuer) {
 		return
 	}
 	stride := int64(line - e.lastLine)
-	if stride != 0 && stride == e.stride {
+	e.used = p.clock
+	if stride == 0 {
+		return // another access to the same line: nothing learnt (the DPC-2 version's rule)
+	}
+	if stride == e.stride {
 		busy, size := l.MSHRs()
 		here := busy < size/2
 		for i := 1; i <= p.degree; i++ {
