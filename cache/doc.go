@@ -23,11 +23,25 @@
 // once (a fixed-latency memory, a hit below) cost no event, and fills it
 // cannot (DRAM) complete through sim.Requester.
 //
-// What it leaves out: coherence (one core); bank and port conflicts (a
-// level accepts any number of lookups a cycle, only MSHRs limit misses);
-// data (memory holds the bytes, caches hold tags and state); prefetchers
-// (their own issue); partial-line dirty state (a dirty line is written back
-// whole).
+// A level may have a prefetcher of package prefetch (prefetch.go): its
+// prefetches are misses of their own, taken at once, each needing an MSHR
+// free here (or in the level below, for one that fills it) with no miss
+// waiting for one, and a place in the prefetch queue of the level asked;
+// their lines are marked until a demand access uses them (useful; late if
+// the data was still on its way) or they leave unused (useless). A first
+// level's prefetcher sees virtual addresses, translated through the TLBs
+// (Translator); the others stop at the edge of the trigger's page. An
+// accuracy throttle after feedback-directed prefetching (Srinath et al.,
+// HPCA 2007) holds a useless prefetcher back. A level may also bound its
+// lookups and fills a cycle and its request queues (bandwidth.go), as
+// ChampSim's max_tag_check, max_fill and RQ, WQ and PQ do; by default it
+// accepts any number (only MSHRs limit misses). docs/prefetchers.md has
+// the details.
+//
+// What it leaves out: coherence (one core); banks (a lookup that finds a
+// port waits for the next cycle with one, whatever line it reads); data
+// (memory holds the bytes, caches hold tags and state); partial-line dirty
+// state (a dirty line is written back whole).
 //
 // References: the Cache Lab reference simulator (8 graded cases, exact) and
 // cachegrind's cg_sim.c (matmul trace, all nine counts exact); see

@@ -283,7 +283,7 @@ func (p *pfState) register(s *sim.Stats) {
 	s.Register(name+"redundant", &n.Redundant, "asked for lines already here (or, for one below, there), or on their way", sim.Detail)
 	s.Register(name+"dropped", &n.Dropped, "asked for but not sent: no MSHR or queue slot left free by demand, no translation, the page's edge, or the throttle")
 	for i, why := range dropNames {
-		s.Register(name+"dropped."+why, &n.DroppedBy[i], "prefetches dropped for want of: "+dropDocs[i], sim.Detail)
+		s.Register(name+"dropped."+why, &n.DroppedBy[i], dropDocs[i], sim.Detail)
 	}
 	s.Register(name+"useful", &n.Useful, "first demand uses of lines it prefetched, here or below")
 	s.Register(name+"useful_here", &n.UsefulHere, "useful prefetches into this level (the misses it removed here)", sim.Detail)
@@ -300,11 +300,11 @@ func (p *pfState) register(s *sim.Stats) {
 }
 
 var dropDocs = [numDrops]string{
-	"an MSHR free here or below (demand's come first)",
-	"a place in the prefetch queue below",
-	"a translation in the TLBs (a virtual prefetcher that may not walk)",
-	"staying in the trigger's page (a physical prefetcher)",
-	"the accuracy throttle's leave",
+	"prefetches dropped for want of an MSHR left free by demand, here or below",
+	"prefetches dropped for want of a place in the prefetch queue below",
+	"prefetches dropped for want of a translation in the TLBs (a virtual prefetcher that may not walk)",
+	"physical prefetches dropped at the edge of the page of the access that triggered them",
+	"prefetches held back by the accuracy throttle",
 }
 
 // BranchLookahead is how far ahead of fetch the level's prefetcher wants

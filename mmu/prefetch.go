@@ -100,8 +100,8 @@ func (p *prefetching) register(s *sim.Stats) {
 	s.Register(name+"redundant", &n.Redundant, "asked for pages the TLBs or the buffer hold, or being walked", sim.Detail)
 	s.Register(name+"dropped", &n.Dropped, "asked for but not walked: every walker busy (demand's come first)")
 	s.Register(name+"unmapped", &n.Unmapped, "prefetch walks that found the page not mapped (no fault is taken)", sim.Detail)
-	s.Register(name+"useful", &n.Useful, "misses of the last TLB that the prefetch buffer answered: demand walks it removed")
-	s.Register(name+"late", &n.Late, "useful prefetches whose walk was still on its way")
+	s.Register(name+"useful", &n.Useful, "misses of the last TLB that the prefetch buffer, or a prefetch walk on its way, answered: demand walks it removed")
+	s.Register(name+"late", &n.Late, "useful prefetches whose walk was still on its way (the demand waited for it)")
 	s.Register(name+"useless", &n.Useless, "prefetched translations pushed out of the buffer unused")
 	s.RegisterDerived(sim.Derived{Name: name + "accuracy", Doc: "useful over issued TLB prefetches",
 		Num: []string{name + "useful"}, Den: []string{name + "issued"}})
