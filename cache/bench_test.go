@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/vmemu/vmemu/sim"
@@ -37,5 +38,55 @@ func BenchmarkAccess(b *testing.B) {
 	for _, p := range []string{"lru", "plru", "srrip", "random"} {
 		b.Run("hit-32KiB-8way-"+p, func(b *testing.B) { benchAccess(b, p, 32<<10, 8, 256) })
 		b.Run("miss-1MiB-16way-"+p, func(b *testing.B) { benchAccess(b, p, 1<<20, 16, 1<<15) })
+	}
+}
+
+// benchCores runs cores over private L1Ds and L2s and one LLC (with the
+// directory when there are two or more), each core on its own scattered
+// working set of lines with a store in four accesses, taking turns: what
+// coherence adds to a core's accesses when nothing is shared (its L1D hits
+// nothing; its misses consult the directory, its evictions tell it). 512
+// lines fit the 48 KiB L1D; 1,024 miss it every time (LRU over a cycle
+// larger than the level) and hit the L2.
+func benchCores(b *testing.B, cores int, lines uint64) {
+	mk := func(name string, size uint64, ways int, lat sim.Cycle) *Cache {
+		c, err := New(Config{Name: name, Size: size, Ways: ways, LineSize: line, Latency: lat, MSHRs: 16,
+			WriteAllocate: true, Straddle: StraddleLines, Seed: 1}, sim.Level{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return c
+	}
+	llc := mk("llc", 4<<20, 16, 50)
+	Connect(llc, &Memory{Latency: 200})
+	var tops []*Cache
+	var levels [][]*Cache
+	for k := 0; k < cores; k++ {
+		l1, l2 := mk("l1d", 48<<10, 12, 5), mk("l2", 256<<10, 8, 16)
+		Connect(l1, l2)
+		Connect(l2, llc)
+		tops, levels = append(tops, l1), append(levels, []*Cache{l1, l2})
+	}
+	if _, err := Share(llc, levels, Coherence{Transfer: 40, Invalidate: 40}); err != nil {
+		b.Fatal(err)
+	}
+	reqs := make([]sim.Request, cores)
+	now := make([]sim.Cycle, cores)
+	for i := 0; b.Loop(); i++ {
+		k := i % cores
+		req := &reqs[k]
+		*req = sim.Request{Addr: uint64(k)<<30 + uint64(i/cores*7919)%lines*line, Size: 8, Kind: sim.Load, Core: uint16(k)}
+		if i&3 == 0 {
+			req.Kind = sim.Store
+		}
+		now[k], _ = tops[k].Access(now[k], req)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "accesses/s")
+}
+
+func BenchmarkCores(b *testing.B) {
+	for _, n := range []int{1, 4} {
+		b.Run(fmt.Sprintf("l1d-hits/%d", n), func(b *testing.B) { benchCores(b, n, 1<<9) })
+		b.Run(fmt.Sprintf("l1d-misses/%d", n), func(b *testing.B) { benchCores(b, n, 1<<10) })
 	}
 }

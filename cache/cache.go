@@ -36,6 +36,12 @@ type Cache struct {
 	lowerExclusive bool     // next is a cache that keeps what this level evicts
 	uppers         []*Cache // levels whose misses come here, for back-invalidation
 
+	// Coherence (Share): a private level's state, or the shared level's
+	// directory; coherent is set with either.
+	coh      *member
+	dir      *Directory
+	coherent bool
+
 	// MSHR entries: issued ones until their fill is home (active), misses
 	// waiting for an MSHR (queued, oldest first), and entries to reuse.
 	// Entries never move: the level below holds pointers to them.
@@ -252,11 +258,17 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 		req.Merged = true
 		if m := c.inflight(now, ln); m != nil {
 			c.wait(m, req)
+			if c.coh != nil && r != sim.Never {
+				req.Ready = sim.Max(req.Ready, r) // an upgrade's grant, after its fill
+			}
 		} else if r != sim.Never {
 			req.Ready = sim.Max(req.Ready, r)
 		}
 	}
 	if write {
+		if c.coh != nil && !c.coh.excl[i] {
+			c.claim(now, i, ln, req)
+		}
 		c.write(now, i, req)
 	}
 	if c.cfg.Inclusion == Exclusive && req.Fills {

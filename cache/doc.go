@@ -23,6 +23,30 @@
 // once (a fixed-latency memory, a hit below) cost no event, and fills it
 // cannot (DRAM) complete through sim.Requester.
 //
+// Coherence (Share), when a shared level has two or more cores' private
+// levels above it: MESI with a directory kept beside the shared level, a
+// sharer bit per core (up to 64) and the E/M owner per line, inclusive of
+// the private levels (each private way keeps an exclusive bit; with its
+// dirty bit that gives S, E or M). A read that reaches the directory gets
+// E if no other core holds the line, else S; a line another core owns is
+// forwarded from it (a transfer, E or M alike, since the directory cannot
+// tell a silent E->M), the owner left Shared and its dirty data written
+// back to the shared level. A store to an S line upgrades (its request goes
+// from the level that found it Shared to the directory, past the lower
+// levels' lookups), invalidating every other core's copies at every level
+// and waiting for their acknowledgments; a store to an E line makes it M
+// with no message; a store miss gets the line M, invalidating the others
+// or taking it from its owner. A private eviction, clean or dirty, tells
+// the directory, so its sharers are exact (a core leaves them when none of
+// its levels holds the line); the shared level's eviction of a line
+// invalidates every private copy (dirty ones go down with it). As
+// everywhere here, the state changes when a request reaches the directory,
+// at once; what the messages cost (Coherence: lookup, transfer,
+// invalidation round trip, fanned out or in series) is added to the
+// request's ready time, and a line being upgraded makes later accesses
+// wait for the grant as for a fill. No event is scheduled for it. Only
+// the coherent levels pay for it: one core builds none of it.
+//
 // A level may have a prefetcher of package prefetch (prefetch.go): its
 // prefetches are misses of their own, taken at once, each needing an MSHR
 // free here (or in the level below, for one that fills it) with no miss
@@ -38,13 +62,25 @@
 // accepts any number (only MSHRs limit misses). docs/prefetchers.md has
 // the details.
 //
-// What it leaves out: coherence (one core); banks (a lookup that finds a
-// port waits for the next cycle with one, whatever line it reads); data
-// (memory holds the bytes, caches hold tags and state); partial-line dirty
-// state (a dirty line is written back whole).
+// What it leaves out: snooping and the forward states of MOESI and MESIF
+// (a line another core owns always comes through the directory; a Shared
+// line always from the shared level); the network (fixed latencies, no
+// links, no contention) and the directory's transient states (requests for
+// one line overlap rather than queue behind each other); a directory of
+// its own geometry (it lives in the shared level's tags, so that level is
+// inclusive of the private ones while coherence is on, whatever its
+// inclusion says); banks (a lookup that finds no port left waits for the
+// next cycle with one, whatever line it reads); data (memory holds the
+// bytes, caches hold tags and state, with one core or many); partial-line
+// dirty state (a dirty line is written back whole).
 //
 // References: the Cache Lab reference simulator (8 graded cases, exact) and
 // cachegrind's cg_sim.c (matmul trace, all nine counts exact); see
 // machine's tests. The write-policy unit tests follow hand-worked sequences
 // written in the tests (the replacement policies' are in replacement).
+// Coherence follows gem5's MESI_Two_Level (the directory in the shared
+// level's entries, forwards to an E or M owner, upgrades, exact sharers);
+// its tests work each transition by hand and check random accesses of 2-4
+// cores against MESI's invariants and the textbook's transitions after
+// every access.
 package cache

@@ -31,6 +31,9 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) (int, uint6
 	}
 	c.arrays.touch(set)
 	c.place(i, ln, now)
+	if c.coherent {
+		c.joinLine(i, ln)
+	}
 	if !c.repl.TryFill(set, way) {
 		c.tellFill(i, ln, req, evicted)
 	}
@@ -56,11 +59,13 @@ func (c *Cache) evict(now sim.Cycle, i int) {
 	dirty := c.dirty[i]
 	c.n.Evictions++
 	var ln uint64
-	if dirty || c.cfg.Inclusion == Inclusive || c.lowerExclusive {
+	if dirty || c.cfg.Inclusion == Inclusive || c.lowerExclusive || c.coherent {
 		ln = c.lines[i].tag - 1 // else unread: a clean line leaves no trace
 	}
 	c.invalidate(i)
-	if c.cfg.Inclusion == Inclusive {
+	if c.dir != nil {
+		dirty = c.dir.evict(i, ln) || dirty // the directory knows the copies above
+	} else if c.cfg.Inclusion == Inclusive {
 		dirty = c.backInvalidate(ln<<c.lineShift, uint64(c.cfg.LineSize)) || dirty
 	}
 	switch {
@@ -69,6 +74,9 @@ func (c *Cache) evict(now sim.Cycle, i int) {
 		c.post(now, sim.Writeback, ln<<c.lineShift, uint32(c.cfg.LineSize), true)
 	case c.lowerExclusive:
 		c.post(now, sim.Victim, ln<<c.lineShift, uint32(c.cfg.LineSize), false)
+	}
+	if c.coh != nil {
+		c.coh.dir.dropped(c.coh.core, ln, c) // after the post, which a level below may keep
 	}
 }
 
@@ -80,6 +88,9 @@ func (c *Cache) backInvalidate(addr, size uint64) bool {
 		for a := addr; a < addr+size; a += uint64(u.cfg.LineSize) {
 			if i := u.find(a >> u.lineShift); i >= 0 {
 				dirty = dirty || u.dirty[i]
+				if u.dir != nil {
+					dirty = u.dir.evict(i, a>>u.lineShift) || dirty
+				}
 				u.invalidate(i)
 				c.n.BackInvals++
 			}

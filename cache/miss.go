@@ -44,7 +44,10 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 		}
 	}
 	m := c.inflight(now, first)
-	if m == nil || m.last < last {
+	// A coherent level's line that left while its fill was on the way
+	// (invalidated, evicted) is asked for again: the old fill's request
+	// no longer stands for it at the directory.
+	if m == nil || m.last < last || c.coh != nil {
 		m = c.startMiss(now, first, last, req)
 	} else {
 		c.n.Merged++
@@ -107,6 +110,9 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 	}
 	if c.cfg.Straddle == StraddleWhole {
 		m.lower.Addr, m.lower.Size = req.Addr, req.Size
+	}
+	if c.coh != nil {
+		m.lower.Core = uint16(c.coh.core) // the directory knows a core by its levels' requests
 	}
 	for ln := first; ln <= last; ln++ {
 		c.byLine.put(ln, m)

@@ -37,6 +37,8 @@ func (c *Cache) Place(set, way int, tag uint64, valid bool) error {
 		return fmt.Errorf("%s: way %d out of range 0..%d", c.cfg.Name, way, c.ways-1)
 	case tag >= (^uint64(0)-1)>>uint(bitsOf(c.setMask)):
 		return fmt.Errorf("%s: tag %#x too wide", c.cfg.Name, tag)
+	case c.coherent:
+		return fmt.Errorf("%s: a level kept coherent takes no placed lines (the directory would not know them)", c.cfg.Name)
 	}
 	i := set*c.ways + way
 	c.arrays.touch(set)

@@ -73,15 +73,77 @@
 // per open file (one per file here), NUMA, cgroups, and the watermarks of
 // page reclaim (it runs when an allocation finds memory full).
 //
+// # Cores, threads and shootdowns
+//
+// The kernel knows the machine's cores (SetCores gives each its MMU; a
+// kernel of one core, as New makes it, behaves as it always did). Each core
+// runs one thread at a time (SwitchTo; Switch switches the core the kernel
+// runs on to a process's main thread), and its MMU's CR3 and PCID follow
+// that thread's process. A process has threads (Clone: clone with
+// CLONE_VM|CLONE_FILES|CLONE_THREAD, a new task with its own TID sharing
+// the address space and files; ExitThread; Join, pthread_join without
+// blocking; Exit is exit_group); fork makes a process with an address
+// space of its own, as before. Each thread counts its own faults
+// (Thread.Faults, getrusage's RUSAGE_THREAD); a process's Faults are all of
+// its threads' (RUSAGE_SELF). System calls run on the core RunOn names; a
+// fault runs on the core of the walker that raised it (FaultHandler).
+//
+// A kernel path that changes or removes translations (munmap, mprotect,
+// madvise MADV_DONTNEED, a copy-on-write break, fork's write-protection,
+// reclaim, a huge page's split, exit) shoots them down as Linux's x86
+// flush_tlb_mm_range does (shootdown.go): each address space keeps the
+// cores that may hold its entries (Linux's mm_cpumask); a core running
+// one of its threads gets an IPI; a core running another address space is
+// skipped (lazy TLB) and flushes that address space's entries when it
+// next switches to it. The initiator pays Costs.IPISend per IPI, then its
+// own invalidations, then waits for the last acknowledgment
+// (Costs.IPILatency there, the target's Costs.IRQEntry and flush,
+// Costs.IPILatency back); each target pays Costs.IRQEntry, its flush
+// (INVLPG per page up to ShootdownLimit, else a flush) and Costs.IRQExit
+// from the IPI's arrival. The kernel cannot move another core's clock: a
+// target's interrupt waits in its queue until the machine, before stepping
+// that core, calls TakeInterrupts, which returns when the core runs again
+// (NextInterrupt says when the next arrives). The flushes themselves are
+// done when the IPIs are sent, so that no access can use a stale entry.
+// ShootdownCounts (RegisterShootdowns) count the paths, IPIs, skips, the
+// flushes they caused and the cycles of both sides, per core too.
+//
+// The shootdown costs are zero until the machine sets them. Their size:
+// Linux's comment on tlb_single_page_flush_ceiling (arch/x86/mm/tlb.c)
+// puts one INVLPG at about 100 ns; Amit (USENIX ATC 2017, "Optimizing the
+// TLB shootdown algorithm with page access tracking") reports that a
+// shootdown takes microseconds, most of it the initiator spinning until
+// the targets acknowledge, and Villavieja et al. (PACT 2011, DiDi) that its
+// cost grows with the cores interrupted. At 3 GHz, IPISend 200, IPILatency
+// 1500, IRQEntry 600 and IRQExit 400 cycles give a one-page shootdown to
+// one core of about 4,000 cycles (1.3 us) for the initiator and 1,000
+// cycles plus the INVLPG for the target: a starting point, to be
+// calibrated against a measurement of the machine modelled.
+//
+// What it leaves out of many cores: scheduling (the machine decides which
+// thread runs where and when, and switches cores), blocking (a join or a
+// wait that would block returns at once), signals between threads (and
+// execve's ending of a process's other threads, Linux's de_thread), thread
+// migration (a thread runs on one core until switched out), per-thread
+// stacks and thread-local storage (a thread is an id and its counts), the
+// TLB generation counts by which Linux lets a lazily skipped core flush
+// only what changed (it flushes the address space whole), PCID reuse
+// (PCIDs are PIDs), batched reclaim flushes (try_to_unmap_flush: here one
+// shootdown per kernel path), and broadcast TLB invalidation (AMD's
+// INVLPGB, Arm's TLBI IS).
+//
 // It is checked by scenarios of every CS:APP case (traces/examples); by
 // Linux 6.18's own fault counts for the programs of testdata/refdata/linux
 // (faults.c, thp.c), run through the kernel's calls; by a differential
 // test against a reference model of what every load must return
 // (machine/scenario/differential_test.go through scenarios, on the textbook
 // kernel and on Linux's with huge pages never, on MADV_HUGEPAGE and
-// always; random_test.go here with every behaviour), with CheckInvariants
-// after every operation; and through the MMU, TLBs and page-walk caches
-// for huge pages. The machine's configuration keys (os.zero_page,
+// always; random_test.go here with every behaviour, and on four cores
+// with two threads a process and each core's MMU), with CheckInvariants
+// after every operation (which holds every core's TLB entries against the
+// page tables); by table-driven tests of each kind of shootdown
+// (cores_test.go); and through the MMU, TLBs and page-walk caches for huge
+// pages. The machine's configuration keys (os.zero_page,
 // os.fault_around, os.readahead, os.thp, os.hugetlb_2m, os.hugetlb_1g) set
 // Config's fields; machine/scenario runs faults.c and thp.c as scenarios.
 package os

@@ -9,6 +9,7 @@ const (
 	OK      Errno = 0
 	EPERM   Errno = 1
 	ENOENT  Errno = 2
+	ESRCH   Errno = 3
 	EBADF   Errno = 9
 	ECHILD  Errno = 10
 	ENOMEM  Errno = 12
@@ -19,12 +20,13 @@ const (
 	ENOSPC  Errno = 28
 	ENOEXEC Errno = 8
 	EFBIG   Errno = 27
+	EDEADLK Errno = 35
 )
 
 var errnoNames = map[Errno]string{
 	OK: "OK", EPERM: "EPERM", ENOENT: "ENOENT", EBADF: "EBADF", ECHILD: "ECHILD", ENOMEM: "ENOMEM",
 	EACCES: "EACCES", EFAULT: "EFAULT", EEXIST: "EEXIST", EINVAL: "EINVAL", ENOSPC: "ENOSPC", ENOEXEC: "ENOEXEC",
-	EFBIG: "EFBIG",
+	EFBIG: "EFBIG", ESRCH: "ESRCH", EDEADLK: "EDEADLK",
 }
 
 func (e Errno) String() string {

@@ -13,12 +13,17 @@ type Signal struct {
 }
 
 // PageFault is the kernel's fault handler (mmu.FaultHandler) for the
-// running process: it mends what CS:APP 9.8 says it mends (a demand-zero
-// page, a file page, a page in swap, a copy-on-write) and delivers SIGSEGV
-// for the rest; the access restarts only after a mend.
+// process running on the core the kernel runs on (RunOn; FaultHandler
+// gives each core's): it mends what CS:APP 9.8 says it mends (a
+// demand-zero page, a file page, a page in swap, a copy-on-write) and
+// delivers SIGSEGV for the rest; the access restarts only after a mend.
 func (k *Kernel) PageFault(now sim.Cycle, f mmu.Fault) (sim.Cycle, bool) {
+	p := k.here().proc()
+	if p == nil {
+		return now, false // a core that runs no process translates nothing
+	}
 	k.enter(now, k.cfg.Costs.Fault)
-	ok := k.fault(k.cur, f)
+	ok := k.fault(p, f)
 	done := k.leave()
 	k.N.FaultCycles += uint64(done - now)
 	return done, ok

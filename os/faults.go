@@ -97,11 +97,12 @@ func (f *Faults) add(o Faults) {
 	}
 }
 
-// note adds n to p's counts (p may be nil: a path no process asked for)
-// and to the kernel's.
+// note adds n to p's counts and its thread's (p may be nil: a path no
+// process asked for) and to the kernel's.
 func (k *Kernel) note(p *Process, n Faults) {
 	if p != nil {
 		p.Faults.add(n)
+		k.taskOf(p).Faults.add(n)
 	}
 	k.N.Faults.add(n)
 }

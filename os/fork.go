@@ -90,29 +90,36 @@ func (k *Kernel) forkEntry(p, c *Process, v *VMA, va, addr uint64, e mmu.PTE) er
 	return nil
 }
 
-// Exit is exit(status): p's pages and tables are given back and its files
-// closed; it stays as a zombie until its parent waits for it.
+// Exit is exit_group(status), a process's exit: every thread of p ends,
+// its pages and tables are given back and its files closed; it stays as a
+// zombie until its parent waits for it.
 func (k *Kernel) Exit(now sim.Cycle, p *Process, status int) (uint64, Errno, sim.Cycle) {
 	return k.syscall(now, func() (uint64, Errno) {
-		for _, v := range append([]*VMA(nil), p.MM.VMAs...) {
-			k.unmapRange(p, v.Start, v.End)
+		for _, t := range p.Threads {
+			if !t.Exited {
+				t.Exited, t.Status = true, status
+			}
 		}
-		k.freeTables(p)
-		if p.Root < k.cfg.MemoryBytes {
-			// A zombie keeps no address space, not even its root table.
-			k.freeFrame(p.Root >> k.pageShift())
-			k.N.TableFrames--
-		}
-		if k.mmu != nil && (k.cfg.PCID || p == k.cur) {
-			k.pending = k.pending[:0]
-			k.mmu.InvalidatePCID(k.pcidOf(p))
-			k.N.Flushes++
-			k.t += k.cfg.Costs.Flush
-		}
-		p.Exited, p.Status = true, status
-		clear(p.fds)
+		k.exitProcess(p, status)
 		return 0, OK
 	})
+}
+
+// exitProcess tears down the address space of p, whose threads have all
+// exited.
+func (k *Kernel) exitProcess(p *Process, status int) {
+	for _, v := range append([]*VMA(nil), p.MM.VMAs...) {
+		k.unmapRange(p, v.Start, v.End)
+	}
+	k.freeTables(p)
+	if p.Root < k.cfg.MemoryBytes {
+		// A zombie keeps no address space, not even its root table.
+		k.freeFrame(p.Root >> k.pageShift())
+		k.N.TableFrames--
+	}
+	k.flushAddressSpace(p)
+	p.Exited, p.Status = true, status
+	clear(p.fds)
 }
 
 // Wait is waitpid(pid) (pid -1: any child) without blocking: it reaps an
@@ -134,6 +141,9 @@ func (k *Kernel) Wait(now sim.Cycle, p *Process, pid int) (uint64, Errno, sim.Cy
 		for _, id := range kids {
 			if c := k.procs[id]; c.Exited {
 				delete(k.procs, id)
+				for _, t := range c.Threads {
+					delete(k.threads, t.TID)
+				}
 				return uint64(id), OK
 			}
 		}

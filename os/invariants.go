@@ -14,8 +14,12 @@ import (
 // page is mapped read-only and only in private anonymous areas, and is
 // still zero. A huge entry maps a known huge page, aligned, whole inside
 // an area that may have it, and is in its reverse map; a transparent huge
-// page's split entries are counted; the MAP_HUGETLB pools add up. Tests
-// call it; it costs a walk of every table.
+// page's split entries are counted; the MAP_HUGETLB pools add up. A
+// process's faults are its threads'; cores, threads and each address
+// space's mask of cores agree; and no core's TLB holds a translation the
+// tables no longer give, unless a shootdown skipped that core and it will
+// flush at its next switch (invariants_cores.go). Tests call it; it costs
+// a walk of every table.
 func (k *Kernel) CheckInvariants() error {
 	c := &checker{k: k, refs: make(map[uint64]int, len(k.frames.infos)), slots: map[int]int{},
 		hugeRefs: map[*hugePage]int{}, splitRefs: map[*hugePage]int{}}
@@ -31,7 +35,7 @@ func (k *Kernel) CheckInvariants() error {
 			})
 		}
 	}
-	for _, check := range []func() error{c.frames, c.caches, c.swap, c.huge, c.pools} {
+	for _, check := range []func() error{c.frames, c.caches, c.swap, c.huge, c.pools, c.threads, c.masks, c.tlbs} {
 		if c.err == nil {
 			c.err = check()
 		}

@@ -22,6 +22,18 @@ type Costs struct {
 	Invlpg    sim.Cycle // invalidating one page (INVLPG)
 	Flush     sim.Cycle // flushing the TLB of an address space
 	PerByte   sim.Cycle // read/write system calls, per 64 bytes copied
+	Clone     sim.Cycle // clone() of a thread beyond the system call: a task, no address space to copy
+
+	// A TLB shootdown across cores (shootdown.go): the initiator sends an
+	// IPI to each core it must interrupt, flushes its own TLB, then waits
+	// for every acknowledgment; each target takes the interrupt, flushes,
+	// acknowledges and returns. Zero, as every cost here, until the
+	// machine's configuration sets them; os/doc.go gives values and their
+	// sources.
+	IPISend    sim.Cycle // the initiator's work to send one IPI (an x2APIC ICR write, the call's data)
+	IPILatency sim.Cycle // one way between cores: an IPI's delivery, and an acknowledgment's return
+	IRQEntry   sim.Cycle // a target's interrupt entry, up to its flush
+	IRQExit    sim.Cycle // a target's return from the interrupt, after its flush and acknowledgment
 }
 
 // Config is the kernel's part of a machine.
@@ -74,24 +86,29 @@ type Kernel struct {
 	cfg    Config
 	mem    *dram.PhysMem
 	frames *frameTable
-	mmu    *mmu.MMU
 	fs     *disk.FS
 	swap   *disk.Swap
 	files  map[string]*File
 
 	procs   map[int]*Process
-	cur     *Process
-	nextPID int
-	nextTab uint64 // where the next table too big for a frame goes
+	threads map[int]*Thread // every thread not yet reaped, by TID
+	nextPID int             // the next PID or TID (one space, as Linux's)
+	nextTab uint64          // where the next table too big for a frame goes
 	err     error
 
 	swapRefs  map[int]int    // swap slot -> entries that name it
 	swapCache map[int]uint64 // swap slot -> frame it was read into
 
+	// cores are the processors (core.go); on is the one whose kernel path
+	// runs (Linux's smp_processor_id): RunOn sets it, a fault sets it for
+	// its path.
+	cores []*core
+	on    int
+
 	t       sim.Cycle       // the clock of the kernel path running
 	pending []pteRef        // pages whose translations must be invalidated
+	flushMM []*Process      // address spaces whose every translation must go (exit)
 	pinned  map[uint64]bool // frames the running path works on: not reclaimable
-	traffic sim.Port        // where zeroing and copying go as memory traffic, or nil
 	posted  sim.Request
 
 	// waited is set when the running path waited for a disk read: the
@@ -116,6 +133,8 @@ type Kernel struct {
 	DemandZero bool
 
 	N Counts
+	// SD counts the shootdowns across cores; with one core they stay 0.
+	SD ShootdownCounts
 }
 
 // Counts are the kernel's statistics, over every process.
@@ -161,6 +180,8 @@ func New(cfg Config, mem *dram.PhysMem) (*Kernel, error) {
 		cfg: cfg, mem: mem,
 		files:      map[string]*File{},
 		procs:      map[int]*Process{},
+		threads:    map[int]*Thread{},
+		cores:      []*core{newCore()},
 		nextPID:    1,
 		nextTab:    cfg.MemoryBytes,
 		swapRefs:   map[int]int{},
@@ -180,21 +201,24 @@ func New(cfg Config, mem *dram.PhysMem) (*Kernel, error) {
 	return k, nil
 }
 
-// SetMMU gives the kernel the MMU whose TLBs it must keep right.
-func (k *Kernel) SetMMU(m *mmu.MMU) { k.mmu = m }
+// SetMMU gives the kernel the MMU of core 0, whose TLBs it must keep
+// right (SetCores gives every core's).
+func (k *Kernel) SetMMU(m *mmu.MMU) { k.cores[0].mmu = m }
 
 // SetDisk gives the kernel a file system and a swap area (either may be nil).
 func (k *Kernel) SetDisk(fs *disk.FS, swap *disk.Swap) { k.fs, k.swap = fs, swap }
 
-// SetTraffic sends zeroing and copying through port as memory traffic.
-func (k *Kernel) SetTraffic(port sim.Port) { k.traffic = port }
+// SetTraffic sends the zeroing and copying of kernel paths on core 0
+// through port as memory traffic (SetTrafficOn, another core's).
+func (k *Kernel) SetTraffic(port sim.Port) { k.cores[0].traffic = port }
 
 // Err is the first error that stopped the kernel from mending a fault (out
 // of memory), or nil.
 func (k *Kernel) Err() error { return k.err }
 
-// Current is the running process.
-func (k *Kernel) Current() *Process { return k.cur }
+// Current is the process running on the core the kernel runs on (RunOn;
+// core 0 unless told), or nil.
+func (k *Kernel) Current() *Process { return k.here().proc() }
 
 // Process returns the process with a PID, or nil.
 func (k *Kernel) Process(pid int) *Process { return k.procs[pid] }

@@ -70,43 +70,6 @@ func (k *Kernel) dropSwapRef(slot int) {
 	}
 }
 
-// invalidate queues va of p for a TLB shootdown when the path ends.
-func (k *Kernel) invalidate(p *Process, va uint64) {
-	if !k.cfg.PCID && p != k.cur {
-		return // its translations left the TLB when it was switched out
-	}
-	k.pending = append(k.pending, pteRef{p, va})
-}
-
-// shootdown carries out the queued invalidations: INVLPG for each page up
-// to the limit, else a flush of each address space concerned.
-func (k *Kernel) shootdown() {
-	if len(k.pending) == 0 || k.mmu == nil {
-		k.pending = k.pending[:0]
-		return
-	}
-	if len(k.pending) <= k.cfg.ShootdownLimit {
-		for _, r := range k.pending {
-			k.mmu.InvalidatePageFor(r.va, k.pcidOf(r.p))
-			k.N.Invlpgs++
-			k.t += k.cfg.Costs.Invlpg
-		}
-	} else {
-		seen := map[uint16]bool{}
-		for _, r := range k.pending {
-			pcid := k.pcidOf(r.p)
-			if seen[pcid] {
-				continue
-			}
-			seen[pcid] = true
-			k.mmu.InvalidatePCID(pcid)
-			k.N.Flushes++
-			k.t += k.cfg.Costs.Flush
-		}
-	}
-	k.pending = k.pending[:0]
-}
-
 // pin keeps a frame from being reclaimed until the kernel path ends.
 func (k *Kernel) pin(f uint64) {
 	if k.pinned == nil {
@@ -134,7 +97,8 @@ func (k *Kernel) copyFrame(dst, src uint64) {
 // the reads have no requester): reads of the source when copying, and the
 // writes of the destination, one line a cycle from the start of the work.
 func (k *Kernel) traffic2(dst, src uint64, copying bool) {
-	if k.traffic == nil {
+	port := k.here().traffic
+	if port == nil {
 		return
 	}
 	const line = 64
@@ -144,10 +108,10 @@ func (k *Kernel) traffic2(dst, src uint64, copying bool) {
 			// Nobody waits for these reads (Done is nil): the kernel's
 			// time is its Copy cost; the reads move lines into the caches.
 			k.posted = sim.Request{Addr: src + off, Size: line, Kind: sim.Load}
-			k.traffic.Access(t, &k.posted)
+			port.Access(t, &k.posted)
 		}
 		k.posted = sim.Request{Addr: dst + off, Size: line, Kind: sim.Store}
-		k.traffic.Access(t, &k.posted)
+		port.Access(t, &k.posted)
 		t++
 	}
 }

@@ -4,11 +4,10 @@ import (
 	"bytes"
 
 	"github.com/vmemu/vmemu/mmu"
-	"github.com/vmemu/vmemu/sim"
 )
 
-// Process is one process: its address space, open files and what it
-// wrote to its standard output.
+// Process is one process: its address space, open files, threads, and
+// what it wrote to its standard output. Its threads share all of it.
 type Process struct {
 	PID    int
 	PCID   uint16
@@ -17,6 +16,16 @@ type Process struct {
 	Parent *Process
 	Exited bool
 	Status int
+	// Threads are its threads, the first its main one (TID = PID); a
+	// thread stays here after it exits, so that its counts do.
+	Threads []*Thread
+
+	// cpus are the cores that may hold its translations (Linux's
+	// mm_cpumask): those that run it, and with PCIDs those that ran it
+	// and kept its entries. stale are cores a shootdown skipped while
+	// they ran another address space (lazy TLB): each flushes this one's
+	// entries when it next switches to it. The two never share a core.
+	cpus, stale uint64
 
 	fds    map[int]*openFile
 	nextFD int
@@ -62,11 +71,12 @@ func (k *Kernel) newProcess() (*Process, error) {
 	p := &Process{PID: k.nextPID, Root: root, fds: map[int]*openFile{1: {stdout: true}, 2: {stdout: true}}, nextFD: 3,
 		MM: k.emptyMM()}
 	p.PCID = uint16(p.PID)
-	k.nextPID++
 	k.procs[p.PID] = p
-	if k.cur == nil {
-		k.cur = p
-		k.loadMMU(p)
+	main := k.newThread(p)
+	if c := k.cores[0]; c.cur == nil {
+		c.cur, main.core = main, 0
+		p.cpus |= bit(0)
+		k.loadMMU(c, p)
 	}
 	return p, nil
 }
@@ -80,37 +90,6 @@ func (k *Kernel) MapEverything(p *Process) {
 		top = ^uint64(0) &^ (k.pageSize() - 1)
 	}
 	p.MM.VMAs = []*VMA{{Start: k.pageSize(), End: top, Prot: ProtRead | ProtWrite | ProtExec, Name: "[anon]", Trace: true}}
-}
-
-// pcidOf is the PCID p's translations are tagged with: its own with PCIDs
-// on, else 0 for all (a switch flushes).
-func (k *Kernel) pcidOf(p *Process) uint16 {
-	if k.cfg.PCID {
-		return p.PCID
-	}
-	return 0
-}
-
-func (k *Kernel) loadMMU(p *Process) {
-	if k.mmu != nil {
-		k.mmu.Root, k.mmu.PCID = p.Root, k.pcidOf(p)
-	}
-}
-
-// Switch makes p the running process at cycle now (a CR3 write) and
-// returns when it runs. Without PCIDs the TLBs are flushed (global entries
-// stay).
-func (k *Kernel) Switch(now sim.Cycle, p *Process) sim.Cycle {
-	if p == k.cur {
-		return now
-	}
-	k.N.Switches++
-	k.cur = p
-	k.loadMMU(p)
-	if k.mmu != nil && !k.cfg.PCID {
-		k.mmu.InvalidateAll(true)
-	}
-	return now + k.cfg.Costs.Switch
 }
 
 // SetPTE writes a leaf entry as given into p's tables (a state file's page

@@ -44,6 +44,10 @@ type rModel struct {
 	procs []*rProc
 	huge  int // MAP_HUGETLB areas made, bounded so that the pool never runs dry
 	ops   map[string]int
+	// cores, when set, runs each operation on a thread of its process
+	// placed on a random core, its accesses through that core's MMU
+	// (random_cores_test.go); else the world makes them, on one core.
+	cores *rCores
 }
 
 const rFilePages = 96
@@ -146,6 +150,9 @@ func (m *rModel) pick(n int) int { return m.rng.IntN(n) }
 // step makes one random operation and checks it.
 func (m *rModel) step() {
 	r := m.procs[m.pick(len(m.procs))]
+	if m.cores != nil {
+		m.cores.enter(m, r)
+	}
 	op := m.pick(100)
 	switch {
 	case op < 8 || len(r.areas) == 0:
@@ -250,6 +257,9 @@ func (m *rModel) fork(r *rProc) {
 		c.copies[page] = cp
 	}
 	m.procs = append(m.procs, c)
+	if m.cores != nil {
+		m.cores.born(m, c)
+	}
 	m.ops["fork"]++
 }
 
@@ -325,7 +335,7 @@ func (m *rModel) store(r *rProc) {
 // storeAt stores a random word at va of a, in the kernel and the model.
 func (m *rModel) storeAt(r *rProc, a *rArea, va uint64) {
 	v := m.rng.Uint64()
-	if !m.w.store(r.p, va, v) {
+	if !m.storeWord(r, va, v) {
 		m.t.Fatalf("pid %d store to %#x (%s): SIGSEGV %v", r.p.PID, va, a.kind, r.p.SignalReasons)
 	}
 	m.setWord(r, a, va, v)
@@ -343,11 +353,29 @@ func (m *rModel) sweep(r *rProc) {
 
 func (m *rModel) load(r *rProc) {
 	a, va := m.address(r)
-	got, ok := m.w.load(r.p, va)
+	got, ok := m.loadWord(r, va)
 	if want := m.word(r, a, va); !ok || got != want {
 		m.t.Fatalf("pid %d load of %#x (%s area %#x-%#x): %#x (ok %v), want %#x; ops %v", r.p.PID, va, a.kind, a.start, a.end, got, ok, want, m.ops)
 	}
 	m.ops["load"]++
+}
+
+// storeWord stores v at va for r: the world's way, or through a core's
+// MMU; false after a SIGSEGV.
+func (m *rModel) storeWord(r *rProc, va uint64, v uint64) bool {
+	if m.cores != nil {
+		_, ok := m.cores.access(m, va, true, v)
+		return ok
+	}
+	return m.w.store(r.p, va, v)
+}
+
+// loadWord loads the word at va for r, as storeWord stores.
+func (m *rModel) loadWord(r *rProc, va uint64) (uint64, bool) {
+	if m.cores != nil {
+		return m.cores.access(m, va, false, 0)
+	}
+	return m.w.load(r.p, va)
 }
 
 var (
@@ -363,12 +391,16 @@ func TestRandomAgainstModel(t *testing.T) {
 		pool     uint64 // MAP_HUGETLB pages of 2 MiB
 		pressure bool   // memory is short: pages must go to swap
 		set      func(*Config)
+		cores    bool // two threads a process, on four cores with MMUs
 	}{
-		{"textbook", 6 * mib, 0, true, nil},
-		{"linux", 6 * mib, 16, true, linux},
-		{"thp-always-short", 6 * mib, 16, true, always},
-		{"thp-always-random-frames", 6 * mib, 16, true, func(c *Config) { always(c); c.RandomFrames = true }},
-		{"thp-always", 64 * mib, 16, false, always},
+		{"textbook", 6 * mib, 0, true, nil, false},
+		{"linux", 6 * mib, 16, true, linux, false},
+		{"thp-always-short", 6 * mib, 16, true, always, false},
+		{"thp-always-random-frames", 6 * mib, 16, true, func(c *Config) { always(c); c.RandomFrames = true }, false},
+		{"thp-always", 64 * mib, 16, false, always, false},
+		{"textbook-cores", 6 * mib, 0, true, nil, true},
+		{"linux-cores-pcid", 4 * mib, 16, true, func(c *Config) { linux(c); c.PCID = true }, true},
+		{"thp-always-cores-pcid", 6 * mib, 16, true, func(c *Config) { always(c); c.PCID = true }, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			swapped := uint64(0)
@@ -376,6 +408,9 @@ func TestRandomAgainstModel(t *testing.T) {
 				w := newWorldWith(t, c.memory+c.pool*2*mib, 8192, func(cfg *Config) {
 					if c.set != nil {
 						c.set(cfg)
+					}
+					if c.cores {
+						shootdownCosts(cfg)
 					}
 					cfg.Seed, cfg.HugeTLB2M = seed, c.pool
 				})
@@ -391,11 +426,18 @@ func TestRandomAgainstModel(t *testing.T) {
 				m := &rModel{t: t, w: w, rng: sim.NewRNG(seed), files: map[string]map[uint64]uint64{"f1": {}, "f2": {}}, ops: map[string]int{}}
 				p := w.proc()
 				m.procs = []*rProc{{p: p, anon: map[uint64]uint64{}, copies: map[uint64]map[uint64]uint64{}}}
+				if c.cores {
+					m.cores = newRCores(t, w, 4)
+					m.cores.born(m, m.procs[0])
+				}
 				for i := 0; i < *randomOps; i++ {
 					m.step()
 				}
 				swapped += w.k.N.SwapOuts
-				t.Logf("seed %d: %v; faults %+v", seed, m.ops, w.k.N.Faults)
+				t.Logf("seed %d: %v; faults %+v; shootdowns %+v", seed, m.ops, w.k.N.Faults, w.k.SD)
+				if c.cores && w.k.SD.IPIs == 0 {
+					t.Error("no IPI: the threads on other cores were never interrupted")
+				}
 			}
 			if c.pressure && swapped == 0 {
 				t.Error("no page went to swap: the test wants memory pressure")

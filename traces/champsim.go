@@ -33,10 +33,11 @@ func init() {
 // openChampSim refuses at once a plain file whose size is not a multiple
 // of a record.
 func openChampSim(in *Input) (Reader, error) {
-	if in.Size >= 0 && in.Size%ChampSimRecordSize != 0 {
-		return nil, partialRecordError(in.Name, in.Size-in.Size%ChampSimRecordSize, int(in.Size%ChampSimRecordSize))
+	f, err := openRecords(in, ChampSimRecordSize, "ChampSim")
+	if err != nil {
+		return nil, err
 	}
-	return newChampSim(in.Name, in.Compression, in.R, in.Close), nil
+	return newInstrStream(&champsimReader{f}), nil
 }
 
 // ChampSim's trace record, input_instr in ChampSim's inc/trace_instruction.h
@@ -187,58 +188,77 @@ func looksLikeChampSim(head []byte) bool {
 }
 
 // champsimReader reads 64-byte records; it is served by an instrStream.
-type champsimReader struct {
-	name, zkind string
-	src         io.Reader
-	closeFn     func() error
-	raw         []byte
-	off         int64 // bytes decoded so far
-	err         error
-}
-
-func newChampSim(name, zkind string, src io.Reader, closeFn func() error) *instrStream {
-	return newInstrStream(&champsimReader{name: name, zkind: zkind, src: src, closeFn: closeFn,
-		raw: make([]byte, csBatch*ChampSimRecordSize)})
-}
+type champsimReader struct{ *recordFile }
 
 func (c *champsimReader) format() string   { return "champsim" }
 func (c *champsimReader) carries() Carries { return CarriesRegs }
 
-func (c *champsimReader) close() error {
-	if c.closeFn != nil {
-		return c.closeFn()
-	}
-	return nil
-}
-
 func (c *champsimReader) fill(ins []Instr) (int, error) {
-	if c.err != nil {
-		return 0, c.err
+	b := c.next(len(ins))
+	n := len(b) / ChampSimRecordSize
+	for i := range n {
+		DecodeChampSim(b[i*ChampSimRecordSize:], &ins[i])
 	}
-	want := min(len(ins), csBatch) * ChampSimRecordSize
-	n, err := readFull(c.src, c.raw[:want])
-	whole := n / ChampSimRecordSize
-	for i := range whole {
-		DecodeChampSim(c.raw[i*ChampSimRecordSize:], &ins[i])
-	}
-	c.off += int64(whole * ChampSimRecordSize)
-	switch {
-	case err == io.EOF && n%ChampSimRecordSize != 0:
-		c.err = partialRecordError(c.name, c.off, n%ChampSimRecordSize)
-	case err == io.EOF:
-		c.err = io.EOF
-	case err != nil:
-		c.err = streamError(c.name, c.zkind, err)
-	}
-	if whole > 0 {
-		return whole, nil
+	if n > 0 {
+		return n, nil
 	}
 	return 0, c.err
 }
 
-func partialRecordError(name string, off int64, n int) error {
-	return offsetError(name, off, "partial record: %d of %d bytes (a ChampSim trace's size is a multiple of %d)",
-		n, ChampSimRecordSize, ChampSimRecordSize)
+// recordFile reads a stream of records of one size (ChampSim's 64 bytes,
+// CloudSuite's 96) a batch at a time, and says where it went wrong: a
+// record cut short at the end, by its offset; the decompressor's errors.
+type recordFile struct {
+	name, zkind string
+	title       string // the format, for errors
+	size        int    // bytes a record
+	src         io.Reader
+	closeFn     func() error
+	raw         []byte
+	off         int64 // bytes handed out so far
+	err         error
+}
+
+// openRecords refuses at once a plain file whose size is not a multiple
+// of size, and makes its recordFile.
+func openRecords(in *Input, size int, title string) (*recordFile, error) {
+	if in.Size >= 0 && in.Size%int64(size) != 0 {
+		return nil, partialRecordError(in.Name, in.Size-in.Size%int64(size), int(in.Size%int64(size)), size, title)
+	}
+	return &recordFile{name: in.Name, zkind: in.Compression, title: title, size: size, src: in.R, closeFn: in.Close,
+		raw: make([]byte, csBatch*size)}, nil
+}
+
+func (f *recordFile) close() error {
+	if f.closeFn != nil {
+		return f.closeFn()
+	}
+	return nil
+}
+
+// next reads up to n records (at most csBatch) and returns their bytes;
+// none at the end, or after an error (f.err).
+func (f *recordFile) next(n int) []byte {
+	if f.err != nil {
+		return nil
+	}
+	got, err := readFull(f.src, f.raw[:min(n, csBatch)*f.size])
+	whole := got - got%f.size
+	f.off += int64(whole)
+	switch {
+	case err == io.EOF && got%f.size != 0:
+		f.err = partialRecordError(f.name, f.off, got%f.size, f.size, f.title)
+	case err == io.EOF:
+		f.err = io.EOF
+	case err != nil:
+		f.err = streamError(f.name, f.zkind, err)
+	}
+	return f.raw[:whole]
+}
+
+func partialRecordError(name string, off int64, n, size int, title string) error {
+	return offsetError(name, off, "partial record: %d of %d bytes (a %s trace's size is a multiple of %d)",
+		n, size, title, size)
 }
 
 // ChampSimWriter writes ChampSim traces. It buffers; Close writes out the

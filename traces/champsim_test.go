@@ -272,7 +272,7 @@ func TestChampSimDetection(t *testing.T) {
 	tests := []struct {
 		name, data, format, err string
 	}{
-		{"x.bin", string(bad), "", "not a trace: binary data, and not ChampSim or native"},
+		{"x.bin", string(bad), "", "not a trace: binary data, and not ChampSim, ChampSim CloudSuite or native"},
 		{"x.champsim", string(bad), "champsim", ""},
 		{"x.champsim", " L 10,4\n", "cachelab", ""},
 		{"x.champsimtrace", "", "champsim", ""},

@@ -1,7 +1,8 @@
 // Package traces reads and writes memory-reference traces: the stream of
 // instruction fetches, loads and stores that drives the emulated CPU: in
 // valgrind lackey's and the CS:APP Cache Lab's text, ChampSim's binary
-// records, and a compact native format; and synthetic workloads.
+// records (and reads its CloudSuite records), and a compact native format;
+// and synthetic workloads.
 //
 // # Opening a trace
 //
@@ -13,6 +14,13 @@
 // Format.Order, and the first that recognises the stream reads it:
 //
 //   - native: it begins with the native magic (below);
+//   - ChampSim CloudSuite: its first 512 bytes hold a NUL byte, and its
+//     first 4 KiB hold at least two whole 96-byte records, each with
+//     is_branch and branch_taken 0 or 1, taken only on a branch, a nonzero
+//     ip, ip and memory addresses canonical; and more of their consecutive
+//     ips step on by 1 to 16 bytes than do those of the same bytes read as
+//     64-byte ChampSim records (read with the wrong size, the "ips" are
+//     mostly memory operands);
 //   - ChampSim: its first 512 bytes hold a NUL byte (it is not text) and
 //     either the file's name ends in .champsim or .champsimtrace (before
 //     any .gz, .xz or .zst), or every whole 64-byte record among its first
@@ -35,21 +43,24 @@
 // format a file's name asks for (.vmt native, .champsim or .champsimtrace
 // ChampSim, .lackey, .trace or .txt lackey, each but native optionally
 // compressed by a .gz, .zst or .xz ending). Each format says what it Holds
-// (sizes, modifies, registers and branches, values, processes), and
-// Losses turns what one reader's records hold and what another format
-// holds into the notes emu trace convert prints.
+// (sizes, modifies, registers and branches, values, processes,
+// threads), and Losses turns what one reader's records hold and what
+// another format holds into the notes emu trace convert prints.
 //
 // # Three views of a trace
 //
 // A Reader gives Records: a fetch, load, store or modify of Size bytes at
-// Addr, by process PID. Size is 1 to MaxAccessSize (16 KiB, the largest
-// XSAVE area rounded up) in every format: a reader refuses a larger one at
-// its line or offset, and a writer will not write it. Readers of formats that say more (ChampSim,
-// native, the generators) are also RefReaders: a Ref adds, on a fetch, the
-// instruction's registers and branch outcome, and on any reference the
-// value it loads or stores (native only). Instructions groups a trace into
+// Addr, by thread Thread (0 to 255, numbered in the trace) of process
+// PID. Size is 1 to MaxAccessSize (16 KiB, the largest XSAVE area rounded
+// up) in every format: a reader refuses a larger one at its line or
+// offset, and a writer will not write it. Readers of formats that say more
+// (ChampSim and its CloudSuite records, native, the generators) are also
+// RefReaders: a Ref adds, on a fetch, the instruction's registers and
+// branch outcome, and on any reference the value it loads or stores
+// (native only). Instructions groups a trace into
 // Instrs for a core, with registers where the trace has them (it asks the
-// reader, or Pipelined's reader, first; call it before reading). Use one
+// reader, or Pipelined's reader, first; call it before reading), each with
+// the process and thread of its fetch (Instr.PID, Instr.Thread). Use one
 // view per reader. CarriesOf says what a reader's records may hold.
 //
 // # Formats
@@ -134,6 +145,38 @@
 // the front without duplicates; so does the writer, so a trace from the
 // tracer reads and writes back byte for byte.
 //
+// # ChampSim CloudSuite traces
+//
+// ChampSim's CloudSuite traces (its -c option; server workloads traced on
+// SPARC machines, one file per core) are arrays of cloudsuite_instr
+// (inc/trace_instruction.h), read as ChampSim's reader takes them from
+// the file: the C struct with its alignment padding, 96 bytes,
+// little-endian. They are read only.
+//
+//	offset size
+//	0      8    ip
+//	8      1    is_branch
+//	9      1    branch_taken
+//	10     4    destination_registers[4]  (uint8 each)
+//	14     4    source_registers[4]       (uint8 each)
+//	18     6    padding
+//	24     32   destination_memory[4]     (uint64 each)
+//	56     32   source_memory[4]          (uint64 each)
+//	88     2    asid[2]
+//	90     6    padding
+//
+// A record is an instruction as a ChampSim record is (the same sizes, the
+// same order: the fetch, the loads, the stores), of process asid[0]: an
+// address space is a process, so the records' PID is the ASID (Carries
+// registers and processes) and their thread 0; ChampSim tags a fetch with
+// asid[0] and its data with asid[1], which is not kept. Stores beyond
+// MaxMem (four loads and four stores make eight) go into a continuation
+// entry (Instr.Cont); the first two nonzero destination registers are
+// kept, the room an Instr has. A file whose size is not a multiple of 96
+// is refused at Open naming the offset of the partial record; in a
+// compressed stream the error comes after the whole records. A file of
+// one record cannot be told from other binary data and is refused.
+//
 // # The native format
 //
 // A compact binary format for speed and size: the matmul reference trace
@@ -141,7 +184,7 @@
 // (17 times smaller), and reads 5 to 6 times as fast (BenchmarkReadNative:
 // about 2.5 ns a record, against 15 for BenchmarkReadLackeyGz). It holds exactly the record
 // stream (a modify stays a modify), and what ChampSim and the generators
-// add (registers, branches), process ids and values. Integers are
+// add (registers, branches), process and thread ids and values. Integers are
 // little-endian; varints are unsigned LEB128 (encoding/binary's Uvarint);
 // CRC-32C is Castagnoli's.
 //
@@ -151,11 +194,14 @@
 //	end    = a frame header with count, size, stored and crc zero
 //
 // The header: magic 89 56 4d 54 0d 0a 1a 0a ("\x89VMT\r\n\x1a\n": not
-// text, and mangled by a text-mode transfer); version 1; flags say what
-// the records may carry: bit 0 registers and branches, bit 1 values, bit 2
-// processes other than 0 (the Carries bits; others must be 0); crc is the
-// CRC-32C of the 12 bytes before it. A reader refuses another version or
-// unknown flags.
+// text, and mangled by a text-mode transfer); version 1 or 2; flags say
+// what the records may carry: bit 0 registers and branches, bit 1 values,
+// bit 2 processes other than 0, bit 3 (version 2 only) threads other than
+// 0 (the Carries bits; others must be 0); crc is the CRC-32C of the 12
+// bytes before it. A reader refuses another version or unknown flags.
+// Version 2 adds the threads column and the thread switch; a writer
+// writes version 2 only for records that may carry threads, and version 1,
+// unchanged, for the rest, so that an older emu reads them.
 //
 // A frame holds count records (at most 2^22; DefaultFrameRecords when
 // written): its payload is size bytes (at most 64 MiB), stored as one zstd
@@ -165,8 +211,9 @@
 // them in parallel. After the end marker the file ends.
 //
 // The payload is five varints, the lengths of the sizes, addresses,
-// values, info and misc columns, then the kinds column (count bytes, one
-// per record) and the five columns. Each record starts with its kind byte:
+// values, info and misc columns (six in version 2: then the threads
+// column's), then the kinds column (count bytes, one per record) and the
+// five (six) columns. Each record starts with its kind byte:
 //
 //	0x00-0x7f  a reference: bits 0-1 op (0 fetch, 1 load, 2 store,
 //	           3 modify), bits 2-6 its size 1-31, or 0: the size is the
@@ -180,7 +227,11 @@
 //	0xc0       process switch: the records after it belong to the process
 //	           whose id (below 65536) is the next varint of the misc
 //	           column; a frame starts in process 0
-//	0xc1-0xff  reserved for the OS records of the scenario format (fork,
+//	0xc1       thread switch (version 2): the records after it belong to
+//	           the thread (of their process) whose id (0 to 255) is the
+//	           next varint of the threads column; a frame starts in
+//	           thread 0; a process switch leaves the thread as it was
+//	0xc2-0xff  reserved for the OS records of the scenario format (fork,
 //	           execve, mmap, munmap, mprotect, brk, exit, ...), whose
 //	           operands will go in the misc column
 //
@@ -241,9 +292,10 @@
 //     Exts, the file name endings that ask for it when writing;
 //   - Order, its place in detection: formats are asked from the lowest,
 //     so one recognised by a magic number or a strict check of its first
-//     records goes before a lenient one. Native is 10 and ChampSim 20;
-//     lackey text is 100 and takes whatever the others did not, so a new
-//     format goes below 100. Binary says its files are not text;
+//     records goes before a lenient one. Native is 10, ChampSim
+//     CloudSuite 15 and ChampSim 20; lackey text is 100 and takes
+//     whatever the others did not, so a new format goes below 100. Binary
+//     says its files are not text;
 //     Compressed, that its writer compresses (no .gz on top);
 //   - Detect, which sees the file's name and up to 4 KiB of the
 //     decompressed stream (Sniff) and says yes only to its own format:
@@ -273,9 +325,8 @@
 //
 // # Left out
 //
-// Lackey's other modes (--basic-counts, superblock counts), cachegrind,
-// DynamoRIO and ChampSim's cloudsuite (SPARC, 4 destinations and an ASID)
-// traces are not read. Lackey and ChampSim traces have no values; only
+// Lackey's other modes (--basic-counts, superblock counts), cachegrind and
+// DynamoRIO traces are not read; CloudSuite traces are not written. Lackey and ChampSim traces have no values; only
 // native traces carry them. ChampSim traces keep no access sizes, so
 // converting lackey to ChampSim and back loses them, and modifies.
 package traces

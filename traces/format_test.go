@@ -17,14 +17,14 @@ func TestFormatsOrder(t *testing.T) {
 	for _, f := range Formats() {
 		names = append(names, f.Name)
 	}
-	if diff := cmp.Diff([]string{"native", "champsim", "toy", "lackey"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"native", "cloudsuite", "champsim", "toy", "lackey"}, names); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"native", "champsim", "toy", "lackey"}, WriteFormats()); diff != "" {
 		t.Errorf("WriteFormats (-want +got):\n%s", diff)
 	}
 	_, err := Lookup("csv")
-	if want := `traces: unknown format "csv"; one of native, champsim, toy, lackey`; err == nil || err.Error() != want {
+	if want := `traces: unknown format "csv"; one of native, cloudsuite, champsim, toy, lackey`; err == nil || err.Error() != want {
 		t.Errorf("Lookup(csv): %v, want %s", err, want)
 	}
 	if _, err := Lookup("cachelab"); err == nil {

@@ -9,11 +9,12 @@ import "strings"
 type Holds uint16
 
 const (
-	HoldsRegs     = Holds(CarriesRegs)   // registers and branch outcomes of fetches
-	HoldsValues   = Holds(CarriesValues) // values of loads and stores
-	HoldsPIDs     = Holds(CarriesPIDs)   // processes other than 0
-	HoldsSizes    = Holds(1 << 8)        // each reference's size
-	HoldsModifies = Holds(1 << 9)        // modify records (a load and a store of the same bytes)
+	HoldsRegs     = Holds(CarriesRegs)    // registers and branch outcomes of fetches
+	HoldsValues   = Holds(CarriesValues)  // values of loads and stores
+	HoldsPIDs     = Holds(CarriesPIDs)    // processes other than 0
+	HoldsThreads  = Holds(CarriesThreads) // threads other than 0
+	HoldsSizes    = Holds(1 << 8)         // each reference's size
+	HoldsModifies = Holds(1 << 9)         // modify records (a load and a store of the same bytes)
 
 	holdsCarried = Holds(carriesAll)
 )
@@ -27,6 +28,7 @@ var holdings = []struct {
 }{
 	{HoldsValues, "values", "they are dropped"},
 	{HoldsPIDs, "process ids", "every record goes to one process"},
+	{HoldsThreads, "thread ids", "every record goes to one thread"},
 	{HoldsRegs, "registers or branches", "they are dropped, and a core then sees no dependencies (the loads of a pointer chase look independent)"},
 	{HoldsSizes, "access sizes", "they are dropped"},
 	{HoldsModifies, "modifies", "they are dropped"},

@@ -34,13 +34,14 @@ func hostileFrame(count uint32, lens [5]uint64, kinds, cols []byte, pad bool) []
 	return encodeFrame(count, append(append(p, kinds...), cols...))
 }
 
-// hostileNative is a whole native trace: a header that announces
-// everything, the frame, and the end marker.
+// hostileNative is a whole native trace of version 1 (five columns): a
+// header that announces everything version 1 has, the frame, and the end
+// marker.
 func hostileNative(frame []byte) []byte {
 	var h [nativeHeaderLen]byte
 	copy(h[:], NativeMagic)
-	binary.LittleEndian.PutUint16(h[8:], NativeVersion)
-	binary.LittleEndian.PutUint16(h[10:], uint16(carriesAll))
+	binary.LittleEndian.PutUint16(h[8:], nativeV1)
+	binary.LittleEndian.PutUint16(h[10:], uint16(carriesV1))
 	binary.LittleEndian.PutUint32(h[12:], crc32.Checksum(h[:12], castagnoli))
 	var end [frameHeaderLen]byte
 	binary.LittleEndian.PutUint32(end[16:], crc32.Checksum(end[:16], castagnoli))

@@ -17,8 +17,12 @@ const MaxMem = 6
 // data it reads and writes, and, when the trace records them, its registers
 // and branch outcome. Register 0 means "none".
 type Instr struct {
-	IP      uint64
-	Size    uint32 // bytes fetched; 0 when the trace has no fetch (Cache Lab)
+	IP   uint64
+	Size uint32 // bytes fetched; 0 when the trace has no fetch (Cache Lab)
+	// PID and Thread are the process and thread the instruction belongs
+	// to (Record's); they fill what was padding.
+	Thread  uint8
+	PID     uint16
 	Mem     [MaxMem]MemRef
 	NMem    uint8
 	SrcRegs [4]uint8
@@ -106,7 +110,7 @@ func (g *grouper) ReadInstrs(ins []Instr) (int, error) {
 				k++
 			}
 			g.ip = rec.Addr
-			g.cur = Instr{IP: rec.Addr, Size: rec.Size}
+			g.cur = Instr{IP: rec.Addr, Size: rec.Size, PID: rec.PID, Thread: rec.Thread}
 			g.have = true
 			continue
 		}
@@ -114,12 +118,13 @@ func (g *grouper) ReadInstrs(ins []Instr) (int, error) {
 		if rec.Op == Modify && !g.modifyAsLoad {
 			need = 2
 		}
-		if !g.have || g.cur.NMem+need > MaxMem {
-			// A data record with no instruction to join is one of its
-			// own, at the address of the last fetch; one that does not
-			// fit its instruction continues it (Cont).
+		if other := g.have && (g.cur.PID != rec.PID || g.cur.Thread != rec.Thread); !g.have || other || g.cur.NMem+need > MaxMem {
+			// A data record with no instruction to join (none, or one of
+			// another thread) is one of its own, at the address of the
+			// last fetch; one that does not fit its instruction
+			// continues it (Cont).
 			if g.have {
-				g.overflow = true
+				g.overflow = !other
 				ins[k] = g.cur
 				k++
 				g.have = false
@@ -128,7 +133,7 @@ func (g *grouper) ReadInstrs(ins []Instr) (int, error) {
 					break
 				}
 			}
-			g.cur = Instr{IP: g.ip, Cont: g.overflow}
+			g.cur = Instr{IP: g.ip, Cont: g.overflow, PID: rec.PID, Thread: rec.Thread}
 			g.overflow = false
 			g.have = true
 		}

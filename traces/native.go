@@ -46,8 +46,15 @@ func isNative(s *Sniff) bool {
 // mangles it is caught at once.
 const NativeMagic = "\x89VMT\r\n\x1a\n"
 
-// NativeVersion is the version this package writes and reads.
-const NativeVersion = 1
+// NativeVersion is the newest version this package writes and reads:
+// version 2 adds a column of thread ids and the thread switch record. A
+// trace whose records carry no threads (WriteOptions.Carries without
+// CarriesThreads) is written as version 1, byte for byte as before, so
+// that an older emu reads it.
+const NativeVersion = 2
+
+// nativeV1 is the first version: five columns, no thread switches.
+const nativeV1 = 1
 
 const (
 	nativeHeaderLen = 16
@@ -73,7 +80,9 @@ const (
 //	           sizes column
 //	0xc0       process switch: the records after it belong to the process
 //	           whose id follows in the misc column
-//	0xc1-0xff  reserved for the OS records of the scenario format (fork,
+//	0xc1       thread switch (version 2): the records after it belong to
+//	           the thread whose id follows in the threads column
+//	0xc2-0xff  reserved for the OS records of the scenario format (fork,
 //	           execve, mmap, munmap, mprotect, brk, exit, ...)
 const (
 	kindRich      = 0x80
@@ -81,6 +90,7 @@ const (
 	kindRichInfo  = 0x08
 	kindOther     = 0xc0
 	kindProcess   = 0xc0
+	kindThread    = 0xc1
 	maxInlineSize = 31
 )
 
@@ -125,13 +135,15 @@ type NativeWriter struct {
 	enc *zstd.Encoder
 	err error
 
-	kinds, sizes, addrs, values, info, misc []byte
-	payload, comp                           []byte
+	kinds, sizes, addrs, values, info, misc, threads []byte
+	payload, comp                                    []byte
+	version                                          uint16
 
 	// predictor state, reset at each frame
 	fetchEnd, ip uint64
 	slot         uint
 	pid          uint16
+	thread       uint8
 	table        []pred
 }
 
@@ -152,10 +164,13 @@ func NewNativeWriter(w io.Writer, opt WriteOptions) (*NativeWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	nw := &NativeWriter{w: w, opt: opt, enc: enc, table: make([]pred, predSize)}
+	nw := &NativeWriter{w: w, opt: opt, enc: enc, table: make([]pred, predSize), version: nativeV1}
+	if opt.Carries&CarriesThreads != 0 {
+		nw.version = NativeVersion
+	}
 	var h [nativeHeaderLen]byte
 	copy(h[:], NativeMagic)
-	binary.LittleEndian.PutUint16(h[8:], NativeVersion)
+	binary.LittleEndian.PutUint16(h[8:], nw.version)
 	binary.LittleEndian.PutUint16(h[10:], uint16(opt.Carries))
 	binary.LittleEndian.PutUint32(h[12:], crc32.Checksum(h[:12], castagnoli))
 	if _, err := w.Write(h[:]); err != nil {
@@ -167,8 +182,8 @@ func NewNativeWriter(w io.Writer, opt WriteOptions) (*NativeWriter, error) {
 
 func (w *NativeWriter) reset() {
 	w.kinds, w.sizes, w.addrs = w.kinds[:0], w.sizes[:0], w.addrs[:0]
-	w.values, w.info, w.misc = w.values[:0], w.info[:0], w.misc[:0]
-	w.fetchEnd, w.ip, w.slot, w.pid = 0, 0, 0, 0
+	w.values, w.info, w.misc, w.threads = w.values[:0], w.info[:0], w.misc[:0], w.threads[:0]
+	w.fetchEnd, w.ip, w.slot, w.pid, w.thread = 0, 0, 0, 0, 0
 	clear(w.table)
 }
 
@@ -203,18 +218,9 @@ func (w *NativeWriter) put(rec *Record, ref *Ref) {
 		w.err = fmt.Errorf("traces: cannot write record %+v: size %s", *rec, msg)
 		return
 	}
-	if rec.PID != w.pid {
-		if w.opt.Carries&CarriesPIDs == 0 {
-			w.err = fmt.Errorf("traces: record of process %d, but the writer's Carries has no CarriesPIDs", rec.PID)
+	if rec.PID != w.pid || rec.Thread != w.thread {
+		if !w.switchTo(rec) {
 			return
-		}
-		if len(w.kinds)+2 > w.opt.FrameRecords {
-			w.flushFrame()
-		}
-		if rec.PID != w.pid { // a new frame starts in process 0
-			w.kinds = append(w.kinds, kindProcess)
-			w.misc = binary.AppendUvarint(w.misc, uint64(rec.PID))
-			w.pid = rec.PID
 		}
 	}
 	op := byte(rec.Op)
@@ -273,16 +279,61 @@ func (w *NativeWriter) put(rec *Record, ref *Ref) {
 	}
 }
 
+// switchTo writes the process and thread switches rec needs, in one frame
+// with rec; false if the writer may not.
+func (w *NativeWriter) switchTo(rec *Record) bool {
+	switch {
+	case rec.PID != w.pid && w.opt.Carries&CarriesPIDs == 0:
+		w.err = fmt.Errorf("traces: record of process %d, but the writer's Carries has no CarriesPIDs", rec.PID)
+		return false
+	case rec.Thread != w.thread && w.opt.Carries&CarriesThreads == 0:
+		w.err = fmt.Errorf("traces: record of thread %d, but the writer's Carries has no CarriesThreads", rec.Thread)
+		return false
+	}
+	need := 1 // the record, and its switches
+	for _, differs := range []bool{rec.PID != w.pid, rec.Thread != w.thread} {
+		if differs {
+			need++
+		}
+	}
+	if len(w.kinds)+need > w.opt.FrameRecords {
+		w.flushFrame() // a new frame starts in process 0, thread 0
+	}
+	if rec.PID != w.pid {
+		w.kinds = append(w.kinds, kindProcess)
+		w.misc = binary.AppendUvarint(w.misc, uint64(rec.PID))
+		w.pid = rec.PID
+	}
+	if rec.Thread != w.thread {
+		w.kinds = append(w.kinds, kindThread)
+		w.threads = binary.AppendUvarint(w.threads, uint64(rec.Thread))
+		w.thread = rec.Thread
+	}
+	return true
+}
+
+// columns are the frame's columns after the kinds, in the payload's order:
+// version 2 adds the threads column.
+func (w *NativeWriter) columns() [][]byte {
+	cols := [][]byte{w.sizes, w.addrs, w.values, w.info, w.misc}
+	if w.version >= NativeVersion {
+		cols = append(cols, w.threads)
+	}
+	return cols
+}
+
 // flushFrame compresses and writes the records gathered so far.
 func (w *NativeWriter) flushFrame() {
 	if w.err != nil || len(w.kinds) == 0 {
 		return
 	}
 	p := w.payload[:0]
-	for _, col := range [][]byte{w.sizes, w.addrs, w.values, w.info, w.misc} {
+	cols := w.columns()
+	for _, col := range cols {
 		p = binary.AppendUvarint(p, uint64(len(col)))
 	}
-	for _, col := range [][]byte{w.kinds, w.sizes, w.addrs, w.values, w.info, w.misc} {
+	p = append(p, w.kinds...)
+	for _, col := range cols {
 		p = append(p, col...)
 	}
 	w.payload = p

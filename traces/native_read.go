@@ -19,6 +19,7 @@ type nativeReader struct {
 	src         io.Reader
 	closeFn     func() error
 	carries     Carries
+	version     uint16
 	st          *nativeState
 	dec         *zstd.Decoder
 	closed      bool
@@ -30,13 +31,14 @@ type nativeReader struct {
 
 	comp, payload []byte
 	// The columns of the current frame and where decoding is in each.
-	kinds, sizes, addrs, values, info, misc []byte
-	ki, si, ai, vi, ii, mi                  int
+	kinds, sizes, addrs, values, info, misc, threads []byte
+	ki, si, ai, vi, ii, mi, ti                       int
 
 	// predictor state, reset at each frame
 	fetchEnd, ip uint64
 	slot         uint
 	pid          uint16
+	thread       uint8
 	table        []pred
 }
 
@@ -64,12 +66,18 @@ func newNative(name, zkind string, src io.Reader, closeFn func() error) (*native
 	if got, want := binary.LittleEndian.Uint32(h[12:]), crc32.Checksum(h[:12], castagnoli); got != want {
 		return nil, offsetError(name, 12, "corrupt native trace header (checksum %08x, want %08x)", got, want)
 	}
-	if v := binary.LittleEndian.Uint16(h[8:]); v != NativeVersion {
-		return nil, offsetError(name, 8, "native trace version %d; this emu reads version %d", v, NativeVersion)
+	r.version = binary.LittleEndian.Uint16(h[8:])
+	if r.version < nativeV1 || r.version > NativeVersion {
+		return nil, offsetError(name, 8, "native trace version %d; this emu reads versions %d to %d", r.version, nativeV1, NativeVersion)
 	}
 	r.carries = Carries(binary.LittleEndian.Uint16(h[10:]))
-	if unknown := r.carries &^ carriesAll; unknown != 0 {
-		return nil, offsetError(name, 10, "native trace header has unknown flags %#x (written by a newer emu?)", uint16(unknown))
+	known := carriesAll
+	if r.version == nativeV1 {
+		known &^= CarriesThreads // version 1 has no threads
+	}
+	if unknown := r.carries &^ known; unknown != 0 {
+		return nil, offsetError(name, 10, "native trace header has unknown flags %#x for version %d (written by a newer emu?)",
+			uint16(unknown), r.version)
 	}
 	st, ok := nativePool.Get().(*nativeState)
 	if !ok {
@@ -109,7 +117,7 @@ func (r *nativeReader) Close() error {
 	}
 	r.closed = true
 	r.err = errClosed
-	r.kinds, r.sizes, r.addrs, r.values, r.info, r.misc = nil, nil, nil, nil, nil, nil
+	r.kinds, r.sizes, r.addrs, r.values, r.info, r.misc, r.threads = nil, nil, nil, nil, nil, nil, nil
 	r.ki = 0
 	r.st.comp, r.st.payload = r.comp[:0], r.payload[:0]
 	nativePool.Put(r.st)
@@ -157,7 +165,7 @@ func (r *nativeReader) nextFrame() {
 		return
 	}
 	if r.kinds != nil && (r.si != len(r.sizes) || r.ai != len(r.addrs) || r.vi != len(r.values) ||
-		r.ii != len(r.info) || r.mi != len(r.misc)) {
+		r.ii != len(r.info) || r.mi != len(r.misc) || r.ti != len(r.threads)) {
 		r.err = r.frameError("corrupt frame: its columns do not end with its records")
 		return
 	}
@@ -225,8 +233,8 @@ func (r *nativeReader) nextFrame() {
 		r.err = err
 		return
 	}
-	r.ki, r.si, r.ai, r.vi, r.ii, r.mi = 0, 0, 0, 0, 0, 0
-	r.fetchEnd, r.ip, r.slot, r.pid = 0, 0, 0, 0
+	r.ki, r.si, r.ai, r.vi, r.ii, r.mi, r.ti = 0, 0, 0, 0, 0, 0, 0
+	r.fetchEnd, r.ip, r.slot, r.pid, r.thread = 0, 0, 0, 0, 0
 	clear(r.table)
 }
 
@@ -247,10 +255,14 @@ func (r *nativeReader) endMarker(corrupt bool) error {
 }
 
 // setColumns cuts the payload p of a frame of count records into its
-// columns: five lengths, then the kinds and the five columns, which must
-// fill p exactly.
+// columns: five lengths (six in version 2), then the kinds and the five
+// (six) columns, which must fill p exactly.
 func (r *nativeReader) setColumns(p []byte, count uint32) error {
-	var lens [5]uint64
+	var all [6]uint64
+	lens := all[:5]
+	if r.version >= NativeVersion {
+		lens = all[:6]
+	}
 	pos := 0
 	for i := range lens {
 		v, k := binary.Uvarint(p[pos:])
@@ -260,8 +272,8 @@ func (r *nativeReader) setColumns(p []byte, count uint32) error {
 		lens[i] = v
 		pos += k
 	}
-	// Five lengths of up to 2^64-1 each can wrap a plain sum around to
-	// the payload's size: the sum is checked.
+	// Five or six lengths of up to 2^64-1 each can wrap a plain sum
+	// around to the payload's size: the sum is checked.
 	total, carry := uint64(pos)+uint64(count), uint64(0)
 	for _, l := range lens {
 		var c uint64
@@ -281,6 +293,10 @@ func (r *nativeReader) setColumns(p []byte, count uint32) error {
 	}
 	r.kinds = cut(uint64(count))
 	r.sizes, r.addrs, r.values, r.info, r.misc = cut(lens[0]), cut(lens[1]), cut(lens[2]), cut(lens[3]), cut(lens[4])
+	r.threads = nil
+	if len(lens) == 6 {
+		r.threads = cut(lens[5])
+	}
 	return nil
 }
 
@@ -387,9 +403,9 @@ func (r *nativeReader) decodeRecords(recs []Record) int {
 		slot = min(slot+1, maxSlot)
 		recs[i] = Record{Addr: addr, Size: uint32(k >> 2), Op: Op(k & 3)}
 	}
-	if pid := r.pid; pid != 0 { // after the loop: one register fewer in it
+	if pid, th := r.pid, r.thread; pid != 0 || th != 0 { // after the loop: fewer registers in it
 		for j := range recs[:i] {
-			recs[j].PID = pid
+			recs[j].PID, recs[j].Thread = pid, th
 		}
 	}
 	r.ki += i
@@ -425,7 +441,7 @@ func (r *nativeReader) plainRecord(rec *Record) error {
 		p.stride, p.last = addr-p.last, addr
 		r.slot = min(r.slot+1, maxSlot)
 	}
-	*rec = Record{Addr: addr, Size: size, Op: Op(k & 3), PID: r.pid}
+	*rec = Record{Addr: addr, Size: size, Op: Op(k & 3), PID: r.pid, Thread: r.thread}
 	r.ki++
 	return nil
 }
@@ -448,23 +464,11 @@ func (r *nativeReader) recordError(ki int, msg string) error {
 }
 
 // slowRecord decodes the record at r.ki with all it carries; ok is false
-// for a record that is not a reference (a process switch).
+// for a record that is not a reference (a process or thread switch).
 func (r *nativeReader) slowRecord(ref *Ref) (bool, error) {
 	k := r.kinds[r.ki]
 	if k >= kindOther {
-		if k != kindProcess {
-			return false, r.frameError("record %d: unknown record kind %#02x (written by a newer emu?)", r.ki+1, k)
-		}
-		v, ok := uvarint(r.misc, &r.mi)
-		if !ok || v > 0xffff {
-			return false, r.recordError(r.ki, "bad process id")
-		}
-		if r.carries&CarriesPIDs == 0 {
-			return false, r.recordError(r.ki, "process switch, but the header does not announce processes")
-		}
-		r.pid = uint16(v)
-		r.ki++
-		return false, nil
+		return false, r.switchRecord(k)
 	}
 	if k >= kindRich && k&0x30 != 0 {
 		return false, r.frameError("record %d: unknown record kind %#02x (written by a newer emu?)", r.ki+1, k)
@@ -497,7 +501,7 @@ func (r *nativeReader) slowRecord(ref *Ref) (bool, error) {
 			r.slot++
 		}
 	}
-	*ref = Ref{Record: Record{Addr: addr, Size: size, Op: Op(op), PID: r.pid}}
+	*ref = Ref{Record: Record{Addr: addr, Size: size, Op: Op(op), PID: r.pid, Thread: r.thread}}
 	if k >= kindRich {
 		if k&kindRichValue != 0 {
 			if r.carries&CarriesValues == 0 {
@@ -528,6 +532,34 @@ func (r *nativeReader) slowRecord(ref *Ref) (bool, error) {
 	}
 	r.ki++
 	return true, nil
+}
+
+// switchRecord decodes the process or thread switch at r.ki, of kind k.
+func (r *nativeReader) switchRecord(k byte) error {
+	switch {
+	case k == kindProcess:
+		v, ok := uvarint(r.misc, &r.mi)
+		if !ok || v > 0xffff {
+			return r.recordError(r.ki, "bad process id")
+		}
+		if r.carries&CarriesPIDs == 0 {
+			return r.recordError(r.ki, "process switch, but the header does not announce processes")
+		}
+		r.pid = uint16(v)
+	case k == kindThread && r.version >= NativeVersion:
+		v, ok := uvarint(r.threads, &r.ti)
+		if !ok || v > MaxThread {
+			return r.recordError(r.ki, "bad thread id (at most "+strconv.Itoa(MaxThread)+")")
+		}
+		if r.carries&CarriesThreads == 0 {
+			return r.recordError(r.ki, "thread switch, but the header does not announce threads")
+		}
+		r.thread = uint8(v)
+	default:
+		return r.frameError("record %d: unknown record kind %#02x (written by a newer emu?)", r.ki+1, k)
+	}
+	r.ki++
+	return nil
 }
 
 // ReadRefs decodes refs with all they carry.

@@ -16,6 +16,9 @@ import (
 )
 
 // matmul's records, read once.
+// carriesV1 is all a version 1 native trace carries: no threads.
+const carriesV1 = carriesAll &^ CarriesThreads
+
 var matmulRecs = sync.OnceValues(func() ([]Record, error) {
 	r, err := Open(matmulGz)
 	if err != nil {
@@ -175,14 +178,17 @@ func randomRefs(n int, seed uint64) []Ref {
 	x := seed | 1
 	next := func() uint64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
 	refs := make([]Ref, n)
-	ip, pid := uint64(0x400000), uint16(0)
+	ip, pid, thread := uint64(0x400000), uint16(0), uint8(0)
 	stride := map[int]uint64{}
 	for i := range refs {
 		r := &refs[i]
 		if next()%50 == 0 {
 			pid = uint16(next() % 4)
 		}
-		r.PID = pid
+		if next()%40 == 0 {
+			thread = uint8(next())
+		}
+		r.PID, r.Thread = pid, thread
 		switch next() % 10 {
 		case 0, 1, 2, 3, 4:
 			r.Op = Fetch
@@ -253,6 +259,7 @@ func TestNativeWriterErrors(t *testing.T) {
 		ref  Ref
 	}{
 		{"pid", Ref{Record: Record{Addr: 1, Size: 1, Op: Load, PID: 3}}},
+		{"thread", Ref{Record: Record{Addr: 1, Size: 1, Op: Load, Thread: 3}}},
 		{"value", Ref{Record: Record{Addr: 1, Size: 1, Op: Load}, HasValue: true}},
 		{"regs", Ref{Record: Record{Addr: 1, Size: 1, Op: Fetch}, HasRegs: true}},
 		{"op", Ref{Record: Record{Addr: 1, Size: 1, Op: Op(7)}}},
@@ -274,9 +281,9 @@ func TestNativeWriterErrors(t *testing.T) {
 func nativeFile(t *testing.T) ([]byte, []int64) {
 	refs := randomRefs(3000, 9)
 	for i := range refs {
-		refs[i].PID = 0 // no process switches: 1000 refs a frame
+		refs[i].PID, refs[i].Thread = 0, 0 // no switches: 1000 refs a frame
 	}
-	data := encodeNative(t, WriteOptions{Carries: carriesAll, FrameRecords: 1000}, nil, refs)
+	data := encodeNative(t, WriteOptions{Carries: carriesV1, FrameRecords: 1000}, nil, refs)
 	var offs []int64
 	for off := int64(nativeHeaderLen); off < int64(len(data)); {
 		offs = append(offs, off)
@@ -338,8 +345,10 @@ func TestNativeErrors(t *testing.T) {
 		records int // delivered before the error
 	}{
 		{"header checksum", set(9, 1), 12, "corrupt native trace header", true, 0},
-		{"version", header(2, 0), 8, "native trace version 2; this emu reads version 1", true, 0},
+		{"version", header(3, 0), 8, "native trace version 3; this emu reads versions 1 to 2", true, 0},
+		{"version 0", header(0, 0), 8, "native trace version 0; this emu reads versions 1 to 2", true, 0},
 		{"flags", header(1, 0x80), 10, "unknown flags 0x80", true, 0},
+		{"threads in version 1", header(1, uint16(CarriesThreads)), 10, "unknown flags 0x8 for version 1", true, 0},
 		{"header cut", data[:10], 10, "truncated native trace header (10 of 16 bytes)", true, 0},
 		{"payload byte", set(int(f1)+frameHeaderLen+5, 0x40), f1, "frame 2: corrupt frame", false, 1000},
 		{"frame header", set(int(f2)+2, 1), f2, "frame 3: corrupt frame header", false, 2000},
@@ -386,33 +395,40 @@ func TestNativeErrors(t *testing.T) {
 	}
 }
 
-// FuzzNative: any bytes after a valid header give records or an *Error,
-// never a panic or a hang; Read and ReadRefs agree.
+// FuzzNative: any bytes after a valid header (version 2 with everything,
+// or version 1 with all it has) give records or an *Error, never a panic
+// or a hang; Read and ReadRefs agree.
 func FuzzNative(f *testing.F) {
 	refs := randomRefs(300, 3)
-	var b bytes.Buffer
-	w, _ := NewNativeWriter(&b, WriteOptions{Carries: carriesAll, FrameRecords: 100})
-	w.WriteRefs(refs)
-	w.Close()
-	f.Add(b.Bytes()[nativeHeaderLen:])
-	f.Add([]byte{})
+	var b, b1 bytes.Buffer
+	for _, o := range []struct {
+		buf     *bytes.Buffer
+		carries Carries
+	}{{&b, carriesAll}, {&b1, carriesV1}} {
+		w, _ := NewNativeWriter(o.buf, WriteOptions{Carries: o.carries, FrameRecords: 100})
+		w.WriteRefs(refs)
+		w.Close()
+	}
+	f.Add(false, b.Bytes()[nativeHeaderLen:])
+	f.Add(true, b1.Bytes()[nativeHeaderLen:])
+	f.Add(false, []byte{})
 	for _, h := range hostileNatives {
-		f.Add(h.data[nativeHeaderLen:])
+		f.Add(true, h.data[nativeHeaderLen:])
 	}
 	// issue 16: the addresses the scenario calls are bounded by, as a
 	// trace carries them: page 0, below and at the top of the user half,
 	// the kernel half, and an access that wraps around 2^64
 	var edges bytes.Buffer
-	w, _ = NewNativeWriter(&edges, WriteOptions{Carries: carriesAll, FrameRecords: 4})
+	w, _ := NewNativeWriter(&edges, WriteOptions{Carries: carriesAll, FrameRecords: 4})
 	for _, a := range []uint64{0, 0xfff8, 1<<47 - 8, 1 << 47, 0xffff800000000000, 1<<64 - 8} {
 		w.WriteRefs([]Ref{{Record: Record{Addr: a, Size: 16, Op: Store}, Value: a, HasValue: true},
-			{Record: Record{Addr: a, Size: MaxAccessSize, Op: Load}}})
+			{Record: Record{Addr: a, Size: MaxAccessSize, Op: Load, Thread: 255}}})
 	}
 	w.Close()
-	f.Add(edges.Bytes()[nativeHeaderLen:])
-	header := b.Bytes()[:nativeHeaderLen]
-	f.Fuzz(func(t *testing.T, body []byte) {
-		data := append(bytes.Clone(header), body...)
+	f.Add(false, edges.Bytes()[nativeHeaderLen:])
+	headers := map[bool][]byte{false: b.Bytes()[:nativeHeaderLen], true: b1.Bytes()[:nativeHeaderLen]}
+	f.Fuzz(func(t *testing.T, v1 bool, body []byte) {
+		data := append(bytes.Clone(headers[v1]), body...)
 		r, err := NewReader("fuzz", bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
@@ -483,4 +499,106 @@ func BenchmarkWriteNative(b *testing.B) {
 		w.Close()
 	}
 	b.ReportMetric(float64(len(recs)*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// A trace that carries threads is version 2 and reads back with them, by
+// Read, ReadRefs and Instructions; one that does not is version 1.
+func TestNativeThreads(t *testing.T) {
+	refs := []Ref{
+		{Record: Record{Addr: 0x400000, Size: 4, Op: Fetch}},
+		{Record: Record{Addr: 0x1000, Size: 8, Op: Load}},
+		{Record: Record{Addr: 0x400100, Size: 4, Op: Fetch, Thread: 3}},
+		{Record: Record{Addr: 0x2000, Size: 8, Op: Store, Thread: 3}},
+		{Record: Record{Addr: 0x400200, Size: 4, Op: Fetch, PID: 2, Thread: 255}},
+		{Record: Record{Addr: 0x3000, Size: 8, Op: Load, PID: 2, Thread: 1}}, // another thread's data: an instruction of its own
+	}
+	for _, c := range []struct {
+		carries Carries
+		version uint16
+	}{{carriesAll, 2}, {CarriesThreads, 2}, {carriesV1, 1}} {
+		var b bytes.Buffer
+		w, _ := NewNativeWriter(&b, WriteOptions{Carries: c.carries})
+		err := w.WriteRefs(refs)
+		if err == nil {
+			err = w.Close()
+		}
+		if got := binary.LittleEndian.Uint16(b.Bytes()[8:]); got != c.version {
+			t.Errorf("carries %v: version %d, want %d", c.carries, got, c.version)
+		}
+		if c.carries&CarriesThreads == 0 || c.carries&CarriesPIDs == 0 {
+			if err == nil {
+				t.Errorf("carries %v: threads or processes written without declaring them", c.carries)
+			}
+			continue
+		}
+		r, err := NewReader("t.vmt", bytes.NewReader(b.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(refs, readAllRefs(t, r.(RefReader), 4)); d != "" {
+			t.Errorf("refs (-written +read):\n%s", d)
+		}
+		r, _ = NewReader("t.vmt", bytes.NewReader(b.Bytes()))
+		ins := Instructions(r, false)
+		buf := make([]Instr, 10)
+		n, _ := ins.ReadInstrs(buf)
+		var got [][3]uint64
+		for _, in := range buf[:n] {
+			got = append(got, [3]uint64{in.IP, uint64(in.PID), uint64(in.Thread)})
+		}
+		want := [][3]uint64{{0x400000, 0, 0}, {0x400100, 0, 3}, {0x400200, 2, 255}, {0x400200, 2, 1}}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("instructions' ip, pid, thread (-want +got):\n%s", d)
+		}
+	}
+}
+
+// Version 2's thread switches are checked as the process switches are.
+func TestNativeThreadErrors(t *testing.T) {
+	v2 := func(flags Carries, count uint32, kinds, addrs, threads []byte) []byte {
+		var h [nativeHeaderLen]byte
+		copy(h[:], NativeMagic)
+		binary.LittleEndian.PutUint16(h[8:], NativeVersion)
+		binary.LittleEndian.PutUint16(h[10:], uint16(flags))
+		binary.LittleEndian.PutUint32(h[12:], crc32.Checksum(h[:12], castagnoli))
+		p := []byte{0, byte(len(addrs)), 0, 0, 0, byte(len(threads))}
+		p = append(append(append(p, kinds...), addrs...), threads...)
+		var end [frameHeaderLen]byte
+		binary.LittleEndian.PutUint32(end[16:], crc32.Checksum(end[:16], castagnoli))
+		return append(append(h[:], encodeFrame(count, p)...), end[:]...)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string // in the error; "" for none
+		rec  Record
+	}{
+		{"a thread switch", v2(CarriesThreads, 2, []byte{kindThread, 0x05}, []byte{0}, []byte{7}), "", Record{Size: 1, Op: Load, Thread: 7}},
+		{"thread 256", v2(CarriesThreads, 2, []byte{kindThread, 0x05}, []byte{0}, binary.AppendUvarint(nil, 256)), "record 1: bad thread id (at most 255)", Record{}},
+		{"thread id missing", v2(CarriesThreads, 2, []byte{kindThread, 0x05}, []byte{0}, nil), "record 1: bad thread id", Record{}},
+		{"threads not announced", v2(CarriesPIDs, 2, []byte{kindThread, 0x05}, []byte{0}, []byte{1}), "thread switch, but the header does not announce threads", Record{}},
+		{"threads column left over", v2(CarriesThreads, 1, []byte{0x05}, []byte{0}, []byte{1}), "do not end with its records", Record{Size: 1, Op: Load}},
+		{"an unknown kind", v2(CarriesThreads, 2, []byte{0xc2, 0x05}, []byte{0}, nil), "record 1: unknown record kind 0xc2", Record{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := NewReader("t.vmt", bytes.NewReader(c.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, err := readAll(r, 4)
+			if c.want == "" {
+				if err != nil || len(recs) != 1 || recs[0] != c.rec {
+					t.Errorf("records %v, error %v; want %v", recs, err, c.rec)
+				}
+				return
+			}
+			var e *Error
+			if !errors.As(err, &e) || !e.HasOffset || e.Offset != nativeHeaderLen || !strings.Contains(e.Msg, c.want) {
+				t.Errorf("error %v; want one at offset %d saying %q", err, nativeHeaderLen, c.want)
+			}
+			if c.rec != (Record{}) && (len(recs) != 1 || recs[0] != c.rec) {
+				t.Errorf("records before the error %v, want %v", recs, c.rec)
+			}
+		})
+	}
 }

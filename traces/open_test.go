@@ -168,9 +168,9 @@ func TestOpenRefused(t *testing.T) {
 	tests := []struct{ name, data, want string }{
 		{"bz2", "BZh91AY&SY\x00\x00", "bzip2 compression is not supported; decompress it, or recompress with gzip, zstd or xz"},
 		{"zip", "PK\x03\x04\x14\x00", "zip compression is not supported; decompress it, or recompress with gzip, zstd or xz"},
-		{"elf", "\x7fELF\x02\x01\x01\x00\x00\x00\x00", "not a trace: binary data, and not ChampSim or native"},
+		{"elf", "\x7fELF\x02\x01\x01\x00\x00\x00\x00", "not a trace: binary data, and not ChampSim, ChampSim CloudSuite or native"},
 		{"gz-of-binary", string(compress(t, "gzip", []byte("\x00\x01\x02"))),
-			"not a trace: binary data, and not ChampSim or native, after gzip decompression"},
+			"not a trace: binary data, and not ChampSim, ChampSim CloudSuite or native, after gzip decompression"},
 		{"gz-header-only", "\x1f\x8b\x08", "truncated gzip stream"},
 		{"zstd-magic-cut", "\x28\xb5\x2f", "truncated zstd stream"},
 	}

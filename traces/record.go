@@ -31,12 +31,19 @@ type Record struct {
 	Addr uint64 // virtual byte address
 	Size uint32 // bytes
 	Op   Op
+	// Thread is the thread of process PID the reference belongs to,
+	// numbered from 0 in the trace (not an OS thread id): 0 in a trace of
+	// one thread; native traces may switch between threads. With PID it
+	// fills what was padding, so Record stays 16 bytes.
+	Thread uint8
 	// PID is the process the reference belongs to: 0 in a trace of one
 	// process (lackey, Cache Lab, ChampSim); native traces may switch
-	// between processes. It sits in what was padding, so Record stays 16
-	// bytes.
+	// between processes, a ChampSim CloudSuite trace gives its ASID.
 	PID uint16
 }
+
+// MaxThread is the largest thread number a record holds.
+const MaxThread = 255
 
 // MaxAccessSize is the most bytes one record may move. The largest memory
 // operand of an x86-64 instruction is XSAVE's area with every state

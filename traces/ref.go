@@ -22,20 +22,21 @@ type Ref struct {
 }
 
 // Carries says what the records of a trace may hold beyond kind, address,
-// size: registers and branches on fetches, values, process ids. The native
-// format's header flags are these bits.
+// size: registers and branches on fetches, values, process ids, thread
+// ids. The native format's header flags are these bits.
 type Carries uint16
 
 const (
-	CarriesRegs   Carries = 1 << iota // fetches carry registers and branch outcome
-	CarriesValues                     // loads and stores may carry a value
-	CarriesPIDs                       // records may belong to processes other than 0
-	carriesAll    = CarriesRegs | CarriesValues | CarriesPIDs
+	CarriesRegs    Carries = 1 << iota // fetches carry registers and branch outcome
+	CarriesValues                      // loads and stores may carry a value
+	CarriesPIDs                        // records may belong to processes other than 0
+	CarriesThreads                     // records may belong to threads other than 0
+	carriesAll     = CarriesRegs | CarriesValues | CarriesPIDs | CarriesThreads
 )
 
 func (c Carries) String() string {
 	s := ""
-	for i, name := range []string{"registers", "values", "processes"} {
+	for i, name := range []string{"registers", "values", "processes", "threads"} {
 		if c&(1<<i) != 0 {
 			if s != "" {
 				s += ","
@@ -191,7 +192,7 @@ func (s *instrStream) ReadInstrs(ins []Instr) (int, error) {
 func (s *instrStream) step(in *Instr) (rec Record, fetch, ok bool) {
 	if s.sub == 0 {
 		s.sub = 1
-		return Record{Addr: in.IP, Size: in.Size, Op: Fetch}, true, in.Size != 0
+		return Record{Addr: in.IP, Size: in.Size, Op: Fetch, PID: in.PID, Thread: in.Thread}, true, in.Size != 0
 	}
 	if j := s.sub - 1; j < int(in.NMem) {
 		s.sub++
@@ -200,7 +201,7 @@ func (s *instrStream) step(in *Instr) (rec Record, fetch, ok bool) {
 		if m.Store {
 			op = Store
 		}
-		return Record{Addr: m.Addr, Size: m.Size, Op: op}, false, true
+		return Record{Addr: m.Addr, Size: m.Size, Op: op, PID: in.PID, Thread: in.Thread}, false, true
 	}
 	s.off++
 	s.sub = 0
@@ -285,7 +286,7 @@ func (g *refGrouper) ReadInstrs(ins []Instr) (int, error) {
 			}
 			g.ip = ref.Addr
 			g.cur = Instr{IP: ref.Addr, Size: ref.Size, SrcRegs: ref.SrcRegs, DstRegs: ref.DstRegs,
-				Branch: ref.Branch, Taken: ref.Taken, HasRegs: ref.HasRegs}
+				Branch: ref.Branch, Taken: ref.Taken, HasRegs: ref.HasRegs, PID: ref.PID, Thread: ref.Thread}
 			g.have = true
 			continue
 		}
@@ -293,9 +294,9 @@ func (g *refGrouper) ReadInstrs(ins []Instr) (int, error) {
 		if ref.Op == Modify && !g.modifyAsLoad {
 			need = 2
 		}
-		if !g.have || g.cur.NMem+need > MaxMem {
+		if other := g.have && (g.cur.PID != ref.PID || g.cur.Thread != ref.Thread); !g.have || other || g.cur.NMem+need > MaxMem {
 			if g.have {
-				g.overflow = true
+				g.overflow = !other
 				ins[k] = g.cur
 				k++
 				g.have = false
@@ -304,7 +305,7 @@ func (g *refGrouper) ReadInstrs(ins []Instr) (int, error) {
 					break
 				}
 			}
-			g.cur = Instr{IP: g.ip, Cont: g.overflow}
+			g.cur = Instr{IP: g.ip, Cont: g.overflow, PID: ref.PID, Thread: ref.Thread}
 			g.overflow = false
 			g.have = true
 		}

@@ -27,6 +27,7 @@ type Stats struct {
 	Stores    uint64 `json:"stores"`
 	Modifies  uint64 `json:"modifies"`
 	Processes int    `json:"processes"` // distinct process ids
+	Threads   int    `json:"threads"`   // distinct threads, over all processes
 	// From the fetches that carry registers (ChampSim, native, generated).
 	Branches uint64 `json:"branches"`
 	Taken    uint64 `json:"taken"`
@@ -100,6 +101,12 @@ func Stat(r Reader, opt StatsOptions) (*Stats, error) {
 	fetch, data := newSets(), newSets()
 	all := newSets()
 	pids := map[uint16]struct{}{}
+	type thread struct {
+		pid uint16
+		n   uint8
+	}
+	threads := map[thread]struct{}{}
+	var last thread // the records' thread: most traces stay in one a while
 	rd := newReuse()
 
 	rr := Refs(r)
@@ -109,7 +116,11 @@ func Stat(r Reader, opt StatsOptions) (*Stats, error) {
 		for i := range buf[:n] {
 			ref := &buf[i]
 			st.Records++
-			pids[ref.PID] = struct{}{}
+			if th := (thread{ref.PID, ref.Thread}); th != last || st.Records == 1 {
+				pids[ref.PID] = struct{}{}
+				threads[th] = struct{}{}
+				last = th
+			}
 			s := &data
 			switch ref.Op {
 			case Fetch:
@@ -157,7 +168,7 @@ func Stat(r Reader, opt StatsOptions) (*Stats, error) {
 			return nil, err
 		}
 	}
-	st.Processes = len(pids)
+	st.Processes, st.Threads = len(pids), len(threads)
 	count := func(s sets) Touch { return Touch{uint64(len(s.pages)), uint64(len(s.lines))} }
 	st.Footprint.Fetch, st.Footprint.Data, st.Footprint.All = count(fetch), count(data), count(all)
 	st.Reuse.Cold, st.Reuse.Buckets = rd.cold, rd.hist

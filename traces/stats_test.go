@@ -26,7 +26,7 @@ func TestStatReuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &Stats{Format: "lackey", Carries: "none", Records: 9, Fetches: 1, Loads: 5, Stores: 2, Modifies: 1,
-		Processes: 1,
+		Processes: 1, Threads: 1,
 		Footprint: Footprint{PageSize: 4096, LineSize: 64,
 			Fetch: Touch{1, 1}, Data: Touch{2, 4}, All: Touch{3, 5}},
 		Reuse: Reuse{Over: "data", Cold: 4, Buckets: []uint64{1, 0, 3}}}

@@ -187,7 +187,7 @@ func TestErrorIsSticky(t *testing.T) {
 
 func TestNotATrace(t *testing.T) {
 	tests := []struct{ name, text, want string }{
-		{"binary", "\x7fELF\x02\x01\x01\x00\x00\x00", `t.trace: not a trace: binary data, and not ChampSim or native`},
+		{"binary", "\x7fELF\x02\x01\x01\x00\x00\x00", `t.trace: not a trace: binary data, and not ChampSim, ChampSim CloudSuite or native`},
 		{"text", "hello, world\n L 10,1\n", `t.trace:1: not a lackey or cachelab trace: it begins "hello, world"`},
 		{"after messages", "# comment\n==1== x\n", `t.trace:1: not a lackey or cachelab trace: it begins "# comment"`},
 		{"valgrind log without records", "==1== x\n\n# the program's output\n", `t.trace: a valgrind log with no trace records in its first 256 KiB: was lackey run with --trace-mem=yes?`},

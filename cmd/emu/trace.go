@@ -252,6 +252,9 @@ func writeStats(w io.Writer, path string, st *traces.Stats) error {
 	if st.Processes > 1 {
 		fmt.Fprintf(b, "processes  %d\n", st.Processes)
 	}
+	if st.Threads > st.Processes {
+		fmt.Fprintf(b, "threads    %d\n", st.Threads)
+	}
 	if strings.Contains(st.Carries, "registers") {
 		fmt.Fprintf(b, "branches   %d (%d taken)\n", st.Branches, st.Taken)
 	}
@@ -319,7 +322,8 @@ func newTraceHeadCmd() *cobra.Command {
 		Long: `Print the first N records (all for -n 0) as lackey text. Fetches that
 carry registers (ChampSim, native, generated) show them, src= and dst=
 (0 is left out), and their branch outcome; records of a process other
-than 0 show pid=, and records with a value show value=.`,
+than 0 show pid=, of a thread other than 0 thread=, and records with a
+value show value=.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if n < 0 {
@@ -387,6 +391,9 @@ func headLine(b []byte, ref *traces.Ref) []byte {
 	}
 	if ref.PID != 0 {
 		b = fmt.Appendf(b, " pid=%d", ref.PID)
+	}
+	if ref.Thread != 0 {
+		b = fmt.Appendf(b, " thread=%d", ref.Thread)
 	}
 	if ref.HasRegs {
 		regs("src", ref.SrcRegs[:])
