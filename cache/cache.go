@@ -58,6 +58,9 @@ type Cache struct {
 	bw *bandwidth // limits per cycle (bandwidth.go); nil without
 
 	n Counts
+	// byIP, when set, is told each demand miss, as missEvent.
+	byIP      sim.ByIP
+	missEvent sim.Event
 }
 
 // Counts are a level's statistics. Demand kinds are counted once per access,
@@ -125,6 +128,13 @@ func (c *Cache) Register(s *sim.Stats) {
 	}
 }
 
+// CountMissesByIP makes the level tell b of every demand miss it counts
+// (Counts.Misses of a fetch, load, store, page-table read or write, or
+// prefetch), as event e at the IP the request carries: the instruction
+// whose access, or whose access's page walk, it serves (0 for the
+// kernel's traffic). A nil b stops it.
+func (c *Cache) CountMissesByIP(b sim.ByIP, e sim.Event) { c.byIP, c.missEvent = b, e }
+
 // Access presents a request to this level; see sim.Port.
 func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	if c.bw != nil {
@@ -154,11 +164,7 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 		}
 	}
 	if missed {
-		req.Missed = true
-		c.n.Misses[req.Kind]++
-		if c.cfg.Straddle == StraddleWhole {
-			c.miss(now, missFirst, missLast, req, write)
-		}
+		c.missed(now, missFirst, missLast, req, write)
 	} else {
 		c.n.Hits[req.Kind]++
 	}
@@ -172,6 +178,19 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 		return 0, false
 	}
 	return req.Ready, true
+}
+
+// missed counts a demand access that missed (lines first to last of it, a
+// whole-access miss's), once, and starts its whole-access miss.
+func (c *Cache) missed(now sim.Cycle, first, last uint64, req *sim.Request, write bool) {
+	req.Missed = true
+	c.n.Misses[req.Kind]++
+	if c.byIP != nil {
+		c.byIP.Count(req.IP, c.missEvent, 1)
+	}
+	if c.cfg.Straddle == StraddleWhole {
+		c.miss(now, first, last, req, write)
+	}
 }
 
 // traceAccess records what this level did with a traced request: a hit
@@ -295,13 +314,13 @@ func (c *Cache) write(now sim.Cycle, i int, req *sim.Request) {
 	case WriteBack:
 		c.dirty[i] = true
 	case WriteThrough:
-		c.post(now, sim.Store, req.Addr, req.Size, true)
+		c.post(now, sim.Store, req.Addr, req.Size, true, req.IP)
 	}
 }
 
-// post sends a write down that nobody waits for. It leaves after this
-// level's own lookup.
-func (c *Cache) post(now sim.Cycle, kind sim.Kind, addr uint64, size uint32, dirty bool) {
-	c.posted = sim.Request{Addr: addr, Size: size, Kind: kind, Dirty: dirty, Issued: now}
+// post sends a write down that nobody waits for, for the instruction at
+// ip (0: none, an eviction). It leaves after this level's own lookup.
+func (c *Cache) post(now sim.Cycle, kind sim.Kind, addr uint64, size uint32, dirty bool, ip uint64) {
+	c.posted = sim.Request{Addr: addr, Size: size, Kind: kind, Dirty: dirty, Issued: now, IP: ip}
 	c.next.Access(now+c.cfg.Latency, &c.posted)
 }

@@ -62,6 +62,11 @@
 // accepts any number (only MSHRs limit misses). docs/prefetchers.md has
 // the details.
 //
+// Given a sim.ByIP (CountMissesByIP, for emu annotate), a level also tells
+// it of each demand miss it counts, by the IP its request carries: the
+// MSHR's request below, a write-through store and a write-no-allocate one
+// carry the IP of the access they serve.
+//
 // What it leaves out: snooping and the forward states of MOESI and MESIF
 // (a line another core owns always comes through the directory; a Shared
 // line always from the shared level); the network (fixed latencies, no

@@ -71,9 +71,9 @@ func (c *Cache) evict(now sim.Cycle, i int) {
 	switch {
 	case dirty:
 		c.n.Writebacks++
-		c.post(now, sim.Writeback, ln<<c.lineShift, uint32(c.cfg.LineSize), true)
+		c.post(now, sim.Writeback, ln<<c.lineShift, uint32(c.cfg.LineSize), true, 0)
 	case c.lowerExclusive:
-		c.post(now, sim.Victim, ln<<c.lineShift, uint32(c.cfg.LineSize), false)
+		c.post(now, sim.Victim, ln<<c.lineShift, uint32(c.cfg.LineSize), false, 0)
 	}
 	if c.coh != nil {
 		c.coh.dir.dropped(c.coh.core, ln, c) // after the post, which a level below may keep
@@ -123,10 +123,10 @@ func (c *Cache) acceptEviction(now sim.Cycle, req *sim.Request) sim.Cycle {
 		i, _ := c.allocate(now, ln, req)
 		c.dirty[i] = req.Dirty && c.cfg.Write == WriteBack
 		if req.Dirty && c.cfg.Write == WriteThrough {
-			c.post(now, sim.Writeback, req.Addr, req.Size, true)
+			c.post(now, sim.Writeback, req.Addr, req.Size, true, 0)
 		}
 	case req.Dirty:
-		c.post(now, sim.Writeback, req.Addr, req.Size, true)
+		c.post(now, sim.Writeback, req.Addr, req.Size, true, 0)
 	}
 	return done
 }

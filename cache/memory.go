@@ -11,10 +11,16 @@ func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
 // Memory is a flat memory with one fixed latency and no limit on requests in
 // flight, to stand below the last level when no DRAM model is wanted.
 type Memory struct {
-	Latency sim.Cycle
-	Level   sim.Level // reported as the level that served a read
-	n       memoryCounts
+	Latency   sim.Cycle
+	Level     sim.Level // reported as the level that served a read
+	n         memoryCounts
+	byIP      sim.ByIP
+	readEvent sim.Event
 }
+
+// CountReadsByIP makes the memory tell b of every read it counts, as event
+// e at the IP the request carries. A nil b stops it.
+func (m *Memory) CountReadsByIP(b sim.ByIP, e sim.Event) { m.byIP, m.readEvent = b, e }
 
 type memoryCounts struct{ reads, writes uint64 }
 
@@ -22,6 +28,9 @@ type memoryCounts struct{ reads, writes uint64 }
 func (m *Memory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	if req.IsRead() {
 		m.n.reads++
+		if m.byIP != nil {
+			m.byIP.Count(req.IP, m.readEvent, 1)
+		}
 	} else {
 		m.n.writes++
 	}

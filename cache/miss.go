@@ -25,7 +25,7 @@ func (m *mshr) pendingAt(t sim.Cycle) bool { return !m.issued || t < m.freeAt }
 // miss handles the lines [first, last] of req that were not found.
 func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write bool) {
 	if write && !c.cfg.WriteAllocate {
-		c.post(now, sim.Store, req.Addr, req.Size, true)
+		c.post(now, sim.Store, req.Addr, req.Size, true, req.IP)
 		return
 	}
 	keep := !(c.cfg.Inclusion == Exclusive && req.Fills)

@@ -1,6 +1,8 @@
 package cpu
 
 import (
+	"fmt"
+
 	"github.com/vmemu/vmemu/memside"
 	"github.com/vmemu/vmemu/sim"
 )
@@ -14,6 +16,15 @@ type tally struct {
 	instructions uint64
 	start        sim.Cycle
 	access       [3]accessCounts
+	// byIP, when set, is told every instruction counted and the cycles
+	// charged for it (Options.ByIP); events are the components' Events, by
+	// comp; told and toldInstr the stack and instructions as byIP was last
+	// told of them.
+	byIP       sim.ByIP
+	events     []sim.Event
+	instrEvent sim.Event
+	told       []uint64
+	toldInstr  uint64
 }
 
 // accessCounts count one kind of access.
@@ -61,6 +72,59 @@ func (t *tally) register(s *sim.Stats, prefix string, levels []string) {
 
 // kindPlurals name the accesses of tally.access in counters' docs.
 var kindPlurals = [3]string{"fetches", "loads", "stores"}
+
+// countByIP makes t tell b of every instruction and every cycle charged;
+// stack holds the Events of the components in StackNames' order, then
+// kernel's.
+func (t *tally) countByIP(b sim.ByIP, instr sim.Event, stack []sim.Event) error {
+	order := stackOrder(t.levels)
+	if len(stack) != len(order) {
+		return fmt.Errorf("cpu: %d CPI-stack events for %d components", len(stack), len(order))
+	}
+	t.byIP, t.instrEvent, t.events, t.told = b, instr, make([]sim.Event, len(t.stack)), make([]uint64, len(t.stack))
+	for i, comp := range order {
+		t.events[comp] = stack[i]
+	}
+	return nil
+}
+
+// closeFor tells byIP, if there is one, that the cycles charged and the
+// instructions counted since it was last told were those of the
+// instruction at ip (0: none). The models close where the instruction
+// charged changes: at an instruction's retirement (every cycle charged
+// since the one before is for it: the ROB head's, or, with the ROB empty,
+// the instruction about to enter it; the in-order core's running one),
+// after a context switch and a program's kernel work (no instruction),
+// and after the store buffer's drain at the end (the last store). So
+// charging itself costs nothing more; a retirement, one test (meter.byIP).
+func (t *tally) closeFor(ip uint64) {
+	if t.byIP != nil {
+		t.close(ip)
+	}
+}
+
+func (t *tally) close(ip uint64) {
+	if d := t.instructions - t.toldInstr; d > 0 {
+		t.byIP.Count(ip, t.instrEvent, d)
+		t.toldInstr = t.instructions
+	}
+	for comp, n := range t.stack {
+		if d := n - t.told[comp]; d > 0 {
+			t.byIP.Count(ip, t.events[comp], d)
+			t.told[comp] = n
+		}
+	}
+}
+
+// resetByIP starts counting by instruction again (the end of warmup, when
+// the registry's counters, the stack among them, start again from zero).
+func (t *tally) resetByIP() {
+	if t.byIP != nil {
+		clear(t.told)
+		t.toldInstr = 0
+		t.byIP.Reset()
+	}
+}
 
 // charge adds the cycles of [from, to) to comp.
 func (t *tally) charge(from, to sim.Cycle, comp int) {

@@ -34,6 +34,20 @@ type Options struct {
 	// with the instructions and cycles counted so far.
 	Interval   uint64
 	OnInterval func(instructions, cycles uint64)
+	// ByIP, when set, counts the run's instructions and CPI stack by
+	// instruction: each instruction counted (after warmup, whose end
+	// resets ByIP) as InstrEvent, each cycle charged to the stack as
+	// StackEvents[i], i its component's place in StackNames with kernel
+	// last; each with the IP of the instruction the cycle is charged to.
+	// That is the ROB head's (or, with the ROB empty, the instruction
+	// waiting to enter it) in the out-of-order core, the running
+	// instruction's in the in-order one, the last store's for the store
+	// buffer's drain at the end of a run, and 0 (no instruction) for
+	// context switches and a program's kernel operations. The cycles of an
+	// instruction are told at its retirement.
+	ByIP        sim.ByIP
+	InstrEvent  sim.Event
+	StackEvents []sim.Event
 }
 
 // Core is one core, a component the machine steps (sim.Component) until it
@@ -117,8 +131,13 @@ func newCore(cfg Config, eng *sim.Engine, mem Memory, opt Options) (*Core, error
 		stats = &sim.Stats{}
 	}
 	t.register(stats, "core", opt.Levels)
+	if opt.ByIP != nil {
+		if err := t.countByIP(opt.ByIP, opt.InstrEvent, opt.StackEvents); err != nil {
+			return nil, err
+		}
+	}
 	c := &Core{run: run{cfg: cfg, eng: eng, mem: mem, opt: opt, t: t, stats: stats}}
-	c.m = &meter{opt: &c.opt, t: t, stats: stats}
+	c.m = &meter{opt: &c.opt, t: t, stats: stats, byIP: opt.ByIP != nil}
 	return c, nil
 }
 
@@ -164,6 +183,7 @@ func (c *Core) Run() (Result, error) {
 // unless the run stopped on an error.
 func (r *run) finish(end sim.Cycle, err error) {
 	r.done, r.end, r.err = true, end, err
+	r.t.closeFor(0) // nothing is left to close, but the totals must hold
 	if err == nil {
 		r.eng.RunUntil(end)
 	}
@@ -175,10 +195,13 @@ type meter struct {
 	t     *tally
 	stats *sim.Stats
 	seen  uint64 // instructions retired, warmup included
+	byIP  bool   // the tally tells a ByIP of each instruction
 }
 
 // retire counts one instruction, retired by cycle end (the first cycle
 // after it); a continuation (traces.Instr.Cont) is part of the one before.
+// A model that retires an instruction then closes it (tally.closeFor)
+// when byIP says the tally counts by instruction.
 func (m *meter) retire(end sim.Cycle, cont bool) {
 	if cont {
 		return
@@ -201,6 +224,7 @@ func (m *meter) retire(end sim.Cycle, cont bool) {
 func (m *meter) endWarmup(end sim.Cycle) {
 	m.seen = max(m.seen, m.opt.Warmup)
 	m.stats.Reset()
+	m.t.resetByIP()
 	m.t.start = end
 }
 

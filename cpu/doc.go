@@ -85,6 +85,21 @@
 // oldest one and front-end misses only while the ROB is empty. InOrder
 // charges each access's latency the same way and ExecLatency to base.
 //
+// With Options.ByIP, the core also counts its instructions and the stack
+// by instruction (emu annotate): every cycle charged between two
+// retirements is for the instruction that retires next (the ROB head, or
+// with the ROB empty the instruction about to enter it; the in-order
+// core's running one), so the tally tells its ByIP at each retirement what
+// was charged since the one before, and charging costs nothing more.
+//
+// # Limits
+//
+// Max, Warmup and the Quantum of a multi-trace run count instructions,
+// not trace entries: the continuations of an instruction with more data
+// accesses than an entry holds (traces.Instr.Cont) belong to it, so a run
+// stops after exactly Max instructions, with all their accesses, and a
+// turn never ends between an instruction and its continuations.
+//
 // # References
 //
 //   - S. Eyerman, L. Eeckhout, T. Karkhanis, J. E. Smith, "A performance

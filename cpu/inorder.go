@@ -120,6 +120,9 @@ func (c *inOrder) instr() bool {
 		c.now += c.exec
 	}
 	c.m.retire(c.now, in.Cont)
+	if c.m.byIP {
+		c.t.close(in.IP)
+	}
 	c.i, c.stage = c.i+1, 0
 	return true
 }
@@ -196,6 +199,7 @@ func (c *inOrder) switchTo(p int) {
 		cost = c.opt.Switch(c.now, p)
 	}
 	c.t.charge(c.now, c.now+cost, compSwitch)
+	c.t.closeFor(0)
 	c.now += cost
 	c.proc = p
 }
@@ -227,6 +231,7 @@ func (c *inOrder) programStep() bool {
 			return false
 		}
 		c.t.charge(c.now, end, compKernel)
+		c.t.closeFor(0)
 		c.now = max(c.now, end)
 	}
 	return c.opDone()
@@ -241,6 +246,7 @@ func (c *inOrder) opDone() bool {
 	}
 	if c.op.Retires {
 		c.m.retire(c.now, false)
+		c.t.closeFor(c.op.Access.IP)
 	}
 	return true
 }

@@ -14,6 +14,7 @@ type stores struct {
 	sbMask         uint64
 	sbHead, sbTail uint64
 	sbLastDone     sim.Cycle // when the last write known so far is done
+	sbLastIP       uint64    // the store whose write that is
 }
 
 type storeEntry struct {
@@ -68,6 +69,9 @@ func (c *ooo) retire(t sim.Cycle) {
 		c.retired++
 		c.cycRetired++
 		c.m.retire(t+1, s.cont)
+		if c.m.byIP {
+			c.t.close(c.instr(seq).IP)
+		}
 	}
 }
 
@@ -113,7 +117,9 @@ func (c *ooo) writeStores(seq uint64, t sim.Cycle) {
 func (c *ooo) storeArrived(e *storeEntry, at sim.Cycle) {
 	e.done = max(at, e.issued)
 	c.t.record(sim.Store, &e.a, e.issued, e.done)
-	c.sbLastDone = max(c.sbLastDone, e.done)
+	if e.done >= c.sbLastDone {
+		c.sbLastDone, c.sbLastIP = e.done, e.a.IP
+	}
 }
 
 func (c *ooo) storeCallback(k uint64, at sim.Cycle) {
@@ -140,15 +146,17 @@ func (c *ooo) switchProcess(t sim.Cycle) {
 	}
 	end := max(resume, c.stallFrom) // an instruction may have retired at t
 	c.t.charge(c.stallFrom, end, compSwitch)
+	c.t.closeFor(0)
 	c.stallFrom, c.fetchResume = end, resume
 	c.haveLine = false
 }
 
 // drainEnd is when the run ends: when the last store is written. The wait
-// for it is charged to the store buffer.
+// for it is charged to the store buffer, and to that store.
 func (c *ooo) drainEnd() sim.Cycle {
 	end := max(c.stallFrom, c.sbLastDone)
 	c.t.charge(c.stallFrom, end, compStoreBuffer)
+	c.t.closeFor(c.sbLastIP)
 	c.stallFrom = end
 	return end
 }

@@ -288,6 +288,9 @@ func (ch *channel) admit(t uint64) {
 func (ch *channel) admitRead(a arrival, t uint64) {
 	c := &ch.ctl.ctr
 	c.reads++
+	if b := ch.ctl.byIP; b != nil {
+		b.Count(a.req.IP, ch.ctl.readEvent, 1)
+	}
 	if ch.p.find(&ch.bq[a.bank].lists[1], a.addr) != none {
 		// Read forwarding: the newest data is in the write queue; the read
 		// returns the next cycle without touching DRAM (as both references).

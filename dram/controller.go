@@ -35,6 +35,9 @@ type Controller struct {
 	// traceCmd, when set, sees every command as it issues (tests check the
 	// command stream against the JEDEC rules independently).
 	traceCmd func(ch int, c command, t uint64)
+	// byIP, when set, is told every read counted, as readEvent.
+	byIP      sim.ByIP
+	readEvent sim.Event
 
 	// Level is written into req.Served of every read the controller
 	// answers, so the requester can tell which level supplied the data.
@@ -144,6 +147,11 @@ func (c *Controller) route(addr uint64, req *sim.Request, split int32, write boo
 	a := arrival{addr: addr, req: req, at: t, bank: bank, row: int32(l.Row), write: write, split: split}
 	c.channels[l.Channel].enqueue(a, t)
 }
+
+// CountReadsByIP makes the controller tell b of every read it counts (a
+// line of a read request, as it enters a queue), as event e at the IP the
+// request carries. A nil b stops it.
+func (c *Controller) CountReadsByIP(b sim.ByIP, e sim.Event) { c.byIP, c.readEvent = b, e }
 
 // tickAt is the first DRAM cycle at or after core cycle now.
 func (c *Controller) tickAt(now sim.Cycle) uint64 {

@@ -22,7 +22,8 @@
 //     emulator in core cycles through an exact sim.Ratio, so nothing drifts.
 //   - Statistics: ACT/PRE/RD/WR/REF counts, row hits/misses/conflicts, read
 //     latency mean and p50/p95/p99, queue occupancy, bandwidth, per bank on
-//     request.
+//     request; reads by the IP of the instruction behind them for a
+//     sim.ByIP (CountReadsByIP, emu annotate).
 //
 // # How it runs
 //

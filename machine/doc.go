@@ -18,7 +18,12 @@
 // The machine owns the run loop (run.go): it makes a core of the cpu
 // package over the one memory side (package memside: split at pages,
 // translate, the caches) and steps it with sim.Loop until it is done. A
-// trace replays on the configured core (RunInstrs); a program, the lines
+// trace replays on the configured core (Run and RunMany read it as the
+// configuration says: access.fetch: ignore drops its fetch records, as
+// csim does, for every caller; RunInstrs takes instructions as they are);
+// with RunOptions.ByIP, every block that counts an event of the report
+// counts it by instruction too, under the report's names (byip.go: emu
+// annotate's table, whose totals EventTotals reads back from a report); a program, the lines
 // of a scenario (package machine/scenario), on the in-order core with its
 // data (RunProgram). A run that stops making progress is an internal error
 // that prints what every component holds in flight. A Timeline traces a

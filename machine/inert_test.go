@@ -67,7 +67,7 @@ func inertRun(t *testing.T, cfg *config.Config) string {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	rep, err := m.Run(m.Input(r), RunOptions{})
+	rep, err := m.Run(r, RunOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

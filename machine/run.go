@@ -22,6 +22,10 @@ type RunOptions struct {
 	// Max stops the run after this many instructions, warmup included (0:
 	// all of them).
 	Max uint64
+	// Measure stops the run after this many instructions after warmup
+	// (ChampSim's -i; 0: all of them). With Max too, the run stops at
+	// whichever limit comes first.
+	Measure uint64
 	// Interval calls OnInterval every Interval instructions after warmup
 	// with the statistics so far (for plots over time).
 	Interval   uint64
@@ -36,6 +40,22 @@ type RunOptions struct {
 	// TimelineFirst+TimelineCount-1 as a Chrome trace-event JSON file.
 	Timeline                     io.Writer
 	TimelineFirst, TimelineCount uint64
+	// ByIP, when set, counts the run's events by instruction, each under
+	// the report's name for it (see countByIP), after warmup as the report
+	// does: emu annotate's table.
+	ByIP EventCounter
+}
+
+// Limit is the instructions after which the run stops, warmup included
+// (0: none).
+func (o *RunOptions) Limit() uint64 {
+	if o.Measure == 0 {
+		return o.Max
+	}
+	if n := o.Warmup + o.Measure; o.Max == 0 || n < o.Max {
+		return n
+	}
+	return o.Max
 }
 
 // Run replays a trace on the machine's core and returns its report.
@@ -44,17 +64,20 @@ func (m *Machine) Run(r traces.Reader, opt RunOptions) (*report.Report, error) {
 }
 
 // RunMany replays several traces on one core, one process each, taking
-// turns by opt.Quantum instructions.
+// turns by opt.Quantum instructions. It reads each trace as the
+// configuration says (access.fetch: ignore drops its fetch records, as
+// Cache Lab's csim does; access.modify says what a modify is).
 func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, error) {
 	irs := make([]traces.InstrReader, len(rs))
 	for i, r := range rs {
-		irs[i] = traces.Instructions(r, !m.modifyStore)
+		irs[i] = traces.Instructions(m.input(r), !m.modifyStore)
 	}
 	return m.RunInstrs(irs, opt)
 }
 
 // RunInstrs replays instruction streams (with registers, where the trace
-// has them) on one core, one process each.
+// has them) on one core, one process each, as they are: access.fetch and
+// access.modify apply to a trace's records, which RunMany groups.
 func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.Report, error) {
 	if err := m.once(); err != nil {
 		return nil, err
@@ -68,6 +91,9 @@ func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.R
 	copt, err := m.coreOptions(side, len(irs), opt)
 	if err != nil {
 		return nil, err
+	}
+	if t := opt.ByIP; t != nil {
+		defer m.countByIP(t, &copt)() // the core resets t at warmup's end
 	}
 	core, err := cpu.New(m.coreCfg, m.Engine, side, irs, copt)
 	if err != nil {
@@ -117,7 +143,7 @@ func (m *Machine) NewSide() *memside.Side {
 // each (the first is the machine's process; the others are made here).
 func (m *Machine) coreOptions(side *memside.Side, n int, opt RunOptions) (cpu.Options, error) {
 	copt := cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Quantum: opt.Quantum,
-		Warmup: opt.Warmup, Stats: &m.Stats, Max: opt.Max, Interval: opt.Interval}
+		Warmup: opt.Warmup, Stats: &m.Stats, Max: opt.Limit(), Interval: opt.Interval}
 	if m.Kernel != nil && n > 1 {
 		procs := []*kernel.Process{m.Process}
 		for range n - 1 {

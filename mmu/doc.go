@@ -16,7 +16,10 @@
 // walks to a page already being walked merge. Faults carry their cause (not
 // present, write to read-only, user to supervisor, execute of NX, reserved
 // bit, address out of range) to a FaultHandler; the walk restarts when the
-// handler says so, at most four times per access.
+// handler says so, at most four times per access. A fault and every
+// request of a walk (its entry reads, its Accessed and Dirty writes) carry
+// the IP of the access that walked, and the MMU can tell a sim.ByIP of
+// each TLB miss and walk by that IP (CountByIP, for emu annotate).
 //
 // TLB prefetching (prefetch.go): a prefetcher of package prefetch is told
 // of every miss of the last TLB level, and the pages it asks for are walked

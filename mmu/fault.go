@@ -41,6 +41,7 @@ func (c Cause) Key() string {
 // Fault describes a failed translation to the operating system.
 type Fault struct {
 	VA        uint64
+	IP        uint64   // the instruction whose access faulted
 	Kind      sim.Kind // fetch, load, store
 	User      bool
 	PCID      uint16

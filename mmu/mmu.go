@@ -30,7 +30,20 @@ type MMU struct {
 	pf       *prefetching // prefetch.go; nil without prefetching
 
 	n counts
+	// byIP, when set, is told every TLB miss and walk (CountByIP).
+	byIP     sim.ByIP
+	byIPEvts Events
 }
+
+// Events are the events the MMU counts by instruction: a miss of each TLB
+// (the TLB's own misses) and a walk.
+type Events struct {
+	ITLBMiss, DTLBMiss, STLBMiss, Walk sim.Event
+}
+
+// CountByIP makes the MMU tell b of every TLB miss and every walk, as the
+// events ev, at the IP of the translation's access. A nil b stops it.
+func (m *MMU) CountByIP(b sim.ByIP, ev Events) { m.byIP, m.byIPEvts = b, ev }
 
 // counts are the MMU's own statistics (each TLB and the walker keep theirs).
 type counts struct {
@@ -114,6 +127,12 @@ func (m *MMU) TLBs() []*tlb.TLB {
 
 // DTLB is the first-level data TLB (nil if none).
 func (m *MMU) DTLB() *tlb.TLB { return m.dtlb }
+
+// ITLB is the first-level instruction TLB (nil if none).
+func (m *MMU) ITLB() *tlb.TLB { return m.itlb }
+
+// STLB is the second-level TLB (nil if none).
+func (m *MMU) STLB() *tlb.TLB { return m.stlb }
 
 // Register adds the MMU's, the TLBs' and the walker's counters to s.
 func (m *MMU) Register(s *sim.Stats) {
@@ -209,7 +228,15 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	// A first-level hit touches nothing else (and the next access to its
 	// page may take the fast path).
 	if first != nil {
-		if e, ok := first.LookupFor(t.VA, m.PCID, t.IP, t.Kind); ok && allows(e, t) {
+		e, ok := first.LookupFor(t.VA, m.PCID, t.IP, t.Kind)
+		if !ok && m.byIP != nil {
+			ev := m.byIPEvts.DTLBMiss
+			if side == 1 {
+				ev = m.byIPEvts.ITLBMiss
+			}
+			m.byIP.Count(t.IP, ev, 1)
+		}
+		if ok && allows(e, t) {
 			if side == 0 || !e.NX {
 				m.memo[side].remember(first, t.VA, m.PCID, e, lat)
 			}
@@ -224,7 +251,11 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	at := now + lat
 	if m.stlb != nil {
 		at += m.sLat
-		if e, ok := m.stlb.LookupFor(t.VA, m.PCID, t.IP, t.Kind); ok && allows(e, t) {
+		e, ok := m.stlb.LookupFor(t.VA, m.PCID, t.IP, t.Kind)
+		if !ok && m.byIP != nil {
+			m.byIP.Count(t.IP, m.byIPEvts.STLBMiss, 1)
+		}
+		if ok && allows(e, t) {
 			m.n.L2Hits++
 			if first != nil && first.Holds(uint(e.PageShift)) {
 				first.FillFor(e, t.IP, t.Kind)
@@ -244,6 +275,9 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 // walk starts a page walk at cycle at, after the TLB lookups.
 func (m *MMU) walk(at sim.Cycle, t *Translation) (sim.Cycle, bool) {
 	m.n.Walks++
+	if m.byIP != nil {
+		m.byIP.Count(t.IP, m.byIPEvts.Walk, 1)
+	}
 	t.m, t.Faulted, t.Walked, t.start = m, false, true, at
 	t.q = Query{VA: t.VA, IP: t.IP, Trace: t.Trace, Kind: t.Kind, User: t.User, PCID: m.PCID, Root: m.Root, Done: t, Steps: t.Steps}
 	done, ok := m.Walker.Walk(at, &t.q)

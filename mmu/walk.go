@@ -162,7 +162,7 @@ func (wk *walk) setBits(addr uint64, e, bits PTE) PTE {
 	w := wk.w
 	w.mem.WritePTE(addr, e)
 	w.n.ADWrites++
-	w.post = sim.Request{Addr: addr, Size: uint32(w.geo.EntryBytes), Kind: sim.PTEWrite}
+	w.post = sim.Request{Addr: addr, Size: uint32(w.geo.EntryBytes), Kind: sim.PTEWrite, IP: wk.q.IP}
 	w.port.Access(wk.t, &w.post)
 	return e
 }
@@ -171,7 +171,7 @@ func (wk *walk) setBits(addr uint64, e, bits PTE) PTE {
 // ends with the access abandoned.
 func (wk *walk) fault(c Cause, level int, addr uint64) {
 	w, q := wk.w, wk.q
-	f := Fault{VA: q.VA, Kind: q.Kind, User: q.User, PCID: q.PCID, Cause: c, Level: level, EntryAddr: addr}
+	f := Fault{VA: q.VA, IP: q.IP, Kind: q.Kind, User: q.User, PCID: q.PCID, Cause: c, Level: level, EntryAddr: addr}
 	q.Fault = f
 	resume, retry := wk.t, false
 	if !q.Prefetch {

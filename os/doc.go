@@ -18,7 +18,10 @@
 // heap and stack anonymous), mmap, munmap, mprotect, madvise, brk, open,
 // close, read, write (to a file or the process's standard output), msync,
 // fsync, posix_fadvise, exit and wait; SIGSEGV for bad accesses, with the
-// reason; Linux's errno for bad arguments; memory pressure: a clock over
+// reason, and SIGBUS, as Linux gives it, for an access to a page of a file
+// mapping wholly past the file's end (the rest of the last page reads
+// zeros; MAP_POPULATE stops there, and a system call's copy there is
+// EFAULT) and for a MAP_HUGETLB page its empty pool cannot give; Linux's errno for bad arguments; memory pressure: a clock over
 // the Accessed bits chooses a victim, anonymous pages go to swap (a swap
 // cache shares a page read back by several processes), dirty file pages go
 // back to their file, and a reverse map finds every entry of a frame; TLB
@@ -27,7 +30,9 @@
 // disk's time; zeroing and copying can also go through a cache level as
 // memory traffic. Faults are counted as getrusage counts them (Faults:
 // minor and major, each fault once, with a breakdown), per process and in
-// all, beside the kernel's own counts (Counts).
+// all, beside the kernel's own counts (Counts), which a sim.ByIP can be
+// told of too, fault by fault, by the IP of the faulting access
+// (CountFaultsByIP, for emu annotate).
 //
 // Every call that names a range checks it as Linux's mm/ does, whatever the
 // Config (syscalls_layout.go; each call's comment names the function it
@@ -61,8 +66,8 @@
 //   - MAP_HUGETLB (hugetlb.go): 2 MiB and 1 GiB pages from pools set aside
 //     at boot, promised at mmap (ENOMEM when the pool cannot).
 //
-// What it leaves out: signals other than SIGSEGV (a fault on MAP_HUGETLB
-// memory with its pool empty, SIGBUS on Linux, is a SIGSEGV here), blocking
+// What it leaves out: signals other than SIGSEGV and SIGBUS, and their
+// handlers (a signal abandons the access; the process goes on), blocking
 // wait (scenarios run in trace order), directories and permissions, the
 // zeroing of an ELF segment's last page past its file data; of Linux's
 // memory management: large folios in the page cache, khugepaged (no

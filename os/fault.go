@@ -5,25 +5,40 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// Signal is a SIGSEGV delivered to a process: the fault and why the kernel
-// would not mend it.
-type Signal struct {
-	Fault  mmu.Fault
-	Reason string
-}
+// The signals a fault the kernel does not mend delivers.
+const (
+	SIGSEGV = "SIGSEGV" // no area there, or one that does not allow the access
+	SIGBUS  = "SIGBUS"  // a page of a file mapping past the file's end; an empty MAP_HUGETLB pool
+)
+
+// sigbus is a fault the kernel will not mend with a SIGBUS, Linux's
+// VM_FAULT_SIGBUS: a page of a file mapping wholly past the end of its
+// file, or a MAP_HUGETLB page its pool cannot give. The access gets the
+// signal, and the run goes on.
+type sigbus string
+
+func (s sigbus) Error() string { return string(s) }
 
 // PageFault is the kernel's fault handler (mmu.FaultHandler) for the
 // process running on the core the kernel runs on (RunOn; FaultHandler
 // gives each core's): it mends what CS:APP 9.8 says it mends (a
 // demand-zero page, a file page, a page in swap, a copy-on-write) and
-// delivers SIGSEGV for the rest; the access restarts only after a mend.
+// delivers SIGSEGV or SIGBUS for the rest; the access restarts only after
+// a mend.
 func (k *Kernel) PageFault(now sim.Cycle, f mmu.Fault) (sim.Cycle, bool) {
 	p := k.here().proc()
 	if p == nil {
 		return now, false // a core that runs no process translates nothing
 	}
 	k.enter(now, k.cfg.Costs.Fault)
+	var before faultCounts
+	if k.byIP != nil {
+		before = k.faultCounts()
+	}
 	ok := k.fault(p, f)
+	if k.byIP != nil {
+		k.countByIP(f.IP, &before)
+	}
 	done := k.leave()
 	k.N.FaultCycles += uint64(done - now)
 	return done, ok
@@ -62,7 +77,7 @@ func (k *Kernel) fault(p *Process, f mmu.Fault) bool {
 		return k.segv(p, f, f.Cause.String())
 	}
 	if bus, ok := err.(sigbus); ok {
-		return k.segv(p, f, bus.Error())
+		return k.signal(p, f, SIGBUS, string(bus))
 	}
 	if err != nil {
 		k.err = err
@@ -76,14 +91,26 @@ func (k *Kernel) fault(p *Process, f mmu.Fault) bool {
 	return true
 }
 
-// segv delivers SIGSEGV: counted, remembered, the access abandoned.
+// segv delivers SIGSEGV.
 func (k *Kernel) segv(p *Process, f mmu.Fault, reason string) bool {
-	k.N.Segv++
-	k.N.SegvBy[f.Cause]++
-	p.N.Segv++
+	return k.signal(p, f, SIGSEGV, reason)
+}
+
+// signal delivers a signal for a fault: counted, remembered, the access
+// abandoned.
+func (k *Kernel) signal(p *Process, f mmu.Fault, name, reason string) bool {
+	if name == SIGBUS {
+		k.N.Sigbus++
+		p.N.Sigbus++
+	} else {
+		k.N.Segv++
+		k.N.SegvBy[f.Cause]++
+		p.N.Segv++
+	}
 	p.LastSegv = &f
 	p.Signals = append(p.Signals, mmu.Fault(f))
 	p.SignalReasons = append(p.SignalReasons, reason)
+	p.SignalNames = append(p.SignalNames, name)
 	return false
 }
 
@@ -125,6 +152,9 @@ func (k *Kernel) faultIn(p *Process, v *VMA, va uint64, write bool) error {
 // with its neighbours already cached (fault-around); a private copy for a
 // write to a private one.
 func (k *Kernel) fileFault(p *Process, v *VMA, va uint64, write bool) error {
+	if k.pastEOF(v, va) {
+		return sigbus("access past the end of " + v.File.Name)
+	}
 	index := (va - v.Start + v.Offset) >> k.pageShift()
 	frame, major, err := k.faultPage(p, v, index)
 	if err != nil {
@@ -156,6 +186,18 @@ func (k *Kernel) fileFault(p *Process, v *VMA, va uint64, write bool) error {
 	}
 	k.faultAround(p, v, va)
 	return nil
+}
+
+// pastEOF reports whether va's page of area v is a page of a file wholly
+// past the file's end, where an access is SIGBUS (Linux's filemap_fault);
+// the part of the last page past the end reads zeros.
+func (k *Kernel) pastEOF(v *VMA, va uint64) bool {
+	f := v.File
+	if f == nil || f.anon {
+		return false
+	}
+	index := (va - v.Start + v.Offset) >> k.pageShift()
+	return index<<k.pageShift() >= f.Size()
 }
 
 // faultPage is Linux's filemap_fault for page index of v's file: a page

@@ -319,7 +319,7 @@ func (k *Kernel) userPage(p *Process, va uint64, write bool) (uint64, bool) {
 		}
 		f := mmu.Fault{VA: va, Kind: kind, User: true, PCID: p.PCID, Cause: cause}
 		v := p.MM.Find(va)
-		if v == nil || !v.allows(write, false) {
+		if v == nil || !v.allows(write, false) || k.pastEOF(v, va) {
 			return 0, false // EFAULT, not a signal
 		}
 		if !k.fault(p, f) {

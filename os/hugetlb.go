@@ -12,7 +12,7 @@ import (
 // with ENOMEM when the pool cannot; a fault takes a promised page. Pages are
 // never swapped or split. A private area's pages are copied whole on a
 // write after fork; a page of a child's private area, which holds no
-// promise, may find the pool empty: SIGBUS on Linux, SIGSEGV here.
+// promise, may find the pool empty: SIGBUS, as on Linux.
 
 // hugePool is the free pages of one size (Linux's struct hstate).
 type hugePool struct {
@@ -29,12 +29,6 @@ func (h *hugePool) available() int { return len(h.free) - h.reserved }
 // hugeResv is what a private MAP_HUGETLB area was promised at mmap and has
 // not faulted yet (Linux's reservation map of the area's owner).
 type hugeResv struct{ n int }
-
-// sigbus is a fault the kernel will not mend because a hugetlb pool is
-// empty; the access gets a signal, and the run goes on.
-type sigbus string
-
-func (s sigbus) Error() string { return string(s) + " (SIGBUS on Linux)" }
 
 // layoutPools sets aside the MAP_HUGETLB pages at the top of physical
 // memory, 1 GiB pages highest, and returns the first frame they take: the

@@ -53,8 +53,8 @@ func TestHugeTLB(t *testing.T) {
 		t.Errorf("child's write: %d copies, %d pages left free; want one copy, none left", c.Faults.COW, len(k.pools[0].free))
 	}
 	w.store(c, a+2*mib, 1) // a copy needs a page; the pool is empty
-	if c.N.Segv != 1 {
-		t.Errorf("a copy with the pool empty: %d signals, want 1", c.N.Segv)
+	if c.N.Sigbus != 1 || c.N.Segv != 0 || c.SignalNames[0] != SIGBUS {
+		t.Errorf("a copy with the pool empty: %d SIGBUS and %d SIGSEGV (%v), want one SIGBUS", c.N.Sigbus, c.N.Segv, c.SignalNames)
 	}
 	if err := k.CheckInvariants(); err != nil {
 		t.Fatal(err)

@@ -135,6 +135,10 @@ type Kernel struct {
 	N Counts
 	// SD counts the shootdowns across cores; with one core they stay 0.
 	SD ShootdownCounts
+	// byIP, when set, is told what each page fault counted
+	// (CountFaultsByIP).
+	byIP        sim.ByIP
+	faultEvents FaultEvents
 }
 
 // Counts are the kernel's statistics, over every process.
@@ -144,6 +148,7 @@ type Counts struct {
 	COWFaults      uint64 // copy-on-write faults (copies and reuses)
 	COWCopies      uint64 // pages copied
 	Segv           uint64 // accesses abandoned with SIGSEGV
+	Sigbus         uint64 // accesses abandoned with SIGBUS
 	SwapOuts       uint64 // pages written to swap
 	SwapIns        uint64 // pages read from swap
 	Writebacks     uint64 // file pages written back
@@ -248,6 +253,8 @@ func (k *Kernel) Register(s *sim.Stats) {
 		cause := mmu.Cause(c)
 		s.Register("os.segv."+cause.Key(), &k.N.SegvBy[c], "SIGSEGVs of faults of this cause: "+cause.String(), sim.Detail)
 	}
+	s.Register("os.sigbus", &k.N.Sigbus, "accesses abandoned with SIGBUS (a page past a file's end, an empty MAP_HUGETLB pool)",
+		sim.Detail)
 }
 
 // RegisterFaults adds the getrusage counts over every process

@@ -32,10 +32,12 @@ type Process struct {
 	Stdout bytes.Buffer
 
 	// LastSegv is the last fault that killed an access; Signals lists them,
-	// and SignalReasons says why each was not mended.
+	// SignalReasons says why each was not mended and SignalNames which
+	// signal it delivered (SIGSEGV, SIGBUS).
 	LastSegv      *mmu.Fault
 	Signals       []mmu.Fault
 	SignalReasons []string
+	SignalNames   []string
 
 	N ProcessCounts
 	// Faults are the process's faults as getrusage counts them.
@@ -44,7 +46,7 @@ type Process struct {
 
 // ProcessCounts are one process's faults.
 type ProcessCounts struct {
-	Minor, Major, COW, Segv, SwapIns uint64
+	Minor, Major, COW, Segv, Sigbus, SwapIns uint64
 }
 
 // openFile is an entry of a process's file table.

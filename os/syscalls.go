@@ -76,9 +76,10 @@ func (k *Kernel) mmap(p *Process, addr, length uint64, prot, flags, fd int, off 
 	p.MM.insert(v)
 	if flags&MapPopulate != 0 {
 		// Linux populates a private writable area with write faults (no
-		// zero page); the textbook kernel reads every page in.
+		// zero page); the textbook kernel reads every page in. Pages past
+		// a file's end are left alone (they are SIGBUS when touched).
 		write := k.cfg.ZeroPage && !shared && prot&ProtWrite != 0
-		for va := v.Start; va < v.End; va += k.pageSize() {
+		for va := v.Start; va < v.End && !k.pastEOF(v, va); va += k.pageSize() {
 			if _, ok := k.userPage(p, va, write); !ok {
 				return start, ENOMEM
 			}

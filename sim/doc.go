@@ -2,7 +2,8 @@
 // engine, the request that travels between memory levels, the Port a level
 // implements, the registry of statistics (Stats: counters that stay plain
 // fields of their components, registered once by name with a doc, read
-// through snapshots) and the seeded random source.
+// through snapshots), counting by instruction (ByIP, for emu annotate) and
+// the seeded random source.
 //
 // Time is counted in core cycles (Cycle). Components that run on another clock
 // (DRAM, the disk) convert with an exact ratio (see Ratio), so no rounding error

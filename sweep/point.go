@@ -177,7 +177,7 @@ func (e *env) replay(p Point, pr *prepared) (*report.Report, error) {
 	defer r.Close()
 	// No second core for parsing here: a sweep's workers already keep
 	// every core busy.
-	rep, err := m.Run(m.Input(r), machine.RunOptions{Warmup: p.Warmup, Max: p.Max})
+	rep, err := m.Run(r, machine.RunOptions{Warmup: p.Warmup, Max: p.Max})
 	if rep != nil {
 		rep.Trace.Path = p.Trace
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,19 +17,26 @@ import (
 // process: memory accesses with values, system calls, and files placed on
 // the emulated disk. The grammar, one line:
 //
-//	line     = [ name "=" ] proc op { arg } [ "==" expect ] [ "#" comment ]
+//	line     = { loop } [ name "=" ] proc op { arg } [ "==" expect ] [ "#" comment ]
 //	         | "file" path source                      (a file on the disk)
 //	         | "set" key "=" value                     (a machine key, before the run)
+//	loop     = "for" name "in" expr ".." expr ":"      (the line once per value, both ends included)
 //	proc     = "p1" | name                             (a name bound by fork)
 //	op       = load | store | modify | fetch | fork | execve | mmap | munmap
 //	         | mprotect | madvise | brk | open | close | read | write | msync
 //	         | exit | wait
-//	arg      = number | name | name "+" number | name "-" number | word
-//	expect   = number | errno (EINVAL, EBADF, ENOMEM, ...) | "SIGSEGV"
+//	arg      = expr | word
+//	expr     = numbers, names, + - * and parentheses, no spaces (Expr)
+//	expect   = expr | errno (EINVAL, EBADF, ENOMEM, ...) | "SIGSEGV" | "SIGBUS"
 //	source   = "text=" quoted | "bytes=" number [ "seed=" number ]
 //	         | "words=" number | "host=" path
 //
-// Numbers are decimal or 0x hex. "buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE
+// Numbers are decimal or 0x hex; arithmetic wraps modulo 2^64 (Expr). "for
+// i in 0..255: p1 store base+i*4096 8 i" stores to 256 pages, i bound in
+// the line's expressions; loops nest (for i in 0..3: for j in 0..i: ...),
+// an inner range may use the outer variables, and a range is evaluated
+// when its loop starts. A line's loops run it at most MaxLoopRuns times in
+// all, and a range whose end is below its start is an error. "buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE
 // MAP_PRIVATE|MAP_ANONYMOUS -1 0" binds buf to the address returned; "c = p1
 // fork" binds c to the child, which then runs lines as "c store buf 8 1".
 // "== v" after a load states the value it must return (a mismatch fails
@@ -52,14 +60,31 @@ type ScenarioOp struct {
 	// of many accesses reads them from the line itself, not its tokens.
 	Literal           bool
 	Addr, Size, Value uint64
+	// Loops are the line's "for" prefixes, the outermost first.
+	Loops []Loop
 }
 
+// Loop is one "for Var in From..To:" of a line: the line runs once for
+// each value from From to To, both included, with Var bound to it.
+type Loop struct {
+	Var      string
+	Col      int // of the variable
+	From, To Token
+}
+
+// MaxLoopRuns is the most times one line's loops may run it, all nested
+// loops together, so that a scenario of a few lines cannot run without end.
+const MaxLoopRuns = 1 << 20
+
 // Token is one word of a line, with its column (1-based) for errors. A
-// word that is a number has it in Num (IsNum), read once at parse time.
+// word that is a number has it in Num (IsNum), read once at parse time;
+// an argument or expectation that is an expression has it compiled in
+// Expr.
 type Token struct {
 	Text  string
-	Col   int
 	Num   uint64
+	Expr  *Expr
+	Col   int32 // beside IsNum: a scenario holds many tokens
 	IsNum bool
 }
 
@@ -134,11 +159,12 @@ func ParseScenario(name string, r io.Reader) (*Scenario, error) {
 	procs := map[string]bool{"p1": true}
 	values := map[string]bool{}
 	procNames := map[string]string{}
+	exprs := map[string]*Expr{} // one for each text: operands repeat
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxScenarioLine)
 	line := 1
 	for ; sc.Scan(); line++ {
-		op, err := parseScenarioLine(sc.Text(), line)
+		op, err := parseScenarioLine(sc.Text(), line, exprs)
 		if err != nil {
 			return nil, s.errorAt(err)
 		}
@@ -188,14 +214,19 @@ func (s *Scenario) errorAt(err error) error {
 
 // scenarioTokens splits a line into words with their columns; a quoted string is
 // one word (quotes kept), a # starts a comment.
+//
+// The words are gathered on the stack and handed out in a slice of their
+// own size (a scenario keeps every line's), and only a word that can be a
+// number is parsed as one: a failed strconv parse allocates its error.
 func scenarioTokens(text string) []Token {
-	var out []Token
+	var buf [16]Token
+	out := buf[:0]
 	for i := 0; i < len(text); {
 		switch c := text[i]; {
 		case c == ' ' || c == '\t' || c == '\r':
 			i++
 		case c == '#':
-			return out
+			return slices.Clip(slices.Clone(out))
 		default:
 			j := i
 			inQuote := false
@@ -205,38 +236,46 @@ func scenarioTokens(text string) []Token {
 				}
 				j++
 			}
-			t := Token{Text: text[i:j], Col: i + 1}
-			if v, err := strconv.ParseInt(t.Text, 0, 64); err == nil {
-				t.Num, t.IsNum = uint64(v), true
-			} else if v, err := strconv.ParseUint(t.Text, 0, 64); err == nil {
-				t.Num, t.IsNum = v, true
+			t := Token{Text: text[i:j], Col: int32(i + 1)}
+			if c >= '0' && c <= '9' || c == '-' || c == '+' {
+				t.Num, t.IsNum = parseNumber(t.Text)
 			}
 			out = append(out, t)
 			i = j
 		}
 	}
-	return out
+	return slices.Clip(slices.Clone(out))
 }
 
-func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
+func parseScenarioLine(text string, line int, exprs map[string]*Expr) (*ScenarioOp, error) {
 	toks := scenarioTokens(text)
 	if len(toks) == 0 {
 		return nil, nil
 	}
 	bad := func(t Token, field, format string, a ...any) error {
-		return &scenarioError{line, t.Col, field, fmt.Sprintf(format, a...)}
+		return &scenarioError{line, int(t.Col), field, fmt.Sprintf(format, a...)}
 	}
 	op := &ScenarioOp{Line: line}
-	switch toks[0].Text {
-	case "file":
-		return parseFileLine(op, toks, bad)
-	case "set":
-		if len(toks) != 2 || !strings.Contains(toks[1].Text, "=") {
-			return nil, bad(toks[0], "set", "a set line is: set key=value")
-		}
-		op.Op, op.Args = "set", toks[1:]
-		return op, nil
+	loops, toks, err := parseLoops(toks, line, exprs)
+	if err != nil {
+		return nil, err
 	}
+	if len(toks) > 0 && len(loops) > 0 && (toks[0].Text == "file" || toks[0].Text == "set") {
+		return nil, bad(toks[0], "loop", "a loop runs a process's operation, not a %s line", toks[0].Text)
+	}
+	if len(toks) > 0 {
+		switch toks[0].Text {
+		case "file":
+			return parseFileLine(op, toks, bad)
+		case "set":
+			if len(toks) != 2 || !strings.Contains(toks[1].Text, "=") {
+				return nil, bad(toks[0], "set", "a set line is: set key=value")
+			}
+			op.Op, op.Args = "set", toks[1:]
+			return op, nil
+		}
+	}
+	op.Loops = loops
 	if len(toks) >= 2 && toks[1].Text == "=" {
 		if !isScenarioName(toks[0].Text) {
 			return nil, bad(toks[0], "name", "%s is not a name (letters, digits, _; starting with a letter)", inputquote.Input(toks[0].Text))
@@ -244,7 +283,7 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 		op.Bind, toks = toks[0].Text, toks[2:]
 	}
 	if len(toks) < 2 {
-		at := Token{Col: len(text) + 1}
+		at := Token{Col: int32(len(text) + 1)}
 		if len(toks) == 1 {
 			at = toks[0]
 		}
@@ -271,13 +310,16 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 		}
 	}
 	if len(args) < n[0] || len(args) > n[1] {
-		at := Token{Col: len(text) + 1}
+		at := Token{Col: int32(len(text) + 1)}
 		if len(args) > n[1] {
 			at = args[n[1]]
 		}
 		return nil, bad(at, "arguments", "%s takes %s, not %d", op.Op, scenarioArgCount(n), len(args))
 	}
 	op.Args = args
+	if err := compileOperands(op, exprs); err != nil {
+		return nil, err
+	}
 	switch op.Op {
 	case "load", "store", "modify", "fetch":
 		op.Literal = true
@@ -292,6 +334,110 @@ func parseScenarioLine(text string, line int) (*ScenarioOp, error) {
 		}
 	}
 	return op, nil
+}
+
+// parseLoops reads the "for NAME in FROM..TO:" prefixes of a line and
+// returns them with the words after them.
+func parseLoops(toks []Token, line int, exprs map[string]*Expr) ([]Loop, []Token, error) {
+	bad := func(t Token, format string, a ...any) error {
+		return &scenarioError{line, int(t.Col), "loop", fmt.Sprintf(format, a...)}
+	}
+	var loops []Loop
+	runs := uint64(1) // of the loops whose ranges are numbers
+	for len(toks) > 0 && toks[0].Text == "for" {
+		if len(toks) < 4 || toks[2].Text != "in" {
+			return nil, nil, bad(toks[0], "a loop is: for NAME in FROM..TO: OPERATION")
+		}
+		v, rng, rest := toks[1], toks[3], toks[4:]
+		if !isScenarioName(v.Text) {
+			return nil, nil, bad(v, "%s is not a name (letters, digits, _; starting with a letter)", inputquote.Input(v.Text))
+		}
+		text, colon := strings.CutSuffix(rng.Text, ":")
+		if !colon && len(rest) > 0 && rest[0].Text == ":" {
+			colon, rest = true, rest[1:]
+		}
+		if !colon {
+			return nil, nil, bad(rng, "expected \":\" after the range %s", inputquote.Cut(rng.Text))
+		}
+		from, to, ok := strings.Cut(text, "..")
+		if !ok {
+			return nil, nil, bad(rng, "%s is not a range FROM..TO", inputquote.Input(text))
+		}
+		l := Loop{Var: v.Text, Col: int(v.Col), From: Token{Text: from, Col: rng.Col}, To: Token{Text: to, Col: rng.Col + int32(len(from)+2)}}
+		for _, t := range []*Token{&l.From, &l.To} {
+			if t.Num, t.IsNum = parseNumber(t.Text); !t.IsNum {
+				if err := compileToken(t, line, exprs); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+		if l.From.IsNum && l.To.IsNum {
+			if l.To.Num < l.From.Num {
+				return nil, nil, bad(rng, "the range %s is empty: its end is below its start", inputquote.Cut(text))
+			}
+			if n := l.To.Num - l.From.Num; n >= MaxLoopRuns || runs*(n+1) > MaxLoopRuns {
+				return nil, nil, bad(rng, "the line would run more than %d times (2^20), the most its loops may run it", MaxLoopRuns)
+			}
+			runs *= l.To.Num - l.From.Num + 1
+		}
+		loops = append(loops, l)
+		toks = rest
+	}
+	return loops, toks, nil
+}
+
+// compileOperands compiles the operands of op that are expressions, and
+// its expectation unless it is a signal or an errno.
+func compileOperands(op *ScenarioOp, exprs map[string]*Expr) error {
+	for i := range op.Args {
+		if a := &op.Args[i]; !a.IsNum && !symbolic(op.Op, i) && !isSymbol(a.Text) {
+			if err := compileToken(a, op.Line, exprs); err != nil {
+				return err
+			}
+		}
+	}
+	if e := op.Expect; e != nil && !e.IsNum && !IsSignalOrErrno(e.Text) {
+		return compileToken(e, op.Line, exprs)
+	}
+	return nil
+}
+
+// IsSignalOrErrno reports an expectation that names a signal (SIGSEGV,
+// SIGBUS) or an errno (EINVAL, ...), not a value.
+func IsSignalOrErrno(s string) bool {
+	if strings.HasPrefix(s, "SIG") {
+		return true
+	}
+	return len(s) > 1 && s[0] == 'E' && strings.ToUpper(s) == s
+}
+
+// compileToken compiles t, which is not a number (IsNum), as an
+// expression, or finds it in exprs, compiled for an operand of the same
+// text.
+func compileToken(t *Token, line int, exprs map[string]*Expr) error {
+	if e, ok := exprs[t.Text]; ok {
+		t.Expr = e
+		return nil
+	}
+	e, err := compileExpr(t.Text, int(t.Col))
+	if err != nil {
+		ee := err.(*exprError)
+		return &scenarioError{line, ee.col, "value", ee.msg}
+	}
+	t.Expr, exprs[t.Text] = e, e
+	return nil
+}
+
+// parseNumber reads a number as a line's word: decimal or 0x hex, a
+// negative one as its two's complement.
+func parseNumber(s string) (uint64, bool) {
+	if v, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return uint64(v), true
+	}
+	if v, err := strconv.ParseUint(s, 0, 64); err == nil {
+		return v, true
+	}
+	return 0, false
 }
 
 func scenarioArgCount(n [2]int) string {
@@ -317,7 +463,7 @@ func parseFileLine(op *ScenarioOp, toks []Token, bad func(Token, string, string,
 			if spec.SourceCol != 0 {
 				return nil, bad(t, k, "a file has one source (text=, bytes=, words= or host=), and this one has two")
 			}
-			spec.SourceCol = t.Col
+			spec.SourceCol = int(t.Col)
 		}
 		switch k {
 		case "text":
@@ -347,25 +493,54 @@ func parseFileLine(op *ScenarioOp, toks []Token, bad func(Token, string, string,
 	return op, nil
 }
 
-// checkNames makes sure every name is defined before use, and defines the
-// names a line binds.
+// checkScenarioNames makes sure every name is defined before use, and
+// defines the names a line binds. A loop's variable is defined in its
+// line alone (and in the ranges of the loops inside it), and must not be
+// a name defined already.
 func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
-	bad := func(t Token, msg string) error { return &scenarioError{op.Line, t.Col, "name", msg} }
+	bad := func(col int, msg string) error { return &scenarioError{op.Line, col, "name", msg} }
 	if op.Op == "file" || op.Op == "set" {
 		return nil
 	}
-	if !procs[op.Proc] {
-		return bad(Token{Col: 1}, fmt.Sprintf("process %s is not defined (p1, or a name bound by fork)", inputquote.Input(op.Proc)))
+	var loopVars []string
+	defined := func(name string) bool { return values[name] || procs[name] || slices.Contains(loopVars, name) }
+	var err error
+	check := func(t *Token) {
+		if t.Expr != nil && err == nil {
+			t.Expr.Names(func(name string, at int) {
+				if err == nil && !defined(name) {
+					err = bad(int(t.Col)+at, fmt.Sprintf("name %s is not defined", inputquote.Input(name)))
+				}
+			})
+		}
 	}
-	for i, a := range op.Args {
-		if symbolic(op.Op, i) {
-			continue // a path or flags, not a name
+	for i := range op.Loops {
+		l := &op.Loops[i]
+		check(&l.From)
+		if check(&l.To); err != nil {
+			return err
 		}
-		if base := scenarioName(a.Text); base != "" && !values[base] && !procs[base] && !isSymbol(a.Text) {
-			return bad(a, fmt.Sprintf("name %s is not defined", inputquote.Input(base)))
+		if defined(l.Var) {
+			return bad(l.Col, fmt.Sprintf("the loop variable %s is a name defined already", inputquote.Input(l.Var)))
 		}
+		loopVars = append(loopVars, l.Var)
+	}
+	if !procs[op.Proc] {
+		return bad(1, fmt.Sprintf("process %s is not defined (p1, or a name bound by fork)", inputquote.Input(op.Proc)))
+	}
+	for i := range op.Args {
+		check(&op.Args[i])
+	}
+	if op.Expect != nil {
+		check(op.Expect)
+	}
+	if err != nil {
+		return err
 	}
 	if op.Bind != "" {
+		if slices.Contains(loopVars, op.Bind) {
+			return bad(1, fmt.Sprintf("%s is the line's loop variable: it cannot be bound", inputquote.Input(op.Bind)))
+		}
 		if op.Op == "fork" {
 			procs[op.Bind] = true
 		}
@@ -389,19 +564,7 @@ func symbolic(op string, i int) bool {
 	return false
 }
 
-// scenarioName returns the name an argument starts with ("buf" of "buf+0x10").
-func scenarioName(s string) string {
-	end := strings.IndexAny(s, "+-")
-	if end < 0 {
-		end = len(s)
-	}
-	if isScenarioName(s[:end]) {
-		return s[:end]
-	}
-	return ""
-}
-
-// isWord reports arguments that are symbols, not names: PROT_*, MAP_*,
+// isSymbol reports arguments that are symbols, not names: PROT_*, MAP_*,
 // O_*, and quoted paths.
 func isSymbol(s string) bool {
 	return strings.HasPrefix(s, "PROT_") || strings.HasPrefix(s, "MAP_") || strings.HasPrefix(s, "O_") ||

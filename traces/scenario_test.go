@@ -65,6 +65,22 @@ func TestScenarioErrors(t *testing.T) {
 		{"file f words=many\n", "t.emu:1: column 8: words: \"many\" is not a number"},
 		{"9x = p1 fork\n", "t.emu:1: column 1: name: \"9x\" is not a name"},
 		{"set nothing\n", "t.emu:1: column 1: set: a set line is: set key=value"},
+		{"p1 load 0x10+ 8\n", "t.emu:1: column 14: value: expected a number or a name at the end"},
+		{"p1 load (0x10 8\n", "t.emu:1: column 9: value: this parenthesis is not closed"},
+		{"p1 load 0x10 8 == 1+z\n", "t.emu:1: column 21: name: name \"z\" is not defined"},
+		{"for i in 0..3: p1 load 0x10*j 8\n", "t.emu:1: column 29: name: name \"j\" is not defined"},
+		{"for i in 0..3 p1 load 0 8\n", "t.emu:1: column 10: loop: expected \":\" after the range 0..3"},
+		{"for i of 0..3: p1 load 0 8\n", "t.emu:1: column 1: loop: a loop is: for NAME in FROM..TO: OPERATION"},
+		{"for i in 0-3: p1 load 0 8\n", "t.emu:1: column 10: loop: \"0-3\" is not a range FROM..TO"},
+		{"for 1i in 0..3: p1 load 0 8\n", "t.emu:1: column 5: loop: \"1i\" is not a name"},
+		{"for i in 3..1: p1 load 0 8\n", "t.emu:1: column 10: loop: the range 3..1 is empty"},
+		{"for i in 0..1048576: p1 load 0 8\n", "t.emu:1: column 10: loop: the line would run more than 1048576 times"},
+		{"for i in 0..1023: for j in 0..1024: p1 load 0 8\n", "t.emu:1: column 28: loop: the line would run more than 1048576 times"},
+		{"for i in 0..n: p1 load 0 8\n", "t.emu:1: column 13: name: name \"n\" is not defined"},
+		{"for i in 0..3: for i in 0..3: p1 load 0 8\n", "t.emu:1: column 20: name: the loop variable \"i\" is a name defined already"},
+		{"for i in 0..3: i = p1 load 0 8\n", "t.emu:1: column 1: name: \"i\" is the line's loop variable"},
+		{"for i in 0..3: set os.memory=1MiB\n", "t.emu:1: column 16: loop: a loop runs a process's operation, not a set line"},
+		{"for i in 0..3:\n", "t.emu:1: column 15: operation: expected a process and an operation"},
 		{"p1 load 0x10 8\n# " + strings.Repeat("x", 1<<20) + "\n", "t.emu:2: line: longer than 1 MiB"},
 		// issue 16: one source a file, and quoted input cut to 64 bytes
 		{"file f bytes=10 words=8\n", "t.emu:1: column 17: words: a file has one source (text=, bytes=, words= or host=), and this one has two"},
@@ -81,11 +97,43 @@ func TestScenarioErrors(t *testing.T) {
 	}
 }
 
+// A loop's range and body stay as written: the loop variable is bound when
+// the line runs; ranges of numbers are read at parse time.
+func TestParseScenarioLoops(t *testing.T) {
+	text := "base = p1 mmap 0 1048576 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\n" +
+		"for i in 0..255: p1 store base+i*4096 8 i\n" +
+		"for i in 0..3 : for j in i..i*2: x = p1 load base+(i*4+j)*8 8 == i*j\n"
+	s, err := ParseScenario("t.emu", strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type loop struct {
+		Var, From, To string
+		Const         bool
+	}
+	var got [][]loop
+	for _, op := range s.Ops {
+		var ls []loop
+		for _, l := range op.Loops {
+			ls = append(ls, loop{l.Var, l.From.Text, l.To.Text, l.From.IsNum && l.To.IsNum})
+		}
+		got = append(got, ls)
+	}
+	want := [][]loop{nil, {{"i", "0", "255", true}}, {{"i", "0", "3", true}, {"j", "i", "i*2", false}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("loops (-want +got):\n%s", diff)
+	}
+	if op := s.Ops[2]; op.Bind != "x" || op.Op != "load" || op.Expect == nil || op.Expect.Expr == nil || op.Args[0].Expr == nil {
+		t.Errorf("the loop's line: %+v", op)
+	}
+}
+
 // FuzzScenario: no input makes the parser panic or hang.
 func FuzzScenario(f *testing.F) {
 	for _, s := range []string{
 		"buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\np1 store buf+0x10 8 0x1111\n",
 		"c = p1 fork\nc load 0x10 8 == SIGSEGV\n", "file f text=\"a\\n\"\nset os.memory=1MiB\n", "p1 execve prog text=4096\n",
+		"for i in 0..3: for j in i..i*2: p1 store 0x1000+(i*4+j)*8 8 -i*j\n",
 		// issue 16: sources, sizes and tokens of files
 		"file big bytes=17179869184\n", "file big words=1099511627776 seed=1\n", "file x host=/dev/zero\n",
 		"file f bytes=10 words=8\n", "file f text=\"a\" host=x\n", "p1 load " + strings.Repeat("x", 70000) + " 8\n",

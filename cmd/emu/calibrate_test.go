@@ -41,12 +41,9 @@ func TestCalibrateHost(t *testing.T) {
 			t.Errorf("%s is 0", k)
 		}
 	}
-	if c["fault_cycles"]+c["copy_cycles"] <= c["zero_cycles"] {
-		t.Errorf("a COW fault (%d + %d cycles) costs no more than zeroing a page (%d)", c["fault_cycles"], c["copy_cycles"], c["zero_cycles"])
-	}
-	if c["fork_cycles"] <= c["fork_entry_cycles"] {
-		t.Errorf("fork's fixed cost %d is no more than an entry's %d", c["fork_cycles"], c["fork_entry_cycles"])
-	}
+	// How the costs compare is the host's business, and a loaded host
+	// (the tests run in parallel) can bury a small cost in noise:
+	// TestCalibrationCycles checks the arithmetic on known times.
 	t.Logf("%v", c)
 }
 

@@ -1,8 +1,10 @@
 // Command emu is vmemu's command line.
 //
-//	emu run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N]
-//	        [--interval N] [--quantum N] [--timeline FILE] TRACE ... | SCENARIO.emu [--allow-host PATH]
+//	emu run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N]
+//	        [--max N | --measure N] [--interval N] [--quantum N] [--timeline FILE] TRACE ... |
+//	        SCENARIO.emu [--allow-host PATH]
 //	emu record [-o OUT] -- PROG [ARGS ...]
+//	emu annotate --binary PROG [-c PRESET|FILE] [--set key=value ...] [--sort EVENT] [--json] TRACE
 //	emu csim [-hv] -s S -E E -b B -t TRACE
 //	emu explain [-c PRESET|FILE] [--state FILE] [--json] ADDR ...
 //	emu dram [-c PART|FILE] [--set key=value ...] [--json FILE] TRACE

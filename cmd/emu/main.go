@@ -117,8 +117,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newRunCmd(), newRecordCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(), newTraceCmd(), newSweepCmd(), newPlotCmd(),
-		newCalibrateCmd(), newPanicTestCmd())
+	root.AddCommand(newRunCmd(), newRecordCmd(), newAnnotateCmd(), newCSimCmd(), newExplainCmd(), newDRAMCmd(), newConfigCmd(),
+		newTraceCmd(), newSweepCmd(), newPlotCmd(), newCalibrateCmd(), newPanicTestCmd())
 	addCompletions(root)
 	return root
 }

@@ -55,7 +55,7 @@ func warnInert(w io.Writer, cfg *config.Config) {
 // replayFlags are emu run's options besides the configuration.
 type replayFlags struct {
 	jsonPath, stdoutPath, intervalPath, timelinePath string
-	warmup, max, interval, quantum                   uint64
+	warmup, max, measure, interval, quantum          uint64
 	timelineFirst, timelineCount                     uint64
 	quiet                                            bool
 	allowHost                                        []string
@@ -75,6 +75,7 @@ const runExample = `  emu run examples/matmul.lackey.gz
   emu run -c cachegrind --json report.json examples/matmul.lackey.gz
   emu run --set l2.size=1MiB --set llc.replacement=random trace.vmt
   emu run --warmup 100000 --max 1000000 --interval 10000 trace.vmt
+  emu run --warmup 100000 --measure 1000000 trace.champsim.xz    # ChampSim's -w and -i
   valgrind --tool=lackey --trace-mem=yes --log-fd=3 ./prog 3>&1 >/dev/null | emu run -
   emu run --stdout - traces/examples/mmapcopy.emu > copy.dat`
 
@@ -82,7 +83,7 @@ func newRunCmd() *cobra.Command {
 	var cf configFlags
 	var rf replayFlags
 	cmd := &cobra.Command{
-		Use:     "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N] [--interval N [--interval-csv FILE]] [--quantum N] [--timeline FILE.json] TRACE ... | SCENARIO.emu [--stdout FILE] [--allow-host PATH ...]",
+		Use:     "run [-c PRESET|FILE] [--set key=value ...] [--json FILE] [--warmup N] [--max N | --measure N] [--interval N [--interval-csv FILE]] [--quantum N] [--timeline FILE.json] TRACE ... | SCENARIO.emu [--stdout FILE] [--allow-host PATH ...]",
 		Short:   "replay traces (or run a .emu scenario) and report cycles, IPC, hits and misses, and where the cycles went",
 		Long:    runLong,
 		Example: runExample,
@@ -143,7 +144,8 @@ func newRunCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&rf.jsonPath, "json", "", "also write the report as JSON to FILE (- for standard output, instead of the text)")
 	f.Uint64Var(&rf.warmup, "warmup", 0, "instructions whose statistics are discarded (caches, TLBs and page tables stay warm)")
-	f.Uint64Var(&rf.max, "max", 0, "stop after this many instructions, warmup included (0: all)")
+	f.Uint64Var(&rf.max, "max", 0, "stop after this many instructions, warmup included (0: all; ChampSim's -i counts after warmup: see --measure)")
+	f.Uint64Var(&rf.measure, "measure", 0, "stop after this many instructions after warmup, as ChampSim's -i (0: all; with --max, the first limit reached)")
 	f.Uint64Var(&rf.interval, "interval", 0, "write statistics every N instructions (after warmup) to --interval-csv")
 	f.StringVar(&rf.intervalPath, "interval-csv", "", "the CSV file for --interval (default: TRACE's name with .interval.csv, in the working folder)")
 	f.Uint64Var(&rf.quantum, "quantum", 100000, "several traces: instructions of one before the next one's turn")
@@ -203,11 +205,11 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		if err != nil {
 			return nil, err
 		}
-		r := traces.Pipelined(m.Input(tr), 0) // decompress and parse on another core
+		r := traces.Pipelined(tr, 0) // decompress and parse on another core
 		defer r.Close()
 		rs = append(rs, r)
 	}
-	opt := machine.RunOptions{Warmup: rf.warmup, Max: rf.max, Interval: rf.interval, Quantum: rf.quantum}
+	opt := machine.RunOptions{Warmup: rf.warmup, Max: rf.max, Measure: rf.measure, Interval: rf.interval, Quantum: rf.quantum}
 	var iw *intervalWriter
 	if rf.interval > 0 {
 		var err error
@@ -226,7 +228,7 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		defer tl.Abort() // nothing after Close
 		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
 	}
-	bar := progress.NewTo(cmd.ErrOrStderr(), int64(rf.max), "instructions", rf.quiet)
+	bar := progress.NewTo(cmd.ErrOrStderr(), int64(opt.Limit()), "instructions", rf.quiet)
 	done := uint64(0)
 	opt.Progress = func(n uint64) { bar.Add(int64(n - done)); done = n }
 	rep, err := m.RunMany(rs, opt)

@@ -175,6 +175,12 @@ func TestRunOptions(t *testing.T) {
 		{"max", []string{"--max", "1000", trace}, 1000},
 		{"warmup", []string{"--warmup", "100000", trace}, all - 100000},
 		{"warmup and max", []string{"--warmup", "100", "--max", "1100", trace}, 1000},
+		// Past an instruction of 35 data records (six entries): its
+		// continuations are part of it, not instructions of their own.
+		{"max past continuations", []string{"--max", "1500000", trace}, 1500000},
+		{"warmup and measure", []string{"--warmup", "100000", "--measure", "1500000", trace}, 1500000},
+		{"measure before max", []string{"--warmup", "100", "--measure", "1000", "--max", "5000", trace}, 1000},
+		{"max before measure", []string{"--warmup", "100", "--measure", "5000", "--max", "1100", trace}, 1000},
 		{"two traces", []string{"-c", "cachegrind", trace, trace}, 2 * all},
 	}
 	for _, tc := range tests {

@@ -53,7 +53,7 @@ func (c Counts) nonZero(skip int) string {
 	var parts []string
 	for _, x := range c[min(skip, len(c)):] {
 		if x.N != 0 {
-			parts = append(parts, x.Name+" "+group(x.N))
+			parts = append(parts, x.Name+" "+Group(x.N))
 		}
 	}
 	if parts == nil {

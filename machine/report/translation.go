@@ -51,26 +51,26 @@ type TLBReport struct {
 func (r *TranslationReport) writeText(p *printer) {
 	p.f("\n%-8s %14s %14s %14s %9s %13s\n", "tlb", "lookups", "hits", "misses", "miss rate", "evictions")
 	for _, t := range r.TLBs {
-		p.f("%-8s %14s %14s %14s %8.3f%% %13s\n", t.Name, group(t.Hits+t.Misses), group(t.Hits), group(t.Misses), 100*t.MissRate, group(t.Evictions))
+		p.f("%-8s %14s %14s %14s %8.3f%% %13s\n", t.Name, Group(t.Hits+t.Misses), Group(t.Hits), Group(t.Misses), 100*t.MissRate, Group(t.Evictions))
 	}
-	p.f("walks %s (%.1f cycles on average), page-table reads:", group(r.Walks), r.AvgWalkCycles)
+	p.f("walks %s (%.1f cycles on average), page-table reads:", Group(r.Walks), r.AvgWalkCycles)
 	for _, name := range sortedKeys(r.PTEReads) {
-		p.f(" %s %s", name, group(r.PTEReads[name]))
+		p.f(" %s %s", name, Group(r.PTEReads[name]))
 	}
 	p.f("\npage-walk caches:")
 	for _, name := range []string{"pml4e", "pdpte", "pde"} {
 		if h, ok := r.PWCHits[name]; ok {
-			p.f(" %s %s/%s hits", name, group(h), group(h+r.PWCMisses[name]))
+			p.f(" %s %s/%s hits", name, Group(h), Group(h+r.PWCMisses[name]))
 		}
 	}
-	p.f("\nfaults: %s minor, %s major, %s SIGSEGV", group(r.Faults.Get("minor")), group(r.Faults.Get("major")), group(r.SIGSEGV))
+	p.f("\nfaults: %s minor, %s major, %s SIGSEGV", Group(r.Faults.Get("minor")), Group(r.Faults.Get("major")), Group(r.SIGSEGV))
 	for _, cause := range sortedKeys(r.FaultsByCause) {
-		p.f("; %s %s", cause, group(r.FaultsByCause[cause]))
+		p.f("; %s %s", cause, Group(r.FaultsByCause[cause]))
 	}
 	p.f("\nfaults in detail: %s\n", r.Faults.nonZero(2))
 	if f := r.Prefetch; f != nil {
 		p.f("tlb prefetch (%s): %s walks, %s pages issued, %s dropped, %s useful (%s late), %s useless, accuracy %.1f%%, coverage %.1f%%\n",
-			f.Name, group(f.Walks), group(f.Issued), group(f.Dropped), group(f.Useful), group(f.Late), group(f.Useless),
+			f.Name, Group(f.Walks), Group(f.Issued), Group(f.Dropped), Group(f.Useful), Group(f.Late), Group(f.Useless),
 			100*f.Accuracy, 100*f.Coverage)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/machine/report"
 	"github.com/vmemu/vmemu/memside"
+	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -83,33 +84,53 @@ func (r *scenarioRun) accessDone(a *memside.Access) error {
 	return r.loadDone(a.Out.Value, ok)
 }
 
-// storeDone checks a store's expectation: it can only be a SIGSEGV.
+// storeDone checks a store's expectation: it can only be a signal.
 func (r *scenarioRun) storeDone(ok bool) error {
 	line := r.line
 	if line.Expect == nil {
 		return r.stopOnSegv(nil)
 	}
-	if line.Expect.Text != "SIGSEGV" {
-		return r.errAt(line, *line.Expect, "expectation", "a store can only expect SIGSEGV")
+	if !isSignal(line.Expect.Text) {
+		return r.errAt(line, *line.Expect, "expectation", "a store can only expect a signal (SIGSEGV, SIGBUS)")
 	}
-	if ok {
-		r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: "SIGSEGV", Got: "stored"})
-	} else {
-		r.wanted++
-	}
+	r.signalDone(ok, "stored")
 	return nil
+}
+
+// isSignal reports an expectation that is a signal an access may get.
+func isSignal(s string) bool { return s == kernel.SIGSEGV || s == kernel.SIGBUS }
+
+// signalDone checks an access that expected a signal: got says what it did
+// when it did not fault.
+func (r *scenarioRun) signalDone(ok bool, got string) {
+	line := r.line
+	want := line.Expect.Text
+	if !ok {
+		got = r.lastSignal()
+	}
+	if got != want {
+		r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: want, Got: got})
+	}
+	if !ok {
+		r.wanted++ // the scenario wanted this fault: it does not stop the run
+	}
+}
+
+// lastSignal is the signal the line's process got last: the one an access
+// that faulted just got.
+func (r *scenarioRun) lastSignal() string {
+	if n := r.proc.SignalNames; len(n) > 0 {
+		return n[len(n)-1]
+	}
+	return kernel.SIGSEGV
 }
 
 // loadDone checks a load's value (ok false: it faulted) against the line's
 // expectation, and binds it to the line's name.
 func (r *scenarioRun) loadDone(got uint64, ok bool) error {
 	line := r.line
-	if line.Expect != nil && line.Expect.Text == "SIGSEGV" {
-		if ok {
-			r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: "SIGSEGV", Got: fmt.Sprintf("%#x", got)})
-		} else {
-			r.wanted++ // the scenario wanted this fault: it does not stop the run
-		}
+	if line.Expect != nil && isSignal(line.Expect.Text) {
+		r.signalDone(ok, fmt.Sprintf("%#x", got))
 		return nil
 	}
 	if line.Expect != nil {
@@ -119,7 +140,7 @@ func (r *scenarioRun) loadDone(got uint64, ok bool) error {
 		}
 		switch {
 		case !ok:
-			r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: fmt.Sprintf("%#x", want), Got: "SIGSEGV"})
+			r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: fmt.Sprintf("%#x", want), Got: r.lastSignal()})
 		case got != want:
 			r.misses = append(r.misses, report.Mismatch{Line: line.Line, Want: fmt.Sprintf("%#x", want), Got: fmt.Sprintf("%#x", got)})
 		}

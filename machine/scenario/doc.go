@@ -7,8 +7,17 @@
 // kernel (madvise and MAP_HUGETLB's flags included; a bad call returns
 // Linux's errno and the run goes on). What each access returns is checked
 // against the line, and the report adds the processes' faults as
-// getrusage counts them with their breakdown, signals and output, the
-// kernel's swap and copy-on-write counts and the disk.
+// getrusage counts them with their breakdown, signals (SIGSEGV and SIGBUS,
+// by name) and output, the kernel's swap and copy-on-write counts and the
+// disk.
+//
+// A line's operands and expectation are expressions (traces.Expr),
+// evaluated when the line runs with the names bound so far and the line's
+// loop variables. A line with loops ("for i in 0..255: ...") runs again
+// for each value, its ranges evaluated when each loop starts (loop.go):
+// the loop is not expanded, so a scenario's memory does not grow with its
+// runs, and traces.MaxLoopRuns bounds them. An error or a mismatch in a
+// loop says the variables' values.
 //
 // A file line's file goes to the emulated disk a chunk at a time, refused
 // first when the file system has not the room; host= reads only regular

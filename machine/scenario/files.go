@@ -29,7 +29,7 @@ type Options struct {
 // time, so a file never sits whole in host memory beside the disk's copy.
 func (r *scenarioRun) placeFile(op *traces.ScenarioOp) error {
 	f := op.File
-	col := traces.Token{Col: max(f.SourceCol, 1)}
+	col := traces.Token{Col: int32(max(f.SourceCol, 1))}
 	var size uint64
 	var src io.Reader
 	field := "text"

@@ -154,7 +154,7 @@ func TestScenarioFailedBindings(t *testing.T) {
 		{"a faulted load", "v = p1 load 0x10 8\np1 brk v\n",
 			"f.emu:2: column 8: value: v has no value: the load on line 1 that was to bind it failed with SIGSEGV"},
 		{"failed, then bound", "a = p1 mmap 0 0" + anon + "a = p1 mmap 0 4096" + anon + "p1 store a 8 1\n", ""},
-		{"never bound", "p1 load 0x10000 8 == zz\n", `f.emu:1: column 22: value: "zz" is not a number or a defined name`},
+		{"never bound", "p1 load 0x10000 8 == zz\n", `f.emu:1: column 22: name: name "zz" is not defined`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s, err := traces.ParseScenario("f.emu", strings.NewReader(c.text))

@@ -20,6 +20,11 @@ func (r *scenarioRun) Next(_ sim.Cycle, op *cpu.Op) (bool, error) {
 		}
 		r.line, r.stage = &r.s.Ops[r.next], stageStart
 		r.next++
+		if len(r.line.Loops) > 0 {
+			if err := r.enterLoops(); err != nil {
+				return false, err
+			}
+		}
 	}
 	switch r.stage {
 	case stageStart:
@@ -95,6 +100,7 @@ func (r *scenarioRun) main(op *cpu.Op) error {
 // Did takes the outcome of an operation (cpu.Program).
 func (r *scenarioRun) Did(op *cpu.Op, _ sim.Cycle) error {
 	var err error
+	misses := len(r.misses)
 	switch {
 	case op.Kind == cpu.OpKernel && r.stage == stageMain:
 		return nil // the switch to the line's process
@@ -103,20 +109,33 @@ func (r *scenarioRun) Did(op *cpu.Op, _ sim.Cycle) error {
 	case op.Kind == cpu.OpAccess:
 		err = r.accessDone(&op.Access)
 	}
+	if len(r.loop.vals) > 0 {
+		for i := misses; i < len(r.misses); i++ {
+			r.misses[i].Loop = r.loop.where(r.line)
+		}
+	}
 	if err != nil || !op.Retires {
 		return err
 	}
 	return r.endLine()
 }
 
-// endLine closes a line (and, in the tests, checks the kernel's books).
+// endLine closes a line (and, in the tests, checks the kernel's books); a
+// line with loops runs again while they have values left.
 func (r *scenarioRun) endLine() error {
 	line := r.line
-	r.line = nil
 	if r.checkKernel {
 		if err := r.k.CheckInvariants(); err != nil {
 			return fmt.Errorf("%s:%d: kernel invariant broken: %v", r.s.Name, line.Line, err)
 		}
 	}
+	if len(line.Loops) > 0 {
+		more, err := r.nextIteration()
+		if more || err != nil {
+			r.stage = stageStart
+			return err
+		}
+	}
+	r.line = nil
 	return nil
 }

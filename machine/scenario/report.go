@@ -26,12 +26,17 @@ func (r *scenarioRun) report() *report.ScenarioReport {
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].PID < ps[j].PID })
 	for _, p := range ps {
-		// The table's columns first: minor, major, segv.
+		// The table's columns first: minor, major, segv; then sigbus, if
+		// the process had any.
 		f := slices.Insert(machine.FaultCounts(&p.Faults), report.FaultsShown-1, report.Count{Name: "segv", N: p.N.Segv})
+		if p.N.Sigbus > 0 {
+			f = slices.Insert(f, report.FaultsShown, report.Count{Name: "sigbus", N: p.N.Sigbus})
+		}
 		pr := report.ProcessReport{PID: p.PID, Exited: p.Exited, Faults: f, Stdout: p.Stdout.String(),
 			Signals: []report.SignalInfo{}}
 		for i, s := range p.Signals {
-			pr.Signals = append(pr.Signals, report.SignalInfo{Addr: s.VA, Access: s.Kind.String(), Cause: p.SignalReasons[i]})
+			pr.Signals = append(pr.Signals, report.SignalInfo{Signal: p.SignalNames[i], Addr: s.VA, Access: s.Kind.String(),
+				Cause: p.SignalReasons[i]})
 		}
 		out.Processes = append(out.Processes, pr)
 		out.Total = out.Total.Add(f)

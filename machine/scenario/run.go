@@ -2,14 +2,11 @@ package scenario
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/report"
 	kernel "github.com/vmemu/vmemu/os"
-	inputquote "github.com/vmemu/vmemu/quote"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -28,7 +25,7 @@ type scenarioRun struct {
 	procs   map[string]*kernel.Process
 	misses  []report.Mismatch
 	errors  []report.SyscallError
-	wanted  uint64 // SIGSEGVs the scenario asked for
+	wanted  uint64 // signals (SIGSEGV, SIGBUS) the scenario asked for
 	stop    bool   // os.on_segv: stop
 	halt    error  // what stopped the run early, with its report made
 
@@ -44,6 +41,9 @@ type scenarioRun struct {
 	load   uint64  // a modify's loaded value, checked once its store is done
 	store  cpu.Op  // a modify's store, once its load is done
 	result syscall // the line's system call's, once made
+	loop   loopState
+	// lookup is value, made once (a method value allocates).
+	lookup func(name string) (uint64, bool)
 }
 
 // lineStage is where a line is: what its next operation is.
@@ -78,6 +78,7 @@ func run(m *machine.Machine, s *traces.Scenario, opt Options, checkKernel bool) 
 	m.Kernel.ClearAreas(m.Process)
 	r := &scenarioRun{m: m, s: s, opt: opt, k: m.Kernel, values: map[string]uint64{}, unbound: map[string]unbound{}, checkKernel: checkKernel,
 		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
+	r.lookup = r.value
 	rep, err := m.RunProgram(r, "scenario")
 	if err != nil {
 		return nil, err
@@ -86,53 +87,55 @@ func run(m *machine.Machine, s *traces.Scenario, opt Options, checkKernel bool) 
 	return rep, r.halt
 }
 
-// errAt is an error in the scenario at a token.
+// errAt is an error in the scenario at a token; in a loop, it says the
+// values of the loop's variables.
 func (r *scenarioRun) errAt(op *traces.ScenarioOp, t traces.Token, field, format string, a ...any) error {
-	return &traces.Error{File: r.s.Name, Line: op.Line, Field: fmt.Sprintf("column %d: %s", t.Col, field), Msg: fmt.Sprintf(format, a...)}
+	msg := fmt.Sprintf(format, a...)
+	if op == r.line && len(r.loop.vals) > 0 {
+		msg += " (" + r.loop.where(op) + ")"
+	}
+	return &traces.Error{File: r.s.Name, Line: op.Line, Field: fmt.Sprintf("column %d: %s", t.Col, field), Msg: msg}
 }
 
-// num evaluates a number, a name, or name+number / name-number.
+// num evaluates an operand: a number, or an expression of numbers, names
+// and the line's loop variables (traces.Expr).
 func (r *scenarioRun) num(op *traces.ScenarioOp, t traces.Token) (uint64, error) {
 	if t.IsNum {
 		return t.Num, nil
 	}
-	s := t.Text
-	if v, err := strconv.ParseInt(s, 0, 64); err == nil {
-		return uint64(v), nil
+	if t.Expr == nil {
+		return 0, r.undefined(op, t, t.Text, t.Text)
 	}
-	if v, err := strconv.ParseUint(s, 0, 64); err == nil {
-		return v, nil
+	v, name, at := t.Expr.Eval(r.lookup)
+	if name != "" {
+		return 0, r.undefined(op, traces.Token{Col: t.Col + int32(at)}, name, name)
 	}
-	name, rest := s, ""
-	if i := strings.IndexAny(s, "+-"); i > 0 {
-		name, rest = s[:i], s[i:]
+	return v, nil
+}
+
+// value is a name's value: the line's loop variable of that name, or a
+// name an earlier line bound.
+func (r *scenarioRun) value(name string) (uint64, bool) {
+	if l := r.line; l != nil {
+		for i := range r.loop.vals {
+			if l.Loops[i].Var == name {
+				return r.loop.vals[i], true
+			}
+		}
 	}
-	base, ok := r.values[name]
-	if !ok {
-		return 0, r.undefined(op, t, name, s)
-	}
-	if rest == "" {
-		return base, nil
-	}
-	off, err := strconv.ParseUint(rest[1:], 0, 64)
-	if err != nil {
-		return 0, r.errAt(op, t, "value", "%s: bad offset after %s", inputquote.Input(s), name)
-	}
-	if rest[0] == '-' {
-		return base - off, nil
-	}
-	return base + off, nil
+	v, ok := r.values[name]
+	return v, ok
 }
 
 func (r *scenarioRun) stopOnSegv(err error) error {
 	if err != nil {
 		return err
 	}
-	if r.stop && r.k.N.Segv > r.wanted {
+	if r.stop && r.k.N.Segv+r.k.N.Sigbus > r.wanted {
 		p := r.k.Current()
-		f := p.LastSegv
-		return fmt.Errorf("%s: SIGSEGV in pid %d at %#x (%s); the run stops (os.on_segv: stop)",
-			r.s.Name, p.PID, f.VA, p.SignalReasons[len(p.SignalReasons)-1])
+		f, last := p.LastSegv, len(p.SignalReasons)-1
+		return fmt.Errorf("%s: %s in pid %d at %#x (%s); the run stops (os.on_segv: stop)",
+			r.s.Name, p.SignalNames[last], p.PID, f.VA, p.SignalReasons[last])
 	}
 	return nil
 }
