@@ -20,7 +20,6 @@ const invalidTag = 0
 // the tag array, with the cycle its data arrives (ready), so a later hit to
 // it waits for the fill: that is how misses to a line in flight merge.
 type Cache struct {
-	cfg       Config
 	level     sim.Level
 	ways      int
 	lineShift uint
@@ -56,11 +55,19 @@ type Cache struct {
 
 	pf *pfState   // prefetching (prefetch.go); nil without
 	bw *bandwidth // limits per cycle (bandwidth.go); nil without
+	// hooked says the level has either: Access then goes through
+	// accessHooked (the one test a level without them pays).
+	hooked bool
 
 	n Counts
 	// byIP, when set, is told each demand miss, as missEvent.
 	byIP      sim.ByIP
 	missEvent sim.Event
+
+	// cfg comes last: its prefetch and bandwidth parts, which the hot
+	// paths do not read, would otherwise push the fields above out of the
+	// short offsets their loads encode in.
+	cfg Config
 }
 
 // Counts are a level's statistics. Demand kinds are counted once per access,
@@ -102,6 +109,7 @@ func New(cfg Config, level sim.Level) (*Cache, error) {
 	if c.pf, err = newPrefetch(c); err != nil {
 		return nil, err
 	}
+	c.hooked = c.bw != nil || c.pf != nil
 	return c, nil
 }
 
@@ -137,8 +145,8 @@ func (c *Cache) CountMissesByIP(b sim.ByIP, e sim.Event) { c.byIP, c.missEvent =
 
 // Access presents a request to this level; see sim.Port.
 func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
-	if c.bw != nil {
-		now = c.bw.lookup(now, req.Kind)
+	if c.hooked {
+		return c.accessHooked(now, req)
 	}
 	if req.Kind == sim.Writeback || req.Kind == sim.Victim {
 		return c.acceptEviction(now, req), true
@@ -167,9 +175,6 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 		c.missed(now, missFirst, missLast, req, write)
 	} else {
 		c.n.Hits[req.Kind]++
-	}
-	if c.pf != nil {
-		c.pf.after(now, req, first, last)
 	}
 	if req.Trace != nil {
 		c.traceAccess(now, req, missed)

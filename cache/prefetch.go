@@ -70,6 +70,7 @@ type pfState struct {
 	// marks holds, per way, 0 or 1 + the index in by of the prefetcher
 	// that brought the line and has not seen it used yet.
 	marks    []uint8
+	marked   int // ways whose mark is set: none, and a demand access need not look
 	by       []*pfState
 	markNext uint8 // the mark allocate gives the line it places
 	own      uint8 // this level's own mark (0 without a prefetcher)
@@ -79,16 +80,27 @@ type pfState struct {
 	tr      Translator // a first level's, for a virtual prefetcher
 	kind    sim.Kind   // the side its translations are for
 	// The access the prefetcher is being told of: Prefetch's context.
-	now           sim.Cycle
-	trigger       uint64 // its physical address
+	now     sim.Cycle
+	trigger uint64 // its physical address
+	// vtrigger is its virtual address, for a virtual prefetcher (noVA
+	// when unknown): a prefetch in its page needs no TLB.
+	vtrigger      uint64
 	ip            uint64
 	anyPage       bool // the front end's own addresses: no page edge
 	core          uint16
 	proc          uint32
 	req, aboveReq sim.Request
-	throttle      throttle
-	n             pfCounts
+	// acc and fill are what Operate and Fill are given: a composite
+	// literal passed to an interface's method would be allocated anew
+	// on every access.
+	acc      prefetch.Access
+	fill     prefetch.Fill
+	throttle throttle
+	n        pfCounts
 }
+
+// noVA marks a virtual trigger address as unknown.
+const noVA = ^uint64(0)
 
 // pendingFill is what the Fill of a line still on its way will say.
 type pendingFill struct {
@@ -149,7 +161,7 @@ func (p *pfState) activates(k sim.Kind) bool {
 // counts the first uses of prefetched lines, then tells the prefetcher.
 func (p *pfState) after(now sim.Cycle, req *sim.Request, first, last uint64) {
 	used := false
-	if req.Kind != sim.Prefetch {
+	if req.Kind != sim.Prefetch && p.marked > 0 {
 		for ln := first; ln <= last; ln++ {
 			if i := p.c.find(ln); i >= 0 && p.marks[i] != 0 {
 				used = p.use(i, now) || used
@@ -160,11 +172,13 @@ func (p *pfState) after(now sim.Cycle, req *sim.Request, first, last uint64) {
 		return
 	}
 	addr := req.Addr
+	p.vtrigger = noVA
 	if p.tr != nil {
-		addr = req.VA
+		addr, p.vtrigger = req.VA, req.VA
 	}
 	p.now, p.trigger, p.ip, p.core, p.proc = now, req.Addr, req.IP, req.Core, req.Proc
-	p.p.Operate(&prefetch.Access{Addr: addr, IP: req.IP, Kind: req.Kind, Hit: !req.Missed, UsedPrefetch: used, Now: now}, p)
+	p.acc = prefetch.Access{Addr: addr, IP: req.IP, Kind: req.Kind, Hit: !req.Missed, UsedPrefetch: used, Now: now}
+	p.p.Operate(&p.acc, p)
 }
 
 // use counts the first demand use of the prefetched line in way i, and
@@ -172,6 +186,7 @@ func (p *pfState) after(now sim.Cycle, req *sim.Request, first, last uint64) {
 func (p *pfState) use(i int, now sim.Cycle) bool {
 	by := p.by[p.marks[i]-1]
 	p.marks[i] = 0
+	p.marked--
 	by.n.Useful++
 	by.throttle.used()
 	if p.c.lines[i].ready > now {
@@ -189,8 +204,11 @@ func (p *pfState) use(i int, now sim.Cycle) bool {
 func (p *pfState) placing(now sim.Cycle, i int, ln uint64, req *sim.Request, evicted uint64) {
 	if m := p.marks[i]; m != 0 {
 		p.by[m-1].n.Useless++ // left (evicted, or invalidated before) unused
+		p.marked--
 	}
-	p.marks[i] = p.markNext
+	if p.marks[i] = p.markNext; p.markNext != 0 {
+		p.marked++
+	}
 	if p.p == nil || req.Kind == sim.Writeback || req.Kind == sim.Victim {
 		return
 	}
@@ -217,9 +235,10 @@ func (p *pfState) filled(i int, ln uint64, m *mshr) {
 	}
 	delete(p.pending, ln)
 	set := int(ln & p.c.setMask)
-	p.now, p.trigger, p.ip = m.freeAt, ln<<p.c.lineShift, f.ip
-	p.p.Fill(&prefetch.Fill{Addr: f.va, Set: set, Way: i - set*p.c.ways, Prefetch: p.own != 0 && p.marks[i] == p.own,
-		Evicts: f.evicts, Evicted: f.evicted, IP: f.ip, Missed: f.missed, At: m.freeAt}, p)
+	p.now, p.trigger, p.ip, p.vtrigger = m.freeAt, ln<<p.c.lineShift, f.ip, noVA
+	p.fill = prefetch.Fill{Addr: f.va, Set: set, Way: i - set*p.c.ways, Prefetch: p.own != 0 && p.marks[i] == p.own,
+		Evicts: f.evicts, Evicted: f.evicted, IP: f.ip, Missed: f.missed, At: m.freeAt}
+	p.p.Fill(&p.fill, p)
 }
 
 // MSHRs says how many of the level's MSHRs are busy at the access's cycle.
@@ -328,8 +347,27 @@ func (c *Cache) Branch(now sim.Cycle, ip uint64, taken bool, target uint64) {
 		return
 	}
 	if b, ok := p.p.(prefetch.Brancher); ok {
-		p.now, p.trigger, p.ip, p.anyPage = now, ip, ip, true
+		p.now, p.trigger, p.ip, p.vtrigger, p.anyPage = now, ip, ip, noVA, true
 		b.Branch(ip, taken, target, p)
 		p.anyPage = false
 	}
+}
+
+// accessHooked is Access for a level with a prefetcher or limits: the
+// lookup waits for a port, then Access does its work as for a level
+// without them (hooked is off meanwhile: nothing reaches this level's
+// Access again before it returns, a level's requests going down only),
+// then the prefetcher is told.
+func (c *Cache) accessHooked(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
+	if c.bw != nil {
+		now = c.bw.lookup(now, req.Kind)
+	}
+	c.hooked = false
+	done, ok := c.Access(now, req)
+	c.hooked = true
+	if c.pf != nil && req.Kind != sim.Writeback && req.Kind != sim.Victim {
+		first, last := c.lineRange(req)
+		c.pf.after(now, req, first, last)
+	}
+	return done, ok
 }

@@ -16,10 +16,9 @@ func (p *pfState) Prefetch(addr uint64, here bool) bool {
 	pa, at := addr, p.now
 	if p.tr != nil {
 		var ok bool
-		if pa, at, ok = p.tr.TranslatePrefetch(p.now, addr, p.kind, p.cfg.Walk); !ok {
+		if pa, at, ok = p.translate(addr); !ok {
 			return p.drop(dropTLB)
 		}
-		at = max(at, p.now)
 	} else if addr>>p.cfg.pageShift() != p.trigger>>p.cfg.pageShift() && !p.anyPage {
 		return p.drop(dropPage)
 	}
@@ -58,6 +57,18 @@ func (p *pfState) Prefetch(addr uint64, here bool) bool {
 	c.miss(at, pa>>c.lineShift, pa>>c.lineShift, r, false)
 	p.markNext = 0
 	return true
+}
+
+// translate translates a virtual prefetch address: within the trigger's
+// base page from the trigger's own physical address, else through the
+// TLBs.
+func (p *pfState) translate(va uint64) (uint64, sim.Cycle, bool) {
+	const page = 1<<12 - 1 // accesses are split at base pages
+	if p.vtrigger != noVA && va&^page == p.vtrigger&^page {
+		return p.trigger&^page | va&page, p.now, true
+	}
+	pa, at, ok := p.tr.TranslatePrefetch(p.now, va, p.kind, p.cfg.Walk)
+	return pa, max(at, p.now), ok
 }
 
 // holds reports whether level l has the line of pa, or has it on its way.

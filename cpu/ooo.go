@@ -69,6 +69,8 @@ type ooo struct {
 	stallFrom  sim.Cycle // the first cycle not yet charged to the CPI stack
 	switching  bool      // the turn is over: drain, then switch process
 	feedDone   bool      // no instruction left to read
+
+	predictor
 }
 
 // slot is an instruction's state while it is in the ring.
@@ -107,6 +109,7 @@ func newOOO(r *run) *ooo {
 		ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}
 	o.stallFrom = o.now
 	o.front.init(fq)
+	o.onTaken = cfg.FetchOnTaken
 	if b, ok := r.mem.(brancher); ok && b.BranchLookahead() > 0 {
 		o.bp, o.bpAhead = b, uint64(b.BranchLookahead())
 	}

@@ -19,8 +19,15 @@ type front struct {
 	curRec      uint64 // the record of the last line fetched
 	lastLine    uint64
 	haveLine    bool
-	lastTaken   bool      // the instruction fetched last was a taken branch
 	fetchResume sim.Cycle // no fetch before this cycle (a context switch)
+}
+
+// predictor is the front end's part that runs ahead of fetch: fetch blocks
+// at taken branches, and the branches told to the instruction side's
+// prefetcher. It sits at the end of the core's state, apart from what
+// fetch reads on every instruction.
+type predictor struct {
+	onTaken bool // a taken branch's target starts a fetch block (Config.FetchOnTaken)
 	// bp, when the instruction side's prefetcher follows branches, is
 	// told of them bpAhead instructions ahead of fetch; bpSeq is the next
 	// instruction to tell it of.
@@ -124,7 +131,6 @@ func (c *ooo) fetch(t sim.Cycle) {
 			}
 		}
 		s.rec = c.fetchLines(in, t)
-		c.lastTaken = in.Branch && in.Taken
 		c.fetched++
 		c.cycFetched++
 	}
@@ -141,8 +147,11 @@ func (c *ooo) fetchLines(in *traces.Instr, t sim.Cycle) uint64 {
 		end = ^uint64(0) // an IP at the top of the space: fetch what is there
 	}
 	first, last := in.IP/fetchBlock, (end-1)/fetchBlock
-	sameFirst := c.haveLine && first == c.lastLine && !(c.lastTaken && c.cfg.FetchOnTaken)
+	sameFirst := c.haveLine && first == c.lastLine
 	if sameFirst && last == first {
+		if c.onTaken && in.Taken {
+			c.haveLine = false // the target starts a fetch block of its own
+		}
 		return c.curRec
 	}
 	seq := c.recNext
@@ -155,7 +164,7 @@ func (c *ooo) fetchLines(in *traces.Instr, t sim.Cycle) uint64 {
 	if last > first {
 		c.presentFetch(r, seq, in.IP, (first+1)*fetchBlock, end, t)
 	}
-	c.lastLine, c.haveLine, c.curRec = last, true, seq
+	c.lastLine, c.haveLine, c.curRec = last, !(c.onTaken && in.Taken), seq
 	return seq
 }
 

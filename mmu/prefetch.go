@@ -36,6 +36,7 @@ type prefetching struct {
 	now  sim.Cycle
 	ip   uint64
 	user bool
+	acc  prefetch.Access // what Operate is given (not a literal: it would escape)
 	n    pfCounts
 }
 
@@ -146,7 +147,8 @@ func (p *prefetching) miss(at sim.Cycle, t *Translation) (sim.Cycle, bool) {
 // operate tells the prefetcher of a miss at cycle at.
 func (p *prefetching) operate(at sim.Cycle, t *Translation, used bool) {
 	p.now, p.ip, p.user = at, t.IP, t.User
-	p.p.Operate(&prefetch.Access{Addr: t.VA, IP: t.IP, Kind: t.Kind, UsedPrefetch: used, Now: at}, p)
+	p.acc = prefetch.Access{Addr: t.VA, IP: t.IP, Kind: t.Kind, UsedPrefetch: used, Now: at}
+	p.p.Operate(&p.acc, p)
 }
 
 // Prefetch starts a walk for the page of va, into the prefetch buffer.
