@@ -4,7 +4,10 @@ package prefetch
 // ChampSim's next_line prefetcher does at every level (it prefetches on
 // hits too; the level drops what it already holds). At the instruction
 // side it is the classic next-line instruction prefetcher (Smith, "Cache
-// Memories", ACM Computing Surveys 1982, sequential prefetching).
+// Memories", ACM Computing Surveys 1982, sequential prefetching). At the
+// TLB, where a line is a page and it is told of misses only, it is
+// next-page: Kandiraju and Sivasubramaniam's sequential prefetching (see
+// tlb.go).
 
 func init() {
 	Register("next-line", Registration{
@@ -12,6 +15,8 @@ func init() {
 		Where: Data | Instruction,
 		Doc:   "the next prefetch_degree lines (1) after every access, as ChampSim's next_line",
 	})
+	Register("next-page", Registration{New: newNextLine, Where: TLB,
+		Doc: "the next prefetch_degree (1) pages after an STLB miss (sequential, Kandiraju and Sivasubramaniam, ISCA 2002)"})
 }
 
 type nextLine struct {

@@ -7,7 +7,8 @@ package prefetch
 // walk of their own brings into the prefetch buffer beside that TLB:
 //
 //   - next-page: sequential prefetching, the next prefetch_degree (1)
-//     pages after the missed one.
+//     pages after the missed one: next-line's code, a line being a page
+//     (nextline.go).
 //   - stride: arbitrary stride prefetching (ASP), a table of 64 entries
 //     indexed by the instruction pointer holding each instruction's last
 //     missed page and stride (Chen and Baer's reference prediction table);
@@ -22,8 +23,6 @@ package prefetch
 // by distance, or by PC, of 64 or more entries).
 
 func init() {
-	Register("next-page", Registration{New: newNextPage, Where: TLB,
-		Doc: "the next prefetch_degree (1) pages after an STLB miss (sequential, Kandiraju and Sivasubramaniam, ISCA 2002)"})
 	Register("stride", Registration{New: newTLBStride, Where: TLB,
 		Doc: "a page stride per instruction pointer, once it repeats (arbitrary stride prefetching, Kandiraju and Sivasubramaniam, ISCA 2002)"})
 	Register("distance", Registration{New: newDistance, Where: TLB,
@@ -34,24 +33,6 @@ const (
 	tlbTableEntries = 64
 	distanceSlots   = 2
 )
-
-type nextPage struct {
-	page   uint64
-	degree int
-}
-
-func newNextPage(c Config) Prefetcher {
-	return &nextPage{page: 1 << c.LineShift, degree: or(c.Degree, 1)}
-}
-
-func (p *nextPage) Operate(a *Access, l Issuer) {
-	base := a.Addr &^ (p.page - 1)
-	for i := 1; i <= p.degree; i++ {
-		l.Prefetch(base+uint64(i)*p.page, true)
-	}
-}
-
-func (p *nextPage) Fill(*Fill, Issuer) {}
 
 type tlbStrideEntry struct {
 	ip, last uint64

@@ -239,19 +239,21 @@ var levelDefaults = map[string]string{
 // prefetcherDoc describes the prefetcher key's choices from the
 // prefetchers package prefetch has registered.
 func prefetcherDoc() string {
-	parts := []string{"the level's prefetcher: none"}
-	for _, n := range prefetch.Names(prefetch.Data | prefetch.Instruction)[1:] {
-		parts = append(parts, n+": "+prefetch.Doc(n))
+	return choicesDoc("the level's prefetcher: none", prefetch.Names(prefetch.Data | prefetch.Instruction)[1:], prefetch.Doc)
+}
+
+// choicesDoc is lead, then each name with what doc says of it.
+func choicesDoc(lead string, names []string, doc func(string) string) string {
+	var parts []string
+	if lead != "" {
+		parts = append(parts, lead)
+	}
+	for _, n := range names {
+		parts = append(parts, n+": "+doc(n))
 	}
 	return strings.Join(parts, "; ")
 }
 
 // modelDoc describes core.model's choices from the models the cpu package
 // has registered.
-func modelDoc() string {
-	var parts []string
-	for _, n := range cpu.ModelNames() {
-		parts = append(parts, n+": "+cpu.ModelDoc(n))
-	}
-	return strings.Join(parts, "; ")
-}
+func modelDoc() string { return choicesDoc("", cpu.ModelNames(), cpu.ModelDoc) }
