@@ -33,7 +33,7 @@ func TestBudgetRefuses(t *testing.T) {
 		{"30MiB", "default", []string{"dram.channels=64", "dram.read_queue=4096", "dram.write_queue=4096"},
 			"--set dram.channels=64: dram.channels: the machine's arrays would take 41.0 MiB (30.5 MiB for dram.channels), more than the 30.0 MiB this host allows (VMEMU_MEMORY_BUDGET=30MiB)"},
 		{"1MiB", "csapp-small", nil, ""},
-		{"many", "default", nil, `VMEMU_MEMORY_BUDGET=many: "many" is not a size (write it like 32KiB, 2MiB or 4096)`},
+		{"many", "default", nil, `VMEMU_MEMORY_BUDGET=many: "many" is not a size (write it like 32KiB, 2MiB, 4096 or 0x1000)`},
 	}
 	for _, tc := range tests {
 		t.Setenv(BudgetEnv, tc.budget)

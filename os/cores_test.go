@@ -167,7 +167,8 @@ func (s *scene) segv(i, n int) bool {
 // received, the cores skipped and the flushes they made later are
 // compared, and the kernel's books (every TLB entry of every core against
 // the page tables) are checked. q's core 2 is never interrupted: nothing
-// touches its address space.
+// touches its address space. It is long because its table is: one case a
+// kind of path that shoots down, each a few lines of steps.
 func TestShootdowns(t *testing.T) {
 	both := []bool{true, false}
 	for _, c := range []struct {

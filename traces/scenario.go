@@ -297,17 +297,9 @@ func parseScenarioLine(text string, line int, exprs map[string]*Expr) (*Scenario
 	if !ok {
 		return nil, bad(toks[1], "operation", "unknown operation %s (load, store, modify, fetch, fork, execve, mmap, munmap, mprotect, madvise, brk, open, close, read, write, msync, exit, wait)", inputquote.Input(op.Op))
 	}
-	args := toks[2:]
-	for i, t := range args {
-		if t.Text == "==" {
-			if i+2 != len(args) {
-				return nil, bad(t, "expectation", "== takes one value, at the end of the line")
-			}
-			e := args[i+1]
-			op.Expect = &e
-			args = args[:i]
-			break
-		}
+	args, err := splitExpectation(op, toks[2:], bad)
+	if err != nil {
+		return nil, err
 	}
 	if len(args) < n[0] || len(args) > n[1] {
 		at := Token{Col: int32(len(text) + 1)}
@@ -320,20 +312,44 @@ func parseScenarioLine(text string, line int, exprs map[string]*Expr) (*Scenario
 	if err := compileOperands(op, exprs); err != nil {
 		return nil, err
 	}
-	switch op.Op {
-	case "load", "store", "modify", "fetch":
-		op.Literal = true
-		for _, t := range args {
-			op.Literal = op.Literal && t.IsNum
-		}
-		if op.Literal {
-			op.Addr, op.Size = args[0].Num, args[1].Num
-			if len(args) == 3 {
-				op.Value = args[2].Num
+	readLiteral(op)
+	return op, nil
+}
+
+// splitExpectation takes a line's "== VALUE" off its arguments into
+// op.Expect.
+func splitExpectation(op *ScenarioOp, args []Token, bad func(Token, string, string, ...any) error) ([]Token, error) {
+	for i, t := range args {
+		if t.Text == "==" {
+			if i+2 != len(args) {
+				return nil, bad(t, "expectation", "== takes one value, at the end of the line")
 			}
+			e := args[i+1]
+			op.Expect = &e
+			return args[:i], nil
 		}
 	}
-	return op, nil
+	return args, nil
+}
+
+// readLiteral decodes an access whose operands are all numbers now, so
+// that running it reads no token.
+func readLiteral(op *ScenarioOp) {
+	switch op.Op {
+	case "load", "store", "modify", "fetch":
+	default:
+		return
+	}
+	op.Literal = true
+	for _, t := range op.Args {
+		op.Literal = op.Literal && t.IsNum
+	}
+	if op.Literal {
+		op.Addr, op.Size = op.Args[0].Num, op.Args[1].Num
+		if len(op.Args) == 3 {
+			op.Value = op.Args[2].Num
+		}
+	}
 }
 
 // parseLoops reads the "for NAME in FROM..TO:" prefixes of a line and

@@ -13,6 +13,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/spf13/cobra"
 	"github.com/ulikunitz/xz"
+	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/outfile"
 	"github.com/vmemu/vmemu/traces"
 )
@@ -439,47 +440,7 @@ it out for its default.`
 		Long:    long,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var err error
-			for _, f := range []struct {
-				flag, val string
-				dst       *uint64
-			}{{"size", size, &p.Size}, {"stride", stride, &p.Stride}, {"base", base, &p.Base}} {
-				if f.val == "" {
-					continue
-				}
-				if *f.dst, err = parseBytes(f.val); err != nil {
-					return fmt.Errorf("--%s: %v", f.flag, err)
-				}
-			}
-			if err := checkGenZeros(cmd, p); err != nil {
-				return err
-			}
-			r, err := traces.Generate(args[0], p)
-			if err != nil {
-				return err
-			}
-			defer r.Close()
-			if out == "" {
-				if format == "" {
-					format = "lackey"
-				}
-				f, _, err := outputFormat("stdout", format)
-				if err != nil {
-					return err
-				}
-				noteLosses(cmd, f, r)
-				_, err = writeTo(cmd.OutOrStdout(), f, "", traces.CarriesOf(r), traces.Refs(r))
-				return err
-			}
-			if f, _, err := outputFormat(out, format); err == nil {
-				noteLosses(cmd, f, r)
-			}
-			n, err := writeTrace(out, format, traces.CarriesOf(r), traces.Refs(r))
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "emu: %s: %d records\n", out, n)
-			return nil
+			return runTraceGen(cmd, args[0], p, genSizes{size, stride, base}, out, format)
 		},
 	}
 	f := cmd.Flags()
@@ -495,6 +456,55 @@ it out for its default.`
 	return cmd
 }
 
+// genSizes are trace gen's flags that take sizes, as given.
+type genSizes struct{ size, stride, base string }
+
+// runTraceGen generates a trace of kind with p's counts and the sizes, to
+// out (standard output if empty) in format.
+func runTraceGen(cmd *cobra.Command, kind string, p traces.GenParams, sizes genSizes, out, format string) error {
+	for _, f := range []struct {
+		flag, val string
+		dst       *uint64
+	}{{"size", sizes.size, &p.Size}, {"stride", sizes.stride, &p.Stride}, {"base", sizes.base, &p.Base}} {
+		if f.val == "" {
+			continue
+		}
+		var err error
+		if *f.dst, _, err = config.ParseBytes(f.val); err != nil {
+			return fmt.Errorf("--%s: %v", f.flag, err)
+		}
+	}
+	if err := checkGenZeros(cmd, p); err != nil {
+		return err
+	}
+	r, err := traces.Generate(kind, p)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if out == "" {
+		if format == "" {
+			format = "lackey"
+		}
+		f, _, err := outputFormat("stdout", format)
+		if err != nil {
+			return err
+		}
+		noteLosses(cmd, f, r)
+		_, err = writeTo(cmd.OutOrStdout(), f, "", traces.CarriesOf(r), traces.Refs(r))
+		return err
+	}
+	if f, _, err := outputFormat(out, format); err == nil {
+		noteLosses(cmd, f, r)
+	}
+	n, err := writeTrace(out, format, traces.CarriesOf(r), traces.Refs(r))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "emu: %s: %d records\n", out, n)
+	return nil
+}
+
 // checkGenZeros refuses a flag given as 0 where GenParams reads 0 as "the
 // default": --size 0 silently meaning 64 MiB is not what was asked.
 func checkGenZeros(cmd *cobra.Command, p traces.GenParams) error {
@@ -507,30 +517,4 @@ func checkGenZeros(cmd *cobra.Command, p traces.GenParams) error {
 		}
 	}
 	return nil
-}
-
-// parseBytes reads a byte count: a number (decimal, or hex with 0x) with
-// an optional binary unit K, KiB, M, MiB, G, GiB (any case, B optional).
-func parseBytes(s string) (uint64, error) {
-	t := strings.TrimSpace(s)
-	shift := uint(0)
-	lower := strings.ToLower(t)
-	for _, u := range []struct {
-		suffix string
-		shift  uint
-	}{{"kib", 10}, {"mib", 20}, {"gib", 30}, {"kb", 10}, {"mb", 20}, {"gb", 30}, {"k", 10}, {"m", 20}, {"g", 30}, {"b", 0}} {
-		if strings.HasSuffix(lower, u.suffix) && !strings.HasPrefix(lower, "0x") {
-			t = strings.TrimSpace(t[:len(t)-len(u.suffix)])
-			shift = u.shift
-			break
-		}
-	}
-	v, err := strconv.ParseUint(t, 0, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a size (a number with an optional unit: 4096, 64KiB, 1GiB)", s)
-	}
-	if v > (1<<64-1)>>shift {
-		return 0, fmt.Errorf("%q is too big", s)
-	}
-	return v << shift, nil
 }

@@ -244,21 +244,6 @@ func TestTraceErrors(t *testing.T) {
 	}
 }
 
-func TestParseBytes(t *testing.T) {
-	for s, want := range map[string]uint64{"4096": 4096, "64KiB": 64 << 10, "64MiB": 64 << 20, "1g": 1 << 30,
-		"2 MB": 2 << 20, "0x1000": 4096, "8B": 8, "16k": 16 << 10} {
-		got, err := parseBytes(s)
-		if err != nil || got != want {
-			t.Errorf("parseBytes(%q) = %d, %v; want %d", s, got, err, want)
-		}
-	}
-	for _, s := range []string{"", "KiB", "-1", "1.5MiB", "99999999999GiB"} {
-		if _, err := parseBytes(s); err == nil {
-			t.Errorf("parseBytes(%q) accepted", s)
-		}
-	}
-}
-
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil

@@ -41,6 +41,13 @@ var byteSuffixes = []struct {
 // a sweep can write the values of a range back the way they came.
 func ParseBytes(s string) (n uint64, unit bool, err error) {
 	t := strings.ToLower(strings.TrimSpace(s))
+	if h, ok := strings.CutPrefix(t, "0x"); ok { // an address: hex, no unit
+		n, err = strconv.ParseUint(h, 16, 64)
+		if err != nil {
+			return 0, false, fmt.Errorf("%q is not a size (write it like 32KiB, 2MiB, 4096 or 0x1000)", s)
+		}
+		return n, false, nil
+	}
 	mult := uint64(1)
 	for _, b := range byteSuffixes {
 		if strings.HasSuffix(t, b.suffix) {
@@ -50,7 +57,7 @@ func ParseBytes(s string) (n uint64, unit bool, err error) {
 	}
 	n, err = strconv.ParseUint(t, 10, 64)
 	if err != nil || n > math.MaxUint64/mult {
-		return 0, false, fmt.Errorf("%q is not a size (write it like 32KiB, 2MiB or 4096)", s)
+		return 0, false, fmt.Errorf("%q is not a size (write it like 32KiB, 2MiB, 4096 or 0x1000)", s)
 	}
 	return n * mult, unit, nil
 }

@@ -23,9 +23,13 @@ func TestParseBytes(t *testing.T) {
 		{"2MiB", result{2 << 20, true, ""}},
 		{"1G", result{1 << 30, true, ""}},
 		{"3TiB", result{3 << 40, true, ""}},
-		{"1.5MiB", result{0, false, `"1.5MiB" is not a size (write it like 32KiB, 2MiB or 4096)`}},
-		{"KiB", result{0, false, `"KiB" is not a size (write it like 32KiB, 2MiB or 4096)`}},
-		{"16777216TiB", result{0, false, `"16777216TiB" is not a size (write it like 32KiB, 2MiB or 4096)`}},
+		{"0x1000", result{4096, false, ""}},
+		{"0X7f0000000000", result{0x7f0000000000, false, ""}},
+		{"0xfff KiB", result{0, false, `"0xfff KiB" is not a size (write it like 32KiB, 2MiB, 4096 or 0x1000)`}},
+		{"-1", result{0, false, `"-1" is not a size (write it like 32KiB, 2MiB, 4096 or 0x1000)`}},
+		{"1.5MiB", result{0, false, `"1.5MiB" is not a size (write it like 32KiB, 2MiB, 4096 or 0x1000)`}},
+		{"KiB", result{0, false, `"KiB" is not a size (write it like 32KiB, 2MiB, 4096 or 0x1000)`}},
+		{"16777216TiB", result{0, false, `"16777216TiB" is not a size (write it like 32KiB, 2MiB, 4096 or 0x1000)`}},
 	}
 	for _, tc := range tests {
 		n, unit, err := ParseBytes(tc.in)
