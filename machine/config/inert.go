@@ -77,6 +77,8 @@ func (c *Config) inertRules() []inertRule {
 	}
 	rules := []inertRule{
 		{"mmu.enabled", is("false"), "mmu.enabled: true", under("mmu.", "itlb.", "dtlb.", "stlb.", "os.", "disk.")},
+		{"mmu.enabled", is("false"), "mmu.enabled: true (a prefetch walks only for a virtual address)",
+			func(k string) bool { return strings.HasSuffix(k, ".prefetch_walk") }},
 		{"memory.model", isNot("fixed"), "memory.model: fixed", oneOf("memory.latency")},
 		{"memory.model", isNot("dram"), "memory.model: dram", under("dram.")},
 		{"core.model", is("inorder"), "core.model: ooo",
