@@ -83,7 +83,7 @@ func (c *Config) inertRules() []inertRule {
 		{"memory.model", isNot("dram"), "memory.model: dram", under("dram.")},
 		{"core.model", is("inorder"), "core.model: ooo",
 			oneOf("core.width", "core.rob", "core.lq", "core.sq", "core.store_buffer", "core.fetch_queue", "core.fetch_on_taken")},
-		{"stlb.prefetcher", is("none"), "an stlb.prefetcher", oneOf("stlb.prefetch_buffer", "stlb.prefetch_degree")},
+		{"stlb.prefetcher", is("none"), "stlb.prefetcher other than none", oneOf("stlb.prefetch_buffer", "stlb.prefetch_degree")},
 		{"disk.model", is("none"), "a disk (disk.model other than none)", oneOf("disk.swap")},
 	}
 	if top := c.levels[0]; top.Split != "" {
@@ -97,7 +97,7 @@ func (c *Config) inertRules() []inertRule {
 		rules = append(rules,
 			inertRule{n + ".ways", is("1"), n + ".ways above 1 (direct-mapped: no choice of victim)", oneOf(n + ".replacement")},
 			inertRule{n + ".write_policy", is("as-read"), n + ".write_policy: write-back or write-through", oneOf(n + ".write_allocate")},
-			inertRule{n + ".prefetcher", is("none"), "a " + n + ".prefetcher",
+			inertRule{n + ".prefetcher", is("none"), n + ".prefetcher other than none",
 				oneOf(n+".prefetch_degree", n+".prefetch_distance", n+".prefetch_fill", n+".prefetch_walk", n+".prefetch_throttle")})
 	}
 	return rules

@@ -37,8 +37,8 @@ func TestInert(t *testing.T) {
 		{"default", []string{"access.fetch=ignore", "l1i.size=64KiB", "l1d.size=64KiB"},
 			[]string{"--set l1i.size=64KiB: l1i.size has no effect with access.fetch: ignore (--set access.fetch=ignore); it applies with access.fetch: simulate"}},
 		{"default", []string{"l2.prefetch_degree=4", "stlb.prefetch_buffer=32"}, []string{
-			"--set stlb.prefetch_buffer=32: stlb.prefetch_buffer has no effect with stlb.prefetcher: none (preset default:147); it applies with an stlb.prefetcher",
-			"--set l2.prefetch_degree=4: l2.prefetch_degree has no effect with l2.prefetcher: none (level default); it applies with a l2.prefetcher"}},
+			"--set stlb.prefetch_buffer=32: stlb.prefetch_buffer has no effect with stlb.prefetcher: none (preset default:147); it applies with stlb.prefetcher other than none",
+			"--set l2.prefetch_degree=4: l2.prefetch_degree has no effect with l2.prefetcher: none (level default); it applies with l2.prefetcher other than none"}},
 		{"modern", []string{"l2.prefetch_degree=4"}, nil},
 		{"modern", []string{"mmu.enabled=false", "l1d.prefetch_walk=true"}, []string{
 			"--set l1d.prefetch_walk=true: l1d.prefetch_walk has no effect with mmu.enabled: false (--set mmu.enabled=false); it applies with mmu.enabled: true (a prefetch walks only for a virtual address)"}},
