@@ -101,9 +101,9 @@ func (p *spp) Operate(a *Access, l Issuer) {
 // the signature to predict from (0 for a page not seen before).
 func (p *spp) signature(page uint64, off int64) uint32 {
 	p.clock++
-	e := p.findPage(page)
+	e := lruFind(p.pages[:], page)
 	if e == nil {
-		e = p.victimPage()
+		e = lruVictim(p.pages[:])
 		*e = sppPage{page: page, last: off, valid: true, used: p.clock}
 		return 0
 	}
@@ -225,25 +225,6 @@ func (p *spp) Fill(f *Fill, _ Issuer) {
 	}
 }
 
-func (p *spp) findPage(page uint64) *sppPage {
-	for i := range p.pages {
-		if e := &p.pages[i]; e.valid && e.page == page {
-			return e
-		}
-	}
-	return nil
-}
-
-func (p *spp) victimPage() *sppPage {
-	v := &p.pages[0]
-	for i := range p.pages {
-		e := &p.pages[i]
-		if !e.valid {
-			return e
-		}
-		if e.used < v.used {
-			v = e
-		}
-	}
-	return v
-}
+func (e *sppPage) live() bool    { return e.valid }
+func (e *sppPage) key() uint64   { return e.page }
+func (e *sppPage) stamp() uint64 { return e.used }

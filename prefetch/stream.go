@@ -55,9 +55,9 @@ func (p *stream) Operate(a *Access, l Issuer) {
 	page := a.Addr >> p.pageShift
 	line := int64(a.Addr>>p.lineShift) & (p.lines - 1)
 	p.clock++
-	e := p.find(page)
+	e := lruFind(p.table[:], page)
 	if e == nil {
-		e = p.victim()
+		e = lruVictim(p.table[:])
 		*e = streamEntry{page: page, last: line, next: line, valid: true, used: p.clock}
 		return
 	}
@@ -103,30 +103,6 @@ func (p *stream) issue(e *streamEntry, addr uint64, line int64, l Issuer) {
 	}
 }
 
-func (p *stream) find(page uint64) *streamEntry {
-	for i := range p.table {
-		if e := &p.table[i]; e.valid && e.page == page {
-			return e
-		}
-	}
-	return nil
-}
-
-// victim is an invalid entry, else the least recently used one.
-func (p *stream) victim() *streamEntry {
-	v := &p.table[0]
-	for i := range p.table {
-		e := &p.table[i]
-		if !e.valid {
-			return e
-		}
-		if e.used < v.used {
-			v = e
-		}
-	}
-	return v
-}
-
 func sign(d int64) int64 {
 	switch {
 	case d > 0:
@@ -138,3 +114,7 @@ func sign(d int64) int64 {
 }
 
 func (p *stream) Fill(*Fill, Issuer) {}
+
+func (e *streamEntry) live() bool    { return e.valid }
+func (e *streamEntry) key() uint64   { return e.page }
+func (e *streamEntry) stamp() uint64 { return e.used }
