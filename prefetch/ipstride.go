@@ -49,9 +49,9 @@ func (p *ipStride) Operate(a *Access, l Issuer) {
 	line := a.Addr >> p.shift
 	set := p.table[(a.IP%ipStrideSets)*ipStrideWays:][:ipStrideWays]
 	p.clock++
-	e := lruFind(set, a.IP)
+	e := p.find(set, a.IP)
 	if e == nil {
-		e = lruVictim(set)
+		e = lruWay(set)
 		*e = strideEntry{ip: a.IP, lastLine: line, valid: true, used: p.clock}
 		return
 	}
@@ -70,8 +70,29 @@ func (p *ipStride) Operate(a *Access, l Issuer) {
 	e.lastLine, e.stride, e.used = line, stride, p.clock
 }
 
-func (p *ipStride) Fill(*Fill, Issuer) {}
+func (p *ipStride) find(set []strideEntry, ip uint64) *strideEntry {
+	for i := range set {
+		if set[i].valid && set[i].ip == ip {
+			return &set[i]
+		}
+	}
+	return nil
+}
 
-func (e *strideEntry) live() bool    { return e.valid }
-func (e *strideEntry) key() uint64   { return e.ip }
-func (e *strideEntry) stamp() uint64 { return e.used }
+// lruWay is the invalid way, else the least recently used one: the
+// table's own, not lruVictim, since a generic's calls of its entries'
+// methods are not inlined, and this runs on every access of its level.
+func lruWay(set []strideEntry) *strideEntry {
+	v := &set[0]
+	for i := range set {
+		if !set[i].valid {
+			return &set[i]
+		}
+		if set[i].used < v.used {
+			v = &set[i]
+		}
+	}
+	return v
+}
+
+func (p *ipStride) Fill(*Fill, Issuer) {}

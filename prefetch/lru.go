@@ -1,7 +1,9 @@
 package prefetch
 
-// The small tables the prefetchers keep (stream's streams, SPP's pages,
-// ip-stride's sets) replace their least recently used entry.
+// The small tables of stream's streams and SPP's pages replace their least
+// recently used entry. (ip-stride's sets, looked up on every access of an
+// L1D, keep their own: a generic's calls of its entries' methods are not
+// inlined.)
 
 // lruEntry is an entry of such a table: whether it holds anything, its
 // key, and the table's clock at its last use.
