@@ -20,7 +20,6 @@ const invalidTag = 0
 // the tag array, with the cycle its data arrives (ready), so a later hit to
 // it waits for the fill: that is how misses to a line in flight merge.
 type Cache struct {
-	cfg       Config
 	level     sim.Level
 	ways      int
 	lineShift uint
@@ -57,10 +56,21 @@ type Cache struct {
 	frees      []sim.Cycle // scratch for slot
 	posted     sim.Request
 
+	pf *pfState   // prefetching (prefetch.go); nil without
+	bw *bandwidth // limits per cycle (bandwidth.go); nil without
+	// hooked says the level has either: Access then goes through
+	// accessHooked (the one test a level without them pays).
+	hooked bool
+
 	n Counts
 	// byIP, when set, is told each demand miss, as missEvent.
 	byIP      sim.ByIP
 	missEvent sim.Event
+
+	// cfg comes last: its prefetch and bandwidth parts, which the hot
+	// paths do not read, would otherwise push the fields above out of the
+	// short offsets their loads encode in.
+	cfg Config
 }
 
 // Counts are a level's statistics. Demand kinds are counted once per access,
@@ -98,6 +108,11 @@ func New(cfg Config, level sim.Level) (*Cache, error) {
 		byLine:    newLineTable(),
 	}
 	a.repl = replacement.State{} // one copy in use: a State must not be copied once used
+	c.bw = newBandwidth(cfg.Bandwidth)
+	if c.pf, err = newPrefetch(c); err != nil {
+		return nil, err
+	}
+	c.hooked = c.bw != nil || c.pf != nil
 	return c, nil
 }
 
@@ -120,6 +135,9 @@ func (c *Cache) Register(s *sim.Stats) {
 	s.Register(p+"back_invalidations", &c.n.BackInvals, "lines invalidated above to keep inclusion")
 	s.Register(p+"mshr_waits", &c.n.MSHRWaits, "misses that found every MSHR busy")
 	c.registerByCore(s)
+	if c.pf != nil && c.pf.p != nil {
+		c.pf.register(s)
+	}
 }
 
 // CountMissesByIP makes the level tell b of every demand miss it counts
@@ -131,6 +149,9 @@ func (c *Cache) CountMissesByIP(b sim.ByIP, e sim.Event) { c.byIP, c.missEvent =
 
 // Access presents a request to this level; see sim.Port.
 func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
+	if c.hooked {
+		return c.accessHooked(now, req)
+	}
 	if req.Kind == sim.Writeback || req.Kind == sim.Victim {
 		return c.acceptEviction(now, req), true
 	}

@@ -64,6 +64,8 @@ type Config struct {
 	Inclusion     Inclusion
 	Straddle      Straddle
 	Seed          uint64 // for random replacement
+	Prefetch      PrefetchConfig
+	Bandwidth     Bandwidth
 }
 
 // replacementConfig is what the replacement policy is built for.
@@ -107,5 +109,5 @@ func (c Config) Validate() error {
 	if err := replacement.Check(c.Replacement, c.replacementConfig()); err != nil {
 		return bad("%v", err)
 	}
-	return nil
+	return c.checkPrefetch()
 }

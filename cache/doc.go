@@ -47,6 +47,21 @@
 // wait for the grant as for a fill. No event is scheduled for it. Only
 // the coherent levels pay for it: one core builds none of it.
 //
+// A level may have a prefetcher of package prefetch (prefetch.go): its
+// prefetches are misses of their own, taken at once, each needing an MSHR
+// free here (or in the level below, for one that fills it) with no miss
+// waiting for one, and a place in the prefetch queue of the level asked;
+// their lines are marked until a demand access uses them (useful; late if
+// the data was still on its way) or they leave unused (useless). A first
+// level's prefetcher sees virtual addresses, translated through the TLBs
+// (Translator); the others stop at the edge of the trigger's page. An
+// accuracy throttle after feedback-directed prefetching (Srinath et al.,
+// HPCA 2007) holds a useless prefetcher back. A level may also bound its
+// lookups and fills a cycle and its request queues (bandwidth.go), as
+// ChampSim's max_tag_check, max_fill and RQ, WQ and PQ do; by default it
+// accepts any number (only MSHRs limit misses). docs/prefetchers.md has
+// the details.
+//
 // Given a sim.ByIP (CountMissesByIP, for emu annotate), a level also tells
 // it of each demand miss it counts, by the IP its request carries: the
 // MSHR's request below, a write-through store and a write-no-allocate one
@@ -59,11 +74,10 @@
 // one line overlap rather than queue behind each other); a directory of
 // its own geometry (it lives in the shared level's tags, so that level is
 // inclusive of the private ones while coherence is on, whatever its
-// inclusion says); bank and port conflicts (a level accepts any number of
-// lookups a cycle, only MSHRs limit misses); data (memory holds the bytes,
-// caches hold tags and state, with one core or many); prefetchers (their
-// own issue); partial-line dirty state (a dirty line is written back
-// whole).
+// inclusion says); banks (a lookup that finds no port left waits for the
+// next cycle with one, whatever line it reads); data (memory holds the
+// bytes, caches hold tags and state, with one core or many); partial-line
+// dirty state (a dirty line is written back whole).
 //
 // References: the Cache Lab reference simulator (8 graded cases, exact) and
 // cachegrind's cg_sim.c (matmul trace, all nine counts exact); see

@@ -26,6 +26,9 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) (int, uint6
 		c.evict(now, base+way)
 	}
 	i := base + way
+	if c.pf != nil {
+		c.pf.placing(now, i, ln, req, evicted)
+	}
 	c.arrays.touch(set)
 	c.place(i, ln, now)
 	if c.coherent {

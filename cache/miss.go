@@ -67,6 +67,9 @@ func (c *Cache) setReady(m *mshr) {
 		if i := c.find(ln); i >= 0 && c.lines[i].ready == sim.Never {
 			c.lines[i].ready = m.freeAt
 			c.dirty[i] = c.dirty[i] || m.lower.Dirty
+			if c.pf != nil {
+				c.pf.filled(i, ln, m)
+			}
 		}
 	}
 }
@@ -271,6 +274,9 @@ func (c *Cache) issue(t sim.Cycle, m *mshr) {
 // once has arrived.
 func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 	c := m.c
+	if c.bw != nil {
+		at = c.bw.fill(at)
+	}
 	m.freeAt = at
 	c.activeFree[m.slot] = at
 	c.untimed--

@@ -52,6 +52,9 @@ func (c Config) ArrayBytes() uint64 {
 	sets := ways / uint64(c.Ways)
 	perWay := uint64(unsafe.Sizeof(wayState{})) + 2 // a print and a dirty bit
 	n := ways*perWay + sets/8                       // and a touched bit per set
+	if c.Prefetch.on() || c.Prefetch.Marks {
+		n += ways // a prefetched mark per way
+	}
 	return n + replacement.Bytes(c.Replacement, replacement.Config{Sets: int(sets), Ways: c.Ways})
 }
 

@@ -49,6 +49,10 @@ type Config struct {
 	// MaxInflightLoads caps the loads waiting for data at once; 0 means only
 	// the LQ limits them.
 	MaxInflightLoads int
+	// FetchOnTaken makes a taken branch's target start a new fetch block,
+	// an access of its own, even within the line fetched just before (as
+	// ChampSim's front end does); without it only a new line does (OOO).
+	FetchOnTaken bool
 }
 
 // DefaultFetchQueue is FetchQueue's value when it is 0.

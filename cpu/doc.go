@@ -18,7 +18,12 @@
 //   - Front end: Width instructions a cycle enter a fetch queue (FetchQueue
 //     entries). An instruction whose bytes start a 64-byte block the front
 //     end did not fetch just before presents one Fetch access for it (two
-//     when it straddles a block boundary). Fetch does not wait for the data:
+//     when it straddles a block boundary); with FetchOnTaken, so does the
+//     target of a taken branch, as a fetch block of its own (ChampSim).
+//     When the instruction side's prefetcher follows branches (fdip), the
+//     front end tells it of each branch of the trace, the path a perfect
+//     predictor would take, up to its lookahead ahead of fetch, as far as
+//     the trace has been read. Fetch does not wait for the data:
 //     it goes on while the queue has room, so first-level hits cost only the
 //     pipeline's fill, and misses overlap; dispatch waits, in order, for an
 //     instruction's bytes.
@@ -57,7 +62,8 @@
 // width apart from Width, no memory disambiguation or store-to-load
 // forwarding (every load goes to the memory side, even after a store to
 // the same bytes), no memory-ordering stalls (stores drain in parallel,
-// freed in order), no wrong-path fetch, no prefetching by the core, one
+// freed in order), no wrong-path fetch, no data prefetching by the core (the caches have
+// their prefetchers), one
 // thread. A faulted access (SIGSEGV) ends with no data, and the instruction
 // goes on. In the OOO model an instruction's loads all issue together.
 //

@@ -70,6 +70,8 @@ type ooo struct {
 	haltUntil  sim.Cycle // no retirement, dispatch or fetch before it (an interrupt)
 	switching  bool      // the turn is over: drain, then switch process
 	feedDone   bool      // no instruction left to read
+
+	predictor
 }
 
 // slot is an instruction's state while it is in the ring.
@@ -108,6 +110,10 @@ func newOOO(r *run) *ooo {
 		ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}
 	o.stallFrom = o.now
 	o.front.init(fq)
+	o.onTaken = cfg.FetchOnTaken
+	if b, ok := r.mem.(brancher); ok && b.BranchLookahead() > 0 {
+		o.bp, o.bpAhead = b, uint64(b.BranchLookahead())
+	}
 	o.loads.init(cfg.LQ, cfg.ROB)
 	o.stores.init(cfg.StoreBuffer)
 	return o

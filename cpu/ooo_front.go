@@ -22,6 +22,26 @@ type front struct {
 	fetchResume sim.Cycle // no fetch before this cycle (a context switch)
 }
 
+// predictor is the front end's part that runs ahead of fetch: fetch blocks
+// at taken branches, and the branches told to the instruction side's
+// prefetcher. It sits at the end of the core's state, apart from what
+// fetch reads on every instruction.
+type predictor struct {
+	onTaken bool // a taken branch's target starts a fetch block (Config.FetchOnTaken)
+	// bp, when the instruction side's prefetcher follows branches, is
+	// told of them bpAhead instructions ahead of fetch; bpSeq is the next
+	// instruction to tell it of.
+	bp             brancher
+	bpAhead, bpSeq uint64
+}
+
+// brancher is a memory side whose instruction prefetcher follows the
+// branches the front end predicts (memside.Side with fdip).
+type brancher interface {
+	BranchLookahead() int
+	Branch(now sim.Cycle, ip uint64, taken bool, target uint64)
+}
+
 // fetchRec is the fetch of one or two lines (an instruction that straddles
 // a line boundary) that instructions wait for.
 type fetchRec struct {
@@ -87,6 +107,9 @@ func (c *ooo) fetch(t sim.Cycle) {
 	if t < c.fetchResume {
 		return
 	}
+	if c.bp != nil {
+		c.predict(t)
+	}
 	for c.cycFetched < c.width && c.fetched-c.dispatched < c.fq {
 		if c.fetched == c.filled && !c.fill() {
 			return
@@ -126,6 +149,9 @@ func (c *ooo) fetchLines(in *traces.Instr, t sim.Cycle) uint64 {
 	first, last := in.IP/fetchBlock, (end-1)/fetchBlock
 	sameFirst := c.haveLine && first == c.lastLine
 	if sameFirst && last == first {
+		if c.onTaken && in.Taken {
+			c.haveLine = false // the target starts a fetch block of its own
+		}
 		return c.curRec
 	}
 	seq := c.recNext
@@ -138,7 +164,7 @@ func (c *ooo) fetchLines(in *traces.Instr, t sim.Cycle) uint64 {
 	if last > first {
 		c.presentFetch(r, seq, in.IP, (first+1)*fetchBlock, end, t)
 	}
-	c.lastLine, c.haveLine, c.curRec = last, true, seq
+	c.lastLine, c.haveLine, c.curRec = last, !(c.onTaken && in.Taken), seq
 	return seq
 }
 
@@ -215,4 +241,21 @@ func (c *ooo) chargeEmpty(s *slot, t sim.Cycle) {
 		c.t.chargeSpan(c.stallFrom, t, spanOf(&r.a[i], r.issued[i], r.at[i]), compFrontend)
 	}
 	c.stallFrom = t
+}
+
+// predict tells the instruction prefetcher of the branches up to bpAhead
+// instructions past the last one fetched, as far as the trace has been
+// read (a branch's target is the instruction after it): the front end's
+// branch predictor running ahead of fetch, perfect since a trace holds the
+// path taken.
+func (c *ooo) predict(t sim.Cycle) {
+	if c.fetched == c.filled {
+		c.fill() // what fetch would read next, read first
+	}
+	c.bpSeq = max(c.bpSeq, c.fetched)
+	for end := min(c.fetched+c.bpAhead, c.filled); c.bpSeq+1 < end; c.bpSeq++ {
+		if in := c.instr(c.bpSeq); in.Branch {
+			c.bp.Branch(t, in.IP, in.Taken, c.instr(c.bpSeq+1).IP)
+		}
+	}
 }

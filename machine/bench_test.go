@@ -143,7 +143,9 @@ func BenchmarkRunMatmul(b *testing.B) {
 
 // BenchmarkSimMatmul times the simulation alone (records in memory) on the
 // default machine (L1I+L1D, L2, LLC, translation on), with translation off,
-// and on L1+L2 only.
+// on L1+L2 only, and with prefetchers (the L2 streamer, the L1D's IP-based
+// stride prefetcher: issue 14's speed figure, at least 0.7 of default's
+// rate).
 func BenchmarkSimMatmul(b *testing.B) {
 	recs := loadRecords(b, refdata(b, "lackey/matmul.lackey.gz"))
 	for _, tc := range []struct {
@@ -154,6 +156,7 @@ func BenchmarkSimMatmul(b *testing.B) {
 		{"translation-off", []string{"mmu.enabled=false"}},
 		{"l1+l2", []string{"levels=l1i+l1d,l2", "mmu.enabled=false"}},
 		{"l1+l2-inorder", []string{"levels=l1i+l1d,l2", "mmu.enabled=false", "core.model=inorder"}},
+		{"prefetch", []string{"l2.prefetcher=stream", "l1d.prefetcher=ip-stride"}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

@@ -103,14 +103,15 @@ func (m *Machine) Release() {
 func coreConfig(r *config.Reader) cpu.Config {
 	model, _ := cpu.ParseModel(r.Str("core.model"))
 	return cpu.Config{
-		Model:       model,
-		Width:       int(r.Count("core.width")),
-		ROB:         int(r.Count("core.rob")),
-		LQ:          int(r.Count("core.lq")),
-		SQ:          int(r.Count("core.sq")),
-		StoreBuffer: int(r.Count("core.store_buffer")),
-		FetchQueue:  int(r.Count("core.fetch_queue")),
-		ExecLatency: sim.Cycle(r.Count("core.exec_latency")),
+		Model:        model,
+		Width:        int(r.Count("core.width")),
+		ROB:          int(r.Count("core.rob")),
+		LQ:           int(r.Count("core.lq")),
+		SQ:           int(r.Count("core.sq")),
+		StoreBuffer:  int(r.Count("core.store_buffer")),
+		FetchQueue:   int(r.Count("core.fetch_queue")),
+		ExecLatency:  sim.Cycle(r.Count("core.exec_latency")),
+		FetchOnTaken: r.Bool("core.fetch_on_taken"),
 	}
 }
 

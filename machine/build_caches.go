@@ -7,6 +7,7 @@ import (
 
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/machine/config"
+	"github.com/vmemu/vmemu/prefetch"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -26,7 +27,7 @@ func (m *Machine) buildCaches(r *config.Reader) ([]*cache.Cache, error) {
 	for i := range n {
 		core := newCore(i, n)
 		m.Cores = append(m.Cores, core)
-		h, err := m.buildLevels(r, ls[:split], 0, core, 1)
+		h, err := m.buildLevels(r, ls[:split], 0, core, 1, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -36,7 +37,7 @@ func (m *Machine) buildCaches(r *config.Reader) ([]*cache.Cache, error) {
 		}
 		bottoms = append(bottoms, h.bottom)
 	}
-	shared, err := m.buildLevels(r, ls[split:], split, nil, n)
+	shared, err := m.buildLevels(r, ls[split:], split, nil, n, slices.Concat(bottoms...))
 	if err != nil {
 		return nil, err
 	}
@@ -64,8 +65,9 @@ type hierarchy struct{ all, top, bottom []*cache.Cache }
 // buildLevels makes the levels ls, the first of them at depth depth0, each
 // connected to the one above it: core's private ones, or (core nil) the
 // shared ones, which count each of cores cores' accesses apart when there
-// are several.
-func (m *Machine) buildLevels(r *config.Reader, ls []config.Level, depth0 int, core *Core, cores int) (hierarchy, error) {
+// are several. above are the levels above the first (whose prefetchers
+// may send it prefetches).
+func (m *Machine) buildLevels(r *config.Reader, ls []config.Level, depth0 int, core *Core, cores int, above []*cache.Cache) (hierarchy, error) {
 	c := m.Config
 	straddle := cache.Straddle(cache.Lookup(cache.StraddleNames, r.Str("access.straddle")))
 	seed := r.Count("seed")
@@ -77,6 +79,10 @@ func (m *Machine) buildLevels(r *config.Reader, ls []config.Level, depth0 int, c
 				continue
 			}
 			cfg := levelConfig(r, name, straddle, seed)
+			cfg.Prefetch.Marks = prefetchesBelow(above)
+			if depth0+i == 0 && l.Split != "" && name == l.Name {
+				cfg.Prefetch.Where = prefetch.Instruction
+			}
 			owner, place := sim.Shared, name
 			if core != nil {
 				owner, place = core.ID, core.Place(name)
@@ -84,7 +90,7 @@ func (m *Machine) buildLevels(r *config.Reader, ls []config.Level, depth0 int, c
 			cfg.Name = place
 			lc, err := cache.New(cfg, m.addLevel(place, depth0+i, owner))
 			if err != nil {
-				return h, c.Blame(trimName(err, place), levelKeyNames(name, "size", "ways", "line", "mshrs", "replacement")...)
+				return h, c.Blame(trimName(err, place), levelKeyNames(name, "size", "ways", "line", "mshrs", "replacement", "prefetcher", "inclusion")...)
 			}
 			if core == nil && cores > 1 {
 				lc.CountByCore(cores)
@@ -101,7 +107,7 @@ func (m *Machine) buildLevels(r *config.Reader, ls []config.Level, depth0 int, c
 			h.top = here
 		}
 		h.all = append(h.all, here...)
-		h.bottom = here
+		h.bottom, above = here, here
 		m.Caches = append(m.Caches, here...)
 	}
 	return h, nil
@@ -209,7 +215,45 @@ func levelConfig(r *config.Reader, name string, straddle cache.Straddle, seed ui
 		Inclusion:     cache.Inclusion(cache.Lookup(cache.InclusionNames, r.Str(p+"inclusion"))),
 		Straddle:      straddle,
 		Seed:          seed,
+		Prefetch: cache.PrefetchConfig{
+			Name:      r.Str(p + "prefetcher"),
+			Degree:    int(r.Count(p + "prefetch_degree")),
+			Distance:  int(r.Count(p + "prefetch_distance")),
+			Below:     r.Str(p+"prefetch_fill") == "below",
+			Walk:      r.Bool(p + "prefetch_walk"),
+			Throttle:  r.Bool(p + "prefetch_throttle"),
+			PageShift: pageShift(r),
+		},
+		Bandwidth: cache.Bandwidth{
+			ReadPorts: int(r.Count(p + "read_ports")), WritePorts: int(r.Count(p + "write_ports")),
+			Fills: int(r.Count(p + "fills")), RQ: int(r.Count(p + "rq")), WQ: int(r.Count(p + "wq")), PQ: int(r.Count(p + "pq")),
+		},
 	}
+}
+
+// prefetchesBelow reports whether a level of above has a prefetcher, which
+// may send prefetches into the level below it.
+func prefetchesBelow(above []*cache.Cache) bool {
+	for _, u := range above {
+		if u.Prefetcher() != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// pageShift is log2 of the page a physical prefetch stays in: the base
+// page under translation, else 4 KiB.
+func pageShift(r *config.Reader) uint {
+	page := uint64(4096)
+	if r.Bool("mmu.enabled") {
+		page = r.Bytes("mmu.page")
+	}
+	shift := uint(0)
+	for 1<<shift < page {
+		shift++
+	}
+	return shift
 }
 
 // trimName drops the "name: " a cache error starts with, since the config

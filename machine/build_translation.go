@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/machine/config"
 	"github.com/vmemu/vmemu/mmu"
 	kernel "github.com/vmemu/vmemu/os"
@@ -35,6 +36,12 @@ func (m *Machine) buildTranslation(r *config.Reader) error {
 			return err
 		}
 		core.MMU = u
+		if len(m.Cores) == 1 || len(core.Caches) > 0 {
+			// A shared first level's prefetches would need every core's
+			// TLBs: they stay physical there.
+			core.Fetch.SetTranslator(u)
+			core.Data.SetTranslator(u)
+		}
 		mmus = append(mmus, u)
 	}
 	u := mmus[0]
@@ -86,7 +93,10 @@ func (m *Machine) buildMMU(r *config.Reader, k *kernel.Kernel, core *Core) (*mmu
 	if err != nil {
 		return nil, c.Blame(err.Error(), geometryKeys...)
 	}
-	cfg := mmu.Config{Walker: mmu.WalkerConfig{Geometry: geo}}
+	cfg := mmu.Config{Walker: mmu.WalkerConfig{Geometry: geo}, Prefetch: mmu.PrefetchConfig{
+		Name: r.Str("stlb.prefetcher"), Buffer: int(r.Count("stlb.prefetch_buffer")),
+		Degree: int(r.Count("stlb.prefetch_degree")), CacheWalks: prefetchWalks(r, core),
+	}}
 	for _, t := range []struct {
 		name string
 		dst  *tlb.Config
@@ -230,3 +240,14 @@ func geometry(r *config.Reader) (mmu.Geometry, error) {
 
 // geometryKeys are the keys a page-table geometry is made of.
 var geometryKeys = []string{"mmu.va_bits", "mmu.levels", "mmu.level_bits", "mmu.page", "mmu.pa_bits", "mmu.large_pages"}
+
+// prefetchWalks reports whether a first level's prefetcher may walk for a
+// translation core's TLBs lack.
+func prefetchWalks(r *config.Reader, core *Core) bool {
+	for _, c := range []*cache.Cache{core.Fetch, core.Data} {
+		if c.Prefetcher() != nil && r.Bool(configName(c)+".prefetch_walk") {
+			return true
+		}
+	}
+	return false
+}

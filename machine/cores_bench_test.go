@@ -25,8 +25,8 @@ func BenchmarkCores(b *testing.B) {
 		sets []string
 	}{
 		{"matmul", matmul, nil},
-		{"random-4MiB", generated(b, "random", traces.GenParams{Size: 4 << 20, Count: 300_000}), nil},
-		{"random-128MiB", generated(b, "random", traces.GenParams{Size: 128 << 20, Count: 100_000}), []string{"os.thp=always"}},
+		{"random-4MiB", generatedRecords(b, "random", traces.GenParams{Size: 4 << 20, Count: 300_000}), nil},
+		{"random-128MiB", generatedRecords(b, "random", traces.GenParams{Size: 128 << 20, Count: 100_000}), []string{"os.thp=always"}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			best := map[int]float64{1: 0, 4: 0}
@@ -58,8 +58,8 @@ func coresRate(b *testing.B, n int, recs []traces.Record, sets []string) float64
 	return float64(rep.Instructions) / time.Since(start).Seconds()
 }
 
-// generated is the records a generator makes, in memory.
-func generated(b *testing.B, kind string, p traces.GenParams) []traces.Record {
+// generatedRecords is the records a generator makes, in memory.
+func generatedRecords(b *testing.B, kind string, p traces.GenParams) []traces.Record {
 	g, err := traces.Generate(kind, p)
 	if err != nil {
 		b.Fatal(err)

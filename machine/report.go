@@ -138,8 +138,12 @@ func breakdown(v counts, names []string, cycles uint64) []report.ServedBy {
 
 // fillReport adds what the caches, memory, MMU and kernel counted.
 func (m *Machine) fillReport(r *report.Report, s sim.Snapshot) {
-	for _, l := range m.Levels[:len(m.Caches)] {
-		r.Levels = append(r.Levels, levelReport(s.Value, l.Name))
+	for i, l := range m.Levels[:len(m.Caches)] {
+		lr := levelReport(s.Value, l.Name)
+		if m.Caches[i].Prefetcher() != nil {
+			lr.Prefetch = m.levelPrefetch(s.Value, lr, configName(m.Caches[i]))
+		}
+		r.Levels = append(r.Levels, lr)
 	}
 	m.fillMemory(r, s)
 	if m.MMU != nil {
@@ -187,7 +191,27 @@ func levelReport(s counts, name string) report.LevelReport {
 	return l
 }
 
-func isDemand(k sim.Kind) bool { return k != sim.Writeback && k != sim.Victim }
+func isDemand(k sim.Kind) bool { return k != sim.Writeback && k != sim.Victim && k != sim.Prefetch }
+
+// prefetchReport is what the prefetcher counted under name (LEVEL.prefetch
+// or stlb.prefetch), its coverage the misses it removed (removed) over
+// those there would have been (removed plus missed): the figures the
+// registry derives (cache and mmu's RegisterDerived), made here from
+// counts so that a core's and the cores' summed have them too.
+func prefetchReport(v counts, name, prefetcher string, removed, missed uint64) *report.PrefetchReport {
+	c := func(n string) uint64 { return v(name + "." + n) }
+	return &report.PrefetchReport{Name: prefetcher, Issued: c("issued"), Dropped: c("dropped"), Useful: c("useful"),
+		Late: c("late"), Useless: c("useless"), Accuracy: ratio(c("useful"), c("issued")),
+		Coverage: ratio(removed, removed+missed)}
+}
+
+// levelPrefetch is the report of the prefetcher of the level l reports.
+func (m *Machine) levelPrefetch(v counts, l report.LevelReport, config string) *report.PrefetchReport {
+	name := l.Name + ".prefetch"
+	r := prefetchReport(v, name, m.Config.Reader().Str(config+".prefetcher"), v(name+".useful_here"), l.Misses)
+	r.Below = v(name + ".below")
+	return r
+}
 
 // cachegrindCounts are the counts under cachegrind's names, of the first
 // level's instruction and data sides and the last level.

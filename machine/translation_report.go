@@ -47,6 +47,10 @@ func (m *Machine) translationReport(v, os counts) *report.TranslationReport {
 			r.FaultsByCause[c.String()] = n
 		}
 	}
+	if name := m.Config.Reader().Str("stlb.prefetcher"); name != "none" {
+		r.Prefetch = &report.TLBPrefetchReport{PrefetchReport: *prefetchReport(v, "stlb.prefetch", name, v("stlb.prefetch.useful"), r.Walks),
+			Walks: v("walker.prefetch_walks")}
+	}
 	return r
 }
 

@@ -14,6 +14,10 @@
 // what it evicted, the cycles spent translating and in the kernel, and a
 // load's value. Nobody learns a result by diffing counters.
 //
+// Each request carries the access's virtual address (sim.Request.VA) for a
+// first level's prefetcher, which works on virtual addresses; Branch passes
+// the front end's predicted branches to the instruction side's prefetcher.
+//
 // What it leaves out: accesses are not reordered or combined here (the core
 // decides what is in flight), and a fault abandons the rest of an access
 // (the kernel has delivered SIGSEGV by then).

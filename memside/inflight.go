@@ -55,7 +55,7 @@ func (f *inflight) run(now sim.Cycle) (sim.Cycle, bool) {
 			f.carryData()
 		}
 		r := &f.req
-		r.Addr, r.Size, r.Issued = f.pa, f.piece, now
+		r.Addr, r.VA, r.Size, r.Issued = f.pa, f.va, f.piece, now
 		at, ok := f.port.Access(now, r)
 		if !ok {
 			return 0, false

@@ -109,3 +109,14 @@ func (s *Side) traced(f *inflight, end sim.Cycle) {
 		s.Tracer.End(f.a, f.start, f.trEnd, end)
 	}
 }
+
+// BranchLookahead is how many instructions ahead of fetch the front end
+// is to tell Branch of the branches it predicts: the lookahead of the
+// instruction side's prefetcher if it follows branches (fdip), else 0.
+func (s *Side) BranchLookahead() int { return s.cfg.Fetch.BranchLookahead() }
+
+// Branch tells the instruction side's prefetcher of a branch on the path
+// the front end predicts, at cycle now.
+func (s *Side) Branch(now sim.Cycle, ip uint64, taken bool, target uint64) {
+	s.cfg.Fetch.Branch(now, ip, taken, target)
+}

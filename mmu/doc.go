@@ -21,6 +21,17 @@
 // the IP of the access that walked, and the MMU can tell a sim.ByIP of
 // each TLB miss and walk by that IP (CountByIP, for emu annotate).
 //
+// TLB prefetching (prefetch.go): a prefetcher of package prefetch is told
+// of every miss of the last TLB level, and the pages it asks for are walked
+// when a walker is free with no demand walk waiting, by walks that never
+// fault and that no demand walk joins, counted apart; their translations
+// wait in a prefetch buffer (a fully associative FIFO tlb.TLB) that the
+// MMU looks in after the last TLB misses, and a demand miss to a page a
+// prefetch walk is on its way to waits for it (Kandiraju and
+// Sivasubramaniam, ISCA 2002, for the buffer and the prefetchers).
+// TranslatePrefetch translates a cache prefetcher's virtual address
+// through the TLBs without changing them, walking only when allowed.
+//
 // What it leaves out: the upper half of the canonical x86-64 address space;
 // SMEP, SMAP and protection keys; PAT memory types; EPT.
 package mmu

@@ -11,6 +11,7 @@ import (
 type Config struct {
 	ITLB, DTLB, STLB tlb.Config
 	Walker           WalkerConfig
+	Prefetch         PrefetchConfig
 }
 
 // MMU translates virtual addresses: the first-level TLB of the access's
@@ -26,6 +27,7 @@ type MMU struct {
 	Root uint64 // physical address of the root table (CR3)
 	// slowOnly turns the fast path off (tests compare the two).
 	slowOnly bool
+	pf       *prefetching // prefetch.go; nil without prefetching
 
 	n counts
 	// byIP, when set, is told every TLB miss and walk (CountByIP).
@@ -100,6 +102,14 @@ func New(cfg Config, w *Walker) (*MMU, error) {
 		*p.dst = t
 	}
 	m.iLat, m.dLat, m.sLat = cfg.ITLB.Latency, cfg.DTLB.Latency, cfg.STLB.Latency
+	last := cfg.STLB
+	if last.Entries == 0 {
+		last = cfg.DTLB
+	}
+	var err error
+	if m.pf, err = newPrefetching(m, cfg.Prefetch, last); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -138,6 +148,9 @@ func (m *MMU) Register(s *sim.Stats) {
 	s.Register("mmu.walk_cycles", &m.n.WalkCycles,
 		"cycles from the end of the TLB lookups to the end of walks, fault handling aside", sim.Cycles)
 	m.Walker.register(s)
+	if m.pf != nil {
+		m.pf.register(s)
+	}
 }
 
 // hitMemo is a first-level TLB hit remembered for the next access to its
@@ -253,6 +266,9 @@ func (m *MMU) lookup(now sim.Cycle, t *Translation) (sim.Cycle, bool) {
 			m.n.Rechecks++
 		}
 	}
+	if m.pf != nil {
+		return m.pf.miss(at, t)
+	}
 	return m.walk(at, t)
 }
 
@@ -291,17 +307,27 @@ func (m *MMU) walked(t *Translation, at sim.Cycle) {
 		return
 	}
 	t.PA = q.PA
-	e := tlb.Entry{
-		VPN: t.VA >> q.Shift, PFN: q.PA >> q.Shift, PageShift: uint8(q.Shift), PCID: m.PCID,
+	m.fill(m.entryOf(q), t.IP, t.Kind)
+}
+
+// entryOf is the TLB entry a finished walk gives.
+func (m *MMU) entryOf(q *Query) tlb.Entry {
+	return tlb.Entry{
+		VPN: q.VA >> q.Shift, PFN: q.PA >> q.Shift, PageShift: uint8(q.Shift), PCID: m.PCID,
 		Global: q.Leaf&Global != 0, Writable: q.Write, User: q.UserOK, NX: !q.Exec, Dirty: q.Leaf&Dirty != 0,
 	}
+}
+
+// fill puts e in the first-level TLB of kind's side and the second-level
+// TLB, where they hold its page size.
+func (m *MMU) fill(e tlb.Entry, ip uint64, kind sim.Kind) {
 	first := m.dtlb
-	if t.Kind == sim.Fetch {
+	if kind == sim.Fetch {
 		first = m.itlb
 	}
 	for _, tl := range []*tlb.TLB{first, m.stlb} {
-		if tl != nil && tl.Holds(q.Shift) {
-			tl.FillFor(e, t.IP, t.Kind)
+		if tl != nil && tl.Holds(uint(e.PageShift)) {
+			tl.FillFor(e, ip, kind)
 		}
 	}
 }
@@ -318,6 +344,9 @@ func (m *MMU) InvalidatePageFor(va uint64, pcid uint16) {
 	for _, t := range m.TLBs() {
 		t.InvalidatePage(va, pcid)
 	}
+	if m.pf != nil && m.pf.buf != nil {
+		m.pf.buf.InvalidatePage(va, pcid)
+	}
 	m.Walker.InvalidatePWC(pcid, false)
 }
 
@@ -327,6 +356,9 @@ func (m *MMU) InvalidatePCID(pcid uint16) {
 	for _, t := range m.TLBs() {
 		t.InvalidatePCID(pcid)
 	}
+	if m.pf != nil && m.pf.buf != nil {
+		m.pf.buf.InvalidatePCID(pcid)
+	}
 	m.Walker.InvalidatePWC(pcid, false)
 }
 
@@ -335,6 +367,9 @@ func (m *MMU) InvalidatePCID(pcid uint16) {
 func (m *MMU) InvalidateAll(keepGlobal bool) {
 	for _, t := range m.TLBs() {
 		t.InvalidateAll(keepGlobal)
+	}
+	if m.pf != nil && m.pf.buf != nil {
+		m.pf.buf.InvalidateAll(keepGlobal)
 	}
 	m.Walker.InvalidatePWC(0, true)
 }

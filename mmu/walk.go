@@ -86,8 +86,12 @@ func (wk *walk) read() {
 	w, q, g := wk.w, wk.q, &wk.w.geo
 	addr := wk.entryAddr()
 	e := w.mem.ReadPTE(addr)
-	w.n.Reads++
-	w.n.ReadsAt[min(int(wk.req.Served.Depth), len(w.n.ReadsAt)-1)]++
+	if q.Prefetch {
+		w.n.PrefetchReads++
+	} else {
+		w.n.Reads++
+		w.n.ReadsAt[min(int(wk.req.Served.Depth), len(w.n.ReadsAt)-1)]++
+	}
 	if q.Steps != nil {
 		*q.Steps = append(*q.Steps, Step{wk.level, g.Index(q.VA, wk.level), addr, e, wk.req.Served})
 	}
@@ -168,10 +172,12 @@ func (wk *walk) setBits(addr uint64, e, bits PTE) PTE {
 func (wk *walk) fault(c Cause, level int, addr uint64) {
 	w, q := wk.w, wk.q
 	f := Fault{VA: q.VA, IP: q.IP, Kind: q.Kind, User: q.User, PCID: q.PCID, Cause: c, Level: level, EntryAddr: addr}
-	w.n.FaultsBy[c]++
 	q.Fault = f
 	resume, retry := wk.t, false
-	if w.os != nil && wk.faults < maxFaults {
+	if !q.Prefetch {
+		w.n.FaultsBy[c]++
+	}
+	if w.os != nil && wk.faults < maxFaults && !q.Prefetch {
 		resume, retry = w.os.PageFault(wk.t, f)
 		q.FaultCycles += max(resume, wk.t) - wk.t
 	}

@@ -16,6 +16,10 @@ type Query struct {
 	Steps *[]Step
 	// Trace, when set, goes with the walk's reads (the timeline).
 	Trace *sim.Trace
+	// Prefetch marks a prefetcher's walk: it never faults (a page not
+	// mapped ends it, Faulted), no demand walk joins it, and it is
+	// counted apart (prefetch.go).
+	Prefetch bool
 
 	// The answer.
 	PA    uint64
@@ -100,6 +104,8 @@ type walkerCounts struct {
 	Cycles   uint64   // sum of walk latencies
 	FaultsBy [OutOfRange + 1]uint64
 	Waited   uint64 // walks that waited for a free walker
+	// A prefetcher's walks and the entries they read, apart from the above.
+	PrefetchWalks, PrefetchReads uint64
 }
 
 // NewWalker builds a walker reading entries from mem and timing the reads
@@ -176,7 +182,7 @@ func (w *Walker) InvalidatePWC(pcid uint16, all bool) {
 // the cycle it ends and true; otherwise false, and q.Done is told later.
 func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	page := q.VA >> w.geo.PageShift
-	if q.Done != nil && w.busy+w.queue.Len() > 0 {
+	if q.Done != nil && w.busy+w.queue.Len() > 0 && !q.Prefetch {
 		if wk := w.inFlight(page, q); wk != nil {
 			w.n.Merged++
 			wk.waiters = append(wk.waiters, q)
@@ -187,7 +193,11 @@ func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	wk.q, wk.faults, wk.suspended = q, 0, false
 	wk.start = now
 	q.Faulted, q.Faults, q.FaultCycles = false, 0, 0
-	w.n.Walks++
+	if q.Prefetch {
+		w.n.PrefetchWalks++
+	} else {
+		w.n.Walks++
+	}
 	if w.busy >= w.max {
 		w.n.Waited++
 		wk.suspended = true
@@ -201,6 +211,10 @@ func (w *Walker) Walk(now sim.Cycle, q *Query) (sim.Cycle, bool) {
 	}
 	return wk.t, true
 }
+
+// idle reports whether a walk started now would find a walker free, with
+// no walk waiting for one: a prefetch walk takes only what demand leaves.
+func (w *Walker) idle() bool { return w.busy < w.max && w.queue.Len() == 0 }
 
 // pageBuckets is the length of Walker.onBucket: with a few dozen walks in
 // flight, most buckets are empty.
@@ -220,7 +234,7 @@ func (w *Walker) inFlight(page uint64, q *Query) *walk {
 		if p != page {
 			continue
 		}
-		if wk := w.pool[i]; wk.q.PCID == q.PCID && wk.q.Kind == q.Kind && wk.q.User == q.User {
+		if wk := w.pool[i]; wk.q.PCID == q.PCID && wk.q.Kind == q.Kind && wk.q.User == q.User && !wk.q.Prefetch {
 			return wk
 		}
 	}
@@ -251,7 +265,9 @@ func (w *Walker) take(page uint64) *walk {
 // finished is called when a walk ends at cycle at.
 func (w *Walker) finished(wk *walk, at sim.Cycle) {
 	w.busy--
-	w.n.Cycles += uint64(at - wk.start)
+	if !wk.q.Prefetch {
+		w.n.Cycles += uint64(at - wk.start)
+	}
 	wk.active = false
 	w.onBucket[w.pages[wk.idx]%pageBuckets]--
 	w.pages[wk.idx] = noPage

@@ -89,12 +89,20 @@ func (f *Faults) Counts() []Count {
 	return out
 }
 
-// add adds o to f.
+// add adds o to f, field by field: it runs three times a fault.
 func (f *Faults) add(o Faults) {
-	to, from := f.fields(), o.fields()
-	for i := range to {
-		*to[i] += *from[i]
-	}
+	f.Minor += o.Minor
+	f.Major += o.Major
+	f.COW += o.COW
+	f.Reuse += o.Reuse
+	f.ZeroPage += o.ZeroPage
+	f.THP += o.THP
+	f.HugeTLB += o.HugeTLB
+	f.SwapIns += o.SwapIns
+	f.FaultAround += o.FaultAround
+	f.Readahead += o.Readahead
+	f.THPFallbacks += o.THPFallbacks
+	f.Splits += o.Splits
 }
 
 // note adds n to p's counts and its thread's (p may be nil: a path no

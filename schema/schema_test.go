@@ -127,7 +127,8 @@ func reportJSON(t *testing.T, rep *report.Report) any {
 }
 
 // runs are a trace run on the default machine (DRAM, translation,
-// cachegrind's counts) and a scenario run (processes, faults).
+// cachegrind's counts), one on the modern machine with a TLB prefetcher
+// too (every prefetch object), and a scenario run (processes, faults).
 func runs(t *testing.T) map[string]*report.Report {
 	t.Helper()
 	out := map[string]*report.Report{}
@@ -146,6 +147,20 @@ func runs(t *testing.T) map[string]*report.Report {
 	}
 	if out["cores"], err = coresRun(); err != nil {
 		t.Fatal(err)
+	}
+	if m, err = machine.BuildFrom("modern", "stlb.prefetcher=next-page"); err != nil {
+		t.Fatal(err)
+	}
+	r2, err := traces.Open("../examples/matmul.lackey.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	if out["prefetching"], err = m.Run(r2, machine.RunOptions{Max: 20000}); err != nil {
+		t.Fatal(err)
+	}
+	if out["prefetching"].Translation.Prefetch == nil || out["prefetching"].Levels[1].Prefetch == nil {
+		t.Fatal("the modern machine's report has no prefetch objects")
 	}
 	s, err := traces.ReadScenario("../traces/examples/fork.emu")
 	if err != nil {

@@ -97,13 +97,23 @@ func Loop(e *Engine, cs []Component) error {
 	}
 }
 
-// loopOne is Loop for one component, which it steps at every turn: asking
-// it Next again after the events, to step it only when it can work, costs
-// more than the step that finds nothing to do.
+// loopOne is Loop for one component. While the component waits on an
+// event it runs the events one by one; otherwise it steps the component at
+// every turn: asking it Next again after the events, to step it only when
+// it can work, costs more than the step that finds nothing to do.
 func loopOne(e *Engine, c Component) error {
 	idle := 0
 	for !c.Done() {
 		next := c.Next()
+		for next == Never { // it waits on an event: run them one by one until it can work
+			if !e.Step() {
+				return ErrStuck
+			}
+			if idle++; idle > IdleTurns {
+				return ErrNoProgress
+			}
+			next = c.Next()
+		}
 		t := min(e.Next(), next)
 		if t == Never {
 			return ErrStuck

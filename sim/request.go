@@ -42,6 +42,10 @@ func (k Kind) IsWrite() bool {
 // (Done == nil), as soon as Access returns.
 type Request struct {
 	Addr uint64 // physical byte address
+	// VA is the virtual address of Addr when a core's access is behind the
+	// request (0 otherwise): what a first level's prefetcher sees when it
+	// works on virtual addresses, as the L1's of real cores do.
+	VA uint64
 	// IP is the instruction pointer of the instruction the access serves (a
 	// page walk's reads carry the IP of the access that walked; 0 where no
 	// instruction is behind it: write-backs, the kernel's own traffic).

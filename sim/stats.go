@@ -16,7 +16,8 @@ import (
 type Stats struct {
 	entries []entry
 	index   map[string]int
-	size    int // values in a snapshot
+	size    int       // values in a snapshot
+	derived []Derived // figures made from the counters (derived.go)
 }
 
 // Info describes a registered counter.
@@ -89,8 +90,8 @@ func (s *Stats) RegisterBins(name string, bins []uint64, low func(int) uint64, d
 	s.add(entry{Info: i, bins: bins, low: low})
 }
 
-// Include registers every counter of from in s as prefix + its name, in
-// from's order: a block registers itself under the names it always has
+// Include registers every counter and ratio of from in s as prefix + its
+// name, in from's order: a block registers itself under the names it always has
 // (mmu.walks), and a machine of several cores includes each core's under
 // the core's place (core1.mmu.walks).
 func (s *Stats) Include(prefix string, from *Stats) {
@@ -98,6 +99,17 @@ func (s *Stats) Include(prefix string, from *Stats) {
 		e.Name = prefix + e.Name
 		s.add(e)
 	}
+	for _, d := range from.derived {
+		s.RegisterDerived(Derived{Name: prefix + d.Name, Doc: d.Doc, Num: prefixed(prefix, d.Num), Den: prefixed(prefix, d.Den)})
+	}
+}
+
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
 }
 
 func info(name, doc string, opts []Option) Info {
@@ -155,6 +167,7 @@ type Snapshot struct {
 	entries []entry // the registry's, as they were then
 	index   map[string]int
 	values  []uint64 // by entry, a histogram's bins in a row
+	derived []Derived
 }
 
 // Snapshot copies every counter's value.
@@ -168,7 +181,8 @@ func (s *Stats) Snapshot() Snapshot {
 			copy(v[e.at:], e.bins)
 		}
 	}
-	return Snapshot{entries: s.entries[:len(s.entries):len(s.entries)], index: s.index, values: v}
+	return Snapshot{entries: s.entries[:len(s.entries):len(s.entries)], index: s.index, values: v,
+		derived: s.derived[:len(s.derived):len(s.derived)]}
 }
 
 // find returns the entry of a name, if it was registered by the time of
@@ -231,7 +245,7 @@ func (s Snapshot) Sub(before Snapshot) Snapshot {
 	for i := range min(len(v), len(before.values)) {
 		v[i] -= before.values[i]
 	}
-	return Snapshot{entries: s.entries, index: s.index, values: v}
+	return Snapshot{entries: s.entries, index: s.index, values: v, derived: s.derived}
 }
 
 // List returns the counters in registration order, with the details if

@@ -64,7 +64,9 @@
 //     smaller fragment of such a page; the MMU decides where an entry goes
 //     (Holds), and inserting a size a TLB does not hold is a programming
 //     error (panic).
-//   - Speculative fills and TLB prefetching; entries leave only when they
+//   - Speculative fills, and TLB prefetching (the MMU's: its prefetch
+//     buffer is a TLB of this package, filled by prefetch walks); entries
+//     leave only when they
 //     are evicted or invalidated (never spontaneously, as the SDM permits).
 //   - The CR4.PGE switch: an entry's Global bit is honoured as given; the
 //     MMU inserts Global only when CR4.PGE = 1.

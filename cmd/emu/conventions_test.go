@@ -107,7 +107,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"trace", "gen", "ch"}, []string{"chase"}},
 		{[]string{"run", "--set", "dram.timing.tRC"}, []string{"dram.timing.tRCD=", "dram.timing.tRC="}},
 		{[]string{"run", "--set", "l2.replacement=s"}, []string{"l2.replacement=srrip"}},
-		{[]string{"run", "-c", "cachelab", "--set", "l1.w"}, []string{"l1.ways=", "l1.write_policy=", "l1.write_allocate="}},
+		{[]string{"run", "-c", "cachelab", "--set", "l1.w"}, []string{"l1.ways=", "l1.write_policy=", "l1.write_allocate=", "l1.write_ports=", "l1.wq="}},
 		{[]string{"config", "show", "csapp"}, []string{"csapp-small"}},
 	}
 	for _, tc := range tests {

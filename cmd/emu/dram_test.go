@@ -47,7 +47,7 @@ func TestDRAMCommandBadInput(t *testing.T) {
 		{"beyond capacity", []string{"dram", writeFile(t, dir, "far.trace", "0x40000000000 READ 0\n")}, "far.trace:1"},
 		{"JEDEC relation", []string{"dram", "--set", "tRC=10", good}, "dram.timing.tRC"},
 		{"unknown key", []string{"dram", "--set", "tRCDD=10", good}, "unknown key"},
-		{"unknown part", []string{"dram", "-c", "ddr9-9999", good}, "-c ddr9-9999: not a DRAM part (ddr4-2400, ddr4-3200, ddr5-4800), a machine preset (cachegrind, cachelab, csapp-small, default) or a readable file"},
+		{"unknown part", []string{"dram", "-c", "ddr9-9999", good}, "-c ddr9-9999: not a DRAM part (ddr4-2400, ddr4-3200, ddr5-4800), a machine preset (cachegrind, cachelab, csapp-small, default, modern) or a readable file"},
 		{"misspelt part", []string{"dram", "-c", "ddr4-2401", good}, "did you mean ddr4-2400?"},
 		{"bad machine file", []string{"dram", "-c", writeFile(t, dir, "m.yaml", "base: default\nl2: {sise: 1}\n"), good}, "m.yaml"},
 		{"request at cycle 2^64-1", []string{"dram", writeFile(t, dir, "late.trace", "0x0 READ 0\n0x40 READ 18446744073709551615\n")},

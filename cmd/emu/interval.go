@@ -13,7 +13,8 @@ import (
 // own instructions, cycles and IPC (interval_*), then every counter of
 // the registry but its details (sim.Info.Detail) twice, its value since
 // warmup under its name and its change over the interval under interval_
-// and its name.
+// and its name, then the same of every figure made from counters (a
+// prefetcher's accuracy and coverage), over the run and the interval.
 type intervalWriter struct {
 	f          *outfile.File
 	w          *bufio.Writer
@@ -36,7 +37,8 @@ func (iw *intervalWriter) row(instructions, cycles uint64, snap sim.Snapshot) {
 	if iw.err != nil {
 		return
 	}
-	stats, change := snap.List(false), snap.Sub(iw.last).List(false)
+	diff := snap.Sub(iw.last)
+	stats, change := snap.List(false), diff.List(false)
 	iw.last = snap
 	if !iw.header {
 		iw.header = true
@@ -46,6 +48,9 @@ func (iw *intervalWriter) row(instructions, cycles uint64, snap sim.Snapshot) {
 		}
 		for _, s := range stats {
 			fmt.Fprint(iw.w, ",interval_", s.Name)
+		}
+		for _, d := range snap.Derived() {
+			fmt.Fprint(iw.w, ",", d.Name, ",interval_", d.Name)
 		}
 		fmt.Fprintln(iw.w)
 	}
@@ -63,6 +68,9 @@ func (iw *intervalWriter) row(instructions, cycles uint64, snap sim.Snapshot) {
 		// Signed: a gauge (os.table_frames, frames holding page tables
 		// now) may go down over an interval.
 		fmt.Fprintf(iw.w, ",%d", int64(s.Value))
+	}
+	for _, d := range snap.Derived() {
+		fmt.Fprintf(iw.w, ",%.4f,%.4f", snap.Figure(d), diff.Figure(d))
 	}
 	_, iw.err = fmt.Fprintln(iw.w)
 }

@@ -62,7 +62,7 @@ func TestBaseChains(t *testing.T) {
 		{"sub/loop.yaml", at("loop2.yaml") + ":1: base: the bases form a cycle: " + at("sub/loop.yaml") + " -> " + at("loop2.yaml") + " -> " + at("sub/loop.yaml")},
 		{"link.yaml", at("link.yaml") + ":1: base: the bases form a cycle: " + at("link.yaml") + " -> " + at("link.yaml")},
 		{"missing.yaml", at("nothere.yaml") + ": neither a preset"},
-		{"empty.yaml", at("empty.yaml") + ":1: base: empty; name a preset (cachegrind, cachelab, csapp-small, default) or a file"},
+		{"empty.yaml", at("empty.yaml") + ":1: base: empty; name a preset (cachegrind, cachelab, csapp-small, default, modern) or a file"},
 		{"null.yaml", at("null.yaml") + ":2: base: empty; name a preset"},
 		{"deep/long.yaml", at(fmt.Sprintf("deep/%d.yaml", maxBaseDepth-1)) + ":1: base: more than 16 files deep: " + at("deep/long.yaml") + " -> " + at("deep/1.yaml")},
 	}

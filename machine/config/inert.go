@@ -88,10 +88,13 @@ func (c *Config) inertRules() []inertRule {
 		{"mmu.enabled", is("false"), "mmu.enabled: true", under("mmu.", "itlb.", "dtlb.", "stlb.", "os.", "disk.")},
 		{"cores", is("1"), "cores above 1", either(manyCores, under("coherence."))},
 		{"coherence.model", is("none"), "coherence.model: mesi", under("coherence.")},
+		{"mmu.enabled", is("false"), "mmu.enabled: true (a prefetch walks only for a virtual address)",
+			func(k string) bool { return strings.HasSuffix(k, ".prefetch_walk") }},
 		{"memory.model", isNot("fixed"), "memory.model: fixed", oneOf("memory.latency")},
 		{"memory.model", isNot("dram"), "memory.model: dram", under("dram.")},
 		{"core.model", is("inorder"), "core.model: ooo",
-			oneOf("core.width", "core.rob", "core.lq", "core.sq", "core.store_buffer", "core.fetch_queue")},
+			oneOf("core.width", "core.rob", "core.lq", "core.sq", "core.store_buffer", "core.fetch_queue", "core.fetch_on_taken")},
+		{"stlb.prefetcher", is("none"), "stlb.prefetcher other than none", oneOf("stlb.prefetch_buffer", "stlb.prefetch_degree")},
 		{"disk.model", is("none"), "a disk (disk.model other than none)", oneOf("disk.swap")},
 	}
 	if top := c.levels[0]; top.Split != "" {
@@ -104,7 +107,9 @@ func (c *Config) inertRules() []inertRule {
 	for _, n := range levelNames(c.levels) {
 		rules = append(rules,
 			inertRule{n + ".ways", is("1"), n + ".ways above 1 (direct-mapped: no choice of victim)", oneOf(n + ".replacement")},
-			inertRule{n + ".write_policy", is("as-read"), n + ".write_policy: write-back or write-through", oneOf(n + ".write_allocate")})
+			inertRule{n + ".write_policy", is("as-read"), n + ".write_policy: write-back or write-through", oneOf(n + ".write_allocate")},
+			inertRule{n + ".prefetcher", is("none"), n + ".prefetcher other than none",
+				oneOf(n+".prefetch_degree", n+".prefetch_distance", n+".prefetch_fill", n+".prefetch_walk", n+".prefetch_throttle")})
 	}
 	return rules
 }

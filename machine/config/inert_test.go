@@ -36,6 +36,12 @@ func TestInert(t *testing.T) {
 			[]string{"--set disk.swap=0: disk.swap has no effect with disk.model: none (--set disk.model=none); it applies with a disk (disk.model other than none)"}},
 		{"default", []string{"access.fetch=ignore", "l1i.size=64KiB", "l1d.size=64KiB"},
 			[]string{"--set l1i.size=64KiB: l1i.size has no effect with access.fetch: ignore (--set access.fetch=ignore); it applies with access.fetch: simulate"}},
+		{"default", []string{"l2.prefetch_degree=4", "stlb.prefetch_buffer=32"}, []string{
+			"--set stlb.prefetch_buffer=32: stlb.prefetch_buffer has no effect with stlb.prefetcher: none (preset default:179); it applies with stlb.prefetcher other than none",
+			"--set l2.prefetch_degree=4: l2.prefetch_degree has no effect with l2.prefetcher: none (level default); it applies with l2.prefetcher other than none"}},
+		{"modern", []string{"l2.prefetch_degree=4"}, nil},
+		{"modern", []string{"mmu.enabled=false", "l1d.prefetch_walk=true"}, []string{
+			"--set l1d.prefetch_walk=true: l1d.prefetch_walk has no effect with mmu.enabled: false (--set mmu.enabled=false); it applies with mmu.enabled: true (a prefetch walks only for a virtual address)"}},
 		{"cachelab", []string{"l1.replacement=random"},
 			[]string{"--set l1.replacement=random: l1.replacement has no effect with l1.ways: 1 (preset cachelab:21); it applies with l1.ways above 1 (direct-mapped: no choice of victim)"}},
 		{"cachegrind", []string{"d1.write_allocate=false"},

@@ -8,6 +8,7 @@ import (
 	"github.com/vmemu/vmemu/cache"
 	"github.com/vmemu/vmemu/cpu"
 	kernel "github.com/vmemu/vmemu/os"
+	"github.com/vmemu/vmemu/prefetch"
 	"github.com/vmemu/vmemu/replacement"
 )
 
@@ -120,6 +121,7 @@ var globalKeys = []Key{
 	{Name: "core.sq", Unit: Count, Min: 1, Max: 65536, Doc: "store-queue entries"},
 	{Name: "core.store_buffer", Unit: Count, Min: 1, Max: 65536, Doc: "retired stores that may wait to drain to the cache"},
 	{Name: "core.fetch_queue", Unit: Count, Min: 1, Max: 65536, Doc: "instructions the front end may fetch ahead of dispatch"},
+	{Name: "core.fetch_on_taken", Unit: Bool, Doc: "a taken branch's target starts a new fetch block, an L1I access of its own, even within the line just fetched (ChampSim's front end); false: only a new line does"},
 	{Name: "core.exec_latency", Unit: Cycles, Min: 0, Max: 1000, Doc: "cycles of an instruction outside the memory system (in-order: of one without data accesses)"},
 	{Name: "memory.latency", Unit: Cycles, Min: 1, Max: 1_000_000, Doc: "fixed latency of main memory, from request to data"},
 	{Name: "access.fetch", Unit: Choice, Choices: []string{"simulate", "ignore"}, Doc: "instruction (I) records of a trace: fetched through the instruction side, or ignored as Cache Lab's csim ignores them (each data record is then an instruction)"},
@@ -141,6 +143,9 @@ var globalKeys = []Key{
 	{Name: "mmu.pml4e_cache", Unit: Count, Min: 0, Max: 4096, Doc: "entries of the page-walk cache of PML4 entries (level 4)"},
 	{Name: "mmu.pdpte_cache", Unit: Count, Min: 0, Max: 4096, Doc: "entries of the page-walk cache of PDPT entries (level 3)"},
 	{Name: "mmu.pde_cache", Unit: Count, Min: 0, Max: 4096, Doc: "entries of the page-walk cache of page-directory entries (level 2)"},
+	{Name: "stlb.prefetcher", Unit: Choice, Choices: prefetch.Names(prefetch.TLB), Doc: "the TLB prefetcher told of every miss of the last TLB level; its page walks fill a prefetch buffer beside it (none: no TLB prefetching)"},
+	{Name: "stlb.prefetch_buffer", Unit: Count, Min: 1, Max: 1024, Doc: "entries of the TLB prefetch buffer (fully associative, FIFO); a translation found there moves to the TLBs"},
+	{Name: "stlb.prefetch_degree", Unit: Count, Min: 0, Max: 64, Doc: "pages the TLB prefetcher asks for at a time (0: its own default)"},
 
 	{Name: "os.memory", Unit: Bytes, Min: 64, Max: 1 << 50, Doc: "physical memory the kernel hands out in frames"},
 	{Name: "os.frames", Unit: Choice, Choices: []string{"in-order", "random"}, Doc: "order in which free frames are handed out"},
@@ -219,6 +224,18 @@ var levelKeys = []Key{
 	{Name: "write_allocate", Unit: Bool, Doc: "a write miss fetches the line (else the write goes down and the line is not filled)"},
 	{Name: "inclusion", Unit: Choice, Choices: cache.InclusionNames, Doc: "relation to the levels above: independent, inclusive (evictions invalidate above), or exclusive (holds what the levels above evict)"},
 	{Name: "sharing", Unit: Choice, Choices: []string{"private", "shared"}, Doc: "with several cores: each core has one of its own (private), or all share one (shared); no private level may lie below a shared one. By default the last level is shared"},
+	{Name: "prefetcher", Unit: Choice, Choices: prefetch.Names(prefetch.Data | prefetch.Instruction), Doc: prefetcherDoc()},
+	{Name: "prefetch_degree", Unit: Count, Min: 0, Max: 64, Doc: "prefetches a trigger may ask for (0: the prefetcher's own default)"},
+	{Name: "prefetch_distance", Unit: Count, Min: 0, Max: 4096, Doc: "how far ahead the prefetcher runs, in its own unit: lines for stream, instructions for fdip (0: its own default)"},
+	{Name: "prefetch_fill", Unit: Choice, Choices: []string{"here", "below"}, Doc: "here: prefetches fill this level, or the level below where the prefetcher asks; below: every prefetch fills the level below"},
+	{Name: "prefetch_walk", Unit: Bool, Doc: "a first level's prefetch whose page the TLBs lack starts a page walk (counted apart from demand walks); false: it is dropped"},
+	{Name: "prefetch_throttle", Unit: Bool, Doc: "hold the prefetcher back while its accuracy is low (feedback-directed: every 256 prefetches, under 40% it lets half as many through, down to a sixteenth; at 75% or more, twice as many)"},
+	{Name: "read_ports", Unit: Count, Min: 0, Max: 64, Doc: "lookups a cycle of loads, fetches, page-table reads and prefetches (an L1D's load ports; ChampSim's max_tag_check); 0: unlimited"},
+	{Name: "write_ports", Unit: Count, Min: 0, Max: 64, Doc: "lookups a cycle of stores, page-table writes and write-backs from above (an L1D's store ports); 0: unlimited"},
+	{Name: "fills", Unit: Count, Min: 0, Max: 64, Doc: "lines that may arrive from below in a cycle (ChampSim's max_fill); 0: unlimited"},
+	{Name: "rq", Unit: Count, Min: 0, Max: 4096, Doc: "reads that may wait for a lookup (ChampSim's RQ); more wait above; 0: unlimited"},
+	{Name: "wq", Unit: Count, Min: 0, Max: 4096, Doc: "writes that may wait for a lookup (ChampSim's WQ); 0: unlimited"},
+	{Name: "pq", Unit: Count, Min: 0, Max: 4096, Doc: "prefetches from above that may wait for a lookup (ChampSim's PQ); a prefetch that finds it full is dropped; 0: unlimited"},
 }
 
 // levelDefaults fill the keys of a level that neither the preset nor the
@@ -226,7 +243,27 @@ var levelKeys = []Key{
 var levelDefaults = map[string]string{
 	"size": "32KiB", "ways": "8", "line": "64B", "latency": "4", "mshrs": "16",
 	"replacement": "lru", "write_policy": "write-back", "write_allocate": "true",
-	"inclusion": "non-inclusive",
+	"inclusion": "non-inclusive", "prefetcher": "none", "prefetch_degree": "0", "prefetch_distance": "0",
+	"prefetch_fill": "here", "prefetch_walk": "false", "prefetch_throttle": "true",
+	"read_ports": "0", "write_ports": "0", "fills": "0", "rq": "0", "wq": "0", "pq": "0",
+}
+
+// prefetcherDoc describes the prefetcher key's choices from the
+// prefetchers package prefetch has registered.
+func prefetcherDoc() string {
+	return choicesDoc("the level's prefetcher: none", prefetch.Names(prefetch.Data | prefetch.Instruction)[1:], prefetch.Doc)
+}
+
+// choicesDoc is lead, then each name with what doc says of it.
+func choicesDoc(lead string, names []string, doc func(string) string) string {
+	var parts []string
+	if lead != "" {
+		parts = append(parts, lead)
+	}
+	for _, n := range names {
+		parts = append(parts, n+": "+doc(n))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // levelDefault is the default of key k of the level at depth of levels
@@ -243,10 +280,4 @@ func levelDefault(k string, depth, levels int) string {
 
 // modelDoc describes core.model's choices from the models the cpu package
 // has registered.
-func modelDoc() string {
-	var parts []string
-	for _, n := range cpu.ModelNames() {
-		parts = append(parts, n+": "+cpu.ModelDoc(n))
-	}
-	return strings.Join(parts, "; ")
-}
+func modelDoc() string { return choicesDoc("", cpu.ModelNames(), cpu.ModelDoc) }

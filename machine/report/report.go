@@ -90,8 +90,9 @@ type KindReport struct {
 }
 
 // LevelReport is one cache level's counts. Accesses, hits and misses are
-// demand accesses (fetches, loads, stores, page-table reads and writes,
-// prefetches); write-backs and victims arriving from above are in ByKind.
+// demand accesses (fetches, loads, stores, page-table reads and writes);
+// prefetches from the level above, and write-backs and victims arriving
+// from above, are in ByKind.
 type LevelReport struct {
 	Name       string                `json:"name"`
 	Accesses   uint64                `json:"accesses"`
@@ -106,6 +107,29 @@ type LevelReport struct {
 	ByKind     map[string]KindCounts `json:"by_kind"`
 	// ByCore is each core's part of a level several cores share.
 	ByCore []CoreShare `json:"by_core,omitempty"`
+	// Prefetch is what the level's prefetcher did, when it has one.
+	Prefetch *PrefetchReport `json:"prefetch,omitempty"`
+}
+
+// PrefetchReport is one prefetcher's work: the prefetches it sent
+// (Issued, each one line asked of the level below: the traffic it added
+// there) and those it asked for but could not send (Dropped), the first
+// demand uses of the lines it brought (Useful; Late ones were still on
+// their way) and the lines that left unused (Useless). Accuracy is Useful
+// over Issued; Coverage the demand misses it removed over those there
+// would have been without it (misses plus the useful prefetches into the
+// level itself).
+type PrefetchReport struct {
+	Name     string  `json:"name"`
+	Issued   uint64  `json:"issued"`
+	Dropped  uint64  `json:"dropped"`
+	Useful   uint64  `json:"useful"`
+	Late     uint64  `json:"late"`
+	Useless  uint64  `json:"useless"`
+	Accuracy float64 `json:"accuracy"`
+	Coverage float64 `json:"coverage"`
+	// Below counts the issued prefetches that filled the level below.
+	Below uint64 `json:"below"`
 }
 
 // KindCounts are one level's hits and misses of one kind.

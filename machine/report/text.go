@@ -27,6 +27,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			100*l.MissRate, Group(l.Evictions), Group(l.Writebacks))
 	}
 	p.f("%-8s %14s reads %s writes\n", "memory", Group(r.Memory.Reads), Group(r.Memory.Writes))
+	r.writePrefetchText(p)
 	if d := r.DRAM; d != nil {
 		p.f("dram     %s: row hits %.1f%% (%s hits, %s misses, %s conflicts), read latency %.1f DRAM cycles mean, p50 %d p95 %d p99 %d\n",
 			r.DRAMName, 100*d.RowHitRate, Group(d.RowHits), Group(d.RowMisses), Group(d.RowConflicts),
@@ -54,6 +55,17 @@ func (r *Report) WriteText(w io.Writer) error {
 		r.writeCores(p)
 	}
 	return p.err
+}
+
+// writePrefetchText prints a line per level with a prefetcher.
+func (r *Report) writePrefetchText(p *printer) {
+	for _, l := range r.Levels {
+		if f := l.Prefetch; f != nil {
+			p.f("prefetch %-4s %s: %s issued (%s below), %s dropped, %s useful (%s late), %s useless, accuracy %.1f%%, coverage %.1f%%\n",
+				l.Name, f.Name, Group(f.Issued), Group(f.Below), Group(f.Dropped), Group(f.Useful), Group(f.Late), Group(f.Useless),
+				100*f.Accuracy, 100*f.Coverage)
+		}
+	}
 }
 
 // OverrideArgs writes the overrides as the command line gave them:

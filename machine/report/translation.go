@@ -26,6 +26,18 @@ type TranslationReport struct {
 	SIGSEGV         uint64            `json:"sigsegv"`
 	FaultsByCause   map[string]uint64 `json:"faults_by_cause"`
 	PageTableFrames uint64            `json:"page_table_frames"`
+	// Prefetch is the TLB prefetcher's work, when there is one: Useful
+	// counts the misses its buffer answered (the demand walks it removed),
+	// Coverage those over the walks there would have been, Walks the page
+	// walks prefetches started (apart from Walks above), its own and the
+	// caches' prefetchers'.
+	Prefetch *TLBPrefetchReport `json:"prefetch,omitempty"`
+}
+
+// TLBPrefetchReport is a TLB prefetcher's work (see PrefetchReport).
+type TLBPrefetchReport struct {
+	PrefetchReport
+	Walks uint64 `json:"walks"`
 }
 
 // TLBReport is one TLB's counts.
@@ -57,4 +69,9 @@ func (r *TranslationReport) writeText(p *printer) {
 		p.f("; %s %s", cause, Group(r.FaultsByCause[cause]))
 	}
 	p.f("\nfaults in detail: %s\n", r.Faults.nonZero(2))
+	if f := r.Prefetch; f != nil {
+		p.f("tlb prefetch (%s): %s walks, %s pages issued, %s dropped, %s useful (%s late), %s useless, accuracy %.1f%%, coverage %.1f%%\n",
+			f.Name, Group(f.Walks), Group(f.Issued), Group(f.Dropped), Group(f.Useful), Group(f.Late), Group(f.Useless),
+			100*f.Accuracy, 100*f.Coverage)
+	}
 }
