@@ -47,6 +47,13 @@ func kernelConfig(r *config.Reader, geo mmu.Geometry) kernel.Config {
 			Invlpg:    sim.Cycle(r.Count("os.invlpg_cycles")),
 			Flush:     sim.Cycle(r.Count("os.flush_cycles")),
 			PerByte:   sim.Cycle(r.Count("os.byte_cycles")),
+			Clone:     sim.Cycle(r.Count("os.clone_cycles")),
+			// With one core no shootdown ever interrupts another: the
+			// costs are those of a machine of several.
+			IPISend:    sim.Cycle(r.Count("os.ipi_send_cycles")),
+			IPILatency: sim.Cycle(r.Count("os.ipi_latency_cycles")),
+			IRQEntry:   sim.Cycle(r.Count("os.irq_entry_cycles")),
+			IRQExit:    sim.Cycle(r.Count("os.irq_exit_cycles")),
 		},
 		PCID:           r.Bool("os.pcid"),
 		ShootdownLimit: int(r.Count("os.shootdown_limit")),
