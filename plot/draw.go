@@ -88,7 +88,7 @@ func (s Stacks) plot() (*gplot.Plot, error) {
 	if len(s.Bars) == 0 || len(s.Parts) == 0 {
 		return nil, fmt.Errorf("nothing to plot: no bars")
 	}
-	p := newPlot(s.Title, "", s.YLabel)
+	p := newPlot(s.Title, s.XLabel, s.YLabel)
 	width := barWidth(len(s.Bars))
 	var below *plotter.BarChart
 	var layers []*plotter.BarChart
