@@ -1,8 +1,9 @@
 // Package plot draws vmemu's results as PNG or SVG with gonum/plot: a
-// metric against a swept parameter, CPI stacks as stacked bars, latency
-// histograms and percentiles, and time series of --interval output. Each
-// chart is a plain struct, filled from files by the readers here
-// (results.go, cpi.go, latency.go, series.go). Every chart keeps its
+// metric against a swept parameter, CPI stacks as stacked bars, a run of
+// several cores (each core's IPC and CPI stack, two panels side by side),
+// latency histograms and percentiles, and time series of --interval
+// output. Each chart is a plain struct, filled from files by the readers
+// here (results.go, cpi.go, cores.go, latency.go, series.go). Every chart keeps its
 // legend outside the data, gives a name the same colour in every chart
 // (style.go), labels its axes in short numbers with the clock its cycles
 // count, and starts a linear y axis at zero unless told otherwise.

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	gplot "gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -134,15 +133,16 @@ func (g Groups) plot() (*gplot.Plot, error) {
 		return nil, fmt.Errorf("nothing to plot: no bars")
 	}
 	p := newPlot(g.Title, g.XLabel, g.YLabel)
+	// Bars as wide as in a chart of its own would overlap in the
+	// narrower IPC panel of Cores, the one chart that draws groups.
 	n := len(g.Parts)
 	width := barWidth(len(g.Bars)*n) * vg.Length(ipcShare)
 	var sl slots
 	for i, part := range g.Parts {
-		bc, err := plotter.NewBarChart(plotter.Values(part.Values), width)
+		bc, err := partBars(part, width, &sl)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", part.Name, err)
+			return nil, err
 		}
-		bc.Color, bc.LineStyle.Width = slotColor(sl.of(part.Name)), 0
 		bc.Offset = vg.Length(float64(i)-float64(n-1)/2) * width
 		p.Add(bc)
 		if n > 1 {
