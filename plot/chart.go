@@ -68,6 +68,9 @@ type Stacks struct {
 	Title, XLabel, YLabel string
 	Bars                  []string
 	Parts                 []Part
+	// share is the part of the chart's width it is drawn in (0: all),
+	// which narrows its bars: a panel of Cores.
+	share float64
 }
 
 // Bars is a plain bar chart (latency percentiles).

@@ -1,10 +1,12 @@
 package plot
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -16,6 +18,7 @@ type Groups struct {
 	Title, XLabel, YLabel string
 	Bars                  []string
 	Parts                 []Part
+	share                 float64 // as Stacks'
 }
 
 // Cores is a run of several cores: each core's IPC (beside its trace's
@@ -39,7 +42,8 @@ func (c Cores) panels() []panel {
 // cores=N --json; its cores list) and draws each core's IPC and its CPI
 // stack as shares of its cycles, so that a core of CPI 0.2 and one of 200
 // can be read side by side (the IPC panel gives the scale). Bars are
-// named by core; the stacks also by its trace's file, when there are few.
+// named by core; the stacks also by its trace's file name up to its first
+// dot, when there are few.
 func CoresChart(path string) (Cores, error) {
 	v, err := readJSON(path)
 	if err != nil {
@@ -62,16 +66,18 @@ func CoresChart(path string) (Cores, error) {
 		}
 		ids, names = append(ids, c.name), append(names, c.name)
 		if len(list) <= maxTraceNames && c.trace != "" {
-			names[i] += "\n" + filepath.Base(c.trace)
+			short, _, _ := strings.Cut(filepath.Base(c.trace), ".") // a.lackey.gz: a
+			names[i] += "\n" + short
 		}
 		stacks, cycles = append(stacks, c.stack), append(cycles, c.cycles)
 		measured.Values, alone.Values = append(measured.Values, c.ipc), append(alone.Values, c.alone)
 	}
 	c := Cores{
 		Title: fmt.Sprintf("%d cores", len(list)),
-		IPC:   Groups{Title: "IPC", XLabel: "core", YLabel: "instructions per core cycle", Bars: ids, Parts: []Part{measured}},
+		IPC: Groups{Title: "IPC", XLabel: "core", YLabel: "instructions per core cycle", Bars: ids, Parts: []Part{measured},
+			share: ipcShare},
 		CPI: Stacks{Title: "where the cycles went", XLabel: "core", YLabel: "share of the core's cycles", Bars: names,
-			Parts: nonZero(layers(stacks, cycles, true))},
+			Parts: nonZero(layers(stacks, cycles, true)), share: 1 - ipcShare},
 	}
 	if slices.ContainsFunc(alone.Values, func(v float64) bool { return v > 0 }) {
 		c.IPC.Parts = append(c.IPC.Parts, alone)
@@ -133,10 +139,8 @@ func (g Groups) plot() (*gplot.Plot, error) {
 		return nil, fmt.Errorf("nothing to plot: no bars")
 	}
 	p := newPlot(g.Title, g.XLabel, g.YLabel)
-	// Bars as wide as in a chart of its own would overlap in the
-	// narrower IPC panel of Cores, the one chart that draws groups.
 	n := len(g.Parts)
-	width := barWidth(len(g.Bars)*n) * vg.Length(ipcShare)
+	width := barWidth(len(g.Bars)*n) * vg.Length(cmp.Or(g.share, 1))
 	var sl slots
 	for i, part := range g.Parts {
 		bc, err := partBars(part, width, &sl)

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -89,7 +90,7 @@ func (s Stacks) plot() (*gplot.Plot, error) {
 		return nil, fmt.Errorf("nothing to plot: no bars")
 	}
 	p := newPlot(s.Title, s.XLabel, s.YLabel)
-	width := barWidth(len(s.Bars))
+	width := barWidth(len(s.Bars)) * vg.Length(cmp.Or(s.share, 1))
 	var below *plotter.BarChart
 	var layers []*plotter.BarChart
 	var sl slots
