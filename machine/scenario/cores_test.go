@@ -130,3 +130,56 @@ func TestScenarioFalseSharing(t *testing.T) {
 		t.Errorf("cycles: %d in one line, %d padded: want 10 times", one.cycles, padded.cycles)
 	}
 }
+
+// Threads share their process's memory, on one core and on several; a
+// thread's exit ends it alone. A line of another thread than the one its
+// core runs switches to it: on one core ten times here, on two five (core
+// 0 runs p1 then c, core 1 t and u).
+func TestScenarioThreads(t *testing.T) {
+	const body = `buf = p1 mmap 0 8192 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0
+t = p1 thread%s
+t store buf 8 5
+p1 load buf 8 == 5
+u = t thread
+u modify buf 8 6
+t load buf 8 == 6
+t exit 0 == 0
+p1 store buf+8 8 7
+u load buf+8 8 == 7
+c = u fork%s
+c store buf 8 9
+u load buf 8 == 6
+c load buf 8 == 9
+`
+	for _, tc := range []struct {
+		name, sets, thread, fork string
+		switches                 uint64
+	}{
+		{"one core", "", "", "", 10},
+		{"two cores", "set cores=2\n", " core=1", " core=0", 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := runCores(t, tc.sets+fmt.Sprintf(body, tc.thread, tc.fork))
+			if got := rep.Stats["os.switches"]; got != tc.switches {
+				t.Errorf("%d switches, want %d", got, tc.switches)
+			}
+		})
+	}
+}
+
+// What a scenario of threads gets wrong is an error at its line.
+func TestScenarioThreadErrors(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"t = p1 thread core=1\n", "error: t.emu:1: column 15: core: core=1: the machine has 1 cores, 0 to 0 (set cores=2 or more)"},
+		{"set cores=2\nc = p1 fork core=2\n", "error: t.emu:2: column 13: core: core=2: the machine has 2 cores"},
+		{"t = p1 thread\nt exit 0\nt load 0 8\n", "error: t.emu:3: column 1: process: thread t (tid 2) has exited"},
+		{"set cores=2\nt = p1 thread core=1\np1 exit 0\nt load 0 8\n", "error: t.emu:4: column 1: process: process t (pid 1) has exited"},
+	} {
+		s, err := traces.ParseScenario("t.emu", strings.NewReader(tc.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = run(build(t, "default", s.Settings()...), s, Options{}, true)
+		checkErr(t, err, tc.want)
+	}
+}
