@@ -170,8 +170,8 @@ c load buf 8 == 9
 // What a scenario of threads gets wrong is an error at its line.
 func TestScenarioThreadErrors(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
-		{"t = p1 thread core=1\n", "error: t.emu:1: column 15: core: core=1: the machine has 1 cores, 0 to 0 (set cores=2 or more)"},
-		{"set cores=2\nc = p1 fork core=2\n", "error: t.emu:2: column 13: core: core=2: the machine has 2 cores"},
+		{"t = p1 thread core=1\n", "error: t.emu:1: column 15: core: core=1: the machine's cores are 0 to 0 (set cores=2 or more)"},
+		{"set cores=2\nc = p1 fork core=2\n", "error: t.emu:2: column 13: core: core=2: the machine's cores are 0 to 1 (set cores=3 or more)"},
 		{"t = p1 thread\nt exit 0\nt load 0 8\n", "error: t.emu:3: column 1: process: thread t (tid 2) has exited"},
 		{"set cores=2\nt = p1 thread core=1\np1 exit 0\nt load 0 8\n", "error: t.emu:4: column 1: process: process t (pid 1) has exited"},
 	} {

@@ -168,7 +168,7 @@ func (r *scenarioRun) processCall(a *operands, p *kernel.Process, now sim.Cycle)
 	switch a.op.Op {
 	case "fork", "thread":
 		if n := a.op.Core; n >= k.Cores() {
-			a.err = r.errAt(a.op, a.op.Args[0], "core", "core=%d: the machine has %d cores, 0 to %d (set cores=%d or more)", n, k.Cores(), k.Cores()-1, n+1)
+			a.err = r.errAt(a.op, a.op.Args[0], "core", "core=%d: the machine's cores are 0 to %d (set cores=%d or more)", n, k.Cores()-1, n+1)
 		}
 		if a.op.Op == "thread" {
 			return func() (uint64, kernel.Errno, sim.Cycle) { return k.Clone(now, p) }
