@@ -132,14 +132,11 @@ func (r *scenarioRun) watchAccess(op *cpu.Op) {
 
 // ended is the running core's line over at cycle at, all its runs.
 func (r *scenarioRun) ended(at sim.Cycle) {
-	if r.last == r.lineState && !r.known {
-		if at2, ok := r.effect(); ok {
-			at = at2
-		}
-		r.known, r.at = true, at
-	}
 	if r.last == r.lineState {
-		r.watch = nil
+		if moved, ok := r.effect(); ok {
+			at = moved // its bytes moved before it ended
+		}
+		r.known, r.at, r.watch = true, at, nil
 	}
 	if r.looping == r.core {
 		r.looping = -1
