@@ -115,7 +115,7 @@ func newRunCmd() *cobra.Command {
 			if err := rf.check(args, scn != nil); err != nil {
 				return err
 			}
-			if err := rf.checkCores(len(m.Cores), scn != nil); err != nil {
+			if err := rf.checkCores(len(m.Cores)); err != nil {
 				return err
 			}
 			var rep *report.Report
@@ -197,14 +197,12 @@ func (rf *replayFlags) check(inputs []string, scenario bool) error {
 }
 
 // checkCores refuses what a machine of several cores does not make.
-func (rf *replayFlags) checkCores(cores int, scenario bool) error {
+func (rf *replayFlags) checkCores(cores int) error {
 	switch {
 	case cores == 1 && rf.alone:
 		return fmt.Errorf("--alone compares a run of several cores with each trace alone: set cores (--set cores=N)")
 	case cores == 1:
 		return nil
-	case scenario:
-		return fmt.Errorf("a scenario runs on a machine of one core (cores: 1, not %d)", cores)
 	case rf.interval > 0 || rf.timelinePath != "":
 		return fmt.Errorf("--interval and --timeline are made on a machine of one core (cores: 1, not %d)", cores)
 	}
