@@ -42,6 +42,9 @@ type coreRun struct {
 	passEnd uint64
 	// from is the instructions it had retired when measuring began.
 	from uint64
+	// ending is the instructions at which its measured part ends, once
+	// known (finishAt), 0 before.
+	ending uint64
 	// frozen is the registry when it finished its measured part, res
 	// what it measured, end the cycle it finished.
 	frozen sim.Snapshot
@@ -242,16 +245,19 @@ func (mr *multiRun) begin() {
 }
 
 // passEnded is told that cr's trace ended, read instructions in: without
-// --max, a core measures to the end of the pass it measures in.
+// --max, a core measures to the end of the pass it measures in, the first
+// to end (a trace shorter than what the core reads ahead ends again
+// before its first end retires).
 func (mr *multiRun) passEnded(cr *coreRun, read uint64) {
 	cr.passEnd = read
-	if cr.phase == measuring && mr.measure == 0 && read > cr.from {
+	if cr.phase == measuring && mr.measure == 0 && read > cr.from && cr.ending == 0 {
 		mr.finishAt(cr, read)
 	}
 }
 
 // finishAt ends cr's measured part when it has retired n instructions.
 func (mr *multiRun) finishAt(cr *coreRun, n uint64) {
+	cr.ending = n
 	cr.cpu.At(n, func(end sim.Cycle) { mr.finish(cr, end) })
 }
 

@@ -49,7 +49,7 @@ const maxThreads = kernel.MaxCores
 type stream struct {
 	r      traces.InstrReader
 	reopen func() (traces.InstrReader, error) // nil: it is read once
-	owned  bool                                // r was opened here (the caller's otherwise), and is closed here
+	owned  bool                               // r was opened here (the caller's otherwise), and is closed here
 	proc   procKey
 	label  string         // what the report calls it
 	thread *kernel.Thread // the thread that runs it (nil without a kernel)
