@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -67,6 +68,25 @@ func writeNative(t *testing.T, dir, name string, carries traces.Carries, recs []
 	return path
 }
 
+// writeCloudSuite writes n ChampSim CloudSuite records of process asid
+// in dir, a load each, walking pages from base as threadRecs does, and
+// returns the file's path.
+func writeCloudSuite(t *testing.T, dir, name string, asid uint8, n int, base uint64) string {
+	t.Helper()
+	b := make([]byte, n*traces.CloudSuiteRecordSize)
+	for i := range n {
+		rec := b[i*traces.CloudSuiteRecordSize:]
+		binary.LittleEndian.PutUint64(rec, 0x400000+uint64(i%64)*4)
+		binary.LittleEndian.PutUint64(rec[56:], base+uint64(i/8)<<12+uint64(i%8)*8) // source_memory[0]
+		rec[88], rec[89] = asid, asid
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // runFiles runs trace files on a default machine of the given cores, as
 // emu run does (each can be read again).
 func runFiles(t *testing.T, cores int, quantum uint64, paths ...string) (*report.Report, error) {
@@ -102,23 +122,30 @@ func TestThreadsShareAddressSpace(t *testing.T) {
 	if once == 0 {
 		t.Fatal("a trace alone faulted no page")
 	}
+	cloud := func(asid uint8) string {
+		return writeCloudSuite(t, dir, fmt.Sprintf("cloud%d", asid), asid, 2000, 0x10000000)
+	}
+	cloudOnce, err := runFiles(t, 2, 0, cloud(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	native := func(name string, carries traces.Carries, pid uint16) string {
+		return writeNative(t, dir, name+".vmt", carries, recs(pid))
+	}
 	tests := []struct {
-		name    string
-		carries traces.Carries
-		pids    [2]uint16
-		want    uint64
+		name  string
+		paths []string
+		want  uint64
 	}{
-		{"one process", traces.CarriesPIDs, [2]uint16{7, 7}, once},
-		{"two processes", traces.CarriesPIDs, [2]uint16{7, 8}, 2 * once},
-		{"no process ids", 0, [2]uint16{0, 0}, 2 * once},
+		{"one process", []string{native("a7", traces.CarriesPIDs, 7), native("b7", traces.CarriesPIDs, 7)}, once},
+		{"two processes", []string{native("c7", traces.CarriesPIDs, 7), native("d8", traces.CarriesPIDs, 8)}, 2 * once},
+		{"no process ids", []string{native("e", 0, 0), native("f", 0, 0)}, 2 * once},
+		{"CloudSuite, one ASID", []string{cloud(5), cloud(5), cloud(5)}, minorFaults(cloudOnce)},
+		{"CloudSuite, two ASIDs", []string{cloud(5), cloud(6), cloud(5)}, 2 * minorFaults(cloudOnce)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var paths []string
-			for i, pid := range tt.pids {
-				paths = append(paths, writeNative(t, dir, fmt.Sprintf("%s-%d.vmt", strings.ReplaceAll(tt.name, " ", "-"), i), tt.carries, recs(pid)))
-			}
-			rep, err := runFiles(t, 2, 0, paths...)
+			rep, err := runFiles(t, 4, 0, tt.paths...)
 			if err != nil {
 				t.Fatal(err)
 			}
