@@ -73,7 +73,9 @@ func (m *Machine) Run(r traces.Reader, opt RunOptions) (*report.Report, error) {
 
 // RunMany replays several traces, one process each: on a machine of one
 // core, taking turns by opt.Quantum instructions; on one of several, a
-// trace a core (see runCores). It reads each trace as the configuration
+// trace a core (see runCores), the traces that carry process ids as
+// threads of one process per id, a trace that carries threads split into
+// one stream per thread (threads.go). It reads each trace as the configuration
 // says (access.fetch: ignore drops its fetch records, as Cache Lab's csim
 // does; access.modify says what a modify is).
 func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, error) {

@@ -12,7 +12,9 @@ import (
 )
 
 // A machine of several cores runs traces as ChampSim's multi-core runs do
-// (a trace a core, each its own process; cores without a trace idle):
+// (a trace a core; cores without a trace idle; which traces share a
+// process, and how a trace of threads is split into streams, threads.go
+// says):
 //
 //   - each core warms up on its first opt.Warmup instructions; the
 //     measured part begins for every core at once, when the last has
@@ -23,7 +25,9 @@ import (
 //   - a core that has finished its measured part keeps replaying its
 //     trace (from the start, each time it ends) so the others still see
 //     its contention, its statistics frozen at its finish: the registry's
-//     snapshot at that moment is its part of the report;
+//     snapshot at that moment is its part of the report; a core that runs
+//     several streams in turns does not replay them: it finishes when
+//     they have all ended;
 //   - the run ends when every core has finished; the shared levels,
 //     memory and the kernel are counted to then.
 //
