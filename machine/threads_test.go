@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -47,22 +48,12 @@ func interleaved(chunk int, threads ...[]traces.Record) []traces.Record {
 // writeNative writes recs as a native trace in dir and returns its path.
 func writeNative(t *testing.T, dir, name string, carries traces.Carries, recs []traces.Record) string {
 	t.Helper()
+	var b bytes.Buffer
+	if err := traces.WriteNative(&b, traces.WriteOptions{Carries: carries}, recs); err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := traces.NewNativeWriter(f, traces.WriteOptions{Carries: carries})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(recs); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -13,18 +13,8 @@ import (
 // processes, read back as instructions.
 func nativeOf(t *testing.T, recs []Record) InstrReader {
 	t.Helper()
-	var b bytes.Buffer
-	w, err := NewNativeWriter(&b, WriteOptions{Carries: CarriesThreads | CarriesPIDs, FrameRecords: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(recs); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r, err := NewReader("mem.vmt", &b)
+	b := encodeNative(t, WriteOptions{Carries: CarriesThreads | CarriesPIDs, FrameRecords: 16}, recs, nil)
+	r, err := NewReader("mem.vmt", bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}

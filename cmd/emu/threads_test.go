@@ -26,14 +26,7 @@ func twoThreads(t *testing.T) (string, []byte) {
 		}
 	}
 	var b bytes.Buffer
-	w, err := traces.NewNativeWriter(&b, traces.WriteOptions{Carries: traces.CarriesThreads})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(recs); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
+	if err := traces.WriteNative(&b, traces.WriteOptions{Carries: traces.CarriesThreads}, recs); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "threads.vmt")
