@@ -29,6 +29,7 @@ bench:
 	  $(GO) test -run '^$$' -bench 'ScenarioVsTrace' -benchtime 10x ./machine/scenario/ ; \
 	  $(GO) test -run '^$$' -bench 'THPVsSmallPages' -benchtime 3x ./machine/ ; \
 	  $(GO) test -run '^$$' -bench 'OOORandom64MiB' -benchtime 1x -count 3 ./machine/ ; \
+	  $(GO) test -run '^$$' -bench 'Cores' -benchtime 3x ./machine/ ; \
 	  $(GO) test -run '^$$' -bench 'SaturatingRandomReads' ./dram/ ; \
 	  $(GO) test -run '^$$' -bench 'ReadNative$$|ReadLackeyGz$$' ./traces/ ; \
 	  $(GO) test -run '^$$' -bench 'Jobs' -benchtime 10x ./sweep/ ) | tee bin/bench.txt | scripts/bench-report

@@ -237,6 +237,16 @@ func (c *inOrder) programStep() bool {
 		if !c.present(a) {
 			return false // AccessDone ends the operation
 		}
+	case OpWait:
+		c.haveOp = false
+		if c.op.Until == sim.Never {
+			return false
+		}
+		if c.op.Until > c.now {
+			c.t.charge(c.now, c.op.Until, compFrontend)
+			c.now = c.op.Until
+		}
+		return true
 	case OpKernel:
 		end, err := c.op.Kernel(c.now)
 		if err != nil {

@@ -29,6 +29,14 @@ const (
 	OpKernel
 	// OpNone takes no time (a line that only declares something).
 	OpNone
+	// OpWait is a program with nothing to run before cycle Until (on a
+	// machine of several cores, another core's work comes first): the
+	// core's clock moves there, the cycles charged to frontend (no
+	// instruction to run), and it asks again. With Until sim.Never the
+	// program cannot tell yet: the core ends its step and asks again when
+	// next stepped (whoever steps it must not do so before the program
+	// can answer, or the core would spin).
+	OpWait
 )
 
 // Op is one operation of a program.
@@ -39,4 +47,6 @@ type Op struct {
 	// Retires says the operation ends a line of the program, which counts
 	// as one instruction.
 	Retires bool
+	// Until is when an OpWait ends.
+	Until sim.Cycle
 }

@@ -59,7 +59,7 @@ func coresRate(b *testing.B, n int, recs []traces.Record, sets []string) float64
 }
 
 // generatedRecords is the records a generator makes, in memory.
-func generatedRecords(b *testing.B, kind string, p traces.GenParams) []traces.Record {
+func generatedRecords(b testing.TB, kind string, p traces.GenParams) []traces.Record {
 	g, err := traces.Generate(kind, p)
 	if err != nil {
 		b.Fatal(err)

@@ -318,15 +318,21 @@ type coreStep struct {
 func (s *coreStep) Next() sim.Cycle { return s.cr.cpu.Next() }
 
 func (s *coreStep) Step(now, limit sim.Cycle) {
-	c, k, i := s.cr.cpu, s.mr.m.Kernel, s.cr.slot.ID
-	if k != nil && k.NextInterrupt(i) != sim.Never {
+	c := s.cr.cpu
+	s.mr.m.stepCore(c, s.cr.slot.ID, now, limit)
+	if c.Done() && s.cr.phase != finished {
+		s.mr.stopped(s.cr)
+	}
+}
+
+// stepCore steps core i's c: the shootdown interrupts that reached it
+// first, and never past the next one's arrival.
+func (m *Machine) stepCore(c *cpu.Core, i int, now, limit sim.Cycle) {
+	if k := m.Kernel; k != nil && k.NextInterrupt(i) != sim.Never {
 		c.TakeInterrupts(now, func(at sim.Cycle) sim.Cycle { return k.TakeInterrupts(i, at) })
 		limit = min(limit, k.NextInterrupt(i))
 	}
 	c.Step(now, limit)
-	if c.Done() && s.cr.phase != finished {
-		s.mr.stopped(s.cr)
-	}
 }
 
 func (s *coreStep) Done() bool { return s.mr.stop || s.cr.cpu.Done() }

@@ -47,6 +47,11 @@ type Outcome struct {
 	// walks), FaultCycles those in the kernel's fault handler.
 	Translation, FaultCycles sim.Cycle
 	Value                    uint64 // a load's bytes, when Data
+	// Moved says the bytes of an access that carries Data have moved
+	// (its last page reached the first cache level), at cycle MovedAt:
+	// the moment the access takes effect, before its data returns.
+	Moved   bool
+	MovedAt sim.Cycle
 }
 
 // Waiter is told when an access that could not finish at once is done.

@@ -53,6 +53,9 @@ func (f *inflight) run(now sim.Cycle) (sim.Cycle, bool) {
 		}
 		if f.a.Data {
 			f.carryData()
+			if f.left == f.piece {
+				f.a.Out.Moved, f.a.Out.MovedAt = true, now
+			}
 		}
 		r := &f.req
 		r.Addr, r.VA, r.Size, r.Issued = f.pa, f.va, f.piece, now

@@ -1,8 +1,9 @@
 // Package plot draws vmemu's results as PNG or SVG with gonum/plot: a
-// metric against a swept parameter, CPI stacks as stacked bars, latency
-// histograms and percentiles, and time series of --interval output. Each
-// chart is a plain struct, filled from files by the readers here
-// (results.go, cpi.go, latency.go, series.go). Every chart keeps its
+// metric against a swept parameter, CPI stacks as stacked bars, a run of
+// several cores (each core's IPC and CPI stack, two panels side by side),
+// latency histograms and percentiles, and time series of --interval
+// output. Each chart is a plain struct, filled from files by the readers
+// here (results.go, cpi.go, cores.go, latency.go, series.go). Every chart keeps its
 // legend outside the data, gives a name the same colour in every chart
 // (style.go), labels its axes in short numbers with the clock its cycles
 // count, and starts a linear y axis at zero unless told otherwise.
@@ -64,9 +65,12 @@ type Part struct {
 // Stacks is a stacked bar chart: Parts stacked in order, one bar per name
 // in Bars.
 type Stacks struct {
-	Title, YLabel string
-	Bars          []string
-	Parts         []Part
+	Title, XLabel, YLabel string
+	Bars                  []string
+	Parts                 []Part
+	// share is the part of the chart's width it is drawn in (0: all),
+	// which narrows its bars: a panel of Cores.
+	share float64
 }
 
 // Bars is a plain bar chart (latency percentiles).
@@ -83,10 +87,22 @@ type Histogram struct {
 	Bins          int
 }
 
-// Chart is any of the above, ready to draw.
+// Chart is any of the above, ready to draw: its panels, side by side.
 type Chart interface {
-	plot() (*gplot.Plot, error)
+	panels() []panel
 }
+
+// A panel is one plot of a chart and its share of the chart's width.
+type panel struct {
+	chart interface{ plot() (*gplot.Plot, error) }
+	share float64
+}
+
+func (l Lines) panels() []panel     { return []panel{{l, 1}} }
+func (s Stacks) panels() []panel    { return []panel{{s, 1}} }
+func (b Bars) panels() []panel      { return []panel{{b, 1}} }
+func (h Histogram) panels() []panel { return []panel{{h, 1}} }
+func (g Groups) panels() []panel    { return []panel{{g, 1}} }
 
 // Format tells the image format from a file name: png or svg.
 func Format(path string) (string, error) {
@@ -151,6 +167,15 @@ func CheckSize(width, height float64, dpi int, format string) error {
 // checkChart is the last check before drawing: whatever made c, every
 // value is one a chart can draw.
 func checkChart(c Chart) error {
+	for _, p := range c.panels() {
+		if err := checkPanel(p.chart); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkPanel(c any) error {
 	var vals [][]float64
 	switch c := c.(type) {
 	case Lines:
@@ -158,6 +183,10 @@ func checkChart(c Chart) error {
 			vals = append(vals, s.X, s.Y)
 		}
 	case Stacks:
+		for _, p := range c.Parts {
+			vals = append(vals, p.Values)
+		}
+	case Groups:
 		for _, p := range c.Parts {
 			vals = append(vals, p.Values)
 		}
@@ -189,9 +218,13 @@ func Write(w io.Writer, c Chart, format string, size Size) error {
 	if err := checkChart(c); err != nil {
 		return err
 	}
-	p, err := c.plot()
-	if err != nil {
-		return err
+	var plots []*gplot.Plot
+	for _, pn := range c.panels() {
+		p, err := pn.chart.plot()
+		if err != nil {
+			return err
+		}
+		plots = append(plots, p)
 	}
 	if size.DPI == 0 {
 		size.DPI = DefaultDPI
@@ -205,9 +238,27 @@ func Write(w io.Writer, c Chart, format string, size Size) error {
 	default:
 		return fmt.Errorf("plot: unknown format %q", format)
 	}
-	drawOutside(p, draw.New(canvas))
-	_, err = canvas.WriteTo(w)
+	drawPanels(c, plots, draw.New(canvas))
+	_, err := canvas.WriteTo(w)
 	return err
+}
+
+// drawPanels draws c's plots side by side, each in its share of the
+// width, under the title of the whole when c has one (Cores).
+func drawPanels(c Chart, plots []*gplot.Plot, dc draw.Canvas) {
+	if cc, ok := c.(Cores); ok && cc.Title != "" {
+		style := gplot.New().Title.TextStyle
+		style.XAlign, style.YAlign = draw.XCenter, draw.YTop
+		h := style.Rectangle(cc.Title).Size().Y
+		dc.FillText(style, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y}, cc.Title)
+		dc = draw.Crop(dc, 0, 0, 0, -(h + vg.Points(6)))
+	}
+	w, left := dc.Max.X-dc.Min.X, vg.Length(0)
+	for i, pn := range c.panels() {
+		right := left + w*vg.Length(pn.share)
+		drawOutside(plots[i], draw.Crop(dc, left, right-w, 0, 0))
+		left = right
+	}
 }
 
 // drawOutside draws p with its legend beside the data, not over it.

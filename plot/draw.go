@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -88,17 +89,16 @@ func (s Stacks) plot() (*gplot.Plot, error) {
 	if len(s.Bars) == 0 || len(s.Parts) == 0 {
 		return nil, fmt.Errorf("nothing to plot: no bars")
 	}
-	p := newPlot(s.Title, "", s.YLabel)
-	width := barWidth(len(s.Bars))
+	p := newPlot(s.Title, s.XLabel, s.YLabel)
+	width := barWidth(len(s.Bars)) * vg.Length(cmp.Or(s.share, 1))
 	var below *plotter.BarChart
 	var layers []*plotter.BarChart
 	var sl slots
 	for _, part := range s.Parts {
-		bc, err := plotter.NewBarChart(plotter.Values(part.Values), width)
+		bc, err := partBars(part, width, &sl)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", part.Name, err)
+			return nil, err
 		}
-		bc.Color, bc.LineStyle.Width = slotColor(sl.of(part.Name)), 0
 		if below != nil {
 			bc.StackOn(below)
 		}
@@ -114,6 +114,16 @@ func (s Stacks) plot() (*gplot.Plot, error) {
 	p.X.Min, p.X.Max = -0.6, float64(len(s.Bars))-0.4
 	headroom(p, 0.05)
 	return p, nil
+}
+
+// partBars is a part's bars, in its colour.
+func partBars(part Part, width vg.Length, sl *slots) (*plotter.BarChart, error) {
+	bc, err := plotter.NewBarChart(plotter.Values(part.Values), width)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", part.Name, err)
+	}
+	bc.Color, bc.LineStyle.Width = slotColor(sl.of(part.Name)), 0
+	return bc, nil
 }
 
 // barWidth keeps a few bars from being too fat and many from overlapping.

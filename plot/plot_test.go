@@ -47,7 +47,11 @@ func charts(t *testing.T) map[string]Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]Chart{"metric": metric, "cpi": cpi, "latency": pct, "histogram": hist, "series": series}
+	cores, err := CoresChart("testdata/report-cores.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]Chart{"metric": metric, "cpi": cpi, "latency": pct, "histogram": hist, "series": series, "cores": cores}
 }
 
 // Every kind draws as a PNG that decodes and an SVG that parses, both of
@@ -309,6 +313,9 @@ func TestWriteRefusesWhatItCannotDraw(t *testing.T) {
 		{"NaN in a histogram", Histogram{Values: []float64{1, nan, 3}}, DefaultSize, "a value to draw, NaN, is not a finite number"},
 		{"Inf in a line", Lines{Series: []Series{{X: []float64{1, 2}, Y: []float64{inf, 1}}}}, DefaultSize, "+Inf, is not a finite number"},
 		{"-Inf in a stack", Stacks{Bars: []string{"a"}, Parts: []Part{{Name: "p", Values: []float64{math.Inf(-1)}}}}, DefaultSize, "-Inf"},
+		{"NaN in groups", Groups{Bars: []string{"a"}, Parts: []Part{{Name: "p", Values: []float64{nan}}}}, DefaultSize, "NaN"},
+		{"huge share of a core", Cores{IPC: Groups{Bars: []string{"0"}, Parts: []Part{{Name: "IPC", Values: []float64{1}}}},
+			CPI: Stacks{Bars: []string{"0"}, Parts: []Part{{Name: "base", Values: []float64{2e300}}}}}, DefaultSize, "too large to draw"},
 		{"huge bar", Bars{Names: []string{"a", "b"}, Values: []float64{-1e301, 1e301}}, DefaultSize, "too large to draw"},
 		{"bins", Histogram{Values: []float64{1, 2}, Bins: MaxBins + 1}, DefaultSize, "--bins 1001"},
 		{"NaN width", Histogram{Values: []float64{1, 2}}, Size{Width: vg.Length(nan), Height: DefaultHeight}, "--width NaN"},

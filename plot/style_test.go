@@ -116,7 +116,7 @@ func TestLinesFromZero(t *testing.T) {
 // The legend is drawn beside the data, never over it.
 func TestLegendOutsideData(t *testing.T) {
 	for _, c := range []Chart{charts(t)["metric"], charts(t)["cpi"]} {
-		p, err := c.plot()
+		p, err := c.panels()[0].chart.plot()
 		if err != nil {
 			t.Fatal(err)
 		}

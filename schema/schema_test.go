@@ -128,7 +128,8 @@ func reportJSON(t *testing.T, rep *report.Report) any {
 
 // runs are a trace run on the default machine (DRAM, translation,
 // cachegrind's counts), one on the modern machine with a TLB prefetcher
-// too (every prefetch object), and a scenario run (processes, faults).
+// too (every prefetch object), and scenario runs (processes, faults) on
+// one core and on several (cores, shootdowns).
 func runs(t *testing.T) map[string]*report.Report {
 	t.Helper()
 	out := map[string]*report.Report{}
@@ -174,6 +175,15 @@ func runs(t *testing.T) map[string]*report.Report {
 		t.Fatal(err)
 	}
 	if out["scenario"], err = scenario.Run(m, s); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = traces.ReadScenario("../examples/shootdown.emu"); err != nil {
+		t.Fatal(err)
+	}
+	if m, err = machine.BuildFrom("default", s.Settings()...); err != nil {
+		t.Fatal(err)
+	}
+	if out["scenario of several cores"], err = scenario.Run(m, s); err != nil {
 		t.Fatal(err)
 	}
 	for _, rep := range out {

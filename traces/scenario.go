@@ -21,10 +21,10 @@ import (
 //	         | "file" path source                      (a file on the disk)
 //	         | "set" key "=" value                     (a machine key, before the run)
 //	loop     = "for" name "in" expr ".." expr ":"      (the line once per value, both ends included)
-//	proc     = "p1" | name                             (a name bound by fork)
-//	op       = load | store | modify | fetch | fork | execve | mmap | munmap
-//	         | mprotect | madvise | brk | open | close | read | write | msync
-//	         | exit | wait
+//	proc     = "p1" | name                             (a name bound by fork or thread)
+//	op       = load | store | modify | fetch | fork | thread | execve | mmap
+//	         | munmap | mprotect | madvise | brk | open | close | read | write
+//	         | msync | exit | wait
 //	arg      = expr | word
 //	expr     = numbers, names, + - * and parentheses, no spaces (Expr)
 //	expect   = expr | errno (EINVAL, EBADF, ENOMEM, ...) | "SIGSEGV" | "SIGBUS"
@@ -38,7 +38,12 @@ import (
 // when its loop starts. A line's loops run it at most MaxLoopRuns times in
 // all, and a range whose end is below its start is an error. "buf = p1 mmap 0 8192 PROT_READ|PROT_WRITE
 // MAP_PRIVATE|MAP_ANONYMOUS -1 0" binds buf to the address returned; "c = p1
-// fork" binds c to the child, which then runs lines as "c store buf 8 1".
+// fork" binds c to the child, which then runs lines as "c store buf 8 1";
+// "t = p1 thread" binds t to a new thread of p1 (clone: it shares p1's
+// address space), which runs lines as "t load buf 8". On a machine of
+// several cores, "core=N" after fork or thread places the child or the
+// thread on core N (0 first); without it, it runs on its parent's core.
+// "t exit" ends the thread alone; "p1 exit" the whole process.
 // "== v" after a load states the value it must return (a mismatch fails
 // the run); after a system call, its result or errno; "== SIGSEGV" says an
 // access must be refused. A file of "words=N" bytes holds, in each 8-byte
@@ -62,6 +67,9 @@ type ScenarioOp struct {
 	Addr, Size, Value uint64
 	// Loops are the line's "for" prefixes, the outermost first.
 	Loops []Loop
+	// Core is the core a fork or thread line places its child on
+	// ("core=N"), or -1: its parent's.
+	Core int
 }
 
 // Loop is one "for Var in From..To:" of a line: the line runs once for
@@ -113,7 +121,7 @@ var scenarioOpNames = func() map[string]string {
 // scenarioArity gives each operation's argument count range.
 var scenarioArity = map[string][2]int{
 	"load": {2, 2}, "store": {3, 3}, "modify": {3, 3}, "fetch": {2, 2},
-	"fork": {0, 0}, "execve": {1, 5}, "mmap": {4, 6}, "munmap": {2, 2},
+	"fork": {0, 1}, "thread": {0, 1}, "execve": {1, 5}, "mmap": {4, 6}, "munmap": {2, 2},
 	"mprotect": {3, 3}, "brk": {1, 1}, "open": {1, 2}, "close": {1, 1},
 	"read": {3, 3}, "write": {3, 3}, "msync": {2, 2}, "exit": {0, 1}, "wait": {0, 1},
 	"madvise": {3, 3},
@@ -291,11 +299,11 @@ func parseScenarioLine(text string, line int, exprs map[string]*Expr) (*Scenario
 	}
 	op.Proc, op.Op = toks[0].Text, toks[1].Text
 	if !isScenarioName(op.Proc) {
-		return nil, bad(toks[0], "process", "%s is not a process (p1, or a name bound by fork)", inputquote.Input(op.Proc))
+		return nil, bad(toks[0], "process", "%s is not a process (p1, or a name bound by fork or thread)", inputquote.Input(op.Proc))
 	}
 	n, ok := scenarioArity[op.Op]
 	if !ok {
-		return nil, bad(toks[1], "operation", "unknown operation %s (load, store, modify, fetch, fork, execve, mmap, munmap, mprotect, madvise, brk, open, close, read, write, msync, exit, wait)", inputquote.Input(op.Op))
+		return nil, bad(toks[1], "operation", "unknown operation %s (load, store, modify, fetch, fork, thread, execve, mmap, munmap, mprotect, madvise, brk, open, close, read, write, msync, exit, wait)", inputquote.Input(op.Op))
 	}
 	args, err := splitExpectation(op, toks[2:], bad)
 	if err != nil {
@@ -309,12 +317,41 @@ func parseScenarioLine(text string, line int, exprs map[string]*Expr) (*Scenario
 		return nil, bad(at, "arguments", "%s takes %s, not %d", op.Op, scenarioArgCount(n), len(args))
 	}
 	op.Args = args
+	if err := readPlacement(op, bad); err != nil {
+		return nil, err
+	}
 	if err := compileOperands(op, exprs); err != nil {
 		return nil, err
 	}
 	readLiteral(op)
 	return op, nil
 }
+
+// readPlacement reads fork's and thread's "core=N" into op.Core, and
+// makes sure a thread is named: nothing else could run its lines.
+func readPlacement(op *ScenarioOp, bad func(Token, string, string, ...any) error) error {
+	if op.Op != "fork" && op.Op != "thread" {
+		return nil
+	}
+	if op.Op == "thread" && op.Bind == "" {
+		return bad(Token{Col: 1}, "name", "a thread needs a name to run lines (t = %s thread)", op.Proc)
+	}
+	op.Core = -1
+	if len(op.Args) == 0 {
+		return nil
+	}
+	t := op.Args[0]
+	v, ok := strings.CutPrefix(t.Text, "core=")
+	n, err := strconv.ParseUint(v, 0, 8)
+	if !ok || err != nil || n >= MaxCores {
+		return bad(t, "core", "%s: expected core=N, N a core from 0 to %d", inputquote.Input(t.Text), MaxCores-1)
+	}
+	op.Core = int(n)
+	return nil
+}
+
+// MaxCores bounds core=N: the most cores a machine has.
+const MaxCores = 64
 
 // splitExpectation takes a line's "== VALUE" off its arguments into
 // op.Expect.
@@ -542,7 +579,7 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 		loopVars = append(loopVars, l.Var)
 	}
 	if !procs[op.Proc] {
-		return bad(1, fmt.Sprintf("process %s is not defined (p1, or a name bound by fork)", inputquote.Input(op.Proc)))
+		return bad(1, fmt.Sprintf("process %s is not defined (p1, or a name bound by fork or thread)", inputquote.Input(op.Proc)))
 	}
 	for i := range op.Args {
 		check(&op.Args[i])
@@ -557,7 +594,7 @@ func checkScenarioNames(op *ScenarioOp, procs, values map[string]bool) error {
 		if slices.Contains(loopVars, op.Bind) {
 			return bad(1, fmt.Sprintf("%s is the line's loop variable: it cannot be bound", inputquote.Input(op.Bind)))
 		}
-		if op.Op == "fork" {
+		if op.Op == "fork" || op.Op == "thread" {
 			procs[op.Bind] = true
 		}
 		values[op.Bind] = true
@@ -576,6 +613,8 @@ func symbolic(op string, i int) bool {
 		return i == 2 || i == 3
 	case "mprotect", "madvise":
 		return i == 2
+	case "fork", "thread":
+		return true
 	}
 	return false
 }

@@ -1,6 +1,7 @@
 package traces
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -87,6 +88,12 @@ func TestScenarioErrors(t *testing.T) {
 		{"file f text=\"a\" host=x\n", "t.emu:1: column 17: host: a file has one source"},
 		{"p1 load " + strings.Repeat("x", 70000) + " 8\n", "t.emu:1: column 9: name: name \"" + strings.Repeat("x", 64) + "\"... (70000 bytes) is not defined"},
 		{"file f bytes=" + strings.Repeat("9z", 35000) + "\n", "t.emu:1: column 8: bytes: \"" + strings.Repeat("9z", 32) + "\"... (70000 bytes) is not a number"},
+		// issue 13: threads and placement on cores
+		{"p1 thread\n", "t.emu:1: column 1: name: a thread needs a name to run lines (t = p1 thread)"},
+		{"t = p1 thread cpu=1\n", "t.emu:1: column 15: core: \"cpu=1\": expected core=N, N a core from 0 to 63"},
+		{"c = p1 fork core=64\n", "t.emu:1: column 13: core: \"core=64\": expected core=N"},
+		{"t = p1 thread core=1 core=2\n", "t.emu:1: column 22: arguments: thread takes 0 to 1 arguments, not 2"},
+		{"t = p1 thread\nu load 0 8\n", "t.emu:2: column 1: name: process \"u\" is not defined (p1, or a name bound by fork or thread)"},
 		{strings.Repeat("p", 70000) + " fork\n", "t.emu:1: column 1: name: process \"" + strings.Repeat("p", 64) + "\"... (70000 bytes) is not defined"},
 	}
 	for _, tc := range tests {
@@ -179,5 +186,22 @@ func TestScenarioLiteralAccesses(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("literal accesses (-want +got):\n%s", diff)
+	}
+}
+
+// fork and thread place their child on a core (core=N), or leave it on
+// its parent's (-1).
+func TestParseScenarioPlacement(t *testing.T) {
+	s, err := ParseScenario("t.emu", strings.NewReader("t = p1 thread core=3\nc = t fork\nd = p1 fork core=0x2\nu = c thread\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, op := range s.Ops {
+		got = append(got, fmt.Sprintf("%s=%s %s %d", op.Bind, op.Proc, op.Op, op.Core))
+	}
+	want := []string{"t=p1 thread 3", "c=t fork -1", "d=p1 fork 2", "u=c thread -1"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("placements (-want +got):\n%s", diff)
 	}
 }

@@ -13,11 +13,11 @@ import (
 func newPlotCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "plot",
-		Short: "draw results as PNG or SVG: a metric against a parameter, CPI stacks, latencies, time series",
+		Short: "draw results as PNG or SVG: a metric against a parameter, CPI stacks, cores, latencies, time series",
 		Long: `Each kind of chart reads what another command wrote and draws it to the
 file named by -o; its extension (.png or .svg) says the format.`,
 	}
-	cmd.AddCommand(newPlotMetricCmd(), newPlotCPICmd(), newPlotLatencyCmd(), newPlotSeriesCmd())
+	cmd.AddCommand(newPlotMetricCmd(), newPlotCPICmd(), newPlotCoresCmd(), newPlotLatencyCmd(), newPlotSeriesCmd())
 	return cmd
 }
 

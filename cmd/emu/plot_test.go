@@ -18,6 +18,7 @@ func TestPlotKinds(t *testing.T) {
 	for _, kind := range [][]string{
 		{"metric", plotData + "results.csv", "--x", "l2.size", "--y", "levels.l2.miss_rate"},
 		{"cpi", plotData + "report-cpi.json", plotData + "report-cpi2.json"},
+		{"cores", plotData + "report-cores.json"},
 		{"latency", plotData + "dram.json"},
 		{"latency", plotData + "latencies.txt", "--bins", "10"},
 		{"series", plotData + "interval.csv", "--y", "interval_ipc,interval_l1d.load.misses", "--logy", "--dpi", "150"},
@@ -73,6 +74,7 @@ func TestPlotBadInput(t *testing.T) {
 		{[]string{"metric", plotData + "results.csv", "--x", "l2.sise", "--y", "cycles", "-o", "x.png"}, "did you mean l2.size?"},
 		{[]string{"metric", plotData + "results.csv", "--y", "cycles", "-o", "x.png"}, "emu: --x and --y"},
 		{[]string{"cpi", plotData + "dram.json", "-o", "x.png"}, "no cpi_stack or breakdown"},
+		{[]string{"cores", plotData + "report-cpi.json", "-o", "x.png"}, "report-cpi.json: no cores (a report of emu run --set cores=N --json has them"},
 		{[]string{"latency", plotData + "interval-v1.csv", "-o", "x.png"}, `interval-v1.csv:1: "instructions,cycles,ipc,l1d.miss_rate" is not a number`},
 		{[]string{"series", plotData + "interval.csv", "--dpi", "5", "-o", "x.png"}, "--dpi 5: give 10 to 1200"},
 		{[]string{"series", plotData + "interval.csv", "-o", plotData + "interval.csv"}, "write a .png or a .svg file"},

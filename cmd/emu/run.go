@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,7 +115,7 @@ func newRunCmd() *cobra.Command {
 			if err := rf.check(args, scn != nil); err != nil {
 				return err
 			}
-			if err := rf.checkCores(len(m.Cores), scn != nil); err != nil {
+			if err := rf.checkCores(len(m.Cores)); err != nil {
 				return err
 			}
 			var rep *report.Report
@@ -196,14 +197,12 @@ func (rf *replayFlags) check(inputs []string, scenario bool) error {
 }
 
 // checkCores refuses what a machine of several cores does not make.
-func (rf *replayFlags) checkCores(cores int, scenario bool) error {
+func (rf *replayFlags) checkCores(cores int) error {
 	switch {
 	case cores == 1 && rf.alone:
 		return fmt.Errorf("--alone compares a run of several cores with each trace alone: set cores (--set cores=N)")
 	case cores == 1:
 		return nil
-	case scenario:
-		return fmt.Errorf("a scenario runs on a machine of one core (cores: 1, not %d)", cores)
 	case rf.interval > 0 || rf.timelinePath != "":
 		return fmt.Errorf("--interval and --timeline are made on a machine of one core (cores: 1, not %d)", cores)
 	}
@@ -288,8 +287,11 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 
 // runAlone runs each trace of a run of several cores alone, on the same
 // machine with one core (which is what the machine of several is with one
-// trace: the others idle, having nothing of theirs), with the same warmup
-// and measured part, and adds the IPCs and speedups to rep.
+// trace: the others idle, having nothing of theirs), and adds the IPCs and
+// speedups to rep. Each measures the instructions its core measured,
+// after the instructions its core had run when measuring began: a core
+// that warmed up before the others ran on while they did, and measured
+// warmer than --warmup alone would leave it.
 func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report) error {
 	ipcs := make([]float64, len(rep.Cores))
 	for i, c := range rep.Cores {
@@ -307,12 +309,11 @@ func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report
 		if err != nil {
 			return err
 		}
-		tr, err := traces.Open(paths[c.Core])
+		r, err := openReplayed(paths[c.Core])
 		if err != nil {
 			return err
 		}
-		r := traces.Pipelined(tr, 0)
-		alone, err := m.Run(r, machine.RunOptions{Warmup: rf.warmup, Max: rf.max, Measure: rf.measure})
+		alone, err := m.Run(r, machine.RunOptions{Warmup: c.Warmup, Measure: c.Instructions})
 		r.Close()
 		if err != nil {
 			return fmt.Errorf("--alone: %s: %w", paths[c.Core], err)
@@ -322,6 +323,48 @@ func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report
 	rep.SetAlone(ipcs)
 	return nil
 }
+
+// replayed is a trace read again from its start each time it ends, as a
+// core of a machine of several replays it: the run alone can warm up as
+// long as the core did. A pass that reads nothing ends it.
+type replayed struct {
+	path string
+	r    traces.Reader
+	any  bool // the pass so far has read a record
+}
+
+func openReplayed(path string) (*replayed, error) {
+	if path == "-" {
+		return nil, errors.New("--alone: standard input cannot be read a second time: give the trace as a file")
+	}
+	r, err := reopen(path)
+	if err != nil {
+		return nil, err
+	}
+	return &replayed{path: path, r: r}, nil
+}
+
+func (p *replayed) Read(recs []traces.Record) (int, error) {
+	for {
+		n, err := p.r.Read(recs)
+		p.any = p.any || n > 0
+		if err != io.EOF || !p.any {
+			return n, err
+		}
+		if n > 0 {
+			return n, nil
+		}
+		next, err := reopen(p.path)
+		if err != nil || next == nil {
+			return 0, cmp.Or(err, io.EOF)
+		}
+		p.r.Close()
+		p.r, p.any = next, false
+	}
+}
+
+func (p *replayed) Format() string { return p.r.Format() }
+func (p *replayed) Close() error   { return p.r.Close() }
 
 // reopen opens a trace again from its start, for a core of a machine of
 // several that replays it; standard input cannot be (nil).

@@ -10,6 +10,11 @@ type CoreReport struct {
 	Instructions uint64  `json:"instructions"`
 	Cycles       uint64  `json:"cycles"`
 	IPC          float64 `json:"ipc"`
+	// Warmup is the instructions it had retired when its measured part
+	// began: its own warmup, and what it ran while the others finished
+	// theirs. --alone runs its trace alone with this warmup, so that the
+	// two measure the same instructions equally warm.
+	Warmup uint64 `json:"warmup"`
 	// AloneIPC is its trace's IPC alone on the machine (--alone), 0 if
 	// that was not run.
 	AloneIPC  float64      `json:"alone_ipc,omitempty"`

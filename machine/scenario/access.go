@@ -32,6 +32,9 @@ func (r *scenarioRun) access(op *cpu.Op) error {
 		r.store = accessOp(sim.Store, va, size, value, true)
 	}
 	*op = accessOp(kind, va, size, value, line.Op != "modify")
+	if line.Op != "modify" {
+		r.watchAccess(op)
+	}
 	return nil
 }
 

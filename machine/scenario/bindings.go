@@ -24,8 +24,9 @@ func (r *scenarioRun) bind(line *traces.ScenarioOp, v uint64, why string) {
 		return
 	}
 	delete(r.values, name)
-	if line.Op == "fork" {
+	if line.Op == "fork" || line.Op == "thread" {
 		delete(r.procs, name)
+		delete(r.tasks, name)
 		r.lastName = "" // the name may have meant another process
 	}
 	r.unbound[name] = unbound{line.Line, line.Op, why}

@@ -11,6 +11,20 @@
 // by name) and output, the kernel's swap and copy-on-write counts and the
 // disk.
 //
+// A thread line (t = p1 thread) clones a thread of a process, which runs
+// lines by its name; fork and thread place their child on a core
+// (core=N), or on the parent's. On a machine of several cores each core
+// runs the lines of its threads (machine.RunPrograms steps the cores'
+// in-order cores, each taking the shootdown interrupts sent it before a
+// step); a core's line of another thread than the one it runs first
+// switches to it (kernel.SwitchTo: no CR3 write within a process). The
+// file's order holds across cores (order.go): a line starts when its
+// core is free and the line before it has taken effect (an access's
+// bytes moved, a call returned, a binding line or a loop ended), so the
+// values are those of the lines run one after another, and what overlaps
+// is the memory's latency. One core runs exactly as before: the line
+// before it has always ended.
+//
 // A line's operands and expectation are expressions (traces.Expr),
 // evaluated when the line runs with the names bound so far and the line's
 // loop variables. A line with loops ("for i in 0..255: ...") runs again
@@ -27,7 +41,12 @@
 // the access with its report so far and an error naming the line.
 //
 // It leaves out the parsing (traces.ParseScenario) and everything the
-// kernel models. differential_test.go runs random scenarios against a
+// kernel models; on several cores, the joining of threads (a thread's
+// exit ends it; nothing waits for it), time slices (threads of one core
+// take turns in the file's order, not by a quantum), loops of several
+// lines (two threads' lines interleave only as the file writes them), and
+// any order between cores but the file's: the scenario cannot state a
+// race. differential_test.go runs random scenarios against a
 // reference model of CS:APP's memory semantics, with the kernel's books
 // checked after every line, on the textbook kernel and on Linux's;
 // linux_test.go runs testdata/refdata/linux's faults.c and thp.c as

@@ -31,6 +31,10 @@ func FuzzScenarioRun(f *testing.F) {
 		// files bounded by the disk, host files by the scenario's folder
 		"file big bytes=17179869184\n", "file big words=1099511627776\n", "file x host=/dev/zero\n",
 		"file p host=/etc/passwd\n", "file p host=../../go.mod\n", "file p host=fuzz_test.go\nfd = p1 open p\n",
+		// issue 13: threads and processes on cores (a text that places one runs on four)
+		"b = p1 mmap 0 8192 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0\nt = p1 thread core=1\nc = t fork core=2\nfor i in 0..3: t store b+i 1 i\n" +
+			"c load b 8\np1 munmap b 4096\nt load b 8 == SIGSEGV\nt exit\nx = c load b+4096 8\np1 load b+x 8\n",
+		"t = p1 thread core=3\nu = t thread\nt exit 0\nu exit 0\np1 load 0 8\n",
 	} {
 		f.Add(s)
 	}
@@ -42,7 +46,11 @@ func FuzzScenarioRun(f *testing.F) {
 		if files := fileBytes(s); files > 16<<20 && files <= 1<<30 {
 			return // it fits the disk: right, but slow to make
 		}
-		m := build(t, "default", "os.memory=256KiB", "disk.swap=1MiB")
+		sets := []string{"os.memory=256KiB", "disk.swap=1MiB"}
+		if strings.Contains(text, "core=") {
+			sets = append(sets, "cores=4")
+		}
+		m := build(t, "default", sets...)
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		rep, _ := Run(m, s)

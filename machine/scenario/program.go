@@ -9,17 +9,23 @@ import (
 	"github.com/vmemu/vmemu/traces"
 )
 
-// Next gives the core the scenario's next operation (cpu.Program).
-func (r *scenarioRun) Next(_ sim.Cycle, op *cpu.Op) (bool, error) {
-	if r.halt != nil {
+// nextOp gives the core whose line state is r.lineState its next
+// operation (coreLines.Next).
+func (r *scenarioRun) nextOp(now sim.Cycle, op *cpu.Op) (bool, error) {
+	if r.halt != nil || r.failed {
 		return false, nil
 	}
 	if r.line == nil {
 		if r.next == len(r.s.Ops) {
 			return false, nil
 		}
+		if until := r.wait(r.core, now); until != now {
+			*op = cpu.Op{Kind: cpu.OpWait, Until: until}
+			return true, nil
+		}
 		r.line, r.stage = &r.s.Ops[r.next], stageStart
 		r.next++
+		r.dispatched()
 		if len(r.line.Loops) > 0 {
 			if err := r.enterLoops(); err != nil {
 				return false, err
@@ -33,6 +39,7 @@ func (r *scenarioRun) Next(_ sim.Cycle, op *cpu.Op) (bool, error) {
 		return true, r.main(op)
 	case stageStore:
 		*op, r.stage = r.store, stageDone
+		r.watchAccess(op)
 	default: // the line's last operation did not close it (a faulted modify)
 		*op = cpu.Op{Kind: cpu.OpNone, Retires: true}
 	}
@@ -53,38 +60,55 @@ func (r *scenarioRun) start(op *cpu.Op) error {
 		*op, r.stage = cpu.Op{Kind: cpu.OpNone, Retires: true}, stageDone
 		return nil
 	}
-	p, err := r.process(line)
+	p, t, err := r.process(line)
 	if err != nil {
 		return err
 	}
-	r.proc, r.stage = p, stageMain
-	if r.k.Current() != p {
+	r.proc, r.task, r.stage = p, t, stageMain
+	if r.k.CurrentThread(r.core) != t {
 		*op = cpu.Op{Kind: cpu.OpKernel, Kernel: r.switchTo}
 		return nil
 	}
 	return r.main(op)
 }
 
-// process is the process a line runs in.
-func (r *scenarioRun) process(line *traces.ScenarioOp) (*kernel.Process, error) {
-	p := r.lastProc
+// process is the process a line runs in, and its thread.
+func (r *scenarioRun) process(line *traces.ScenarioOp) (*kernel.Process, *kernel.Thread, error) {
+	p, t := r.lastProc, r.lastTask
 	if line.Proc != r.lastName { // most lines run the same process as the one before
-		p = r.procs[line.Proc]
-		r.lastName, r.lastProc = line.Proc, p
+		p, t = r.taskNamed(line.Proc)
+		r.lastName, r.lastProc, r.lastTask = line.Proc, p, t
 	}
 	if p == nil {
 		if u, ok := r.unbound[line.Proc]; ok {
-			return nil, r.errAt(line, traces.Token{Col: 1}, "process", "process %s does not exist: the fork on line %d that was to make it failed with %s", line.Proc, u.line, u.why)
+			return nil, nil, r.errAt(line, traces.Token{Col: 1}, "process", "process %s does not exist: the %s on line %d that was to make it failed with %s", line.Proc, u.op, u.line, u.why)
 		}
-		return nil, r.errAt(line, traces.Token{Col: 1}, "process", "process %s does not exist (the fork that was to make it failed)", line.Proc)
+		return nil, nil, r.errAt(line, traces.Token{Col: 1}, "process", "process %s does not exist (the fork that was to make it failed)", line.Proc)
 	}
 	if p.Exited {
-		return nil, r.errAt(line, traces.Token{Col: 1}, "process", "process %s (pid %d) has exited", line.Proc, p.PID)
+		return nil, nil, r.errAt(line, traces.Token{Col: 1}, "process", "process %s (pid %d) has exited", line.Proc, p.PID)
 	}
-	return p, nil
+	if t.Exited {
+		return nil, nil, r.errAt(line, traces.Token{Col: 1}, "process", "thread %s (tid %d) has exited", line.Proc, t.TID)
+	}
+	return p, t, nil
 }
 
-func (r *scenarioRun) switchTo(now sim.Cycle) (sim.Cycle, error) { return r.k.Switch(now, r.proc), nil }
+// taskNamed is the process and thread a line's name stands for: a
+// thread's, or a process's first thread; nil for a name with none.
+func (r *scenarioRun) taskNamed(name string) (*kernel.Process, *kernel.Thread) {
+	if t := r.tasks[name]; t != nil {
+		return t.Proc, t
+	}
+	if p := r.procs[name]; p != nil {
+		return p, p.Main()
+	}
+	return nil, nil
+}
+
+func (r *scenarioRun) switchTo(now sim.Cycle) (sim.Cycle, error) {
+	return r.k.SwitchTo(r.core, now, r.task), nil
+}
 
 // main is the line's access or system call.
 func (r *scenarioRun) main(op *cpu.Op) error {
@@ -97,8 +121,9 @@ func (r *scenarioRun) main(op *cpu.Op) error {
 	return nil
 }
 
-// Did takes the outcome of an operation (cpu.Program).
-func (r *scenarioRun) Did(op *cpu.Op, _ sim.Cycle) error {
+// did takes the outcome of an operation of the core whose line state is
+// r.lineState (coreLines.Did).
+func (r *scenarioRun) did(op *cpu.Op, at sim.Cycle) error {
 	var err error
 	misses := len(r.misses)
 	switch {
@@ -109,7 +134,7 @@ func (r *scenarioRun) Did(op *cpu.Op, _ sim.Cycle) error {
 	case op.Kind == cpu.OpAccess:
 		err = r.accessDone(&op.Access)
 	}
-	if len(r.loop.vals) > 0 {
+	if len(r.line.Loops) > 0 && len(r.loop.vals) > 0 {
 		for i := misses; i < len(r.misses); i++ {
 			r.misses[i].Loop = r.loop.where(r.line)
 		}
@@ -117,12 +142,12 @@ func (r *scenarioRun) Did(op *cpu.Op, _ sim.Cycle) error {
 	if err != nil || !op.Retires {
 		return err
 	}
-	return r.endLine()
+	return r.endLine(at)
 }
 
 // endLine closes a line (and, in the tests, checks the kernel's books); a
 // line with loops runs again while they have values left.
-func (r *scenarioRun) endLine() error {
+func (r *scenarioRun) endLine(at sim.Cycle) error {
 	line := r.line
 	if r.checkKernel {
 		if err := r.k.CheckInvariants(); err != nil {
@@ -136,6 +161,7 @@ func (r *scenarioRun) endLine() error {
 			return err
 		}
 	}
+	r.ended(at)
 	r.line = nil
 	return nil
 }

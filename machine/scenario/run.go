@@ -33,17 +33,35 @@ type scenarioRun struct {
 
 	lastName string // the process of the line before, by name
 	lastProc *kernel.Process
+	lastTask *kernel.Thread
 
-	next   int                // the next line's index in s.Ops
+	// tasks are the threads bound by thread lines, by name; coreOf is
+	// the core each thread runs on (placement.go).
+	tasks  map[string]*kernel.Thread
+	coreOf map[*kernel.Thread]int
+	// cores are the programs of the machine's cores; *lineState is the
+	// line of the core whose operation runs now (each core's Next and
+	// Did point it at that core's).
+	cores []*coreLines
+	*lineState
+	order // which line may start when (order.go)
+
+	next int // the next line's index in s.Ops
+	loop loopState
+	// lookup is value, made once (a method value allocates).
+	lookup func(name string) (uint64, bool)
+}
+
+// lineState is the line a core runs, and where it is.
+type lineState struct {
+	core   int
 	line   *traces.ScenarioOp // the line running, nil between lines
 	proc   *kernel.Process    // its process
+	task   *kernel.Thread     // its thread
 	stage  lineStage
 	load   uint64  // a modify's loaded value, checked once its store is done
 	store  cpu.Op  // a modify's store, once its load is done
 	result syscall // the line's system call's, once made
-	loop   loopState
-	// lookup is value, made once (a method value allocates).
-	lookup func(name string) (uint64, bool)
 }
 
 // lineStage is where a line is: what its next operation is.
@@ -77,9 +95,23 @@ func run(m *machine.Machine, s *traces.Scenario, opt Options, checkKernel bool) 
 	}
 	m.Kernel.ClearAreas(m.Process)
 	r := &scenarioRun{m: m, s: s, opt: opt, k: m.Kernel, values: map[string]uint64{}, unbound: map[string]unbound{}, checkKernel: checkKernel,
-		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop"}
+		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop",
+		tasks: map[string]*kernel.Thread{}, coreOf: map[*kernel.Thread]int{}}
 	r.lookup = r.value
-	rep, err := m.RunProgram(r, "scenario")
+	r.order.looping, r.order.known = -1, true
+	progs := make([]cpu.Program, len(m.Cores))
+	for i := range m.Cores {
+		c := &coreLines{r: r, st: lineState{core: i}}
+		r.cores, progs[i] = append(r.cores, c), c
+	}
+	r.lineState = &r.cores[0].st
+	var rep *report.Report
+	var err error
+	if len(m.Cores) == 1 {
+		rep, err = m.RunProgram(progs[0], "scenario")
+	} else {
+		rep, err = m.RunPrograms(progs, r.held, "scenario")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +123,7 @@ func run(m *machine.Machine, s *traces.Scenario, opt Options, checkKernel bool) 
 // values of the loop's variables.
 func (r *scenarioRun) errAt(op *traces.ScenarioOp, t traces.Token, field, format string, a ...any) error {
 	msg := fmt.Sprintf(format, a...)
-	if op == r.line && len(r.loop.vals) > 0 {
+	if op == r.line && len(op.Loops) > 0 && len(r.loop.vals) > 0 {
 		msg += " (" + r.loop.where(op) + ")"
 	}
 	return &traces.Error{File: r.s.Name, Line: op.Line, Field: fmt.Sprintf("column %d: %s", t.Col, field), Msg: msg}
@@ -116,7 +148,7 @@ func (r *scenarioRun) num(op *traces.ScenarioOp, t traces.Token) (uint64, error)
 // value is a name's value: the line's loop variable of that name, or a
 // name an earlier line bound.
 func (r *scenarioRun) value(name string) (uint64, bool) {
-	if l := r.line; l != nil {
+	if l := r.line; l != nil && len(l.Loops) > 0 {
 		for i := range r.loop.vals {
 			if l.Loops[i].Var == name {
 				return r.loop.vals[i], true
@@ -132,7 +164,7 @@ func (r *scenarioRun) stopOnSegv(err error) error {
 		return err
 	}
 	if r.stop && r.k.N.Segv+r.k.N.Sigbus > r.wanted {
-		p := r.k.Current()
+		p := r.proc
 		f, last := p.LastSegv, len(p.SignalReasons)-1
 		return fmt.Errorf("%s: %s in pid %d at %#x (%s); the run stops (os.on_segv: stop)",
 			r.s.Name, p.SignalNames[last], p.PID, f.VA, p.SignalReasons[last])

@@ -71,6 +71,7 @@ type syscall struct {
 // syscallAt makes the line's system call at cycle now and returns the
 // cycle it ends (the core's kernel operation).
 func (r *scenarioRun) syscallAt(now sim.Cycle) (sim.Cycle, error) {
+	r.k.RunOn(r.core)
 	ret, errno, done, err := r.call(r.line, r.proc, now)
 	r.result = syscall{ret, errno}
 	return done, err
@@ -82,13 +83,21 @@ func (r *scenarioRun) syscallDone() error {
 	op, p := r.line, r.proc
 	ret, errno := r.result.ret, r.result.errno
 	switch {
+	case op.Op == "fork" && errno == kernel.OK && op.Bind == "":
+		r.place(op, r.k.Process(int(ret)).Main())
 	case op.Bind == "":
 	case errno != kernel.OK:
 		r.bind(op, 0, errno.String())
 	case op.Op == "fork":
 		r.bind(op, ret, "")
 		r.procs[op.Bind] = r.k.Process(int(ret))
-		r.lastName = "" // the name may have meant another process
+		delete(r.tasks, op.Bind)
+		r.place(op, r.procs[op.Bind].Main())
+	case op.Op == "thread":
+		r.bind(op, ret, "")
+		r.tasks[op.Bind] = r.k.Thread(int(ret))
+		delete(r.procs, op.Bind)
+		r.place(op, r.tasks[op.Bind])
 	default:
 		r.bind(op, ret, "")
 	}
@@ -123,7 +132,7 @@ func (r *scenarioRun) call(op *traces.ScenarioOp, p *kernel.Process, now sim.Cyc
 	a := &operands{r: r, op: op}
 	var c syscallCall
 	switch op.Op {
-	case "fork", "exit", "wait", "execve":
+	case "fork", "thread", "exit", "wait", "execve":
 		c = r.processCall(a, p, now)
 	case "mmap", "munmap", "msync", "mprotect", "madvise", "brk":
 		c = r.memoryCall(a, p, now)
@@ -139,16 +148,37 @@ func (r *scenarioRun) call(op *traces.ScenarioOp, p *kernel.Process, now sim.Cyc
 	return ret, errno, done, nil
 }
 
+// place puts t, the thread or the child process a fork or thread line
+// made, on the core the line names, or its parent's; its name may have
+// meant another process before.
+func (r *scenarioRun) place(op *traces.ScenarioOp, t *kernel.Thread) {
+	n := op.Core
+	if n < 0 {
+		n = r.coreOf[r.task]
+	}
+	r.coreOf[t] = n
+	r.lastName = ""
+}
+
 // syscallCall makes a call whose operands are decoded.
 type syscallCall func() (uint64, kernel.Errno, sim.Cycle)
 
 func (r *scenarioRun) processCall(a *operands, p *kernel.Process, now sim.Cycle) syscallCall {
 	k := r.k
 	switch a.op.Op {
-	case "fork":
+	case "fork", "thread":
+		if n := a.op.Core; n >= k.Cores() {
+			a.err = r.errAt(a.op, a.op.Args[0], "core", "core=%d: the machine's cores are 0 to %d (set cores=%d or more)", n, k.Cores()-1, n+1)
+		}
+		if a.op.Op == "thread" {
+			return func() (uint64, kernel.Errno, sim.Cycle) { return k.Clone(now, p) }
+		}
 		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Fork(now, p) }
 	case "exit":
 		status := a.numOr(0, 0)
+		if t := r.task; r.tasks[a.op.Proc] == t {
+			return func() (uint64, kernel.Errno, sim.Cycle) { return k.ExitThread(now, t, int(status)) }
+		}
 		return func() (uint64, kernel.Errno, sim.Cycle) { return k.Exit(now, p, int(status)) }
 	case "wait":
 		pid := a.numOr(0, 1<<64-1)
