@@ -23,7 +23,12 @@
 // csim does, for every caller; RunInstrs takes instructions as they are);
 // with RunOptions.ByIP, every block that counts an event of the report
 // counts it by instruction too, under the report's names (byip.go: emu
-// annotate's table, whose totals EventTotals reads back from a report); a program, the lines
+// annotate's table, whose totals EventTotals reads back from a report).
+// A machine of several cores runs a trace a core as ChampSim's multi-core
+// runs do (run_cores.go), traces that carry process ids as threads of one
+// process per id, and a trace that carries threads split into a stream
+// per thread, more streams than cores taking turns by the quantum
+// (threads.go); a program, the lines
 // of a scenario (package machine/scenario), on the in-order core with its
 // data (RunProgram). A run that stops making progress is an internal error
 // that prints what every component holds in flight. A Timeline traces a

@@ -74,7 +74,7 @@ func (m *Machine) reportCores(mr *multiRun, format string) *report.Report {
 func (m *Machine) coreReport(cr *coreRun) report.CoreReport {
 	s, p := cr.frozen, cr.slot.prefix()
 	v := func(name string) uint64 { return s.Value(p + name) }
-	c := report.CoreReport{Core: cr.slot.ID, Instructions: cr.res.Instructions, Cycles: cr.res.Cycles, IPC: cr.res.IPC,
+	c := report.CoreReport{Core: cr.slot.ID, Trace: cr.label, Instructions: cr.res.Instructions, Cycles: cr.res.Cycles, IPC: cr.res.IPC,
 		Warmup: cr.from}
 	c.Kinds, c.Accesses, c.AMAT = traceKinds(v)
 	c.Breakdown = breakdown(v, m.stackNames(v), c.Cycles)

@@ -49,6 +49,9 @@ type RunOptions struct {
 	// others are done replays it (see runCores). Nil, or a nil reader: it
 	// stops.
 	Reopen func(i int) (traces.Reader, error)
+	// Names are the traces' names (as Run is given them), for errors and
+	// the report's per-core traces on a machine of several cores.
+	Names []string
 }
 
 // Limit is the instructions after which the run stops, warmup included
@@ -70,13 +73,17 @@ func (m *Machine) Run(r traces.Reader, opt RunOptions) (*report.Report, error) {
 
 // RunMany replays several traces, one process each: on a machine of one
 // core, taking turns by opt.Quantum instructions; on one of several, a
-// trace a core (see runCores). It reads each trace as the configuration
+// trace a core (see runCores), the traces that carry process ids as
+// threads of one process per id, a trace that carries threads split into
+// one stream per thread (threads.go). It reads each trace as the configuration
 // says (access.fetch: ignore drops its fetch records, as Cache Lab's csim
 // does; access.modify says what a modify is).
 func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, error) {
 	irs := make([]traces.InstrReader, len(rs))
+	carries := make([]traces.Carries, len(rs))
 	for i, r := range rs {
 		irs[i] = traces.Instructions(m.input(r), !m.modifyStore)
+		carries[i] = traces.CarriesOf(r)
 	}
 	var reopen func(int) (traces.InstrReader, error)
 	if opt.Reopen != nil {
@@ -88,7 +95,7 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, e
 			return traces.Instructions(m.input(r), !m.modifyStore), nil
 		}
 	}
-	return m.runInstrs(irs, reopen, opt)
+	return m.runInstrs(irs, reopen, carries, opt)
 }
 
 // RunInstrs replays instruction streams (with registers, where the trace
@@ -97,15 +104,18 @@ func (m *Machine) RunMany(rs []traces.Reader, opt RunOptions) (*report.Report, e
 // RunMany groups. A core of a machine of several does not replay its
 // stream.
 func (m *Machine) RunInstrs(irs []traces.InstrReader, opt RunOptions) (*report.Report, error) {
-	return m.runInstrs(irs, nil, opt)
+	return m.runInstrs(irs, nil, nil, opt)
 }
 
-func (m *Machine) runInstrs(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, error), opt RunOptions) (*report.Report, error) {
+// runInstrs runs instruction streams; carries[i] says what trace i's
+// records hold (nil: nothing beyond references), which on a machine of
+// several cores groups traces into processes and splits them by thread.
+func (m *Machine) runInstrs(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, error), carries []traces.Carries, opt RunOptions) (*report.Report, error) {
 	if err := m.once(); err != nil {
 		return nil, err
 	}
 	if len(m.Cores) > 1 {
-		return m.runCores(irs, reopen, opt)
+		return m.runCores(irs, reopen, carries, opt)
 	}
 	side := m.NewSide()
 	var tl *Timeline

@@ -12,7 +12,9 @@ import (
 )
 
 // A machine of several cores runs traces as ChampSim's multi-core runs do
-// (a trace a core, each its own process; cores without a trace idle):
+// (a trace a core; cores without a trace idle; which traces share a
+// process, and how a trace of threads is split into streams, threads.go
+// says):
 //
 //   - each core warms up on its first opt.Warmup instructions; the
 //     measured part begins for every core at once, when the last has
@@ -23,7 +25,9 @@ import (
 //   - a core that has finished its measured part keeps replaying its
 //     trace (from the start, each time it ends) so the others still see
 //     its contention, its statistics frozen at its finish: the registry's
-//     snapshot at that moment is its part of the report;
+//     snapshot at that moment is its part of the report; a core that runs
+//     several streams in turns does not replay them: it finishes when
+//     they have all ended;
 //   - the run ends when every core has finished; the shared levels,
 //     memory and the kernel are counted to then.
 //
@@ -34,14 +38,17 @@ import (
 type coreRun struct {
 	slot  *Core
 	cpu   *cpu.Core
-	trace int // its trace's index
-	src   *replaying
+	label string     // its streams, as the report names them
+	src   *replaying // its stream, replayed; nil on a core of several
 	phase phase
 	// passEnd is the last end of its trace seen (instructions handed
 	// out by then), 0 before the first.
 	passEnd uint64
 	// from is the instructions it had retired when measuring began.
 	from uint64
+	// ending is the instructions at which its measured part ends, once
+	// known (finishAt), 0 before.
+	ending uint64
 	// frozen is the registry when it finished its measured part, res
 	// what it measured, end the cycle it finished.
 	frozen sim.Snapshot
@@ -71,26 +78,37 @@ type multiRun struct {
 }
 
 // runCores replays traces on a machine of several cores, trace i on core
-// i; reopen opens trace i again from its start (nil: a core whose trace
-// ends stops).
-func (m *Machine) runCores(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, error), opt RunOptions) (*report.Report, error) {
+// i, or, with traces of several threads, the streams threads.go makes of
+// them; reopen opens trace i again from its start (nil: a core whose
+// trace ends stops), carries[i] says what trace i's records hold.
+func (m *Machine) runCores(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, error), carries []traces.Carries, opt RunOptions) (*report.Report, error) {
 	if len(irs) > len(m.Cores) {
 		return nil, fmt.Errorf("%d traces on %d cores: each core runs one (set cores to %d or more)", len(irs), len(m.Cores), len(irs))
 	}
 	if opt.Interval > 0 || opt.Timeline != nil || opt.ByIP != nil {
 		return nil, errors.New("intervals, timelines and counts by instruction are made on a machine of one core (cores: 1)")
 	}
+	ss, err := streamsOf(irs, reopen, carries, opt.Names)
+	if err != nil {
+		return nil, err
+	}
+	defer closeStreams(ss)
+	if err := m.giveThreads(ss); err != nil {
+		return nil, err
+	}
 	mr := &multiRun{m: m, warmup: opt.Warmup}
 	if limit := opt.Limit(); limit > 0 {
 		mr.measure = limit - min(limit, opt.Warmup)
 	}
 	var comps []sim.Component
-	for i, r := range irs {
-		cr, err := mr.start(i, r, reopen, opt.Progress)
+	for i, on := range placed(ss, len(m.Cores)) {
+		cr, err := mr.start(i, on, opt)
 		if err != nil {
 			return nil, err
 		}
-		defer cr.src.Close()
+		if cr.src != nil {
+			defer cr.src.Close()
+		}
 		mr.runs = append(mr.runs, cr)
 		comps = append(comps, &coreStep{mr: mr, cr: cr})
 	}
@@ -113,33 +131,59 @@ func (m *Machine) runCores(irs []traces.InstrReader, reopen func(int) (traces.In
 	return m.reportCores(mr, irs[0].Format()), nil
 }
 
-// start makes core i's run of trace i: its process (core 0 runs the
-// machine's), its memory side and its core.
-func (mr *multiRun) start(i int, r traces.InstrReader, reopen func(int) (traces.InstrReader, error), progress func(uint64)) (*coreRun, error) {
+// placed is the streams of each core: stream j on core j mod cores.
+func placed(ss []*stream, cores int) [][]*stream {
+	out := make([][]*stream, min(len(ss), cores))
+	for j, s := range ss {
+		out[j%cores] = append(out[j%cores], s)
+	}
+	return out
+}
+
+// start makes core i's run of its streams: its thread (core 0 runs the
+// machine's process), its memory side and its core. A core of one stream
+// replays it (see replaying); one of several runs them in turns of
+// opt.Quantum instructions, each to its end.
+func (mr *multiRun) start(i int, on []*stream, opt RunOptions) (*coreRun, error) {
 	m := mr.m
 	slot := m.Cores[i]
 	side := m.sideOf(slot)
-	if k := m.Kernel; k != nil && i > 0 {
-		p, err := k.NewProcess()
-		if err != nil {
-			return nil, err
+	k := m.Kernel
+	if k != nil {
+		if i > 0 {
+			k.SwitchTo(i, 0, on[0].thread)
 		}
-		k.MapEverything(p)
-		k.SwitchTo(i, 0, p.Main())
-		side.Proc = uint32(p.PID)
+		side.Proc = uint32(on[0].thread.Proc.PID)
 	}
-	cr := &coreRun{slot: slot, trace: i}
-	cr.src = &replaying{r: r, passEnd: func(read uint64) { mr.passEnded(cr, read) }}
-	if reopen != nil {
-		cr.src.reopen = func() (traces.InstrReader, error) { return reopen(i) }
-	}
+	cr := &coreRun{slot: slot}
 	copt := cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Stats: &m.Stats, Name: slot.Name,
-		Shootdowns: m.Kernel != nil}
-	if progress != nil {
+		Shootdowns: k != nil}
+	var rs []traces.InstrReader
+	for j, s := range on {
+		cr.label += s.label
+		if j < len(on)-1 {
+			cr.label += " + "
+		}
+		rs = append(rs, s.r)
+	}
+	if len(on) == 1 {
+		cr.src = &replaying{r: on[0].r, reopen: on[0].reopen, passEnd: func(read uint64) { mr.passEnded(cr, read) }}
+		rs[0] = cr.src
+	} else {
+		copt.Quantum = opt.Quantum
+		if k != nil {
+			copt.Switch = func(now sim.Cycle, p int) sim.Cycle {
+				t := on[p].thread
+				side.Proc = uint32(t.Proc.PID)
+				return k.SwitchTo(i, now, t) - now
+			}
+		}
+	}
+	if progress := opt.Progress; progress != nil {
 		copt.Interval = 1 << 20
 		copt.OnInterval = func(uint64, uint64) { mr.progressed(progress, copt.Interval) }
 	}
-	c, err := cpu.New(m.coreCfg, m.Engine, side, []traces.InstrReader{cr.src}, copt)
+	c, err := cpu.New(m.coreCfg, m.Engine, side, rs, copt)
 	if err != nil {
 		return nil, err
 	}
@@ -205,16 +249,19 @@ func (mr *multiRun) begin() {
 }
 
 // passEnded is told that cr's trace ended, read instructions in: without
-// --max, a core measures to the end of the pass it measures in.
+// --max, a core measures to the end of the pass it measures in, the first
+// to end (a trace shorter than what the core reads ahead ends again
+// before its first end retires).
 func (mr *multiRun) passEnded(cr *coreRun, read uint64) {
 	cr.passEnd = read
-	if cr.phase == measuring && mr.measure == 0 && read > cr.from {
+	if cr.phase == measuring && mr.measure == 0 && read > cr.from && cr.ending == 0 {
 		mr.finishAt(cr, read)
 	}
 }
 
 // finishAt ends cr's measured part when it has retired n instructions.
 func (mr *multiRun) finishAt(cr *coreRun, n uint64) {
+	cr.ending = n
 	cr.cpu.At(n, func(end sim.Cycle) { mr.finish(cr, end) })
 }
 

@@ -63,6 +63,11 @@
 // the process and thread of its fetch (Instr.PID, Instr.Thread). Use one
 // view per reader. CarriesOf says what a reader's records may hold.
 //
+// ThreadsOf lists the threads of a trace in the order they first appear,
+// and OnlyThread keeps one thread's instructions of a reader: a machine of
+// several cores splits a trace of threads into a stream per thread with a
+// reading of the file each (constant memory; package machine, threads.go).
+//
 // # Formats
 //
 // Two line formats share one grammar: the output of valgrind's lackey tool

@@ -27,6 +27,19 @@ func init() {
 	})
 }
 
+// WriteNative writes recs to w as a native trace, as opt says, header to
+// end marker (it does not close w).
+func WriteNative(w io.Writer, opt WriteOptions, recs []Record) error {
+	nw, err := NewNativeWriter(w, opt)
+	if err != nil {
+		return err
+	}
+	if err := nw.Write(recs); err != nil {
+		return err
+	}
+	return nw.Close()
+}
+
 func newNativeTraceWriter(w io.Writer, opt WriteOptions) (TraceWriter, error) {
 	nw, err := NewNativeWriter(w, opt)
 	if err != nil {

@@ -233,7 +233,7 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		rs = append(rs, r)
 	}
 	opt := machine.RunOptions{Warmup: rf.warmup, Max: rf.max, Measure: rf.measure, Interval: rf.interval, Quantum: rf.quantum,
-		Reopen: func(i int) (traces.Reader, error) { return reopen(paths[i]) }}
+		Reopen: func(i int) (traces.Reader, error) { return reopen(paths[i]) }, Names: paths}
 	var iw *intervalWriter
 	if rf.interval > 0 {
 		var err error
@@ -282,9 +282,6 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		}
 	}
 	rep.Trace.Path = strings.Join(paths, " ")
-	for i := range rep.Cores {
-		rep.Cores[i].Trace = paths[rep.Cores[i].Core]
-	}
 	return rep, nil
 }
 
@@ -298,6 +295,9 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report) error {
 	ipcs := make([]float64, len(rep.Cores))
 	for i, c := range rep.Cores {
+		if c.Core >= len(paths) || c.Trace != paths[c.Core] {
+			return fmt.Errorf("--alone runs each trace alone against its core, but core %d runs %s, not a trace whole (a trace of several threads is split across cores)", c.Core, c.Trace)
+		}
 		cfg, err := cf.load()
 		if err != nil {
 			return err
