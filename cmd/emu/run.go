@@ -252,13 +252,18 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		defer tl.Abort() // nothing after Close
 		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
 	}
-	total := opt.Limit()
-	if len(m.Cores) > 1 {
-		total *= uint64(len(paths)) // a trace a core
+	// The machine knows how many instructions the run measures (the
+	// cores and streams, where each ends), or that it does not yet.
+	bar := progress.NewTo(cmd.ErrOrStderr(), 0, "instructions", rf.quiet)
+	done, known := uint64(0), uint64(0)
+	opt.Progress = func(n, total uint64) {
+		if total != known {
+			bar.SetTotal(int64(total))
+			known = total
+		}
+		bar.Add(int64(n - done))
+		done = n
 	}
-	bar := progress.NewTo(cmd.ErrOrStderr(), int64(total), "instructions", rf.quiet)
-	done := uint64(0)
-	opt.Progress = func(n uint64) { bar.Add(int64(n - done)); done = n }
 	rep, err := m.RunMany(rs, opt)
 	bar.Done()
 	if we := (*machine.WarmupError)(nil); errors.As(err, &we) {
