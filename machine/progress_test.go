@@ -34,22 +34,13 @@ func TestCoresProgress(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := build(t, "default", fmt.Sprintf("cores=%d", tc.cores))
-			var rs []traces.Reader
-			for _, p := range tc.paths {
-				r, err := traces.Open(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer r.Close()
-				rs = append(rs, r)
-			}
 			type call struct{ Measured, Total uint64 }
 			var calls []call
 			opt := tc.opt
 			opt.Names = tc.paths
 			opt.Reopen = func(i int) (traces.Reader, error) { return traces.Open(tc.paths[i]) }
 			opt.Progress = func(measured, total uint64) { calls = append(calls, call{measured, total}) }
-			rep, err := m.RunMany(rs, opt)
+			rep, err := m.RunMany(openEach(t, len(tc.paths), opt.Reopen), opt)
 			if err != nil {
 				t.Fatal(err)
 			}

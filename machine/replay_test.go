@@ -23,16 +23,7 @@ func runCounting(t *testing.T, cores int, paths ...string) (*report.Report, []in
 		}
 		return traces.Pipelined(r, 0), nil
 	}
-	var rs []traces.Reader
-	for i := range paths {
-		r, err := open(i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		rs = append(rs, r)
-	}
-	rep, err := m.RunMany(rs, RunOptions{Names: paths, Reopen: func(i int) (traces.Reader, error) {
+	rep, err := m.RunMany(openEach(t, len(paths), open), RunOptions{Names: paths, Reopen: func(i int) (traces.Reader, error) {
 		reopens[i]++
 		return open(i)
 	}})
