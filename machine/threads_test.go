@@ -46,7 +46,7 @@ func interleaved(chunk int, threads ...[]traces.Record) []traces.Record {
 }
 
 // writeNative writes recs as a native trace in dir and returns its path.
-func writeNative(t *testing.T, dir, name string, carries traces.Carries, recs []traces.Record) string {
+func writeNative(t testing.TB, dir, name string, carries traces.Carries, recs []traces.Record) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := traces.WriteNative(&b, traces.WriteOptions{Carries: carries}, recs); err != nil {
@@ -89,7 +89,7 @@ func runFiles(t *testing.T, cores int, quantum uint64, paths ...string) (*report
 
 // openEach is traces 0 to n-1 as open opens them, closed when the test
 // ends.
-func openEach(t *testing.T, n int, open func(int) (traces.Reader, error)) []traces.Reader {
+func openEach(t testing.TB, n int, open func(int) (traces.Reader, error)) []traces.Reader {
 	t.Helper()
 	var rs []traces.Reader
 	for i := range n {
