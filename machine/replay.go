@@ -65,3 +65,119 @@ func (p *replaying) Close() error {
 	p.opened = nil
 	return err
 }
+
+// A core beside a much longer trace replays its own tens of thousands of
+// times (100 instructions beside 20,000 DRAM-bound ones: some 600,000
+// passes), and opening a trace again (a file, a decompressor, a goroutine
+// and their buffers: some 250 µs) costs what a thousand instructions do.
+// So a trace small enough is kept in memory after a pass of it, and
+// replayed from there: each reader reopen gives for a trace records what
+// it hands out until one of them has been read to its end; later passes
+// read that record. A trace of more than keptMax entries (8 MiB of
+// traces.Instr) is opened again each pass, which its own length makes
+// cheap beside it; so is one that would take the run's records past
+// keptBudget entries (32 MiB) at the time.
+var keptMax, keptBudget = 1 << 16, 1 << 18
+
+// keepSmall is reopen keeping small traces in memory (nil without one).
+func keepSmall(reopen func(int) (traces.InstrReader, error)) func(int) (traces.InstrReader, error) {
+	if reopen == nil {
+		return nil
+	}
+	left := keptBudget
+	kept := map[int]*keptTrace{}
+	return func(i int) (traces.InstrReader, error) {
+		k := kept[i]
+		if k == nil {
+			k = &keptTrace{}
+			kept[i] = k
+		}
+		if k.whole {
+			return &keptReader{k: k}, nil
+		}
+		r, err := reopen(i)
+		if r == nil || err != nil || k.tooBig {
+			return r, err
+		}
+		return &recording{r: r, k: k, left: &left}, nil
+	}
+}
+
+// keptTrace is a trace's instructions, as a pass of it read whole handed
+// them out.
+type keptTrace struct {
+	ins    []traces.Instr
+	format string
+	whole  bool // ins is the trace
+	tooBig bool // over keptMax: not recorded again
+}
+
+// recording is a reader of a trace recording what it hands out.
+type recording struct {
+	r     traces.InstrReader
+	k     *keptTrace
+	ins   []traces.Instr
+	left  *int // the run's budget
+	off   bool // not recording
+	short bool // the last read filled less than its buffer: the end must follow
+}
+
+// ReadInstrs reads and records. A keptReader fills each buffer as far as
+// the trace goes and ends with 0, io.EOF, as the traces package's
+// readers of instructions do; a pass read otherwise (or that fails) is
+// not kept, so that a replay never reads differently.
+func (c *recording) ReadInstrs(buf []traces.Instr) (int, error) {
+	n, err := c.r.ReadInstrs(buf)
+	if c.off || c.k.whole {
+		c.drop()
+		return n, err
+	}
+	full := n == len(buf) && n > 0 && err == nil && !c.short
+	last := n > 0 && n < len(buf) && err == nil && !c.short
+	switch {
+	case n == 0 && err == io.EOF && len(buf) > 0:
+		c.k.ins, c.k.format, c.k.whole = c.ins, c.r.Format(), true
+		c.ins, c.off = nil, true
+	case len(c.ins)+n > keptMax:
+		c.k.tooBig = true
+		c.drop()
+	case !full && !last, n > *c.left:
+		c.drop()
+	default:
+		c.ins = append(c.ins, buf[:n]...)
+		*c.left -= n
+		c.short = last
+	}
+	return n, err
+}
+
+// drop stops recording and gives back what it held.
+func (c *recording) drop() {
+	*c.left += len(c.ins)
+	c.ins, c.off = nil, true
+}
+
+func (c *recording) Format() string { return c.r.Format() }
+
+func (c *recording) Close() error {
+	c.drop()
+	return c.r.Close()
+}
+
+// keptReader reads a kept trace from its start.
+type keptReader struct {
+	k   *keptTrace
+	off int
+}
+
+func (r *keptReader) ReadInstrs(buf []traces.Instr) (int, error) {
+	n := copy(buf, r.k.ins[r.off:])
+	r.off += n
+	if n == 0 {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+func (r *keptReader) Format() string { return r.k.format }
+func (r *keptReader) Close() error   { return nil }

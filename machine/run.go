@@ -33,9 +33,13 @@ type RunOptions struct {
 	// Quantum is how many instructions of one trace run before the next
 	// one's turn, when several run at once (0: each to its end).
 	Quantum uint64
-	// Progress, when set, is told the instructions done so far, every
-	// Interval instructions (or every 2^20 without an Interval).
-	Progress func(instructions uint64)
+	// Progress, when set, is told the instructions measured so far (after
+	// warmup; on a machine of several cores, summed over the cores, each
+	// counted to the end of its measured part, not as it replays on), and
+	// how many the run measures (0 while that is not known: a run without
+	// Max or Measure learns a trace's length at its end), every Interval
+	// instructions (or every 2^20 without an Interval).
+	Progress func(measured, total uint64)
 	// Timeline, when set, receives accesses TimelineFirst to
 	// TimelineFirst+TimelineCount-1 as a Chrome trace-event JSON file.
 	Timeline                     io.Writer
@@ -53,6 +57,10 @@ type RunOptions struct {
 	// the report's per-core traces on a machine of several cores.
 	Names []string
 }
+
+// progressInterval is how often RunOptions.Progress is told, without an
+// Interval: rarely enough to cost nothing.
+var progressInterval uint64 = 1 << 20
 
 // Limit is the instructions after which the run stops, warmup included
 // (0: none).
@@ -185,7 +193,7 @@ func (m *Machine) coreOptions(side *memside.Side, n int, opt RunOptions) (cpu.Op
 		}
 	}
 	if opt.Progress != nil && copt.Interval == 0 {
-		copt.Interval = 1 << 20
+		copt.Interval = progressInterval
 	}
 	if opt.OnInterval != nil || opt.Progress != nil {
 		copt.OnInterval = func(n, cycles uint64) {
@@ -193,7 +201,8 @@ func (m *Machine) coreOptions(side *memside.Side, n int, opt RunOptions) (cpu.Op
 				opt.OnInterval(n, cycles, m.Stats.Snapshot())
 			}
 			if opt.Progress != nil {
-				opt.Progress(n)
+				limit := opt.Limit()
+				opt.Progress(n, limit-min(limit, opt.Warmup))
 			}
 		}
 	}

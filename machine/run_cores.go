@@ -180,8 +180,8 @@ func (mr *multiRun) start(i int, on []*stream, opt RunOptions) (*coreRun, error)
 		}
 	}
 	if progress := opt.Progress; progress != nil {
-		copt.Interval = 1 << 20
-		copt.OnInterval = func(uint64, uint64) { mr.progressed(progress, copt.Interval) }
+		copt.Interval = progressInterval
+		copt.OnInterval = func(uint64, uint64) { progress(mr.progress()) }
 	}
 	c, err := cpu.New(m.coreCfg, m.Engine, side, rs, copt)
 	if err != nil {
@@ -300,12 +300,33 @@ func (mr *multiRun) stopped(cr *coreRun) {
 	}
 }
 
-func (mr *multiRun) progressed(progress func(uint64), n uint64) {
-	var total uint64
+// progress is the instructions the cores have measured, each to the end
+// of its measured part, and the total they measure (0 until every core's
+// end is known: measuring to the end of its trace, at that end).
+func (mr *multiRun) progress() (measured, total uint64) {
+	known := true
 	for _, cr := range mr.runs {
-		total += cr.cpu.Retired()
+		switch cr.phase {
+		case finished:
+			measured += cr.res.Instructions
+			total += cr.res.Instructions
+			continue
+		case measuring:
+			measured += cr.cpu.Retired() - cr.from
+		}
+		switch {
+		case cr.ending > 0:
+			total += cr.ending - cr.from
+		case mr.measure > 0:
+			total += mr.measure
+		default:
+			known = false
+		}
 	}
-	progress(total)
+	if !known {
+		total = 0
+	}
+	return measured, total
 }
 
 // coreStep is a core as the loop steps it: the shootdown interrupts that

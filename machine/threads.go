@@ -64,8 +64,10 @@ type procKey struct {
 
 // streamsOf makes the streams of traces irs (carries[i] says what the
 // records of trace i hold, names[i] what it is called; either may be
-// short).
+// short); reopen opens trace i again, from memory once it is read whole
+// if it is small (keepSmall).
 func streamsOf(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, error), carries []traces.Carries, names []string) ([]*stream, error) {
+	reopen = keepSmall(reopen)
 	var out []*stream
 	for i, r := range irs {
 		var c traces.Carries

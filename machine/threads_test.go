@@ -46,7 +46,7 @@ func interleaved(chunk int, threads ...[]traces.Record) []traces.Record {
 }
 
 // writeNative writes recs as a native trace in dir and returns its path.
-func writeNative(t *testing.T, dir, name string, carries traces.Carries, recs []traces.Record) string {
+func writeNative(t testing.TB, dir, name string, carries traces.Carries, recs []traces.Record) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := traces.WriteNative(&b, traces.WriteOptions{Carries: carries}, recs); err != nil {
@@ -84,16 +84,23 @@ func runFiles(t *testing.T, cores int, quantum uint64, paths ...string) (*report
 	t.Helper()
 	m := build(t, "default", fmt.Sprintf("cores=%d", cores))
 	open := func(i int) (traces.Reader, error) { return traces.Open(paths[i]) }
+	return m.RunMany(openEach(t, len(paths), open), RunOptions{Reopen: open, Names: paths, Quantum: quantum})
+}
+
+// openEach is traces 0 to n-1 as open opens them, closed when the test
+// ends.
+func openEach(t testing.TB, n int, open func(int) (traces.Reader, error)) []traces.Reader {
+	t.Helper()
 	var rs []traces.Reader
-	for i := range paths {
+	for i := range n {
 		r, err := open(i)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer r.Close()
+		t.Cleanup(func() { r.Close() })
 		rs = append(rs, r)
 	}
-	return m.RunMany(rs, RunOptions{Reopen: open, Names: paths, Quantum: quantum})
+	return rs
 }
 
 func minorFaults(r *report.Report) uint64 { return r.Stats["os.minor_faults"] }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -26,7 +27,8 @@ type Bar struct {
 }
 
 // New returns a bar on standard error counting to total (0 or less: not
-// known yet; see SetTotal). It is silent when quiet is set or when
+// known yet, and the bar shows the count alone, with no time left, until
+// SetTotal gives one). It is silent when quiet is set or when
 // standard error is not a terminal.
 func New(total int64, label string, quiet bool) *Bar {
 	return NewTo(os.Stderr, total, label, quiet)
@@ -53,9 +55,9 @@ func start(w io.Writer, total int64, label string, opts ...mpb.ContainerOption) 
 	began := time.Now()
 	bar := p.AddBar(max(total, 0),
 		mpb.PrependDecorators(decor.Name(label, decor.WC{C: decor.DindentRight | decor.DextraSpace}),
-			decor.CountersNoUnit("%d/%d", decor.WCSyncSpace)),
+			decor.Any(counts, decor.WCSyncSpace)),
 		mpb.AppendDecorators(decor.Any(func(s decor.Statistics) string { return rate(s.Current, time.Since(began)) }, decor.WCSyncSpace),
-			decor.OnComplete(decor.AverageETA(decor.ET_STYLE_GO, decor.WCSyncSpace), "done")),
+			decor.Any(func(s decor.Statistics) string { return left(s, time.Since(began)) }, decor.WCSyncSpace)),
 	)
 	return &Bar{p: p, bar: bar}
 }
@@ -84,6 +86,28 @@ func (b *Bar) Done() {
 	}
 	b.bar.SetTotal(-1, true)
 	b.p.Wait()
+}
+
+// counts writes the work done, out of the total when there is one: a bar
+// whose total is not known says nothing of one rather than a wrong one.
+func counts(s decor.Statistics) string {
+	if s.Total <= 0 {
+		return strconv.FormatInt(s.Current, 10)
+	}
+	return fmt.Sprintf("%d/%d", s.Current, s.Total)
+}
+
+// left writes the time left at the average rate so far, "done" at the
+// end, and nothing while the total is not known or nothing is done yet.
+func left(s decor.Statistics, elapsed time.Duration) string {
+	switch {
+	case s.Completed:
+		return "done"
+	case s.Total <= 0 || s.Current <= 0 || elapsed <= 0:
+		return ""
+	}
+	per := float64(elapsed) / float64(s.Current)
+	return time.Duration(per * float64(max(s.Total-s.Current, 0))).Round(time.Second).String()
 }
 
 // rate writes n per elapsed second with an SI prefix: "12.3M/s".

@@ -5,7 +5,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vmemu/vmemu/traces"
 )
 
 // --alone measures each trace alone as its core measured it: the slow
@@ -54,5 +58,51 @@ func TestAloneWarmsAsTheCoreDid(t *testing.T) {
 	}
 	if slow := rep.Cores[1]; slow.AloneIPC == 0 || slow.Warmup != 2000 {
 		t.Errorf("slow trace: warmup %d, alone IPC %.4f; want 2,000 and an IPC", slow.Warmup, slow.AloneIPC)
+	}
+}
+
+// A trace replayed for --alone reads the same records each pass, whether
+// kept in memory after its first (a small one) or opened again (one over
+// keptRecords), whatever a read asks for.
+func TestReplayedPasses(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := emu(t, dir, "trace", "gen", "random", "--count", "300", "--size", "64KiB", "-o", "t.vmt"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	path := filepath.Join(dir, "t.vmt")
+	once := readRecords(t, path)
+	for _, tc := range []struct {
+		name  string
+		limit int
+		kept  bool
+	}{
+		{"kept", len(once), true},
+		{"too big", len(once) - 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func(n int) { keptRecords = n }(keptRecords)
+			keptRecords = tc.limit
+			r, err := openReplayed(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var got []traces.Record
+			for i := 0; len(got) < 3*len(once); i++ {
+				buf := make([]traces.Record, 1+i%97)
+				n, err := r.Read(buf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, buf[:n]...)
+			}
+			want := slices.Concat(once, once, once)
+			if diff := cmp.Diff(want, got[:len(want)]); diff != "" {
+				t.Errorf("three passes (-want +got):\n%s", diff)
+			}
+			if r.whole != tc.kept {
+				t.Errorf("kept in memory: %v, want %v", r.whole, tc.kept)
+			}
+		})
 	}
 }

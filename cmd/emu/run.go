@@ -252,13 +252,18 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 		defer tl.Abort() // nothing after Close
 		opt.Timeline, opt.TimelineFirst, opt.TimelineCount = tl, rf.timelineFirst, rf.timelineCount
 	}
-	total := opt.Limit()
-	if len(m.Cores) > 1 {
-		total *= uint64(len(paths)) // a trace a core
+	// The machine knows how many instructions the run measures (the
+	// cores and streams, where each ends), or that it does not yet.
+	bar := progress.NewTo(cmd.ErrOrStderr(), 0, "instructions", rf.quiet)
+	done, known := uint64(0), uint64(0)
+	opt.Progress = func(n, total uint64) {
+		if total != known {
+			bar.SetTotal(int64(total))
+			known = total
+		}
+		bar.Add(int64(n - done))
+		done = n
 	}
-	bar := progress.NewTo(cmd.ErrOrStderr(), int64(total), "instructions", rf.quiet)
-	done := uint64(0)
-	opt.Progress = func(n uint64) { bar.Add(int64(n - done)); done = n }
 	rep, err := m.RunMany(rs, opt)
 	bar.Done()
 	if we := (*machine.WarmupError)(nil); errors.As(err, &we) {
@@ -324,14 +329,28 @@ func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report
 	return nil
 }
 
-// replayed is a trace read again from its start each time it ends, as a
-// core of a machine of several replays it: the run alone can warm up as
-// long as the core did. A pass that reads nothing ends it.
+// replayed is a trace read again from its start each time it ends, as
+// a core of a machine of several replays it: the run alone can warm up as
+// long as the core did, which for a tiny trace beside a long one is tens
+// of thousands of passes. A pass that reads nothing ends it. A trace of
+// at most keptRecords records (8 MiB) is kept from its first pass and
+// read from memory after it, rather than opened again each pass (the
+// machine keeps its traces alike: machine/replay.go); which changes no
+// instruction, since grouping records into instructions does not depend
+// on how many a read returns.
 type replayed struct {
 	path string
 	r    traces.Reader
 	any  bool // the pass so far has read a record
+	// kept is the records of the first pass while they fit, whole
+	// once it has ended (the passes after it read kept from off).
+	kept   []traces.Record
+	tooBig bool
+	whole  bool
+	off    int
 }
+
+var keptRecords = 1 << 19
 
 func openReplayed(path string) (*replayed, error) {
 	if path == "-" {
@@ -346,7 +365,16 @@ func openReplayed(path string) (*replayed, error) {
 
 func (p *replayed) Read(recs []traces.Record) (int, error) {
 	for {
+		if p.whole {
+			if p.off == len(p.kept) {
+				p.off = 0
+			}
+			n := copy(recs, p.kept[p.off:])
+			p.off += n
+			return n, nil
+		}
 		n, err := p.r.Read(recs)
+		p.keep(recs[:max(n, 0)])
 		p.any = p.any || n > 0
 		if err != io.EOF || !p.any {
 			return n, err
@@ -354,12 +382,27 @@ func (p *replayed) Read(recs []traces.Record) (int, error) {
 		if n > 0 {
 			return n, nil
 		}
+		if !p.tooBig {
+			p.whole = true
+			continue
+		}
 		next, err := reopen(p.path)
 		if err != nil || next == nil {
 			return 0, cmp.Or(err, io.EOF)
 		}
 		p.r.Close()
 		p.r, p.any = next, false
+	}
+}
+
+// keep adds recs to the first pass's records, or gives up keeping them.
+func (p *replayed) keep(recs []traces.Record) {
+	switch {
+	case p.tooBig:
+	case len(p.kept)+len(recs) > keptRecords:
+		p.kept, p.tooBig = nil, true
+	default:
+		p.kept = append(p.kept, recs...)
 	}
 }
 
