@@ -53,6 +53,11 @@ type RunOptions struct {
 	// others are done replays it (see runCores). Nil, or a nil reader: it
 	// stops.
 	Reopen func(i int) (traces.Reader, error)
+	// Replay makes a machine of one core running one trace replay it
+	// through Reopen, as a core of a machine of several does: the trace
+	// alone (emu run --alone) warms up as long as its core did beside
+	// the others, its registers and branches kept.
+	Replay bool
 	// Names are the traces' names (as Run is given them), for errors and
 	// the report's per-core traces on a machine of several cores.
 	Names []string
@@ -124,6 +129,12 @@ func (m *Machine) runInstrs(irs []traces.InstrReader, reopen func(int) (traces.I
 	}
 	if len(m.Cores) > 1 {
 		return m.runCores(irs, reopen, carries, opt)
+	}
+	if opt.Replay && reopen != nil && len(irs) == 1 {
+		again := keepSmall(reopen)
+		irs = []traces.InstrReader{&replaying{r: irs[0], reopen: func() (traces.InstrReader, error) { return again(0) },
+			passEnd: func(uint64) {}}}
+		defer irs[0].(*replaying).Close()
 	}
 	side := m.NewSide()
 	var tl *Timeline

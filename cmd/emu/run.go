@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -314,11 +313,16 @@ func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report
 		if err != nil {
 			return err
 		}
-		r, err := openReplayed(paths[c.Core])
+		if paths[c.Core] == "-" {
+			return errors.New("--alone: standard input cannot be read a second time: give the trace as a file")
+		}
+		r, err := reopen(paths[c.Core])
 		if err != nil {
 			return err
 		}
-		alone, err := m.Run(r, machine.RunOptions{Warmup: c.Warmup, Measure: c.Instructions})
+		path := paths[c.Core]
+		alone, err := m.Run(r, machine.RunOptions{Warmup: c.Warmup, Measure: c.Instructions, Replay: true,
+			Reopen: func(int) (traces.Reader, error) { return reopen(path) }})
 		r.Close()
 		if err != nil {
 			return fmt.Errorf("--alone: %s: %w", paths[c.Core], err)
@@ -328,86 +332,6 @@ func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report
 	rep.SetAlone(ipcs)
 	return nil
 }
-
-// replayed is a trace read again from its start each time it ends, as
-// a core of a machine of several replays it: the run alone can warm up as
-// long as the core did, which for a tiny trace beside a long one is tens
-// of thousands of passes. A pass that reads nothing ends it. A trace of
-// at most keptRecords records (8 MiB) is kept from its first pass and
-// read from memory after it, rather than opened again each pass (the
-// machine keeps its traces alike: machine/replay.go); which changes no
-// instruction, since grouping records into instructions does not depend
-// on how many a read returns.
-type replayed struct {
-	path string
-	r    traces.Reader
-	any  bool // the pass so far has read a record
-	// kept is the records of the first pass while they fit, whole
-	// once it has ended (the passes after it read kept from off).
-	kept   []traces.Record
-	tooBig bool
-	whole  bool
-	off    int
-}
-
-var keptRecords = 1 << 19
-
-func openReplayed(path string) (*replayed, error) {
-	if path == "-" {
-		return nil, errors.New("--alone: standard input cannot be read a second time: give the trace as a file")
-	}
-	r, err := reopen(path)
-	if err != nil {
-		return nil, err
-	}
-	return &replayed{path: path, r: r}, nil
-}
-
-func (p *replayed) Read(recs []traces.Record) (int, error) {
-	for {
-		if p.whole {
-			if p.off == len(p.kept) {
-				p.off = 0
-			}
-			n := copy(recs, p.kept[p.off:])
-			p.off += n
-			return n, nil
-		}
-		n, err := p.r.Read(recs)
-		p.keep(recs[:max(n, 0)])
-		p.any = p.any || n > 0
-		if err != io.EOF || !p.any {
-			return n, err
-		}
-		if n > 0 {
-			return n, nil
-		}
-		if !p.tooBig {
-			p.whole = true
-			continue
-		}
-		next, err := reopen(p.path)
-		if err != nil || next == nil {
-			return 0, cmp.Or(err, io.EOF)
-		}
-		p.r.Close()
-		p.r, p.any = next, false
-	}
-}
-
-// keep adds recs to the first pass's records, or gives up keeping them.
-func (p *replayed) keep(recs []traces.Record) {
-	switch {
-	case p.tooBig:
-	case len(p.kept)+len(recs) > keptRecords:
-		p.kept, p.tooBig = nil, true
-	default:
-		p.kept = append(p.kept, recs...)
-	}
-}
-
-func (p *replayed) Format() string { return p.r.Format() }
-func (p *replayed) Close() error   { return p.r.Close() }
 
 // reopen opens a trace again from its start, for a core of a machine of
 // several that replays it; standard input cannot be (nil).
