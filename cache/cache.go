@@ -51,6 +51,7 @@ type Cache struct {
 	activeFree []sim.Cycle // active[i].freeAt, side by side so recycle scans one flat array
 	untimed    int         // active entries whose fill time is not known yet
 	fills      fillTimes   // the others' fill times, in order
+	keptFills  []sim.Cycle // scratch for recycle
 	queued     sim.Queue[*mshr]
 	spare      []*mshr
 	byLine     lineTable // lines whose fill an entry brings

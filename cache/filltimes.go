@@ -12,7 +12,8 @@ import (
 // waiting on 16 MSHRs; slot, once a miss, used to count them and select
 // the one it needs among them, a quarter of a memory-bound run. In order,
 // it is a binary search. New fill times are mostly the latest, so an
-// insertion moves few; the entries recycled are the earliest.
+// insertion moves few; the entries recycled are the earliest (recycle
+// takes them off the front).
 type fillTimes []sim.Cycle
 
 // after returns the index of the first time later than t.
@@ -31,12 +32,5 @@ func (f fillTimes) after(t sim.Cycle) int {
 
 // add inserts t.
 func (f *fillTimes) add(t sim.Cycle) {
-	i, _ := slices.BinarySearch(*f, t)
-	*f = slices.Insert(*f, i, t)
-}
-
-// remove deletes one occurrence of t, which must be there.
-func (f *fillTimes) remove(t sim.Cycle) {
-	i, _ := slices.BinarySearch(*f, t)
-	*f = slices.Delete(*f, i, i+1)
+	*f = slices.Insert(*f, f.after(t), t)
 }

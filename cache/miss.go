@@ -1,6 +1,10 @@
 package cache
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"slices"
+
+	"github.com/vmemu/vmemu/sim"
+)
 
 // An mshr tracks one miss from the moment it is known until its data is
 // back: the lines it covers, the request it sent down, and the requests
@@ -154,16 +158,27 @@ func (c *Cache) entry(now sim.Cycle) *mshr {
 // spare list, forgetting their lines.
 // An entry that leaves takes the last one into its place: the others are
 // not written (shifting them all down, once a miss, was a tenth of a
-// memory-bound run), and the order of the table matters to nothing.
+// memory-bound run), and the order of the table matters to nothing. The
+// ordered fill times say how many entries are home: the scan stops at the
+// last of them (with four cores on one LLC, a scan of its whole list once
+// a miss was a fourteenth of a run).
 func (c *Cache) recycle(now sim.Cycle) {
-	if len(c.fills) == 0 || c.fills[0] > now {
-		return // no fill home yet: nothing to pass over
+	home := c.fills.after(now)
+	if home == 0 {
+		return
 	}
-	for i := 0; i < len(c.active); {
+	kept := c.keptFills[:0] // fill times of entries home whose waiters are still being told
+	for i, seen := 0, 0; i < len(c.active) && seen < home; {
 		// The flat fill times first: most entries are still busy, and
 		// are passed over without reading the entry itself.
-		m := c.active[i]
-		if c.activeFree[i] > now || len(m.waiters) > 0 {
+		f, m := c.activeFree[i], c.active[i]
+		if f > now {
+			i++
+			continue
+		}
+		seen++
+		if len(m.waiters) > 0 {
+			kept = append(kept, f)
 			i++
 			continue
 		}
@@ -171,7 +186,6 @@ func (c *Cache) recycle(now sim.Cycle) {
 			c.byLine.deleteIf(ln, m)
 		}
 		c.spare = append(c.spare, m)
-		c.fills.remove(c.activeFree[i])
 		last := len(c.active) - 1
 		moved := c.active[last]
 		c.active[i], c.activeFree[i] = moved, c.activeFree[last]
@@ -179,6 +193,12 @@ func (c *Cache) recycle(now sim.Cycle) {
 		c.active[last] = nil
 		c.active, c.activeFree = c.active[:last], c.activeFree[:last]
 	}
+	// The first home times were those of the entries seen: the kept ones
+	// stay.
+	slices.Sort(kept)
+	copy(c.fills, kept)
+	c.fills = slices.Delete(c.fills, len(kept), home)
+	c.keptFills = kept
 }
 
 // slot returns the first cycle from t on when fewer than MSHRs entries are
