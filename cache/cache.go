@@ -48,12 +48,13 @@ type Cache struct {
 	// waiting for an MSHR (queued, oldest first), and entries to reuse.
 	// Entries never move: the level below holds pointers to them.
 	active     []*mshr
-	activeFree []sim.Cycle // active[i].freeAt, side by side so slot scans one flat array
+	activeFree []sim.Cycle // active[i].freeAt, side by side so recycle scans one flat array
 	untimed    int         // active entries whose fill time is not known yet
+	fills      fillTimes   // the others' fill times, in order
+	keptFills  []sim.Cycle // scratch for recycle
 	queued     sim.Queue[*mshr]
 	spare      []*mshr
-	byLine     lineTable   // lines whose fill an entry brings
-	frees      []sim.Cycle // scratch for slot
+	byLine     lineTable // lines whose fill an entry brings
 	posted     sim.Request
 
 	pf *pfState   // prefetching (prefetch.go); nil without

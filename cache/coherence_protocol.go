@@ -309,5 +309,26 @@ func (c *Cache) joinLine(i int, ln uint64) {
 		c.dir.placed(i)
 		return
 	}
-	c.coh.excl[i] = c.coh.dir.owns(c.coh.core, ln)
+	c.coh.excl[i] = c.coh.dir.exclusive(c.coh.core, ln, c)
+}
+
+// exclusive reports whether core k holds line ln E or M, for a copy its
+// level at is placing: as the core's other copies say, if it has one,
+// else as the directory does. All of a core's copies of a line have one
+// state, the directory's: the grants (setExclusive), the downgrades and
+// the invalidations act on all of them, and a copy placed takes it. So
+// the other levels' copies, a few small arrays, answer where the shared
+// level's tags, megabytes that the host's caches do not keep, used to be
+// read for every private placement (an L1 fill that hit in the L2 too).
+// A core with no copy may still be the owner (a level's eviction posted
+// down before the directory hears of it), so the directory answers then.
+func (d *Directory) exclusive(k int, ln uint64, at *Cache) bool {
+	for _, l := range d.cores[k] {
+		if l != at {
+			if j := l.find(ln); j >= 0 {
+				return l.coh.excl[j]
+			}
+		}
+	}
+	return d.owns(k, ln)
 }

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -47,19 +50,44 @@ func TestLineTableMatchesMap(t *testing.T) {
 	}
 }
 
-func TestNthSmallestMatchesSort(t *testing.T) {
+// TestFillTimesMatchesScan checks the ordered fill times against the
+// scan they replace: the entries later than t, over random adds and
+// removes with many repeats.
+func TestFillTimesMatchesScan(t *testing.T) {
 	rng := sim.NewRNG(5)
-	for trial := 0; trial < 2000; trial++ {
-		n := 1 + rng.IntN(150)
-		s := make([]sim.Cycle, n)
-		for i := range s {
-			s[i] = sim.Cycle(rng.IntN(1 + rng.IntN(40))) // many repeats
+	var f fillTimes
+	var ref []sim.Cycle
+	for op := 0; op < 20000; op++ {
+		switch v := sim.Cycle(rng.IntN(60)); {
+		case len(ref) > 0 && rng.IntN(3) == 0:
+			j := rng.IntN(len(ref))
+			i := slices.Index(f, ref[j])
+			f = slices.Delete(f, i, i+1)
+			ref = slices.Delete(ref, j, j+1)
+		case rng.IntN(20) == 0:
+			f.add(sim.Never)
+			ref = append(ref, sim.Never)
+		default:
+			f.add(v)
+			ref = append(ref, v)
 		}
-		sorted := slices.Clone(s)
-		slices.Sort(sorted)
-		k := rng.IntN(n)
-		if got := nthSmallest(s, k); got != sorted[k] {
-			t.Fatalf("trial %d: element %d of %v is %d, want %d", trial, k, sorted, got, sorted[k])
+		if !slices.IsSorted(f) || len(f) != len(ref) {
+			t.Fatalf("op %d: %v out of order or not %d long", op, f, len(ref))
 		}
+		at := sim.Cycle(rng.IntN(70))
+		var later []sim.Cycle
+		for _, v := range ref {
+			if v > at {
+				later = append(later, v)
+			}
+		}
+		slices.Sort(later)
+		i := f.after(at)
+		if diff := cmp.Diff(later, []sim.Cycle(f[i:]), cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("op %d: times after %d (-scan +ordered):\n%s", op, at, diff)
+		}
+	}
+	if got := f.after(sim.Never); got != len(f) {
+		t.Errorf("after(Never) = %d, want %d", got, len(f))
 	}
 }

@@ -1,6 +1,10 @@
 package cache
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"slices"
+
+	"github.com/vmemu/vmemu/sim"
+)
 
 // An mshr tracks one miss from the moment it is known until its data is
 // back: the lines it covers, the request it sent down, and the requests
@@ -154,13 +158,27 @@ func (c *Cache) entry(now sim.Cycle) *mshr {
 // spare list, forgetting their lines.
 // An entry that leaves takes the last one into its place: the others are
 // not written (shifting them all down, once a miss, was a tenth of a
-// memory-bound run), and the order of the table matters to nothing.
+// memory-bound run), and the order of the table matters to nothing. The
+// ordered fill times say how many entries are home: the scan stops at the
+// last of them (with four cores on one LLC, a scan of its whole list once
+// a miss was a fourteenth of a run).
 func (c *Cache) recycle(now sim.Cycle) {
-	for i := 0; i < len(c.active); {
+	home := c.fills.after(now)
+	if home == 0 {
+		return
+	}
+	kept := c.keptFills[:0] // fill times of entries home whose waiters are still being told
+	for i, seen := 0, 0; i < len(c.active) && seen < home; {
 		// The flat fill times first: most entries are still busy, and
 		// are passed over without reading the entry itself.
-		m := c.active[i]
-		if c.activeFree[i] > now || len(m.waiters) > 0 {
+		f, m := c.activeFree[i], c.active[i]
+		if f > now {
+			i++
+			continue
+		}
+		seen++
+		if len(m.waiters) > 0 {
+			kept = append(kept, f)
 			i++
 			continue
 		}
@@ -175,87 +193,38 @@ func (c *Cache) recycle(now sim.Cycle) {
 		c.active[last] = nil
 		c.active, c.activeFree = c.active[:last], c.activeFree[:last]
 	}
+	// The first home times were those of the entries seen: the kept ones
+	// stay.
+	slices.Sort(kept)
+	copy(c.fills, kept)
+	c.fills = slices.Delete(c.fills, len(kept), home)
+	c.keptFills = kept
 }
 
 // slot returns the first cycle from t on when fewer than MSHRs entries are
 // busy, or Never if that depends on fills not yet known.
 func (c *Cache) slot(t sim.Cycle) sim.Cycle {
-	if len(c.activeFree) < c.cfg.MSHRs {
+	if len(c.active) < c.cfg.MSHRs {
 		return t // fewer entries than MSHRs: one is free, whatever their times
 	}
 	if c.untimed >= c.cfg.MSHRs {
 		// As many MSHRs wait on fills not timed yet: whatever the others
-		// do, the one to free first is among those (the sums below say so
-		// too, at the cost of two scans).
+		// do, the one to free first is among those.
 		return sim.Never
 	}
 	// Every active entry has been issued. It holds an MSHR from its start
 	// to its fill; one that starts after t (a miss that waited) holds it
-	// from t on too, as far as a later miss is concerned. Most calls find
-	// one free, so count first, with no branch to mispredict.
-	busy := 0
-	for _, f := range c.activeFree {
-		busy += int(later(f, t))
-	}
+	// from t on too, as far as a later miss is concerned. The busy ones
+	// are those not timed yet and those whose fill is after t.
+	i := c.fills.after(t)
+	busy := c.untimed + len(c.fills) - i
 	if busy < c.cfg.MSHRs {
 		return t
 	}
-	frees := c.frees[:0]
-	for _, f := range c.activeFree {
-		if t < f && f != sim.Never {
-			frees = append(frees, f)
-		}
-	}
-	c.frees = frees
 	// Enough of them must end for one to be free: the (busy-MSHRs+1)th
-	// earliest known fill.
-	need := busy - c.cfg.MSHRs + 1
-	if len(frees) < need {
-		return sim.Never
-	}
-	return nthSmallest(frees, need-1)
-}
-
-// nthSmallest returns the value that would be at index k of s sorted,
-// reordering s (Hoare's selection: linear on average where a sort, once
-// a miss, was a tenth of a memory-bound run).
-func nthSmallest(s []sim.Cycle, k int) sim.Cycle {
-	lo, hi := 0, len(s)-1
-	for lo < hi {
-		pivot := median3(s[lo], s[(lo+hi)/2], s[hi])
-		i, j := lo, hi
-		for i <= j {
-			for s[i] < pivot {
-				i++
-			}
-			for s[j] > pivot {
-				j--
-			}
-			if i <= j {
-				s[i], s[j] = s[j], s[i]
-				i, j = i+1, j-1
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return s[k]
-		}
-	}
-	return s[k]
-}
-
-func median3(a, b, c sim.Cycle) sim.Cycle {
-	if a > b {
-		a, b = b, a
-	}
-	if b > c {
-		b = c
-	}
-	return max(a, b)
+	// earliest fill after t. There are enough, since untimed < MSHRs;
+	// a fill time of Never among them (none known) says so.
+	return c.fills[i+busy-c.cfg.MSHRs]
 }
 
 // issue sends m's request down at cycle t.
@@ -280,6 +249,7 @@ func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 	m.freeAt = at
 	c.activeFree[m.slot] = at
 	c.untimed--
+	c.fills.add(at)
 	c.setReady(m)
 	for _, w := range m.waiters {
 		w.Ready = sim.Max(w.Ready, at)
@@ -302,14 +272,4 @@ func (c *Cache) drainQueue(now sim.Cycle) {
 		}
 		c.issue(start, c.queued.Pop())
 	}
-}
-
-// later is 1 if a is after b, else 0; written so the compiler emits a
-// compare and set, not a branch.
-func later(a, b sim.Cycle) uint8 {
-	var x uint8
-	if a > b {
-		x = 1
-	}
-	return x
 }
