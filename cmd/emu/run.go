@@ -88,65 +88,7 @@ func newRunCmd() *cobra.Command {
 		Long:    runLong,
 		Example: runExample,
 		Args:    cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := cf.load()
-			if err != nil {
-				return err
-			}
-			var scn *traces.Scenario
-			if traces.IsScenario(args[0]) {
-				if len(args) > 1 {
-					return fmt.Errorf("a scenario runs alone (its processes are in it)")
-				}
-				if scn, err = traces.ReadScenario(args[0]); err != nil {
-					return err
-				}
-				// The scenario's set lines come first; --set overrides them.
-				if err := applySets(cfg, scn, cf.sets); err != nil {
-					return err
-				}
-			}
-			warnInert(cmd.ErrOrStderr(), cfg)
-			m, err := machine.Build(cfg)
-			if err != nil {
-				return err
-			}
-			if err := rf.check(args, scn != nil); err != nil {
-				return err
-			}
-			if err := rf.checkCores(len(m.Cores)); err != nil {
-				return err
-			}
-			var rep *report.Report
-			if scn != nil {
-				rep, err = scenario.RunWith(m, scn, scenario.Options{AllowHost: rf.allowHost})
-				if rep != nil {
-					rep.Trace.Path = scn.Name
-				}
-			} else {
-				rep, err = runTraces(cmd, m, args, rf)
-			}
-			if rep == nil {
-				return err
-			}
-			if rf.alone {
-				if err := runAlone(cf, args, rf, rep); err != nil {
-					return err
-				}
-			}
-			rep.Made(emuVersion(), cf.sets)
-			// A scenario stopped partway still has its report so far.
-			if err := writeReport(cmd, rep, rf); err != nil {
-				return err
-			}
-			if err != nil {
-				return err
-			}
-			if scn != nil {
-				return scenarioOutcome(cmd, rep, rf.stdoutPath)
-			}
-			return nil
-		},
+		RunE:    func(cmd *cobra.Command, args []string) error { return runCommand(cmd, cf, &rf, args) },
 	}
 	cf.add(cmd)
 	f := cmd.Flags()
@@ -165,6 +107,79 @@ func newRunCmd() *cobra.Command {
 	f.Uint64Var(&rf.timelineFirst, "timeline-from", 0, "the first access of the timeline's window (0: the first)")
 	f.Uint64Var(&rf.timelineCount, "timeline-count", 10000, "accesses in the timeline's window")
 	return cmd
+}
+
+// runCommand is emu run: it builds the machine, runs the traces or the
+// scenario on it, and writes the report.
+func runCommand(cmd *cobra.Command, cf configFlags, rf *replayFlags, args []string) error {
+	m, scn, err := buildRun(cmd, cf, rf, args)
+	if err != nil {
+		return err
+	}
+	var rep *report.Report
+	if scn != nil {
+		rep, err = scenario.RunWith(m, scn, scenario.Options{AllowHost: rf.allowHost})
+		if rep != nil {
+			rep.Trace.Path = scn.Name
+		}
+	} else {
+		rep, err = runTraces(cmd, m, args, *rf)
+	}
+	if rep == nil {
+		return err
+	}
+	if rf.alone {
+		if err := runAlone(cf, args, *rf, rep); err != nil {
+			return err
+		}
+	}
+	rep.Made(emuVersion(), cf.sets)
+	// A scenario stopped partway still has its report so far.
+	if err := writeReport(cmd, rep, *rf); err != nil {
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if scn != nil {
+		return scenarioOutcome(cmd, rep, rf.stdoutPath)
+	}
+	return nil
+}
+
+// buildRun builds the machine a run names: the configuration with a
+// scenario's set lines under --set, the scenario read, the flags checked
+// (and rf's interval file named).
+func buildRun(cmd *cobra.Command, cf configFlags, rf *replayFlags, args []string) (*machine.Machine, *traces.Scenario, error) {
+	cfg, err := cf.load()
+	if err != nil {
+		return nil, nil, err
+	}
+	var scn *traces.Scenario
+	if traces.IsScenario(args[0]) {
+		if len(args) > 1 {
+			return nil, nil, fmt.Errorf("a scenario runs alone (its processes are in it)")
+		}
+		if scn, err = traces.ReadScenario(args[0]); err != nil {
+			return nil, nil, err
+		}
+		// The scenario's set lines come first; --set overrides them.
+		if err := applySets(cfg, scn, cf.sets); err != nil {
+			return nil, nil, err
+		}
+	}
+	warnInert(cmd.ErrOrStderr(), cfg)
+	m, err := machine.Build(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := rf.check(args, scn != nil); err != nil {
+		return nil, nil, err
+	}
+	if err := rf.checkCores(len(m.Cores)); err != nil {
+		return nil, nil, err
+	}
+	return m, scn, nil
 }
 
 // check refuses outputs that would overwrite an input or share standard
