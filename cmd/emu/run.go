@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -176,7 +177,7 @@ func buildRun(cmd *cobra.Command, cf configFlags, rf *replayFlags, args []string
 	if err := rf.check(args, scn != nil); err != nil {
 		return nil, nil, err
 	}
-	if err := rf.checkCores(len(m.Cores)); err != nil {
+	if err := rf.checkCores(len(m.Cores), args); err != nil {
 		return nil, nil, err
 	}
 	return m, scn, nil
@@ -211,8 +212,10 @@ func (rf *replayFlags) check(inputs []string, scenario bool) error {
 }
 
 // checkCores refuses what a machine of several cores does not make.
-func (rf *replayFlags) checkCores(cores int) error {
+func (rf *replayFlags) checkCores(cores int, inputs []string) error {
 	switch {
+	case rf.alone && slices.Contains(inputs, "-"):
+		return errors.New("--alone: standard input cannot be read a second time: give the trace as a file")
 	case cores == 1 && rf.alone:
 		return fmt.Errorf("--alone compares a run of several cores with each trace alone: set cores (--set cores=N)")
 	case cores == 1:
@@ -327,9 +330,6 @@ func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report
 		m, err := machine.Build(cfg)
 		if err != nil {
 			return err
-		}
-		if paths[c.Core] == "-" {
-			return errors.New("--alone: standard input cannot be read a second time: give the trace as a file")
 		}
 		r, err := reopen(paths[c.Core])
 		if err != nil {

@@ -93,6 +93,9 @@ func run(m *machine.Machine, s *traces.Scenario, opt Options, checkKernel bool) 
 	if m.MMU == nil {
 		return nil, fmt.Errorf("%s: a scenario needs translation (mmu.enabled: true)", s.Name)
 	}
+	if err := placesFit(s, len(m.Cores)); err != nil {
+		return nil, err
+	}
 	m.Kernel.ClearAreas(m.Process)
 	r := &scenarioRun{m: m, s: s, opt: opt, k: m.Kernel, values: map[string]uint64{}, unbound: map[string]unbound{}, checkKernel: checkKernel,
 		procs: map[string]*kernel.Process{"p1": m.Process}, stop: m.Config.Get("os.on_segv") == "stop",
@@ -117,6 +120,23 @@ func run(m *machine.Machine, s *traces.Scenario, opt Options, checkKernel bool) 
 	}
 	rep.Scenario = r.report()
 	return rep, r.halt
+}
+
+// placesFit refuses, before anything runs, a thread or fork placed on a
+// core the machine has not: the lines of a core that is not there would
+// wait for ever.
+func placesFit(s *traces.Scenario, cores int) error {
+	for _, op := range s.Ops {
+		if op.Core >= cores && (op.Op == "fork" || op.Op == "thread") {
+			col := int32(1)
+			if len(op.Args) > 0 {
+				col = op.Args[0].Col
+			}
+			return &traces.Error{File: s.Name, Line: op.Line, Field: fmt.Sprintf("column %d: core", col),
+				Msg: fmt.Sprintf("core=%d: the machine's cores are 0 to %d (set cores=%d or more)", op.Core, cores-1, op.Core+1)}
+		}
+	}
+	return nil
 }
 
 // errAt is an error in the scenario at a token; in a loop, it says the

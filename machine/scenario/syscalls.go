@@ -166,10 +166,7 @@ type syscallCall func() (uint64, kernel.Errno, sim.Cycle)
 func (r *scenarioRun) processCall(a *operands, p *kernel.Process, now sim.Cycle) syscallCall {
 	k := r.k
 	switch a.op.Op {
-	case "fork", "thread":
-		if n := a.op.Core; n >= k.Cores() {
-			a.err = r.errAt(a.op, a.op.Args[0], "core", "core=%d: the machine's cores are 0 to %d (set cores=%d or more)", n, k.Cores()-1, n+1)
-		}
+	case "fork", "thread": // on a core the machine has (placesFit)
 		if a.op.Op == "thread" {
 			return func() (uint64, kernel.Errno, sim.Cycle) { return k.Clone(now, p) }
 		}
