@@ -48,10 +48,9 @@ type Cache struct {
 	// waiting for an MSHR (queued, oldest first), and entries to reuse.
 	// Entries never move: the level below holds pointers to them.
 	active     []*mshr
-	activeFree []sim.Cycle // active[i].freeAt, side by side so recycle scans one flat array
-	untimed    int         // active entries whose fill time is not known yet
-	fills      fillTimes   // the others' fill times, in order
-	keptFills  []sim.Cycle // scratch for recycle
+	untimed    int       // active entries whose fill time is not known yet
+	fills      fillTimes // the others' fill times, in order
+	fillOwners []*mshr   // fills[i]'s entry, so recycle reads only the entries home
 	queued     sim.Queue[*mshr]
 	spare      []*mshr
 	byLine     lineTable // lines whose fill an entry brings

@@ -30,7 +30,10 @@ func (f fillTimes) after(t sim.Cycle) int {
 	return lo
 }
 
-// add inserts t.
-func (f *fillTimes) add(t sim.Cycle) {
-	*f = slices.Insert(*f, f.after(t), t)
+// add inserts t and returns where it went (the first place after its
+// repeats).
+func (f *fillTimes) add(t sim.Cycle) int {
+	i := f.after(t)
+	*f = slices.Insert(*f, i, t)
+	return i
 }

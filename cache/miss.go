@@ -16,6 +16,7 @@ type mshr struct {
 	start       sim.Cycle // when it left
 	freeAt      sim.Cycle // when the fill arrives; Never while unknown
 	slot        int       // index in c.active once issued
+	way         int       // where line first was placed (-1: none); setReady checks it still is
 	lower       sim.Request
 	waiters     []*sim.Request
 }
@@ -33,10 +34,13 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 		return
 	}
 	keep := !(c.cfg.Inclusion == Exclusive && req.Fills)
+	way := -1 // line first's
 	if keep {
 		for ln := first; ln <= last; ln++ {
-			if c.find(ln) < 0 { // the whole-access case passes lines that hit too
-				i, evicted := c.allocate(now, ln, req)
+			i := c.find(ln)
+			if i < 0 { // the whole-access case passes lines that hit too
+				var evicted uint64
+				i, evicted = c.allocate(now, ln, req)
 				if evicted != invalidTag {
 					req.Evicted = evicted
 				}
@@ -44,6 +48,9 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 				if write {
 					c.write(now, i, req)
 				}
+			}
+			if ln == first {
+				way = i
 			}
 		}
 	}
@@ -57,6 +64,7 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 		c.n.Merged++
 	}
 	if keep {
+		m.way = way
 		c.setReady(m)
 	}
 	c.wait(m, req)
@@ -68,7 +76,7 @@ func (c *Cache) setReady(m *mshr) {
 		return
 	}
 	for ln := m.first; ln <= m.last; ln++ {
-		if i := c.find(ln); i >= 0 && c.lines[i].ready == sim.Never {
+		if i := c.wayOf(m, ln); i >= 0 && c.lines[i].ready == sim.Never {
 			c.lines[i].ready = m.freeAt
 			c.dirty[i] = c.dirty[i] || m.lower.Dirty
 			if c.pf != nil {
@@ -76,6 +84,17 @@ func (c *Cache) setReady(m *mshr) {
 			}
 		}
 	}
+}
+
+// wayOf is find(ln) for a line of m: the way m's first line was placed
+// in, if it still holds that line (a search of the set, of a level of
+// megabytes whose tags the host's caches do not keep, at each fill
+// otherwise), else the search.
+func (c *Cache) wayOf(m *mshr, ln uint64) int {
+	if i := m.way; ln == m.first && i >= 0 && c.prints[i] == fingerprint(ln) && c.lines[i].tag == ln+1 {
+		return i
+	}
+	return c.find(ln)
 }
 
 // inflight returns the entry whose data for line ln is still to come, or nil.
@@ -106,7 +125,7 @@ func (c *Cache) wait(m *mshr, req *sim.Request) {
 func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *mshr {
 	m := c.entry(now)
 	m.first, m.last = first, last
-	m.issued, m.freeAt = false, sim.Never
+	m.issued, m.freeAt, m.way = false, sim.Never, -1
 	m.waiters = m.waiters[:0]
 	m.lower = sim.Request{
 		Addr: first << c.lineShift, Size: uint32(c.cfg.LineSize),
@@ -155,31 +174,20 @@ func (c *Cache) entry(now sim.Cycle) *mshr {
 }
 
 // recycle moves the issued entries whose fill has arrived by now to the
-// spare list, forgetting their lines.
-// An entry that leaves takes the last one into its place: the others are
+// spare list, forgetting their lines. They are the first of the ordered
+// fill times, whose entries sit beside them: recycle reads those alone
+// (a scan of the whole list for them, though it stopped at the last one
+// home, was a twelfth of a run of four cores on random loads). An entry
+// that leaves the list takes the last one into its place: the others are
 // not written (shifting them all down, once a miss, was a tenth of a
-// memory-bound run), and the order of the table matters to nothing. The
-// ordered fill times say how many entries are home: the scan stops at the
-// last of them (with four cores on one LLC, a scan of its whole list once
-// a miss was a fourteenth of a run).
+// memory-bound run), and the order of the list matters to nothing.
 func (c *Cache) recycle(now sim.Cycle) {
 	home := c.fills.after(now)
-	if home == 0 {
-		return
-	}
-	kept := c.keptFills[:0] // fill times of entries home whose waiters are still being told
-	for i, seen := 0, 0; i < len(c.active) && seen < home; {
-		// The flat fill times first: most entries are still busy, and
-		// are passed over without reading the entry itself.
-		f, m := c.activeFree[i], c.active[i]
-		if f > now {
-			i++
-			continue
-		}
-		seen++
+	kept := 0 // entries home whose waiters are still being told stay, in order
+	for j, m := range c.fillOwners[:home] {
 		if len(m.waiters) > 0 {
-			kept = append(kept, f)
-			i++
+			c.fills[kept], c.fillOwners[kept] = c.fills[j], m
+			kept++
 			continue
 		}
 		for ln := m.first; ln <= m.last; ln++ {
@@ -188,17 +196,13 @@ func (c *Cache) recycle(now sim.Cycle) {
 		c.spare = append(c.spare, m)
 		last := len(c.active) - 1
 		moved := c.active[last]
-		c.active[i], c.activeFree[i] = moved, c.activeFree[last]
-		moved.slot = i
+		c.active[m.slot] = moved
+		moved.slot = m.slot
 		c.active[last] = nil
-		c.active, c.activeFree = c.active[:last], c.activeFree[:last]
+		c.active = c.active[:last]
 	}
-	// The first home times were those of the entries seen: the kept ones
-	// stay.
-	slices.Sort(kept)
-	copy(c.fills, kept)
-	c.fills = slices.Delete(c.fills, len(kept), home)
-	c.keptFills = kept
+	c.fills = slices.Delete(c.fills, kept, home)
+	c.fillOwners = slices.Delete(c.fillOwners, kept, home)
 }
 
 // slot returns the first cycle from t on when fewer than MSHRs entries are
@@ -232,7 +236,6 @@ func (c *Cache) issue(t sim.Cycle, m *mshr) {
 	m.issued, m.start = true, t
 	m.slot = len(c.active)
 	c.active = append(c.active, m)
-	c.activeFree = append(c.activeFree, m.freeAt)
 	c.untimed++ // a fresh entry's fill time is unknown until Complete
 	if done, ok := c.next.Access(t, &m.lower); ok {
 		m.Complete(&m.lower, done)
@@ -247,9 +250,8 @@ func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 		at = c.bw.fill(at)
 	}
 	m.freeAt = at
-	c.activeFree[m.slot] = at
 	c.untimed--
-	c.fills.add(at)
+	c.fillOwners = slices.Insert(c.fillOwners, c.fills.add(at), m)
 	c.setReady(m)
 	for _, w := range m.waiters {
 		w.Ready = sim.Max(w.Ready, at)

@@ -71,6 +71,14 @@ type ooo struct {
 	switching  bool      // the turn is over: drain, then switch process
 	feedDone   bool      // no instruction left to read
 
+	// nextKnown says nextAt is nextTime's answer for the state as it is:
+	// on a machine of several cores the loop asks every core's next
+	// cycle at every event's turn, most of them a core's own that no
+	// event changed. Everything nextTime reads changes only in step,
+	// interrupt, AccessDone and Handle, and each of them forgets it.
+	nextKnown bool
+	nextAt    sim.Cycle
+
 	predictor
 }
 
@@ -128,13 +136,17 @@ func (c *ooo) next() sim.Cycle {
 	if !c.started {
 		return c.now
 	}
-	return c.nextTime()
+	if !c.nextKnown {
+		c.nextAt, c.nextKnown = c.nextTime(), true
+	}
+	return c.nextAt
 }
 
 // step does the work of cycle now. It may be stepped again in the same
 // cycle (after an engine event falls in it): the per-cycle counts carry
 // over.
 func (c *ooo) step(now, _ sim.Cycle) {
+	c.nextKnown = false
 	if now > c.now || !c.started {
 		c.now, c.started = max(now, c.now), true
 		c.cycRetired, c.cycDispatched, c.cycFetched = 0, 0, 0
@@ -199,6 +211,7 @@ func (c *ooo) free(now sim.Cycle) sim.Cycle { return max(now, c.haltUntil) }
 // is in flight goes on. The cycles are charged when the stall they fall in
 // is (at the head's retirement), to shootdown.
 func (c *ooo) interrupt(at, until sim.Cycle) {
+	c.nextKnown = false
 	c.haltUntil = until
 	c.t.halts = append(c.t.halts, window{at, until})
 }

@@ -201,6 +201,7 @@ func (c *ooo) loadCallback(k uint64, at sim.Cycle) {
 // AccessDone is told by the memory side when an access that had to wait
 // has its data.
 func (c *ooo) AccessDone(a *memside.Access, at sim.Cycle) {
+	c.nextKnown = false
 	c.inCallback = true
 	switch id := a.ID & tagMask; a.ID >> tagShift {
 	case tagLoad:
@@ -215,6 +216,7 @@ func (c *ooo) AccessDone(a *memside.Access, at sim.Cycle) {
 
 // Handle runs the core's own engine events.
 func (c *ooo) Handle(now sim.Cycle, arg uint64) {
+	c.nextKnown = false
 	switch arg >> tagShift {
 	case evIssue:
 		seq := arg & tagMask

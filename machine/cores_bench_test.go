@@ -2,7 +2,6 @@ package machine
 
 import (
 	"fmt"
-	"math"
 	"testing"
 	"time"
 
@@ -30,21 +29,32 @@ func BenchmarkCores(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			best := map[int]float64{1: 0, 4: 0}
+			var sim4 float64
 			for b.Loop() {
 				for _, n := range []int{1, 4} {
-					best[n] = math.Max(best[n], coresRate(b, n, tc.recs, tc.sets))
+					measured, all := coresRate(b, n, tc.recs, tc.sets)
+					if measured > best[n] {
+						best[n] = measured
+						if n == 4 {
+							sim4 = all
+						}
+					}
 				}
 			}
 			b.ReportMetric(best[1], "1core-instr/s")
 			b.ReportMetric(best[4], "4core-instr/s")
 			b.ReportMetric(best[4]/best[1], "cores4-vs-1")
+			b.ReportMetric(sim4, "4core-simulated-instr/s")
 		})
 	}
 }
 
 // coresRate runs n copies of recs on n cores and returns the instructions
-// they retired a second.
-func coresRate(b *testing.B, n int, recs []traces.Record, sets []string) float64 {
+// they measured a second (what the report counts: each core's trace once)
+// and those they retired in all a second: a core that finishes first
+// keeps replaying its trace until the last one finishes (ChampSim's rule),
+// so the machine simulates more than it measures.
+func coresRate(b *testing.B, n int, recs []traces.Record, sets []string) (measured, all float64) {
 	m := build(b, "default", append([]string{fmt.Sprintf("cores=%d", n)}, sets...)...)
 	rs := make([]traces.Reader, n)
 	for i := range rs {
@@ -55,7 +65,17 @@ func coresRate(b *testing.B, n int, recs []traces.Record, sets []string) float64
 	if err != nil {
 		b.Fatal(err)
 	}
-	return float64(rep.Instructions) / time.Since(start).Seconds()
+	secs := time.Since(start).Seconds()
+	var retired uint64
+	live := m.Stats.Snapshot() // a report's counts are frozen at each core's end; these are not
+	for _, c := range m.Cores {
+		name := c.Name
+		if name == "" {
+			name = "core" // cpu.New's name for a core of a machine of one
+		}
+		retired += live.Value(name + ".instructions")
+	}
+	return float64(rep.Instructions) / secs, float64(retired) / secs
 }
 
 // generatedRecords is the records a generator makes, in memory.

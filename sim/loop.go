@@ -61,17 +61,22 @@ func Loop(e *Engine, cs []Component) error {
 	if len(cs) == 1 {
 		return loopOne(e, cs[0])
 	}
-	ahead := make([]bool, len(cs))
+	ms := make([]member, len(cs))
 	for i, c := range cs {
-		ahead[i] = runsAhead(c)
+		ms[i] = member{c: c, ahead: runsAhead(c)}
 	}
+	known := false // every member's done and next are as the components would answer now
 	idle := 0
 	for {
 		t, live := e.Next(), false
-		for _, c := range cs {
-			if !c.Done() {
+		for i := range ms {
+			m := &ms[i]
+			if !known {
+				m.ask()
+			}
+			if !m.done {
 				live = true
-				t = min(t, c.Next())
+				t = min(t, m.next)
 			}
 		}
 		if !live {
@@ -84,16 +89,36 @@ func Loop(e *Engine, cs []Component) error {
 		if idle++; idle > IdleTurns {
 			return ErrNoProgress
 		}
-		for i, c := range cs {
-			if !c.Done() && c.Next() <= t {
+		known = true
+		for i := range ms {
+			m := &ms[i]
+			if m.ask(); !m.done && m.next <= t {
 				lim := t + 1
-				if ahead[i] {
+				if m.ahead {
 					lim = limit(cs, i)
 				}
-				c.Step(t, lim)
+				m.c.Step(t, lim)
 				idle = 0
+				known = false // a step may change any component's answers, those asked before it too
 			}
 		}
+	}
+}
+
+// member is a component as Loop keeps it: its answers to Done and Next
+// when it last asked. Most turns run an event that no component waited
+// for; when none stepped in a turn, the answers it got after the events
+// still stand at the next turn, which does not ask again.
+type member struct {
+	c     Component
+	next  Cycle
+	done  bool
+	ahead bool
+}
+
+func (m *member) ask() {
+	if m.done = m.c.Done(); !m.done {
+		m.next = m.c.Next()
 	}
 }
 
