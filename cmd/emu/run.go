@@ -129,7 +129,7 @@ func runCommand(cmd *cobra.Command, cf configFlags, rf *replayFlags, args []stri
 		return err
 	}
 	if rf.alone {
-		if err := runAlone(cf, args, *rf, rep); err != nil {
+		if err := runAlone(cf, args, rep); err != nil {
 			return err
 		}
 	}

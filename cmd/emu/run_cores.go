@@ -35,7 +35,7 @@ func (rf *replayFlags) checkCores(cores int, inputs []string) error {
 // after the instructions its core had run when measuring began: a core
 // that warmed up before the others ran on while they did, and measured
 // warmer than --warmup alone would leave it.
-func runAlone(cf configFlags, paths []string, rf replayFlags, rep *report.Report) error {
+func runAlone(cf configFlags, paths []string, rep *report.Report) error {
 	ipcs := make([]float64, len(rep.Cores))
 	for i, c := range rep.Cores {
 		if c.Core >= len(paths) || c.Trace != paths[c.Core] {
