@@ -10,7 +10,6 @@ import (
 	"github.com/vmemu/vmemu/annotate"
 	"github.com/vmemu/vmemu/machine"
 	"github.com/vmemu/vmemu/machine/report"
-	"github.com/vmemu/vmemu/traces"
 )
 
 const annotateLong = `Replay TRACE, a trace of the program PROG (emu record makes one), and
@@ -90,11 +89,10 @@ func runAnnotate(cmd *cobra.Command, cf configFlags, af annotateFlags, path stri
 	if err != nil {
 		return err
 	}
-	tr, err := traces.Open(path)
+	r, err := openTrace(path)
 	if err != nil {
 		return err
 	}
-	r := traces.Pipelined(tr, 0)
 	defer r.Close()
 	tab := annotate.NewTable()
 	rep, err := m.Run(r, machine.RunOptions{Max: af.max, ByIP: tab})

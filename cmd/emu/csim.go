@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vmemu/vmemu/cache/csim"
 	"github.com/vmemu/vmemu/outfile"
-	"github.com/vmemu/vmemu/traces"
 )
 
 const csimUsage = `Usage: emu csim [-hv] -s <num> -E <num> -b <num> -t <file>
@@ -105,11 +104,10 @@ func newCSimCmd() *cobra.Command {
 }
 
 func runCSim(a csimArgs, out io.Writer) error {
-	tr, err := traces.Open(a.trace)
+	r, err := openTrace(a.trace)
 	if err != nil {
 		return err
 	}
-	r := traces.Pipelined(tr, 0)
 	defer r.Close()
 	var verbose io.Writer
 	if a.verbose {

@@ -221,15 +221,24 @@ func defaultIntervalPath(trace string) string {
 	return name + ".interval.csv"
 }
 
+// openTrace opens a trace to replay, decompressed and parsed on another
+// core.
+func openTrace(path string) (traces.Reader, error) {
+	tr, err := traces.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return traces.Pipelined(tr, 0), nil
+}
+
 // runTraces replays one or more traces (one process each) on the machine.
 func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replayFlags) (*report.Report, error) {
 	var rs []traces.Reader
 	for _, p := range paths {
-		tr, err := traces.Open(p)
+		r, err := openTrace(p)
 		if err != nil {
 			return nil, err
 		}
-		r := traces.Pipelined(tr, 0) // decompress and parse on another core
 		defer r.Close()
 		rs = append(rs, r)
 	}

@@ -75,9 +75,5 @@ func reopen(path string) (traces.Reader, error) {
 	if path == "-" {
 		return nil, nil
 	}
-	tr, err := traces.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	return traces.Pipelined(tr, 0), nil
+	return openTrace(path)
 }
