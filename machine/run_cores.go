@@ -72,8 +72,7 @@ type multiRun struct {
 	warmup  uint64
 	measure uint64 // instructions each core measures; 0: to the end of its trace
 	begun   bool   // the measured part has begun
-	done    int    // cores finished
-	stop    bool   // every core has finished: the loop ends
+	done    int    // cores finished: when all have, the loop ends
 	last    *coreRun
 }
 
@@ -278,9 +277,6 @@ func (mr *multiRun) finish(cr *coreRun, end sim.Cycle) {
 	if mr.last == nil || end >= mr.last.end {
 		mr.last = cr
 	}
-	if mr.done == len(mr.runs) {
-		mr.stop = true
-	}
 }
 
 // stopped is cr's core ending on its own (its trace over, with no way to
@@ -290,9 +286,6 @@ func (mr *multiRun) stopped(cr *coreRun) {
 		cr.phase = finished // nothing measured
 		mr.done++
 		mr.warmed(cr)
-		if mr.done == len(mr.runs) {
-			mr.stop = true
-		}
 		return
 	}
 	if cr.phase == measuring {
@@ -356,7 +349,7 @@ func (m *Machine) stepCore(c *cpu.Core, i int, now, limit sim.Cycle) {
 	c.Step(now, limit)
 }
 
-func (s *coreStep) Done() bool { return s.mr.stop || s.cr.cpu.Done() }
+func (s *coreStep) Done() bool { return s.mr.done == len(s.mr.runs) || s.cr.cpu.Done() }
 
 func (s *coreStep) RunsAhead() bool { return s.cr.cpu.RunsAhead() }
 
