@@ -307,8 +307,10 @@ func (p *pfState) register(s *sim.Stats) {
 	s.Register(name+"late", &n.Late, "useful prefetches whose data was still on its way (the demand merged with them)")
 	s.Register(name+"useless", &n.Useless, "lines it prefetched that left unused (evicted or invalidated)")
 	demand := []string{name + "useful_here"}
-	for _, k := range []sim.Kind{sim.Fetch, sim.Load, sim.Store, sim.PTERead, sim.PTEWrite} {
-		demand = append(demand, p.c.cfg.Name+"."+k.String()+".misses")
+	for k := range sim.NumKinds {
+		if k.IsDemand() {
+			demand = append(demand, p.c.cfg.Name+"."+k.String()+".misses")
+		}
 	}
 	s.RegisterDerived(sim.Derived{Name: name + "accuracy", Doc: "useful over issued prefetches",
 		Num: []string{name + "useful"}, Den: []string{name + "issued"}})

@@ -181,7 +181,7 @@ func levelReport(s counts, name string) report.LevelReport {
 			continue
 		}
 		l.ByKind[k.String()] = report.KindCounts{Hits: hits, Misses: misses}
-		if isDemand(k) {
+		if k.IsDemand() {
 			l.Hits += hits
 			l.Misses += misses
 		}
@@ -190,8 +190,6 @@ func levelReport(s counts, name string) report.LevelReport {
 	l.MissRate = ratio(l.Misses, l.Accesses)
 	return l
 }
-
-func isDemand(k sim.Kind) bool { return k != sim.Writeback && k != sim.Victim && k != sim.Prefetch }
 
 // prefetchReport is what the prefetcher counted under name (LEVEL.prefetch
 // or stlb.prefetch), its coverage the misses it removed (removed) over

@@ -113,7 +113,7 @@ func sharedLevel(mr *multiRun, final sim.Snapshot, name string) report.LevelRepo
 		share := report.CoreShare{Core: cr.slot.ID}
 		p := name + ".core" + strconv.Itoa(cr.slot.ID) + "."
 		for k := sim.Kind(0); k < sim.NumKinds; k++ {
-			if h, ok := cr.frozen.Get(p + k.String() + ".hits"); ok && isDemand(k) {
+			if h, ok := cr.frozen.Get(p + k.String() + ".hits"); ok && k.IsDemand() {
 				share.Hits += h
 				share.Misses += cr.frozen.Value(p + k.String() + ".misses")
 			}

@@ -37,6 +37,11 @@ func (k Kind) IsWrite() bool {
 	return false
 }
 
+// IsDemand reports whether the access is one a program asked for, or its
+// page walk (a level's demand misses, which a prefetcher's coverage is
+// counted against): not a write-back, a victim or a prefetch.
+func (k Kind) IsDemand() bool { return k != Writeback && k != Victim && k != Prefetch }
+
 // Request is one access travelling between levels. The requester owns it: it
 // may reuse the request once it has been completed, or, for a posted write
 // (Done == nil), as soon as Access returns.
