@@ -28,6 +28,10 @@ func (m *Machine) depthNames() []string {
 	return names
 }
 
+// levelNames names the cache levels' depths, memory left out: where a
+// core's CPI stack puts the cycles it waited on each.
+func (m *Machine) levelNames() []string { return m.depthNames()[:len(m.Config.Levels())] }
+
 // snapshot is every counter at the end of a run, the DRAM's idle stretch
 // at the end counted.
 func (m *Machine) snapshot() sim.Snapshot {
@@ -78,7 +82,7 @@ func (m *Machine) reportCPU(res cpu.Result, format string) *report.Report {
 	s := m.snapshot()
 	r := newReport(m, res, format, s)
 	r.Kinds, r.Accesses, r.AMAT = traceKinds(coreCounters(s))
-	names := cpu.StackNames(m.depthNames()[:len(m.Config.Levels())])
+	names := cpu.StackNames(m.levelNames())
 	if s.Value("core.cycles.kernel") > 0 {
 		names = append(names, "kernel")
 	}

@@ -95,7 +95,7 @@ func (m *Machine) coreReport(cr *coreRun) report.CoreReport {
 // stackNames are the components of a core's CPI stack (v's cycles.NAME):
 // kernel when it has any, shootdown on a machine with a kernel.
 func (m *Machine) stackNames(v counts) []string {
-	names := cpu.StackNames(m.depthNames()[:len(m.Config.Levels())])
+	names := cpu.StackNames(m.levelNames())
 	if v("cycles.kernel") > 0 {
 		names = append(names, "kernel")
 	}

@@ -186,7 +186,7 @@ func (m *Machine) NewSide() *memside.Side { return m.sideOf(m.Cores[0]) }
 // coreOptions are the options of a core that runs n traces, one process
 // each (the first is the machine's process; the others are made here).
 func (m *Machine) coreOptions(side *memside.Side, n int, opt RunOptions) (cpu.Options, error) {
-	copt := cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Quantum: opt.Quantum,
+	copt := cpu.Options{Levels: m.levelNames(), Quantum: opt.Quantum,
 		Warmup: opt.Warmup, Stats: &m.Stats, Max: opt.Limit(), Interval: opt.Interval}
 	if m.Kernel != nil && n > 1 {
 		procs := []*kernel.Process{m.Process}
@@ -290,7 +290,7 @@ func (m *Machine) RunProgram(p cpu.Program, format string) (*report.Report, erro
 		return nil, err
 	}
 	core, err := cpu.NewProgram(cpu.Config{Model: cpu.InOrder}, m.Engine, m.NewSide(), p,
-		cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Stats: &m.Stats})
+		cpu.Options{Levels: m.levelNames(), Stats: &m.Stats})
 	if err != nil {
 		return nil, err
 	}

@@ -155,7 +155,7 @@ func (mr *multiRun) start(i int, on []*stream, opt RunOptions) (*coreRun, error)
 		side.Proc = uint32(on[0].thread.Proc.PID)
 	}
 	cr := &coreRun{slot: slot}
-	copt := cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Stats: &m.Stats, Name: slot.Name,
+	copt := cpu.Options{Levels: m.levelNames(), Stats: &m.Stats, Name: slot.Name,
 		Shootdowns: k != nil}
 	var rs []traces.InstrReader
 	for j, s := range on {

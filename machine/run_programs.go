@@ -27,7 +27,7 @@ func (m *Machine) RunPrograms(progs []cpu.Program, held func(i int) bool, format
 	for i, p := range progs {
 		slot := m.Cores[i]
 		c, err := cpu.NewProgram(cpu.Config{Model: cpu.InOrder}, m.Engine, m.sideOf(slot), p,
-			cpu.Options{Levels: m.depthNames()[:len(m.Config.Levels())], Stats: &m.Stats, Name: slot.Name,
+			cpu.Options{Levels: m.levelNames(), Stats: &m.Stats, Name: slot.Name,
 				Shootdowns: m.Kernel != nil})
 		if err != nil {
 			return nil, err
