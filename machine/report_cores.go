@@ -24,13 +24,6 @@ func (m *Machine) reportCores(mr *multiRun, format string) *report.Report {
 	final := m.snapshot()
 	r := &report.Report{Schema: report.Schema, Config: m.Config.Name, Trace: report.TraceInfo{Format: format},
 		Stats: m.frozenStats(mr, final)}
-	var cycles uint64
-	for _, cr := range mr.runs {
-		c := m.coreReport(cr)
-		r.Cores = append(r.Cores, c)
-		r.Instructions += c.Instructions
-		cycles += c.Cycles
-	}
 	all := func(name string) uint64 {
 		var n uint64
 		for _, cr := range mr.runs {
@@ -38,10 +31,20 @@ func (m *Machine) reportCores(mr *multiRun, format string) *report.Report {
 		}
 		return n
 	}
+	// Every core's stack has the same components, so that they line up
+	// side by side: kernel if any core spent cycles there.
+	stack := m.stackNames(all)
+	var cycles uint64
+	for _, cr := range mr.runs {
+		c := m.coreReport(cr, stack)
+		r.Cores = append(r.Cores, c)
+		r.Instructions += c.Instructions
+		cycles += c.Cycles
+	}
 	r.Cycles = mr.last.res.Cycles
 	r.IPC = ratio(r.Instructions, r.Cycles)
 	r.Kinds, r.Accesses, r.AMAT = traceKinds(all)
-	r.Breakdown = breakdown(all, m.stackNames(all), cycles)
+	r.Breakdown = breakdown(all, stack, cycles)
 	for _, l := range m.Config.Levels() {
 		for _, name := range []string{l.Name, l.Split} {
 			if name == "" {
@@ -70,14 +73,14 @@ func (m *Machine) reportCores(mr *multiRun, format string) *report.Report {
 }
 
 // coreReport is what one core measured, from the registry as it was when
-// the core finished.
-func (m *Machine) coreReport(cr *coreRun) report.CoreReport {
+// the core finished, its CPI stack made of the components stack names.
+func (m *Machine) coreReport(cr *coreRun, stack []string) report.CoreReport {
 	s, p := cr.frozen, cr.slot.prefix()
 	v := func(name string) uint64 { return s.Value(p + name) }
 	c := report.CoreReport{Core: cr.slot.ID, Trace: cr.label, Instructions: cr.res.Instructions, Cycles: cr.res.Cycles, IPC: cr.res.IPC,
 		Warmup: cr.from}
 	c.Kinds, c.Accesses, c.AMAT = traceKinds(v)
-	c.Breakdown = breakdown(v, m.stackNames(v), c.Cycles)
+	c.Breakdown = breakdown(v, stack, c.Cycles)
 	for _, x := range cr.slot.Caches {
 		c.Levels = append(c.Levels, levelReport(s.Value, x.Config().Name))
 	}

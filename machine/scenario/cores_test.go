@@ -212,3 +212,32 @@ p1 munmap buf 4096 == 0
 		t.Errorf("the initiator's part is %.2f us at 4 GHz; the preset cites about 1.3", us)
 	}
 }
+
+// Every core's CPI stack names the same components, whichever core spent
+// cycles in the kernel (only core 0 here), so that they line up side by
+// side in the text report and the plot (the text report indexed one by
+// another's components, and panicked).
+func TestScenarioCoresStacksAlike(t *testing.T) {
+	rep := runCores(t, `set cores=3
+t = p1 thread core=2
+b = t mmap 0 4096 rw- MAP_PRIVATE|MAP_ANONYMOUS -1 0
+t store b 8 1
+p1 load b 8 == 1
+`)
+	names := func(c report.CoreReport) []string {
+		var out []string
+		for _, s := range c.Breakdown {
+			out = append(out, s.Level)
+		}
+		return out
+	}
+	for _, c := range rep.Cores[1:] {
+		if diff := cmp.Diff(names(rep.Cores[0]), names(c)); diff != "" {
+			t.Errorf("core %d's stack against core 0's (-core 0 +core %d):\n%s", c.Core, c.Core, diff)
+		}
+	}
+	var b strings.Builder
+	if err := rep.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+}
