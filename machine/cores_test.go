@@ -177,3 +177,23 @@ func TestCoresFalseSharing(t *testing.T) {
 		t.Errorf("cycles: %d on one line, %d on two: not 10x", one.Cycles, two.Cycles)
 	}
 }
+
+// Without --max or --measure a core measures to the end of the pass of its
+// trace it was in when measuring began, however many passes it had read
+// ahead: two-instruction traces measure one or two instructions each,
+// ending at a pass's end, not the passes their cores had read ahead
+// (hundreds of instructions: 579 between the two before).
+func TestCoresMeasureToTheEndOfThePass(t *testing.T) {
+	recs := []traces.Record{{Addr: 0, Size: 8, Op: traces.Load}, {Addr: 64, Size: 8, Op: traces.Store}}
+	m := build(t, "default", "cores=2")
+	rs := []traces.Reader{&sliceReader{recs: recs}, &sliceReader{recs: recs}}
+	rep, err := m.RunMany(rs, RunOptions{Warmup: 5, Reopen: func(int) (traces.Reader, error) { return &sliceReader{recs: recs}, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Cores {
+		if end := c.Warmup + c.Instructions; c.Instructions == 0 || c.Instructions > 2 || end%2 != 0 {
+			t.Errorf("core %d measured %d instructions after %d: want 1 or 2, to the end of the pass", c.Core, c.Instructions, c.Warmup)
+		}
+	}
+}

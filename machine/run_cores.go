@@ -41,9 +41,10 @@ type coreRun struct {
 	label string     // its streams, as the report names them
 	src   *replaying // its stream, replayed; nil on a core of several
 	phase phase
-	// passEnd is the last end of its trace seen (instructions handed
-	// out by then), 0 before the first.
-	passEnd uint64
+	// passLen is the instructions of one pass of its trace, passEnd the
+	// last end of a pass seen (instructions handed out by then, read
+	// ahead of those retired), both 0 before the first.
+	passLen, passEnd uint64
 	// from is the instructions it had retired when measuring began.
 	from uint64
 	// ending is the instructions at which its measured part ends, once
@@ -242,7 +243,9 @@ func (mr *multiRun) begin() {
 		case mr.measure > 0:
 			mr.finishAt(cr, cr.from+mr.measure)
 		case cr.passEnd > cr.from:
-			mr.finishAt(cr, cr.passEnd)
+			// Every pass is the same instructions; the core may have read
+			// several passes ahead of the one it is in.
+			mr.finishAt(cr, (cr.from/cr.passLen+1)*cr.passLen)
 		}
 	}
 }
@@ -252,6 +255,9 @@ func (mr *multiRun) begin() {
 // to end (a trace shorter than what the core reads ahead ends again
 // before its first end retires).
 func (mr *multiRun) passEnded(cr *coreRun, read uint64) {
+	if cr.passLen == 0 {
+		cr.passLen = read
+	}
 	cr.passEnd = read
 	if cr.phase == measuring && mr.measure == 0 && read > cr.from && cr.ending == 0 {
 		mr.finishAt(cr, read)
