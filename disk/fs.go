@@ -396,6 +396,9 @@ func (f *File) WriteAt(now sim.Cycle, data []byte, off uint64) (done sim.Cycle, 
 	}
 	bs := f.fs.bs
 	first, last := off/bs, (end-1)/bs
+	if off%bs == 0 && end%bs == 0 {
+		return f.writeBlocks(now, data, first, last)
+	}
 	tmp := make([]byte, (last-first+1)*bs)
 	// read-modify-write of the partial blocks at either end
 	start := now
@@ -408,17 +411,24 @@ func (f *File) WriteAt(now sim.Cycle, data []byte, off uint64) (done sim.Cycle, 
 		start = max(start, d)
 	}
 	copy(tmp[off-first*bs:], data)
-	done = start
-	var werr error
+	return f.writeBlocks(start, tmp, first, last)
+}
+
+// writeBlocks writes whole blocks first..last of the file from data, a run
+// of contiguous device blocks per request, all starting at now; done is
+// when the last completes. A write that covers whole blocks needs no copy.
+func (f *File) writeBlocks(now sim.Cycle, data []byte, first, last uint64) (done sim.Cycle, err error) {
+	bs := f.fs.bs
+	done = now
 	f.runs(first, last+1, func(dev, blocks, fb uint64) {
-		if werr != nil {
+		if err != nil {
 			return
 		}
-		d, e := f.fs.dev.Write(start, dev, tmp[(fb-first)*bs:(fb-first+blocks)*bs])
-		werr = e
+		var d sim.Cycle
+		d, err = f.fs.dev.Write(now, dev, data[(fb-first)*bs:(fb-first+blocks)*bs])
 		done = max(done, d)
 	})
-	return done, werr
+	return done, err
 }
 
 // partialBlocks lists the file blocks that bytes [off, end) cover only in

@@ -175,11 +175,10 @@ func (k *Kernel) Write(now sim.Cycle, p *Process, fd int, buf, n uint64) (uint64
 		}
 		// Standard output takes the bytes a page at a time; a file's are
 		// gathered first, then go through the page cache.
-		var data []byte
-		put := func(b []byte) { p.Stdout.Write(b) }
+		data := Pieces{Want: n}
+		put := p.Stdout.add
 		if !of.stdout {
-			data = make([]byte, 0, min(n, 1<<20))
-			put = func(b []byte) { data = append(data, b...) }
+			put = data.add
 		}
 		done := k.copyIn(p, buf, n, put)
 		if done == 0 && n > 0 {
@@ -219,8 +218,8 @@ func (k *Kernel) writeRoom(of *openFile) (uint64, Errno) {
 }
 
 // writeFile puts data at off of f's page cache, growing the file.
-func (k *Kernel) writeFile(f *File, off uint64, data []byte) error {
-	if end := off + uint64(len(data)); end > f.Size() {
+func (k *Kernel) writeFile(f *File, off uint64, data Pieces) error {
+	if end := off + data.Len(); end > f.Size() {
 		// Grow the file on the disk first (zeros), so pages past the old
 		// end exist to be cached and written back.
 		grow := make([]byte, end-f.Size())
@@ -230,6 +229,18 @@ func (k *Kernel) writeFile(f *File, off uint64, data []byte) error {
 		}
 		k.t = done
 	}
+	for _, piece := range data.pieces {
+		if err := k.writeCached(f, off, piece); err != nil {
+			return err
+		}
+		off += uint64(len(piece))
+	}
+	return nil
+}
+
+// writeCached puts data into f's cached pages from offset off, marking
+// them dirty; the file already reaches past it.
+func (k *Kernel) writeCached(f *File, off uint64, data []byte) error {
 	for len(data) > 0 {
 		frame, _, err := k.cachedPage(f, off>>k.pageShift())
 		if err != nil {

@@ -1,8 +1,6 @@
 package os
 
 import (
-	"bytes"
-
 	"github.com/vmemu/vmemu/mmu"
 )
 
@@ -29,7 +27,7 @@ type Process struct {
 
 	fds    map[int]*openFile
 	nextFD int
-	Stdout bytes.Buffer
+	Stdout Pieces
 
 	// LastSegv is the last fault that killed an access; Signals lists them,
 	// SignalReasons says why each was not mended and SignalNames which
