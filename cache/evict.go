@@ -1,9 +1,21 @@
 package cache
 
 import (
+	"math/bits"
+
 	"github.com/vmemu/vmemu/replacement"
 	"github.com/vmemu/vmemu/sim"
 )
+
+// emptyWay is the first way of the set at base that holds no line, or -1.
+func (c *Cache) emptyWay(base int) int {
+	for j := 0; j < c.ways; j += 8 {
+		if m := matching(c.prints, base+j, c.ways-j, 0); m != 0 {
+			return j + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return -1
+}
 
 // allocate makes room for line ln in its set, for req, and returns the
 // way's index and the tag (line address plus one) of the valid line it
@@ -12,13 +24,7 @@ import (
 func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) (int, uint64) {
 	set := int(ln & c.setMask)
 	base := set * c.ways
-	way := -1
-	for w, p := range c.prints[base : base+c.ways] {
-		if p == 0 {
-			way = w
-			break
-		}
-	}
+	way := c.emptyWay(base)
 	evicted := uint64(invalidTag)
 	if way < 0 {
 		way = c.repl.Victim(set, max(req.Addr, ln<<c.lineShift), req.IP, req.Kind)

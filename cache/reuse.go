@@ -80,7 +80,7 @@ func newWayArrays(cfg Config) (*wayArrays, error) {
 	n := sets * cfg.Ways
 	return &wayArrays{
 		lines:   make([]wayState, n),
-		prints:  make([]uint8, n),
+		prints:  make([]uint8, n, n+7), // room for find to read a set's last ways eight at a time
 		dirty:   make([]bool, n),
 		repl:    repl,
 		touched: make([]uint64, (sets+63)/64),
