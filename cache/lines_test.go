@@ -83,6 +83,9 @@ func TestFillTimesMatchesScan(t *testing.T) {
 		}
 		slices.Sort(later)
 		i := f.after(at)
+		if slices.Equal(later, f[i:]) {
+			continue // cmp.Diff on every op of thousands would take a minute
+		}
 		if diff := cmp.Diff(later, []sim.Cycle(f[i:]), cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("op %d: times after %d (-scan +ordered):\n%s", op, at, diff)
 		}
