@@ -214,7 +214,7 @@ func (p *pfState) placing(now sim.Cycle, i int, ln uint64, req *sim.Request, evi
 	}
 	f := pendingFill{va: ln << p.c.lineShift, ip: req.IP, missed: now}
 	if p.tr != nil && req.VA != 0 {
-		const page = 1<<12 - 1 // accesses are split at base pages
+		page := uint64(1)<<p.cfg.pageShift() - 1 // accesses are split at base pages
 		f.va = req.VA&^page | (ln<<p.c.lineShift)&page
 	}
 	if evicted != invalidTag {

@@ -63,7 +63,7 @@ func (p *pfState) Prefetch(addr uint64, here bool) bool {
 // base page from the trigger's own physical address, else through the
 // TLBs.
 func (p *pfState) translate(va uint64) (uint64, sim.Cycle, bool) {
-	const page = 1<<12 - 1 // accesses are split at base pages
+	page := uint64(1)<<p.cfg.pageShift() - 1 // accesses are split at base pages
 	if p.vtrigger != noVA && va&^page == p.vtrigger&^page {
 		return p.trigger&^page | va&page, p.now, true
 	}
@@ -86,7 +86,11 @@ func (p *pfState) drop(why int) bool {
 // lowerCache is the cache level below, if it is one that a prefetch may
 // fill (an exclusive level takes only what the level above evicts).
 func (c *Cache) lowerCache() *Cache {
-	if l, ok := c.next.(*Cache); ok && !c.lowerExclusive && l.pf != nil {
+	l, _ := c.next.(*Cache)
+	if d, ok := c.next.(*Directory); ok {
+		l = d.shared // a coherent private level reaches the shared one through its directory
+	}
+	if l != nil && !c.lowerExclusive && l.pf != nil {
 		return l
 	}
 	return nil

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -177,5 +178,64 @@ func TestPrefetchQueueFull(t *testing.T) {
 	want.DroppedBy[dropQueue] = 2
 	if diff := cmp.Diff(want, counts(l1)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// pageTable is a Translator over a map of page numbers, recording what it
+// is asked.
+type pageTable struct {
+	shift uint
+	pages map[uint64]uint64 // virtual page -> physical page
+	asked []uint64
+}
+
+func (p *pageTable) TranslatePrefetch(now sim.Cycle, va uint64, _ sim.Kind, _ bool) (uint64, sim.Cycle, bool) {
+	p.asked = append(p.asked, va)
+	ppn, ok := p.pages[va>>p.shift]
+	return ppn<<p.shift | va&(1<<p.shift-1), now, ok
+}
+
+// A virtual prefetcher stays on the trigger's physical page only within
+// the configured page, not a fixed 4 KiB one: with 64-byte pages (the
+// CS:APP small system's size class), next-line's prefetch of the line
+// after virtual 0x40 is on another page and goes through the TLBs, to
+// physical 0x5080, not to 0x1080 beside the trigger's physical line.
+func TestVirtualPrefetchTranslatesPastASmallPage(t *testing.T) {
+	c := level(t, "l1d", 16, 2, func(c *Config) { c.Prefetch = PrefetchConfig{Name: "next-line", PageShift: 6} })
+	Connect(c, &Memory{Latency: 100})
+	pt := &pageTable{shift: 6, pages: map[uint64]uint64{1: 0x41, 2: 0x142}}
+	c.SetTranslator(pt)
+	if _, ok := c.Access(0, &sim.Request{Addr: 0x1040, VA: 0x40, Size: 8, Kind: sim.Load, IP: 0x40}); !ok {
+		t.Fatal("pending on a synchronous hierarchy")
+	}
+	if diff := cmp.Diff([]uint64{0x80}, pt.asked); diff != "" {
+		t.Errorf("virtual addresses translated (-want +got):\n%s", diff)
+	}
+	if c.find(0x5080>>6) < 0 || c.find(0x1080>>6) >= 0 {
+		t.Errorf("prefetched line: 0x5080 held %v, 0x1080 held %v; want the first only", c.find(0x5080>>6) >= 0, c.find(0x1080>>6) >= 0)
+	}
+}
+
+// A coherent core's level reaches the shared level through the
+// directory; a prefetch meant for the level below must still go there (a
+// prefetch access at the LLC), not stay in the private level.
+func TestPrefetchBelowThroughTheDirectory(t *testing.T) {
+	llc := level(t, "llc", 64, 8, func(c *Config) { c.Latency = 30; c.Inclusion = Inclusive; c.Prefetch.Marks = true })
+	must(t, Connect(llc, &Memory{Latency: 100}))
+	var cores [][]*Cache
+	for k := range 2 {
+		l1 := level(t, fmt.Sprintf("c%d.l1d", k), 16, 2, func(c *Config) { c.Prefetch = PrefetchConfig{Name: "adjacent", Below: true} })
+		must(t, Connect(l1, llc))
+		cores = append(cores, []*Cache{l1})
+	}
+	if _, err := Share(llc, cores, Coherence{Transfer: 40, Invalidate: 20}); err != nil {
+		t.Fatal(err)
+	}
+	load(t, cores[0][0], 0, 6)
+	if got := counts(cores[0][0]).Below; got != 1 {
+		t.Errorf("prefetches sent below: %d, want 1", got)
+	}
+	if llc.n.Misses[sim.Prefetch] != 1 || cores[0][0].find(7) >= 0 {
+		t.Errorf("llc prefetch misses %d, line 7 in the l1 %v; want 1 and false", llc.n.Misses[sim.Prefetch], cores[0][0].find(7) >= 0)
 	}
 }
