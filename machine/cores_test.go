@@ -1,9 +1,11 @@
 package machine
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/machine/config"
@@ -195,5 +197,36 @@ func TestCoresMeasureToTheEndOfThePass(t *testing.T) {
 		if end := c.Warmup + c.Instructions; c.Instructions == 0 || c.Instructions > 2 || end%2 != 0 {
 			t.Errorf("core %d measured %d instructions after %d: want 1 or 2, to the end of the pass", c.Core, c.Instructions, c.Warmup)
 		}
+	}
+}
+
+// A core whose trace cannot be read again (standard input) and ends
+// inside its warmup stops there; the others, warm already, must still
+// begin their measured part and end, and the run reports the core that
+// measured nothing (it used to replay the others' traces for ever).
+func TestCoresOneStopsWhileTheOthersWait(t *testing.T) {
+	fast := []traces.Record{{Addr: 0, Size: 8, Op: traces.Load}}
+	slow := make([]traces.Record, 500)
+	for i := range slow {
+		slow[i] = traces.Record{Addr: uint64(i) << 22, Size: 8, Op: traces.Load} // DRAM misses
+	}
+	m := build(t, "default", "cores=2")
+	rs := []traces.Reader{&sliceReader{recs: fast}, &sliceReader{recs: slow}}
+	opt := RunOptions{Warmup: 1000, Names: []string{"fast", "slow"}, Reopen: func(i int) (traces.Reader, error) {
+		if i == 1 {
+			return nil, nil // read once, as standard input is
+		}
+		return &sliceReader{recs: fast}, nil
+	}}
+	errc := make(chan error, 1)
+	go func() { _, err := m.RunMany(rs, opt); errc <- err }()
+	select {
+	case err := <-errc:
+		var we *WarmupError
+		if !errors.As(err, &we) || we.Core != 1 || we.Trace != "slow" {
+			t.Errorf("err = %v; want a WarmupError for core 1 (slow)", err)
+		}
+	case <-time.After(2 * time.Minute): // a hang guard, not a timing
+		t.Fatal("the run did not end")
 	}
 }

@@ -233,6 +233,7 @@ type WarmupError struct {
 	Warmup  uint64 // instructions asked to be warmup
 	Retired uint64 // instructions the trace had (or --max let run)
 	Core    int    // the core (0 on a machine of one)
+	Trace   string // what the core ran, as the report names it (several cores only)
 }
 
 func (e *WarmupError) Error() string {

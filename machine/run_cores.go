@@ -72,7 +72,6 @@ type multiRun struct {
 	runs    []*coreRun
 	warmup  uint64
 	measure uint64 // instructions each core measures; 0: to the end of its trace
-	begun   bool   // the measured part has begun
 	done    int    // cores finished: when all have, the loop ends
 	last    *coreRun
 }
@@ -125,7 +124,7 @@ func (m *Machine) runCores(irs []traces.InstrReader, reopen func(int) (traces.In
 	m.Engine.Run() // write-backs still in flight
 	for _, cr := range mr.runs {
 		if cr.res.Instructions == 0 && opt.Warmup > 0 {
-			return nil, &WarmupError{Warmup: opt.Warmup, Retired: cr.cpu.Retired(), Core: cr.slot.ID}
+			return nil, &WarmupError{Warmup: opt.Warmup, Retired: cr.cpu.Retired(), Core: cr.slot.ID, Trace: cr.label}
 		}
 	}
 	return m.reportCores(mr, irs[0].Format()), nil
@@ -219,6 +218,11 @@ func (mr *multiRun) warmed(cr *coreRun) {
 		return
 	}
 	cr.phase = warm
+	mr.beginIfWarm()
+}
+
+// beginIfWarm begins the measured part once no core is still warming.
+func (mr *multiRun) beginIfWarm() {
 	for _, o := range mr.runs {
 		if o.phase == warming {
 			return
@@ -229,7 +233,6 @@ func (mr *multiRun) warmed(cr *coreRun) {
 
 // begin starts every core's measured part at once.
 func (mr *multiRun) begin() {
-	mr.begun = true
 	if mr.warmup > 0 {
 		mr.m.Stats.Reset()
 	}
@@ -289,9 +292,14 @@ func (mr *multiRun) finish(cr *coreRun, end sim.Cycle) {
 // read it again): it is out of whatever phase it was in.
 func (mr *multiRun) stopped(cr *coreRun) {
 	if cr.phase == warming || cr.phase == warm {
+		wasWarming := cr.phase == warming
 		cr.phase = finished // nothing measured
 		mr.done++
-		mr.warmed(cr)
+		if wasWarming && mr.done < len(mr.runs) {
+			// The others, warm already, waited for this one: they begin
+			// (a core that stopped warm had begun nothing to wait for).
+			mr.beginIfWarm()
+		}
 		return
 	}
 	if cr.phase == measuring {

@@ -279,7 +279,7 @@ func runTraces(cmd *cobra.Command, m *machine.Machine, paths []string, rf replay
 	if we := (*machine.WarmupError)(nil); errors.As(err, &we) {
 		trace := "the trace"
 		if len(m.Cores) > 1 {
-			trace = fmt.Sprintf("core %d's trace (%s)", we.Core, paths[we.Core])
+			trace = fmt.Sprintf("core %d's trace (%s)", we.Core, we.Trace)
 		}
 		return nil, fmt.Errorf("--warmup %d: %s has %d instructions, all of them warmup: nothing was measured (give a warmup shorter than the trace)", we.Warmup, trace, we.Retired)
 	}

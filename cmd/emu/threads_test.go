@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,11 +15,18 @@ import (
 // twoThreads writes a native trace of two threads, 300 and 200
 // instructions, in turns of 10, and returns its path and bytes.
 func twoThreads(t *testing.T) (string, []byte) {
+	return threadsTrace(t, 300, 200)
+}
+
+// threadsTrace writes a native trace of threads of the given lengths in
+// instructions, in turns of one, and returns its path and bytes.
+func threadsTrace(t *testing.T, lengths ...uint64) (string, []byte) {
 	t.Helper()
 	var recs []traces.Record
-	for i := range uint64(300) {
-		for th := range uint8(2) {
-			if th == 1 && i >= 200 {
+	for i := range slices.Max(lengths) {
+		for th, n := range lengths {
+			th := uint8(th)
+			if i >= n {
 				continue
 			}
 			recs = append(recs, traces.Record{Addr: 0x400000 + 4*(i%32), Size: 4, Op: traces.Fetch, Thread: th},
@@ -68,5 +76,18 @@ func TestRunThreads(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tt.want)
 			}
 		})
+	}
+}
+
+// A core that runs several threads in turns cannot replay them, so one
+// whose threads end inside the warmup measured nothing: refused with exit
+// status 2, naming the threads it ran (the message indexed the command
+// line's traces by the core's number, and panicked with one trace).
+func TestRunThreadsWarmupLongerThanACore(t *testing.T) {
+	path, _ := threadsTrace(t, 3000, 100, 3000, 100)
+	code, _, stderr := emu(t, "", "run", "--set", "cores=2", "--warmup", "1000", path)
+	want := "core 1's trace (" + path + " (thread 1) + " + path + " (thread 3)) has 200 instructions"
+	if code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, stderr, want)
 	}
 }
