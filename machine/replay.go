@@ -25,8 +25,8 @@ type replaying struct {
 func (p *replaying) ReadInstrs(buf []traces.Instr) (int, error) {
 	for {
 		n, err := p.r.ReadInstrs(buf)
-		for _, in := range buf[:max(n, 0)] {
-			if !in.Cont {
+		for i := range buf[:max(n, 0)] {
+			if !buf[i].Cont { // by index: an Instr is some 130 bytes to copy
 				p.read++
 			}
 		}

@@ -73,8 +73,9 @@ var countDocs = [len(countNames)]string{
 }
 
 // fields are f's counts in a fixed order (getrusage's minor and major
-// first, then the breakdown): an array, so that add, on every fault,
-// allocates nothing.
+// first, then the breakdown), an array, for the report and the tests;
+// add, on every fault, is written out field by field (4.5 ns against 31
+// through this array), and a test keeps the two lists in step.
 func (f *Faults) fields() [len(countNames)]*uint64 {
 	return [...]*uint64{&f.Minor, &f.Major, &f.COW, &f.Reuse, &f.ZeroPage, &f.THP, &f.HugeTLB, &f.SwapIns,
 		&f.FaultAround, &f.Readahead, &f.THPFallbacks, &f.Splits}

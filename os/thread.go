@@ -17,8 +17,7 @@ type Thread struct {
 	// counts them; the process's Faults count every thread's.
 	Faults Faults
 
-	core   int  // the core that runs it, or -1
-	joined bool // reaped by Join
+	core int // the core that runs it, or -1
 }
 
 // Core is the core that runs t, or -1.
@@ -80,14 +79,13 @@ func (k *Kernel) Join(now sim.Cycle, p *Process, tid int) (uint64, Errno, sim.Cy
 	return k.syscall(now, func() (uint64, Errno) {
 		t := k.threads[tid]
 		switch {
-		case t == nil || t.Proc != p || t.joined:
+		case t == nil || t.Proc != p: // a joined thread has left k.threads
 			return 0, ESRCH
 		case t == k.here().cur:
 			return 0, EDEADLK
 		case !t.Exited:
 			return 0, OK
 		}
-		t.joined = true
 		delete(k.threads, tid)
 		return uint64(tid), OK
 	})

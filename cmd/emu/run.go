@@ -176,7 +176,7 @@ func buildRun(cmd *cobra.Command, cf configFlags, rf *replayFlags, args []string
 	if err := rf.check(args, scn != nil); err != nil {
 		return nil, nil, err
 	}
-	if err := rf.checkCores(len(m.Cores), args); err != nil {
+	if err := rf.checkCores(len(m.Cores), args, scn != nil); err != nil {
 		return nil, nil, err
 	}
 	return m, scn, nil

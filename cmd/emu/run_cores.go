@@ -14,8 +14,10 @@ import (
 // traces: the flags it refuses there, and --alone.
 
 // checkCores refuses what a machine of several cores does not make.
-func (rf *replayFlags) checkCores(cores int, inputs []string) error {
+func (rf *replayFlags) checkCores(cores int, inputs []string, scenario bool) error {
 	switch {
+	case rf.alone && scenario:
+		return errors.New("--alone runs each trace alone against its core: a scenario's processes and threads are not traces (run it with cores: 1 to compare)")
 	case rf.alone && slices.Contains(inputs, "-"):
 		return errors.New("--alone: standard input cannot be read a second time: give the trace as a file")
 	case cores == 1 && rf.alone:

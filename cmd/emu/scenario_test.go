@@ -32,6 +32,14 @@ func TestScenarioCommand(t *testing.T) {
 		t.Errorf("broken: exit %d, stderr %q; want exit 2 naming file, line and column", code, stderr)
 	}
 
+	// --alone is refused before the scenario runs (it ran whole first,
+	// then was refused for "core 0 runs , not a trace whole").
+	notRun := filepath.Join(dir, "not-run.txt")
+	code, _, stderr = emu(t, "", "run", "--set", "cores=2", "--alone", "--stdout", notRun, good)
+	if _, err := os.Stat(notRun); code != 2 || !strings.Contains(stderr, "a scenario's processes and threads are not traces") || err == nil {
+		t.Errorf("--alone on a scenario: exit %d, stderr %q, output written %v; want exit 2 before the run", code, stderr, err == nil)
+	}
+
 	code, _, stderr = emu(t, "", "run", "--stdout", good, good)
 	if code != 2 || !strings.Contains(stderr, "would overwrite") {
 		t.Errorf("--stdout over the scenario: exit %d, stderr %q", code, stderr)

@@ -30,10 +30,7 @@ type order struct {
 	at      sim.Cycle
 	watch   *cpu.Op // its access, whose bytes moving is its effect
 	looping int     // the core running a line with loops, or -1
-	// lastCore is the core of the line started last: file and set lines
-	// run there.
-	lastCore int
-	failed   bool // a core stopped on an error: the others stop too
+	failed  bool    // a core stopped on an error: the others stop too
 }
 
 // coreLines is one core's program: the lines of its threads.
@@ -105,18 +102,27 @@ func (r *scenarioRun) nextCore() int {
 	}
 	line := &r.s.Ops[r.next]
 	if line.Op == "file" || line.Op == "set" {
-		return r.lastCore
+		return r.lastCore()
 	}
 	_, t := r.taskNamed(line.Proc)
 	if t == nil {
-		return r.lastCore // the line fails there
+		return r.lastCore() // the line fails there
 	}
 	return r.coreOf[t]
 }
 
+// lastCore is the core of the line started last (0 before the first):
+// file and set lines run there.
+func (r *scenarioRun) lastCore() int {
+	if r.last == nil {
+		return 0
+	}
+	return r.last.core
+}
+
 // dispatched is the running core's line starting: the next waits for it.
 func (r *scenarioRun) dispatched() {
-	r.last, r.known, r.watch, r.lastCore = r.lineState, false, nil, r.core
+	r.last, r.known, r.watch = r.lineState, false, nil
 	if len(r.line.Loops) > 0 {
 		r.looping = r.core
 	}
