@@ -115,6 +115,9 @@ func (c *Cache) prefetchFromAbove(now sim.Cycle, pa uint64, from *pfState) {
 	r := &p.aboveReq
 	*r = sim.Request{Addr: ln << c.lineShift, Size: uint32(c.cfg.LineSize), Kind: sim.Prefetch,
 		IP: from.ip, Core: from.core, Proc: from.proc, Issued: now, Missed: true}
+	if c.byCore != nil {
+		c.countCore(r, true) // as Access counts, so the cores' misses add up to the level's
+	}
 	p.markNext = p.index(from)
 	c.miss(now, ln, ln, r, false)
 	p.markNext = 0

@@ -228,6 +228,7 @@ func TestPrefetchBelowThroughTheDirectory(t *testing.T) {
 		must(t, Connect(l1, llc))
 		cores = append(cores, []*Cache{l1})
 	}
+	llc.CountByCore(2)
 	if _, err := Share(llc, cores, Coherence{Transfer: 40, Invalidate: 20}); err != nil {
 		t.Fatal(err)
 	}
@@ -237,5 +238,9 @@ func TestPrefetchBelowThroughTheDirectory(t *testing.T) {
 	}
 	if llc.n.Misses[sim.Prefetch] != 1 || cores[0][0].find(7) >= 0 {
 		t.Errorf("llc prefetch misses %d, line 7 in the l1 %v; want 1 and false", llc.n.Misses[sim.Prefetch], cores[0][0].find(7) >= 0)
+	}
+	// Counted for core 0 too, so the cores' misses add up to the level's.
+	if got := llc.byCore[0].Misses[coreSlot[sim.Prefetch]]; got != 1 {
+		t.Errorf("llc.core0.prefetch.misses = %d, want 1", got)
 	}
 }
