@@ -206,3 +206,15 @@ func TestTLBPrefetchPageSequential(t *testing.T) {
 		}
 	}
 }
+
+// A TLB prefetcher beside an STLB of 4 KiB pages only, with transparent
+// huge pages: its walks find 2 MiB pages, which its buffer (the STLB's
+// sizes) cannot hold; they are dropped and counted, and the run ends.
+func TestTLBPrefetchHugePagesBufferLacks(t *testing.T) {
+	ins := generated(t, "stream", traces.GenParams{Size: 16 << 20, Count: 20000, ALU: 2})
+	r := runPrefetch(t, ins, 0, "os.thp=always", "stlb.pages=4KiB", "stlb.prefetcher=next-page")
+	if r.Stats["stlb.prefetch.unheld"] == 0 || r.Translation.Prefetch.Walks == 0 {
+		t.Errorf("%d prefetch walks, %d of them found a page the buffer does not hold; want some of each",
+			r.Translation.Prefetch.Walks, r.Stats["stlb.prefetch.unheld"])
+	}
+}

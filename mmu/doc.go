@@ -25,8 +25,10 @@
 // of every miss of the last TLB level, and the pages it asks for are walked
 // when a walker is free with no demand walk waiting, by walks that never
 // fault and that no demand walk joins, counted apart; their translations
-// wait in a prefetch buffer (a fully associative FIFO tlb.TLB) that the
-// MMU looks in after the last TLB misses, and a demand miss to a page a
+// wait in a prefetch buffer (a fully associative FIFO tlb.TLB of the last
+// TLB's page sizes; a translation of another size is dropped, counted)
+// that the MMU looks in after the last TLB misses, and every invalidation
+// reaches it as it reaches the TLBs; a demand miss to a page a
 // prefetch walk is on its way to waits for it (Kandiraju and
 // Sivasubramaniam, ISCA 2002, for the buffer and the prefetchers).
 // TranslatePrefetch translates a cache prefetcher's virtual address

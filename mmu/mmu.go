@@ -28,6 +28,12 @@ type MMU struct {
 	// slowOnly turns the fast path off (tests compare the two).
 	slowOnly bool
 	pf       *prefetching // prefetch.go; nil without prefetching
+	// buffers hold every translation the MMU keeps, so every
+	// invalidation reaches each: the TLBs (the first nTLBs, as TLBs
+	// gives them), then the prefetch buffer if there is one. Built once,
+	// since the kernel's shootdowns invalidate page by page on each core.
+	buffers []*tlb.TLB
+	nTLBs   int
 
 	n counts
 	// byIP, when set, is told every TLB miss and walk (CountByIP).
@@ -110,20 +116,26 @@ func New(cfg Config, w *Walker) (*MMU, error) {
 	if m.pf, err = newPrefetching(m, cfg.Prefetch, last); err != nil {
 		return nil, err
 	}
+	for _, t := range []*tlb.TLB{m.itlb, m.dtlb, m.stlb} {
+		if t != nil {
+			m.buffers = append(m.buffers, t)
+		}
+	}
+	m.nTLBs = len(m.buffers)
+	if m.pf != nil && m.pf.buf != nil {
+		m.buffers = append(m.buffers, m.pf.buf)
+	}
 	return m, nil
 }
 
 // TLBs returns the TLBs that exist: first-level instruction, data, then
-// the second level.
-func (m *MMU) TLBs() []*tlb.TLB {
-	var out []*tlb.TLB
-	for _, t := range []*tlb.TLB{m.itlb, m.dtlb, m.stlb} {
-		if t != nil {
-			out = append(out, t)
-		}
-	}
-	return out
-}
+// the second level. The slice is the MMU's own: read it, do not change it.
+func (m *MMU) TLBs() []*tlb.TLB { return m.buffers[:m.nTLBs:m.nTLBs] }
+
+// Buffers returns every buffer of translations: the TLBs, then the TLB
+// prefetcher's buffer if there is one. The slice is the MMU's own: read
+// it, do not change it.
+func (m *MMU) Buffers() []*tlb.TLB { return m.buffers }
 
 // DTLB is the first-level data TLB (nil if none).
 func (m *MMU) DTLB() *tlb.TLB { return m.dtlb }
@@ -341,11 +353,8 @@ func (m *MMU) InvalidatePage(va uint64) { m.InvalidatePageFor(va, m.PCID) }
 // space: the page under pcid, its global entries, and pcid's page-walk-cache
 // entries.
 func (m *MMU) InvalidatePageFor(va uint64, pcid uint16) {
-	for _, t := range m.TLBs() {
+	for _, t := range m.buffers {
 		t.InvalidatePage(va, pcid)
-	}
-	if m.pf != nil && m.pf.buf != nil {
-		m.pf.buf.InvalidatePage(va, pcid)
 	}
 	m.Walker.InvalidatePWC(pcid, false)
 }
@@ -353,11 +362,8 @@ func (m *MMU) InvalidatePageFor(va uint64, pcid uint16) {
 // InvalidatePCID drops a PCID's non-global translations and its page-walk
 // cache entries (INVPCID single-context).
 func (m *MMU) InvalidatePCID(pcid uint16) {
-	for _, t := range m.TLBs() {
+	for _, t := range m.buffers {
 		t.InvalidatePCID(pcid)
-	}
-	if m.pf != nil && m.pf.buf != nil {
-		m.pf.buf.InvalidatePCID(pcid)
 	}
 	m.Walker.InvalidatePWC(pcid, false)
 }
@@ -365,11 +371,8 @@ func (m *MMU) InvalidatePCID(pcid uint16) {
 // InvalidateAll drops every translation (keeping global ones if asked) and
 // the page-walk caches (INVPCID all-context).
 func (m *MMU) InvalidateAll(keepGlobal bool) {
-	for _, t := range m.TLBs() {
+	for _, t := range m.buffers {
 		t.InvalidateAll(keepGlobal)
-	}
-	if m.pf != nil && m.pf.buf != nil {
-		m.pf.buf.InvalidateAll(keepGlobal)
 	}
 	m.Walker.InvalidatePWC(0, true)
 }

@@ -42,8 +42,8 @@ type prefetching struct {
 
 // pfCounts are the TLB prefetcher's statistics.
 type pfCounts struct {
-	Requested, Issued, Redundant, Dropped, Unmapped uint64
-	Useful, Late, Useless                           uint64
+	Requested, Issued, Redundant, Dropped, Unmapped, Unheld uint64
+	Useful, Late, Useless                                   uint64
 }
 
 // pfWalk is one prefetch walk in flight: for the prefetch buffer (a TLB
@@ -101,6 +101,7 @@ func (p *prefetching) register(s *sim.Stats) {
 	s.Register(name+"redundant", &n.Redundant, "asked for pages the TLBs or the buffer hold, or being walked", sim.Detail)
 	s.Register(name+"dropped", &n.Dropped, "asked for but not walked: every walker busy (demand's come first)")
 	s.Register(name+"unmapped", &n.Unmapped, "prefetch walks that found the page not mapped (no fault is taken)", sim.Detail)
+	s.Register(name+"unheld", &n.Unheld, "prefetch walks that found a page of a size the buffer does not hold (those of the last TLB): the translation is dropped", sim.Detail)
 	s.Register(name+"useful", &n.Useful, "misses of the last TLB that the prefetch buffer, or a prefetch walk on its way, answered: demand walks it removed")
 	s.Register(name+"late", &n.Late, "useful prefetches whose walk was still on its way (the demand waited for it)")
 	s.Register(name+"useless", &n.Useless, "prefetched translations pushed out of the buffer unused")
@@ -246,6 +247,8 @@ func (p *prefetching) walked(w *pfWalk, at sim.Cycle) {
 	case q.Faulted:
 	case !w.toBuffer || used:
 		p.m.fill(e, q.IP, w.kind) // used: where the demand's walk would have put it
+	case !p.buf.Holds(uint(e.PageShift)):
+		p.n.Unheld++
 	default:
 		if _, evicted := p.buf.Insert(e); evicted {
 			p.n.Useless++

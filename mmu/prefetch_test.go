@@ -93,3 +93,65 @@ func TestTranslatePrefetch(t *testing.T) {
 		t.Error("the prefetch walk did not fill the STLB")
 	}
 }
+
+// The prefetch buffer holds only the last TLB's page sizes (here 4 KiB):
+// a prefetch walk that finds a larger page drops its translation and
+// counts it. Both misses prefetch a page inside the 2 MiB page (next-page
+// after the 4 KiB page below it, then after the 2 MiB page's own miss,
+// which no TLB here holds), and the demand access walks and translates as
+// it would without the prefetcher.
+func TestTLBPrefetchPageSizeBufferLacks(t *testing.T) {
+	tb := newTables(x86())
+	tb.mapPage(0x1ff000, 0x300, 1, Present|Writable|User)
+	tb.mapPage(0x200000, 0x400, 2, Present|Writable|User)
+	port := &fixedPort{latency: 10}
+	m := prefetchingMMU(t, tb, port, nil, PrefetchConfig{Name: "next-page", Buffer: 4})
+	var pas []uint64
+	for i, va := range []uint64{0x1ff008, 0x234567} {
+		tr := &Translation{VA: va, Kind: sim.Load, User: true}
+		if _, ok := m.Translate(sim.Cycle(1000*i), tr); !ok || tr.Faulted {
+			t.Fatalf("%#x: %v", va, tr.Fault)
+		}
+		pas = append(pas, tr.PA)
+	}
+	got := map[string]uint64{"4 KiB page's PA": pas[0], "2 MiB page's PA": pas[1], "walks": m.n.Walks,
+		"issued": m.pf.n.Issued, "unheld": m.pf.n.Unheld, "useful": m.pf.n.Useful}
+	want := map[string]uint64{"4 KiB page's PA": 0x300008, "2 MiB page's PA": 0x434567, "walks": 2,
+		"issued": 2, "unheld": 2, "useful": 0}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// Each invalidation reaches the prefetch buffer as it reaches the TLBs,
+// and allocates nothing (the kernel's shootdowns run one per page on
+// every core they reach).
+func TestInvalidationsReachTheBuffer(t *testing.T) {
+	const base = 0x40000000
+	for _, tc := range []struct {
+		name       string
+		invalidate func(m *MMU)
+	}{
+		{"INVLPG", func(m *MMU) { m.InvalidatePage(base + 1<<12) }},
+		{"page of another space", func(m *MMU) { m.InvalidatePageFor(base+1<<12, 0) }},
+		{"PCID", func(m *MMU) { m.InvalidatePCID(0) }},
+		{"all", func(m *MMU) { m.InvalidateAll(true) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := newTables(x86())
+			tb.mapPage(base, 0x100, 1, Present|Writable|User)
+			tb.mapPage(base+1<<12, 0x101, 1, Present|Writable|User)
+			m := prefetchingMMU(t, tb, &fixedPort{latency: 10}, nil, PrefetchConfig{Name: "next-page", Buffer: 4})
+			m.Translate(0, &Translation{VA: base, Kind: sim.Load, User: true})
+			if _, ok := m.pf.buf.Probe(base+1<<12, 0); !ok {
+				t.Fatal("the next page was not prefetched")
+			}
+			if allocs := testing.AllocsPerRun(10, func() { tc.invalidate(m) }); allocs != 0 {
+				t.Errorf("%v allocations per invalidation, want 0", allocs)
+			}
+			if _, ok := m.pf.buf.Probe(base+1<<12, 0); ok {
+				t.Error("the prefetched translation outlived the invalidation")
+			}
+		})
+	}
+}

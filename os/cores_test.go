@@ -30,13 +30,13 @@ func shootdownCosts(c *Config) {
 func newMulti(t *testing.T, memory, swapPages uint64, pcid bool) *multi {
 	t.Helper()
 	w := newWorldWith(t, memory, swapPages, func(c *Config) { shootdownCosts(c); c.PCID = pcid })
-	return &multi{t: t, w: w, k: w.k, u: coreMMUs(t, w.k, 4)}
+	return &multi{t: t, w: w, k: w.k, u: coreMMUs(t, w.k, 4, mmu.PrefetchConfig{})}
 }
 
 // coreMMUs gives k n cores, each with a dTLB and an STLB of 4 KiB and
-// 2 MiB pages and page-walk caches, its walker's faults going to the
-// kernel on that core.
-func coreMMUs(t *testing.T, k *Kernel, n int) []*mmu.MMU {
+// 2 MiB pages, page-walk caches and the TLB prefetching pf, its walker's
+// faults going to the kernel on that core.
+func coreMMUs(t *testing.T, k *Kernel, n int, pf mmu.PrefetchConfig) []*mmu.MMU {
 	t.Helper()
 	g := mmu.Geometries["x86-64"]
 	tc := func(name string, entries, ways int) tlb.Config {
@@ -49,7 +49,8 @@ func coreMMUs(t *testing.T, k *Kernel, n int) []*mmu.MMU {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := mmu.New(mmu.Config{DTLB: tc("dtlb", 64, 4), STLB: tc("stlb", 512, 8), Walker: mmu.WalkerConfig{Geometry: g}}, wk)
+		u, err := mmu.New(mmu.Config{DTLB: tc("dtlb", 64, 4), STLB: tc("stlb", 512, 8), Walker: mmu.WalkerConfig{Geometry: g},
+			Prefetch: pf}, wk)
 		if err != nil {
 			t.Fatal(err)
 		}

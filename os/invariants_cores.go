@@ -63,7 +63,8 @@ func (c *checker) masks() error {
 	return nil
 }
 
-// tlbs checks every entry of every core's TLBs against the page tables:
+// tlbs checks every entry of every core's TLBs, and of its TLB
+// prefetcher's buffer, against the page tables:
 // an entry of a live process on a core in its mask translates as the
 // tables do now, with no right they withdrew (write, execute, user, a
 // Dirty bit they cleared); one on a core a shootdown skipped will go at
@@ -81,7 +82,7 @@ func (c *checker) tlbs() error {
 		if co.mmu == nil {
 			continue
 		}
-		for _, t := range co.mmu.TLBs() {
+		for _, t := range co.mmu.Buffers() {
 			for _, s := range t.Entries() {
 				if s.Entry.Global {
 					continue

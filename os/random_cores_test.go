@@ -1,20 +1,26 @@
 package os
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/vmemu/vmemu/mmu"
+)
 
 // rCores runs the random model's operations on four cores: each process
 // has two threads; an operation of a process runs on one of them, on the
 // core that runs it or on a random core switched to it (which first takes
 // the interrupts it was sent), and its accesses go through that core's
 // MMU. So every shootdown meets TLBs that hold what other cores mapped,
-// and CheckInvariants holds each core's TLB entries against the tables.
+// and CheckInvariants holds each core's TLB entries against the tables;
+// a next-page TLB prefetcher fills each core's prefetch buffer, whose
+// entries the shootdowns must reach and CheckInvariants checks too.
 type rCores struct {
 	*multi
 	on int // the core of the operation
 }
 
 func newRCores(t *testing.T, w *world, n int) *rCores {
-	return &rCores{multi: &multi{t: t, w: w, k: w.k, u: coreMMUs(t, w.k, n)}}
+	return &rCores{multi: &multi{t: t, w: w, k: w.k, u: coreMMUs(t, w.k, n, mmu.PrefetchConfig{Name: "next-page", Buffer: 8})}}
 }
 
 // born gives a new process of the model its second thread.
