@@ -44,35 +44,15 @@ func (m *Machine) snapshot() sim.Snapshot {
 // coreKinds are the kinds of access the core counts (core.KIND.*).
 var coreKinds = []sim.Kind{sim.Fetch, sim.Load, sim.Store}
 
-// reportProgram is a scenario's report, from its in-order core's result.
-// A scenario's accesses are counted as the coursework model counts them:
-// those that reached the caches, each with the cycles the caches took (its
-// translation and faults are apart, in the breakdown); an access abandoned
-// after a fault counts only there.
+// reportProgram is a scenario's report, from its in-order core's result,
+// its accesses and CPI stack counted by the scenario's rules
+// (programKinds, programStackNames).
 func (m *Machine) reportProgram(res cpu.Result, format string) *report.Report {
 	s := m.snapshot()
 	r := newReport(m, res, format, s)
-	var cycles uint64
-	for _, k := range coreKinds {
-		p := "core." + k.String() + "."
-		n := s.Value(p+"accesses") - s.Value(p+"faulted")
-		cy := s.Value(p+"cycles") - s.Value(p+"translation_cycles") - s.Value(p+"fault_cycles")
-		if n == 0 {
-			continue
-		}
-		r.Accesses += n
-		cycles += cy
-		r.Kinds = append(r.Kinds, report.KindReport{Kind: k.String(), Accesses: n, Cycles: cy, AMAT: ratio(cy, n)})
-	}
-	r.AMAT = ratio(cycles, r.Accesses)
-	var names []string
-	if m.MMU != nil {
-		names = []string{"translation", "faults"}
-		if s.Value("core.cycles.kernel") > 0 {
-			names = append(names, "kernel")
-		}
-	}
-	r.Breakdown = breakdown(coreCounters(s), append(names, m.depthNames()...), r.Cycles)
+	v := coreCounters(s)
+	r.Kinds, r.Accesses, r.AMAT = programKinds(v)
+	r.Breakdown = breakdown(v, m.programStackNames(v), r.Cycles)
 	m.fillReport(r, s)
 	return r
 }
@@ -100,12 +80,59 @@ func (m *Machine) measuredBandwidth(r *report.Report) {
 	}
 }
 
+// programKinds are a scenario's accesses by kind, counted by a core (v's
+// KIND.*), their number and their mean latency, as the coursework model
+// counts them: those that reached the caches, each with the cycles the
+// caches took (its translation and faults are apart, in the CPI stack); an
+// access abandoned after a fault counts only there.
+func programKinds(v counts) (kinds []report.KindReport, accesses uint64, amat float64) {
+	return kindReports(func(k sim.Kind) (uint64, uint64) {
+		p := k.String() + "."
+		return v(p+"accesses") - v(p+"faulted"), v(p+"cycles") - v(p+"translation_cycles") - v(p+"fault_cycles")
+	})
+}
+
+// programStackNames are the components of a scenario's CPI stack (v's
+// cycles.NAME): on a machine that translates, translation, faults and
+// kernel when it has any; the levels and memory; then, on a machine of
+// several cores, frontend (a core waiting for another's lines: cpu.OpWait)
+// and shootdown when they have any, so that the stack adds up to the
+// cycles and a scenario run on one core of several lists what it lists on
+// a machine of one.
+func (m *Machine) programStackNames(v counts) []string {
+	var names []string
+	if m.MMU != nil {
+		names = []string{"translation", "faults"}
+		if v("cycles.kernel") > 0 {
+			names = append(names, "kernel")
+		}
+	}
+	names = append(names, m.depthNames()...)
+	if len(m.Cores) == 1 {
+		return names // no shootdowns registered, no other core to wait for
+	}
+	for _, name := range []string{"frontend", "shootdown"} {
+		if v("cycles."+name) > 0 {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // traceKinds are a trace run's accesses by kind, counted by a core (v's
 // KIND.accesses and KIND.cycles), their number and their mean latency.
 func traceKinds(v counts) (kinds []report.KindReport, accesses uint64, amat float64) {
+	return kindReports(func(k sim.Kind) (uint64, uint64) {
+		return v(k.String() + ".accesses"), v(k.String() + ".cycles")
+	})
+}
+
+// kindReports are the accesses of each kind the core counts that count
+// says there were, with their cycles; their number and mean latency.
+func kindReports(count func(k sim.Kind) (n, cycles uint64)) (kinds []report.KindReport, accesses uint64, amat float64) {
 	var cycles uint64
 	for _, k := range coreKinds {
-		n, cy := v(k.String()+".accesses"), v(k.String()+".cycles")
+		n, cy := count(k)
 		if n == 0 {
 			continue
 		}

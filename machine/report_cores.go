@@ -19,8 +19,29 @@ import (
 // stack and each private level summed, the cycles of the last core to
 // finish.
 
-// reportCores is the report of a run of several cores.
-func (m *Machine) reportCores(mr *multiRun, format string) *report.Report {
+// reportRules are how a run of several cores counts its accesses (kinds:
+// their number, mean latency and each kind's, from a core's or the cores'
+// counts) and names its CPI stack's components (stack, from the cores'
+// counts): a trace's (traceRules) or a scenario's (programRules), each as
+// the run of one core counts them.
+type reportRules struct {
+	kinds kindsOf
+	stack func(v counts) []string
+}
+
+// kindsOf counts accesses by kind from counts: traceKinds, programKinds.
+type kindsOf func(v counts) (kinds []report.KindReport, accesses uint64, amat float64)
+
+func (m *Machine) traceRules() reportRules {
+	return reportRules{kinds: traceKinds, stack: m.stackNames}
+}
+
+func (m *Machine) programRules() reportRules {
+	return reportRules{kinds: programKinds, stack: m.programStackNames}
+}
+
+// reportCores is the report of a run of several cores, counted by rules.
+func (m *Machine) reportCores(mr *multiRun, format string, rules reportRules) *report.Report {
 	final := m.snapshot()
 	r := &report.Report{Schema: report.Schema, Config: m.Config.Name, Trace: report.TraceInfo{Format: format},
 		Stats: m.frozenStats(mr, final)}
@@ -33,17 +54,17 @@ func (m *Machine) reportCores(mr *multiRun, format string) *report.Report {
 	}
 	// Every core's stack has the same components, so that they line up
 	// side by side: kernel if any core spent cycles there.
-	stack := m.stackNames(all)
+	stack := rules.stack(all)
 	var cycles uint64
 	for _, cr := range mr.runs {
-		c := m.coreReport(cr, stack)
+		c := m.coreReport(cr, rules.kinds, stack)
 		r.Cores = append(r.Cores, c)
 		r.Instructions += c.Instructions
 		cycles += c.Cycles
 	}
 	r.Cycles = mr.last.res.Cycles
 	r.IPC = ratio(r.Instructions, r.Cycles)
-	r.Kinds, r.Accesses, r.AMAT = traceKinds(all)
+	r.Kinds, r.Accesses, r.AMAT = rules.kinds(all)
 	r.Breakdown = breakdown(all, stack, cycles)
 	for _, l := range m.Config.Levels() {
 		for _, name := range []string{l.Name, l.Split} {
@@ -73,13 +94,14 @@ func (m *Machine) reportCores(mr *multiRun, format string) *report.Report {
 }
 
 // coreReport is what one core measured, from the registry as it was when
-// the core finished, its CPI stack made of the components stack names.
-func (m *Machine) coreReport(cr *coreRun, stack []string) report.CoreReport {
+// the core finished, its accesses counted by kinds, its CPI stack made of
+// the components stack names.
+func (m *Machine) coreReport(cr *coreRun, kinds kindsOf, stack []string) report.CoreReport {
 	s, p := cr.frozen, cr.slot.prefix()
 	v := func(name string) uint64 { return s.Value(p + name) }
 	c := report.CoreReport{Core: cr.slot.ID, Trace: cr.label, Instructions: cr.res.Instructions, Cycles: cr.res.Cycles, IPC: cr.res.IPC,
 		Warmup: cr.from}
-	c.Kinds, c.Accesses, c.AMAT = traceKinds(v)
+	c.Kinds, c.Accesses, c.AMAT = kinds(v)
 	c.Breakdown = breakdown(v, stack, c.Cycles)
 	for _, x := range cr.slot.Caches {
 		c.Levels = append(c.Levels, levelReport(s.Value, x.Config().Name))
@@ -95,8 +117,9 @@ func (m *Machine) coreReport(cr *coreRun, stack []string) report.CoreReport {
 	return c
 }
 
-// stackNames are the components of a core's CPI stack (v's cycles.NAME):
-// kernel when it has any, shootdown on a machine with a kernel.
+// stackNames are the components of a trace's CPI stack on a machine of
+// several cores (v's cycles.NAME): kernel when it has any, shootdown on a
+// machine with a kernel.
 func (m *Machine) stackNames(v counts) []string {
 	names := cpu.StackNames(m.levelNames())
 	if v("cycles.kernel") > 0 {

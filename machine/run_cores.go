@@ -127,7 +127,7 @@ func (m *Machine) runCores(irs []traces.InstrReader, reopen func(int) (traces.In
 			return nil, &WarmupError{Warmup: opt.Warmup, Retired: cr.cpu.Retired(), Core: cr.slot.ID, Trace: cr.label}
 		}
 	}
-	return m.reportCores(mr, irs[0].Format()), nil
+	return m.reportCores(mr, irs[0].Format(), m.traceRules()), nil
 }
 
 // placed is the streams of each core: stream j on core j mod cores.

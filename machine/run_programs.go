@@ -46,7 +46,7 @@ func (m *Machine) RunPrograms(progs []cpu.Program, held func(i int) bool, format
 			mr.last = cr
 		}
 	}
-	return m.reportCores(mr, format), nil
+	return m.reportCores(mr, format, m.programRules()), nil
 }
 
 // programStep is a core running a program as the loop steps it: not while
