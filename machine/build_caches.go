@@ -2,6 +2,7 @@ package machine
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -167,12 +168,8 @@ func (m *Machine) share(r *config.Reader, bottoms [][]*cache.Cache, shared *cach
 	})
 	if err != nil {
 		var keys []string
-		for _, l := range m.Config.Levels() {
-			for _, n := range []string{l.Name, l.Split} {
-				if n != "" {
-					keys = append(keys, n+".write_policy", n+".write_allocate", n+".line", n+".inclusion")
-				}
-			}
+		for _, n := range m.Config.LevelNames() {
+			keys = append(keys, n+".write_policy", n+".write_allocate", n+".line", n+".inclusion")
 		}
 		return m.Config.Blame(err.Error()+" (or set coherence.model: none)", append(keys, "coherence.model", "cores")...)
 	}
@@ -249,11 +246,16 @@ func pageShift(r *config.Reader) uint {
 	if r.Bool("mmu.enabled") {
 		page = r.Bytes("mmu.page")
 	}
-	shift := uint(0)
-	for 1<<shift < page {
-		shift++
+	return pageShiftOf(page)
+}
+
+// pageShiftOf is log2 of a page of the given bytes, rounded up (the
+// schema keeps mmu.page a power of two).
+func pageShiftOf(page uint64) uint {
+	if page <= 1 {
+		return 0
 	}
-	return shift
+	return uint(bits.Len64(page - 1))
 }
 
 // trimName drops the "name: " a cache error starts with, since the config

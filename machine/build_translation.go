@@ -179,15 +179,7 @@ func (m *Machine) portOf(core *Core, name string) (sim.Port, error) {
 		}
 		return c, nil
 	}
-	var names []string
-	for _, l := range m.Config.Levels() {
-		for _, n := range []string{l.Name, l.Split} {
-			if n != "" {
-				names = append(names, n)
-			}
-		}
-	}
-	return nil, fmt.Errorf("no cache level called %q (levels: %s, or memory)", name, strings.Join(names, ", "))
+	return nil, fmt.Errorf("no cache level called %q (levels: %s, or memory)", name, strings.Join(m.Config.LevelNames(), ", "))
 }
 
 // sharedLevels is how many of the caches are shared.
@@ -211,9 +203,7 @@ func geometry(r *config.Reader) (mmu.Geometry, error) {
 		VABits:       uint(r.Count("mmu.va_bits")),
 		PABits:       uint(r.Count("mmu.pa_bits")),
 		EntryBytes:   8,
-	}
-	for 1<<geo.PageShift < page {
-		geo.PageShift++
+		PageShift:    pageShiftOf(page),
 	}
 	if v := r.Str("mmu.large_pages"); v != "none" && v != "" {
 		for _, part := range strings.Split(v, ",") {

@@ -66,16 +66,11 @@ func (m *Machine) reportCores(mr *multiRun, format string, rules reportRules) *r
 	r.IPC = ratio(r.Instructions, r.Cycles)
 	r.Kinds, r.Accesses, r.AMAT = rules.kinds(all)
 	r.Breakdown = breakdown(all, stack, cycles)
-	for _, l := range m.Config.Levels() {
-		for _, name := range []string{l.Name, l.Split} {
-			if name == "" {
-				continue
-			}
-			if m.Cores[0].cacheNamed(name) != nil {
-				r.Levels = append(r.Levels, levelReport(all, name))
-			} else {
-				r.Levels = append(r.Levels, sharedLevel(mr, final, name))
-			}
+	for _, name := range m.Config.LevelNames() {
+		if m.Cores[0].cacheNamed(name) != nil {
+			r.Levels = append(r.Levels, levelReport(all, name))
+		} else {
+			r.Levels = append(r.Levels, sharedLevel(mr, final, name))
 		}
 	}
 	m.fillMemory(r, final)

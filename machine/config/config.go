@@ -200,3 +200,6 @@ func (c *Config) Dir(key string) string { return c.origin[key].dir }
 
 // Levels returns the cache levels, top first.
 func (c *Config) Levels() []Level { return c.levels }
+
+// LevelNames lists every cache's name, top first, the split sides in order.
+func (c *Config) LevelNames() []string { return levelNames(c.levels) }
