@@ -27,6 +27,7 @@ type Cache struct {
 	setMask   uint64
 
 	lines  []wayState        // per way, set by set
+	last   int               // the way of the line lookup found or allocate placed last (wayOfLast)
 	prints []uint8           // per way: a byte of the line's hash, 0 when the way is empty
 	dirty  []bool            // per way
 	repl   replacement.State // moved here from arrays while the level lives
@@ -258,6 +259,18 @@ func (c *Cache) find(ln uint64) int {
 	return -1
 }
 
+// wayOfLast is find(ln) for a line an access just presented here found or
+// placed: the way of the last such line, if it holds ln (it may not: the
+// access covered two lines, or another access came between), else the
+// search. The directory asks it for each line of a request right after
+// the shared level's lookup, which has just read that way's tag.
+func (c *Cache) wayOfLast(ln uint64) int {
+	if i := c.last; c.lines[i].tag == ln+1 {
+		return i
+	}
+	return c.find(ln)
+}
+
 // matching is a mask with the high bit of byte b set where prints[at+b]
 // equals p, for b below min(n, 8). prints has 7 bytes of room past its
 // end (padded), so the word may always be read whole.
@@ -299,6 +312,7 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 	if i < 0 {
 		return false
 	}
+	c.last = i
 	set := int(ln & c.setMask)
 	if way := i - set*c.ways; !c.repl.TryHit(set, way) {
 		c.tellHit(set, way, ln, req)

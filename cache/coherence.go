@@ -51,6 +51,14 @@ type Directory struct {
 	n         coherenceCounts
 	evictions uint64
 	byCore    []coherenceCounts
+
+	held []privateCopy // the copies of a line gather found, for one request
+}
+
+// privateCopy is a line's copy in way way of private level l.
+type privateCopy struct {
+	l   *Cache
+	way int
 }
 
 // coherenceCounts are the directory's counts, in total and by core.
@@ -108,13 +116,16 @@ func Share(shared *Cache, cores [][]*Cache, cfg Coherence) (*Directory, error) {
 		owner:   make([]uint8, len(shared.lines)),
 		byCore:  make([]coherenceCounts, len(cores)),
 	}
+	most := 0
 	for k, levels := range cores {
 		for _, l := range levels {
 			if err := d.join(l, k); err != nil {
 				return nil, err
 			}
 		}
+		most = max(most, len(levels))
 	}
+	d.held = make([]privateCopy, 0, most)
 	shared.dir, shared.coherent = d, true
 	return d, nil
 }

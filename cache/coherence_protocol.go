@@ -37,7 +37,7 @@ func (d *Directory) serve(now sim.Cycle, req *sim.Request, first, last uint64) {
 	c := d.shared
 	var extra sim.Cycle
 	for ln := first; ln <= last; ln++ {
-		if i := c.find(ln); i >= 0 {
+		if i := c.wayOfLast(ln); i >= 0 {
 			extra = max(extra, d.request(i, ln, req))
 		}
 	}
@@ -53,10 +53,10 @@ func (d *Directory) serve(now sim.Cycle, req *sim.Request, first, last uint64) {
 // cycles its messages take.
 func (d *Directory) request(i int, ln uint64, req *sim.Request) sim.Cycle {
 	k := int(req.Core)
-	switch {
-	case !req.Fills || k >= len(d.cores):
+	if !req.Fills || k >= len(d.cores) {
 		return d.outside(i, ln, req)
-	case !d.holds(k, ln):
+	}
+	if d.gather(k, ln); len(d.held) == 0 {
 		return 0 // the line left the core before its request came here
 	}
 	if req.Kind == sim.Store || req.Kind == sim.PTEWrite {
@@ -76,9 +76,9 @@ func (d *Directory) share(i int, ln uint64, k int) sim.Cycle {
 		return 0 // core k holds it already; its new copies took its state
 	case d.sharers[i] == 0:
 		d.sharers[i], d.owner[i] = bit, uint8(k+1)
-		d.setExclusive(k, ln)
+		d.grant()
 		return 0
-	case d.dirtyIn(k, ln):
+	case d.heldDirty():
 		// A store merged with this fill while it waited for an MSHR,
 		// before the directory knew of it: the core asks to own the line.
 		return d.own(i, ln, k)
@@ -105,7 +105,8 @@ func (d *Directory) forward(i int, ln uint64, o int) sim.Cycle {
 }
 
 // own gives core k the line to write (GetM, or an upgrade from S):
-// every other copy is invalidated; an owner's comes to k.
+// every other copy is invalidated; an owner's comes to k. Core k's copies
+// are gathered (d.held).
 func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 	bit := uint64(1) << k
 	var cost sim.Cycle
@@ -124,7 +125,7 @@ func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 		cost = d.invalidateAll(d.sharers[i]&^bit, ln)
 	}
 	d.sharers[i], d.owner[i] = bit, uint8(k+1)
-	d.setExclusive(k, ln)
+	d.grant()
 	return cost
 }
 
@@ -173,6 +174,7 @@ func (d *Directory) upgrade(at sim.Cycle, k int, ln uint64) sim.Cycle {
 	}
 	d.n.Upgrades++
 	d.byCore[k].Upgrades++
+	d.gather(k, ln)
 	return at + d.cfg.Lookup + d.own(i, ln, k)
 }
 
@@ -249,30 +251,35 @@ func (d *Directory) downgrade(k int, ln uint64) bool {
 	return wrote
 }
 
-// setExclusive marks core k's copies of line ln as its own (E, or M where
-// dirty), the new ones its levels are filling included.
-func (d *Directory) setExclusive(k int, ln uint64) {
+// gather finds core k's copies of line ln (d.held), for a request of the
+// core's that the directory then answers from the list: whether the core
+// holds the line, whether dirty, and the grant of it. Each of those
+// searched the core's levels again. The list stays true while the request
+// is answered: nothing on the way changes core k's levels (own invalidates
+// and forward downgrades another core's copies, and a private level's
+// invalidate touches its own arrays only), and the next request gathers
+// again.
+func (d *Directory) gather(k int, ln uint64) {
+	d.held = d.held[:0] // Share gave it room for every level of a core
 	for _, l := range d.cores[k] {
 		if j := l.find(ln); j >= 0 {
-			l.coh.excl[j] = true
+			d.held = append(d.held, privateCopy{l, j})
 		}
 	}
 }
 
-// holds reports whether one of core k's levels holds line ln.
-func (d *Directory) holds(k int, ln uint64) bool {
-	for _, l := range d.cores[k] {
-		if l.find(ln) >= 0 {
-			return true
-		}
+// grant marks the gathered copies as the core's own (E, or M where
+// dirty), the new ones its levels are filling included.
+func (d *Directory) grant() {
+	for _, c := range d.held {
+		c.l.coh.excl[c.way] = true
 	}
-	return false
 }
 
-// dirtyIn reports whether one of core k's levels holds line ln dirty.
-func (d *Directory) dirtyIn(k int, ln uint64) bool {
-	for _, l := range d.cores[k] {
-		if j := l.find(ln); j >= 0 && l.dirty[j] {
+// heldDirty reports whether one of the gathered copies is dirty.
+func (d *Directory) heldDirty() bool {
+	for _, c := range d.held {
+		if c.l.dirty[c.way] {
 			return true
 		}
 	}
@@ -315,8 +322,8 @@ func (c *Cache) joinLine(i int, ln uint64) {
 // exclusive reports whether core k holds line ln E or M, for a copy its
 // level at is placing: as the core's other copies say, if it has one,
 // else as the directory does. All of a core's copies of a line have one
-// state, the directory's: the grants (setExclusive), the downgrades and
-// the invalidations act on all of them, and a copy placed takes it. So
+// state, the directory's: its grants, downgrades and invalidations act
+// on all of them, and a copy placed takes it. So
 // the other levels' copies, a few small arrays, answer where the shared
 // level's tags, megabytes that the host's caches do not keep, used to be
 // read for every private placement (an L1 fill that hit in the L2 too).

@@ -37,6 +37,7 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) (int, uint6
 	}
 	c.arrays.touch(set)
 	c.place(i, ln, now)
+	c.last = i
 	if c.coherent {
 		c.joinLine(i, ln)
 	}

@@ -216,12 +216,7 @@ func (c *Cache) slot(t sim.Cycle) sim.Cycle {
 		// do, the one to free first is among those.
 		return sim.Never
 	}
-	// Every active entry has been issued. It holds an MSHR from its start
-	// to its fill; one that starts after t (a miss that waited) holds it
-	// from t on too, as far as a later miss is concerned. The busy ones
-	// are those not timed yet and those whose fill is after t.
-	i := c.fills.after(t)
-	busy := c.untimed + len(c.fills) - i
+	busy, i := c.busyAt(t)
 	if busy < c.cfg.MSHRs {
 		return t
 	}
@@ -229,6 +224,16 @@ func (c *Cache) slot(t sim.Cycle) sim.Cycle {
 	// earliest fill after t. There are enough, since untimed < MSHRs;
 	// a fill time of Never among them (none known) says so.
 	return c.fills[i+busy-c.cfg.MSHRs]
+}
+
+// busyAt returns how many issued entries hold an MSHR at cycle t, and
+// the index in fills of the first fill after t. An entry holds its MSHR
+// from its start to its fill; one that starts after t (a miss that
+// waited) holds it from t on too, as far as a later miss is concerned. The
+// busy ones are those not timed yet and those whose fill is after t.
+func (c *Cache) busyAt(t sim.Cycle) (busy, after int) {
+	after = c.fills.after(t)
+	return c.untimed + len(c.fills) - after, after
 }
 
 // issue sends m's request down at cycle t.

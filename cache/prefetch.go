@@ -244,7 +244,7 @@ func (p *pfState) filled(i int, ln uint64, m *mshr) {
 // MSHRs says how many of the level's MSHRs are busy at the access's cycle.
 func (p *pfState) MSHRs() (busy, size int) {
 	c := p.c
-	busy = c.untimed + len(c.fills) - c.fills.after(p.now)
+	busy, _ = c.busyAt(p.now)
 	return min(busy+c.queued.Len(), c.cfg.MSHRs), c.cfg.MSHRs
 }
 
