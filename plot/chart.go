@@ -68,9 +68,6 @@ type Stacks struct {
 	Title, XLabel, YLabel string
 	Bars                  []string
 	Parts                 []Part
-	// share is the part of the chart's width it is drawn in (0: all),
-	// which narrows its bars: a panel of Cores.
-	share float64
 }
 
 // Bars is a plain bar chart (latency percentiles).
@@ -87,22 +84,27 @@ type Histogram struct {
 	Bins          int
 }
 
-// Chart is any of the above, ready to draw: its panels, side by side.
+// Chart is any of the above, ready to draw: its panels, side by side,
+// under the title of the whole ("" when it has none: a chart of one panel
+// is titled by it).
 type Chart interface {
-	panels() []panel
+	panels() (title string, ps []panel)
 }
 
-// A panel is one plot of a chart and its share of the chart's width.
+// A panel is one plot of a chart and its share of the chart's width. Its
+// plot is given the share: a bar chart narrows its bars to it.
 type panel struct {
-	chart interface{ plot() (*gplot.Plot, error) }
+	chart interface {
+		plot(share float64) (*gplot.Plot, error)
+	}
 	share float64
 }
 
-func (l Lines) panels() []panel     { return []panel{{l, 1}} }
-func (s Stacks) panels() []panel    { return []panel{{s, 1}} }
-func (b Bars) panels() []panel      { return []panel{{b, 1}} }
-func (h Histogram) panels() []panel { return []panel{{h, 1}} }
-func (g Groups) panels() []panel    { return []panel{{g, 1}} }
+func (l Lines) panels() (string, []panel)     { return "", []panel{{l, 1}} }
+func (s Stacks) panels() (string, []panel)    { return "", []panel{{s, 1}} }
+func (b Bars) panels() (string, []panel)      { return "", []panel{{b, 1}} }
+func (h Histogram) panels() (string, []panel) { return "", []panel{{h, 1}} }
+func (g Groups) panels() (string, []panel)    { return "", []panel{{g, 1}} }
 
 // Format tells the image format from a file name: png or svg.
 func Format(path string) (string, error) {
@@ -167,7 +169,8 @@ func CheckSize(width, height float64, dpi int, format string) error {
 // checkChart is the last check before drawing: whatever made c, every
 // value is one a chart can draw.
 func checkChart(c Chart) error {
-	for _, p := range c.panels() {
+	_, ps := c.panels()
+	for _, p := range ps {
 		if err := checkPanel(p.chart); err != nil {
 			return err
 		}
@@ -218,13 +221,14 @@ func Write(w io.Writer, c Chart, format string, size Size) error {
 	if err := checkChart(c); err != nil {
 		return err
 	}
-	var plots []*gplot.Plot
-	for _, pn := range c.panels() {
-		p, err := pn.chart.plot()
+	title, ps := c.panels()
+	plots := make([]*gplot.Plot, len(ps))
+	for i, pn := range ps {
+		p, err := pn.chart.plot(pn.share)
 		if err != nil {
 			return err
 		}
-		plots = append(plots, p)
+		plots[i] = p
 	}
 	if size.DPI == 0 {
 		size.DPI = DefaultDPI
@@ -238,23 +242,23 @@ func Write(w io.Writer, c Chart, format string, size Size) error {
 	default:
 		return fmt.Errorf("plot: unknown format %q", format)
 	}
-	drawPanels(c, plots, draw.New(canvas))
+	drawPanels(title, ps, plots, draw.New(canvas))
 	_, err := canvas.WriteTo(w)
 	return err
 }
 
-// drawPanels draws c's plots side by side, each in its share of the
-// width, under the title of the whole when c has one (Cores).
-func drawPanels(c Chart, plots []*gplot.Plot, dc draw.Canvas) {
-	if cc, ok := c.(Cores); ok && cc.Title != "" {
+// drawPanels draws the plots of panels ps side by side, each in its
+// share of the width, under title when there is one.
+func drawPanels(title string, ps []panel, plots []*gplot.Plot, dc draw.Canvas) {
+	if title != "" {
 		style := gplot.New().Title.TextStyle
 		style.XAlign, style.YAlign = draw.XCenter, draw.YTop
-		h := style.Rectangle(cc.Title).Size().Y
-		dc.FillText(style, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y}, cc.Title)
+		h := style.Rectangle(title).Size().Y
+		dc.FillText(style, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y}, title)
 		dc = draw.Crop(dc, 0, 0, 0, -(h + vg.Points(6)))
 	}
 	w, left := dc.Max.X-dc.Min.X, vg.Length(0)
-	for i, pn := range c.panels() {
+	for i, pn := range ps {
 		right := left + w*vg.Length(pn.share)
 		drawOutside(plots[i], draw.Crop(dc, left, right-w, 0, 0))
 		left = right

@@ -1,7 +1,6 @@
 package plot
 
 import (
-	"cmp"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -18,7 +17,6 @@ type Groups struct {
 	Title, XLabel, YLabel string
 	Bars                  []string
 	Parts                 []Part
-	share                 float64 // as Stacks'
 }
 
 // Cores is a run of several cores: each core's IPC (beside its trace's
@@ -34,8 +32,8 @@ type Cores struct {
 // longer legend, take the rest.
 const ipcShare = 0.4
 
-func (c Cores) panels() []panel {
-	return []panel{{c.IPC, ipcShare}, {c.CPI, 1 - ipcShare}}
+func (c Cores) panels() (string, []panel) {
+	return c.Title, []panel{{c.IPC, ipcShare}, {c.CPI, 1 - ipcShare}}
 }
 
 // CoresChart reads a report of a run of several cores (emu run --set
@@ -74,10 +72,9 @@ func CoresChart(path string) (Cores, error) {
 	}
 	c := Cores{
 		Title: fmt.Sprintf("%d cores", len(list)),
-		IPC: Groups{Title: "IPC", XLabel: "core", YLabel: "instructions per core cycle", Bars: ids, Parts: []Part{measured},
-			share: ipcShare},
+		IPC:   Groups{Title: "IPC", XLabel: "core", YLabel: "instructions per core cycle", Bars: ids, Parts: []Part{measured}},
 		CPI: Stacks{Title: "where the cycles went", XLabel: "core", YLabel: "share of the core's cycles", Bars: names,
-			Parts: nonZero(layers(stacks, cycles, true)), share: 1 - ipcShare},
+			Parts: nonZero(layers(stacks, cycles, true))},
 	}
 	if slices.ContainsFunc(alone.Values, func(v float64) bool { return v > 0 }) {
 		c.IPC.Parts = append(c.IPC.Parts, alone)
@@ -134,13 +131,13 @@ func nonZero(parts []Part) []Part {
 	})
 }
 
-func (g Groups) plot() (*gplot.Plot, error) {
+func (g Groups) plot(share float64) (*gplot.Plot, error) {
 	if len(g.Bars) == 0 || len(g.Parts) == 0 {
 		return nil, fmt.Errorf("nothing to plot: no bars")
 	}
 	p := newPlot(g.Title, g.XLabel, g.YLabel)
 	n := len(g.Parts)
-	width := barWidth(len(g.Bars)*n) * vg.Length(cmp.Or(g.share, 1))
+	width := barWidth(len(g.Bars)*n) * vg.Length(share)
 	var sl slots
 	for i, part := range g.Parts {
 		bc, err := partBars(part, width, &sl)

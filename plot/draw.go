@@ -1,7 +1,6 @@
 package plot
 
 import (
-	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -23,7 +22,7 @@ func newPlot(title, x, y string) *gplot.Plot {
 	return p
 }
 
-func (l Lines) plot() (*gplot.Plot, error) {
+func (l Lines) plot(float64) (*gplot.Plot, error) {
 	if len(l.Series) == 0 {
 		return nil, fmt.Errorf("nothing to plot: no series")
 	}
@@ -85,12 +84,12 @@ func addSeries(p *gplot.Plot, slot int, s Series, logX, logY bool) error {
 	return nil
 }
 
-func (s Stacks) plot() (*gplot.Plot, error) {
+func (s Stacks) plot(share float64) (*gplot.Plot, error) {
 	if len(s.Bars) == 0 || len(s.Parts) == 0 {
 		return nil, fmt.Errorf("nothing to plot: no bars")
 	}
 	p := newPlot(s.Title, s.XLabel, s.YLabel)
-	width := barWidth(len(s.Bars)) * vg.Length(cmp.Or(s.share, 1))
+	width := barWidth(len(s.Bars)) * vg.Length(share)
 	var below *plotter.BarChart
 	var layers []*plotter.BarChart
 	var sl slots
@@ -131,12 +130,12 @@ func barWidth(n int) vg.Length {
 	return vg.Length(math.Max(4, math.Min(40, 300/float64(n+1))))
 }
 
-func (b Bars) plot() (*gplot.Plot, error) {
+func (b Bars) plot(share float64) (*gplot.Plot, error) {
 	if len(b.Values) == 0 {
 		return nil, fmt.Errorf("nothing to plot: no values")
 	}
 	p := newPlot(b.Title, "", b.YLabel)
-	bc, err := plotter.NewBarChart(plotter.Values(b.Values), barWidth(len(b.Values)))
+	bc, err := plotter.NewBarChart(plotter.Values(b.Values), barWidth(len(b.Values))*vg.Length(share))
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +166,7 @@ func barLabels(vs []float64) plotter.XYLabels {
 	return l
 }
 
-func (h Histogram) plot() (*gplot.Plot, error) {
+func (h Histogram) plot(float64) (*gplot.Plot, error) {
 	if len(h.Values) == 0 {
 		return nil, fmt.Errorf("nothing to plot: no values")
 	}

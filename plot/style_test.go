@@ -95,20 +95,20 @@ func TestWithUnit(t *testing.T) {
 // A line chart's y axis starts at zero unless asked to fit the data.
 func TestLinesFromZero(t *testing.T) {
 	l := Lines{Series: []Series{{Label: "a", X: []float64{1, 2, 3}, Y: []float64{5, 8, 10}}}}
-	p, err := l.plot()
+	p, err := l.plot(1)
 	if err != nil || p.Y.Min != 0 {
 		t.Errorf("y from %g, %v; want 0", p.Y.Min, err)
 	}
 	l.YFromData = true
-	if p, _ := l.plot(); p.Y.Min != 5 {
+	if p, _ := l.plot(1); p.Y.Min != 5 {
 		t.Errorf("--y-from-data: y from %g, want 5", p.Y.Min)
 	}
 	l.YFromData, l.LogY = false, true
-	if p, _ := l.plot(); p.Y.Min != 5 {
+	if p, _ := l.plot(1); p.Y.Min != 5 {
 		t.Errorf("--logy: y from %g, want 5", p.Y.Min)
 	}
 	l.Series[0].Y[0] = 0
-	if _, err := l.plot(); err == nil {
+	if _, err := l.plot(1); err == nil {
 		t.Error("0 on a log y axis: no error")
 	}
 }
@@ -116,7 +116,8 @@ func TestLinesFromZero(t *testing.T) {
 // The legend is drawn beside the data, never over it.
 func TestLegendOutsideData(t *testing.T) {
 	for _, c := range []Chart{charts(t)["metric"], charts(t)["cpi"]} {
-		p, err := c.panels()[0].chart.plot()
+		_, ps := c.panels()
+		p, err := ps[0].chart.plot(ps[0].share)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -163,23 +163,26 @@ func champsimHint(name string) bool {
 }
 
 // looksLikeChampSim says whether head, the start of a binary stream, is
-// made of plausible ChampSim records: at least one whole record, and in
-// every whole one is_branch and branch_taken 0 or 1, taken only on a branch,
-// and ip and memory addresses canonical (bits 56-63 all 0 or all 1, which
-// allows 5-level paging).
+// made of plausible ChampSim records: at least one whole record, each
+// plausible (plausibleRecords) with its ip and memory addresses canonical.
 func looksLikeChampSim(head []byte) bool {
-	n := len(head) / ChampSimRecordSize
-	if n == 0 {
-		return false
-	}
-	canonical := func(a uint64) bool { return a>>56 == 0 || a>>56 == 0xff }
-	for i := range n {
-		b := head[i*ChampSimRecordSize : (i+1)*ChampSimRecordSize]
+	return len(head) >= ChampSimRecordSize &&
+		plausibleRecords(head, ChampSimRecordSize, []int{csIP, 16, 24, 32, 40, 48, 56})
+}
+
+// plausibleRecords says whether every whole record of size bytes in head
+// could be one of ChampSim's formats: is_branch and branch_taken (at
+// csBranch, csTaken) 0 or 1, taken only on a branch, and the addresses at
+// addrs canonical (bits 56-63 all 0 or all 1, which allows 5-level
+// paging). A partial record at the end is not looked at.
+func plausibleRecords(head []byte, size int, addrs []int) bool {
+	for off := 0; off+size <= len(head); off += size {
+		b := head[off : off+size]
 		if b[csBranch] > 1 || b[csTaken] > 1 || b[csTaken] > b[csBranch] {
 			return false
 		}
-		for _, off := range []int{csIP, 16, 24, 32, 40, 48, 56} {
-			if !canonical(binary.LittleEndian.Uint64(b[off:])) {
+		for _, a := range addrs {
+			if top := binary.LittleEndian.Uint64(b[a:]) >> 56; top != 0 && top != 0xff {
 				return false
 			}
 		}

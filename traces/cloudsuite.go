@@ -99,32 +99,27 @@ func DecodeCloudSuite(b []byte, ins []Instr) int {
 
 // looksLikeCloudSuite says whether head, the start of a binary stream, is
 // made of CloudSuite records rather than ChampSim's 64-byte ones: at least
-// two whole records, each with is_branch and branch_taken 0 or 1, taken
-// only on a branch, a nonzero ip, ip and memory addresses canonical; and
-// more of its consecutive ips step on by 1 to 16 bytes (the next
-// instruction) than do those of the same bytes read as 64-byte records.
-// Read with the wrong record size, the "ips" are mostly memory operands,
-// which rarely step so.
+// two whole records, each plausible (plausibleRecords) with its ip and
+// memory addresses canonical and its ip nonzero; and more of its
+// consecutive ips step on by 1 to 16 bytes (the next instruction) than do
+// those of the same bytes read as 64-byte records. Read with the wrong
+// record size, the "ips" are mostly memory operands, which rarely step so.
 func looksLikeCloudSuite(head []byte) bool {
-	n := len(head) / CloudSuiteRecordSize
-	if n < 2 {
+	if len(head) < 2*CloudSuiteRecordSize ||
+		!plausibleRecords(head, CloudSuiteRecordSize, cloudAddrs) {
 		return false
 	}
-	canonical := func(a uint64) bool { return a>>56 == 0 || a>>56 == 0xff }
-	for i := range n {
-		b := head[i*CloudSuiteRecordSize : (i+1)*CloudSuiteRecordSize]
-		ip := binary.LittleEndian.Uint64(b[csIP:])
-		if b[csBranch] > 1 || b[csTaken] > 1 || b[csTaken] > b[csBranch] || ip == 0 || !canonical(ip) {
+	for off := 0; off+CloudSuiteRecordSize <= len(head); off += CloudSuiteRecordSize {
+		if binary.LittleEndian.Uint64(head[off+csIP:]) == 0 {
 			return false
-		}
-		for off := cloudDstMem; off < cloudASID; off += 8 {
-			if !canonical(binary.LittleEndian.Uint64(b[off:])) {
-				return false
-			}
 		}
 	}
 	return sequentialIPs(head, CloudSuiteRecordSize) > sequentialIPs(head, ChampSimRecordSize)
 }
+
+// cloudAddrs are the offsets of a CloudSuite record's addresses: its ip
+// and its eight memory operands.
+var cloudAddrs = []int{csIP, 24, 32, 40, 48, 56, 64, 72, 80}
 
 // sequentialIPs counts the whole records of size bytes in head whose ip
 // is 1 to 16 bytes past the one before.

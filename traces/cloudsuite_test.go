@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -143,6 +144,7 @@ func TestCloudSuiteDetection(t *testing.T) {
 	}{
 		{"cloudsuite", "cloudsuite", cloudStream(100)},
 		{"two records", "cloudsuite", cloudStream(2)},
+		{"one record, read as ChampSim's", "champsim", cloudStream(1)},
 		{"champsim", "champsim", champ.Bytes()},
 		{"champsim, every instruction a load", "champsim", loads.Bytes()},
 		{"cloudsuite, an ip of 0", "", append(cloudStream(10), cloudRecord(0, 0, 0, 1, false, false)...)},
@@ -159,6 +161,85 @@ func TestCloudSuiteDetection(t *testing.T) {
 			}
 			if got != c.want && !(c.want == "" && got != "cloudsuite") {
 				t.Errorf("detected %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// The checks both binary formats make of every whole record, at their
+// edges: each rule's first failing value, the bytes they do not look at
+// (registers, padding, a partial record at the end), and the rules only
+// CloudSuite adds (two records, a nonzero ip, ips in sequence).
+func TestRecordSniffing(t *testing.T) {
+	// patched copies head with v at offset off, little-endian.
+	patched := func(head []byte, off int, v uint64) []byte {
+		b := slices.Clone(head)
+		binary.LittleEndian.PutUint64(b[off:], v)
+		return b
+	}
+	flags := func(head []byte, off int, branch, taken byte) []byte {
+		b := slices.Clone(head)
+		b[off+8], b[off+9] = branch, taken
+		return b
+	}
+	// champ is three ChampSim records: ips in sequence, a load and a store
+	// on the second.
+	var champ []byte
+	for i := range 3 {
+		r := make([]byte, ChampSimRecordSize)
+		binary.LittleEndian.PutUint64(r[csIP:], 0x400000+4*uint64(i))
+		if i == 1 {
+			binary.LittleEndian.PutUint64(r[csDstMem:], 0x7fff0000)
+			binary.LittleEndian.PutUint64(r[csSrcMem:], 0x10000000)
+		}
+		champ = append(champ, r...)
+	}
+	cloud := cloudStream(3)
+	const nonCanonical, highHalf = 0x0100_0000_0000_0000, 0xffff_8000_0000_0000
+	known, err := hex.DecodeString(knownCloudRecord)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name              string
+		head              []byte
+		champsim, cloudsu bool
+	}{
+		{"empty", nil, false, false},
+		{"63 bytes", champ[:63], false, false},
+		{"one ChampSim record", champ[:64], true, false},
+		{"ChampSim records and a partial one of garbage", append(slices.Clone(champ), bytes.Repeat([]byte{0xff}, 63)...), true, false},
+		{"ChampSim records", champ, true, false},
+		{"ChampSim, an ip of 0", patched(champ, 64, 0), true, false},
+		{"ChampSim, an ip in the high half", patched(champ, 64, highHalf), true, false},
+		{"ChampSim, a noncanonical ip", patched(champ, 64, nonCanonical), false, false},
+		{"ChampSim, a noncanonical last source", patched(champ, 64+56, nonCanonical), false, false},
+		{"ChampSim, garbage registers", patched(champ, 64+8, 0xffff_ffff_ffff_0000), true, false},
+		{"ChampSim, a taken branch", flags(champ, 64, 1, 1), true, false},
+		{"ChampSim, taken but no branch", flags(champ, 64, 0, 1), false, false},
+		{"ChampSim, a branch flag of 2", flags(champ, 64, 2, 0), false, false},
+		{"ChampSim, a taken flag of 2", flags(champ, 64, 1, 2), false, false},
+		{"one CloudSuite record", cloud[:96], true, false},
+		{"two CloudSuite records", cloud[:192], true, true},
+		{"CloudSuite records and a partial one of garbage", append(slices.Clone(cloud), bytes.Repeat([]byte{0xff}, 95)...), true, true},
+		// Read as 64-byte records, bytes 96, 120 and 176 of a CloudSuite
+		// stream are memory operands, and 88-95 (padding) one too.
+		{"CloudSuite, garbage padding", append(known, cloud...), false, true},
+		{"CloudSuite, garbage padding and asid", patched(patched(cloud, 96+16, 0xffff_ffff_ffff_0000), 96+88, 0xbbbb_bbbb_bbbb_0708), false, true},
+		{"CloudSuite, an ip of 0", patched(cloud, 96, 0), true, false},
+		{"CloudSuite, a noncanonical ip", patched(cloud, 96, nonCanonical), false, false},
+		{"CloudSuite, a noncanonical first store", patched(cloud, 96+24, nonCanonical), false, false},
+		{"CloudSuite, a noncanonical last load", patched(cloud, 96+80, nonCanonical), false, false},
+		{"CloudSuite, taken but no branch", flags(cloud, 96, 0, 1), true, false},
+		{"CloudSuite, a branch flag of 2", flags(cloud, 96, 2, 0), true, false},
+		{"CloudSuite, ips not in sequence", patched(cloud, 96, 0x200000), true, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := looksLikeChampSim(c.head); got != c.champsim {
+				t.Errorf("ChampSim: %v, want %v", got, c.champsim)
+			}
+			if got := looksLikeCloudSuite(c.head); got != c.cloudsu {
+				t.Errorf("CloudSuite: %v, want %v", got, c.cloudsu)
 			}
 		})
 	}
