@@ -17,8 +17,9 @@ func (c *counter) MSHRs() (int, int)          { return 4, 16 }
 // the named prefetcher: pages pages taken in turn, each read upwards a
 // line at a time by an instruction of its own. Stream's table holds 32
 // pages and SPP's 256, so 16 pages hit their tables and 512 replace an
-// entry on every access (the whole table searched twice); ip-stride's
-// 1,024 entries hold 512 instructions, berti's 16 do not.
+// entry on every access, searching the whole table (SPP's lookahead, which
+// 16 pages feed, costs far more than its table); ip-stride's 1,024 entries
+// hold 512 instructions, berti's 16 do not.
 func benchPrefetcher(b *testing.B, name string, pages uint64) {
 	p, err := New(name, Data, Config{LineShift: 6, PageShift: 12})
 	if err != nil {
