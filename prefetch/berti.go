@@ -67,10 +67,8 @@ type bertiDelta struct {
 }
 
 type bertiEntry struct {
-	ip       uint64
 	searches int
 	deltas   [bertiDeltas]bertiDelta
-	valid    bool
 }
 
 type bertiLatency struct {
@@ -84,7 +82,8 @@ type berti struct {
 	history [bertiHistorySets][bertiHistoryWays]bertiAccess
 	head    [bertiHistorySets]int // the next way to write, per set: the oldest
 	table   [bertiEntries]bertiEntry
-	next    int // the table's FIFO pointer
+	tags    [bertiEntries]tag // the instructions' pointers (FIFO: used is left 0)
+	next    int               // the table's FIFO pointer
 	lat     [bertiLatencyLines]bertiLatency
 }
 
@@ -148,15 +147,13 @@ func (p *berti) learn(ip, line, now, latency uint64) {
 // entry returns ip's entry in the table of deltas, taking the oldest
 // entry's place for a new instruction.
 func (p *berti) entry(ip uint64) *bertiEntry {
-	for i := range p.table {
-		if p.table[i].valid && p.table[i].ip == ip {
-			return &p.table[i]
-		}
+	if i := find(p.tags[:], ip); i >= 0 {
+		return &p.table[i]
 	}
-	e := &p.table[p.next]
+	i := p.next
 	p.next = (p.next + 1) % bertiEntries
-	*e = bertiEntry{ip: ip, valid: true}
-	return e
+	p.tags[i], p.table[i] = tag{key: ip, valid: true}, bertiEntry{}
+	return &p.table[i]
 }
 
 // count adds a search's finding of delta d: to its slot, or a free one, or
@@ -204,16 +201,11 @@ func (e *bertiEntry) sort() {
 
 // predict prefetches line plus each of ip's deltas that has a status.
 func (p *berti) predict(ip, line uint64, l Issuer) {
-	var e *bertiEntry
-	for i := range p.table {
-		if p.table[i].valid && p.table[i].ip == ip {
-			e = &p.table[i]
-			break
-		}
-	}
-	if e == nil {
+	i := find(p.tags[:], ip)
+	if i < 0 {
 		return
 	}
+	e := &p.table[i]
 	busy, size := l.MSHRs()
 	roomL1 := busy*100 < bertiMSHRLimit*size
 	for _, s := range e.deltas {

@@ -63,8 +63,8 @@ func TestBertiLearnsFromPrefetchedLines(t *testing.T) {
 	p.Operate(load(10, ip, false, 0), l)                                        // in the history at 0
 	p.Fill(&Fill{Addr: 13 << 6, Prefetch: true, IP: ip, Missed: 40, At: 90}, l) // took 50 cycles
 	p.Operate(&Access{Addr: 13 << 6, IP: ip, Kind: sim.Load, Hit: true, UsedPrefetch: true, Now: 60}, l)
-	e := p.table[0]
-	if !e.valid || e.ip != ip || e.searches != 1 || e.deltas[0] != (bertiDelta{delta: 3, conf: 1}) {
-		t.Errorf("entry after one search: %+v", e)
+	e, tg := p.table[0], p.tags[0]
+	if !tg.valid || tg.key != ip || e.searches != 1 || e.deltas[0] != (bertiDelta{delta: 3, conf: 1}) {
+		t.Errorf("entry after one search: %+v, tag %+v", e, tg)
 	}
 }

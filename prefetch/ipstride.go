@@ -27,17 +27,15 @@ const (
 )
 
 type strideEntry struct {
-	ip       uint64
 	lastLine uint64
 	stride   int64
-	used     uint64 // the table's clock at the last use: LRU
-	valid    bool
 }
 
 type ipStride struct {
 	shift  uint
 	degree int
 	table  [ipStrideSets * ipStrideWays]strideEntry
+	tags   [ipStrideSets * ipStrideWays]tag // the instructions' pointers, LRU within a set
 	clock  uint64
 }
 
@@ -47,16 +45,15 @@ func newIPStride(c Config) Prefetcher {
 
 func (p *ipStride) Operate(a *Access, l Issuer) {
 	line := a.Addr >> p.shift
-	set := p.table[(a.IP%ipStrideSets)*ipStrideWays:][:ipStrideWays]
+	set := int(a.IP%ipStrideSets) * ipStrideWays
 	p.clock++
-	e := p.find(set, a.IP)
-	if e == nil {
-		e = lruWay(set)
-		*e = strideEntry{ip: a.IP, lastLine: line, valid: true, used: p.clock}
+	w, hit := use(p.tags[set:set+ipStrideWays], a.IP, p.clock)
+	e := &p.table[set+w]
+	if !hit {
+		*e = strideEntry{lastLine: line}
 		return
 	}
 	stride := int64(line - e.lastLine)
-	e.used = p.clock
 	if stride == 0 {
 		return // another access to the same line: nothing learnt (the DPC-2 version's rule)
 	}
@@ -67,32 +64,7 @@ func (p *ipStride) Operate(a *Access, l Issuer) {
 			l.Prefetch((line+uint64(stride*int64(i)))<<p.shift, here)
 		}
 	}
-	e.lastLine, e.stride, e.used = line, stride, p.clock
-}
-
-func (p *ipStride) find(set []strideEntry, ip uint64) *strideEntry {
-	for i := range set {
-		if set[i].valid && set[i].ip == ip {
-			return &set[i]
-		}
-	}
-	return nil
-}
-
-// lruWay is the invalid way, else the least recently used one: the
-// table's own, not lruVictim, since a generic's calls of its entries'
-// methods are not inlined, and this runs on every access of its level.
-func lruWay(set []strideEntry) *strideEntry {
-	v := &set[0]
-	for i := range set {
-		if !set[i].valid {
-			return &set[i]
-		}
-		if set[i].used < v.used {
-			v = &set[i]
-		}
-	}
-	return v
+	e.lastLine, e.stride = line, stride
 }
 
 func (p *ipStride) Fill(*Fill, Issuer) {}

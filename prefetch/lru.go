@@ -1,46 +1,47 @@
 package prefetch
 
-// The small tables of stream's streams and SPP's pages replace their least
-// recently used entry. (ip-stride's sets, looked up on every access of an
-// L1D, keep their own: a generic's calls of its entries' methods are not
-// inlined.)
+// The small tables of the prefetchers (stream's streams, SPP's pages,
+// ip-stride's sets, berti's instructions) keep their entries' tags in an
+// array of tag beside the entries, so that plain functions over tags serve
+// them all. (A generic over the entries' own types was compiled once for
+// all of them, so every call of an entry's method was indirect and nothing
+// inlined: BenchmarkSPP/pages=512, a table of 256 pages replacing one on
+// every access, took 3 to 5 times as long.) use inlines and makes one pass.
 
-// lruEntry is an entry of such a table: whether it holds anything, its
-// key, and the table's clock at its last use.
-type lruEntry interface {
-	live() bool
-	key() uint64
-	stamp() uint64
+// tag is the tag of an entry of such a table: whether it holds anything,
+// its key, and the table's clock at its last use.
+type tag struct {
+	key, used uint64
+	valid     bool
 }
 
-// lruFind returns the live entry of t with key k, or nil.
-func lruFind[E any, P interface {
-	*E
-	lruEntry
-}](t []E, k uint64) *E {
-	for i := range t {
-		if e := P(&t[i]); e.live() && e.key() == k {
-			return &t[i]
+// find returns the index of the valid tag with key k, or -1.
+func find(tags []tag, k uint64) int {
+	for i := range tags {
+		if tags[i].valid && tags[i].key == k {
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
-// lruVictim returns the entry of t to replace: one that holds nothing,
-// else the least recently used.
-func lruVictim[E any, P interface {
-	*E
-	lruEntry
-}](t []E) *E {
-	v := P(&t[0])
-	for i := range t {
-		e := P(&t[i])
-		if !e.live() {
-			return &t[i]
-		}
-		if e.stamp() < v.stamp() {
-			v = e
+// use finds key's entry in a table that replaces its least recently used
+// entry, and stamps it used at now. A key not there takes the place of
+// the first entry that holds nothing, else of the least recently used
+// (the first of equals). It returns the entry's index, and whether the
+// key was there.
+func use(tags []tag, key, now uint64) (int, bool) {
+	v := 0 // the victim so far
+	for i := range tags {
+		switch t := &tags[i]; {
+		case t.valid && t.key == key:
+			t.used = now
+			return i, true
+		case !tags[v].valid: // the first free entry: it stays the victim
+		case !t.valid || t.used < tags[v].used:
+			v = i
 		}
 	}
-	return (*E)(v)
+	tags[v] = tag{key: key, used: now, valid: true}
+	return v, false
 }

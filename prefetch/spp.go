@@ -53,11 +53,8 @@ const (
 )
 
 type sppPage struct {
-	page  uint64
-	last  int64 // the line of the last access, within the page
-	sig   uint32
-	used  uint64
-	valid bool
+	last int64 // the line of the last access, within the page
+	sig  uint32
 }
 
 type sppPattern struct {
@@ -76,6 +73,7 @@ type spp struct {
 	lines                int64
 	degree               int
 	pages                [sppPages]sppPage
+	tags                 [sppPages]tag // the pages' numbers, LRU
 	clock                uint64
 	pt                   [sppPatterns]sppPattern
 	filter               [sppFilterLines]sppFilter
@@ -101,13 +99,12 @@ func (p *spp) Operate(a *Access, l Issuer) {
 // the signature to predict from (0 for a page not seen before).
 func (p *spp) signature(page uint64, off int64) uint32 {
 	p.clock++
-	e := lruFind(p.pages[:], page)
-	if e == nil {
-		e = lruVictim(p.pages[:])
-		*e = sppPage{page: page, last: off, valid: true, used: p.clock}
+	i, hit := use(p.tags[:], page, p.clock)
+	e := &p.pages[i]
+	if !hit {
+		*e = sppPage{last: off}
 		return 0
 	}
-	e.used = p.clock
 	d := off - e.last
 	if d == 0 {
 		return e.sig
@@ -224,7 +221,3 @@ func (p *spp) Fill(f *Fill, _ Issuer) {
 		*e = sppFilter{}
 	}
 }
-
-func (e *sppPage) live() bool    { return e.valid }
-func (e *sppPage) key() uint64   { return e.page }
-func (e *sppPage) stamp() uint64 { return e.used }

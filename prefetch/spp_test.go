@@ -45,8 +45,8 @@ func TestSPPSignaturesAndLookahead(t *testing.T) {
 		t.Errorf("page 5 prefetched %v", got)
 	}
 	s := p.(*spp)
-	if s.pt[1].delta[0] != 1 || s.pt[1].cDelta[0] != 1 || s.pt[9].cSig != 1 || lruFind(s.pages[:], 5).sig != 73 {
-		t.Errorf("after page 5: PT[1] %+v, PT[9] %+v, sig %d", s.pt[1], s.pt[9], lruFind(s.pages[:], 5).sig)
+	if s.pt[1].delta[0] != 1 || s.pt[1].cDelta[0] != 1 || s.pt[9].cSig != 1 || s.pages[find(s.tags[:], 5)].sig != 73 {
+		t.Errorf("after page 5: PT[1] %+v, PT[9] %+v, sig %d", s.pt[1], s.pt[9], s.pages[find(s.tags[:], 5)].sig)
 	}
 	if diff := cmp.Diff([]ask{{2, true}}, visit(6, 0, 1)); diff != "" {
 		t.Errorf("page 6 offsets 0, 1 (-want +got):\n%s", diff)

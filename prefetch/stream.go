@@ -29,13 +29,10 @@ func init() {
 const streamEntries = 32
 
 type streamEntry struct {
-	page  uint64
-	last  int64 // the line of the last access, within the page
-	next  int64 // the furthest line asked for, within the page
-	dir   int64 // +1, -1, or 0 while untrained
-	conf  int   // accesses that agreed with dir
-	used  uint64
-	valid bool
+	last int64 // the line of the last access, within the page
+	next int64 // the furthest line asked for, within the page
+	dir  int64 // +1, -1, or 0 while untrained
+	conf int   // accesses that agreed with dir
 }
 
 type stream struct {
@@ -43,6 +40,7 @@ type stream struct {
 	degree, distance     int
 	lines                int64 // lines in a page
 	table                [streamEntries]streamEntry
+	tags                 [streamEntries]tag // the streams' pages, LRU
 	clock                uint64
 }
 
@@ -55,13 +53,12 @@ func (p *stream) Operate(a *Access, l Issuer) {
 	page := a.Addr >> p.pageShift
 	line := int64(a.Addr>>p.lineShift) & (p.lines - 1)
 	p.clock++
-	e := lruFind(p.table[:], page)
-	if e == nil {
-		e = lruVictim(p.table[:])
-		*e = streamEntry{page: page, last: line, next: line, valid: true, used: p.clock}
+	i, hit := use(p.tags[:], page, p.clock)
+	e := &p.table[i]
+	if !hit {
+		*e = streamEntry{last: line, next: line}
 		return
 	}
-	e.used = p.clock
 	d := line - e.last
 	if d == 0 {
 		return
@@ -114,7 +111,3 @@ func sign(d int64) int64 {
 }
 
 func (p *stream) Fill(*Fill, Issuer) {}
-
-func (e *streamEntry) live() bool    { return e.valid }
-func (e *streamEntry) key() uint64   { return e.page }
-func (e *streamEntry) stamp() uint64 { return e.used }
