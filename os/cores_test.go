@@ -547,3 +547,53 @@ func TestShootdownCountersRegistered(t *testing.T) {
 		}
 	}
 }
+
+// A remote shootdown in the steady state allocates nothing: core 1 loads 4
+// pages of p's area, a path on core 0 invalidates them (one by one, or
+// over a limit of 2 by a flush) and core 1 takes the IPI, again and again.
+func TestShootdownSteadyStateAllocs(t *testing.T) {
+	for _, c := range []struct {
+		name           string
+		limit          int
+		invlpgs, flush uint64 // remote work of one round
+	}{
+		{"INVLPG each page", 32, 4, 0},
+		{"over the limit, a flush", 2, 0, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newScene(t, 64*mib, 0, true)
+			s.k.cfg.ShootdownLimit = c.limit
+			var tr mmu.Translation // s.load's own would escape: one allocation a load
+			round := func() {
+				for n := range 4 {
+					tr = mmu.Translation{VA: s.a + uint64(n)*pg, Kind: sim.Load, User: true}
+					done, ok := s.u[1].Translate(s.w.now, &tr)
+					if !ok || tr.Faulted {
+						t.Fatalf("core 1's load of page %d: waited or faulted", n)
+					}
+					s.w.now = done
+				}
+				k := s.on(0)
+				k.enter(s.w.now, 0)
+				for n := range 4 {
+					k.invalidate(s.p, s.a+uint64(n)*pg)
+				}
+				s.w.now = k.TakeInterrupts(1, k.leave()+10_000)
+			}
+			s.touch(1, 0, 4)
+			round() // the scratch lists grow here
+			before := s.k.SD
+			const runs = 20
+			if a := testing.AllocsPerRun(runs, round); a != 0 {
+				t.Errorf("%v allocations a shootdown, want 0", a)
+			}
+			d := s.k.SD
+			got := []uint64{d.IPIs - before.IPIs, d.RemoteInvlpgs - before.RemoteInvlpgs, d.RemoteFlushes - before.RemoteFlushes}
+			// AllocsPerRun runs round once more to warm up.
+			if d := cmp.Diff([]uint64{runs + 1, (runs + 1) * c.invlpgs, (runs + 1) * c.flush}, got); d != "" {
+				t.Errorf("IPIs, remote INVLPGs, remote flushes (-want +got):\n%s", d)
+			}
+			s.check()
+		})
+	}
+}

@@ -111,6 +111,11 @@ type Kernel struct {
 	pinned  map[uint64]bool // frames the running path works on: not reclaimable
 	posted  sim.Request
 
+	// spaces and targets are a shootdown's scratch (shootdown.go), kept
+	// so that one allocates nothing once they have grown.
+	spaces  []space
+	targets []target
+
 	// waited is set when the running path waited for a disk read: the
 	// fault it mends is a major one.
 	waited bool

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/vmemu/vmemu/mmu"
 	"github.com/vmemu/vmemu/sim"
 )
 
@@ -84,7 +85,8 @@ func (k *Kernel) invalidate(p *Process, va uint64) {
 func (k *Kernel) local(p *Process) bool { return k.cfg.PCID || p == k.here().proc() }
 
 // flushAddressSpace drops every translation of p (exit): at once on this
-// core, on the others when the path ends.
+// core and on every other core not running it, on the others when the path
+// ends.
 func (k *Kernel) flushAddressSpace(p *Process) {
 	k.pending = slices.DeleteFunc(k.pending, func(r pteRef) bool { return r.p == p })
 	if c := k.here(); c.mmu != nil && k.local(p) {
@@ -92,18 +94,27 @@ func (k *Kernel) flushAddressSpace(p *Process) {
 		k.N.Flushes++
 		k.t += k.cfg.Costs.Flush
 	}
-	if p.cpus&^bit(k.on) != 0 {
-		k.flushMM = append(k.flushMM, p)
-	}
-	// Cores a shootdown skipped still hold entries of p, which they
-	// would have flushed on switching back; it never runs again: they
-	// go now, so that its PCID, if ever given again, finds none.
-	for _, i := range coresIn(p.stale) {
-		if m := k.cores[i].mmu; m != nil {
-			m.InvalidatePCID(k.pcidOf(p))
+	// Cores that kept p's entries while running something else (its mask,
+	// lazy TLB: a shootdown skips them) or that a shootdown skipped
+	// (stale) would flush them on switching back; it never runs again:
+	// they go now, so that its PCID, if ever given again, finds none.
+	for _, i := range coresIn(p.stale | p.cpus&^bit(k.on)) {
+		c := k.cores[i]
+		if p.cpus&bit(i) != 0 {
+			if c.proc() == p {
+				continue // a sibling thread's core: it takes an IPI
+			}
+			p.cpus &^= bit(i)
+			k.SD.LazySkips++
+		}
+		if c.mmu != nil {
+			c.mmu.InvalidatePCID(k.pcidOf(p))
 		}
 	}
 	p.stale = 0
+	if p.cpus&^bit(k.on) != 0 {
+		k.flushMM = append(k.flushMM, p)
+	}
 }
 
 // target is what a shootdown asks of another core.
@@ -117,10 +128,11 @@ type target struct {
 // (their IPIs go out before the initiator flushes its own TLB, as
 // native_flush_tlb_multi sends them), then this core's, then the wait.
 func (k *Kernel) shootdown() {
+	k.gatherSpaces()
 	targets := k.remoteWork()
 	if len(targets) == 0 {
 		k.localFlush()
-		k.pending, k.flushMM = k.pending[:0], k.flushMM[:0]
+		k.endShootdown()
 		return
 	}
 	c := k.cfg.Costs
@@ -145,7 +157,14 @@ func (k *Kernel) shootdown() {
 	k.SD.Shootdowns++
 	k.SD.InitiatorCycles += uint64(last - t0 - local)
 	k.t = last
+	k.endShootdown()
+}
+
+// endShootdown empties the queues and the scratch lists, keeping their
+// room for the next path.
+func (k *Kernel) endShootdown() {
 	k.pending, k.flushMM = k.pending[:0], k.flushMM[:0]
+	k.spaces, k.targets = k.spaces[:0], k.targets[:0]
 }
 
 // interrupt queues q for core i, in order of arrival.
@@ -164,62 +183,106 @@ func (k *Kernel) interrupt(i int, q Interrupt) {
 	k.SD.TargetCycles += uint64(q.Cycles)
 }
 
+// space is an address space with invalidations queued: pages of it, or
+// all of it (whole: it exited, and a core still runs one of its threads).
+type space struct {
+	p     *Process
+	pages int
+	whole bool
+}
+
+// gatherSpaces groups the queued invalidations by address space into
+// k.spaces, the exited ones first, the others in the order their first
+// page was queued.
+func (k *Kernel) gatherSpaces() {
+	for _, p := range k.flushMM {
+		k.spaces = append(k.spaces, space{p: p, whole: true})
+	}
+	for _, r := range k.pending {
+		i := k.spaceOf(r.p)
+		if i < 0 {
+			i = len(k.spaces)
+			k.spaces = append(k.spaces, space{p: r.p})
+		}
+		k.spaces[i].pages++
+	}
+}
+
+// spaceOf is p's place in k.spaces, or -1. It looks from the end: a path
+// queues the pages of one address space one after another.
+func (k *Kernel) spaceOf(p *Process) int {
+	for i := len(k.spaces) - 1; i >= 0; i-- {
+		if k.spaces[i].p == p {
+			return i
+		}
+	}
+	return -1
+}
+
 // localFlush invalidates what this core holds of the queued pages: INVLPG
 // for each page up to the limit, else a flush of each address space
-// concerned.
+// concerned. (An exited address space left this core's TLBs when it was
+// queued.)
 func (k *Kernel) localFlush() {
 	m := k.here().mmu
 	if m == nil {
 		return
 	}
 	n := 0
-	for _, r := range k.pending {
-		if k.local(r.p) {
-			n++
+	for _, s := range k.spaces {
+		if k.local(s.p) {
+			n += s.pages
 		}
 	}
-	if n <= k.cfg.ShootdownLimit {
-		for _, r := range k.pending {
-			if k.local(r.p) {
-				m.InvalidatePageFor(r.va, k.pcidOf(r.p))
-				k.N.Invlpgs++
-				k.t += k.cfg.Costs.Invlpg
-			}
-		}
-		return
-	}
-	seen := map[uint16]bool{}
-	for _, r := range k.pending {
-		pcid := k.pcidOf(r.p)
-		if !k.local(r.p) || seen[pcid] {
+	whole := n > k.cfg.ShootdownLimit
+	for _, s := range k.spaces {
+		if s.pages == 0 || !k.local(s.p) {
 			continue
 		}
-		seen[pcid] = true
+		k.flushCore(m, s.p, whole)
+		if whole {
+			k.N.Flushes++
+			k.t += k.cfg.Costs.Flush
+		} else {
+			k.N.Invlpgs += uint64(s.pages)
+			k.t += sim.Cycle(s.pages) * k.cfg.Costs.Invlpg
+		}
+	}
+}
+
+// flushCore invalidates p's queued pages on the TLBs of one core (m):
+// INVLPG each, or a flush of p's address space whole.
+func (k *Kernel) flushCore(m *mmu.MMU, p *Process, whole bool) {
+	pcid := k.pcidOf(p)
+	if whole {
 		m.InvalidatePCID(pcid)
-		k.N.Flushes++
-		k.t += k.cfg.Costs.Flush
+		return
+	}
+	for _, r := range k.pending {
+		if r.p == p {
+			m.InvalidatePageFor(r.va, pcid)
+		}
 	}
 }
 
 // remoteWork decides, for every other core, what the queued invalidations
 // ask of it, and carries its flushes out: the cores to interrupt, in core
-// order. Cores running another address space are skipped (lazy TLB).
+// order, in k.targets. Cores running another address space are skipped
+// (lazy TLB).
 func (k *Kernel) remoteWork() []target {
 	if len(k.cores) == 1 {
 		return nil
 	}
-	spaces := k.pendingSpaces()
-	var out []target
 	for i, c := range k.cores {
 		if i == k.on {
 			continue
 		}
 		tg := target{core: i}
-		for _, s := range spaces {
+		for _, s := range k.spaces {
 			switch {
 			case s.p.cpus&bit(i) == 0:
 			case s.p != c.proc():
-				k.skip(s.p, i, s.whole)
+				k.skip(s.p, i)
 			case s.whole:
 				tg.flush = true
 			default:
@@ -230,70 +293,20 @@ func (k *Kernel) remoteWork() []target {
 			continue
 		}
 		tg.flush = tg.flush || tg.pages > k.cfg.ShootdownLimit
-		k.flushOn(c, tg)
-		out = append(out, tg)
-	}
-	return out
-}
-
-// space is an address space with invalidations queued: pages of it, or
-// all of it (whole).
-type space struct {
-	p     *Process
-	pages int
-	whole bool
-}
-
-// pendingSpaces gathers the queued invalidations by address space, keeping
-// only those another core may hold.
-func (k *Kernel) pendingSpaces() []space {
-	var out []space
-	for _, p := range k.flushMM {
-		out = append(out, space{p: p, whole: true})
-	}
-	for _, r := range k.pending {
-		if r.p.cpus&^bit(k.on) == 0 {
-			continue
+		if c.mmu != nil {
+			k.flushCore(c.mmu, c.proc(), tg.flush)
 		}
-		i := slices.IndexFunc(out, func(s space) bool { return s.p == r.p })
-		if i < 0 {
-			i = len(out)
-			out = append(out, space{p: r.p})
-		}
-		out[i].pages++
+		k.targets = append(k.targets, tg)
 	}
-	return out
+	return k.targets
 }
 
 // skip leaves core i out of a shootdown of p: it runs another address
 // space. It leaves p's mask; it flushes p's entries when it next switches
-// to p. An exited p (whole) is never switched to again: its entries go at
-// once, so that its PCID, if ever given again, finds none.
-func (k *Kernel) skip(p *Process, i int, whole bool) {
+// to p. (An exited p never reaches here: flushAddressSpace dropped its
+// entries on such cores at once.)
+func (k *Kernel) skip(p *Process, i int) {
 	p.cpus &^= bit(i)
-	k.SD.LazySkips++
-	if whole && p.Exited {
-		if m := k.cores[i].mmu; m != nil {
-			m.InvalidatePCID(k.pcidOf(p))
-		}
-		return
-	}
 	p.stale |= bit(i)
-}
-
-// flushOn carries out a target's invalidations on its core's TLBs.
-func (k *Kernel) flushOn(c *core, tg target) {
-	p := c.proc()
-	if c.mmu == nil {
-		return
-	}
-	if tg.flush {
-		c.mmu.InvalidatePCID(k.pcidOf(p))
-		return
-	}
-	for _, r := range k.pending {
-		if r.p == p {
-			c.mmu.InvalidatePageFor(r.va, k.pcidOf(p))
-		}
-	}
+	k.SD.LazySkips++
 }
