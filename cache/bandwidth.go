@@ -1,6 +1,10 @@
 package cache
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"fmt"
+
+	"github.com/vmemu/vmemu/sim"
+)
 
 // Bandwidth is what a level can do in a cycle, and the requests that may
 // wait for it, as ChampSim's max_tag_check, max_fill and RQ, WQ and PQ
@@ -18,6 +22,26 @@ type Bandwidth struct {
 	// for a lookup. A read or write that finds its queue full waits for
 	// a place; a prefetch is dropped (counted by the level that sent it).
 	RQ, WQ, PQ int
+}
+
+// maxBandwidth bounds each of a Bandwidth's counts: a calendar counts a
+// cycle's uses in 16 bits, and a queue's room for its requests' times is
+// made up front (a larger one would be a silent clamp or a huge
+// allocation; the machine's schema allows far less).
+const maxBandwidth = 1 << 15
+
+// check reports a count out of range, naming its field by its
+// configuration key.
+func (b Bandwidth) check() error {
+	for _, f := range []struct {
+		key string
+		n   int
+	}{{"read_ports", b.ReadPorts}, {"write_ports", b.WritePorts}, {"fills", b.Fills}, {"rq", b.RQ}, {"wq", b.WQ}, {"pq", b.PQ}} {
+		if f.n < 0 || f.n > maxBandwidth {
+			return fmt.Errorf("%s must be 0 (unlimited) to %d, not %d", f.key, maxBandwidth, f.n)
+		}
+	}
+	return nil
 }
 
 func (b Bandwidth) limited() bool {
@@ -99,7 +123,7 @@ func newCalendar(per int) *calendar {
 	if per <= 0 {
 		return nil
 	}
-	return &calendar{per: uint16(min(per, 1<<15)), used: make([]uint16, calendarWindow)}
+	return &calendar{per: uint16(per), used: make([]uint16, calendarWindow)}
 }
 
 // take uses one of the first cycle from t on with a use left, and returns

@@ -219,3 +219,33 @@ func (q *waiting) queued() []sim.Cycle {
 	}
 	return slices.Sorted(slices.Values(q.times))
 }
+
+// A port, fill or queue count below 0 or above maxBandwidth is an error
+// naming the level and the field; 0 (unlimited) and maxBandwidth are
+// accepted.
+func TestBandwidthConfigErrors(t *testing.T) {
+	tests := []struct {
+		bw   Bandwidth
+		want string // "": accepted
+	}{
+		{Bandwidth{}, ""},
+		{Bandwidth{ReadPorts: maxBandwidth, WritePorts: maxBandwidth, Fills: maxBandwidth, RQ: maxBandwidth, WQ: maxBandwidth, PQ: maxBandwidth}, ""},
+		{Bandwidth{ReadPorts: -1}, "l1d: read_ports must be 0 (unlimited) to 32768, not -1"},
+		{Bandwidth{WritePorts: -2, ReadPorts: 4}, "l1d: write_ports must be 0 (unlimited) to 32768, not -2"},
+		{Bandwidth{Fills: 32769}, "l1d: fills must be 0 (unlimited) to 32768, not 32769"},
+		{Bandwidth{ReadPorts: 1 << 20}, "l1d: read_ports must be 0 (unlimited) to 32768, not 1048576"},
+		{Bandwidth{RQ: -1}, "l1d: rq must be 0 (unlimited) to 32768, not -1"},
+		{Bandwidth{WQ: 1 << 40}, "l1d: wq must be 0 (unlimited) to 32768, not 1099511627776"},
+		{Bandwidth{PQ: -8, ReadPorts: 2}, "l1d: pq must be 0 (unlimited) to 32768, not -8"},
+	}
+	for _, tc := range tests {
+		cfg := Config{Name: "l1d", Size: 4096, Ways: 4, LineSize: 64, MSHRs: 4, Bandwidth: tc.bw}
+		got := ""
+		if err := cfg.Validate(); err != nil {
+			got = err.Error()
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%+v (-want +got):\n%s", tc.bw, diff)
+		}
+	}
+}
