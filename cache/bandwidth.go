@@ -2,6 +2,7 @@ package cache
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/vmemu/vmemu/sim"
 )
@@ -164,28 +165,32 @@ func (k *calendar) slide(base sim.Cycle) {
 }
 
 // waiting is a request queue: the lookup cycles of the requests in it.
-// A request leaves it when it is looked up.
+// A request leaves it when it is looked up. Only how many requests wait
+// and the first lookup among them matter, so the cycles are kept sorted:
+// dropping the requests looked up by a cycle, or the first, is a step
+// from the front, and a request looked up no earlier than the others (the
+// usual case: a queue is full because its requests wait for ports, which
+// are taken in cycle order) joins at the back.
 type waiting struct {
 	size  int
-	times []sim.Cycle
+	times []sim.Cycle // ascending; times[head:] are the queue's
+	head  int
 }
 
 func newWaiting(size int) *waiting {
 	if size <= 0 {
 		return nil
 	}
-	return &waiting{size: size, times: make([]sim.Cycle, 0, size)}
+	// Twice the size: the cycles are moved back to the front only when
+	// the back is reached, at most once in size requests.
+	return &waiting{size: size, times: make([]sim.Cycle, 0, 2*size)}
 }
 
 // purge drops the requests looked up by cycle t.
 func (q *waiting) purge(t sim.Cycle) {
-	kept := q.times[:0]
-	for _, x := range q.times {
-		if x > t {
-			kept = append(kept, x)
-		}
+	for q.head < len(q.times) && q.times[q.head] <= t {
+		q.head++
 	}
-	q.times = kept
 }
 
 func (q *waiting) room(t sim.Cycle) bool {
@@ -193,7 +198,7 @@ func (q *waiting) room(t sim.Cycle) bool {
 		return true
 	}
 	q.purge(t)
-	return len(q.times) < q.size
+	return len(q.times)-q.head < q.size
 }
 
 // enter returns when a request arriving at t finds a place: at once, or
@@ -202,19 +207,24 @@ func (q *waiting) enter(t sim.Cycle) sim.Cycle {
 	if q == nil || q.room(t) {
 		return t
 	}
-	first := 0
-	for i, x := range q.times {
-		if x < q.times[first] {
-			first = i
-		}
-	}
-	t = q.times[first]
-	q.times = append(q.times[:first], q.times[first+1:]...)
-	return t
+	q.head++
+	return q.times[q.head-1]
 }
 
 func (q *waiting) push(t sim.Cycle) {
-	if q != nil {
-		q.times = append(q.times, t)
+	if q == nil {
+		return
+	}
+	if len(q.times) == cap(q.times) {
+		q.times = q.times[:copy(q.times, q.times[q.head:])]
+		q.head = 0
+	}
+	n := len(q.times)
+	q.times = append(q.times, t)
+	if n > q.head && q.times[n-1] > t {
+		i, _ := slices.BinarySearch(q.times[q.head:n], t)
+		i += q.head
+		copy(q.times[i+1:], q.times[i:n])
+		q.times[i] = t
 	}
 }

@@ -212,12 +212,13 @@ func compareBandwidthState(got *bandwidth, want *refBandwidth) error {
 	return nil
 }
 
-// queued returns the lookup cycles of the requests in q, in order.
+// queued returns the lookup cycles of the requests in q, as kept (in
+// order).
 func (q *waiting) queued() []sim.Cycle {
 	if q == nil {
 		return nil
 	}
-	return slices.Sorted(slices.Values(q.times))
+	return q.times[q.head:]
 }
 
 // A port, fill or queue count below 0 or above maxBandwidth is an error
