@@ -134,11 +134,13 @@ func (k *calendar) take(t sim.Cycle) sim.Cycle {
 		return t
 	}
 	t = max(t, k.base)
-	if t >= k.from && t < k.to {
-		t = k.to
-	}
 	start := t
 	for {
+		if t >= k.from && t < k.to {
+			// What was scanned and the known full range are one full
+			// run: the next request from the same cycle skips it all.
+			start, t = min(start, k.from), k.to
+		}
 		if t >= k.base+calendarWindow {
 			k.slide(t - calendarWindow + 1)
 		}
