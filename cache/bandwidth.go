@@ -1,6 +1,11 @@
 package cache
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/vmemu/vmemu/sim"
+)
 
 // Bandwidth is what a level can do in a cycle, and the requests that may
 // wait for it, as ChampSim's max_tag_check, max_fill and RQ, WQ and PQ
@@ -18,6 +23,26 @@ type Bandwidth struct {
 	// for a lookup. A read or write that finds its queue full waits for
 	// a place; a prefetch is dropped (counted by the level that sent it).
 	RQ, WQ, PQ int
+}
+
+// maxBandwidth bounds each of a Bandwidth's counts: a calendar counts a
+// cycle's uses in 16 bits, and a queue's room for its requests' times is
+// made up front (a larger one would be a silent clamp or a huge
+// allocation; the machine's schema allows far less).
+const maxBandwidth = 1 << 15
+
+// check reports a count out of range, naming its field by its
+// configuration key.
+func (b Bandwidth) check() error {
+	for _, f := range []struct {
+		key string
+		n   int
+	}{{"read_ports", b.ReadPorts}, {"write_ports", b.WritePorts}, {"fills", b.Fills}, {"rq", b.RQ}, {"wq", b.WQ}, {"pq", b.PQ}} {
+		if f.n < 0 || f.n > maxBandwidth {
+			return fmt.Errorf("%s must be 0 (unlimited) to %d, not %d", f.key, maxBandwidth, f.n)
+		}
+	}
+	return nil
 }
 
 func (b Bandwidth) limited() bool {
@@ -99,7 +124,7 @@ func newCalendar(per int) *calendar {
 	if per <= 0 {
 		return nil
 	}
-	return &calendar{per: uint16(min(per, 1<<15)), used: make([]uint16, calendarWindow)}
+	return &calendar{per: uint16(per), used: make([]uint16, calendarWindow)}
 }
 
 // take uses one of the first cycle from t on with a use left, and returns
@@ -109,11 +134,13 @@ func (k *calendar) take(t sim.Cycle) sim.Cycle {
 		return t
 	}
 	t = max(t, k.base)
-	if t >= k.from && t < k.to {
-		t = k.to
-	}
 	start := t
 	for {
+		if t >= k.from && t < k.to {
+			// What was scanned and the known full range are one full
+			// run: the next request from the same cycle skips it all.
+			start, t = min(start, k.from), k.to
+		}
 		if t >= k.base+calendarWindow {
 			k.slide(t - calendarWindow + 1)
 		}
@@ -140,28 +167,32 @@ func (k *calendar) slide(base sim.Cycle) {
 }
 
 // waiting is a request queue: the lookup cycles of the requests in it.
-// A request leaves it when it is looked up.
+// A request leaves it when it is looked up. Only how many requests wait
+// and the first lookup among them matter, so the cycles are kept sorted:
+// dropping the requests looked up by a cycle, or the first, is a step
+// from the front, and a request looked up no earlier than the others (the
+// usual case: a queue is full because its requests wait for ports, which
+// are taken in cycle order) joins at the back.
 type waiting struct {
 	size  int
-	times []sim.Cycle
+	times []sim.Cycle // ascending; times[head:] are the queue's
+	head  int
 }
 
 func newWaiting(size int) *waiting {
 	if size <= 0 {
 		return nil
 	}
-	return &waiting{size: size, times: make([]sim.Cycle, 0, size)}
+	// Twice the size: the cycles are moved back to the front only when
+	// the back is reached, at most once in size requests.
+	return &waiting{size: size, times: make([]sim.Cycle, 0, 2*size)}
 }
 
 // purge drops the requests looked up by cycle t.
 func (q *waiting) purge(t sim.Cycle) {
-	kept := q.times[:0]
-	for _, x := range q.times {
-		if x > t {
-			kept = append(kept, x)
-		}
+	for q.head < len(q.times) && q.times[q.head] <= t {
+		q.head++
 	}
-	q.times = kept
 }
 
 func (q *waiting) room(t sim.Cycle) bool {
@@ -169,7 +200,7 @@ func (q *waiting) room(t sim.Cycle) bool {
 		return true
 	}
 	q.purge(t)
-	return len(q.times) < q.size
+	return len(q.times)-q.head < q.size
 }
 
 // enter returns when a request arriving at t finds a place: at once, or
@@ -178,19 +209,24 @@ func (q *waiting) enter(t sim.Cycle) sim.Cycle {
 	if q == nil || q.room(t) {
 		return t
 	}
-	first := 0
-	for i, x := range q.times {
-		if x < q.times[first] {
-			first = i
-		}
-	}
-	t = q.times[first]
-	q.times = append(q.times[:first], q.times[first+1:]...)
-	return t
+	q.head++
+	return q.times[q.head-1]
 }
 
 func (q *waiting) push(t sim.Cycle) {
-	if q != nil {
-		q.times = append(q.times, t)
+	if q == nil {
+		return
+	}
+	if len(q.times) == cap(q.times) {
+		q.times = q.times[:copy(q.times, q.times[q.head:])]
+		q.head = 0
+	}
+	n := len(q.times)
+	q.times = append(q.times, t)
+	if n > q.head && q.times[n-1] > t {
+		i, _ := slices.BinarySearch(q.times[q.head:n], t)
+		i += q.head
+		copy(q.times[i+1:], q.times[i:n])
+		q.times[i] = t
 	}
 }

@@ -90,3 +90,48 @@ func BenchmarkCores(b *testing.B) {
 		b.Run(fmt.Sprintf("l1d-misses/%d", n), func(b *testing.B) { benchCores(b, n, 1<<10) })
 	}
 }
+
+// benchQueue presents lookups of loads and prefetches, each prefetch after
+// a check for room in the prefetch queue, to a level with one read port and
+// read and prefetch queues of size places. Saturated: two requests a cycle,
+// a few of them late, so the queues stay full and each request waits for
+// the first in its queue. Bursty: bursts of 1.5 x size requests in a cycle
+// after long enough a gap for the queues to drain.
+func benchQueue(b *testing.B, size int, bursty bool) {
+	rng := sim.NewRNG(1)
+	times := make([]sim.Cycle, 1<<12)
+	now := sim.Cycle(0)
+	for i := range times {
+		switch {
+		case !bursty:
+			now += sim.Cycle(i & 1)
+		case i%(size*3/2) == 0:
+			now += sim.Cycle(2 * size)
+		}
+		times[i] = now - min(now, sim.Cycle(rng.IntN(4)*rng.IntN(2)))
+	}
+	span := now + sim.Cycle(4*size) // what one pass over times moves the clock
+	bw := newBandwidth(Bandwidth{ReadPorts: 1, RQ: size, PQ: size})
+	var sink sim.Cycle
+	for i := 0; b.Loop(); i++ {
+		t := times[i&(len(times)-1)] + sim.Cycle(i>>12)*span
+		if i%4 == 3 {
+			if !bw.room(queuePrefetch, t) {
+				continue
+			}
+			sink += bw.lookup(t, sim.Prefetch)
+		} else {
+			sink += bw.lookup(t, sim.Load)
+		}
+	}
+	if sink == 0 {
+		b.Fatal("no lookups")
+	}
+}
+
+func BenchmarkQueue(b *testing.B) {
+	for _, size := range []int{8, 32, 512, 4096} {
+		b.Run(fmt.Sprintf("saturated-%d", size), func(b *testing.B) { benchQueue(b, size, false) })
+		b.Run(fmt.Sprintf("bursty-%d", size), func(b *testing.B) { benchQueue(b, size, true) })
+	}
+}

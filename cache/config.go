@@ -106,6 +106,9 @@ func (c Config) Validate() error {
 	case c.Straddle > StraddleWhole:
 		return bad("unknown straddle mode %d", c.Straddle)
 	}
+	if err := c.Bandwidth.check(); err != nil {
+		return bad("%v", err)
+	}
 	if err := replacement.Check(c.Replacement, c.replacementConfig()); err != nil {
 		return bad("%v", err)
 	}
