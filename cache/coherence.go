@@ -6,10 +6,6 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// MaxCores is how many private hierarchies a directory can track: a bit
-// each in a line's sharer mask.
-const MaxCores = 64
-
 // Coherence is the timing of a directory's messages, in core cycles. The
 // network between the cores and the shared level is these fixed latencies:
 // no links, no contention.
@@ -101,8 +97,8 @@ func Share(shared *Cache, cores [][]*Cache, cfg Coherence) (*Directory, error) {
 	if len(cores) < 2 {
 		return nil, nil
 	}
-	if len(cores) > MaxCores {
-		return nil, errorf("%s: %d cores share it; a directory tracks at most %d", shared.cfg.Name, len(cores), MaxCores)
+	if len(cores) > sim.MaxCores {
+		return nil, errorf("%s: %d cores share it; a directory tracks at most %d", shared.cfg.Name, len(cores), sim.MaxCores)
 	}
 	if err := coherable(shared); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	kernel "github.com/vmemu/vmemu/os"
+	"github.com/vmemu/vmemu/sim"
 	"github.com/vmemu/vmemu/traces"
 )
 
@@ -42,7 +43,7 @@ import (
 
 // maxThreads is the most threads a trace may hold: the kernel's most
 // cores, the bound of its masks, so every thread could have one.
-const maxThreads = kernel.MaxCores
+const maxThreads = sim.MaxCores
 
 // stream is one instruction stream a core runs: a trace whole, or one
 // thread of a trace of several.

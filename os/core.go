@@ -8,10 +8,9 @@ import (
 	"github.com/vmemu/vmemu/sim"
 )
 
-// MaxCores is the most cores a kernel knows: each address space keeps the
+// A kernel knows at most sim.MaxCores cores: each address space keeps the
 // cores that may hold its translations in one 64-bit mask (Linux's
 // mm_cpumask).
-const MaxCores = 64
 
 // core is one processor as the kernel sees it.
 type core struct {
@@ -63,10 +62,10 @@ func bit(i int) uint64 { return 1 << uint(i) }
 // ms[i] (nil for a core without one). Core 0 keeps the thread it runs;
 // the others run nothing until SwitchTo gives them a thread. It is made
 // once, before anything runs on the other cores: it refuses fewer cores
-// than threads already placed need, or more than MaxCores.
+// than threads already placed need, or more than sim.MaxCores.
 func (k *Kernel) SetCores(ms []*mmu.MMU) error {
-	if len(ms) < 1 || len(ms) > MaxCores {
-		return fmt.Errorf("%d cores: the kernel runs 1 to %d", len(ms), MaxCores)
+	if len(ms) < 1 || len(ms) > sim.MaxCores {
+		return fmt.Errorf("%d cores: the kernel runs 1 to %d", len(ms), sim.MaxCores)
 	}
 	for i := len(ms); i < len(k.cores); i++ {
 		if k.cores[i].cur != nil {

@@ -474,11 +474,11 @@ func TestTakeInterrupts(t *testing.T) {
 	}
 }
 
-// SetCores refuses what it cannot make: no cores, more than MaxCores,
+// SetCores refuses what it cannot make: no cores, more than sim.MaxCores,
 // fewer cores than the ones running threads.
 func TestSetCores(t *testing.T) {
 	s := newScene(t, 64*mib, 0, true)
-	for _, n := range []int{0, MaxCores + 1, 2} {
+	for _, n := range []int{0, sim.MaxCores + 1, 2} {
 		if err := s.k.SetCores(make([]*mmu.MMU, n)); err == nil {
 			t.Errorf("SetCores(%d) with cores 0-2 running threads: no error", n)
 		}

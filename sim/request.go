@@ -57,8 +57,8 @@ type Request struct {
 	IP   uint64
 	Size uint32 // bytes; an access may cover more than one line
 	Kind Kind
-	// Core is the core that issued the access; Proc the process (its PID
-	// in the kernel, 0 without one) it ran for.
+	// Core is the core that issued the access (below MaxCores); Proc the
+	// process (its PID in the kernel, 0 without one) it ran for.
 	Core uint16
 	Proc uint32
 	// Dirty marks a Victim or Writeback that carries modified data, and a

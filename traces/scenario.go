@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	inputquote "github.com/vmemu/vmemu/quote"
+	"github.com/vmemu/vmemu/sim"
 )
 
 // A scenario (.emu) is a text file of operations, one a line, each run by a
@@ -343,15 +344,12 @@ func readPlacement(op *ScenarioOp, bad func(Token, string, string, ...any) error
 	t := op.Args[0]
 	v, ok := strings.CutPrefix(t.Text, "core=")
 	n, err := strconv.ParseUint(v, 0, 8)
-	if !ok || err != nil || n >= MaxCores {
-		return bad(t, "core", "%s: expected core=N, N a core from 0 to %d", inputquote.Input(t.Text), MaxCores-1)
+	if !ok || err != nil || n >= sim.MaxCores {
+		return bad(t, "core", "%s: expected core=N, N a core from 0 to %d", inputquote.Input(t.Text), sim.MaxCores-1)
 	}
 	op.Core = int(n)
 	return nil
 }
-
-// MaxCores bounds core=N: the most cores a machine has.
-const MaxCores = 64
 
 // splitExpectation takes a line's "== VALUE" off its arguments into
 // op.Expect.

@@ -10,6 +10,7 @@ import (
 	kernel "github.com/vmemu/vmemu/os"
 	"github.com/vmemu/vmemu/prefetch"
 	"github.com/vmemu/vmemu/replacement"
+	"github.com/vmemu/vmemu/sim"
 )
 
 // Key describes one configuration key: its unit, the range or choices it
@@ -112,7 +113,7 @@ func (k Key) check(v string) error {
 // globalKeys are the keys every machine has.
 var globalKeys = []Key{
 	{Name: "levels", Unit: Levels, Doc: "the cache levels from the core down; the first may be split (l1i+l1d) into instruction and data sides; misses from the last go to memory"},
-	{Name: "cores", Unit: Count, Min: 1, Max: 64, Doc: "cores: each has its own private levels (a level's sharing), TLBs, page walker and page-walk caches and runs one trace or thread at a time; the shared levels and memory are one"},
+	{Name: "cores", Unit: Count, Min: 1, Max: sim.MaxCores, Doc: "cores: each has its own private levels (a level's sharing), TLBs, page walker and page-walk caches and runs one trace or thread at a time; the shared levels and memory are one"},
 	{Name: "core.freq", Unit: Hertz, Min: 1e6, Max: 100e9, Doc: "core clock; cycles are reported in this clock"},
 	{Name: "core.model", Unit: Choice, Choices: cpu.ModelNames(), Doc: modelDoc()},
 	{Name: "core.width", Unit: Count, Min: 1, Max: 64, Doc: "instructions fetched, dispatched and retired per cycle"},
