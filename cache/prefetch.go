@@ -74,9 +74,12 @@ type pfState struct {
 	by       []*pfState
 	markNext uint8 // the mark allocate gives the line it places
 	own      uint8 // this level's own mark (0 without a prefetcher)
-	// pending holds, for the own prefetcher's Fill, what each line on its
-	// way was allocated with.
-	pending map[uint64]pendingFill
+	// pending holds, per way, for the own prefetcher's Fill, what the
+	// line placed there was allocated with, until its fill is timed. A
+	// way is known at both ends: a map by line cost an insert and a
+	// delete a miss, and kept the entry of a line that left before its
+	// fill was timed until that line came back.
+	pending []pendingFill
 	tr      Translator // a first level's, for a virtual prefetcher
 	kind    sim.Kind   // the side its translations are for
 	// The access the prefetcher is being told of: Prefetch's context.
@@ -104,9 +107,10 @@ const noVA = ^uint64(0)
 
 // pendingFill is what the Fill of a line still on its way will say.
 type pendingFill struct {
-	va, evicted, ip uint64
-	evicts          bool
-	missed          sim.Cycle
+	tag     uint64 // the line's tag (line address plus one); invalidTag: none
+	va, ip  uint64
+	evicted uint64 // the tag of the line it evicted, or invalidTag
+	missed  sim.Cycle
 }
 
 // newPrefetch builds the level's prefetching state, nil if it needs none.
@@ -128,7 +132,7 @@ func newPrefetch(c *Cache) (*pfState, error) {
 		return nil, err
 	}
 	p.p, p.by, p.own = pf, []*pfState{p}, 1
-	p.pending = map[uint64]pendingFill{}
+	p.pending = make([]pendingFill, len(c.lines))
 	p.throttle.on = cfg.Throttle
 	return p, nil
 }
@@ -157,13 +161,18 @@ func (p *pfState) activates(k sim.Kind) bool {
 	return p.p != nil && (k <= sim.Store || k == sim.Prefetch && p.tr == nil)
 }
 
-// after follows a demand or prefetch access to lines [first, last]: it
-// counts the first uses of prefetched lines, then tells the prefetcher.
-func (p *pfState) after(now sim.Cycle, req *sim.Request, first, last uint64) {
+// after follows a demand or prefetch access, just done: it counts the
+// first uses of prefetched lines among the access's lines, then tells the
+// prefetcher. The access has just found or placed its (last) line, so
+// wayOfLast finds it without a search of the set; a line the access
+// itself evicted is found nowhere, as it should be (placing counted it
+// useless if it was marked).
+func (p *pfState) after(now sim.Cycle, req *sim.Request) {
 	used := false
 	if req.Kind != sim.Prefetch && p.marked > 0 {
+		first, last := p.c.lineRange(req)
 		for ln := first; ln <= last; ln++ {
-			if i := p.c.find(ln); i >= 0 && p.marks[i] != 0 {
+			if i := p.c.wayOfLast(ln); i >= 0 && p.marks[i] != 0 {
 				used = p.use(i, now) || used
 			}
 		}
@@ -209,18 +218,19 @@ func (p *pfState) placing(now sim.Cycle, i int, ln uint64, req *sim.Request, evi
 	if p.marks[i] = p.markNext; p.markNext != 0 {
 		p.marked++
 	}
-	if p.p == nil || req.Kind == sim.Writeback || req.Kind == sim.Victim {
+	if p.p == nil {
 		return
 	}
-	f := pendingFill{va: ln << p.c.lineShift, ip: req.IP, missed: now}
+	f := &p.pending[i]
+	if req.Kind == sim.Writeback || req.Kind == sim.Victim {
+		f.tag = invalidTag // its data is here: no fill to tell of
+		return
+	}
+	*f = pendingFill{tag: ln + 1, va: ln << p.c.lineShift, ip: req.IP, evicted: evicted, missed: now}
 	if p.tr != nil && req.VA != 0 {
 		page := uint64(1)<<p.cfg.pageShift() - 1 // accesses are split at base pages
 		f.va = req.VA&^page | (ln<<p.c.lineShift)&page
 	}
-	if evicted != invalidTag {
-		f.evicts, f.evicted = true, (evicted-1)<<p.c.lineShift
-	}
-	p.pending[ln] = f
 }
 
 // filled tells the prefetcher of line ln's fill into way i, its arrival
@@ -229,15 +239,18 @@ func (p *pfState) filled(i int, ln uint64, m *mshr) {
 	if p.p == nil {
 		return
 	}
-	f, ok := p.pending[ln]
-	if !ok {
+	f := &p.pending[i]
+	if f.tag != ln+1 {
 		return
 	}
-	delete(p.pending, ln)
+	f.tag = invalidTag
 	set := int(ln & p.c.setMask)
 	p.now, p.trigger, p.ip, p.vtrigger = m.freeAt, ln<<p.c.lineShift, f.ip, noVA
 	p.fill = prefetch.Fill{Addr: f.va, Set: set, Way: i - set*p.c.ways, Prefetch: p.own != 0 && p.marks[i] == p.own,
-		Evicts: f.evicts, Evicted: f.evicted, IP: f.ip, Missed: f.missed, At: m.freeAt}
+		IP: f.ip, Missed: f.missed, At: m.freeAt}
+	if f.evicted != invalidTag {
+		p.fill.Evicts, p.fill.Evicted = true, (f.evicted-1)<<p.c.lineShift
+	}
 	p.p.Fill(&p.fill, p)
 }
 
@@ -373,8 +386,7 @@ func (c *Cache) accessHooked(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) 
 	done, ok := c.Access(now, req)
 	c.hooked = true
 	if c.pf != nil && req.Kind != sim.Writeback && req.Kind != sim.Victim {
-		first, last := c.lineRange(req)
-		c.pf.after(now, req, first, last)
+		c.pf.after(now, req)
 	}
 	return done, ok
 }

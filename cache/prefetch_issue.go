@@ -121,5 +121,5 @@ func (c *Cache) prefetchFromAbove(now sim.Cycle, pa uint64, from *pfState) {
 	p.markNext = p.index(from)
 	c.miss(now, ln, ln, r, false)
 	p.markNext = 0
-	p.after(now, r, ln, ln)
+	p.after(now, r)
 }

@@ -122,6 +122,36 @@ func TestPrefetcherFill(t *testing.T) {
 	}
 }
 
+// A line that leaves its way before its fill is timed is not told of;
+// the line that takes the way is, with its own miss. One way, fills from
+// a memory that times them later (at 104, and 114 for the miss at 10).
+func TestPrefetcherFillOfAWayReused(t *testing.T) {
+	tests := []struct {
+		name string
+		accs []access
+		want []prefetch.Fill
+	}{
+		{"another line", []access{{0, 4, 8}, {10, 6, 8}},
+			[]prefetch.Fill{{Addr: 6 * line, Evicts: true, Evicted: 4 * line, Missed: 10, At: 114}}},
+		// Line 4 comes back while its first fill is on its way: it merges
+		// with that fill, which tells of the new placement (what it
+		// evicted, when it missed).
+		{"the same line back", []access{{0, 4, 8}, {10, 6, 8}, {20, 4, 8}},
+			[]prefetch.Fill{{Addr: 4 * line, Evicts: true, Evicted: 6 * line, Missed: 20, At: 104}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := &sim.Engine{}
+			c := level(t, "l2", 1, 1, func(c *Config) { c.Prefetch = PrefetchConfig{Name: "record-fills"} })
+			Connect(c, &asyncMemory{e: e, latency: 100})
+			issue(t, e, c, tc.accs)
+			if diff := cmp.Diff(tc.want, filled.got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // An exclusive level holds only what the levels above evict: it cannot
 // have a prefetcher; nor can a level have one made for another side.
 func TestPrefetcherConfigErrors(t *testing.T) {
