@@ -55,6 +55,9 @@ func (c Config) ArrayBytes() uint64 {
 	if c.Prefetch.on() || c.Prefetch.Marks {
 		n += ways // a prefetched mark per way
 	}
+	if c.Prefetch.on() {
+		n += ways * uint64(unsafe.Sizeof(pendingFill{})) // a fill to tell the prefetcher of, per way
+	}
 	return n + replacement.Bytes(c.Replacement, replacement.Config{Sets: int(sets), Ways: c.Ways})
 }
 
