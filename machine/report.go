@@ -1,6 +1,8 @@
 package machine
 
 import (
+	"strings"
+
 	"github.com/vmemu/vmemu/cpu"
 	"github.com/vmemu/vmemu/dram"
 	"github.com/vmemu/vmemu/machine/report"
@@ -223,21 +225,36 @@ func levelReport(s counts, name string) report.LevelReport {
 }
 
 // prefetchReport is what the prefetcher counted under name (LEVEL.prefetch
-// or stlb.prefetch), its coverage the misses it removed (removed) over
-// those there would have been (removed plus missed): the figures the
-// registry derives (cache and mmu's RegisterDerived), made here from
-// counts so that a core's and the cores' summed have them too.
-func prefetchReport(v counts, name, prefetcher string, removed, missed uint64) *report.PrefetchReport {
+// or stlb.prefetch), its accuracy and coverage the ratios the registry
+// derives as place + name (cache's and mmu's RegisterDerived), made here
+// from v (figure) so that a core's counts and the cores' summed have them
+// too.
+func (m *Machine) prefetchReport(v counts, place, name, prefetcher string) *report.PrefetchReport {
 	c := func(n string) uint64 { return v(name + "." + n) }
 	return &report.PrefetchReport{Name: prefetcher, Issued: c("issued"), Dropped: c("dropped"), Useful: c("useful"),
-		Late: c("late"), Useless: c("useless"), Accuracy: ratio(c("useful"), c("issued")),
-		Coverage: ratio(removed, removed+missed)}
+		Late: c("late"), Useless: c("useless"), Accuracy: m.figure(v, place, name+".accuracy"),
+		Coverage: m.figure(v, place, name+".coverage")}
+}
+
+// figure is the ratio registered as place + name, made from v, which
+// reads counters by their names less place: a core's blocks register
+// their ratios under the core's place (core1.stlb.prefetch.accuracy, of
+// core1.stlb.prefetch.useful), and a report reads one core's counts, or
+// the cores' summed, by the names the blocks gave them
+// (stlb.prefetch.useful). A report of a ratio never registered is a
+// programming error.
+func (m *Machine) figure(v counts, place, name string) float64 {
+	d, ok := m.Stats.Definition(place + name)
+	if !ok {
+		panic("machine: no ratio " + place + name + " registered")
+	}
+	return d.Of(func(n string) uint64 { return v(strings.TrimPrefix(n, place)) })
 }
 
 // levelPrefetch is the report of the prefetcher of the level l reports.
 func (m *Machine) levelPrefetch(v counts, l report.LevelReport, config string) *report.PrefetchReport {
 	name := l.Name + ".prefetch"
-	r := prefetchReport(v, name, m.Config.Reader().Str(config+".prefetcher"), v(name+".useful_here"), l.Misses)
+	r := m.prefetchReport(v, "", name, m.Config.Reader().Str(config+".prefetcher"))
 	r.Below = v(name + ".below")
 	return r
 }

@@ -48,7 +48,9 @@ func (m *Machine) translationReport(v, os counts) *report.TranslationReport {
 		}
 	}
 	if name := m.Config.Reader().Str("stlb.prefetcher"); name != "none" {
-		r.Prefetch = &report.TLBPrefetchReport{PrefetchReport: *prefetchReport(v, "stlb.prefetch", name, v("stlb.prefetch.useful"), r.Walks),
+		// Every core's MMU is built alike: core 0's ratios define each
+		// core's and the cores' summed.
+		r.Prefetch = &report.TLBPrefetchReport{PrefetchReport: *m.prefetchReport(v, m.Cores[0].prefix(), "stlb.prefetch", name),
 			Walks: v("walker.prefetch_walks")}
 	}
 	return r

@@ -23,10 +23,8 @@ func (s *Stats) RegisterDerived(r Derived) {
 	if _, dup := s.index[r.Name]; dup {
 		panic(fmt.Sprintf("sim: ratio %q is a counter's name", r.Name))
 	}
-	for _, o := range s.derived {
-		if o.Name == r.Name {
-			panic(fmt.Sprintf("sim: ratio %q registered twice", r.Name))
-		}
+	if _, dup := derivedNamed(s.derived, r.Name); dup {
+		panic(fmt.Sprintf("sim: ratio %q registered twice", r.Name))
 	}
 	for _, n := range append(append([]string(nil), r.Num...), r.Den...) {
 		if i, ok := s.index[n]; !ok || s.entries[i].Bins > 0 {
@@ -42,14 +40,16 @@ func (s *Stats) Derived() []Derived { return append([]Derived(nil), s.derived...
 // Derived lists the ratios registered by the time of the snapshot.
 func (s Snapshot) Derived() []Derived { return s.derived }
 
-// Figure computes a ratio from the snapshot's counters.
-func (s Snapshot) Figure(r Derived) float64 {
+// Of computes the ratio from counters read by value, by the names Num and
+// Den give: a snapshot's (Figure), or counts a report sums over cores, so
+// that the ratio is defined once, here and where it is registered.
+func (r Derived) Of(value func(name string) uint64) float64 {
 	var num, den uint64
 	for _, n := range r.Num {
-		num += s.Value(n)
+		num += value(n)
 	}
 	for _, n := range r.Den {
-		den += s.Value(n)
+		den += value(n)
 	}
 	if den == 0 {
 		return 0
@@ -57,12 +57,26 @@ func (s Snapshot) Figure(r Derived) float64 {
 	return float64(num) / float64(den)
 }
 
+// Figure computes a ratio from the snapshot's counters.
+func (s Snapshot) Figure(r Derived) float64 { return r.Of(s.Value) }
+
 // DerivedNamed computes the ratio called name, and reports whether there is one.
 func (s Snapshot) DerivedNamed(name string) (float64, bool) {
-	for _, r := range s.derived {
-		if r.Name == name {
-			return s.Figure(r), true
-		}
+	if r, ok := derivedNamed(s.derived, name); ok {
+		return s.Figure(r), true
 	}
 	return 0, false
+}
+
+// Definition is the ratio registered as name, and whether there is one: for
+// a reader that computes it from counts of its own (Derived.Of).
+func (s *Stats) Definition(name string) (Derived, bool) { return derivedNamed(s.derived, name) }
+
+func derivedNamed(ds []Derived, name string) (Derived, bool) {
+	for _, r := range ds {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return Derived{}, false
 }
