@@ -1,6 +1,7 @@
 package machine
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/vmemu/vmemu/machine/report"
@@ -216,5 +217,43 @@ func TestTLBPrefetchHugePagesBufferLacks(t *testing.T) {
 	if r.Stats["stlb.prefetch.unheld"] == 0 || r.Translation.Prefetch.Walks == 0 {
 		t.Errorf("%d prefetch walks, %d of them found a page the buffer does not hold; want some of each",
 			r.Translation.Prefetch.Walks, r.Stats["stlb.prefetch.unheld"])
+	}
+}
+
+// On several cores a private level's prefetch report is each core's, and
+// the machine's is their sum, with the ratios the registry defines made
+// from the summed counts; a shared level's prefetcher is reported once.
+// (The report of several cores had no prefetch section at all.)
+func TestPrefetchReportOnCores(t *testing.T) {
+	stream := func() traces.InstrReader {
+		return generated(t, "stream", traces.GenParams{Size: 8 << 20, Count: 20000})
+	}
+	m, err := BuildFrom("default", "cores=2", "l2.prefetcher=stream", "l1d.prefetcher=ip-stride", "llc.prefetcher=next-line")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := m.RunInstrs([]traces.InstrReader{stream(), stream()}, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"l1d", "l2"} {
+		all := levelOf(rep, name).Prefetch
+		if all == nil || all.Issued == 0 {
+			t.Fatalf("%s: machine prefetch report %+v; want one with prefetches", name, all)
+		}
+		var issued, useful uint64
+		for _, c := range rep.Cores {
+			for _, l := range c.Levels {
+				if l.Name == fmt.Sprintf("core%d.%s", c.Core, name) && l.Prefetch != nil {
+					issued, useful = issued+l.Prefetch.Issued, useful+l.Prefetch.Useful
+				}
+			}
+		}
+		if issued != all.Issued || useful != all.Useful || all.Accuracy != float64(all.Useful)/float64(all.Issued) {
+			t.Errorf("%s: cores issued %d, useful %d; machine %+v: want the sums, accuracy useful/issued", name, issued, useful, *all)
+		}
+	}
+	if p := levelOf(rep, "llc").Prefetch; p == nil || p.Name != "next-line" {
+		t.Errorf("llc prefetch report %+v; want next-line's", p)
 	}
 }

@@ -174,7 +174,7 @@ func (m *Machine) fillReport(r *report.Report, s sim.Snapshot) {
 	for i, l := range m.Levels[:len(m.Caches)] {
 		lr := levelReport(s.Value, l.Name)
 		if m.Caches[i].Prefetcher() != nil {
-			lr.Prefetch = m.levelPrefetch(s.Value, lr, configName(m.Caches[i]))
+			lr.Prefetch = m.levelPrefetch(s.Value, "", lr, configName(m.Caches[i]))
 		}
 		r.Levels = append(r.Levels, lr)
 	}
@@ -251,10 +251,11 @@ func (m *Machine) figure(v counts, place, name string) float64 {
 	return d.Of(func(n string) uint64 { return v(strings.TrimPrefix(n, place)) })
 }
 
-// levelPrefetch is the report of the prefetcher of the level l reports.
-func (m *Machine) levelPrefetch(v counts, l report.LevelReport, config string) *report.PrefetchReport {
+// levelPrefetch is the report of the prefetcher of the level l reports,
+// whose ratios are registered under place (see figure).
+func (m *Machine) levelPrefetch(v counts, place string, l report.LevelReport, config string) *report.PrefetchReport {
 	name := l.Name + ".prefetch"
-	r := m.prefetchReport(v, "", name, m.Config.Reader().Str(config+".prefetcher"))
+	r := m.prefetchReport(v, place, name, m.Config.Reader().Str(config+".prefetcher"))
 	r.Below = v(name + ".below")
 	return r
 }

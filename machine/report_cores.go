@@ -67,10 +67,14 @@ func (m *Machine) reportCores(mr *multiRun, format string, rules reportRules) *r
 	r.Kinds, r.Accesses, r.AMAT = rules.kinds(all)
 	r.Breakdown = breakdown(all, stack, cycles)
 	for _, name := range m.Config.LevelNames() {
-		if m.Cores[0].cacheNamed(name) != nil {
-			r.Levels = append(r.Levels, levelReport(all, name))
+		if c := m.Cores[0].cacheNamed(name); c != nil {
+			lr := levelReport(all, name)
+			if c.Prefetcher() != nil { // the cores' prefetchers, summed
+				lr.Prefetch = m.levelPrefetch(all, m.Cores[0].prefix(), lr, name)
+			}
+			r.Levels = append(r.Levels, lr)
 		} else {
-			r.Levels = append(r.Levels, sharedLevel(mr, final, name))
+			r.Levels = append(r.Levels, m.sharedLevel(mr, final, name))
 		}
 	}
 	m.fillMemory(r, final)
@@ -99,7 +103,11 @@ func (m *Machine) coreReport(cr *coreRun, kinds kindsOf, stack []string) report.
 	c.Kinds, c.Accesses, c.AMAT = kinds(v)
 	c.Breakdown = breakdown(v, stack, c.Cycles)
 	for _, x := range cr.slot.Caches {
-		c.Levels = append(c.Levels, levelReport(s.Value, x.Config().Name))
+		lr := levelReport(s.Value, x.Config().Name)
+		if x.Prefetcher() != nil {
+			lr.Prefetch = m.levelPrefetch(s.Value, "", lr, configName(x))
+		}
+		c.Levels = append(c.Levels, lr)
 	}
 	if c.Levels == nil {
 		c.Levels = []report.LevelReport{}
@@ -128,8 +136,13 @@ func (m *Machine) stackNames(v counts) []string {
 
 // sharedLevel is a shared level's counts at the end of the run, with each
 // core's part as it was when the core finished.
-func sharedLevel(mr *multiRun, final sim.Snapshot, name string) report.LevelReport {
+func (m *Machine) sharedLevel(mr *multiRun, final sim.Snapshot, name string) report.LevelReport {
 	l := levelReport(final.Value, name)
+	for _, c := range m.Caches {
+		if c.Config().Name == name && c.Prefetcher() != nil {
+			l.Prefetch = m.levelPrefetch(final.Value, "", l, name)
+		}
+	}
 	for _, cr := range mr.runs {
 		share := report.CoreShare{Core: cr.slot.ID}
 		p := name + ".core" + strconv.Itoa(cr.slot.ID) + "."
