@@ -66,3 +66,19 @@ func (c *Core) RunsAhead() bool {
 	_, one := c.model.(oneCycle)
 	return !one
 }
+
+// watched is a model that keeps a flag saying its next cycle is known
+// (the out-of-order core's).
+type watched interface{ answered() *bool }
+
+// Answered is the flag that says the core's answers to Next and Done are
+// still those it last gave (sim.Watched), or nil for a model that keeps
+// none. Done changes only in a step; Next, apart from steps, only in the
+// core's memory callbacks, interrupts and engine events, each of which
+// clears the flag.
+func (c *Core) Answered() *bool {
+	if w, ok := c.model.(watched); ok {
+		return w.answered()
+	}
+	return nil
+}

@@ -204,6 +204,8 @@ func (c *ooo) nextTime() sim.Cycle {
 
 func (c *ooo) oneCycle() {}
 
+func (c *ooo) answered() *bool { return &c.nextKnown }
+
 // free is the first cycle from now outside an interrupt the core is in.
 func (c *ooo) free(now sim.Cycle) sim.Cycle { return max(now, c.haltUntil) }
 

@@ -367,6 +367,10 @@ func (s *coreStep) Done() bool { return s.mr.done == len(s.mr.runs) || s.cr.cpu.
 
 func (s *coreStep) RunsAhead() bool { return s.cr.cpu.RunsAhead() }
 
+// Answered is the core's flag (sim.Watched): Done's other part, every run
+// over, changes only in a core's step.
+func (s *coreStep) Answered() *bool { return s.cr.cpu.Answered() }
+
 // loopAll steps the cores until every one is done. A run that stops
 // making progress is an internal error that shows everything in flight.
 func (m *Machine) loopAll(comps []sim.Component, cores []*cpu.Core) error {

@@ -37,6 +37,18 @@ func runsAhead(c Component) bool {
 	return !ok || a.RunsAhead()
 }
 
+// Watched is a Component that keeps a flag saying that its answers to
+// Next and Done are still the ones it last gave: it sets the flag when it
+// answers and clears it whenever an engine event may change them (the
+// out-of-order core, whose answers events change only through its memory
+// callbacks and its own events). After a turn's events Loop asks such a
+// component again only if its flag is clear; most turns run events that
+// none of the cores waits for. A component's step may change any
+// component's answers, so after one Loop asks every component regardless.
+type Watched interface {
+	Answered() *bool // nil: ask every time
+}
+
 // ErrStuck is Loop's answer when a component waits for an event and none
 // is left: something it asked for will never come.
 var ErrStuck = errors.New("no progress: a component waits for an event, and no event is pending")
@@ -64,6 +76,9 @@ func Loop(e *Engine, cs []Component) error {
 	ms := make([]member, len(cs))
 	for i, c := range cs {
 		ms[i] = member{c: c, ahead: runsAhead(c)}
+		if w, ok := c.(Watched); ok {
+			ms[i].answered = w.Answered()
+		}
 	}
 	known := false // every member's done and next are as the components would answer now
 	idle := 0
@@ -90,15 +105,20 @@ func Loop(e *Engine, cs []Component) error {
 			return ErrNoProgress
 		}
 		known = true
+		stepped := false
 		for i := range ms {
 			m := &ms[i]
-			if m.ask(); !m.done && m.next <= t {
+			if stepped || m.answered == nil || !*m.answered {
+				m.ask()
+			}
+			if !m.done && m.next <= t {
 				lim := t + 1
 				if m.ahead {
 					lim = limit(cs, i)
 				}
 				m.c.Step(t, lim)
 				idle = 0
+				stepped = true
 				known = false // a step may change any component's answers, those asked before it too
 			}
 		}
@@ -110,10 +130,11 @@ func Loop(e *Engine, cs []Component) error {
 // for; when none stepped in a turn, the answers it got after the events
 // still stand at the next turn, which does not ask again.
 type member struct {
-	c     Component
-	next  Cycle
-	done  bool
-	ahead bool
+	c        Component
+	next     Cycle
+	done     bool
+	ahead    bool
+	answered *bool // Watched's flag, or nil
 }
 
 func (m *member) ask() {

@@ -106,3 +106,60 @@ func TestLoopSparesOneCycleComponents(t *testing.T) {
 		t.Errorf("limits of the other (-want +got):\n%s", diff)
 	}
 }
+
+// watchedTicker is a ticker that keeps Watched's flag: set when it
+// answers, cleared by the events that give it work. It counts the
+// questions it is asked.
+type watchedTicker struct {
+	ticker
+	answered bool
+	asked    int
+}
+
+func (c *watchedTicker) Next() Cycle {
+	c.answered = true
+	c.asked++
+	return c.ticker.Next()
+}
+
+func (c *watchedTicker) Step(now, limit Cycle) {
+	c.answered = false
+	c.ticker.Step(now, limit)
+}
+
+func (c *watchedTicker) Answered() *bool { return &c.answered }
+
+// TestLoopAsksWatchedOnlyWhenChanged runs two watched components against
+// a stream of events that none waits for (one a cycle, as a DRAM
+// controller's are) and two events that give component 1 work: it steps
+// at each of those cycles, before the events of the cycle after, and it
+// is asked again only after those two events and after steps.
+func TestLoopAsksWatchedOnlyWhenChanged(t *testing.T) {
+	var e Engine
+	var log [][2]int
+	a := &watchedTicker{ticker: ticker{id: 0, at: []Cycle{0, 50}, log: &log}}
+	b := &watchedTicker{ticker: ticker{id: 1, at: []Cycle{100}, log: &log}}
+	noise := HandlerFunc(func(Cycle, uint64) {})
+	for c := Cycle(1); c < 100; c++ {
+		e.Schedule(c, noise, 0)
+	}
+	for _, at := range []Cycle{20, 30} {
+		e.Schedule(at, HandlerFunc(func(now Cycle, _ uint64) {
+			b.at = append([]Cycle{now}, b.at...)
+			b.answered = false
+		}), 0)
+	}
+	if err := Loop(&e, []Component{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]int{{0, 0}, {20, 1}, {30, 1}, {50, 0}, {100, 1}}
+	if diff := cmp.Diff(want, log); diff != "" {
+		t.Errorf("steps (-want +got):\n%s", diff)
+	}
+	// Each is asked at the start, twice after each turn with a step (the
+	// turn's own question, then the next turn's), and b once more after
+	// each of its two events: about 10 each, not once or twice per cycle.
+	if a.asked > 12 || b.asked > 14 {
+		t.Errorf("asked %d and %d times over 100 cycles of events; want about 10 each", a.asked, b.asked)
+	}
+}
