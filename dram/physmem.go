@@ -12,6 +12,19 @@ const chunkShift = 12
 // (Controller) and the contents are separate, as caches track tags only.
 type PhysMem struct {
 	chunks map[uint64]*[1 << chunkShift]byte
+	// recent holds chunks the map returned, by the low bits of their
+	// number (direct-mapped): a run's loads, stores and page walks touch
+	// few chunks at a time, and a Go map's lookup costs more than the
+	// load it serves. An entry holds a chunk while the map does (Zero
+	// drops both).
+	recent [recentChunks]recentChunk
+}
+
+const recentChunks = 64
+
+type recentChunk struct {
+	key uint64 // the chunk's number plus one; 0: empty
+	c   *[1 << chunkShift]byte
 }
 
 // NewPhysMem returns an empty (all-zero) memory.
@@ -20,10 +33,18 @@ func NewPhysMem() *PhysMem {
 }
 
 func (m *PhysMem) chunk(pa uint64, create bool) *[1 << chunkShift]byte {
-	c := m.chunks[pa>>chunkShift]
+	n := pa >> chunkShift
+	r := &m.recent[n%recentChunks]
+	if r.key == n+1 {
+		return r.c
+	}
+	c := m.chunks[n]
 	if c == nil && create {
 		c = new([1 << chunkShift]byte)
-		m.chunks[pa>>chunkShift] = c
+		m.chunks[n] = c
+	}
+	if c != nil {
+		*r = recentChunk{n + 1, c}
 	}
 	return c
 }
@@ -116,6 +137,9 @@ func (m *PhysMem) Zero(pa, n uint64) {
 		k := min(n, 1<<chunkShift-off)
 		if off == 0 && k == 1<<chunkShift {
 			delete(m.chunks, pa>>chunkShift)
+			if r := &m.recent[(pa>>chunkShift)%recentChunks]; r.key == pa>>chunkShift+1 {
+				*r = recentChunk{}
+			}
 		} else if c := m.chunk(pa, false); c != nil {
 			clear(c[off : off+k])
 		}

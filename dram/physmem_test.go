@@ -2,6 +2,7 @@ package dram
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -55,5 +56,41 @@ func TestPhysMemCopyZerosAndIsZero(t *testing.T) {
 	m.Copy(0x5000, 0x9000, 1<<chunkShift)
 	if m.Uint64(0x5008) != 0 || m.Chunks() != 0 || !m.IsZero(0x5000, 1<<chunkShift) {
 		t.Errorf("after copying zeros over it: word %d, %d chunks; want 0 and none", m.Uint64(0x5008), m.Chunks())
+	}
+}
+
+// TestPhysMemRecentChunks drives PhysMem and a plain map of bytes with
+// the same random stores, loads and zeroings over chunks whose numbers
+// collide in the recent-chunk slots (multiples of recentChunks apart),
+// so that a slot that kept a chunk Zero dropped, or another chunk's,
+// would show.
+func TestPhysMemRecentChunks(t *testing.T) {
+	m, want := NewPhysMem(), map[uint64]byte{}
+	rng := rand.New(rand.NewPCG(3, 4))
+	chunk := func() uint64 { return uint64(rng.IntN(4)) * recentChunks << chunkShift }
+	for step := range 20000 {
+		pa := chunk() + uint64(rng.IntN(1<<chunkShift-8))
+		switch rng.IntN(5) {
+		case 0:
+			base := chunk()
+			m.Zero(base, 1<<chunkShift)
+			for i := range uint64(1 << chunkShift) {
+				delete(want, base+i)
+			}
+		case 1, 2:
+			v := rng.Uint64()
+			m.Store(pa, 8, v)
+			for i := range uint64(8) {
+				want[pa+i] = byte(v >> (8 * i))
+			}
+		default:
+			var v uint64
+			for i := range uint64(8) {
+				v |= uint64(want[pa+i]) << (8 * i)
+			}
+			if got := m.Load(pa, 8); got != v {
+				t.Fatalf("step %d: Load(%#x) = %#x, want %#x", step, pa, got, v)
+			}
+		}
 	}
 }

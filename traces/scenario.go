@@ -132,6 +132,10 @@ var scenarioArity = map[string][2]int{
 type Scenario struct {
 	Name string
 	Ops  []ScenarioOp
+	// MaxCore is the largest core a fork or thread line places its child
+	// on (core=N), -1 if none does: a run checks it against the machine's
+	// cores without reading every line.
+	MaxCore int
 }
 
 // Settings returns the scenario's "set key=value" lines, which configure
@@ -164,7 +168,7 @@ func ReadScenario(path string) (*Scenario, error) {
 
 // ParseScenario parses a scenario from r; name stands for the file.
 func ParseScenario(name string, r io.Reader) (*Scenario, error) {
-	s := &Scenario{Name: name}
+	s := &Scenario{Name: name, MaxCore: -1}
 	procs := map[string]bool{"p1": true}
 	values := map[string]bool{}
 	procNames := map[string]string{}
@@ -192,6 +196,9 @@ func ParseScenario(name string, r io.Reader) (*Scenario, error) {
 			op.Proc = c
 		} else {
 			procNames[op.Proc] = op.Proc
+		}
+		if op.Op == "fork" || op.Op == "thread" {
+			s.MaxCore = max(s.MaxCore, op.Core)
 		}
 		s.Ops = append(s.Ops, *op)
 	}

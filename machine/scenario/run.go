@@ -126,6 +126,9 @@ func run(m *machine.Machine, s *traces.Scenario, opt Options, checkKernel bool) 
 // core the machine has not: the lines of a core that is not there would
 // wait for ever.
 func placesFit(s *traces.Scenario, cores int) error {
+	if s.MaxCore < cores {
+		return nil
+	}
 	for _, op := range s.Ops {
 		if op.Core >= cores && (op.Op == "fork" || op.Op == "thread") {
 			col := int32(1)
