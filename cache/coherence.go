@@ -38,11 +38,9 @@ type Directory struct {
 	shared *Cache
 	cfg    Coherence
 	cores  [][]*Cache // each core's private levels
-	// Per way of the shared level: the sharers, and the owner's core
-	// plus one (0: no core holds the line E or M), so that a new
-	// directory, fresh zeroed memory, is all empty.
-	sharers []uint64
-	owner   []uint8
+	// Per way of the shared level: the sharers and the owner, zero when
+	// empty, so that a new directory, fresh zeroed memory, is all empty.
+	entries dirEntries
 
 	n         coherenceCounts
 	evictions uint64
@@ -108,8 +106,7 @@ func Share(shared *Cache, cores [][]*Cache, cfg Coherence) (*Directory, error) {
 	}
 	d := &Directory{
 		shared: shared, cfg: cfg, cores: cores,
-		sharers: make([]uint64, len(shared.lines)),
-		owner:   make([]uint8, len(shared.lines)),
+		entries: newDirEntries(len(shared.lines), len(cores)),
 		byCore:  make([]coherenceCounts, len(cores)),
 	}
 	most := 0
@@ -168,15 +165,15 @@ func coherable(l *Cache) error {
 }
 
 // CoherenceBytes is what Share allocates for a level beside what New
-// does: the directory's sharers and owner per way of the shared level,
-// an exclusive bit per way of a private one.
-func (c Config) CoherenceBytes(shared bool) uint64 {
+// does when cores cores share: the directory's entry per way of the
+// shared level (dirEntries), an exclusive bit per way of a private one.
+func (c Config) CoherenceBytes(shared bool, cores int) uint64 {
 	if c.LineSize <= 0 {
 		return 0
 	}
 	ways := c.Size / uint64(c.LineSize)
 	if shared {
-		return ways * 9
+		return dirEntryBytes(ways, cores)
 	}
 	return ways
 }
@@ -240,5 +237,5 @@ func (d *Directory) Sharers(pa uint64) (cores uint64, owner int) {
 	if i < 0 {
 		return 0, -1
 	}
-	return d.sharers[i], int(d.owner[i]) - 1
+	return d.entries.get(i)
 }

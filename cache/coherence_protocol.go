@@ -70,12 +70,12 @@ func (d *Directory) request(i int, ln uint64, req *sim.Request) sim.Cycle {
 // here if Modified).
 func (d *Directory) share(i int, ln uint64, k int) sim.Cycle {
 	bit := uint64(1) << k
-	o := int(d.owner[i]) - 1
+	s, o := d.entries.get(i)
 	switch {
-	case o == k || d.sharers[i]&bit != 0:
+	case o == k || s&bit != 0:
 		return 0 // core k holds it already; its new copies took its state
-	case d.sharers[i] == 0:
-		d.sharers[i], d.owner[i] = bit, uint8(k+1)
+	case s == 0:
+		d.entries.set(i, bit, k)
 		d.grant()
 		return 0
 	case d.heldDirty():
@@ -83,10 +83,10 @@ func (d *Directory) share(i int, ln uint64, k int) sim.Cycle {
 		// before the directory knew of it: the core asks to own the line.
 		return d.own(i, ln, k)
 	case o < 0:
-		d.sharers[i] |= bit
+		d.entries.set(i, s|bit, -1)
 		return 0
 	}
-	d.sharers[i] |= bit
+	d.entries.set(i, s|bit, o)
 	d.byCore[k].Transfers++
 	return d.forward(i, ln, o)
 }
@@ -99,7 +99,8 @@ func (d *Directory) forward(i int, ln uint64, o int) sim.Cycle {
 		d.n.Writebacks++
 		d.byCore[o].Writebacks++
 	}
-	d.owner[i] = 0
+	s, _ := d.entries.get(i)
+	d.entries.set(i, s, -1)
 	d.n.Transfers++
 	return d.cfg.Transfer
 }
@@ -110,7 +111,7 @@ func (d *Directory) forward(i int, ln uint64, o int) sim.Cycle {
 func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 	bit := uint64(1) << k
 	var cost sim.Cycle
-	switch o := int(d.owner[i]) - 1; {
+	switch s, o := d.entries.get(i); {
 	case o == k:
 		return 0
 	case o >= 0:
@@ -122,9 +123,9 @@ func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 		d.byCore[k].Transfers++
 		cost = d.cfg.Transfer
 	default:
-		cost = d.invalidateAll(d.sharers[i]&^bit, ln)
+		cost = d.invalidateAll(s&^bit, ln)
 	}
-	d.sharers[i], d.owner[i] = bit, uint8(k+1)
+	d.entries.set(i, bit, k)
 	d.grant()
 	return cost
 }
@@ -134,12 +135,13 @@ func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 // kernel's traffic, a page walk that starts there). A read downgrades an
 // owner; a write invalidates every copy.
 func (d *Directory) outside(i int, ln uint64, req *sim.Request) sim.Cycle {
+	s, o := d.entries.get(i)
 	if req.Kind.IsWrite() {
-		cost := d.invalidateAll(d.sharers[i], ln)
-		d.sharers[i], d.owner[i] = 0, 0
+		cost := d.invalidateAll(s, ln)
+		d.entries.set(i, 0, -1)
 		return cost
 	}
-	if o := int(d.owner[i]) - 1; o >= 0 {
+	if o >= 0 {
 		return d.forward(i, ln, o)
 	}
 	return 0
@@ -188,12 +190,14 @@ func (d *Directory) dropped(k int, ln uint64, from *Cache) {
 		}
 	}
 	i := d.shared.find(ln)
-	if i < 0 || d.sharers[i]&(1<<k) == 0 {
+	if i < 0 {
 		return
 	}
-	d.sharers[i] &^= 1 << k
-	if int(d.owner[i]) == k+1 {
-		d.owner[i] = 0
+	if s, o := d.entries.get(i); s&(1<<k) != 0 {
+		if o == k {
+			o = -1
+		}
+		d.entries.set(i, s&^(1<<k), o)
 	}
 }
 
@@ -201,8 +205,8 @@ func (d *Directory) dropped(k int, ln uint64, from *Cache) {
 // level is evicting, and reports whether any was dirty (its data goes down
 // with the line).
 func (d *Directory) evict(i int, ln uint64) bool {
-	s := d.sharers[i]
-	d.sharers[i], d.owner[i] = 0, 0
+	s, _ := d.entries.get(i)
+	d.entries.set(i, 0, -1)
 	if s == 0 {
 		return false
 	}
@@ -224,7 +228,7 @@ func (d *Directory) evict(i int, ln uint64) bool {
 }
 
 // placed clears the entry of way i, where the shared level put a line.
-func (d *Directory) placed(i int) { d.sharers[i], d.owner[i] = 0, 0 }
+func (d *Directory) placed(i int) { d.entries.set(i, 0, -1) }
 
 // invalidate removes line ln from core k's private levels for another
 // core's write.
@@ -289,7 +293,11 @@ func (d *Directory) heldDirty() bool {
 // owns reports whether core k holds line ln E or M.
 func (d *Directory) owns(k int, ln uint64) bool {
 	i := d.shared.find(ln)
-	return i >= 0 && int(d.owner[i]) == k+1
+	if i < 0 {
+		return false
+	}
+	_, o := d.entries.get(i)
+	return o == k
 }
 
 // claim is a store that found line ln Shared in way i of this private

@@ -46,7 +46,7 @@ func checkMESI(m *multi) error {
 				if j < 0 {
 					return fmt.Errorf("%s holds line %d, the LLC does not", l.cfg.Name, ln)
 				}
-				owner := int(m.dir.owner[j]) - 1
+				_, owner := m.dir.entries.get(j)
 				if l.coh.excl[i] != (owner == k) {
 					return fmt.Errorf("%s: line %d exclusive=%v, the directory's owner is %d", l.cfg.Name, ln, l.coh.excl[i], owner)
 				}
@@ -57,7 +57,7 @@ func checkMESI(m *multi) error {
 		}
 	}
 	for j, w := range m.llc.lines {
-		s, owner := m.dir.sharers[j], int(m.dir.owner[j])-1
+		s, owner := m.dir.entries.get(j)
 		if w.tag == invalidTag {
 			if s != 0 || owner >= 0 {
 				return fmt.Errorf("empty LLC way %d has sharers %b, owner %d", j, s, owner)
@@ -266,6 +266,8 @@ func TestCoherenceRandom(t *testing.T) {
 		{"3 cores pipelined, L1D only, one MSHR", with(small(3), func(s *shape2) {
 			s.l2Sets, s.mshrs, s.async = 0, 1, true
 		}), true, 24},
+		// More cores than a 16-bit directory entry holds: the wide entries.
+		{"10 cores, L1D and L2, DRAM-like memory", with(small(10), func(s *shape2) { s.async = true }), false, 40},
 	}
 	for _, rc := range cases {
 		t.Run(rc.name, func(t *testing.T) {

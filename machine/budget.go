@@ -85,7 +85,7 @@ func arrayParts(r *config.Reader) []part {
 				n = cores
 			}
 			if coherent && d <= split {
-				bytes += cfg.CoherenceBytes(d == split)
+				bytes += cfg.CoherenceBytes(d == split, int(cores))
 			}
 			out = append(out, part{name + ".size", n * bytes})
 		}
