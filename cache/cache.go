@@ -151,6 +151,7 @@ func (c *Cache) CountMissesByIP(b sim.ByIP, e sim.Event) { c.byIP, c.missEvent =
 
 // Access presents a request to this level; see sim.Port.
 func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
+	c.repl.Renumber()
 	if c.hooked {
 		return c.accessHooked(now, req)
 	}

@@ -22,6 +22,7 @@ func (c *Cache) emptyWay(base int) int {
 // evicted, or invalidTag. An invalid way is used first; otherwise the
 // policy picks a victim.
 func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) (int, uint64) {
+	c.repl.Renumber() // fills also come from completions and prefetches, outside Access
 	set := int(ln & c.setMask)
 	base := set * c.ways
 	way := c.emptyWay(base)

@@ -41,6 +41,7 @@ func (c *Cache) Place(set, way int, tag uint64, valid bool) error {
 		return fmt.Errorf("%s: a level kept coherent takes no placed lines (the directory would not know them)", c.cfg.Name)
 	}
 	i := set*c.ways + way
+	c.repl.Renumber()
 	c.arrays.touch(set)
 	c.invalidate(i)
 	c.lines[i].ready = 0

@@ -15,20 +15,30 @@ func (p *lru) Victim(a Access) int { return p.oldest(a.Set) }
 
 // stamps gives each way the time of its last stamp, counted in stamps made
 // by this cache or TLB; the victim is the oldest. LRU stamps on every use,
-// FIFO on fills only.
+// FIFO on fills only. A stamp is 32 bits, half of what 64 took: a 32 MiB
+// last level's stamps are 2 MiB, a set's 16 one host cache line. The owner
+// keeps the clock from running out (State.Renumber): near its limit the
+// stamps of each set are renumbered from 1 in the same order, which
+// changes no victim.
 type stamps struct {
 	ways  int
-	clock uint64
-	at    []uint64 // per way, set by set
+	clock uint32
+	at    []uint32 // per way, set by set; 0: never stamped
 }
+
+// stampLimit is the clock past which Renumber renumbers: it leaves room
+// for a million stamps between two calls, far more than one access of a
+// cache or a TLB makes (a line's hit or fill each, at most 256 lines).
+const stampLimit = 1<<32 - 1<<20
 
 func newStamps(c Config) stamps {
-	return stamps{ways: c.Ways, at: make([]uint64, c.Sets*c.Ways)}
+	return stamps{ways: c.Ways, at: make([]uint32, c.Sets*c.Ways)}
 }
 
-func stampBytes(c Config) uint64 { return 8 * uint64(c.Sets) * uint64(c.Ways) }
+func stampBytes(c Config) uint64 { return 4 * uint64(c.Sets) * uint64(c.Ways) }
 
 func (s *stamps) stamp(set, way int) {
+	s.renumberNear()
 	s.clock++
 	s.at[set*s.ways+way] = s.clock
 }
@@ -43,6 +53,37 @@ func (s *stamps) oldest(set int) int {
 		}
 	}
 	return v
+}
+
+// renumberNear renumbers the stamps if the clock is near its limit.
+func (s *stamps) renumberNear() {
+	if s.clock >= stampLimit {
+		s.renumber()
+	}
+}
+
+// renumber gives each set's stamped ways the stamps 1, 2, ... in the order
+// of their stamps (ways never stamped keep 0), and the clock the most any
+// set can hold, so every later stamp is newer than all of them.
+func (s *stamps) renumber() {
+	rank := make([]uint32, s.ways)
+	for base := 0; base < len(s.at); base += s.ways {
+		row := s.at[base : base+s.ways]
+		for w, t := range row {
+			rank[w] = 0
+			if t == 0 {
+				continue
+			}
+			rank[w] = 1
+			for _, u := range row {
+				if u != 0 && u < t {
+					rank[w]++
+				}
+			}
+		}
+		copy(row, rank)
+	}
+	s.clock = uint32(s.ways)
 }
 
 func (s *stamps) ClearSet(set int) { clear(s.at[set*s.ways : (set+1)*s.ways]) }

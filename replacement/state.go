@@ -102,6 +102,13 @@ func (s *State) do(act action, set, way int) bool {
 	return act != tell
 }
 
+// Renumber keeps LRU's and FIFO's stamps within their 32 bits: the owner
+// of a State calls it once for each access it looks up or fills (a
+// million stamps may pass between two calls), so that TryHit and TryFill,
+// inlined on the hottest paths, need not look. It is small enough to be
+// inlined itself.
+func (s *State) Renumber() { s.stamps.renumberNear() }
+
 // Update tells the policy of a hit or a fill. (It takes the Access by
 // pointer, and Victim takes its fields, since Go builds an Access in
 // memory; only a registered policy is given one by value.)

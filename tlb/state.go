@@ -49,6 +49,7 @@ func (t *TLB) Set(set, way int, e Entry, valid bool) error {
 	}
 	t.put(i, e, valid)
 	if valid {
+		t.repl.Renumber()
 		t.repl.Update(&replacement.Access{Set: set, Way: way, Addr: e.VPN << e.PageShift, Kind: sim.Load})
 	}
 	return nil

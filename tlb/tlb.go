@@ -208,6 +208,7 @@ func (t *TLB) LookupFor(va uint64, pcid uint16, ip uint64, kind sim.Kind) (Entry
 	// The last hit answers again while no slot has changed, for the same
 	// smallest-size page and PCID: the search below would find the same
 	// entry. Traces touch one page many times in a row.
+	t.repl.Renumber()
 	if t.lastOK && va>>t.minShift == t.lastKey && pcid == t.lastPCID {
 		t.n.Hits++
 		set, way := int(t.lastSet), int(t.lastWay)
@@ -313,6 +314,7 @@ func (t *TLB) FillFor(e Entry, ip uint64, kind sim.Kind) {
 // chooses its slot, as Insert describes, and tells the replacement policy.
 // It returns the slot and whether it holds a valid entry to evict.
 func (t *TLB) fill(e *Entry, ip uint64, kind sim.Kind) (i int, evicts bool) {
+	t.repl.Renumber()
 	set, way := t.place(e)
 	if evicts = way < 0; evicts {
 		way = t.repl.Victim(set, e.VPN<<e.PageShift, ip, kind)
