@@ -30,7 +30,7 @@ func TestUnbuildablePointRecorded(t *testing.T) {
 	}
 	for _, r := range tab.Rows {
 		big := strings.Contains(strings.Join(r.Point.Set, " "), "1TiB")
-		want := "--set ll.size=1TiB: ll.size: the machine's arrays would take 416 GiB (416 GiB for ll), more than the 1.00 GiB this host allows (VMEMU_MEMORY_BUDGET=1GiB)"
+		want := "--set ll.size=1TiB: ll.size: the machine's arrays would take 352 GiB (352 GiB for ll), more than the 1.00 GiB this host allows (VMEMU_MEMORY_BUDGET=1GiB)"
 		if big != (r.Status == Failed) || (big && r.Error != want) {
 			t.Errorf("%v: %s %q", r.Point.Set, r.Status, r.Error)
 		}
