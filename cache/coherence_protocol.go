@@ -82,25 +82,24 @@ func (d *Directory) share(i int, ln uint64, k int) sim.Cycle {
 		// A store merged with this fill while it waited for an MSHR,
 		// before the directory knew of it: the core asks to own the line.
 		return d.own(i, ln, k)
-	case o < 0:
-		d.entries.set(i, s|bit, -1)
+	}
+	d.entries.set(i, s|bit, -1) // an owner, if any, is one no more
+	if o < 0 {
 		return 0
 	}
-	d.entries.set(i, s|bit, o)
 	d.byCore[k].Transfers++
 	return d.forward(i, ln, o)
 }
 
-// forward has the owner o of line ln (way i) send its copy to a reader:
-// o's copies become Shared, and a Modified one's data is written back here.
+// forward has the owner o of line ln (way i), whose entry no longer names
+// it, send its copy to a reader: o's copies become Shared, and a Modified
+// one's data is written back here.
 func (d *Directory) forward(i int, ln uint64, o int) sim.Cycle {
 	if d.downgrade(o, ln) {
 		d.shared.dirty[i] = true
 		d.n.Writebacks++
 		d.byCore[o].Writebacks++
 	}
-	s, _ := d.entries.get(i)
-	d.entries.set(i, s, -1)
 	d.n.Transfers++
 	return d.cfg.Transfer
 }
@@ -142,6 +141,7 @@ func (d *Directory) outside(i int, ln uint64, req *sim.Request) sim.Cycle {
 		return cost
 	}
 	if o >= 0 {
+		d.entries.set(i, s, -1)
 		return d.forward(i, ln, o)
 	}
 	return 0
