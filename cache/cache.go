@@ -331,7 +331,7 @@ func (c *Cache) lookup(now sim.Cycle, ln uint64, req *sim.Request, write bool) b
 		}
 	}
 	if write {
-		if c.coh != nil && !c.coh.excl[i] {
+		if c.coh != nil && c.coh.grants[i] != grantOwned {
 			c.claim(now, i, ln, req)
 		}
 		c.write(now, i, req)

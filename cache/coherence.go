@@ -46,7 +46,8 @@ type Directory struct {
 	evictions uint64
 	byCore    []coherenceCounts
 
-	held []privateCopy // the copies of a line gather found, for one request
+	held    []privateCopy   // the copies of a line gather found, for one request
+	leaving [][]leavingCopy // per core
 }
 
 // privateCopy is a line's copy in way way of private level l.
@@ -65,15 +66,13 @@ type coherenceCounts struct {
 }
 
 // member is what a private level of a coherent hierarchy keeps: its core,
-// the directory, how far its requests travel to it, and each way's
-// exclusive bit. A way's MESI state is its tag (I or not), this bit and
-// its dirty bit: S (not exclusive, clean), E (exclusive, clean), M
-// (exclusive, dirty).
+// the directory, how far its requests travel to it, and each way's grant
+// from the directory (coherence_grants.go).
 type member struct {
-	dir   *Directory
-	core  int
-	toDir sim.Cycle // this level's lookup, the private levels' below and the shared level's
-	excl  []bool    // per way
+	dir    *Directory
+	core   int
+	toDir  sim.Cycle // this level's lookup, the private levels' below and the shared level's
+	grants []grant   // per way
 }
 
 // Share makes shared the level where the private hierarchies of cores meet
@@ -108,6 +107,7 @@ func Share(shared *Cache, cores [][]*Cache, cfg Coherence) (*Directory, error) {
 		shared: shared, cfg: cfg, cores: cores,
 		entries: newDirEntries(len(shared.lines), len(cores)),
 		byCore:  make([]coherenceCounts, len(cores)),
+		leaving: make([][]leavingCopy, len(cores)),
 	}
 	most := 0
 	for k, levels := range cores {
@@ -117,6 +117,7 @@ func Share(shared *Cache, cores [][]*Cache, cfg Coherence) (*Directory, error) {
 			}
 		}
 		most = max(most, len(levels))
+		d.leaving[k] = make([]leavingCopy, 0, len(levels))
 	}
 	d.held = make([]privateCopy, 0, most)
 	shared.dir, shared.coherent = d, true
@@ -147,7 +148,7 @@ func (d *Directory) join(l *Cache, k int) error {
 		toDir += lc.cfg.Latency
 		p = lc.next
 	}
-	l.coh = &member{dir: d, core: k, toDir: toDir + shared.cfg.Latency, excl: make([]bool, len(l.lines))}
+	l.coh = &member{dir: d, core: k, toDir: toDir + shared.cfg.Latency, grants: make([]grant, len(l.lines))}
 	l.coherent = true
 	if l.next == sim.Port(shared) {
 		l.next = d // its requests reach the shared level through the directory
@@ -221,7 +222,7 @@ func (c *Cache) State(pa uint64) MESI {
 	switch {
 	case i < 0:
 		return MESIInvalid
-	case c.coh != nil && !c.coh.excl[i]:
+	case c.coh != nil && c.coh.grants[i] != grantOwned:
 		return MESIShared
 	case c.dirty[i]:
 		return MESIModified
@@ -231,11 +232,12 @@ func (c *Cache) State(pa uint64) MESI {
 
 // Sharers returns the cores whose private levels hold the line of pa (a
 // bit per core) and the core that holds it E or M (-1 if none), as the
-// directory records them.
+// directory knows them.
 func (d *Directory) Sharers(pa uint64) (cores uint64, owner int) {
-	i := d.shared.find(pa >> d.shared.lineShift)
+	ln := pa >> d.shared.lineShift
+	i := d.shared.find(ln)
 	if i < 0 {
 		return 0, -1
 	}
-	return d.entries.get(i)
+	return d.sharers(i, ln, -1)
 }

@@ -70,13 +70,13 @@ func (d *Directory) request(i int, ln uint64, req *sim.Request) sim.Cycle {
 // here if Modified).
 func (d *Directory) share(i int, ln uint64, k int) sim.Cycle {
 	bit := uint64(1) << k
-	s, o := d.entries.get(i)
+	s, o := d.sharers(i, ln, k)
 	switch {
 	case o == k || s&bit != 0:
 		return 0 // core k holds it already; its new copies took its state
 	case s == 0:
 		d.entries.set(i, bit, k)
-		d.grant()
+		d.grant(grantOwned)
 		return 0
 	case d.heldDirty():
 		// A store merged with this fill while it waited for an MSHR,
@@ -84,6 +84,7 @@ func (d *Directory) share(i int, ln uint64, k int) sim.Cycle {
 		return d.own(i, ln, k)
 	}
 	d.entries.set(i, s|bit, -1) // an owner, if any, is one no more
+	d.grant(grantShared)
 	if o < 0 {
 		return 0
 	}
@@ -110,7 +111,7 @@ func (d *Directory) forward(i int, ln uint64, o int) sim.Cycle {
 func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 	bit := uint64(1) << k
 	var cost sim.Cycle
-	switch s, o := d.entries.get(i); {
+	switch s, o := d.sharers(i, ln, k); {
 	case o == k:
 		return 0
 	case o >= 0:
@@ -125,7 +126,7 @@ func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 		cost = d.invalidateAll(s&^bit, ln)
 	}
 	d.entries.set(i, bit, k)
-	d.grant()
+	d.grant(grantOwned)
 	return cost
 }
 
@@ -134,7 +135,7 @@ func (d *Directory) own(i int, ln uint64, k int) sim.Cycle {
 // kernel's traffic, a page walk that starts there). A read downgrades an
 // owner; a write invalidates every copy.
 func (d *Directory) outside(i int, ln uint64, req *sim.Request) sim.Cycle {
-	s, o := d.entries.get(i)
+	s, o := d.sharers(i, ln, -1)
 	if req.Kind.IsWrite() {
 		cost := d.invalidateAll(s, ln)
 		d.entries.set(i, 0, -1)
@@ -180,32 +181,11 @@ func (d *Directory) upgrade(at sim.Cycle, k int, ln uint64) sim.Cycle {
 	return at + d.cfg.Lookup + d.own(i, ln, k)
 }
 
-// dropped is told that core k's level from evicted line ln: the core leaves the
-// line's sharers when none of its levels holds it any more. Every
-// eviction is told (a clean one too), so the sharers are exact.
-func (d *Directory) dropped(k int, ln uint64, from *Cache) {
-	for _, l := range d.cores[k] {
-		if l != from && l.find(ln) >= 0 {
-			return // checked first: an L1's victim is usually still in its L2
-		}
-	}
-	i := d.shared.find(ln)
-	if i < 0 {
-		return
-	}
-	if s, o := d.entries.get(i); s&(1<<k) != 0 {
-		if o == k {
-			o = -1
-		}
-		d.entries.set(i, s&^(1<<k), o)
-	}
-}
-
 // evict invalidates every private copy of line ln, whose way i the shared
 // level is evicting, and reports whether any was dirty (its data goes down
 // with the line).
 func (d *Directory) evict(i int, ln uint64) bool {
-	s, _ := d.entries.get(i)
+	s, _ := d.sharers(i, ln, -1)
 	d.entries.set(i, 0, -1)
 	if s == 0 {
 		return false
@@ -221,6 +201,7 @@ func (d *Directory) evict(i int, ln uint64) bool {
 				d.shared.n.BackInvals++
 			}
 		}
+		d.lose(k, ln, ungranted)
 		d.n.BackInvals++
 		d.byCore[k].BackInvals++
 	}
@@ -238,6 +219,7 @@ func (d *Directory) invalidate(k int, ln uint64) {
 			l.invalidate(j)
 		}
 	}
+	d.lose(k, ln, ungranted)
 	d.n.Invalidations++
 	d.byCore[k].Invalidations++
 }
@@ -249,9 +231,10 @@ func (d *Directory) downgrade(k int, ln uint64) bool {
 	for _, l := range d.cores[k] {
 		if j := l.find(ln); j >= 0 {
 			wrote = wrote || l.dirty[j]
-			l.dirty[j], l.coh.excl[j] = false, false
+			l.dirty[j], l.coh.grants[j] = false, grantShared
 		}
 	}
+	d.lose(k, ln, grantShared)
 	return wrote
 }
 
@@ -272,11 +255,11 @@ func (d *Directory) gather(k int, ln uint64) {
 	}
 }
 
-// grant marks the gathered copies as the core's own (E, or M where
-// dirty), the new ones its levels are filling included.
-func (d *Directory) grant() {
+// grant gives the gathered copies g (grantOwned: E, or M where dirty),
+// the new ones its levels are filling included.
+func (d *Directory) grant(g grant) {
 	for _, c := range d.held {
-		c.l.coh.excl[c.way] = true
+		c.l.coh.grants[c.way] = g
 	}
 }
 
@@ -288,16 +271,6 @@ func (d *Directory) heldDirty() bool {
 		}
 	}
 	return false
-}
-
-// owns reports whether core k holds line ln E or M.
-func (d *Directory) owns(k int, ln uint64) bool {
-	i := d.shared.find(ln)
-	if i < 0 {
-		return false
-	}
-	_, o := d.entries.get(i)
-	return o == k
 }
 
 // claim is a store that found line ln Shared in way i of this private
@@ -324,26 +297,5 @@ func (c *Cache) joinLine(i int, ln uint64) {
 		c.dir.placed(i)
 		return
 	}
-	c.coh.excl[i] = c.coh.dir.exclusive(c.coh.core, ln, c)
-}
-
-// exclusive reports whether core k holds line ln E or M, for a copy its
-// level at is placing: as the core's other copies say, if it has one,
-// else as the directory does. All of a core's copies of a line have one
-// state, the directory's: its grants, downgrades and invalidations act
-// on all of them, and a copy placed takes it. So
-// the other levels' copies, a few small arrays, answer where the shared
-// level's tags, megabytes that the host's caches do not keep, used to be
-// read for every private placement (an L1 fill that hit in the L2 too).
-// A core with no copy may still be the owner (a level's eviction posted
-// down before the directory hears of it), so the directory answers then.
-func (d *Directory) exclusive(k int, ln uint64, at *Cache) bool {
-	for _, l := range d.cores[k] {
-		if l != at {
-			if j := l.find(ln); j >= 0 {
-				return l.coh.excl[j]
-			}
-		}
-	}
-	return d.owns(k, ln)
+	c.coh.grants[i] = c.coh.dir.granted(c.coh.core, ln, c)
 }

@@ -46,18 +46,21 @@ func checkMESI(m *multi) error {
 				if j < 0 {
 					return fmt.Errorf("%s holds line %d, the LLC does not", l.cfg.Name, ln)
 				}
-				_, owner := m.dir.entries.get(j)
-				if l.coh.excl[i] != (owner == k) {
-					return fmt.Errorf("%s: line %d exclusive=%v, the directory's owner is %d", l.cfg.Name, ln, l.coh.excl[i], owner)
+				_, owner := m.dir.sharers(j, ln, -1)
+				if excl := l.coh.grants[i] == grantOwned; excl != (owner == k) {
+					return fmt.Errorf("%s: line %d exclusive=%v, the directory's owner is %d", l.cfg.Name, ln, excl, owner)
 				}
-				if l.dirty[i] && !l.coh.excl[i] {
+				if l.dirty[i] && l.coh.grants[i] != grantOwned {
 					return fmt.Errorf("%s: line %d dirty but Shared", l.cfg.Name, ln)
 				}
 			}
 		}
 	}
 	for j, w := range m.llc.lines {
-		s, owner := m.dir.entries.get(j)
+		s, owner := m.dir.entries.get(j) // an empty way's, as kept
+		if w.tag != invalidTag {
+			s, owner = m.dir.sharers(j, w.tag-1, -1) // as its cores' grants say
+		}
 		if w.tag == invalidTag {
 			if s != 0 || owner >= 0 {
 				return fmt.Errorf("empty LLC way %d has sharers %b, owner %d", j, s, owner)

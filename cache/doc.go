@@ -26,8 +26,8 @@
 // Coherence (Share), when a shared level has two or more cores' private
 // levels above it: MESI with a directory kept beside the shared level, a
 // sharer bit per core (up to 64) and the E/M owner per line, inclusive of
-// the private levels (each private way keeps an exclusive bit; with its
-// dirty bit that gives S, E or M). A read that reaches the directory gets
+// the private levels (each private way keeps the directory's grant: none
+// yet, S or E; with its dirty bit that gives S, E or M). A read that reaches the directory gets
 // E if no other core holds the line, else S; a line another core owns is
 // forwarded from it (a transfer, E or M alike, since the directory cannot
 // tell a silent E->M), the owner left Shared and its dirty data written
@@ -36,9 +36,12 @@
 // levels' lookups), invalidating every other core's copies at every level
 // and waiting for their acknowledgments; a store to an E line makes it M
 // with no message; a store miss gets the line M, invalidating the others
-// or taking it from its owner. A private eviction, clean or dirty, tells
-// the directory, so its sharers are exact (a core leaves them when none of
-// its levels holds the line); the shared level's eviction of a line
+// or taking it from its owner. A private eviction costs no message (a
+// dirty one's data goes down as a write-back), and the directory's entry
+// keeps naming the core until it is rewritten; it is checked against the
+// grants of the cores it names when read, so the sharers and owner a
+// request meets are exact (a core is a sharer as long as one of its levels
+// holds the line: coherence_grants.go); the shared level's eviction of a line
 // invalidates every private copy (dirty ones go down with it). As
 // everywhere here, the state changes when a request reaches the directory,
 // at once; what the messages cost (Coherence: lookup, transfer,

@@ -70,6 +70,10 @@ func (c *Cache) evict(now sim.Cycle, i int) {
 	if dirty || c.cfg.Inclusion == Inclusive || c.lowerExclusive || c.coherent {
 		ln = c.lines[i].tag - 1 // else unread: a clean line leaves no trace
 	}
+	if c.coh != nil {
+		// A level below that places the line takes the grant it leaves with.
+		c.coh.dir.leave(c.coh.core, ln, c.coh.grants[i])
+	}
 	c.invalidate(i)
 	if c.dir != nil {
 		dirty = c.dir.evict(i, ln) || dirty // the directory knows the copies above
@@ -84,7 +88,7 @@ func (c *Cache) evict(now sim.Cycle, i int) {
 		c.post(now, sim.Victim, ln<<c.lineShift, uint32(c.cfg.LineSize), false, 0)
 	}
 	if c.coh != nil {
-		c.coh.dir.dropped(c.coh.core, ln, c) // after the post, which a level below may keep
+		c.coh.dir.left(c.coh.core)
 	}
 }
 
