@@ -11,10 +11,11 @@ import (
 // before the others are done goes on, so they still see its contention.
 // It counts the instructions it hands out (not their continuations, as
 // the core counts them) and tells passEnd the count at each end of the
-// trace. Without reopen it ends with the trace.
+// trace. Without reopen it ends with the trace; reopen is told the
+// instructions of the pass that ended (the trace holds at least those).
 type replaying struct {
 	r      traces.InstrReader
-	reopen func() (traces.InstrReader, error)
+	reopen func(pass uint64) (traces.InstrReader, error)
 	opened traces.InstrReader // the last one reopen gave, closed at the end (the first is the caller's)
 	read   uint64             // instructions handed out, every pass
 	start  uint64             // read when the current pass began
@@ -37,8 +38,9 @@ func (p *replaying) ReadInstrs(buf []traces.Instr) (int, error) {
 		if p.reopen == nil || p.read == p.start { // an empty trace would never end
 			return n, io.EOF
 		}
+		pass := p.read - p.start
 		p.start = p.read
-		next, err := p.reopen()
+		next, err := p.reopen(pass)
 		if err != nil {
 			return 0, err
 		}
@@ -76,21 +78,27 @@ func (p *replaying) Close() error {
 // read that record. A trace of more than keptMax entries (8 MiB of
 // traces.Instr) is opened again each pass, which its own length makes
 // cheap beside it; so is one that would take the run's records past
-// keptBudget entries (32 MiB) at the time.
+// keptBudget entries (32 MiB) at the time. A pass of more than keptMax
+// instructions tells the trace is too big before any is recorded (the
+// recording of four cores' first replays, each dropped at keptMax, was a
+// fortieth of a run of four cores on random loads).
 var keptMax, keptBudget = 1 << 16, 1 << 18
 
 // keepSmall is reopen keeping small traces in memory (nil without one).
-func keepSmall(reopen func(int) (traces.InstrReader, error)) func(int) (traces.InstrReader, error) {
+func keepSmall(reopen func(int) (traces.InstrReader, error)) func(i int, atLeast uint64) (traces.InstrReader, error) {
 	if reopen == nil {
 		return nil
 	}
 	left := keptBudget
 	kept := map[int]*keptTrace{}
-	return func(i int) (traces.InstrReader, error) {
+	return func(i int, atLeast uint64) (traces.InstrReader, error) {
 		k := kept[i]
 		if k == nil {
 			k = &keptTrace{}
 			kept[i] = k
+		}
+		if atLeast > uint64(keptMax) {
+			k.tooBig = true // a pass handed out more instructions than the entries kept
 		}
 		if k.whole {
 			return &keptReader{k: k}, nil

@@ -117,3 +117,45 @@ func BenchmarkReplayTiny(b *testing.B) {
 		b.ReportMetric(float64(opens[name]), name+"-reopens")
 	}
 }
+
+// A pass longer than keptMax tells keepSmall the trace is too big to keep
+// before any of it is read again: the reader it gives records nothing,
+// while one told a short pass (or none) records.
+func TestReplaySkipsRecordingLongPasses(t *testing.T) {
+	recs := threadRecs(0, 0, 10, 0x10000)
+	for _, tc := range []struct {
+		name   string
+		pass   uint64
+		record bool
+	}{
+		{"no pass yet", 0, true},
+		{"a short pass", 10, true},
+		{"a pass of keptMax", uint64(keptMax), true},
+		{"a longer pass", uint64(keptMax) + 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			again := keepSmall(func(int) (traces.InstrReader, error) {
+				return traces.Instructions(&sliceReader{recs: recs}, false), nil
+			})
+			r, err := again(0, tc.pass)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, recording := r.(*recording); recording != tc.record {
+				t.Errorf("after a pass of %d instructions, recording = %v, want %v", tc.pass, recording, tc.record)
+			}
+			if _, recording := mustReopen(t, again, 0).(*recording); recording != tc.record {
+				t.Errorf("next reopen: recording = %v, want %v (too big stays too big)", recording, tc.record)
+			}
+		})
+	}
+}
+
+func mustReopen(t *testing.T, again func(int, uint64) (traces.InstrReader, error), pass uint64) traces.InstrReader {
+	t.Helper()
+	r, err := again(0, pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

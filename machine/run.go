@@ -132,7 +132,7 @@ func (m *Machine) runInstrs(irs []traces.InstrReader, reopen func(int) (traces.I
 	}
 	if opt.Replay && reopen != nil && len(irs) == 1 {
 		again := keepSmall(reopen)
-		irs = []traces.InstrReader{&replaying{r: irs[0], reopen: func() (traces.InstrReader, error) { return again(0) },
+		irs = []traces.InstrReader{&replaying{r: irs[0], reopen: func(pass uint64) (traces.InstrReader, error) { return again(0, pass) },
 			passEnd: func(uint64) {}}}
 		defer irs[0].(*replaying).Close()
 	}

@@ -49,8 +49,8 @@ const maxThreads = sim.MaxCores
 // thread of a trace of several.
 type stream struct {
 	r      traces.InstrReader
-	reopen func() (traces.InstrReader, error) // nil: it is read once
-	owned  bool                               // r was opened here (the caller's otherwise), and is closed here
+	reopen func(pass uint64) (traces.InstrReader, error) // nil: it is read once (replaying.reopen)
+	owned  bool                                          // r was opened here (the caller's otherwise), and is closed here
 	proc   procKey
 	label  string         // what the report calls it
 	thread *kernel.Thread // the thread that runs it (nil without a kernel)
@@ -65,10 +65,10 @@ type procKey struct {
 
 // streamsOf makes the streams of traces irs (carries[i] says what the
 // records of trace i hold, names[i] what it is called; either may be
-// short); reopen opens trace i again, from memory once it is read whole
+// short); open opens trace i again, each stream from memory once it is read whole
 // if it is small (keepSmall).
-func streamsOf(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, error), carries []traces.Carries, names []string) ([]*stream, error) {
-	reopen = keepSmall(reopen)
+func streamsOf(irs []traces.InstrReader, open func(int) (traces.InstrReader, error), carries []traces.Carries, names []string) ([]*stream, error) {
+	reopen := keepSmall(open)
 	var out []*stream
 	for i, r := range irs {
 		var c traces.Carries
@@ -89,7 +89,7 @@ func streamsOf(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, e
 		}
 		s := &stream{r: r, proc: procKey{trace: i}, label: name}
 		if reopen != nil {
-			s.reopen = func() (traces.InstrReader, error) { return reopen(i) }
+			s.reopen = func(pass uint64) (traces.InstrReader, error) { return reopen(i, pass) }
 		}
 		if c&traces.CarriesPIDs != 0 {
 			p := &peeked{r: r}
@@ -102,7 +102,7 @@ func streamsOf(irs []traces.InstrReader, reopen func(int) (traces.InstrReader, e
 
 // threadStreams lists the threads of trace i (reading r to its end) and
 // makes a stream of each, reading the trace again.
-func threadStreams(i int, r traces.InstrReader, reopen func(int) (traces.InstrReader, error), c traces.Carries, name string) ([]*stream, error) {
+func threadStreams(i int, r traces.InstrReader, reopen func(int, uint64) (traces.InstrReader, error), c traces.Carries, name string) ([]*stream, error) {
 	cannot := fmt.Errorf("%s: its records carry threads, and a machine of several cores reads such a trace once per thread; it cannot be read again (give a file, not standard input)", name)
 	if reopen == nil {
 		return nil, cannot
@@ -119,14 +119,14 @@ func threadStreams(i int, r traces.InstrReader, reopen func(int) (traces.InstrRe
 	}
 	var out []*stream
 	for _, id := range ids {
-		again := func() (traces.InstrReader, error) {
-			r, err := reopen(i)
+		again := func(pass uint64) (traces.InstrReader, error) {
+			r, err := reopen(i, pass)
 			if r == nil || err != nil {
 				return r, err
 			}
 			return traces.OnlyThread(r, id), nil
 		}
-		r, err := again()
+		r, err := again(0)
 		if err == nil && r == nil {
 			err = cannot
 		}
