@@ -29,18 +29,27 @@ func inTransit(m *multi, k int, ln uint64) bool {
 //     other core (a single writer, or many readers);
 //   - a core's copies are exclusive exactly when it is the owner, and a
 //     dirty copy is exclusive (M, never a dirty S);
+//   - a core's copies of a line have one grant, those in transit too;
 //   - an empty LLC way has an empty directory entry.
 //
 // Copies in transit (inTransit) are left out.
 func checkMESI(m *multi) error {
 	held := map[uint64]uint64{}
 	for k, levels := range m.cores {
+		grants := map[uint64]grant{} // line: the grant of the core's first copy of it
 		for _, l := range levels {
 			for i, w := range l.lines {
-				if w.tag == invalidTag || inTransit(m, k, w.tag-1) {
+				if w.tag == invalidTag {
 					continue
 				}
 				ln := w.tag - 1
+				if g, ok := grants[ln]; ok && g != l.coh.grants[i] {
+					return fmt.Errorf("core %d: line %d granted %d in %s, %d in another level", k, ln, l.coh.grants[i], l.cfg.Name, g)
+				}
+				grants[ln] = l.coh.grants[i]
+				if inTransit(m, k, ln) {
+					continue
+				}
 				held[ln] |= 1 << k
 				j := m.llc.find(ln)
 				if j < 0 {
