@@ -96,3 +96,38 @@ func TestBranchesToldAheadOfFetch(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// A prefetcher that looks far ahead (fdip's 256 instructions by default)
+// is told of the branches that far past fetch from the start: the trace
+// is read in chunks long enough for it (branchChunk), not the short ones
+// of a core without one (readChunk), which would cut its view short.
+func TestBranchesToldAsFarAsTheLookahead(t *testing.T) {
+	for _, tc := range []struct {
+		ahead, want int // branches told before the first fetch
+	}{
+		{8, 1},      // instruction 3 (7's target, the 9th, lies past the first 8)
+		{200, 49},   // 3, 7, ..., 195
+		{1000, 249}, // 3, 7, ..., 995
+	} {
+		eng := &sim.Engine{}
+		mem := &predicting{fakeMem: hitsAndMisses(t, eng, 100), ahead: tc.ahead}
+		mem.logging = true
+		r := &sliceReader{ins: loop(400), batch: 1600} // a reader that fills what it is given
+		c, err := New(oooConfig(4, 64), eng, mem, []traces.InstrReader{r}, Options{Levels: mem.levels})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Run(); err != nil {
+			t.Fatal(err)
+		}
+		early := 0
+		for _, b := range mem.told {
+			if b.Fetched == 0 {
+				early++
+			}
+		}
+		if early != tc.want {
+			t.Errorf("lookahead %d: %d branches told before the first fetch, want %d", tc.ahead, early, tc.want)
+		}
+	}
+}

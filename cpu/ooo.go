@@ -16,7 +16,12 @@ const (
 	// and its live part in the host's caches, where 1,024 made it 2,048
 	// and pushed four cores' rings out (four cores on random loads +3-4%).
 	readChunk = 64
-	noRec     = ^uint64(0)
+	// branchChunk is readChunk for a core whose instruction prefetcher
+	// follows branches (fdip): it is told of those up to its lookahead
+	// past fetch, as far as the trace has been read, so the chunk sets
+	// how far it sees; 1,024 is what it has always been.
+	branchChunk = 1024
+	noRec       = ^uint64(0)
 )
 
 // The top two bits of an Access ID or an event argument say what it is for.
@@ -55,9 +60,10 @@ type ooo struct {
 	now     sim.Cycle
 	started bool // stepped at least once
 
-	ins  []traces.Instr
-	st   []slot
-	mask uint64
+	ins   []traces.Instr
+	st    []slot
+	mask  uint64
+	chunk uint64 // instructions read from the trace at once (readChunk)
 
 	retired, dispatched, fetched, filled uint64
 
@@ -118,14 +124,19 @@ func init() {
 func newOOO(r *run) *ooo {
 	cfg := r.cfg
 	fq := cfg.fetchQueue()
-	n := ringSize(cfg.ROB + fq + readChunk)
+	chunk := readChunk
+	b, ok := r.mem.(brancher)
+	if ok && b.BranchLookahead() > 0 {
+		chunk = branchChunk
+	}
+	n := ringSize(cfg.ROB + fq + chunk)
 	o := &ooo{run: r, eng: r.eng, mem: r.mem, t: r.t, m: r.m, width: cfg.Width, fq: uint64(fq), exec: cfg.ExecLatency,
-		limit: cfg.MaxInflightLoads, now: r.eng.Now(),
+		limit: cfg.MaxInflightLoads, now: r.eng.Now(), chunk: uint64(chunk),
 		ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}
 	o.stallFrom = o.now
 	o.front.init(fq)
 	o.onTaken = cfg.FetchOnTaken
-	if b, ok := r.mem.(brancher); ok && b.BranchLookahead() > 0 {
+	if ok && b.BranchLookahead() > 0 {
 		o.bp, o.bpAhead = b, uint64(b.BranchLookahead())
 	}
 	o.loads.init(cfg.LQ, cfg.ROB)

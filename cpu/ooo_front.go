@@ -89,7 +89,7 @@ func (c *ooo) fill() bool {
 		return false
 	}
 	i := c.filled & c.mask
-	n, err := c.feed.read(c.ins[i:min(i+readChunk, uint64(len(c.ins)))])
+	n, err := c.feed.read(c.ins[i:min(i+c.chunk, uint64(len(c.ins)))])
 	switch {
 	case err != nil:
 		c.err = err
