@@ -26,12 +26,13 @@ type Cache struct {
 	lineShift uint
 	setMask   uint64
 
-	lines  []wayState        // per way, set by set
-	last   int               // the way of the line lookup found or allocate placed last (wayOfLast)
-	prints []uint8           // per way: a byte of the line's hash, 0 when the way is empty
-	dirty  []bool            // per way
-	repl   replacement.State // moved here from arrays while the level lives
-	arrays *wayArrays        // the above, to hand back on Release
+	lines   []wayState        // per way, set by set
+	tagBits uint64            // the bits of a tag that hold the line (packedEntries keeps others)
+	last    int               // the way of the line lookup found or allocate placed last (wayOfLast)
+	prints  []uint8           // per way: a byte of the line's hash, 0 when the way is empty
+	dirty   []bool            // per way
+	repl    replacement.State // moved here from arrays while the level lives
+	arrays  *wayArrays        // the above, to hand back on Release
 
 	next           sim.Port
 	lowerExclusive bool     // next is a cache that keeps what this level evicts
@@ -103,6 +104,7 @@ func New(cfg Config, level sim.Level) (*Cache, error) {
 		lineShift: uint(bits.TrailingZeros(uint(cfg.LineSize))),
 		setMask:   uint64(cfg.Sets() - 1),
 		lines:     a.lines,
+		tagBits:   ^uint64(0),
 		prints:    a.prints,
 		dirty:     a.dirty,
 		repl:      a.repl,
@@ -252,7 +254,7 @@ func (c *Cache) find(ln uint64) int {
 	for j := 0; j < c.ways; j += 8 {
 		for m := matching(c.prints, base+j, c.ways-j, p); m != 0; m &= m - 1 {
 			i := base + j + bits.TrailingZeros64(m)>>3
-			if c.lines[i].tag == key {
+			if c.lines[i].tag&c.tagBits == key {
 				return i
 			}
 		}
@@ -266,7 +268,7 @@ func (c *Cache) find(ln uint64) int {
 // search. The directory asks it for each line of a request right after
 // the shared level's lookup, which has just read that way's tag.
 func (c *Cache) wayOfLast(ln uint64) int {
-	if i := c.last; c.lines[i].tag == ln+1 {
+	if i := c.last; c.tagOf(i) == ln+1 {
 		return i
 	}
 	return c.find(ln)
@@ -296,11 +298,19 @@ func fingerprint(ln uint64) uint8 {
 	return p
 }
 
-// place puts line ln in way i, its data there at ready, clean.
+// place puts line ln in way i, its data there at ready, clean (and, at a
+// shared level whose tags keep the directory's entries, with an empty
+// entry).
 func (c *Cache) place(i int, ln uint64, ready sim.Cycle) {
+	if ln >= c.tagBits {
+		c.dir.entries.unpack() // a line too wide to leave the entries room
+	}
 	c.lines[i] = wayState{tag: ln + 1, ready: ready}
 	c.prints[i], c.dirty[i] = fingerprint(ln), false
 }
+
+// tagOf is way i's tag: its line plus one, or invalidTag.
+func (c *Cache) tagOf(i int) uint64 { return c.lines[i].tag & c.tagBits }
 
 // invalidate empties way i.
 func (c *Cache) invalidate(i int) {

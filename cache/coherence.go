@@ -105,7 +105,7 @@ func Share(shared *Cache, cores [][]*Cache, cfg Coherence) (*Directory, error) {
 	}
 	d := &Directory{
 		shared: shared, cfg: cfg, cores: cores,
-		entries: newDirEntries(len(shared.lines), len(cores)),
+		entries: newDirEntries(shared, len(cores)),
 		byCore:  make([]coherenceCounts, len(cores)),
 		leaving: make([][]leavingCopy, len(cores)),
 	}
@@ -121,6 +121,9 @@ func Share(shared *Cache, cores [][]*Cache, cfg Coherence) (*Directory, error) {
 	}
 	d.held = make([]privateCopy, 0, most)
 	shared.dir, shared.coherent = d, true
+	if d.entries.packed != nil {
+		shared.tagBits = 1<<packShift - 1 // the bits above keep the entries
+	}
 	return d, nil
 }
 

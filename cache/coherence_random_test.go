@@ -65,18 +65,19 @@ func checkMESI(m *multi) error {
 			}
 		}
 	}
-	for j, w := range m.llc.lines {
+	for j := range m.llc.lines {
+		tag := m.llc.tagOf(j)
 		s, owner := m.dir.entries.get(j) // an empty way's, as kept
-		if w.tag != invalidTag {
-			s, owner = m.dir.sharers(j, w.tag-1, -1) // as its cores' grants say
+		if tag != invalidTag {
+			s, owner = m.dir.sharers(j, tag-1, -1) // as its cores' grants say
 		}
-		if w.tag == invalidTag {
+		if tag == invalidTag {
 			if s != 0 || owner >= 0 {
 				return fmt.Errorf("empty LLC way %d has sharers %b, owner %d", j, s, owner)
 			}
 			continue
 		}
-		ln := w.tag - 1
+		ln := tag - 1
 		var transit uint64
 		for k := range m.cores {
 			if inTransit(m, k, ln) {

@@ -29,7 +29,7 @@ func (c *Cache) allocate(now sim.Cycle, ln uint64, req *sim.Request) (int, uint6
 	evicted := uint64(invalidTag)
 	if way < 0 {
 		way = c.repl.Victim(set, max(req.Addr, ln<<c.lineShift), req.IP, req.Kind)
-		evicted = c.lines[base+way].tag // its host line is written just below anyway
+		evicted = c.tagOf(base + way) // its host line is written just below anyway
 		c.evict(now, base+way)
 	}
 	i := base + way
@@ -68,16 +68,18 @@ func (c *Cache) evict(now sim.Cycle, i int) {
 	c.n.Evictions++
 	var ln uint64
 	if dirty || c.cfg.Inclusion == Inclusive || c.lowerExclusive || c.coherent {
-		ln = c.lines[i].tag - 1 // else unread: a clean line leaves no trace
+		ln = c.tagOf(i) - 1 // else unread: a clean line leaves no trace
 	}
 	if c.coh != nil {
 		// A level below that places the line takes the grant it leaves with.
 		c.coh.dir.leave(c.coh.core, ln, c.coh.grants[i])
 	}
-	c.invalidate(i)
 	if c.dir != nil {
+		// Before the way is emptied: its tag may keep the entry.
 		dirty = c.dir.evict(i, ln) || dirty // the directory knows the copies above
-	} else if c.cfg.Inclusion == Inclusive {
+	}
+	c.invalidate(i)
+	if c.dir == nil && c.cfg.Inclusion == Inclusive {
 		dirty = c.backInvalidate(ln<<c.lineShift, uint64(c.cfg.LineSize)) || dirty
 	}
 	switch {

@@ -91,7 +91,7 @@ func (c *Cache) setReady(m *mshr) {
 // megabytes whose tags the host's caches do not keep, at each fill
 // otherwise), else the search.
 func (c *Cache) wayOf(m *mshr, ln uint64) int {
-	if i := m.way; ln == m.first && i >= 0 && c.prints[i] == fingerprint(ln) && c.lines[i].tag == ln+1 {
+	if i := m.way; ln == m.first && i >= 0 && c.prints[i] == fingerprint(ln) && c.tagOf(i) == ln+1 {
 		return i
 	}
 	return c.find(ln)
