@@ -27,7 +27,7 @@ type Cache struct {
 	setMask   uint64
 
 	lines   []wayState        // per way, set by set
-	tagBits uint64            // the bits of a tag that hold the line (packedEntries keeps others)
+	tagBits uint64            // the bits of a tag that hold the line (the directory's entries may be above)
 	last    int               // the way of the line lookup found or allocate placed last (wayOfLast)
 	prints  []uint8           // per way: a byte of the line's hash, 0 when the way is empty
 	dirty   []bool            // per way
@@ -302,7 +302,7 @@ func fingerprint(ln uint64) uint8 {
 // shared level whose tags keep the directory's entries, with an empty
 // entry).
 func (c *Cache) place(i int, ln uint64, ready sim.Cycle) {
-	if ln >= c.tagBits {
+	if ln >= c.tagBits && c.dir != nil {
 		c.dir.entries.unpack() // a line too wide to leave the entries room
 	}
 	c.lines[i] = wayState{tag: ln + 1, ready: ready}
