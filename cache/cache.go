@@ -168,7 +168,10 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	req.Dirty, req.Missed, req.Merged, req.Evicted = false, false, false, 0
 	missed := false
 	var missFirst, missLast uint64
-	for ln := first; ln <= last; ln++ {
+	// Every loop over an access's lines ends at its last line, not past
+	// it: with 1-byte lines the last may be 2^64-1, which ln <= last
+	// never passes.
+	for ln, more := first, first <= last; more; ln, more = ln+1, ln != last {
 		if c.lookup(now, ln, req, write) {
 			continue
 		}

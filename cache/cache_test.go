@@ -131,3 +131,25 @@ func TestBadReplacementIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// With 1-byte lines the last byte of the address space is line 2^64-1:
+// an access to it ends (a loop to the last line by ln <= last would not),
+// misses, is placed, and hits the next time; a line's tag, its number plus
+// one, wraps there without matching an empty way.
+func TestTopLineOfTheAddressSpace(t *testing.T) {
+	c := level(t, "l1", 2, 2, func(cfg *Config) { cfg.LineSize, cfg.Size = 1, 4 })
+	Connect(c, &Memory{Latency: 100})
+	top := ^uint64(0)
+	for _, tc := range []struct {
+		addr uint64
+		hit  bool
+	}{{top, false}, {top, true}, {top - 1, false}, {top, true}, {top - 1, true}} {
+		req := &sim.Request{Addr: tc.addr, Size: 1, Kind: sim.Load}
+		if _, ok := c.Access(0, req); !ok {
+			t.Fatalf("%#x: pending on a synchronous hierarchy", tc.addr)
+		}
+		if hit := !req.Missed; hit != tc.hit {
+			t.Errorf("%#x: hit %v, want %v", tc.addr, hit, tc.hit)
+		}
+	}
+}
