@@ -59,6 +59,11 @@ const MaxAccessSize = 16 << 10
 // sizeTooBig is what a reader says of a size above MaxAccessSize.
 const sizeTooBig = "is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)"
 
+// pastTheTop is what a reader says of an access whose last byte would
+// wrap around to address 0: no line holds it, and a cache would count it
+// as touching none.
+const pastTheTop = "run past the top of the 64-bit address space"
+
 // checkSize says what is wrong with an access of size bytes, or "".
 func checkSize(size uint64) string {
 	switch {

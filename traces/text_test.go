@@ -129,6 +129,8 @@ func TestParseErrors(t *testing.T) {
 		{"size 2^32-1", " L 10,1\n L 10,4294967295\n", 1, `t.trace:2: size: "4294967295" is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)`},
 		{"size one past the bound", " L 10,16385\n", 0, `t.trace:1: size: "16385" is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)`},
 		{"size past the bound, slow path", "\tL 0x10 , 000000000016385\r\n", 0, `t.trace:1: size: "000000000016385" is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)`},
+		{"past the top of the address space", " L 10,1\n L fffffffffffffffc,8\n", 1, `t.trace:2: size: "8" bytes at "fffffffffffffffc" run past the top of the 64-bit address space`},
+		{"past the top, slow path", "\tL 0xffffffffffffffff , 2\r\n", 0, `t.trace:1: size: "2" bytes at "0xffffffffffffffff" run past the top of the 64-bit address space`},
 		{"size of 30 digits", " L 10,100000000000000000000000016384\n", 0, `t.trace:1: size: "100000000000000000000000016384" is more than one instruction moves (at most 16384 bytes, the largest XSAVE area rounded up)`},
 		{"trailing garbage", " L 10,1\n L 10,1 x\n", 1, `t.trace:2: line: unexpected "x" after the size`},
 		{"two records on a line", " L 10,1 L 20,1\n", 0, `t.trace:1: line: unexpected "L 20,1" after the size`},

@@ -22,14 +22,15 @@ func NewWriter(w io.Writer) *Writer {
 }
 
 // Write appends recs. A record this package could not read back (size 0
-// or above MaxAccessSize, unknown op) is an error, and so is any error of
-// the underlying writer; after one, Write and Flush keep returning it.
+// or above MaxAccessSize, past the top of the address space, unknown op)
+// is an error, and so is any error of the underlying writer; after one,
+// Write and Flush keep returning it.
 func (w *Writer) Write(recs []Record) error {
 	for _, r := range recs {
 		if w.err != nil {
 			return w.err
 		}
-		if checkSize(uint64(r.Size)) != "" || r.Op > Modify {
+		if checkSize(uint64(r.Size)) != "" || r.Addr+uint64(r.Size-1) < r.Addr || r.Op > Modify {
 			w.err = fmt.Errorf("traces: cannot write record %+v", r)
 			return w.err
 		}

@@ -12,9 +12,10 @@ func TestWriteLackey(t *testing.T) {
 		{Addr: 0x1fff000d38, Size: 8, Op: Store},
 		{Addr: 0x10, Size: 1, Op: Load},
 		{Addr: 0, Size: 16, Op: Modify},
-		{Addr: 1<<64 - 1, Size: MaxAccessSize, Op: Load},
+		{Addr: 1<<64 - MaxAccessSize, Size: MaxAccessSize, Op: Load}, // up to the last byte
+		{Addr: 1<<64 - 1, Size: 1, Op: Load},
 	}
-	want := "I  0401ab70,3\n S 1fff000d38,8\n L 00000010,1\n M 00000000,16\n L ffffffffffffffff,16384\n"
+	want := "I  0401ab70,3\n S 1fff000d38,8\n L 00000010,1\n M 00000000,16\n L ffffffffffffc000,16384\n L ffffffffffffffff,1\n"
 	var b bytes.Buffer
 	if err := WriteLackey(&b, recs); err != nil {
 		t.Fatal(err)
@@ -60,7 +61,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 }
 
 func TestWriteErrors(t *testing.T) {
-	for _, rec := range []Record{{Addr: 0x10, Size: 0, Op: Load}, {Addr: 0x10, Size: MaxAccessSize + 1, Op: Load}, {Addr: 0x10, Size: 1, Op: Op(9)}} {
+	for _, rec := range []Record{{Addr: 0x10, Size: 0, Op: Load}, {Addr: 0x10, Size: MaxAccessSize + 1, Op: Load}, {Addr: 0x10, Size: 1, Op: Op(9)}, {Addr: 1<<64 - 4, Size: 8, Op: Load}} {
 		if err := WriteLackey(new(bytes.Buffer), []Record{rec}); err == nil {
 			t.Errorf("%+v written without error", rec)
 		}
