@@ -82,6 +82,10 @@
 //	size    = digit { digit }                           1 to 16384 (MaxAccessSize)
 //	blank   = " " | "\t"
 //
+// A record's last byte, address + size - 1, may be the top of the 64-bit
+// address space but not past it (native traces and scenarios do not check
+// this yet).
+//
 // Lackey prints "I  0401ab70,3" for a fetch and " L 1fff000d38,8" for data;
 // Cache Lab traces have " L 10,1" and, where they keep fetches, "I 0400d7d4,8".
 // Both forms are accepted in either format, with any indentation. Lines
