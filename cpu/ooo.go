@@ -124,9 +124,10 @@ func init() {
 func newOOO(r *run) *ooo {
 	cfg := r.cfg
 	fq := cfg.fetchQueue()
-	chunk := readChunk
 	b, ok := r.mem.(brancher)
-	if ok && b.BranchLookahead() > 0 {
+	branches := ok && b.BranchLookahead() > 0
+	chunk := readChunk
+	if branches {
 		chunk = branchChunk
 	}
 	n := ringSize(cfg.ROB + fq + chunk)
@@ -136,7 +137,7 @@ func newOOO(r *run) *ooo {
 	o.stallFrom = o.now
 	o.front.init(fq)
 	o.onTaken = cfg.FetchOnTaken
-	if ok && b.BranchLookahead() > 0 {
+	if branches {
 		o.bp, o.bpAhead = b, uint64(b.BranchLookahead())
 	}
 	o.loads.init(cfg.LQ, cfg.ROB)
