@@ -2,6 +2,7 @@ package cache
 
 import (
 	"encoding/binary"
+	"iter"
 	"math/bits"
 
 	"github.com/vmemu/vmemu/replacement"
@@ -168,10 +169,7 @@ func (c *Cache) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 	req.Dirty, req.Missed, req.Merged, req.Evicted = false, false, false, 0
 	missed := false
 	var missFirst, missLast uint64
-	// Every loop over an access's lines ends at its last line, not past
-	// it: with 1-byte lines the last may be 2^64-1, which ln <= last
-	// never passes.
-	for ln, more := first, first <= last; more; ln, more = ln+1, ln != last {
+	for ln := range span(first, last) {
 		if c.lookup(now, ln, req, write) {
 			continue
 		}
@@ -228,6 +226,19 @@ func (c *Cache) traceAccess(now sim.Cycle, req *sim.Request, missed bool) {
 		}
 	}
 	req.Trace.Add(c.level, what, now, end)
+}
+
+// span yields the lines first to last, none if last is below first. It
+// ends at last even when last is 2^64-1 (1-byte lines, the top byte of the
+// address space), which a loop on ln <= last would never pass.
+func span(first, last uint64) iter.Seq[uint64] {
+	return func(yield func(uint64) bool) {
+		if first > last {
+			return
+		}
+		for ln := first; yield(ln) && ln != last; ln++ {
+		}
+	}
 }
 
 func (c *Cache) lineRange(req *sim.Request) (first, last uint64) {

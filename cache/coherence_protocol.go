@@ -36,7 +36,7 @@ func (d *Directory) Access(now sim.Cycle, req *sim.Request) (sim.Cycle, bool) {
 func (d *Directory) serve(now sim.Cycle, req *sim.Request, first, last uint64) {
 	c := d.shared
 	var extra sim.Cycle
-	for ln, more := first, first <= last; more; ln, more = ln+1, ln != last {
+	for ln := range span(first, last) {
 		if i := c.wayOfLast(ln); i >= 0 {
 			extra = max(extra, d.request(i, ln, req))
 		}

@@ -36,7 +36,7 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 	keep := !(c.cfg.Inclusion == Exclusive && req.Fills)
 	way := -1 // line first's
 	if keep {
-		for ln, more := first, first <= last; more; ln, more = ln+1, ln != last {
+		for ln := range span(first, last) {
 			i := c.find(ln)
 			if i < 0 { // the whole-access case passes lines that hit too
 				var evicted uint64
@@ -75,7 +75,7 @@ func (c *Cache) setReady(m *mshr) {
 	if m.freeAt == sim.Never {
 		return
 	}
-	for ln, more := m.first, m.first <= m.last; more; ln, more = ln+1, ln != m.last {
+	for ln := range span(m.first, m.last) {
 		if i := c.wayOf(m, ln); i >= 0 && c.lines[i].ready == sim.Never {
 			c.lines[i].ready = m.freeAt
 			c.dirty[i] = c.dirty[i] || m.lower.Dirty
@@ -137,7 +137,7 @@ func (c *Cache) startMiss(now sim.Cycle, first, last uint64, req *sim.Request) *
 	if c.coh != nil {
 		m.lower.Core = uint16(c.coh.core) // the directory knows a core by its levels' requests
 	}
-	for ln, more := first, first <= last; more; ln, more = ln+1, ln != last {
+	for ln := range span(first, last) {
 		c.byLine.put(ln, m)
 	}
 	start := sim.Never
@@ -190,7 +190,7 @@ func (c *Cache) recycle(now sim.Cycle) {
 			kept++
 			continue
 		}
-		for ln, more := m.first, m.first <= m.last; more; ln, more = ln+1, ln != m.last {
+		for ln := range span(m.first, m.last) {
 			c.byLine.deleteIf(ln, m)
 		}
 		c.spare = append(c.spare, m)

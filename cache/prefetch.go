@@ -171,7 +171,7 @@ func (p *pfState) after(now sim.Cycle, req *sim.Request) {
 	used := false
 	if req.Kind != sim.Prefetch && p.marked > 0 {
 		first, last := p.c.lineRange(req)
-		for ln, more := first, first <= last; more; ln, more = ln+1, ln != last {
+		for ln := range span(first, last) {
 			if i := p.c.wayOfLast(ln); i >= 0 && p.marks[i] != 0 {
 				used = p.use(i, now) || used
 			}
