@@ -1,6 +1,9 @@
 package traces
 
-import "bytes"
+import (
+	"bytes"
+	"strconv"
+)
 
 // diagnose re-reads a line the fast parser rejected, token by token, to say
 // which field is wrong and how. It follows the grammar in doc.go; speed does
@@ -59,7 +62,7 @@ func diagnose(s []byte) (field, msg string) {
 	if v == 0 {
 		return "size", "must not be 0"
 	}
-	if a := hexValue(digits); a+(v-1) < a {
+	if a, _ := strconv.ParseUint(string(digits), 16, 64); runsPastTop(a, v) { // digits checked above
 		return "size", quote(size) + " bytes at " + quote(addr) + " " + pastTheTop
 	}
 	if rest := bytes.TrimLeft(s[len(size):], " \t\r"); len(rest) > 0 {
@@ -69,15 +72,6 @@ func diagnose(s []byte) (field, msg string) {
 }
 
 func trimBlanks(s []byte) []byte { return bytes.TrimLeft(s, " \t") }
-
-// hexValue is the value of hex digits already checked to fit in 64 bits.
-func hexValue(digits []byte) uint64 {
-	var v uint64
-	for _, c := range digits {
-		v = v<<4 | uint64(hexVal[c])
-	}
-	return v
-}
 
 func tokenEnd(s []byte, stop string) int {
 	if i := bytes.IndexAny(s, stop); i >= 0 {

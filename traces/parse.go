@@ -134,7 +134,7 @@ func fastLines(b *[bufAlloc]byte, p, lim int, recs []Record) (int, int) {
 			size = size*10 + uint64(d)
 			q++
 		}
-		if size-1 >= MaxAccessSize || q-start > 9 || b[q&amask] != '\n' || addr+(size-1) < addr {
+		if size-1 >= MaxAccessSize || q-start > 9 || b[q&amask] != '\n' || runsPastTop(addr, size) {
 			break // no digits, 0, too big, maybe too many for 64 bits, or past the top
 		}
 		out[0] = Record{Addr: addr, Size: uint32(size), Op: Op(op&7 - 1)}
@@ -180,7 +180,7 @@ func parseLine(b []byte, p int) (Record, bool, int) {
 		p++
 	}
 	size, p := longDec(b, p)
-	if p < 0 || size-1 >= MaxAccessSize || addr+(size-1) < addr {
+	if p < 0 || size-1 >= MaxAccessSize || runsPastTop(addr, size) {
 		return Record{}, false, -1
 	}
 	for c := b[p]; c == ' ' || c == '\t' || c == '\r'; c = b[p] {

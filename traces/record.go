@@ -64,6 +64,10 @@ const sizeTooBig = "is more than one instruction moves (at most 16384 bytes, the
 // as touching none.
 const pastTheTop = "run past the top of the 64-bit address space"
 
+// runsPastTop reports whether size bytes (at least 1) at addr run past
+// the top of the address space.
+func runsPastTop(addr, size uint64) bool { return addr+(size-1) < addr }
+
 // checkSize says what is wrong with an access of size bytes, or "".
 func checkSize(size uint64) string {
 	switch {

@@ -40,7 +40,7 @@ func refParse(text []byte) ([]Record, *refError) {
 		}
 		addr, err1 := strconv.ParseUint(string(m[2]), 16, 64)
 		size, err2 := strconv.ParseUint(string(m[3]), 10, 32)
-		if err1 != nil || err2 != nil || size == 0 || size > 16384 || addr+size-1 < addr {
+		if err1 != nil || err2 != nil || size == 0 || size > 16384 || addr+(size-1) < addr { // written out: the reference shares no code
 			return recs, &refError{i + 1, string(line)}
 		}
 		recs = append(recs, Record{Addr: addr, Size: uint32(size), Op: Op(bytes.IndexByte([]byte("ILSM"), m[1][0]))})

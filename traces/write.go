@@ -30,7 +30,7 @@ func (w *Writer) Write(recs []Record) error {
 		if w.err != nil {
 			return w.err
 		}
-		if checkSize(uint64(r.Size)) != "" || r.Addr+uint64(r.Size-1) < r.Addr || r.Op > Modify {
+		if checkSize(uint64(r.Size)) != "" || runsPastTop(r.Addr, uint64(r.Size)) || r.Op > Modify {
 			w.err = fmt.Errorf("traces: cannot write record %+v", r)
 			return w.err
 		}
