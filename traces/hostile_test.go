@@ -79,6 +79,15 @@ var hostileNatives = []struct {
 		"record 1: size: must not be 0", Record{}},
 	{"the largest size", hostileNative(hostileFrame(1, [5]uint64{3, 1, 0, 0, 0}, []byte{0x01}, append(binary.AppendUvarint(nil, MaxAccessSize), 0), false)),
 		"", Record{Size: MaxAccessSize, Op: Load}},
+	// Addresses below are zigzag deltas from a prediction of 0: 7 is -4,
+	// 15 is -8. A size of 8 in the kind byte (0x21) goes the fast way, one
+	// in the sizes column (kind 0x01) the slow way.
+	{"past the top, size in the kind", hostileNative(hostileFrame(1, [5]uint64{0, 1, 0, 0, 0}, []byte{0x21}, []byte{7}, false)),
+		"record 1: size: 8 bytes at 0xfffffffffffffffc " + pastTheTop, Record{}},
+	{"past the top, size in its column", hostileNative(hostileFrame(1, [5]uint64{1, 1, 0, 0, 0}, []byte{0x01}, []byte{8, 7}, false)),
+		"record 1: size: 8 bytes at 0xfffffffffffffffc " + pastTheTop, Record{}},
+	{"up to the top", hostileNative(hostileFrame(1, [5]uint64{0, 1, 0, 0, 0}, []byte{0x21}, []byte{15}, false)),
+		"", Record{Addr: 1<<64 - 8, Size: 8, Op: Load}},
 }
 
 // Every hostile frame gives its error, by Read and by ReadRefs (and

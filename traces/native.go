@@ -231,6 +231,10 @@ func (w *NativeWriter) put(rec *Record, ref *Ref) {
 		w.err = fmt.Errorf("traces: cannot write record %+v: size %s", *rec, msg)
 		return
 	}
+	if runsPastTop(rec.Addr, uint64(rec.Size)) {
+		w.err = fmt.Errorf("traces: cannot write record %+v: its bytes %s", *rec, pastTheTop)
+		return
+	}
 	if rec.PID != w.pid || rec.Thread != w.thread {
 		if !w.switchTo(rec) {
 			return

@@ -381,6 +381,7 @@ func (r *nativeReader) decodeRecords(recs []Record) int {
 	kinds, addrs, recs = kinds[:n], addrs[:n], recs[:n]
 	fetchEnd, ip, slot := r.fetchEnd, r.ip, r.slot
 	table := (*[predSize]pred)(r.table)
+	var hi uint64 // the addresses decoded, or'd: one past the top sets its top bits
 	i := 0
 	for ; i < len(kinds); i++ {
 		k, a := kinds[i], addrs[i]
@@ -392,6 +393,7 @@ func (r *nativeReader) decodeRecords(recs []Record) int {
 		// costs register shuffles.
 		if k&3 == 0 {
 			ip = fetchEnd + d
+			hi |= ip
 			recs[i] = Record{Addr: ip, Size: uint32(k >> 2), Op: Fetch}
 			fetchEnd = ip + uint64(k>>2)
 			slot = 0
@@ -401,11 +403,17 @@ func (r *nativeReader) decodeRecords(recs []Record) int {
 		addr := p.last + p.stride + d
 		p.stride, p.last = addr-p.last, addr
 		slot = min(slot+1, maxSlot)
+		hi |= addr
 		recs[i] = Record{Addr: addr, Size: uint32(k >> 2), Op: Op(k & 3)}
 	}
 	if pid, th := r.pid, r.thread; pid != 0 || th != 0 { // after the loop: fewer registers in it
 		for j := range recs[:i] {
 			recs[j].PID, recs[j].Thread = pid, th
+		}
+	}
+	if hi > ^uint64(0)-kindSizeMax { // so rare that the loop only ors the addresses
+		if j := r.pastTopIn(recs[:i]); j >= 0 {
+			return j // the records before it, and the reader has failed
 		}
 	}
 	r.ki += i
@@ -441,6 +449,9 @@ func (r *nativeReader) plainRecord(rec *Record) error {
 		p.stride, p.last = addr-p.last, addr
 		r.slot = min(r.slot+1, maxSlot)
 	}
+	if runsPastTop(addr, uint64(size)) {
+		return r.pastTop(r.ki, addr, size)
+	}
 	*rec = Record{Addr: addr, Size: size, Op: Op(k & 3), PID: r.pid, Thread: r.thread}
 	r.ki++
 	return nil
@@ -457,6 +468,31 @@ func (r *nativeReader) size() (uint32, error) {
 		return 0, r.recordError(r.ki, "size: "+msg)
 	}
 	return uint32(v), nil
+}
+
+// kindSizeMax is the largest size a kind byte below kindRich holds.
+const kindSizeMax = kindRich>>2 - 1
+
+// pastTopIn looks in the records decodeRecords just decoded, from r.ki
+// on, for one that runs past the top of the address space, and fails the
+// reader at the first, returning its index; -1 if there is none. The loop
+// calls it only when the or of its addresses has the top bits set: a
+// test of each record there cost as much (a tenth of its time), a pass of
+// its own over them more.
+func (r *nativeReader) pastTopIn(recs []Record) int {
+	for j := range recs {
+		if runsPastTop(recs[j].Addr, uint64(recs[j].Size)) {
+			r.fail(r.pastTop(r.ki+j, recs[j].Addr, recs[j].Size))
+			return j
+		}
+	}
+	return -1
+}
+
+// pastTop is the error of record ki, size bytes at addr that run past the
+// top of the address space.
+func (r *nativeReader) pastTop(ki int, addr uint64, size uint32) error {
+	return r.recordError(ki, "size: "+strconv.FormatUint(uint64(size), 10)+" bytes at 0x"+strconv.FormatUint(addr, 16)+" "+pastTheTop)
 }
 
 func (r *nativeReader) recordError(ki int, msg string) error {
@@ -500,6 +536,9 @@ func (r *nativeReader) slowRecord(ref *Ref) (bool, error) {
 		if r.slot < maxSlot {
 			r.slot++
 		}
+	}
+	if runsPastTop(addr, uint64(size)) {
+		return false, r.pastTop(r.ki, addr, size)
 	}
 	*ref = Ref{Record: Record{Addr: addr, Size: size, Op: Op(op), PID: r.pid, Thread: r.thread}}
 	if k >= kindRich {
