@@ -65,7 +65,7 @@ func (d *Directory) lose(k int, ln uint64, g grant) {
 func (d *Directory) granted(k int, ln uint64, at *Cache) grant {
 	for _, l := range d.cores[k] {
 		if l != at {
-			if j := l.find(ln); j >= 0 {
+			if j := l.wayOfLast(ln); j >= 0 {
 				return l.coh.grants[j]
 			}
 		}

@@ -249,7 +249,7 @@ func (d *Directory) downgrade(k int, ln uint64) bool {
 func (d *Directory) gather(k int, ln uint64) {
 	d.held = d.held[:0] // Share gave it room for every level of a core
 	for _, l := range d.cores[k] {
-		if j := l.find(ln); j >= 0 {
+		if j := l.wayOfLast(ln); j >= 0 {
 			d.held = append(d.held, privateCopy{l, j})
 		}
 	}

@@ -282,9 +282,23 @@ func (mr *multiRun) finish(cr *coreRun, end sim.Cycle) {
 		cr.res, cr.frozen = cr.cpu.Measured(end), mr.m.Stats.Snapshot()
 	}
 	cr.phase, cr.end = finished, end
-	mr.done++
+	mr.ended()
 	if mr.last == nil || end >= mr.last.end {
 		mr.last = cr
+	}
+}
+
+// ended counts a run over. When the last is, every core is done
+// (coreStep.Done): each core's flag (sim.Watched) is cleared, since a
+// core's own steps, callbacks and interrupts are all it otherwise watches.
+func (mr *multiRun) ended() {
+	if mr.done++; mr.done < len(mr.runs) {
+		return
+	}
+	for _, cr := range mr.runs {
+		if f := cr.cpu.Answered(); f != nil {
+			*f = false
+		}
 	}
 }
 
@@ -294,7 +308,7 @@ func (mr *multiRun) stopped(cr *coreRun) {
 	if cr.phase == warming || cr.phase == warm {
 		wasWarming := cr.phase == warming
 		cr.phase = finished // nothing measured
-		mr.done++
+		mr.ended()
 		if wasWarming && mr.done < len(mr.runs) {
 			// The others, warm already, waited for this one: they begin
 			// (a core that stopped warm had begun nothing to wait for).
@@ -367,8 +381,8 @@ func (s *coreStep) Done() bool { return s.mr.done == len(s.mr.runs) || s.cr.cpu.
 
 func (s *coreStep) RunsAhead() bool { return s.cr.cpu.RunsAhead() }
 
-// Answered is the core's flag (sim.Watched): Done's other part, every run
-// over, changes only in a core's step.
+// Answered is the core's flag (sim.Watched). Done's other part, every run
+// over, changes in some core's step; ended clears every core's flag then.
 func (s *coreStep) Answered() *bool { return s.cr.cpu.Answered() }
 
 // loopAll steps the cores until every one is done. A run that stops

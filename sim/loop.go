@@ -39,12 +39,15 @@ func runsAhead(c Component) bool {
 
 // Watched is a Component that keeps a flag saying that its answers to
 // Next and Done are still the ones it last gave: it sets the flag when it
-// answers and clears it whenever an engine event may change them (the
-// out-of-order core, whose answers events change only through its memory
-// callbacks and its own events). After a turn's events Loop asks such a
-// component again only if its flag is clear; most turns run events that
-// none of the cores waits for. A component's step may change any
-// component's answers, so after one Loop asks every component regardless.
+// answers and clears it whenever anything may change them, an engine
+// event or another component's step (the out-of-order core, whose answers
+// change only through its own steps, its memory callbacks, its events and
+// the interrupts other cores send it). After a turn's events Loop asks
+// such a component again only if its flag is clear; most turns run events
+// that none of the cores waits for. Where some component keeps no flag,
+// or runs ahead, a step may change any component's answers, and after one
+// Loop asks every component regardless; where all keep one, it trusts the
+// flags there too (loopWatched).
 type Watched interface {
 	Answered() *bool // nil: ask every time
 }
@@ -79,6 +82,9 @@ func Loop(e *Engine, cs []Component) error {
 		if w, ok := c.(Watched); ok {
 			ms[i].answered = w.Answered()
 		}
+	}
+	if watchedAll(ms) {
+		return loopWatched(e, ms)
 	}
 	known := false // every member's done and next are as the components would answer now
 	idle := 0
@@ -123,6 +129,78 @@ func Loop(e *Engine, cs []Component) error {
 			}
 		}
 	}
+}
+
+// watchedAll reports whether every member keeps a flag and steps a cycle
+// at a time (the out-of-order cores of a machine).
+func watchedAll(ms []member) bool {
+	for _, m := range ms {
+		if m.answered == nil || m.ahead {
+			return false
+		}
+	}
+	return true
+}
+
+// loopWatched is Loop for members that all keep their flags: it asks a
+// member again only when its flag says its answers may have changed, and
+// runs the events before the next member's cycle a cycle at a time
+// without a turn of their own, as long as they change no member. The
+// turns it takes are those Loop takes, and so are the steps: the flags
+// stand for the asking Loop does after every step and event.
+func loopWatched(e *Engine, ms []member) error {
+	idle := 0
+	for {
+		t, live := Never, false
+		for i := range ms {
+			m := &ms[i]
+			if !*m.answered {
+				m.ask()
+			}
+			if !m.done {
+				live = true
+				t = min(t, m.next)
+			}
+		}
+		if !live {
+			return nil
+		}
+		for next := e.Next(); next <= t && next != Never; next = e.Next() {
+			e.RunUntil(next)
+			if idle++; idle > IdleTurns {
+				return ErrNoProgress
+			}
+			if changed(ms) {
+				t = next
+				break
+			}
+		}
+		if t == Never {
+			return ErrStuck
+		}
+		e.RunUntil(t)
+		for i := range ms {
+			m := &ms[i]
+			if !*m.answered {
+				m.ask()
+			}
+			if !m.done && m.next <= t {
+				m.c.Step(t, t+1)
+				idle = 0
+			}
+		}
+	}
+}
+
+// changed reports whether a member's flag says its answers may have
+// changed.
+func changed(ms []member) bool {
+	for i := range ms {
+		if !*ms[i].answered {
+			return true
+		}
+	}
+	return false
 }
 
 // member is a component as Loop keeps it: its answers to Done and Next

@@ -114,6 +114,7 @@ type watchedTicker struct {
 	ticker
 	answered bool
 	asked    int
+	onStep   func(now Cycle) // what else a step does, if anything
 }
 
 func (c *watchedTicker) Next() Cycle {
@@ -125,7 +126,12 @@ func (c *watchedTicker) Next() Cycle {
 func (c *watchedTicker) Step(now, limit Cycle) {
 	c.answered = false
 	c.ticker.Step(now, limit)
+	if c.onStep != nil {
+		c.onStep(now)
+	}
 }
+
+func (c *watchedTicker) RunsAhead() bool { return false }
 
 func (c *watchedTicker) Answered() *bool { return &c.answered }
 
@@ -161,5 +167,78 @@ func TestLoopAsksWatchedOnlyWhenChanged(t *testing.T) {
 	// each of its two events: about 10 each, not once or twice per cycle.
 	if a.asked > 12 || b.asked > 14 {
 		t.Errorf("asked %d and %d times over 100 cycles of events; want about 10 each", a.asked, b.asked)
+	}
+}
+
+// unwatched hides a component's flag, so that Loop asks it after every
+// event and step.
+type unwatched struct{ c *watchedTicker }
+
+func (u unwatched) Next() Cycle           { return u.c.Next() }
+func (u unwatched) Step(now, limit Cycle) { u.c.Step(now, limit) }
+func (u unwatched) Done() bool            { return u.c.Done() }
+func (u unwatched) RunsAhead() bool       { return false }
+
+// TestLoopWatchedAsAsked runs random cores (watched tickers that work a
+// cycle at a time) against random events, some of which give a core work,
+// and some of whose steps give another core work, as a memory callback or
+// an interrupt does (each clearing the flag of the core it changes). Loop
+// must step them as it does when it cannot see their flags.
+func TestLoopWatchedAsAsked(t *testing.T) {
+	run := func(seed uint64, watched bool) [][2]int {
+		rng := NewRNG(seed)
+		var e Engine
+		var log [][2]int
+		n := 2 + int(rng.Uint64()%3)
+		ts := make([]*watchedTicker, n)
+		for i := range ts {
+			var at []Cycle
+			for c := Cycle(rng.Uint64() % 5); c < 300; c += 1 + Cycle(rng.Uint64()%40) {
+				at = append(at, c)
+			}
+			ts[i] = &watchedTicker{ticker: ticker{id: i, at: at, log: &log}}
+		}
+		give := func(k int, at Cycle) {
+			tk := ts[k]
+			i := 0
+			for i < len(tk.at) && tk.at[i] < at {
+				i++
+			}
+			if i == len(tk.at) || tk.at[i] != at {
+				tk.at = append(tk.at[:i], append([]Cycle{at}, tk.at[i:]...)...)
+			}
+			tk.answered = false
+		}
+		for range 40 {
+			at, k := Cycle(rng.Uint64()%300), int(rng.Uint64()%uint64(n))
+			e.Schedule(at, HandlerFunc(func(now Cycle, _ uint64) {
+				log = append(log, [2]int{int(now), -1 - k})
+				give(k, now+Cycle(rng.Uint64()%3))
+			}), 0)
+		}
+		cs := make([]Component, n)
+		for i, tk := range ts {
+			cs[i] = tk
+			if !watched {
+				cs[i] = unwatched{tk}
+			}
+		}
+		// A step sometimes gives another core work in a few cycles.
+		for i := range ts {
+			ts[i].onStep = func(now Cycle) {
+				if rng.Uint64()%4 == 0 {
+					give(int(rng.Uint64()%uint64(n)), now+1+Cycle(rng.Uint64()%5))
+				}
+			}
+		}
+		if err := Loop(&e, cs); err != nil {
+			t.Fatal(err)
+		}
+		return log
+	}
+	for seed := range uint64(300) {
+		if diff := cmp.Diff(run(seed, false), run(seed, true)); diff != "" {
+			t.Fatalf("seed %d: steps and events watched (-asked every time +watched):\n%s", seed, diff)
+		}
 	}
 }
