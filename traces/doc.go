@@ -94,10 +94,11 @@
 // line ends are accepted. Anything else is an error, with one exception: a
 // trace that starts with a valgrind message is a valgrind log, into which
 // the program's own output may be mixed (the Cache Lab handout's
-// valgrind --log-fd=1 ... ls -l), and there a line that does not start
-// like a record ("I" and a blank, or a blank, L, S or M and a blank) is
-// skipped, as csim-ref skips it; a valgrind log with no record in its
-// first 256 KiB is an error (lackey without --trace-mem=yes).
+// valgrind --log-fd=1 ... ls -l), and there a line that is not a record
+// and does not start like one ("I" and a blank, or a blank, L, S or M and
+// a blank) is skipped, as csim-ref skips it; a valgrind log with no line
+// that starts like a record in its first 256 KiB is an error (lackey
+// without --trace-mem=yes).
 //
 // Format reports "lackey" if the first 256 KiB of text hold a valgrind
 // message or a fetch written "I" and two blanks, and "cachelab" otherwise;

@@ -20,6 +20,9 @@ func FuzzLackey(f *testing.F) {
 		" L 1ffffffffffffffff,1\n",
 		" L 10,0\n", " L 10\n", " L ,1\n", " L 12g4,1\n", " X 10,1\n", "L10,1\n",
 		" L 10,1 x\n", " L 0x,1", "\x00\x01", "hello\n", "",
+		// Valgrind logs: the program's output mixed in, -v's "--PID--"
+		// messages, and logs with no record at all.
+		"==1== a\nhello\n L 10,4\n  I 10,1\n==1== b\n", "--12-- a\n L 1,1\n", "==", "==\nI", "\n==1==\n\n",
 	} {
 		f.Add([]byte(s))
 	}
