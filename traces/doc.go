@@ -83,8 +83,9 @@
 //	blank   = " " | "\t"
 //
 // A record's last byte, address + size - 1, may be the top of the 64-bit
-// address space but not past it, in every trace format (scenarios do not
-// check this yet).
+// address space but not past it, in every trace format. (A scenario's
+// access there is a SIGSEGV: its addresses are translated, and those above
+// the 48-bit virtual address space are not canonical.)
 //
 // Lackey prints "I  0401ab70,3" for a fetch and " L 1fff000d38,8" for data;
 // Cache Lab traces have " L 10,1" and, where they keep fetches, "I 0400d7d4,8".

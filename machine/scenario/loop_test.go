@@ -126,3 +126,52 @@ func TestScenarioSigbus(t *testing.T) {
 		t.Errorf("the text report does not show the SIGBUS:\n%s", text.String())
 	}
 }
+
+// A store that faults on its second page writes nothing on its first, as
+// an x86 store commits whole or not at all; one whose pages are both
+// there writes both.
+func TestScenarioStoreFaultingOnItsSecondPage(t *testing.T) {
+	rep, err := runText(t, "b = p1 mmap 0 12288 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"+
+		"p1 munmap b+4096 4096 == 0\n"+
+		"p1 store b+4092 8 0x1122334455667788 == SIGSEGV\n"+ // the second page not mapped
+		"p1 load b+4088 8 == 0\n"+
+		"p1 mmap b+4096 4096 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -1 0\n"+
+		"p1 mprotect b+8192 4096 PROT_READ == 0\n"+
+		"p1 store b+8188 8 0x1122334455667788 == SIGSEGV\n"+ // the second page read-only
+		"p1 load b+8184 8 == 0\n"+
+		"p1 load b+8192 4 == 0\n"+
+		"p1 store b+4092 8 0x1122334455667788\n"+
+		"p1 load b+4088 8 == 0x5566778800000000\n"+
+		"p1 load b+4096 4 == 0x11223344\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := rep.Scenario.Mismatches; len(m) > 0 {
+		t.Errorf("mismatches: %+v", m)
+	}
+}
+
+// An access a trace could not carry, one that runs past the top of the
+// 64-bit address space, is a SIGSEGV in a scenario: its addresses are
+// translated, and those above the 48-bit virtual address space are not
+// canonical. So is an access that straddles that space's end; its first
+// bytes, mapped, are not written.
+func TestScenarioTopOfTheAddressSpace(t *testing.T) {
+	rep, err := runText(t, "top = p1 mmap 0x7ffffffff000 4096 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -1 0\n"+
+		"p1 store 0xfffffffffffffffc 8 1 == SIGSEGV\n"+
+		"p1 load 0xffffffffffffffff 2 == SIGSEGV\n"+
+		"p1 fetch 0xfffffffffffffffe 4 == SIGSEGV\n"+
+		"p1 store 0x7ffffffffffc 8 0x1122334455667788 == SIGSEGV\n"+
+		"p1 load 0x7ffffffffff8 8 == 0\n"+
+		"p1 store 0x7ffffffffff8 8 7\n"+
+		"p1 load 0x7ffffffffff8 8 == 7\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := rep.Scenario.Mismatches; len(m) > 0 {
+		t.Errorf("mismatches: %+v", m)
+	}
+	if got := rep.Scenario.Total.Get("segv"); got != 4 {
+		t.Errorf("%d SIGSEGVs, want 4", got)
+	}
+}
