@@ -98,21 +98,24 @@ func TestBranchesToldAheadOfFetch(t *testing.T) {
 }
 
 // A prefetcher that looks far ahead (fdip's 256 instructions by default)
-// is told of the branches that far past fetch from the start: the trace
-// is read in chunks long enough for it (branchChunk), not the short ones
-// of a core without one (readChunk), which would cut its view short.
+// is told of the branches that far past fetch from the start, however the
+// trace is read: in long batches or short ones (a reader that returns 5
+// instructions a call), where the front end once saw only as far as the
+// last read had gone.
 func TestBranchesToldAsFarAsTheLookahead(t *testing.T) {
 	for _, tc := range []struct {
-		ahead, want int // branches told before the first fetch
+		ahead, batch, want int // branches told before the first fetch
 	}{
-		{8, 1},      // instruction 3 (7's target, the 9th, lies past the first 8)
-		{200, 49},   // 3, 7, ..., 195
-		{1000, 249}, // 3, 7, ..., 995
+		{8, 1600, 1},      // instruction 3 (7's target, the 9th, lies past the first 8)
+		{200, 1600, 49},   // 3, 7, ..., 195
+		{1000, 1600, 249}, // 3, 7, ..., 995
+		{200, 5, 49},
+		{1000, 5, 249},
 	} {
 		eng := &sim.Engine{}
 		mem := &predicting{fakeMem: hitsAndMisses(t, eng, 100), ahead: tc.ahead}
 		mem.logging = true
-		r := &sliceReader{ins: loop(400), batch: 1600} // a reader that fills what it is given
+		r := &sliceReader{ins: loop(400), batch: tc.batch}
 		c, err := New(oooConfig(4, 64), eng, mem, []traces.InstrReader{r}, Options{Levels: mem.levels})
 		if err != nil {
 			t.Fatal(err)
@@ -127,7 +130,7 @@ func TestBranchesToldAsFarAsTheLookahead(t *testing.T) {
 			}
 		}
 		if early != tc.want {
-			t.Errorf("lookahead %d: %d branches told before the first fetch, want %d", tc.ahead, early, tc.want)
+			t.Errorf("lookahead %d, batches of %d: %d branches told before the first fetch, want %d", tc.ahead, tc.batch, early, tc.want)
 		}
 	}
 }

@@ -16,12 +16,7 @@ const (
 	// and its live part in the host's caches, where 1,024 made it 2,048
 	// and pushed four cores' rings out (four cores on random loads +3-4%).
 	readChunk = 64
-	// branchChunk is readChunk for a core whose instruction prefetcher
-	// follows branches (fdip): it is told of those up to its lookahead
-	// past fetch, as far as the trace has been read, so the chunk sets
-	// how far it sees; 1,024 is what it has always been.
-	branchChunk = 1024
-	noRec       = ^uint64(0)
+	noRec     = ^uint64(0)
 )
 
 // The top two bits of an Access ID or an event argument say what it is for.
@@ -127,10 +122,11 @@ func newOOO(r *run) *ooo {
 	b, ok := r.mem.(brancher)
 	branches := ok && b.BranchLookahead() > 0
 	chunk := readChunk
+	ahead := 0 // instructions read past fetch for the branch predictor
 	if branches {
-		chunk = branchChunk
+		ahead = b.BranchLookahead()
 	}
-	n := ringSize(cfg.ROB + fq + chunk)
+	n := ringSize(cfg.ROB + fq + ahead + chunk)
 	o := &ooo{run: r, eng: r.eng, mem: r.mem, t: r.t, m: r.m, width: cfg.Width, fq: uint64(fq), exec: cfg.ExecLatency,
 		limit: cfg.MaxInflightLoads, now: r.eng.Now(), chunk: uint64(chunk),
 		ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}

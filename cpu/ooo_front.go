@@ -88,8 +88,7 @@ func (c *ooo) fill() bool {
 	if c.switching || c.feedDone {
 		return false
 	}
-	i := c.filled & c.mask
-	n, err := c.feed.read(c.ins[i:min(i+c.chunk, uint64(len(c.ins)))])
+	n, err := c.read()
 	switch {
 	case err != nil:
 		c.err = err
@@ -98,8 +97,30 @@ func (c *ooo) fill() bool {
 	case n == 0:
 		c.switching = true
 	}
-	c.filled += uint64(n)
 	return n > 0
+}
+
+// readAhead is fill for the branch predictor, before fetch needs what it
+// reads: where the trace or the process's turn ends for now it reads
+// nothing and leaves the ending to fetch's own fill. The ring has room
+// for the lookahead (newOOO).
+func (c *ooo) readAhead() bool {
+	if c.switching || c.feedDone || c.err != nil {
+		return false
+	}
+	n, err := c.read()
+	if err != nil {
+		c.err = err
+	}
+	return n > 0
+}
+
+// read reads up to a chunk of the trace into the ring.
+func (c *ooo) read() (int, error) {
+	i := c.filled & c.mask
+	n, err := c.feed.read(c.ins[i:min(i+c.chunk, uint64(len(c.ins)))])
+	c.filled += uint64(n)
+	return n, err
 }
 
 // fetch brings up to Width instructions into the fetch queue at cycle t.
@@ -244,13 +265,16 @@ func (c *ooo) chargeEmpty(s *slot, t sim.Cycle) {
 }
 
 // predict tells the instruction prefetcher of the branches up to bpAhead
-// instructions past the last one fetched, as far as the trace has been
-// read (a branch's target is the instruction after it): the front end's
-// branch predictor running ahead of fetch, perfect since a trace holds the
-// path taken.
+// instructions past the last one fetched (a branch's target is the
+// instruction after it): the front end's branch predictor running ahead
+// of fetch, perfect since a trace holds the path taken. It reads the
+// trace that far first, where the trace and the process's turn go, so
+// that what it sees does not depend on how the trace is read.
 func (c *ooo) predict(t sim.Cycle) {
 	if c.fetched == c.filled {
 		c.fill() // what fetch would read next, read first
+	}
+	for c.filled <= c.fetched+c.bpAhead && c.readAhead() {
 	}
 	c.bpSeq = max(c.bpSeq, c.fetched)
 	for end := min(c.fetched+c.bpAhead, c.filled); c.bpSeq+1 < end; c.bpSeq++ {
