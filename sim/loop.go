@@ -145,8 +145,8 @@ func watchedAll(ms []member) bool {
 // loopWatched is Loop for members that all keep their flags: it asks a
 // member again only when its flag says its answers may have changed, and
 // runs the events before the next member's cycle a cycle at a time
-// without a turn of their own, as long as they change no member. The
-// turns it takes are those Loop takes, and so are the steps: the flags
+// without a turn of their own, as long as they change no member. It
+// steps the members at the cycles and in the order Loop does: the flags
 // stand for the asking Loop does after every step and event.
 func loopWatched(e *Engine, ms []member) error {
 	idle := 0
