@@ -11,7 +11,7 @@ const (
 	fetchBlock = 64 // bytes the front end fetches at once: one cache line
 	// readChunk is the most instructions read from the trace at once.
 	// The ring holds them beside the ROB and the fetch queue, and every
-	// instruction's entry (128 bytes, and a slot as big) is read again
+	// instruction's entry (128 bytes, and a slot of 120) is read again
 	// from fill to retirement: 64 keep a core's ring at 1,024 entries
 	// and its live part in the host's caches, where 1,024 made it 2,048
 	// and pushed four cores' rings out (four cores on random loads +3-4%).
@@ -55,10 +55,9 @@ type ooo struct {
 	now     sim.Cycle
 	started bool // stepped at least once
 
-	ins   []traces.Instr
-	st    []slot
-	mask  uint64
-	chunk uint64 // instructions read from the trace at once (readChunk)
+	ins  []traces.Instr
+	st   []slot
+	mask uint64
 
 	retired, dispatched, fetched, filled uint64
 
@@ -119,22 +118,20 @@ func init() {
 func newOOO(r *run) *ooo {
 	cfg := r.cfg
 	fq := cfg.fetchQueue()
-	b, ok := r.mem.(brancher)
-	branches := ok && b.BranchLookahead() > 0
-	chunk := readChunk
 	ahead := 0 // instructions read past fetch for the branch predictor
-	if branches {
-		ahead = b.BranchLookahead()
+	b, ok := r.mem.(brancher)
+	if ok {
+		ahead = max(b.BranchLookahead(), 0)
 	}
-	n := ringSize(cfg.ROB + fq + ahead + chunk)
+	n := ringSize(cfg.ROB + fq + ahead + readChunk)
 	o := &ooo{run: r, eng: r.eng, mem: r.mem, t: r.t, m: r.m, width: cfg.Width, fq: uint64(fq), exec: cfg.ExecLatency,
-		limit: cfg.MaxInflightLoads, now: r.eng.Now(), chunk: uint64(chunk),
+		limit: cfg.MaxInflightLoads, now: r.eng.Now(),
 		ins: make([]traces.Instr, n), st: make([]slot, n), mask: n - 1}
 	o.stallFrom = o.now
 	o.front.init(fq)
 	o.onTaken = cfg.FetchOnTaken
-	if branches {
-		o.bp, o.bpAhead = b, uint64(b.BranchLookahead())
+	if ahead > 0 {
+		o.bp, o.bpAhead = b, uint64(ahead)
 	}
 	o.loads.init(cfg.LQ, cfg.ROB)
 	o.stores.init(cfg.StoreBuffer)

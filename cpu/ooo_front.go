@@ -118,7 +118,7 @@ func (c *ooo) readAhead() bool {
 // read reads up to a chunk of the trace into the ring.
 func (c *ooo) read() (int, error) {
 	i := c.filled & c.mask
-	n, err := c.feed.read(c.ins[i:min(i+c.chunk, uint64(len(c.ins)))])
+	n, err := c.feed.read(c.ins[i:min(i+readChunk, uint64(len(c.ins)))])
 	c.filled += uint64(n)
 	return n, err
 }

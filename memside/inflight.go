@@ -21,11 +21,6 @@ type inflight struct {
 	trEnd     sim.Cycle // when the first page's translation ended
 	tr        mmu.Translation
 	req       sim.Request
-	// A store's first page, written with its second: x86 commits a store
-	// whole or not at all, so one that faults on its second page leaves
-	// the first untouched.
-	heldPA    uint64
-	heldPiece uint32
 }
 
 // next sets up the next piece: the rest of the access within its page.
@@ -107,22 +102,23 @@ func (f *inflight) translated(at sim.Cycle) sim.Cycle {
 // carryData moves the current piece's bytes, for an access that carries
 // them. It happens as the piece is presented to the caches, so data moves
 // in the order accesses are presented, as the caches' own state does;
-// but a store's pages before its last are written with the last (held),
-// once every page has translated.
+// but a store's first page is written with its second, once both have
+// translated. An instruction that faults has no effect (Intel SDM vol. 3A,
+// 6.5: a fault is reported with the state before the instruction), so a
+// store that faults on its second page leaves its first untouched.
 func (f *inflight) carryData() {
 	a := f.a
-	off := 8 * (f.va - a.VA)
+	before := f.va - a.VA // bytes of the pages before this one
 	switch {
 	case a.Kind != sim.Store:
-		a.Out.Value |= f.s.cfg.Phys.Load(f.pa, f.piece) << off
+		a.Out.Value |= f.s.cfg.Phys.Load(f.pa, f.piece) << (8 * before)
 	case f.left > f.piece:
-		f.heldPA, f.heldPiece = f.pa, f.piece // only a first page: sizes are at most 8 bytes
+		// a first page: written with the last
 	default:
-		if f.heldPiece > 0 {
-			f.s.cfg.Phys.Store(f.heldPA, f.heldPiece, a.Value)
-			f.heldPiece = 0
+		if before > 0 { // sizes are at most 8 bytes: one page before, at Out.PA
+			f.s.cfg.Phys.Store(a.Out.PA, uint32(before), a.Value)
 		}
-		f.s.cfg.Phys.Store(f.pa, f.piece, a.Value>>off)
+		f.s.cfg.Phys.Store(f.pa, f.piece, a.Value>>(8*before))
 	}
 }
 

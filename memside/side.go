@@ -56,7 +56,7 @@ func (s *Side) Access(now sim.Cycle, a *Access) (sim.Cycle, bool) {
 		f = s.get()
 		s.next = f
 	}
-	f.a, f.va, f.left, f.start, f.trEnd, f.heldPiece = a, a.VA, max(a.Size, 1), now, now, 0
+	f.a, f.va, f.left, f.start, f.trEnd = a, a.VA, max(a.Size, 1), now, now
 	f.port = s.cfg.Data
 	if a.Kind == sim.Fetch {
 		f.port = s.cfg.Fetch

@@ -89,21 +89,11 @@ func Loop(e *Engine, cs []Component) error {
 	known := false // every member's done and next are as the components would answer now
 	idle := 0
 	for {
-		t, live := e.Next(), false
-		for i := range ms {
-			m := &ms[i]
-			if !known {
-				m.ask()
-			}
-			if !m.done {
-				live = true
-				t = min(t, m.next)
-			}
-		}
+		t, live := earliest(ms, !known)
 		if !live {
 			return nil
 		}
-		if t == Never {
+		if t = min(t, e.Next()); t == Never {
 			return ErrStuck
 		}
 		e.RunUntil(t)
@@ -151,17 +141,7 @@ func watchedAll(ms []member) bool {
 func loopWatched(e *Engine, ms []member) error {
 	idle := 0
 	for {
-		t, live := Never, false
-		for i := range ms {
-			m := &ms[i]
-			if !*m.answered {
-				m.ask()
-			}
-			if !m.done {
-				live = true
-				t = min(t, m.next)
-			}
-		}
+		t, live := earliest(ms, false)
 		if !live {
 			return nil
 		}
@@ -190,6 +170,24 @@ func loopWatched(e *Engine, ms []member) error {
 			}
 		}
 	}
+}
+
+// earliest asks again every member (all), or those whose flags say their
+// answers may have changed, and returns the earliest cycle at which a
+// member not done can work, and whether there is one.
+func earliest(ms []member, all bool) (t Cycle, live bool) {
+	t = Never
+	for i := range ms {
+		m := &ms[i]
+		if all || m.answered != nil && !*m.answered {
+			m.ask()
+		}
+		if !m.done {
+			live = true
+			t = min(t, m.next)
+		}
+	}
+	return t, live
 }
 
 // changed reports whether a member's flag says its answers may have

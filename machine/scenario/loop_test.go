@@ -19,6 +19,20 @@ func runText(t *testing.T, text string) (*report.Report, error) {
 	return run(build(t, "default"), s, Options{}, true)
 }
 
+// runStated is runText for a scenario whose run must succeed with every
+// stated value matched.
+func runStated(t *testing.T, text string) *report.Report {
+	t.Helper()
+	rep, err := runText(t, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := rep.Scenario.Mismatches; len(m) > 0 {
+		t.Errorf("mismatches: %+v", m)
+	}
+	return rep
+}
+
 const mapMiB = "base = p1 mmap 0 1048576 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"
 
 // A loop runs its line once for each value, the variable bound in the
@@ -131,7 +145,7 @@ func TestScenarioSigbus(t *testing.T) {
 // an x86 store commits whole or not at all; one whose pages are both
 // there writes both.
 func TestScenarioStoreFaultingOnItsSecondPage(t *testing.T) {
-	rep, err := runText(t, "b = p1 mmap 0 12288 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"+
+	runStated(t, "b = p1 mmap 0 12288 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -1 0\n"+
 		"p1 munmap b+4096 4096 == 0\n"+
 		"p1 store b+4092 8 0x1122334455667788 == SIGSEGV\n"+ // the second page not mapped
 		"p1 load b+4088 8 == 0\n"+
@@ -143,12 +157,6 @@ func TestScenarioStoreFaultingOnItsSecondPage(t *testing.T) {
 		"p1 store b+4092 8 0x1122334455667788\n"+
 		"p1 load b+4088 8 == 0x5566778800000000\n"+
 		"p1 load b+4096 4 == 0x11223344\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := rep.Scenario.Mismatches; len(m) > 0 {
-		t.Errorf("mismatches: %+v", m)
-	}
 }
 
 // An access a trace could not carry, one that runs past the top of the
@@ -157,7 +165,7 @@ func TestScenarioStoreFaultingOnItsSecondPage(t *testing.T) {
 // canonical. So is an access that straddles that space's end; its first
 // bytes, mapped, are not written.
 func TestScenarioTopOfTheAddressSpace(t *testing.T) {
-	rep, err := runText(t, "top = p1 mmap 0x7ffffffff000 4096 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -1 0\n"+
+	rep := runStated(t, "top = p1 mmap 0x7ffffffff000 4096 PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED -1 0\n"+
 		"p1 store 0xfffffffffffffffc 8 1 == SIGSEGV\n"+
 		"p1 load 0xffffffffffffffff 2 == SIGSEGV\n"+
 		"p1 fetch 0xfffffffffffffffe 4 == SIGSEGV\n"+
@@ -165,12 +173,6 @@ func TestScenarioTopOfTheAddressSpace(t *testing.T) {
 		"p1 load 0x7ffffffffff8 8 == 0\n"+
 		"p1 store 0x7ffffffffff8 8 7\n"+
 		"p1 load 0x7ffffffffff8 8 == 7\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := rep.Scenario.Mismatches; len(m) > 0 {
-		t.Errorf("mismatches: %+v", m)
-	}
 	if got := rep.Scenario.Total.Get("segv"); got != 4 {
 		t.Errorf("%d SIGSEGVs, want 4", got)
 	}
