@@ -36,6 +36,8 @@ type Cache struct {
 	arrays  *wayArrays        // the above, to hand back on Release
 
 	next           sim.Port
+	below          *Cache   // next, if a cache (through the directory too): warmBelow's
+	belowShift     uint     // how much wider below's lines are, as a shift
 	lowerExclusive bool     // next is a cache that keeps what this level evicts
 	uppers         []*Cache // levels whose misses come here, for back-invalidation
 

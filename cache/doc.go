@@ -70,6 +70,10 @@
 // MSHR's request below, a write-through store and a write-no-allocate one
 // carry the IP of the access they serve.
 //
+// A level that misses has the host prefetch the next level's set before
+// that level reads it (warm.go): for the host's speed alone, the model
+// computes nothing differently.
+//
 // What it leaves out: snooping and the forward states of MOESI and MESIF
 // (a line another core owns always comes through the directory; a Shared
 // line always from the shared level); the network (fixed latencies, no

@@ -162,6 +162,7 @@ func Connect(upper *Cache, lower sim.Port) error {
 			lc.cfg.Name, lc.cfg.LineSize, upper.cfg.Name, upper.cfg.LineSize)
 	}
 	upper.lowerExclusive = lc.cfg.Inclusion == Exclusive
+	upper.below, upper.belowShift = lc, lc.lineShift-upper.lineShift
 	lc.uppers = append(lc.uppers, upper)
 	return nil
 }

@@ -33,6 +33,7 @@ func (c *Cache) miss(now sim.Cycle, first, last uint64, req *sim.Request, write 
 		c.post(now, sim.Store, req.Addr, req.Size, true, req.IP)
 		return
 	}
+	c.warmBelow(first)
 	keep := !(c.cfg.Inclusion == Exclusive && req.Fills)
 	way := -1 // line first's
 	if keep {

@@ -1,6 +1,10 @@
 package replacement
 
-import "github.com/vmemu/vmemu/sim"
+import (
+	"unsafe"
+
+	"github.com/vmemu/vmemu/sim"
+)
 
 // State is the replacement state of one cache or TLB: the policy New built
 // for it. A hit in a cache or a TLB, the hottest path of a run, updates its
@@ -138,6 +142,21 @@ func (s *State) Victim(set int, addr, ip uint64, kind sim.Kind) int {
 		return s.rand.victim()
 	}
 	return s.p.Victim(Access{Set: set, Way: -1, Addr: addr, IP: ip, Kind: kind})
+}
+
+// Where is the address of set's state in the host's memory, for a caller
+// that has the host fetch it before Victim or a fill reads it (a cache
+// warming the level below); nil for a policy whose state is its own.
+func (s *State) Where(set int) unsafe.Pointer {
+	switch s.kind {
+	case kindLRU, kindFIFO:
+		return unsafe.Pointer(&s.stamps.at[set*s.ways])
+	case kindPLRU:
+		return unsafe.Pointer(&s.plru.bits[set])
+	case kindSRRIP:
+		return unsafe.Pointer(&s.srrip.rrpv[set*s.ways])
+	}
+	return nil
 }
 
 // ClearSet puts set back in its state when new.
