@@ -272,8 +272,8 @@ func (m *mshr) Complete(_ *sim.Request, at sim.Cycle) {
 }
 
 // drainQueue sends queued misses down, oldest first, while MSHRs are free.
-// The first left waits for the next fill here: the level below's set for
-// it is warmed now (its miss warmed it long ago; see warm.go).
+// The first miss it leaves goes down at a later fill: the level below's
+// set for it is warmed again now (its miss warmed it long ago; warm.go).
 func (c *Cache) drainQueue(now sim.Cycle) {
 	for c.queued.Len() > 0 {
 		start := c.slot(now)
