@@ -30,6 +30,7 @@ type Cache struct {
 	lines   []wayState        // per way, set by set
 	tagBits uint64            // the bits of a tag that hold the line (the directory's entries may be above)
 	last    int               // the way of the line lookup found or allocate placed last (wayOfLast)
+	held    int               // valid ways (warm.go)
 	prints  []uint8           // per way: a byte of the line's hash, 0 when the way is empty
 	dirty   []bool            // per way
 	repl    replacement.State // moved here from arrays while the level lives
@@ -77,6 +78,8 @@ type Cache struct {
 	// paths do not read, would otherwise push the fields above out of the
 	// short offsets their loads encode in.
 	cfg Config
+
+	host hostSets // where the arrays above lie, for warmSet
 }
 
 // Counts are a level's statistics. Demand kinds are counted once per access,
@@ -115,6 +118,7 @@ func New(cfg Config, level sim.Level) (*Cache, error) {
 		byLine:    newLineTable(),
 	}
 	a.repl = replacement.State{} // one copy in use: a State must not be copied once used
+	c.host = hostSetsOf(c)
 	c.bw = newBandwidth(cfg.Bandwidth)
 	if c.pf, err = newPrefetch(c); err != nil {
 		return nil, err
@@ -323,6 +327,7 @@ func (c *Cache) place(i int, ln uint64, ready sim.Cycle) {
 	}
 	c.lines[i] = wayState{tag: ln + 1, ready: ready}
 	c.prints[i], c.dirty[i] = fingerprint(ln), false
+	c.held++
 }
 
 // tagOf is way i's tag: its line plus one, or invalidTag.
@@ -330,6 +335,9 @@ func (c *Cache) tagOf(i int) uint64 { return c.lines[i].tag & c.tagBits }
 
 // invalidate empties way i.
 func (c *Cache) invalidate(i int) {
+	if c.prints[i] != 0 {
+		c.held--
+	}
 	c.lines[i].tag, c.prints[i], c.dirty[i] = invalidTag, 0, false
 }
 

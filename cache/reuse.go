@@ -99,6 +99,7 @@ func (c *Cache) Release() {
 	}
 	a.repl = c.repl
 	c.arrays, c.lines, c.prints, c.dirty, c.repl = nil, nil, nil, nil, replacement.State{}
+	c.host = hostSets{}
 	a.clear(c.ways)
 	k := shape{int(c.setMask) + 1, c.ways, c.cfg.Replacement}
 	spareArrays.Lock()

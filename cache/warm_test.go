@@ -65,3 +65,28 @@ func TestWarmSetChangesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldCountsValidWays checks the count of lines that decides warming
+// against the ways themselves, through fills, evictions and the
+// back-invalidations of an inclusive level below.
+func TestHeldCountsValidWays(t *testing.T) {
+	l1 := level(t, "l1", 2, 2, nil)
+	l2 := level(t, "l2", 2, 2, func(c *Config) { c.Inclusion = Inclusive })
+	must(t, Connect(l1, l2))
+	must(t, Connect(l2, &Memory{Latency: 10}))
+	runAll(t, l1, "L0 L1 L2 S3 L4 L5 L0 L6 L7 L2 S9 L11", l2)
+	for _, c := range []*Cache{l1, l2} {
+		valid := 0
+		for _, p := range c.prints {
+			if p != 0 {
+				valid++
+			}
+		}
+		if c.held != valid || valid == 0 {
+			t.Errorf("%s: held %d, valid ways %d", c.cfg.Name, c.held, valid)
+		}
+	}
+	if l2.n.BackInvals == 0 {
+		t.Errorf("no back-invalidation: the test does not reach invalidate")
+	}
+}

@@ -144,19 +144,20 @@ func (s *State) Victim(set int, addr, ip uint64, kind sim.Kind) int {
 	return s.p.Victim(Access{Set: set, Way: -1, Addr: addr, IP: ip, Kind: kind})
 }
 
-// Where is the address of set's state in the host's memory, for a caller
-// that has the host fetch it before Victim or a fill reads it (a cache
+// Layout is where set 0's state lies in the host's memory and how many
+// bytes each set's takes (sets follow one another), for a caller that has
+// the host fetch a set's state before Victim or a fill reads it (a cache
 // warming the level below); nil for a policy whose state is its own.
-func (s *State) Where(set int) unsafe.Pointer {
+func (s *State) Layout() (first unsafe.Pointer, setBytes uintptr) {
 	switch s.kind {
 	case kindLRU, kindFIFO:
-		return unsafe.Pointer(&s.stamps.at[set*s.ways])
+		return unsafe.Pointer(unsafe.SliceData(s.stamps.at)), uintptr(s.ways) * unsafe.Sizeof(s.stamps.at[0])
 	case kindPLRU:
-		return unsafe.Pointer(&s.plru.bits[set])
+		return unsafe.Pointer(unsafe.SliceData(s.plru.bits)), unsafe.Sizeof(s.plru.bits[0])
 	case kindSRRIP:
-		return unsafe.Pointer(&s.srrip.rrpv[set*s.ways])
+		return unsafe.Pointer(unsafe.SliceData(s.srrip.rrpv)), uintptr(s.ways) * unsafe.Sizeof(s.srrip.rrpv[0])
 	}
-	return nil
+	return nil, 0
 }
 
 // ClearSet puts set back in its state when new.
